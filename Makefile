@@ -1,0 +1,54 @@
+# Portail Famille.  `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV      ?= .venv
+PYTHON    ?= $(shell command -v python3.11 || command -v python3)
+BIN       := $(VENV)/bin
+# Debian packages: PDF rendering, browser tests, libmagic for uploads.
+SYSTEM_PACKAGES := wkhtmltopdf chromium libmagic1 fonts-dejavu-core
+STAMP     := $(VENV)/.installed
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+system: ## Install the Debian packages that are missing (needs root)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then missing="$$missing python3-venv"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): setup.py constraints.txt
+	$(MAKE) system
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(STAMP) ## Create the virtualenv and install everything
+
+var/.demo-loaded: $(STAMP)
+	$(BIN)/portail-famille-demo development.ini
+	touch $@
+
+serve: install var/.demo-loaded ## Load the demo data once, serve http://127.0.0.1:6543
+	$(BIN)/pserve development.ini
+
+lint: install ## ruff check + ruff format --check
+	$(BIN)/ruff check portail_famille tests bench
+	$(BIN)/ruff format --check portail_famille tests bench
+
+test: install lint ## The whole test suite (unit, functional, browser)
+	$(BIN)/pytest -n 2 -p no:cacheprovider tests
+
+bench: install ## Benchmarks: figures printed against a baseline of the same run
+	$(BIN)/python bench/home.py
+
+clean: ## Remove the virtualenv (var/ keeps the data)
+	rm -rf $(VENV)
+
+.PHONY: help system install serve lint test bench clean

@@ -1,0 +1,57 @@
+"""Portail Famille: the family portal of a service enfance jeunesse."""
+
+import os
+
+from pyramid.config import Configurator
+from pyramid.exceptions import ConfigurationError
+from substanced.db import root_factory
+
+from .comptes import configure_security
+
+# Domains, in the order their directives and subscribers must exist.
+DOMAINS = (
+    ".security",
+    ".comptes",
+    ".skin",
+    ".sdi",
+    ".evolve",
+    ".courriels",
+)
+
+
+def includeme(config):
+    """Everything the application needs; used by main() and by the tests."""
+    config.include("substanced.include")
+    config.include("pyramid_retry")
+    for domain in DOMAINS:
+        config.include(domain)
+    configure_security(config)
+    # Scans come after every include: directives (@content, @mgmt_view,
+    # @subscribe_*) must exist before the scan that uses them.
+    config.include("substanced.scan")
+    config.scan(".", ignore=[".demo", ".tests"])
+
+
+# Settings read from the environment when set (production keeps its secrets
+# out of the .ini files).
+ENVIRONMENT = {
+    "substanced.secret": "PORTAIL_FAMILLE_SECRET",
+    "substanced.initial_password": "PORTAIL_FAMILLE_ADMIN_PASSWORD",
+    "zodbconn.uri": "PORTAIL_FAMILLE_ZODB_URI",
+}
+
+
+def main(global_config, **settings):
+    for key, variable in ENVIRONMENT.items():
+        if os.environ.get(variable):
+            settings[key] = os.environ[variable]
+    for key in ("substanced.secret", "zodbconn.uri"):
+        if not settings.get(key):
+            raise ConfigurationError(
+                "%s is not set: give it in the .ini or in %s" % (key, ENVIRONMENT[key])
+            )
+    settings.setdefault("tm.annotate_user", "false")
+    settings.setdefault("pyramid.default_locale_name", "fr")
+    config = Configurator(settings=settings, root_factory=root_factory)
+    config.include(includeme)
+    return config.make_wsgi_app()

@@ -1,0 +1,68 @@
+"""Single-use, expiring password reset links.
+
+The link carries 256 random bits; only their SHA-256 is stored.  A link
+works once, for ``LIFETIME`` seconds, and only while the account's password
+is the one it had when the link was made.
+"""
+
+import hashlib
+import secrets
+import time
+
+from BTrees.OOBTree import OOBTree
+
+LIFETIME = 3600
+_ATTR = "_portail_resets"
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _fingerprint(user):
+    password = user.password or b""
+    if isinstance(password, str):
+        password = password.encode("utf-8")
+    return hashlib.sha256(password).hexdigest()
+
+
+def _store(root):
+    found = root.__dict__.get(_ATTR)
+    if found is None:
+        found = OOBTree()
+        setattr(root, _ATTR, found)
+    return found
+
+
+def create(root, user, userid, now=None):
+    """Record a reset for ``user`` and return the token for its link."""
+    now = time.time() if now is None else now
+    store = _store(root)
+    for key, (_uid, expires, _fp) in list(store.items()):
+        if expires < now:
+            del store[key]
+    token = secrets.token_urlsafe(32)
+    store[_digest(token)] = (userid, now + LIFETIME, _fingerprint(user))
+    return token
+
+
+def find(root, token, locate, now=None):
+    """The user the link ``token`` is for, or None if it is not valid."""
+    if not token or len(token) > 100:
+        return None
+    now = time.time() if now is None else now
+    entry = _store(root).get(_digest(token))
+    if entry is None:
+        return None
+    userid, expires, fingerprint = entry
+    user = locate(userid)
+    if user is None or expires < now or fingerprint != _fingerprint(user):
+        return None
+    return user
+
+
+def consume(root, token):
+    store = _store(root)
+    key = _digest(token)
+    if key in store:
+        del store[key]

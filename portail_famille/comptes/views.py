@@ -1,0 +1,275 @@
+"""Login, logout, first-login and padlock password change, forgotten password."""
+
+import bcrypt
+from pyramid.httpexceptions import HTTPFound
+from pyramid.security import forget, remember
+from pyramid.view import view_config
+from substanced.interfaces import IRoot
+from substanced.util import find_service, get_oid
+
+from .. import courriels
+from ..familles.resources import famille_of
+from ..i18n import _
+from ..security import P
+from . import passwords, reset, sessions, throttle
+from .auth import is_active, user_locator
+
+# Longest value read from a login-like form; longer is refused unread.
+MAX_FIELD = 1024
+# Compared against when the identifier is unknown, so both cases cost a bcrypt.
+_DUMMY_HASH = bcrypt.hashpw(b"portail-famille", bcrypt.gensalt(rounds=12))
+
+
+def safe_came_from(value, default):
+    """Only a path of this site: never another host, never a header break."""
+    if (
+        not value
+        or not value.startswith("/")
+        or value.startswith("//")
+        or any(c in value for c in "\\\r\n\t")
+        or len(value) > 2000
+    ):
+        return default
+    return value
+
+
+def min_length(request):
+    return int(request.registry.settings.get("portail.password_min_length", 8))
+
+
+def home_url(request, user):
+    famille = famille_of(user)
+    if famille is not None:
+        return request.resource_path(famille)
+    return request.sdiapi.mgmt_path(request.root)
+
+
+def _field(request, name):
+    value = request.POST.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+@view_config(context=IRoot, renderer="templates/login.pt", permission=P.PORTAIL_PUBLIC)
+@view_config(
+    context=IRoot,
+    name="connexion",
+    request_method="GET",
+    renderer="templates/login.pt",
+    permission=P.PORTAIL_PUBLIC,
+)
+def login_page(context, request):
+    user = request.user
+    if user is not None:
+        return HTTPFound(home_url(request, user))
+    return {
+        "login": "",
+        "errors": {},
+        "came_from": safe_came_from(request.GET.get("came_from"), ""),
+    }
+
+
+@view_config(
+    context=IRoot,
+    name="connexion",
+    request_method="POST",
+    renderer="templates/login.pt",
+    permission=P.PORTAIL_PUBLIC,
+)
+def login(context, request):
+    login = _field(request, "login").strip()
+    password = _field(request, "password")
+    came_from = safe_came_from(_field(request, "came_from"), "")
+    errors = {}
+    if not login:
+        errors["login"] = _("Saisissez votre identifiant.")
+    if not password:
+        errors["password"] = _("Saisissez votre mot de passe.")
+    result = {"login": login[:200], "errors": errors, "came_from": came_from}
+    if errors:
+        return result
+    guard = throttle.throttle(context)
+    keys = throttle.keys(login, request.client_addr)
+    wait = guard.wait(keys)
+    if wait:
+        request.response.status = 429
+        errors["form"] = _(
+            "Trop de tentatives de connexion : réessayez dans ${minutes} minute(s).",
+            mapping={"minutes": (wait + 59) // 60},
+        )
+        return result
+    user = None
+    if len(login) <= MAX_FIELD and len(password) <= MAX_FIELD:
+        user = user_locator(request).get_user_by_login(login)
+    if user is None or not user.password:
+        bcrypt.checkpw(password[:MAX_FIELD].encode("utf-8"), _DUMMY_HASH)
+        ok = False
+    else:
+        ok = user.check_password(password) and is_active(user)
+    if not ok:
+        guard.fail(keys)
+        errors["form"] = _("Identifiant ou mot de passe incorrect.")
+        return result
+    guard.forget(keys[0])
+    request.session.invalidate()
+    headers = remember(request, get_oid(user))
+    if getattr(user, "must_change_password", False):
+        location = request.resource_path(context, "mot-de-passe")
+    else:
+        location = came_from or home_url(request, user)
+    return HTTPFound(location, headers=headers)
+
+
+@view_config(
+    context=IRoot,
+    name="deconnexion",
+    request_method="POST",
+    permission=P.PORTAIL_PUBLIC,
+)
+def logout(context, request):
+    headers = forget(request)
+    request.session.invalidate()
+    target = request.registry.settings.get("portail.site_commune", "/")
+    return HTTPFound(target, headers=headers)
+
+
+@view_config(
+    context=IRoot,
+    name="deconnexion",
+    request_method="GET",
+    renderer="templates/logout.pt",
+    permission=P.PORTAIL_PUBLIC,
+)
+def logout_page(context, request):
+    if request.authenticated_userid is None:
+        return HTTPFound(request.resource_path(context))
+    return {}
+
+
+@view_config(
+    context=IRoot,
+    name="mot-de-passe",
+    renderer="templates/password.pt",
+    permission=P.COMPTE_MOT_DE_PASSE_MODIFIER,
+)
+def change_password(context, request):
+    user = request.user
+    first = getattr(user, "must_change_password", False)
+    result = {
+        "errors": {},
+        "first": first,
+        "rules": passwords.rules(min_length(request)),
+    }
+    if request.method != "POST":
+        return result
+    errors = result["errors"]
+    current = _field(request, "current")
+    new = _field(request, "new")
+    confirm = _field(request, "confirm")
+    guard = throttle.throttle(context)
+    keys = throttle.keys(user.__name__, request.client_addr)
+    wait = guard.wait(keys)
+    if wait:
+        request.response.status = 429
+        errors["form"] = _(
+            "Trop de tentatives : réessayez dans ${minutes} minute(s).",
+            mapping={"minutes": (wait + 59) // 60},
+        )
+        return result
+    if not current:
+        errors["current"] = _("Saisissez votre mot de passe actuel.")
+    elif len(current) > MAX_FIELD or not user.check_password(current):
+        guard.fail(keys)
+        errors["current"] = _("Mot de passe actuel incorrect.")
+    _check_new(request, user, new, confirm, errors)
+    if errors:
+        return result
+    user.set_password(new)
+    user.must_change_password = False
+    sessions.close_all(user, keep=request.authenticated_token)
+    request.session.flash(_("Votre mot de passe a été modifié."), "portail")
+    return HTTPFound(home_url(request, user))
+
+
+def _check_new(request, user, new, confirm, errors):
+    if not new:
+        errors["new"] = _("Saisissez le nouveau mot de passe.")
+        return
+    found = passwords.problems(new, user.__name__, min_length(request))
+    if found:
+        errors["new"] = found
+    elif new != confirm:
+        errors["confirm"] = _("Les deux mots de passe ne sont pas identiques.")
+    elif user.check_password(new):
+        errors["new"] = _("Choisissez un mot de passe différent de l'actuel.")
+
+
+@view_config(
+    context=IRoot,
+    name="mot-de-passe-oublie",
+    renderer="templates/forgot.pt",
+    permission=P.PORTAIL_PUBLIC,
+)
+def forgot_password(context, request):
+    result = {"errors": {}, "sent": False, "login": ""}
+    if request.method != "POST":
+        return result
+    login = _field(request, "login").strip()
+    result["login"] = login[:200]
+    if not login:
+        result["errors"]["login"] = _("Saisissez votre identifiant.")
+        return result
+    guard = throttle.throttle(context)
+    keys = ("reset:" + (request.client_addr or "?"),)
+    wait = guard.wait(keys)
+    if wait:
+        request.response.status = 429
+        result["errors"]["form"] = _(
+            "Trop de demandes : réessayez dans ${minutes} minute(s).",
+            mapping={"minutes": (wait + 59) // 60},
+        )
+        return result
+    guard.fail(keys)
+    user = None
+    if len(login) <= MAX_FIELD:
+        user = find_service(context, "principals", "users").get(login)
+    if user is not None and user.email and is_active(user):
+        token = reset.create(context, user, get_oid(user))
+        url = request.resource_url(context, "reinitialiser", query={"jeton": token})
+        courriels.send(request, "reinitialisation", [user.email], login=login, url=url)
+    # The same answer whether the identifier exists or not.
+    result["sent"] = True
+    return result
+
+
+@view_config(
+    context=IRoot,
+    name="reinitialiser",
+    renderer="templates/reset.pt",
+    permission=P.PORTAIL_PUBLIC,
+)
+def reset_password(context, request):
+    token = request.params.get("jeton", "")
+    locate = user_locator(request).get_user_by_userid
+    user = reset.find(context, token, locate)
+    result = {
+        "valid": user is not None,
+        "token": token,
+        "errors": {},
+        "rules": passwords.rules(min_length(request)),
+    }
+    if user is None or request.method != "POST":
+        return result
+    new = _field(request, "new")
+    confirm = _field(request, "confirm")
+    _check_new(request, user, new, confirm, result["errors"])
+    if result["errors"]:
+        return result
+    user.set_password(new)
+    user.must_change_password = False
+    reset.consume(context, token)
+    sessions.close_all(user)
+    throttle.throttle(context).forget(throttle.keys(user.__name__, "")[0])
+    request.session.flash(
+        _("Votre mot de passe a été modifié : vous pouvez vous connecter."), "portail"
+    )
+    return HTTPFound(request.resource_path(context))

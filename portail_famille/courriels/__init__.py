@@ -1,0 +1,57 @@
+"""Outgoing mail: queued in the transaction, sent only when it commits.
+
+Templates live in ``templates/<name>/{subject.txt,body.txt}``.  In
+development ``portail.mail_directory`` makes every mail a file there (one
+``.eml`` each) instead of going to an SMTP server, still at commit time.
+"""
+
+import os
+import uuid
+
+from pyramid.renderers import render
+from pyramid_mailer import get_mailer
+from pyramid_mailer.interfaces import IMailer
+from pyramid_mailer.mailer import Mailer
+from pyramid_mailer.message import Message
+
+
+class DirectoryMailer:
+    """The SMTP end of a Mailer, writing each message to a file."""
+
+    def __init__(self, directory):
+        self.directory = directory
+
+    def send(self, fromaddr, toaddrs, message):
+        os.makedirs(self.directory, exist_ok=True)
+        name = "%s.eml" % uuid.uuid4().hex
+        data = message.as_bytes() if hasattr(message, "as_bytes") else message
+        with open(os.path.join(self.directory, name), "wb") as fp:
+            fp.write(data)
+
+
+def _one_line(text):
+    return " ".join(text.split())
+
+
+def send(request, name, recipients, **values):
+    """Queue the mail ``name`` to ``recipients`` in the current transaction."""
+    values.setdefault("site_name", request.registry.settings.get("portail.nom", "Portail Famille"))
+    subject = render("portail_famille.courriels:templates/%s/subject.txt" % name, values, request)
+    body = render("portail_famille.courriels:templates/%s/body.txt" % name, values, request)
+    message = Message(
+        subject=_one_line(subject),
+        recipients=[_one_line(r) for r in recipients],
+        body=body,
+    )
+    get_mailer(request).send(message)
+
+
+def includeme(config):
+    settings = config.registry.settings
+    directory = settings.get("portail.mail_directory")
+    if directory:
+        sender = settings.get("mail.default_sender", "portail-famille@localhost")
+        # SubstanceD already included pyramid_mailer (request.mailer);
+        # only the utility changes.
+        mailer = Mailer(smtp_mailer=DirectoryMailer(directory), default_sender=sender)
+        config.registry.registerUtility(mailer, IMailer)

@@ -1,0 +1,27 @@
+"""The town's dates: Europe/Paris, written the French way."""
+
+import datetime
+import zoneinfo
+
+from babel.dates import format_date
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def now():
+    return datetime.datetime.now(PARIS)
+
+
+def today():
+    return now().date()
+
+
+def en_toutes_lettres(day):
+    """date(2015, 4, 8) -> 'Mercredi 8 Avril 2015', as the manual writes it."""
+    text = format_date(day, "EEEE d MMMM y", locale="fr_FR")
+    return " ".join(word[:1].upper() + word[1:] for word in text.split(" "))
+
+
+def courte(day):
+    """date(2015, 4, 8) -> '08/04/2015'."""
+    return day.strftime("%d/%m/%Y") if day else ""

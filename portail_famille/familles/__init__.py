@@ -1,0 +1,1 @@
+"""Families and their children: the record every other domain hangs on."""

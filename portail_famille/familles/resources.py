@@ -1,0 +1,197 @@
+"""Famille and Enfant: the content types of a family's record."""
+
+import colander
+from persistent.mapping import PersistentMapping
+from pyramid.security import Allow
+from substanced.content import content
+from substanced.folder import Folder, RandomAutoNamingFolder
+from substanced.interfaces import ReferenceType
+from substanced.property import PropertySheet
+from substanced.util import find_objectmap, get_oid, set_acl
+from zope.interface import Interface, implementer
+
+from ..i18n import _
+from ..security import FAMILLE_PERMISSIONS, P
+from . import schemas
+
+
+class FamilleToParent(ReferenceType):
+    """Objectmap reference: a Famille -> its parents' User accounts."""
+
+
+SECTIONS = ("responsable", "conjoint", "fiscales", "caf", "bancaires")
+
+
+class IFamilles(Interface):
+    pass
+
+
+class IFamille(Interface):
+    pass
+
+
+class IEnfants(Interface):
+    pass
+
+
+class IEnfant(Interface):
+    pass
+
+
+class SectionSheet(PropertySheet):
+    """Edits one section of the record, kept as a mapping on the Famille."""
+
+    section = None
+
+    def get(self):
+        stored = getattr(self.context, self.section)
+        return {child.name: stored.get(child.name, colander.null) for child in self.schema}
+
+    def set(self, struct, omit=()):
+        stored = getattr(self.context, self.section)
+        changed = False
+        for child in self.schema:
+            name = child.name
+            if name in struct and name not in omit and stored.get(name) != struct[name]:
+                stored[name] = struct[name]
+                changed = True
+        return changed
+
+
+def _sheet(section, schema):
+    return type(
+        "%sSheet" % section.capitalize(),
+        (SectionSheet,),
+        {"section": section, "schema": schema},
+    )
+
+
+ResponsableSheet = _sheet("responsable", schemas.PersonneSchema())
+ConjointSheet = _sheet("conjoint", schemas.PersonneSchema())
+FiscalesSheet = _sheet("fiscales", schemas.FiscalesSchema())
+CafSheet = _sheet("caf", schemas.CafSchema())
+BancairesSheet = _sheet("bancaires", schemas.BancairesSchema())
+
+
+@content(
+    "Familles",
+    icon="glyphicon glyphicon-home",
+)
+@implementer(IFamilles)
+class Familles(Folder):
+    """The folder of all families, named by their N° Famille."""
+
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get("content_type") == "Famille"
+
+
+@content(
+    "Famille",
+    icon="glyphicon glyphicon-user",
+    add_view="add_famille",
+    propertysheets=(
+        (_("Responsable"), ResponsableSheet),
+        (_("Conjoint"), ConjointSheet),
+        (_("Fiscales"), FiscalesSheet),
+        (_("CAF"), CafSheet),
+        (_("Bancaires"), BancairesSheet),
+    ),
+    after_create="after_create",
+)
+@implementer(IFamille)
+class Famille(Folder):
+    """A family: its record (five sections), its children, and later its
+    requests, messages, invoices and payments.  Its ACL names the accounts
+    of its parents."""
+
+    def __init__(self, **sections):
+        Folder.__init__(self)
+        for section in SECTIONS:
+            setattr(self, section, PersistentMapping(sections.get(section, {})))
+
+    def after_create(self, inst, registry):
+        enfants = registry.content.create("Enfants")
+        self.add("enfants", enfants, registry=registry)
+
+    @property
+    def numero(self):
+        return self.__name__
+
+    @property
+    def nom_complet(self):
+        r = self.responsable
+        return " ".join(p for p in (r.get("prenom"), r.get("nom")) if p)
+
+    @property
+    def title(self):
+        return "%s %s" % (self.numero, self.responsable.get("nom", ""))
+
+    def nouveaux_messages(self):
+        """Messages from the service not yet opened by the family."""
+        messages = self.get("messages")
+        if messages is None:
+            return 0
+        return sum(1 for message in messages.values() if getattr(message, "nouveau", False))
+
+    def parents(self):
+        objectmap = find_objectmap(self)
+        return list(objectmap.targets(self, FamilleToParent))
+
+    def rattacher_parent(self, user):
+        """Give ``user`` (a parent's account) access to this family only."""
+        objectmap = find_objectmap(self)
+        objectmap.connect(self, user, FamilleToParent)
+        self.update_acl()
+
+    def update_acl(self):
+        set_acl(
+            self,
+            [(Allow, get_oid(user), FAMILLE_PERMISSIONS) for user in self.parents()],
+        )
+
+
+def famille_of(user):
+    """The Famille a parent's account belongs to, or None."""
+    objectmap = find_objectmap(user)
+    if objectmap is None:
+        return None
+    for famille in objectmap.sources(user, FamilleToParent):
+        return famille
+    return None
+
+
+@content("Enfants", icon="glyphicon glyphicon-folder-open")
+@implementer(IEnfants)
+class Enfants(RandomAutoNamingFolder):
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get("content_type") == "Enfant"
+
+
+class EnfantSheet(PropertySheet):
+    schema = schemas.EnfantSchema()
+    permissions = (("view", P.SDI_VIEW), ("change", P.SDI_EDIT))
+
+
+@content(
+    "Enfant",
+    icon="glyphicon glyphicon-star",
+    add_view="add_enfant",
+    propertysheets=((_("Identité"), EnfantSheet),),
+)
+@implementer(IEnfant)
+class Enfant(Folder):
+    nom = ""
+    prenom = ""
+    sexe = ""
+    date_naissance = None
+    ecole = ""
+    classe = ""
+
+    def __init__(self, **identite):
+        Folder.__init__(self)
+        for name, value in identite.items():
+            setattr(self, name, value)
+
+    @property
+    def title(self):
+        return "%s %s" % (self.prenom, self.nom)

@@ -1,0 +1,157 @@
+"""Colander schemas of the family record: one per section of "Mon compte"."""
+
+import colander
+import deform.widget
+
+from ..i18n import _
+from . import validators as v
+
+CIVILITES = (("Monsieur", _("Monsieur")), ("Madame", _("Madame")))
+QUALITES = (
+    ("Père", _("Père")),
+    ("Mère", _("Mère")),
+    ("Tuteur", _("Tuteur")),
+    ("Tutrice", _("Tutrice")),
+    ("Autre", _("Autre")),
+)
+SITUATIONS = (
+    ("Célibataire", _("Célibataire")),
+    ("Marié(e)", _("Marié(e)")),
+    ("Pacsé(e)", _("Pacsé(e)")),
+    ("Vie maritale", _("Vie maritale")),
+    ("Séparé", _("Séparé")),
+    ("Divorcé(e)", _("Divorcé(e)")),
+    ("Veuf(ve)", _("Veuf(ve)")),
+)
+REGIMES = (
+    ("Général", _("Régime général (CAF)")),
+    ("MSA", _("MSA")),
+    ("Autre", _("Autre régime")),
+    ("Aucun", _("Non allocataire")),
+)
+SEXES = (("F", _("Fille")), ("M", _("Garçon")))
+
+
+def _text(title, validator=None, max_length=200, **kw):
+    validators = [colander.Length(max=max_length)]
+    if validator is not None:
+        validators.append(validator)
+    return colander.SchemaNode(
+        colander.String(),
+        title=title,
+        missing="",
+        validator=colander.All(*validators),
+        **kw,
+    )
+
+
+def _choice(title, values, missing=""):
+    return colander.SchemaNode(
+        colander.String(),
+        title=title,
+        missing=missing,
+        validator=colander.OneOf([value for value, _label in values]),
+        widget=deform.widget.SelectWidget(values=[("", "")] + list(values)),
+    )
+
+
+def _yes_no(title):
+    return colander.SchemaNode(
+        colander.Boolean(),
+        title=title,
+        missing=False,
+        widget=deform.widget.CheckboxWidget(),
+    )
+
+
+def _phone(title):
+    return colander.SchemaNode(v.Telephone(), title=title, missing="")
+
+
+class PersonneSchema(colander.Schema):
+    """A responsable or a conjoint: the fields "Mon compte" shows."""
+
+    civilite = _choice(_("Civilité"), CIVILITES)
+    nom = _text(_("Nom"), max_length=100)
+    prenom = _text(_("Prénom"), max_length=100)
+    qualite = _choice(_("Qualité"), QUALITES)
+    situation = _choice(_("Situation"), SITUATIONS)
+    adresse = _text(_("Adresse"))
+    code_postal = _text(_("Code postal"), v.code_postal, max_length=5)
+    ville = _text(_("Ville"), max_length=100)
+    telephone_domicile = _phone(_("Téléphone domicile"))
+    telephone_prof = _phone(_("Téléphone prof."))
+    mobile = _phone(_("Mobile"))
+    email = _text(_("Email"), v.email, max_length=254)
+    profession = _text(_("Profession"), max_length=100)
+    csp = _text(_("CSP"), max_length=100)
+    employeur = _text(_("Employeur"), max_length=100)
+    adresse_employeur = _text(_("Adresse employeur"))
+    autorisation_courriel = _yes_no(_("Autorisation courriel"))
+    autorisation_sms = _yes_no(_("Autorisation SMS"))
+
+
+class FiscalesSchema(colander.Schema):
+    annee_revenus = colander.SchemaNode(
+        colander.Integer(),
+        title=_("Année des revenus"),
+        missing=None,
+        validator=colander.Range(
+            1990, 2100, min_err=_("Année invalide."), max_err=_("Année invalide.")
+        ),
+    )
+    revenu_fiscal_reference = colander.SchemaNode(
+        colander.Decimal(quant="0.01"),
+        title=_("Revenu fiscal de référence (€)"),
+        missing=None,
+        validator=colander.Range(min=0, min_err=_("Le montant ne peut pas être négatif.")),
+    )
+    nombre_parts = colander.SchemaNode(
+        colander.Decimal(quant="0.25"),
+        title=_("Nombre de parts"),
+        missing=None,
+        validator=colander.Range(
+            min=0,
+            max=20,
+            min_err=_("Nombre de parts invalide."),
+            max_err=_("Nombre de parts invalide."),
+        ),
+    )
+
+
+class CafSchema(colander.Schema):
+    regime = _choice(_("Régime allocataire"), REGIMES)
+    numero_allocataire = _text(_("N° allocataire"), v.numero_allocataire, max_length=10)
+    quotient_familial = colander.SchemaNode(
+        colander.Decimal(quant="0.01"),
+        title=_("Quotient familial (€)"),
+        missing=None,
+        validator=colander.Range(
+            min=0, min_err=_("Le quotient familial ne peut pas être négatif.")
+        ),
+    )
+
+
+class BancairesSchema(colander.Schema):
+    titulaire_compte = _text(_("Titulaire du compte"), max_length=100)
+    nom_banque = _text(_("Nom banque"), max_length=100)
+    iban = _text(_("IBAN"), v.iban, max_length=42)
+    bic = _text(_("BIC"), v.bic, max_length=11)
+    organisme_rattachement = _text(_("Organisme rattachement"), max_length=100)
+
+
+class FamilleSchema(colander.Schema):
+    numero = colander.SchemaNode(
+        colander.String(), title=_("N° Famille"), validator=v.numero_famille
+    )
+
+
+class EnfantSchema(colander.Schema):
+    nom = _text(_("Nom"), max_length=100)
+    prenom = _text(_("Prénom"), max_length=100)
+    sexe = _choice(_("Sexe"), SEXES)
+    date_naissance = colander.SchemaNode(
+        colander.Date(), title=_("Date de naissance"), missing=None
+    )
+    ecole = _text(_("École"), max_length=100)
+    classe = _text(_("Classe"), max_length=50)

@@ -1,0 +1,12 @@
+"""Everything added to SubstanceD's management interface (SDI)."""
+
+
+def includeme(config):
+    config.add_subscriber(
+        "portail_famille.sdi.subscribers.undo_token_to_header",
+        "pyramid.events.NewRequest",
+    )
+    config.add_subscriber(
+        "portail_famille.sdi.subscribers.annotate_transaction",
+        "pyramid.events.ContextFound",
+    )

@@ -1,0 +1,103 @@
+"""Permission names, the group -> permission table and the ACL helpers.
+
+Every view names one of the permissions below (never a bare string).  Staff
+groups receive their permissions from ``ROLE_TABLE`` on the folders it names;
+a parent receives ``FAMILLE_PERMISSIONS`` on his own Famille only, through
+that Famille's ACL.
+"""
+
+import enum
+
+from pyramid.security import (
+    ALL_PERMISSIONS,
+    Allow,
+    Authenticated,
+    Everyone,
+)
+from substanced.util import find_service, get_oid, set_acl
+
+
+class Permission(enum.StrEnum):
+    """``<scope>:<resource>:<action>``, kept alphabetized."""
+
+    COMPTE_MOT_DE_PASSE_MODIFIER = "compte:mot-de-passe:modifier"
+    FAMILLE_MODIFIER = "famille:fiche:modifier"
+    FAMILLE_VOIR = "famille:fiche:voir"
+    PORTAIL_PUBLIC = "portail:public:voir"
+    SDI_ADD = "sdi.add-content"
+    SDI_EDIT = "sdi.edit-properties"
+    SDI_MANAGE_CONTENTS = "sdi.manage-contents"
+    SDI_VIEW = "sdi.view"
+
+
+P = Permission
+
+# Groups, beside SubstanceD's own ``admins``.
+GROUPE_FAMILLES = "familles"
+GROUPE_AGENTS = "agents"
+GROUPE_REGISSEURS = "regisseurs"
+GROUPE_EDITEURS = "editeurs"
+GROUPE_ADMINS = "admins"
+GROUPES_PERSONNEL = (GROUPE_AGENTS, GROUPE_REGISSEURS, GROUPE_EDITEURS, GROUPE_ADMINS)
+GROUPES = (GROUPE_FAMILLES,) + GROUPES_PERSONNEL
+
+# What a parent may do on his own Famille (and everything inside it).
+FAMILLE_PERMISSIONS = (P.FAMILLE_VOIR,)
+
+# group -> {folder under the root ('' is the root itself) -> permissions}.
+# ``admins`` hold ALL_PERMISSIONS on the root (SubstanceD's own rule).
+ROLE_TABLE = {
+    GROUPE_FAMILLES: {},
+    GROUPE_AGENTS: {
+        "": (P.SDI_VIEW,),
+        "familles": (
+            P.FAMILLE_VOIR,
+            P.FAMILLE_MODIFIER,
+            P.SDI_EDIT,
+            P.SDI_ADD,
+            P.SDI_MANAGE_CONTENTS,
+        ),
+    },
+    GROUPE_REGISSEURS: {
+        "": (P.SDI_VIEW,),
+        "familles": (P.FAMILLE_VOIR,),
+    },
+    GROUPE_EDITEURS: {
+        "": (P.SDI_VIEW,),
+    },
+}
+
+# Granted to everybody / every logged-in person on the root.
+PUBLIC_ACL = [
+    (Allow, Everyone, P.PORTAIL_PUBLIC),
+    (Allow, Authenticated, P.COMPTE_MOT_DE_PASSE_MODIFIER),
+]
+
+
+def group_oid(root, name):
+    groups = find_service(root, "principals", "groups")
+    return get_oid(groups[name])
+
+
+def apply_role_table(root, registry=None):
+    """(Re)write the ACLs the role table defines, keeping other entries."""
+    acls = {"": [(Allow, group_oid(root, GROUPE_ADMINS), ALL_PERMISSIONS)]}
+    acls[""].extend(PUBLIC_ACL)
+    for group, places in ROLE_TABLE.items():
+        oid = group_oid(root, group)
+        for place, permissions in places.items():
+            acls.setdefault(place, []).append((Allow, oid, tuple(permissions)))
+    for place, acl in acls.items():
+        target = root if place == "" else root[place]
+        set_acl(target, acl, registry=registry)
+
+
+def famille_acl(parent_oids):
+    """The ACL of one Famille: its parents' accounts get the family
+    permissions.  Staff permissions come from the ``familles`` folder."""
+    return [(Allow, oid, FAMILLE_PERMISSIONS) for oid in parent_oids]
+
+
+def includeme(config):
+    for permission in Permission:
+        config.add_permission(permission.value)

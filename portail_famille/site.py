@@ -1,0 +1,55 @@
+"""The shape of the site: the root folders, the groups, the ACLs."""
+
+from substanced.event import subscribe_root_added
+from substanced.util import find_service
+
+from .i18n import _
+from .security import GROUPES, apply_role_table
+
+# name -> (content type, title shown in the SDI)
+FOLDERS = {
+    "familles": ("Familles", _("Familles")),
+    "structures": ("Folder", _("Structures")),
+    "calendrier": ("Folder", _("Calendrier")),
+    "regies": ("Folder", _("Régies")),
+    "documents": ("Folder", _("Infos/Documents - Formulaires")),
+    "actualites": ("Folder", _("Actualités")),
+}
+
+GROUP_DESCRIPTIONS = {
+    "familles": "Parents (responsables et conjoints)",
+    "agents": "Agents du service enfance jeunesse",
+    "regisseurs": "Régisseurs (facturation, règlements)",
+    "editeurs": "Éditeurs (documents, menus, actualités)",
+    "admins": "Administrateurs",
+}
+
+
+def ensure_site(root, registry):
+    """Create what is missing (folders, groups) and rewrite the role ACLs.
+    Idempotent: used when the root is created and as an evolve step."""
+    content = registry.content
+    for name, (content_type, title) in FOLDERS.items():
+        if name not in root:
+            folder = content.create(content_type)
+            folder.title = title
+            folder.__sdi_deletable__ = False
+            root.add(name, folder, registry=registry)
+    groups = find_service(root, "principals", "groups")
+    principals = find_service(root, "principals")
+    for name in GROUPES:
+        if name not in groups:
+            principals.add_group(name, registry=registry)
+        groups[name].description = GROUP_DESCRIPTIONS[name]
+    root.sdi_title = "Portail Famille"
+    apply_role_table(root, registry=registry)
+
+
+@subscribe_root_added()
+def root_added(event):
+    root = event.object
+    ensure_site(root, event.registry)
+    # The first administrator's password comes from the deployment settings
+    # (the environment in production): it is not a temporary one.
+    for user in find_service(root, "principals", "users").values():
+        user.must_change_password = False

@@ -1,0 +1,108 @@
+"""The family portal's skin: layout, menu, static files, headers, errors."""
+
+from pyramid.csrf import get_csrf_token
+from pyramid.events import BeforeRender
+from pyramid.renderers import get_renderer
+from pyramid.settings import asbool
+from pyramid.tweens import EXCVIEW
+
+from .. import dates
+from ..familles.resources import famille_of
+from ..security import GROUPES_PERSONNEL
+
+STATIC_PREFIX = "/static-portail/"
+
+
+class Menu:
+    """The family menu of the manual.  An entry is added by the domain that
+    builds its page, so the menu never points at a page that does not exist.
+    """
+
+    def __init__(self):
+        self.entries = []  # (order, view name on the Famille, title)
+
+    def add(self, order, view_name, title):
+        self.entries.append((order, view_name, title))
+        self.entries.sort(key=lambda e: e[0])
+
+
+def add_menu_entry(config, order, view_name, title):
+    config.registry.portail_menu.add(order, view_name, title)
+
+
+def current_user(request):
+    return request.user
+
+
+def is_staff(request):
+    user = request.user
+    if user is None:
+        return False
+    groups = {getattr(g, "__name__", None) for g in user.groups}
+    return bool(groups.intersection(GROUPES_PERSONNEL))
+
+
+def current_famille(request):
+    user = request.user
+    return famille_of(user) if user is not None else None
+
+
+class Layout:
+    """What every page of the skin shows: the welcome line, the menu."""
+
+    def __init__(self, request):
+        self.request = request
+
+    @property
+    def macro(self):
+        template = get_renderer("portail_famille.skin:templates/layout.pt")
+        return template.implementation().macros["layout"]
+
+    @property
+    def famille(self):
+        return self.request.famille
+
+    @property
+    def aujourdhui(self):
+        return dates.en_toutes_lettres(dates.today())
+
+    @property
+    def csrf_token(self):
+        return get_csrf_token(self.request)
+
+    def static(self, path):
+        return self.request.static_path("portail_famille.skin:static/" + path)
+
+    def menu(self):
+        famille = self.famille
+        if famille is None:
+            return []
+        request = self.request
+        entries = [
+            (request.resource_path(famille, view_name), title, view_name)
+            for _order, view_name, title in request.registry.portail_menu.entries
+        ]
+        return entries
+
+
+def add_layout(event):
+    request = event.get("request")
+    if request is not None and "layout" not in event:
+        event["layout"] = Layout(request)
+
+
+def includeme(config):
+    settings = config.registry.settings
+    config.registry.portail_menu = Menu()
+    config.add_directive("add_menu_entry", add_menu_entry)
+    config.add_static_view(
+        STATIC_PREFIX.strip("/"),
+        "portail_famille.skin:static",
+        cache_max_age=3600 if asbool(settings.get("pyramid.reload_templates")) else 86400 * 7,
+    )
+    config.add_request_method(is_staff, "is_staff", reify=True)
+    config.add_request_method(current_famille, "famille", reify=True)
+    config.add_subscriber(add_layout, BeforeRender)
+    config.add_tween("portail_famille.skin.tweens.limits_factory", under=EXCVIEW)
+    config.add_tween("portail_famille.skin.tweens.headers_factory")
+    config.add_menu_entry(0, "", "Accueil")

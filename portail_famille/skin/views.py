@@ -1,0 +1,102 @@
+"""The family home page ("Accueil") and the error pages."""
+
+import logging
+
+from pyramid.csrf import BadCSRFToken
+from pyramid.httpexceptions import HTTPException, HTTPFound
+from pyramid.view import (
+    exception_view_config,
+    forbidden_view_config,
+    notfound_view_config,
+    view_config,
+)
+
+from ..familles.resources import IFamille
+from ..i18n import _
+from ..security import P
+
+log = logging.getLogger(__name__)
+
+
+@view_config(context=IFamille, renderer="templates/home.pt", permission=P.FAMILLE_VOIR)
+def home(context, request):
+    return {"famille": context, "responsable": context.responsable}
+
+
+def _error(request, status, title, text):
+    request.response.status = status
+    return {"title": title, "text": text}
+
+
+@notfound_view_config(renderer="templates/error.pt")
+def not_found(request):
+    return _error(
+        request,
+        404,
+        _("Page introuvable"),
+        _("Cette page n'existe pas ou n'est plus disponible."),
+    )
+
+
+@forbidden_view_config(renderer="templates/error.pt")
+def forbidden(request):
+    if request.authenticated_userid is None:
+        location = request.resource_path(
+            request.root, "connexion", query={"came_from": request.path_qs[:2000]}
+        )
+        return HTTPFound(location)
+    return _error(
+        request,
+        403,
+        _("Accès refusé"),
+        _("Vous n'avez pas accès à cette page."),
+    )
+
+
+@exception_view_config(BadCSRFToken, renderer="templates/error.pt")
+def bad_csrf(request):
+    return _error(
+        request,
+        400,
+        _("Formulaire expiré"),
+        _(
+            "Ce formulaire a expiré ou ne provient pas de ce site. "
+            "Rechargez la page et recommencez."
+        ),
+    )
+
+
+@exception_view_config(UnicodeDecodeError, renderer="templates/error.pt")
+def bad_encoding(request):
+    return _error(
+        request,
+        400,
+        _("Données illisibles"),
+        _("Les données envoyées ne sont pas lisibles (encodage invalide). Recommencez."),
+    )
+
+
+@exception_view_config(HTTPException, renderer="templates/error.pt")
+def http_error(exc, request):
+    if exc.code < 400:
+        return exc
+    return _error(
+        request,
+        exc.code,
+        _("Requête refusée"),
+        exc.detail if exc.detail else _("Cette requête n'a pas pu être traitée."),
+    )
+
+
+@exception_view_config(Exception, renderer="templates/error.pt")
+def server_error(exc, request):
+    log.exception("Unexpected error on %s %s", request.method, request.path_qs)
+    return _error(
+        request,
+        500,
+        _("Erreur du service"),
+        _(
+            "Une erreur inattendue est survenue ; rien n'a été enregistré. "
+            "Réessayez dans un instant."
+        ),
+    )

@@ -1,0 +1,49 @@
+from setuptools import find_packages, setup
+
+requires = [
+    "setuptools<82",
+    "pyramid==1.10.8",
+    "substanced==1.0b1",
+    "deform==2.0.15",
+    "colander==2.0",
+    "BTrees==6.4",
+    "bcrypt==4.3.0",
+    "ZODB>=6,<7",
+    "pyramid_zodbconn",
+    "pyramid_tm",
+    "pyramid_retry",
+    "pyramid_mailer",
+    "pyramid_chameleon",
+    "pdfkit",
+    "waitress",
+    "Babel",
+    "schwifty",
+    "zxcvbn",
+]
+
+tests_require = [
+    "pytest",
+    "pytest-xdist",
+    "WebTest",
+    "playwright",
+    "ruff",
+]
+
+setup(
+    name="portail_famille",
+    version="0.1.0",
+    description="Portail Famille: the family portal of a service enfance jeunesse",
+    license="GPL-3.0-or-later",
+    packages=find_packages(exclude=["tests", "tests.*"]),
+    include_package_data=True,
+    zip_safe=False,
+    python_requires=">=3.11,<3.13",
+    install_requires=requires,
+    extras_require={"test": tests_require},
+    entry_points={
+        "paste.app_factory": ["main = portail_famille:main"],
+        "console_scripts": [
+            "portail-famille-demo = portail_famille.demo:main",
+        ],
+    },
+)

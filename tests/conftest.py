@@ -1,0 +1,158 @@
+"""Fixtures: the application on an in-memory ZODB with the demo data, and
+one logged-in TestApp per role (parent DUPONT, parent MARTIN, agent,
+régisseur, éditeur, admin)."""
+
+import os
+import re
+
+import pytest
+import transaction
+import webtest
+
+from portail_famille import main
+from portail_famille.demo import COMPTES, DUPONT, MARTIN, load
+
+ADMIN = ("admin", "Admin2015pf")
+DUPONT_URL = "/familles/%s/" % DUPONT["numero"]
+MARTIN_URL = "/familles/%s/" % MARTIN["numero"]
+
+
+def settings_for(tmp_path, **extra):
+    settings = {
+        "zodbconn.uri": "memory://",
+        "tm.annotate_user": "false",
+        "substanced.secret": "test-secret",
+        "substanced.initial_login": ADMIN[0],
+        "substanced.initial_password": ADMIN[1],
+        "substanced.initial_email": "admin@example.org",
+        "substanced.autosync_catalogs": "true",
+        "substanced.statsd.enabled": "false",
+        "pyramid.includes": "pyramid_tm",
+        "portail.mail_directory": str(tmp_path / "mail"),
+        "portail.site_commune": "https://www.mairie-biviers.fr",
+        "portail.demo": "true",
+    }
+    settings.update(extra)
+    return settings
+
+
+def make_app(tmp_path, **extra):
+    """A fresh application, its root created, the demo data loaded."""
+    wsgi = main({}, **settings_for(tmp_path, **extra))
+    app = webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})
+    app.get("/")  # creates the root
+    with_root(wsgi, load)
+    return app
+
+
+def with_root(wsgi, func):
+    """Run ``func(root, registry)`` in a committed transaction."""
+    from pyramid.scripting import prepare
+
+    env = prepare(registry=wsgi.registry)
+    try:
+        result = func(env["root"], env["registry"])
+        transaction.commit()
+        return result
+    except Exception:
+        transaction.abort()
+        raise
+    finally:
+        env["closer"]()
+
+
+def csrf(response):
+    match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(app, username, password, status=302):
+    page = app.get("/connexion")
+    return app.post(
+        "/connexion",
+        {"login": username, "password": password, "csrf_token": csrf(page)},
+        status=status,
+    )
+
+
+def mails(app):
+    directory = app.app.registry.settings["portail.mail_directory"]
+    if not os.path.isdir(directory):
+        return []
+    found = []
+    for name in sorted(
+        os.listdir(directory), key=lambda n: os.path.getmtime(os.path.join(directory, n))
+    ):
+        with open(os.path.join(directory, name), "rb") as fp:
+            found.append(fp.read().decode("utf-8", "replace"))
+    return found
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A fresh application for tests that change state."""
+    return make_app(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One application per module, for read-only tests."""
+    return make_app(tmp_path_factory.mktemp("shared"))
+
+
+def _role_app(shared, username, password):
+    app = webtest.TestApp(shared.app, extra_environ={"HTTP_HOST": "localhost"})
+    login(app, username, password)
+    return app
+
+
+@pytest.fixture(scope="module")
+def anonymous(shared):
+    return webtest.TestApp(shared.app, extra_environ={"HTTP_HOST": "localhost"})
+
+
+@pytest.fixture(scope="module")
+def dupont(shared):
+    return _role_app(shared, "jean.dupont", COMPTES["jean.dupont"][0])
+
+
+@pytest.fixture(scope="module")
+def martin(tmp_path_factory, shared):
+    """MARTIN after the forced change of the temporary password."""
+    app = _role_app(shared, "marie.martin", COMPTES["marie.martin"][0])
+    page = app.get("/mot-de-passe")
+    app.post(
+        "/mot-de-passe",
+        {
+            "current": COMPTES["marie.martin"][0],
+            "new": MARTIN_PASSWORD,
+            "confirm": MARTIN_PASSWORD,
+            "csrf_token": csrf(page),
+        },
+        status=302,
+    )
+    return app
+
+
+MARTIN_PASSWORD = "Chloe-Biviers38"
+
+
+@pytest.fixture(scope="module")
+def agent(shared):
+    return _role_app(shared, "agent", COMPTES["agent"][0])
+
+
+@pytest.fixture(scope="module")
+def regisseur(shared):
+    return _role_app(shared, "regisseur", COMPTES["regisseur"][0])
+
+
+@pytest.fixture(scope="module")
+def editeur(shared):
+    return _role_app(shared, "editeur", COMPTES["editeur"][0])
+
+
+@pytest.fixture(scope="module")
+def admin(shared):
+    return _role_app(shared, *ADMIN)
