@@ -2,6 +2,8 @@
 one logged-in TestApp per role (parent DUPONT, parent MARTIN, agent,
 régisseur, éditeur, admin)."""
 
+import email
+import email.policy
 import os
 import re
 
@@ -77,6 +79,8 @@ def login(app, username, password, status=302):
 
 
 def mails(app):
+    """The mails sent (committed) so far, oldest first, as text: the headers
+    then the decoded body."""
     directory = app.app.registry.settings["portail.mail_directory"]
     if not os.path.isdir(directory):
         return []
@@ -85,7 +89,9 @@ def mails(app):
         os.listdir(directory), key=lambda n: os.path.getmtime(os.path.join(directory, n))
     ):
         with open(os.path.join(directory, name), "rb") as fp:
-            found.append(fp.read().decode("utf-8", "replace"))
+            message = email.message_from_binary_file(fp, policy=email.policy.default)
+        headers = "".join("%s: %s\n" % item for item in message.items())
+        found.append(headers + "\n" + message.get_body(("plain",)).get_content())
     return found
 
 

@@ -1,7 +1,7 @@
 """Accounts: authentication, sessions, passwords, throttling, resets."""
 
 from pyramid.interfaces import IAuthenticationPolicy
-from pyramid.session import SignedCookieSessionFactory
+from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 
 from .auth import IDLE_DEFAULT, make_policy
@@ -30,6 +30,7 @@ def configure_security(config):
             timeout=int(settings.get("portail.session_idle", IDLE_DEFAULT)),
             reissue_time=60,
             hashalg="sha512",
+            serializer=JSONSerializer(),
         )
     )
     config.set_default_csrf_options(require_csrf=True)

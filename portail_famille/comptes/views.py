@@ -186,7 +186,7 @@ def change_password(context, request):
     user.set_password(new)
     user.must_change_password = False
     sessions.close_all(user, keep=request.authenticated_token)
-    request.session.flash(_("Votre mot de passe a été modifié."), "portail")
+    request.session.flash(request.localizer.translate(_("Votre mot de passe a été modifié.")), "portail")
     return HTTPFound(home_url(request, user))
 
 
@@ -269,7 +269,6 @@ def reset_password(context, request):
     reset.consume(context, token)
     sessions.close_all(user)
     throttle.throttle(context).forget(throttle.keys(user.__name__, "")[0])
-    request.session.flash(
-        _("Votre mot de passe a été modifié : vous pouvez vous connecter."), "portail"
-    )
+    message = _("Votre mot de passe a été modifié : vous pouvez vous connecter.")
+    request.session.flash(request.localizer.translate(message), "portail")
     return HTTPFound(request.resource_path(context))

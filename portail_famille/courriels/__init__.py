@@ -30,14 +30,20 @@ class DirectoryMailer:
 
 
 def _one_line(text):
+    """No CR/LF in a header: user data never adds a header to a mail."""
     return " ".join(text.split())
+
+
+def _render(name, part, values, request):
+    text = render("portail_famille.courriels:templates/%s/%s" % (name, part), values, request)
+    return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
 def send(request, name, recipients, **values):
     """Queue the mail ``name`` to ``recipients`` in the current transaction."""
     values.setdefault("site_name", request.registry.settings.get("portail.nom", "Portail Famille"))
-    subject = render("portail_famille.courriels:templates/%s/subject.txt" % name, values, request)
-    body = render("portail_famille.courriels:templates/%s/body.txt" % name, values, request)
+    subject = _render(name, "subject.txt", values, request)
+    body = _render(name, "body.txt", values, request)
     message = Message(
         subject=_one_line(subject),
         recipients=[_one_line(r) for r in recipients],

@@ -1,9 +1,16 @@
 """Tweens: request size limits and the security headers of every response."""
 
-from pyramid.httpexceptions import HTTPRequestEntityTooLarge
+import codecs
+import logging
+import sys
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+from pyramid.response import Response
 from pyramid.settings import asbool
 
 from ..i18n import _
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 
@@ -18,19 +25,101 @@ SDI_CSP = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
 STATIC_PREFIXES = ("/static-portail/", "/sdistatic/", "/deformstatic/")
+FORM_TYPES = ("", "application/x-www-form-urlencoded", "multipart/form-data")
+
+# The last resort, when even the error page cannot be rendered: no template,
+# no database, nothing that can fail again.
+FALLBACK_PAGE = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Erreur du service — Portail Famille</title></head>
+<body><h1>Erreur du service</h1>
+<p>Une erreur inattendue est survenue ; rien n'a été enregistré. Réessayez dans un instant.</p>
+<p><a href="/">Retour à l'accueil</a></p></body></html>
+"""
+
+
+def _form_charset(request):
+    """The charset a form body declares (None: none declared)."""
+    for param in (request.environ.get("CONTENT_TYPE") or "").split(";")[1:]:
+        name, _sep, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').strip()
+    return None
+
+
+def _is_utf8(charset):
+    try:
+        return codecs.lookup(charset).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _drop_body(request):
+    """Nothing reads the refused body (not even the error page, whose
+    locale negotiation looks at ``request.params``)."""
+    request.environ["CONTENT_TYPE"] = "application/octet-stream"
+
+
+def _unreadable():
+    return HTTPBadRequest(
+        _("Les données envoyées ne sont pas lisibles (encodage invalide). Recommencez.")
+    )
 
 
 def limits_factory(handler, registry):
-    """Refuse an oversized body before anything reads it."""
+    """Refuse, before anything reads it, an oversized body, a form in another
+    charset than UTF-8 and a query string that is not UTF-8 (WebOb raises on
+    reading them, and so would the error page: its locale negotiation reads
+    ``request.params``)."""
     max_body = int(registry.settings.get("portail.max_body", DEFAULT_MAX_BODY))
 
     def limits_tween(request):
         length = request.content_length
         if length is not None and length > max_body:
+            _drop_body(request)
             raise HTTPRequestEntityTooLarge(_("Les données envoyées sont trop volumineuses."))
+        if request.content_type in FORM_TYPES:
+            charset = _form_charset(request)
+            if charset is not None and not _is_utf8(charset):
+                _drop_body(request)
+                raise _unreadable()
+        try:
+            request.GET  # noqa: B018 (parsed here to be checked)
+        except UnicodeDecodeError:
+            request.environ["QUERY_STRING"] = ""
+            _drop_body(request)
+            raise _unreadable() from None
+        try:
+            # Parsed once here (WebOb keeps the result): a broken multipart
+            # body raises ValueError, and would again in the error page.
+            request.POST  # noqa: B018
+        except Exception:
+            log.info("Unreadable body on %s %s", request.method, _raw_path(request))
+            _drop_body(request)
+            raise _unreadable() from None
         return handler(request)
 
     return limits_tween
+
+
+def _raw_path(request):
+    """The path as the server received it: ``request.path_info`` raises
+    UnicodeDecodeError when the URL is not UTF-8 (/familles/%FF/)."""
+    return request.environ.get("PATH_INFO", "")
+
+
+def _fallback(request, exc):
+    """A plain 500 page when an exception escaped the exception views.
+    ``request.exception`` is set as the exception view tween does, so that
+    pyramid_retry still retries a conflict."""
+    log.error(
+        "Error not handled by the error pages on %s %s",
+        request.method,
+        _raw_path(request),
+        exc_info=exc,
+    )
+    request.exception = exc
+    request.exc_info = sys.exc_info()
+    return Response(FALLBACK_PAGE, status=500, content_type="text/html", charset="utf-8")
 
 
 def headers_factory(handler, registry):
@@ -38,8 +127,11 @@ def headers_factory(handler, registry):
     secure = asbool(registry.settings.get("portail.cookie_secure", False))
 
     def headers_tween(request):
-        response = handler(request)
-        path = request.path_info
+        try:
+            response = handler(request)
+        except Exception as exc:
+            response = _fallback(request, exc)
+        path = _raw_path(request)
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")

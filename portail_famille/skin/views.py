@@ -4,6 +4,8 @@ import logging
 
 from pyramid.csrf import BadCSRFToken
 from pyramid.httpexceptions import HTTPException, HTTPFound
+from pyramid.interfaces import IRootFactory
+from pyramid.traversal import DefaultRootFactory
 from pyramid.view import (
     exception_view_config,
     forbidden_view_config,
@@ -23,7 +25,25 @@ def home(context, request):
     return {"famille": context, "responsable": context.responsable}
 
 
+def _ensure_context(request):
+    """An error raised before traversal (a tween refusing the request, a URL
+    that cannot be decoded) leaves the request without ``root`` or
+    ``context``; the layout needs them to find the user and his family."""
+    if getattr(request, "context", None) is not None:
+        return
+    root = getattr(request, "root", None)
+    if root is None:
+        factory = request.registry.queryUtility(IRootFactory, default=DefaultRootFactory)
+        root = factory(request)
+        request.root = root
+    request.context = root
+    for name, value in (("view_name", ""), ("subpath", ()), ("traversed", ())):
+        if not hasattr(request, name):
+            setattr(request, name, value)
+
+
 def _error(request, status, title, text):
+    _ensure_context(request)
     request.response.status = status
     return {"title": title, "text": text}
 
@@ -40,6 +60,7 @@ def not_found(request):
 
 @forbidden_view_config(renderer="templates/error.pt")
 def forbidden(request):
+    _ensure_context(request)
     if request.authenticated_userid is None:
         location = request.resource_path(
             request.root, "connexion", query={"came_from": request.path_qs[:2000]}
@@ -90,7 +111,9 @@ def http_error(exc, request):
 
 @exception_view_config(Exception, renderer="templates/error.pt")
 def server_error(exc, request):
-    log.exception("Unexpected error on %s %s", request.method, request.path_qs)
+    log.exception(
+        "Unexpected error on %s %s", request.method, request.environ.get("PATH_INFO", "")
+    )
     return _error(
         request,
         500,
