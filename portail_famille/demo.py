@@ -138,10 +138,18 @@ def main(argv=sys.argv):
         return 2
     setup_logging(argv[1])
     with bootstrap(argv[1]) as env:
-        if not asbool(env["registry"].settings.get("portail.demo", False)):
-            sys.stderr.write("portail.demo is not true in %s: no demo data loaded.\n" % argv[1])
-            return 1
-        load(env["root"], env["registry"])
-        transaction.commit()
+        try:
+            if not asbool(env["registry"].settings.get("portail.demo", False)):
+                sys.stderr.write("portail.demo is not true in %s: no demo data loaded.\n" % argv[1])
+                return 1
+            load(env["root"], env["registry"])
+            transaction.commit()
+        finally:
+            close_databases(env["registry"])
     print("Demo data loaded.")
     return 0
+
+
+def close_databases(registry):
+    for db in getattr(registry, "_zodb_databases", {}).values():
+        db.close()

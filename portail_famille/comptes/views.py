@@ -186,7 +186,9 @@ def change_password(context, request):
     user.set_password(new)
     user.must_change_password = False
     sessions.close_all(user, keep=request.authenticated_token)
-    request.session.flash(request.localizer.translate(_("Votre mot de passe a été modifié.")), "portail")
+    request.session.flash(
+        request.localizer.translate(_("Votre mot de passe a été modifié.")), "portail"
+    )
     return HTTPFound(home_url(request, user))
 
 

@@ -111,9 +111,7 @@ def http_error(exc, request):
 
 @exception_view_config(Exception, renderer="templates/error.pt")
 def server_error(exc, request):
-    log.exception(
-        "Unexpected error on %s %s", request.method, request.environ.get("PATH_INFO", "")
-    )
+    log.exception("Unexpected error on %s %s", request.method, request.environ.get("PATH_INFO", ""))
     return _error(
         request,
         500,

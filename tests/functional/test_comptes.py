@@ -4,10 +4,10 @@ import re
 import time
 
 import webtest
+from substanced.util import find_service
 
 from portail_famille.comptes import reset, throttle
 from portail_famille.demo import COMPTES
-from substanced.util import find_service
 
 from ..conftest import DUPONT_URL, MARTIN_URL, csrf, login, mails, with_root
 
@@ -240,7 +240,7 @@ def test_reset_link_expires(app):
 
     def expire(root, registry):
         store = reset._store(root)
-        for key, (userid, expires, fingerprint) in list(store.items()):
+        for key, (userid, _expires, fingerprint) in list(store.items()):
             store[key] = (userid, time.time() - 1, fingerprint)
 
     with_root(app.app, expire)

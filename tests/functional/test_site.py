@@ -1,0 +1,126 @@
+"""The site's shape, the role table, and the production configuration."""
+
+import os
+
+import pytest
+import transaction
+from pyramid.authorization import ACLAuthorizationPolicy
+from pyramid.exceptions import ConfigurationError
+from pyramid.security import Authenticated, Everyone
+from substanced.util import find_service, get_oid
+
+from portail_famille import demo, main
+from portail_famille.security import FAMILLE_PERMISSIONS, ROLE_TABLE, P
+from portail_famille.site import FOLDERS, ensure_site
+
+from ..conftest import settings_for, with_root
+
+HERE = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+policy = ACLAuthorizationPolicy()
+
+
+def principals_of(root, login):
+    user = find_service(root, "principals", "users")[login]
+    return [Everyone, Authenticated, get_oid(user)] + list(user.groupids)
+
+
+def test_root_folders_and_groups(shared):
+    def check(root, registry):
+        for name in FOLDERS:
+            assert name in root, name
+        groups = find_service(root, "principals", "groups")
+        assert {"familles", "agents", "regisseurs", "editeurs", "admins"} <= set(groups)
+        # Idempotent: running the step again adds nothing.
+        before = (len(root), len(groups))
+        ensure_site(root, registry)
+        assert (len(root), len(groups)) == before
+
+    with_root(shared.app, check)
+
+
+def test_the_role_table_is_what_the_acls_grant(shared):
+    def check(root, registry):
+        dupont = root["familles"]["1001001818331"]
+        martin = root["familles"]["1001001818400"]
+        agent = principals_of(root, "agent")
+        editeur = principals_of(root, "editeur")
+        regisseur = principals_of(root, "regisseur")
+        parent = principals_of(root, "jean.dupont")
+        assert policy.permits(dupont, agent, P.FAMILLE_MODIFIER)
+        assert policy.permits(dupont, regisseur, P.FAMILLE_VOIR)
+        assert not policy.permits(dupont, regisseur, P.FAMILLE_MODIFIER)
+        assert not policy.permits(dupont, editeur, P.FAMILLE_VOIR)
+        assert not policy.permits(root, editeur, P.FAMILLE_VOIR)
+        # A parent: his family only, nothing of the SDI.
+        for permission in FAMILLE_PERMISSIONS:
+            assert policy.permits(dupont, parent, permission)
+            assert not policy.permits(martin, parent, permission)
+        assert not policy.permits(root, parent, P.SDI_VIEW)
+        assert not policy.permits(dupont, parent, P.SDI_VIEW)
+        assert not policy.permits(dupont, parent, P.FAMILLE_MODIFIER)
+        for group, places in ROLE_TABLE.items():
+            for place, permissions in places.items():
+                target = root if place == "" else root[place]
+                groupid = get_oid(find_service(root, "principals", "groups")[group])
+                for permission in permissions:
+                    assert policy.permits(target, [groupid], permission), (group, permission)
+
+    with_root(shared.app, check)
+
+
+def test_famille_acl_names_only_its_parents(shared):
+    def check(root, registry):
+        dupont = root["familles"]["1001001818331"]
+        jean = find_service(root, "principals", "users")["jean.dupont"]
+        assert [u.__name__ for u in dupont.parents()] == ["jean.dupont"]
+        assert [ace[1] for ace in dupont.__acl__] == [get_oid(jean)]
+
+    with_root(shared.app, check)
+
+
+def test_no_secret_no_start(tmp_path):
+    settings = settings_for(tmp_path)
+    del settings["substanced.secret"]
+    with pytest.raises(ConfigurationError):
+        main({}, **settings)
+
+
+def test_production_loads_no_demo_data_and_has_no_default_password(tmp_path, monkeypatch):
+    text = open(os.path.join(HERE, "production.ini")).read()
+    assert "initial_password" not in text and "substanced.secret" not in text
+    assert "portail.demo = false" in text
+    assert "portail.password_min_length = 12" in text
+    assert "portail.cookie_secure = true" in text
+    monkeypatch.setenv("PORTAIL_FAMILLE_SECRET", "s" * 64)
+    monkeypatch.setenv("PORTAIL_FAMILLE_ADMIN_PASSWORD", "Premier-Admin-2026")
+    monkeypatch.setenv(
+        "PORTAIL_FAMILLE_ZODB_URI",
+        "file://%s?blobstorage_dir=%s" % (tmp_path / "Data.fs", tmp_path / "blobs"),
+    )
+    assert demo.main(["portail-famille-demo", os.path.join(HERE, "production.ini")]) == 1
+    from pyramid.paster import bootstrap
+
+    with bootstrap(os.path.join(HERE, "production.ini")) as env:
+        users = find_service(env["root"], "principals", "users")
+        assert list(users) == ["admin"]
+        assert users["admin"].check_password("Premier-Admin-2026")
+        assert "familles" in env["root"] and len(env["root"]["familles"]) == 0
+        transaction.abort()
+        demo.close_databases(env["registry"])
+
+
+def test_demo_loader_is_idempotent(tmp_path):
+    from ..conftest import make_app
+
+    app = make_app(tmp_path)
+    counts = with_root(
+        app.app, lambda root, reg: (len(root["familles"]), len(root["principals"]["users"]))
+    )
+    with_root(app.app, demo.load)
+    assert (
+        with_root(
+            app.app, lambda root, reg: (len(root["familles"]), len(root["principals"]["users"]))
+        )
+        == counts
+        == (2, 6)
+    )

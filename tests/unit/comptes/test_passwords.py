@@ -1,0 +1,40 @@
+from portail_famille.comptes.passwords import problems, rules
+
+
+def texts(password, login="jean.dupont", min_length=8):
+    return [p.interpolate() for p in problems(password, login, min_length)]
+
+
+def test_a_good_password_passes():
+    assert texts("Kx7vTq2mPz") == []
+    assert texts("Bonbons31400") == []
+
+
+def test_each_rule_of_the_manual():
+    assert any("au moins 8 caractères" in t for t in texts("Ab1defg"))
+    assert any("1 majuscule" in t for t in texts("abcdefg1x"))
+    assert any("1 minuscule" in t for t in texts("ABCDEFG1X"))
+    assert any("1 caractère numérique" in t for t in texts("Abcdefghij"))
+
+
+def test_minimum_is_configurable():
+    assert texts("Kx7vTq2mPz", min_length=12)
+    assert texts("Kx7vTq2mPzab", min_length=12) == []
+
+
+def test_common_passwords_are_refused_even_with_a_suffix():
+    for common in ("Password1", "Azerty123!", "Soleil2024", "Marseille13"):
+        assert any("trop courant" in t for t in texts(common)), common
+
+
+def test_the_login_is_not_part_of_the_password():
+    assert any("identifiant" in t for t in texts("Xx-JEAN.DUPONT-9"))
+
+
+def test_very_long_passwords_are_refused():
+    assert any("dépasser" in t for t in texts("Aa1" + "x" * 5000))
+
+
+def test_rules_show_the_minimum():
+    assert str(rules(12)[0]) == "${n} caractères minimum"
+    assert rules(12)[0].mapping == {"n": 12}
