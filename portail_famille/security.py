@@ -8,6 +8,7 @@ that Famille's ACL.
 
 import enum
 
+from pyramid.interfaces import IAuthorizationPolicy
 from pyramid.security import (
     ALL_PERMISSIONS,
     Allow,
@@ -62,8 +63,10 @@ ROLE_TABLE = {
         "": (P.SDI_VIEW,),
         "familles": (P.FAMILLE_VOIR,),
     },
+    # Editors reach documents and news only: no family record.
     GROUPE_EDITEURS: {
-        "": (P.SDI_VIEW,),
+        "documents": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
+        "actualites": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
     },
 }
 
@@ -72,6 +75,17 @@ PUBLIC_ACL = [
     (Allow, Everyone, P.PORTAIL_PUBLIC),
     (Allow, Authenticated, P.COMPTE_MOT_DE_PASSE_MODIFIER),
 ]
+
+
+def principals_of(user):
+    """The principals a logged-in ``user`` acts as (for a permission check
+    before its cookie exists, e.g. just after login)."""
+    return [Everyone, Authenticated, get_oid(user), *user.groupids]
+
+
+def may(request, user, permission, context):
+    policy = request.registry.getUtility(IAuthorizationPolicy)
+    return policy.permits(context, principals_of(user), permission)
 
 
 def group_oid(root, name):

@@ -10,7 +10,7 @@ from substanced.util import find_service, get_oid
 from .. import courriels
 from ..familles.resources import famille_of
 from ..i18n import _
-from ..security import P
+from ..security import P, may
 from . import passwords, reset, sessions, throttle
 from .auth import is_active, user_locator
 
@@ -38,10 +38,16 @@ def min_length(request):
 
 
 def home_url(request, user):
+    """Parents: their family's home page; staff: the first place of the
+    management interface they may see."""
     famille = famille_of(user)
     if famille is not None:
         return request.resource_path(famille)
-    return request.sdiapi.mgmt_path(request.root)
+    root = request.root
+    for place in (root, root.get("documents"), root.get("actualites")):
+        if place is not None and may(request, user, P.SDI_VIEW, place):
+            return request.sdiapi.mgmt_path(place)
+    return request.resource_path(root, "mot-de-passe")
 
 
 def _field(request, name):

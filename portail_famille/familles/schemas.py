@@ -2,6 +2,7 @@
 
 import colander
 import deform.widget
+from substanced.schema import Schema
 
 from ..i18n import _
 from . import validators as v
@@ -68,7 +69,10 @@ def _phone(title):
     return colander.SchemaNode(v.Telephone(), title=title, missing="")
 
 
-class PersonneSchema(colander.Schema):
+# Schema (SubstanceD's) adds and checks a CSRF token in every deform form.
+
+
+class PersonneSchema(Schema):
     """A responsable or a conjoint: the fields "Mon compte" shows."""
 
     civilite = _choice(_("Civilité"), CIVILITES)
@@ -91,7 +95,7 @@ class PersonneSchema(colander.Schema):
     autorisation_sms = _yes_no(_("Autorisation SMS"))
 
 
-class FiscalesSchema(colander.Schema):
+class FiscalesSchema(Schema):
     annee_revenus = colander.SchemaNode(
         colander.Integer(),
         title=_("Année des revenus"),
@@ -119,7 +123,7 @@ class FiscalesSchema(colander.Schema):
     )
 
 
-class CafSchema(colander.Schema):
+class CafSchema(Schema):
     regime = _choice(_("Régime allocataire"), REGIMES)
     numero_allocataire = _text(_("N° allocataire"), v.numero_allocataire, max_length=10)
     quotient_familial = colander.SchemaNode(
@@ -132,7 +136,7 @@ class CafSchema(colander.Schema):
     )
 
 
-class BancairesSchema(colander.Schema):
+class BancairesSchema(Schema):
     titulaire_compte = _text(_("Titulaire du compte"), max_length=100)
     nom_banque = _text(_("Nom banque"), max_length=100)
     iban = _text(_("IBAN"), v.iban, max_length=42)
@@ -140,13 +144,13 @@ class BancairesSchema(colander.Schema):
     organisme_rattachement = _text(_("Organisme rattachement"), max_length=100)
 
 
-class FamilleSchema(colander.Schema):
+class FamilleSchema(Schema):
     numero = colander.SchemaNode(
         colander.String(), title=_("N° Famille"), validator=v.numero_famille
     )
 
 
-class EnfantSchema(colander.Schema):
+class EnfantSchema(Schema):
     nom = _text(_("Nom"), max_length=100)
     prenom = _text(_("Prénom"), max_length=100)
     sexe = _choice(_("Sexe"), SEXES)

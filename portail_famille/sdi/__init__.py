@@ -7,6 +7,10 @@ def includeme(config):
         "pyramid.events.NewRequest",
     )
     config.add_subscriber(
+        "portail_famille.sdi.subscribers.deform_token_to_header",
+        "pyramid.events.NewRequest",
+    )
+    config.add_subscriber(
         "portail_famille.sdi.subscribers.annotate_transaction",
         "pyramid.events.ContextFound",
     )

@@ -11,6 +11,19 @@ def undo_token_to_header(event):
         request.headers["X-CSRF-Token"] = request.GET["csrf_token"]
 
 
+def deform_token_to_header(event):
+    """SubstanceD's deform forms name their CSRF token ``_csrf_token_``;
+    Pyramid's automatic check (``require_csrf``) reads ``csrf_token`` or the
+    X-CSRF-Token header.  SubstanceD's schema checks the value itself too."""
+    request = event.request
+    if request.method == "POST" and "X-CSRF-Token" not in request.headers:
+        content_type = request.content_type or ""
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            token = request.POST.get("_csrf_token_")
+            if isinstance(token, str):
+                request.headers["X-CSRF-Token"] = token
+
+
 def annotate_transaction(event):
     """With ``tm.annotate_user = false`` (SubstanceD's groupfinder needs the
     context), name the user on the transaction once traversal is done, so

@@ -3,19 +3,38 @@ sent to the portal's own pages (one login, one throttle, one policy)."""
 
 import colander
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
-from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.security import NO_PERMISSION_REQUIRED, Authenticated
 from substanced.form import FormView
 from substanced.sdi import mgmt_view
 
 from ..familles import schemas
 from ..familles.resources import IEnfants, IFamilles
+from ..familles.validators import numero_famille
+from ..i18n import _
 from ..security import P
 from ..skin.views import forbidden
 
+ERROR_PAGE = "portail_famille.skin:templates/error.pt"
 
-@mgmt_view(name="login", tab_condition=False, permission=NO_PERMISSION_REQUIRED)
-@mgmt_view(context=HTTPForbidden, tab_condition=False, permission=NO_PERMISSION_REQUIRED)
+
+@mgmt_view(
+    name="login", tab_condition=False, permission=NO_PERMISSION_REQUIRED, renderer=ERROR_PAGE
+)
+@mgmt_view(
+    context=HTTPForbidden,
+    tab_condition=False,
+    permission=NO_PERMISSION_REQUIRED,
+    renderer=ERROR_PAGE,
+)
+@mgmt_view(
+    context=HTTPForbidden,
+    effective_principals=Authenticated,
+    tab_condition=False,
+    permission=NO_PERMISSION_REQUIRED,
+    renderer=ERROR_PAGE,
+)
 def sdi_login(request):
+    """Anonymous: to the portal's login page; logged in: a real 403."""
     return forbidden(request)
 
 
@@ -25,9 +44,22 @@ def sdi_logout(request):
     return HTTPFound(request.resource_path(request.root, "deconnexion"))
 
 
+@colander.deferred
+def numero_libre(node, kw):
+    familles = kw["context"]
+
+    def validator(node, value):
+        numero_famille(node, value)
+        if value in familles:
+            raise colander.Invalid(node, _("Ce n° famille existe déjà."))
+
+    return validator
+
+
 class AddFamilleSchema(schemas.FamilleSchema):
-    nom = colander.SchemaNode(colander.String(), title="Nom du responsable")
-    prenom = colander.SchemaNode(colander.String(), title="Prénom du responsable", missing="")
+    numero = colander.SchemaNode(colander.String(), title=_("N° Famille"), validator=numero_libre)
+    nom = colander.SchemaNode(colander.String(), title=_("Nom du responsable"))
+    prenom = colander.SchemaNode(colander.String(), title=_("Prénom du responsable"), missing="")
 
 
 @mgmt_view(
@@ -38,15 +70,12 @@ class AddFamilleSchema(schemas.FamilleSchema):
     tab_condition=False,
 )
 class AddFamilleView(FormView):
-    title = "Ajouter une famille"
+    title = _("Ajouter une famille")
     schema = AddFamilleSchema()
     buttons = ("ajouter",)
 
     def ajouter_success(self, appstruct):
         numero = appstruct["numero"]
-        if numero in self.context:
-            self.request.sdiapi.flash("Ce n° famille existe déjà.", "danger")
-            return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@add_famille"))
         famille = self.request.registry.content.create(
             "Famille",
             responsable={"nom": appstruct["nom"], "prenom": appstruct["prenom"]},
@@ -63,7 +92,7 @@ class AddFamilleView(FormView):
     tab_condition=False,
 )
 class AddEnfantView(FormView):
-    title = "Ajouter un enfant"
+    title = _("Ajouter un enfant")
     schema = schemas.EnfantSchema()
     buttons = ("ajouter",)
 

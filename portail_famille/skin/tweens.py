@@ -24,7 +24,7 @@ SDI_CSP = (
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
-STATIC_PREFIXES = ("/static-portail/", "/sdistatic/", "/deformstatic/")
+STATIC_PREFIXES = ("/static-portail/", "/sdistatic/", "/deformstatic/", "/fcstatic/")
 FORM_TYPES = ("", "application/x-www-form-urlencoded", "multipart/form-data")
 
 # The last resort, when even the error page cannot be rendered: no template,

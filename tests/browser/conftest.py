@@ -105,7 +105,7 @@ def portail(request, tmp_path_factory):
     # The first request creates the root, then the demo data goes in.
     assert Request.blank("/", base_url="http://localhost").get_response(wsgi).status_code == 200
     helpers.with_root(wsgi, load)
-    server = _Server(wsgi, host="127.0.0.1", port=0, threads=4, clear_untrusted_proxy_headers=True)
+    server = _Server(wsgi, host="127.0.0.1", port=0, threads=4)
     server.start()
     try:
         yield Portail(wsgi, server)

@@ -51,6 +51,8 @@ def test_the_role_table_is_what_the_acls_grant(shared):
         assert not policy.permits(dupont, regisseur, P.FAMILLE_MODIFIER)
         assert not policy.permits(dupont, editeur, P.FAMILLE_VOIR)
         assert not policy.permits(root, editeur, P.FAMILLE_VOIR)
+        assert not policy.permits(dupont, editeur, P.SDI_VIEW)
+        assert policy.permits(root["documents"], editeur, P.SDI_EDIT)
         # A parent: his family only, nothing of the SDI.
         for permission in FAMILLE_PERMISSIONS:
             assert policy.permits(dupont, parent, permission)

@@ -1,0 +1,91 @@
+"""SDI tab "Comptes parents" of a Famille: the accounts that reach it.
+
+An agent creates a parent's account here (login, email, temporary
+password): it joins the ``familles`` group, is linked to this Famille (whose
+ACL then names it), and must choose its own password at first login.
+"""
+
+import colander
+import deform.widget
+from pyramid.httpexceptions import HTTPFound
+from substanced.form import FormView
+from substanced.schema import Schema
+from substanced.sdi import mgmt_view
+from substanced.util import find_service
+
+from ..comptes.passwords import problems
+from ..familles.resources import IFamille
+from ..familles.validators import email
+from ..i18n import _
+from ..security import GROUPE_FAMILLES, P
+
+
+@colander.deferred
+def login_libre(node, kw):
+    users = find_service(kw["context"], "principals", "users")
+
+    def validator(node, value):
+        if not all(c.isalnum() or c in "._-@" for c in value) or len(value) > 100:
+            raise colander.Invalid(
+                node, _("Lettres, chiffres et . _ - @ seulement (100 caractères au plus).")
+            )
+        if value in users:
+            raise colander.Invalid(node, _("Cet identifiant est déjà pris."))
+
+    return validator
+
+
+@colander.deferred
+def mot_de_passe_valide(node, kw):
+    def validator(node, value):
+        found = problems(value, "", 8)
+        if found:
+            raise colander.Invalid(node, found[0])
+
+    return validator
+
+
+class CompteParentSchema(Schema):
+    login = colander.SchemaNode(colander.String(), title=_("Identifiant"), validator=login_libre)
+    email = colander.SchemaNode(colander.String(), title=_("Email"), validator=email)
+    password = colander.SchemaNode(
+        colander.String(),
+        title=_("Mot de passe provisoire (à changer à la première connexion)"),
+        validator=mot_de_passe_valide,
+        widget=deform.widget.TextInputWidget(),
+    )
+
+
+@mgmt_view(
+    context=IFamille,
+    name="comptes",
+    tab_title=_("Comptes parents"),
+    permission=P.FAMILLE_MODIFIER,
+    renderer="templates/comptes.pt",
+)
+class ComptesParentsView(FormView):
+    title = _("Créer le compte d'un parent")
+    schema = CompteParentSchema()
+    buttons = ("creer",)
+
+    def show(self, form):
+        result = super().show(form)
+        result["parents"] = self.context.parents()
+        return result
+
+    def failure(self, e):
+        result = super().failure(e)
+        result["parents"] = self.context.parents()
+        return result
+
+    def creer_success(self, appstruct):
+        principals = find_service(self.context, "principals")
+        user = principals.add_user(appstruct["login"], appstruct["password"], appstruct["email"])
+        user.must_change_password = True
+        principals["groups"][GROUPE_FAMILLES].memberids.connect([user])
+        self.context.rattacher_parent(user)
+        self.request.sdiapi.flash(
+            self.request.localizer.translate(_("Compte créé et rattaché à la famille.")),
+            "success",
+        )
+        return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@comptes"))
