@@ -1,6 +1,7 @@
 """The town's dates: Europe/Paris, written the French way."""
 
 import datetime
+import functools
 import zoneinfo
 
 from babel.dates import format_date
@@ -16,6 +17,7 @@ def today():
     return now().date()
 
 
+@functools.lru_cache(maxsize=512)
 def en_toutes_lettres(day):
     """date(2015, 4, 8) -> 'Mercredi 8 Avril 2015', as the manual writes it."""
     text = format_date(day, "EEEE d MMMM y", locale="fr_FR")

@@ -34,6 +34,14 @@ def configure_security(config):
         )
     )
     config.set_default_csrf_options(require_csrf=True)
+    config.add_request_method(current_user, "user", reify=True)
+
+
+def current_user(request):
+    """The logged-in account (replaces SubstanceD's ``request.user``, which
+    looks the account up again)."""
+    policy = request.registry.getUtility(IAuthenticationPolicy)
+    return policy.account(request)
 
 
 def includeme(config):

@@ -36,17 +36,31 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
         super().__init__(secret, callback=self._groupfinder, **kw)
         self.absolute = absolute
 
+    # Pyramid 1.10 asks the policy again at each use of
+    # request.authenticated_userid / effective_principals: the cookie is
+    # checked and the account read once per request, then remembered.
+
+    def _identity(self, request):
+        cache = request.__dict__
+        if "_portail_identity" not in cache:
+            cache["_portail_identity"] = self.cookie.identify(request)
+        return cache["_portail_identity"]
+
+    def unauthenticated_userid(self, request):
+        identity = self._identity(request)
+        return identity["userid"] if identity else None
+
     def _session_token(self, request):
-        identity = self.cookie.identify(request)
+        identity = self._identity(request)
         if not identity:
             return None
         tokens = identity.get("tokens") or ()
         return tokens[0] if tokens else None
 
     def _groupfinder(self, userid, request):
-        cached = request.__dict__.get("_portail_groups")
+        cached = request.__dict__.get("_portail_account")
         if cached is not None and cached[0] == userid:
-            return cached[1]
+            return cached[2]
         user = user_locator(request).get_user_by_userid(userid)
         groups = None
         if (
@@ -56,15 +70,31 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
             and sessions.is_open(user, self._session_token(request), self.absolute)
         ):
             groups = list(user.groupids)
-        request.__dict__["_portail_groups"] = (userid, groups)
+        else:
+            user = None
+        request.__dict__["_portail_account"] = (userid, user, groups)
         return groups
+
+    def account(self, request):
+        """The logged-in User, or None (checked as the groupfinder does)."""
+        userid = self.authenticated_userid(request)
+        if userid is None:
+            return None
+        return request.__dict__["_portail_account"][1]
+
+    def _reset_cache(self, request):
+        request.__dict__.pop("_portail_account", None)
+        request.__dict__.pop("_portail_identity", None)
 
     def remember(self, request, userid, **kw):
         """Open a server-side session for ``userid`` and return its cookie."""
         user = user_locator(request).get_user_by_userid(userid)
         token = sessions.open_session(user, self.absolute)
-        request.__dict__.pop("_portail_groups", None)
-        return super().remember(request, userid, tokens=(token,), **kw)
+        self._reset_cache(request)
+        headers = super().remember(request, userid, tokens=(token,), **kw)
+        # Pyramid also sets a copy with Domain=<host>, which subdomains would
+        # receive: keep the host-only cookie.
+        return [h for h in headers if "Domain=" not in h[1]]
 
     def forget(self, request):
         """End the current session on the server, then drop the cookie."""
@@ -73,7 +103,7 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
             user = user_locator(request).get_user_by_userid(identity["userid"])
             if user is not None:
                 sessions.close_session(user, self._session_token(request))
-        request.__dict__.pop("_portail_groups", None)
+        self._reset_cache(request)
         return super().forget(request)
 
     def current_token(self, request):

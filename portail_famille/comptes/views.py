@@ -26,7 +26,8 @@ def safe_came_from(value, default):
         not value
         or not value.startswith("/")
         or value.startswith("//")
-        or any(c in value for c in "\\\r\n\t")
+        or "\\" in value
+        or not all("!" <= c <= "~" for c in value)  # printable ASCII only
         or len(value) > 2000
     ):
         return default
@@ -38,16 +39,21 @@ def min_length(request):
 
 
 def home_url(request, user):
-    """Parents: their family's home page; staff: the first place of the
-    management interface they may see."""
+    """Parents: their family's home page; staff: their place in the
+    management interface."""
     famille = famille_of(user)
     if famille is not None:
         return request.resource_path(famille)
+    return management_url(request, user) or request.resource_path(request.root, "mot-de-passe")
+
+
+def management_url(request, user):
+    """The first place of the management interface ``user`` may see."""
     root = request.root
     for place in (root, root.get("documents"), root.get("actualites")):
         if place is not None and may(request, user, P.SDI_VIEW, place):
             return request.sdiapi.mgmt_path(place)
-    return request.resource_path(root, "mot-de-passe")
+    return None
 
 
 def _field(request, name):

@@ -30,10 +30,6 @@ def add_menu_entry(config, order, view_name, title):
     config.registry.portail_menu.add(order, view_name, title)
 
 
-def current_user(request):
-    return request.user
-
-
 def is_staff(request):
     user = request.user
     if user is None:
@@ -69,6 +65,21 @@ class Layout:
     @property
     def csrf_token(self):
         return get_csrf_token(self.request)
+
+    @property
+    def gestion_url(self):
+        from ..comptes.views import management_url
+
+        user = self.request.user
+        return management_url(self.request, user) if user is not None else None
+
+    def flashes(self):
+        """The messages to show once.  Peek first: popping an empty queue
+        would rewrite the session cookie on every page."""
+        session = self.request.session
+        if not session.peek_flash("portail"):
+            return []
+        return session.pop_flash("portail")
 
     def static(self, path):
         return self.request.static_path("portail_famille.skin:static/" + path)

@@ -3,6 +3,7 @@
 import codecs
 import logging
 import sys
+from urllib.parse import urlsplit
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.response import Response
@@ -14,16 +15,28 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 
+# form-action also names the town's site: logging out (a POST) redirects
+# there, and browsers check form-action against the redirect's target.
 PORTAL_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "object-src 'none'; base-uri 'self'; form-action 'self'%s; frame-ancestors 'none'"
 )
 # The SDI's own pages use inline scripts and styles.
 SDI_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    "base-uri 'self'; form-action 'self'%s; frame-ancestors 'self'"
 )
+
+
+def _origin(url):
+    """'https://www.mairie-biviers.fr/accueil' -> ' https://www.mairie-biviers.fr'."""
+    parts = urlsplit(url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return " %s://%s" % (parts.scheme, parts.netloc)
+    return ""
+
+
 STATIC_PREFIXES = ("/static-portail/", "/sdistatic/", "/deformstatic/", "/fcstatic/")
 FORM_TYPES = ("", "application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -59,8 +72,13 @@ def _drop_body(request):
     request.environ["CONTENT_TYPE"] = "application/octet-stream"
 
 
+class UnreadableInput(HTTPBadRequest):
+    """A request whose URL or body cannot be decoded (shown as the
+    "Données illisibles" page, as a URL that is not UTF-8)."""
+
+
 def _unreadable():
-    return HTTPBadRequest(
+    return UnreadableInput(
         _("Les données envoyées ne sont pas lisibles (encodage invalide). Recommencez.")
     )
 
@@ -125,6 +143,8 @@ def _fallback(request, exc):
 def headers_factory(handler, registry):
     manage_prefix = registry.settings.get("substanced.manage_prefix", "/manage")
     secure = asbool(registry.settings.get("portail.cookie_secure", False))
+    town = _origin(registry.settings.get("portail.site_commune"))
+    portal_csp, sdi_csp = PORTAL_CSP % town, SDI_CSP % town
 
     def headers_tween(request):
         try:
@@ -136,10 +156,10 @@ def headers_factory(handler, registry):
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         if path.startswith(manage_prefix):
-            headers.setdefault("Content-Security-Policy", SDI_CSP)
+            headers.setdefault("Content-Security-Policy", sdi_csp)
             headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         else:
-            headers.setdefault("Content-Security-Policy", PORTAL_CSP)
+            headers.setdefault("Content-Security-Policy", portal_csp)
             headers.setdefault("X-Frame-Options", "DENY")
         if not path.startswith(STATIC_PREFIXES):
             # Family data never stays in a shared or back-button cache.

@@ -3,6 +3,7 @@
 import logging
 
 from pyramid.csrf import BadCSRFToken
+from pyramid.exceptions import BadCSRFOrigin
 from pyramid.httpexceptions import HTTPException, HTTPFound
 from pyramid.interfaces import IRootFactory
 from pyramid.traversal import DefaultRootFactory
@@ -12,10 +13,12 @@ from pyramid.view import (
     notfound_view_config,
     view_config,
 )
+from translationstring import TranslationString
 
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
+from .tweens import UnreadableInput
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,10 @@ def forbidden(request):
             request.root, "connexion", query={"came_from": request.path_qs[:2000]}
         )
         return HTTPFound(location)
+    if not request.is_staff:
+        # To a parent, another family's page is a page that does not exist:
+        # a 403 would tell which family numbers are in use.
+        return not_found(request)
     return _error(
         request,
         403,
@@ -75,6 +82,7 @@ def forbidden(request):
 
 
 @exception_view_config(BadCSRFToken, renderer="templates/error.pt")
+@exception_view_config(BadCSRFOrigin, renderer="templates/error.pt")
 def bad_csrf(request):
     return _error(
         request,
@@ -88,6 +96,7 @@ def bad_csrf(request):
 
 
 @exception_view_config(UnicodeDecodeError, renderer="templates/error.pt")
+@exception_view_config(UnreadableInput, renderer="templates/error.pt")
 def bad_encoding(request):
     return _error(
         request,
@@ -101,11 +110,14 @@ def bad_encoding(request):
 def http_error(exc, request):
     if exc.code < 400:
         return exc
+    # Only our own (French, translatable) messages are shown: the details
+    # Pyramid and SubstanceD give are English and technical.
+    detail = exc.detail if isinstance(exc.detail, TranslationString) else None
     return _error(
         request,
         exc.code,
         _("Requête refusée"),
-        exc.detail if exc.detail else _("Cette requête n'a pas pu être traitée."),
+        detail or _("Cette requête n'a pas pu être traitée."),
     )
 
 
