@@ -31,11 +31,8 @@ $(STAMP): setup.py constraints.txt
 
 install: $(STAMP) ## Create the virtualenv and install everything
 
-var/.demo-loaded: $(STAMP)
+serve: install ## Load the demo data (idempotent), serve http://127.0.0.1:6543
 	$(BIN)/portail-famille-demo development.ini
-	touch $@
-
-serve: install var/.demo-loaded ## Load the demo data once, serve http://127.0.0.1:6543
 	$(BIN)/pserve development.ini
 
 lint: install ## ruff check + ruff format --check
@@ -45,8 +42,8 @@ lint: install ## ruff check + ruff format --check
 test: install lint ## The whole test suite (unit, functional, browser)
 	$(BIN)/pytest -n 2 -p no:cacheprovider tests
 
-bench: install ## Benchmarks: figures printed against a baseline of the same run
-	$(BIN)/python bench/home.py
+bench: install ## Benchmarks (production template settings): figures against a baseline of the same run
+	$(BIN)/python bench/home.py --set pyramid.reload_templates=false
 
 clean: ## Remove the virtualenv (var/ keeps the data)
 	rm -rf $(VENV)
