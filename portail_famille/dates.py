@@ -13,6 +13,16 @@ def now():
     return datetime.datetime.now(PARIS)
 
 
+def horodatage():
+    """The time to store: aware, in UTC (ZoneInfo objects do not pickle in
+    the ZODB); ``local`` gives the town's time back for display."""
+    return datetime.datetime.now(datetime.UTC)
+
+
+def local(moment):
+    return moment.astimezone(PARIS)
+
+
 def today():
     return now().date()
 

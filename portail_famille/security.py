@@ -22,6 +22,11 @@ class Permission(enum.StrEnum):
     """``<scope>:<resource>:<action>``, kept alphabetized."""
 
     COMPTE_MOT_DE_PASSE_MODIFIER = "compte:mot-de-passe:modifier"
+    DEMANDE_CREER = "demande:demande:creer"
+    DEMANDE_TRAITER_COMPTE = "demande:compte:traiter"
+    DEMANDE_TRAITER_FINANCES = "demande:finances:traiter"
+    DEMANDES_VOIR = "demande:file:voir"
+    FAMILLE_IBAN_VOIR = "famille:iban:voir"
     FAMILLE_MODIFIER = "famille:fiche:modifier"
     FAMILLE_VOIR = "famille:fiche:voir"
     PORTAIL_PUBLIC = "portail:public:voir"
@@ -43,25 +48,30 @@ GROUPES_PERSONNEL = (GROUPE_AGENTS, GROUPE_REGISSEURS, GROUPE_EDITEURS, GROUPE_A
 GROUPES = (GROUPE_FAMILLES,) + GROUPES_PERSONNEL
 
 # What a parent may do on his own Famille (and everything inside it).
-FAMILLE_PERMISSIONS = (P.FAMILLE_VOIR,)
+FAMILLE_PERMISSIONS = (P.FAMILLE_VOIR, P.DEMANDE_CREER)
 
 # group -> {folder under the root ('' is the root itself) -> permissions}.
 # ``admins`` hold ALL_PERMISSIONS on the root (SubstanceD's own rule).
 ROLE_TABLE = {
     GROUPE_FAMILLES: {},
     GROUPE_AGENTS: {
-        "": (P.SDI_VIEW,),
+        "": (P.SDI_VIEW, P.DEMANDES_VOIR),
         "familles": (
             P.FAMILLE_VOIR,
             P.FAMILLE_MODIFIER,
+            P.FAMILLE_IBAN_VOIR,
+            P.DEMANDE_TRAITER_COMPTE,
+            P.DEMANDE_TRAITER_FINANCES,
             P.SDI_EDIT,
             P.SDI_ADD,
             P.SDI_MANAGE_CONTENTS,
         ),
     },
+    # Régisseurs process the requests about money (bank details, CAF,
+    # fiscal information) and nothing else.
     GROUPE_REGISSEURS: {
-        "": (P.SDI_VIEW,),
-        "familles": (P.FAMILLE_VOIR,),
+        "": (P.SDI_VIEW, P.DEMANDES_VOIR),
+        "familles": (P.FAMILLE_VOIR, P.FAMILLE_IBAN_VOIR, P.DEMANDE_TRAITER_FINANCES),
     },
     # Editors reach documents and news only: no family record.
     GROUPE_EDITEURS: {

@@ -41,6 +41,9 @@ def ensure_site(root, registry):
         if name not in groups:
             principals.add_group(name, registry=registry)
         groups[name].description = GROUP_DESCRIPTIONS[name]
+    catalogs = find_service(root, "catalogs")
+    if "portail" not in catalogs:
+        catalogs.add_catalog("portail")
     root.sdi_title = "Portail Famille"
     apply_role_table(root, registry=registry)
 

@@ -20,6 +20,8 @@ class FamilleToParent(ReferenceType):
 
 
 SECTIONS = ("responsable", "conjoint", "fiscales", "caf", "bancaires")
+# What every Famille holds (name -> content type).
+SOUS_DOSSIERS = {"enfants": "Enfants", "demandes": "Demandes"}
 
 
 class IFamilles(Interface):
@@ -110,8 +112,9 @@ class Famille(Folder):
             setattr(self, section, PersistentMapping(sections.get(section, {})))
 
     def after_create(self, inst, registry):
-        enfants = registry.content.create("Enfants")
-        self.add("enfants", enfants, registry=registry)
+        for name, content_type in SOUS_DOSSIERS.items():
+            if name not in self:
+                self.add(name, registry.content.create(content_type), registry=registry)
 
     @property
     def numero(self):

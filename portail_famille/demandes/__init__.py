@@ -1,0 +1,1 @@
+"""Change requests (demandes): made by families, processed by staff."""

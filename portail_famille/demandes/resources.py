@@ -1,0 +1,94 @@
+"""Demande: a change a family asks for, with its state and its history."""
+
+from persistent import Persistent
+from substanced.content import content
+from substanced.folder import RandomAutoNamingFolder
+from zope.interface import Interface, implementer
+
+from .. import dates
+from ..i18n import _
+from .types import TYPES
+
+EN_ATTENTE = "en_attente"
+ACCEPTEE = "acceptee"
+REFUSEE = "refusee"
+REMPLACEE = "remplacee"  # a newer request of the same kind replaced it
+
+ETATS = {
+    EN_ATTENTE: _("En attente"),
+    ACCEPTEE: _("Acceptée"),
+    REFUSEE: _("Refusée"),
+    REMPLACEE: _("Remplacée"),
+}
+
+
+class IDemandes(Interface):
+    pass
+
+
+class IDemande(Interface):
+    pass
+
+
+@content("Demandes", icon="glyphicon glyphicon-inbox")
+@implementer(IDemandes)
+class Demandes(RandomAutoNamingFolder):
+    """The requests of one family (kept: history and audit)."""
+
+    def __sdi_addable__(self, context, introspectable):
+        return False
+
+
+@content("Demande", icon="glyphicon glyphicon-envelope", catalog=True)
+@implementer(IDemande)
+class Demande(Persistent):
+    """``valeurs``: the values asked for; ``anciennes``: the record's values
+    when the request was made.  Both are plain dicts, never changed after."""
+
+    etat = EN_ATTENTE
+    motif_refus = ""
+    date_traitement = None
+    traite_par = None
+
+    def __init__(self, type_demande, valeurs, anciennes, date_demande, demandeur):
+        self.type_demande = type_demande
+        self.valeurs = dict(valeurs)
+        self.anciennes = dict(anciennes)
+        self.date_demande = date_demande
+        self.demandeur = demandeur
+
+    @property
+    def type(self):
+        return TYPES[self.type_demande]
+
+    @property
+    def famille(self):
+        return self.__parent__.__parent__
+
+    @property
+    def numero_famille(self):
+        return self.famille.__name__
+
+    @property
+    def titre_etat(self):
+        return ETATS[self.etat]
+
+    @property
+    def title(self):
+        moment = dates.local(self.date_demande).strftime("%d/%m/%Y %H:%M")
+        return "%s — %s" % (self.type_demande, moment)
+
+    def changements(self):
+        """[(field, title, old, new)] for the fields this request changes."""
+        titles = self.type.titles()
+        return [
+            (name, titles.get(name, name), self.anciennes.get(name), value)
+            for name, value in self.valeurs.items()
+            if self.anciennes.get(name) != value
+        ]
+
+    def champs_modifies_depuis(self):
+        """The changed fields whose value in the record is no longer the one
+        the request was made against."""
+        section = getattr(self.famille, self.type.section)
+        return [name for name, _title, old, _new in self.changements() if section.get(name) != old]

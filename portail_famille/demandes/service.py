@@ -1,0 +1,150 @@
+"""Making, accepting and refusing requests; the queries behind the lists.
+
+Accepting applies the change to the record in the same transaction (both
+commit or neither does); the family's mail is queued in that transaction
+too, so a failed commit sends nothing.
+"""
+
+import datetime
+
+from substanced.event import ObjectModified
+from substanced.util import find_catalog, find_objectmap
+
+from .. import courriels, dates
+from .catalog import CATALOG
+from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE
+from .types import TYPES
+
+
+class DemandeError(Exception):
+    """The request is not in a state that allows this."""
+
+
+class FicheModifiee(DemandeError):
+    """The record changed since the request was made; ``champs`` says where."""
+
+    def __init__(self, champs):
+        super().__init__(champs)
+        self.champs = champs
+
+
+def _modified(registry, obj):
+    event = ObjectModified(obj)
+    registry.subscribers((event, obj), None)
+
+
+def en_attente(famille, type_demande):
+    """The pending request of this kind for this family, or None."""
+    catalog = find_catalog(famille, CATALOG)
+    query = (
+        catalog["famille"].eq(famille.__name__)
+        & catalog["demande_type"].eq(type_demande)
+        & catalog["demande_etat"].eq(EN_ATTENTE)
+    )
+    for demande in _resolve(famille, list(query.execute().ids)):
+        return demande
+    return None
+
+
+def deposer(famille, type_demande, valeurs, demandeur, registry, now=None):
+    """Record a request; a pending one of the same kind is replaced (kept,
+    marked "remplacée").  Returns (demande, replaced_or_None)."""
+    kind = TYPES[type_demande]
+    section = getattr(famille, kind.section)
+    fields = kind.titles()
+    valeurs = {name: valeurs[name] for name in fields if name in valeurs}
+    anciennes = {name: section.get(name) for name in valeurs}
+    remplacee = en_attente(famille, type_demande)
+    if remplacee is not None:
+        remplacee.etat = REMPLACEE
+        remplacee.date_traitement = now or dates.horodatage()
+        _modified(registry, remplacee)
+    demande = registry.content.create(
+        "Demande", type_demande, valeurs, anciennes, now or dates.horodatage(), demandeur
+    )
+    famille["demandes"].add_next(demande, registry=registry)
+    return demande, remplacee
+
+
+def accepter(demande, agent, request, force=False, now=None):
+    """Apply the request to the record.  Raises FicheModifiee when the
+    record changed since, unless ``force`` (the agent saw it)."""
+    if demande.etat != EN_ATTENTE:
+        raise DemandeError(demande.etat)
+    changed = demande.champs_modifies_depuis()
+    if changed and not force:
+        raise FicheModifiee(changed)
+    famille = demande.famille
+    section = getattr(famille, demande.type.section)
+    for name, value in demande.valeurs.items():
+        section[name] = value
+    _traiter(demande, ACCEPTEE, agent, now)
+    _modified(request.registry, famille)
+    _prevenir(request, demande, "demande_acceptee")
+
+
+def refuser(demande, agent, motif, request, now=None):
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValueError("motif")
+    if demande.etat != EN_ATTENTE:
+        raise DemandeError(demande.etat)
+    demande.motif_refus = motif
+    _traiter(demande, REFUSEE, agent, now)
+    _prevenir(request, demande, "demande_refusee")
+
+
+def _traiter(demande, etat, agent, now):
+    demande.etat = etat
+    demande.date_traitement = now or dates.horodatage()
+    demande.traite_par = agent
+
+
+def _prevenir(request, demande, template):
+    responsable = demande.famille.responsable
+    if responsable.get("autorisation_courriel") and responsable.get("email"):
+        courriels.send(
+            request,
+            template,
+            [responsable["email"]],
+            demande=demande,
+            titre=request.localizer.translate(demande.type.titre),
+            date=dates.local(demande.date_demande).strftime("%d/%m/%Y"),
+        )
+    _modified(request.registry, demande)
+
+
+def _resolve(root, oids):
+    objectmap = find_objectmap(root)
+    return [objectmap.object_for(oid) for oid in oids]
+
+
+def file_attente(root, type_demande=None, famille=None, offset=0, limit=20):
+    """Pending requests, newest first: (total, page of Demande)."""
+    catalog = find_catalog(root, CATALOG)
+    query = catalog["demande_etat"].eq(EN_ATTENTE)
+    if type_demande:
+        query &= catalog["demande_type"].eq(type_demande)
+    if famille:
+        query &= catalog["famille"].eq(famille)
+    result = query.execute()
+    total = len(result)
+    ordered = result.sort(catalog["demande_date"], reverse=True, limit=offset + limit)
+    return total, _resolve(root, list(ordered.ids)[offset:])
+
+
+def recentes(root, famille, onglet, jours, type_demande=None, now=None):
+    """A family's requests of the last ``jours`` days on one tab, newest
+    first (replaced ones left out)."""
+    catalog = find_catalog(root, CATALOG)
+    since = (now or dates.horodatage()) - datetime.timedelta(days=jours)
+    query = (
+        catalog["famille"].eq(famille.__name__)
+        & catalog["demande_onglet"].eq(onglet)
+        & catalog["demande_date"].ge(since)
+        & catalog["demande_etat"].noteq(REMPLACEE)
+    )
+    if type_demande:
+        query &= catalog["demande_type"].eq(type_demande)
+    ordered = query.execute().sort(catalog["demande_date"], reverse=True)
+    return _resolve(root, list(ordered.ids))

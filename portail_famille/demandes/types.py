@@ -1,0 +1,85 @@
+"""The kinds of request (Demande) a family can make, and who processes them.
+
+Each type names the record section it changes, the colander schema of its
+form, the permission needed to process it, and the tab of "Liste des
+demandes" it belongs to ("compte" for the family record, "enfants" for the
+children, filled as those features land).
+"""
+
+from ..familles import schemas
+from ..i18n import _
+from ..security import P
+
+ONGLET_COMPTE = "compte"
+ONGLET_ENFANTS = "enfants"
+
+
+class TypeDemande:
+    def __init__(self, nom, titre, filtre, section, schema, permission, onglet):
+        self.nom = nom
+        self.titre = titre  # "Infos Responsable"
+        self.filtre = filtre  # "Informations responsable" (filter link)
+        self.section = section
+        self.schema = schema
+        self.permission = permission
+        self.onglet = onglet
+
+    def titles(self):
+        """field name -> title, in the form's order."""
+        return {node.name: node.title for node in self.schema() if node.name != "_csrf_token_"}
+
+
+TYPES = {
+    t.nom: t
+    for t in (
+        TypeDemande(
+            "responsable",
+            _("Infos Responsable"),
+            _("Informations responsable"),
+            "responsable",
+            schemas.PersonneSchema,
+            P.DEMANDE_TRAITER_COMPTE,
+            ONGLET_COMPTE,
+        ),
+        TypeDemande(
+            "conjoint",
+            _("Infos Conjoint"),
+            _("Informations conjoint"),
+            "conjoint",
+            schemas.PersonneSchema,
+            P.DEMANDE_TRAITER_COMPTE,
+            ONGLET_COMPTE,
+        ),
+        TypeDemande(
+            "fiscales",
+            _("Infos Fiscales"),
+            _("Informations fiscales"),
+            "fiscales",
+            schemas.FiscalesSchema,
+            P.DEMANDE_TRAITER_FINANCES,
+            ONGLET_COMPTE,
+        ),
+        TypeDemande(
+            "caf",
+            _("Infos Caf"),
+            _("Informations CAF"),
+            "caf",
+            schemas.CafSchema,
+            P.DEMANDE_TRAITER_FINANCES,
+            ONGLET_COMPTE,
+        ),
+        TypeDemande(
+            "bancaires",
+            _("Coordonnées Bancaires"),
+            _("Informations bancaires"),
+            "bancaires",
+            schemas.BancairesSchema,
+            P.DEMANDE_TRAITER_FINANCES,
+            ONGLET_COMPTE,
+        ),
+    )
+}
+
+
+def types_of(onglet):
+    return [t for t in TYPES.values() if t.onglet == onglet]
