@@ -56,6 +56,7 @@ ENVIRONMENT = (
     "PORTAIL_FAMILLE_SECRET",
     "PORTAIL_FAMILLE_ADMIN_PASSWORD",
     "PORTAIL_FAMILLE_ZODB_URI",
+    "PORTAIL_FAMILLE_ZODB_AUDIT_URI",
 )
 
 
@@ -88,8 +89,9 @@ def home_app(directory, overrides=()):
 
     settings = dict(get_appsettings(str(INI)))
     var = str(ROOT / "var")
-    settings["zodbconn.uri"] = settings["zodbconn.uri"].replace(var, str(directory))
-    assert str(directory) in settings["zodbconn.uri"], settings["zodbconn.uri"]
+    for key in [k for k in settings if k.startswith("zodbconn.uri")]:
+        settings[key] = settings[key].replace(var, str(directory))
+        assert str(directory) in settings[key], settings[key]
     settings["portail.mail_directory"] = str(directory / "mail")
     for item in overrides:
         key, _sep, value = item.partition("=")

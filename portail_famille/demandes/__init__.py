@@ -1,1 +1,8 @@
 """Change requests (demandes): made by families, processed by staff."""
+
+from ..i18n import _
+
+
+def includeme(config):
+    config.add_menu_entry(10, "mon-compte", _("Mon compte"))
+    config.add_menu_entry(60, "liste-des-demandes", _("Liste des demandes"))

@@ -13,6 +13,8 @@ from zope.interface import Interface, implementer
 from ..i18n import _
 from ..security import FAMILLE_PERMISSIONS, P
 from . import schemas
+from . import validators as v
+from .validators import masquer_iban
 
 
 class FamilleToParent(ReferenceType):
@@ -72,7 +74,52 @@ ResponsableSheet = _sheet("responsable", schemas.PersonneSchema())
 ConjointSheet = _sheet("conjoint", schemas.PersonneSchema())
 FiscalesSheet = _sheet("fiscales", schemas.FiscalesSchema())
 CafSheet = _sheet("caf", schemas.CafSchema())
-BancairesSheet = _sheet("bancaires", schemas.BancairesSchema())
+
+
+@colander.deferred
+def _iban_ou_masque(node, kw):
+    """The IBAN validator of the SDI sheet: the masked current IBAN (what
+    the sheet shows) comes back unchanged and is accepted as it is."""
+    famille = kw.get("context")
+    actuel = getattr(famille, "bancaires", {}).get("iban")
+    masque = masquer_iban(actuel) if actuel else None
+
+    def validator(node, value):
+        if masque is not None and value == masque:
+            return
+        v.iban(node, value)
+
+    return colander.All(colander.Length(max=42), validator)
+
+
+class BancairesSheetSchema(schemas.BancairesSchema):
+    iban = colander.SchemaNode(
+        colander.String(), title=_("IBAN"), missing="", validator=_iban_ou_masque
+    )
+
+
+class BancairesSheet(SectionSheet):
+    """The SDI never shows the full IBAN: it shows the masked one, and the
+    masked value sent back keeps the stored IBAN; another value is a new
+    IBAN, validated as usual.  (Seeing the full IBAN is audited: the
+    request screens' "Afficher l'IBAN complet".)"""
+
+    section = "bancaires"
+    schema = BancairesSheetSchema()
+
+    def get(self):
+        values = super().get()
+        if values.get("iban"):
+            values["iban"] = masquer_iban(values["iban"])
+        return values
+
+    def set(self, struct, omit=()):
+        if isinstance(omit, str):
+            omit = (omit,)
+        actuel = self.context.bancaires.get("iban")
+        if actuel and struct.get("iban") == masquer_iban(actuel):
+            omit = tuple(omit) + ("iban",)
+        return super().set(struct, omit)
 
 
 @content(

@@ -33,15 +33,27 @@ REGIMES = (
 SEXES = (("F", _("Fille")), ("M", _("Garçon")))
 
 
+def _first(*validators):
+    """Run ``validators`` in order and report only the first failure: one
+    clear message next to the field, not two about the same mistake."""
+
+    def validator(node, value):
+        for check in validators:
+            check(node, value)
+
+    return validator
+
+
 def _text(title, validator=None, max_length=200, **kw):
-    validators = [colander.Length(max=max_length)]
+    checks = [colander.Length(max=max_length)]
     if validator is not None:
-        validators.append(validator)
+        # The field's own check says what is expected, length included.
+        checks.insert(0, validator)
     return colander.SchemaNode(
         colander.String(),
         title=title,
         missing="",
-        validator=colander.All(*validators),
+        validator=_first(*checks),
         **kw,
     )
 

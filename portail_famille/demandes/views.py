@@ -1,0 +1,512 @@
+"""The parent's side of the requests (demandes): "Mon compte", one form per
+section of the record, and "Liste des demandes".
+
+A form never changes the record: it deposits a Demande holding only the
+fields that differ from the record (service.deposer), which the service
+enfance jeunesse accepts or refuses.  The full IBAN never reaches a parent's
+page: it is shown, pre-filled and listed masked.
+"""
+
+import functools
+import os
+
+import colander
+import deform
+from deform.template import ZPTRendererFactory
+from deform.template import default_dir as DEFORM_DEFAULT_DIR
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.i18n import get_localizer
+from pyramid.threadlocal import get_current_request
+from pyramid.view import view_config
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+from translationstring import TranslationString
+
+from .. import dates
+from ..familles.resources import IFamille
+from ..familles.validators import masquer_iban
+from ..i18n import _
+from ..security import P
+from . import affichage, service
+from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE
+from .types import ONGLET_COMPTE, ONGLET_ENFANTS, TYPES, types_of
+
+JOURS_DEFAUT = 31
+PREFIXE_FORMULAIRE = "demande-"
+FORMID = "demande"
+PERSONNES = ("responsable", "conjoint")
+ONGLETS = ((ONGLET_COMPTE, _("Mon compte")), (ONGLET_ENFANTS, _("Mes enfants")))
+
+# The manual's columns of "Liste des demandes" for a responsable or a
+# conjoint: (key, heading, the fields the column shows).
+COLONNES_PERSONNE = (
+    ("responsable", _("Responsable"), ("nom", "prenom")),
+    ("qualite", _("Qualité"), ("qualite",)),
+    ("adresse", _("Adresse"), ("adresse", "code_postal", "ville")),
+    ("telephone_domicile", _("Tél.domicile"), ("telephone_domicile",)),
+    ("telephone_prof", _("Tél.Prof."), ("telephone_prof",)),
+    ("mobile", _("Mobile"), ("mobile",)),
+    ("email", _("Email"), ("email",)),
+    ("profession", _("Profession"), ("profession",)),
+    ("employeur", _("Employeur"), ("employeur",)),
+    ("adresse_employeur", _("Adresse employeur"), ("adresse_employeur",)),
+)
+CHAMPS_COLONNES = {name for _key, _title, names in COLONNES_PERSONNE for name in names}
+
+# How each field is typed on a phone (virtual keyboard), and spelling aids off
+# where they only get in the way.
+SAISIE = {
+    "telephone_domicile": {"inputmode": "tel"},
+    "telephone_prof": {"inputmode": "tel"},
+    "mobile": {"inputmode": "tel"},
+    "email": {"inputmode": "email", "autocapitalize": "none", "spellcheck": "false"},
+    "code_postal": {"inputmode": "numeric"},
+    "numero_allocataire": {"inputmode": "numeric"},
+    "annee_revenus": {"inputmode": "numeric"},
+    "revenu_fiscal_reference": {"inputmode": "decimal"},
+    "nombre_parts": {"inputmode": "decimal"},
+    "quotient_familial": {"inputmode": "decimal"},
+    "iban": {"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"},
+    "bic": {"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"},
+}
+# Amounts: "1 234,50 €" is read as 1234.50.
+DECIMAUX = ("revenu_fiscal_reference", "nombre_parts", "quotient_familial")
+# Controls that would let peppercorn build nested values: no form here has any.
+MARQUEURS = ("__start__", "__end__")
+
+
+def _translator(term):
+    return get_localizer(get_current_request()).translate(term)
+
+
+# Our widget templates first (no inline script, labelled errors), deform's
+# own for everything else.
+RENDERER = ZPTRendererFactory(
+    (os.path.join(os.path.dirname(__file__), "templates", "deform"), DEFORM_DEFAULT_DIR),
+    translator=_translator,
+)
+
+
+# --- Values as people read them ----------------------------------------------
+
+
+@functools.cache
+def _noeuds(type_demande):
+    """name -> schema node of a type's form (no CSRF token)."""
+    return {node.name: node for node in TYPES[type_demande].schema() if node.name != "_csrf_token_"}
+
+
+@functools.cache
+def _choix(type_demande):
+    """name -> {value: label} for the fields chosen from a list."""
+    found = {}
+    for name, node in _noeuds(type_demande).items():
+        values = getattr(getattr(node, "widget", None), "values", None)
+        if values:
+            found[name] = {value: label for value, label in values if value}
+    return found
+
+
+def _traduire(request, value):
+    if isinstance(value, TranslationString):
+        return request.localizer.translate(value)
+    return value
+
+
+def afficher(request, type_demande, name, value):
+    """A record value as the parent reads it: list labels, Oui/Non, French
+    dates, amounts, the IBAN masked."""
+    label = _choix(type_demande).get(name, {}).get(value)
+    if label is not None:
+        return _traduire(request, label)
+    return _traduire(request, affichage.valeur(name, value))
+
+
+def _jour(moment):
+    return dates.local(moment).strftime("%d/%m/%Y")
+
+
+def _sans_sous_chemin(request):
+    """/mon-compte/anything is not a page (Pyramid would hand it the view)."""
+    if request.subpath:
+        raise HTTPNotFound()
+
+
+# --- Mon compte ----------------------------------------------------------------
+
+
+@view_config(
+    context=IFamille,
+    name="mon-compte",
+    renderer="templates/mon_compte.pt",
+    permission=P.FAMILLE_VOIR,
+)
+def mon_compte(context, request):
+    _sans_sous_chemin(request)
+    peut_demander = request.has_permission(P.DEMANDE_CREER, context)
+    rubriques = []
+    for kind in types_of(ONGLET_COMPTE):
+        section = getattr(context, kind.section)
+        champs = []
+        for name, title in kind.titles().items():
+            champs.append(
+                (_traduire(request, title), afficher(request, kind.nom, name, section.get(name)))
+            )
+            if kind.nom == "responsable" and name == "civilite":
+                champs.append((request.localizer.translate(_("N° Famille")), context.numero))
+        attente = service.en_attente(context, kind.nom)
+        rubriques.append(
+            {
+                "nom": kind.nom,
+                "titre": _traduire(request, kind.titre),
+                "champs": champs,
+                "renseignee": any(value not in (None, "", False) for value in section.values()),
+                "modifier": (
+                    request.resource_path(context, PREFIXE_FORMULAIRE + kind.nom)
+                    if peut_demander
+                    else None
+                ),
+                "attente": _jour(attente.date_demande) if attente is not None else None,
+                "liste": request.resource_path(
+                    context, "liste-des-demandes", query={"onglet": kind.onglet, "type": kind.nom}
+                ),
+            }
+        )
+    return {"famille": context, "rubriques": rubriques}
+
+
+# --- The forms -------------------------------------------------------------------
+
+
+def _actuelles(famille, kind):
+    section = getattr(famille, kind.section)
+    return {name: section.get(name) for name in kind.titles()}
+
+
+def _formulaire(request, famille, kind, actuelles):
+    schema = kind.schema().bind(
+        request=request, context=famille, _csrf_token_=get_csrf_token(request)
+    )
+    for node in schema.children:
+        if node.name == "_csrf_token_":
+            continue
+        node.oid = "champ-" + node.name
+        widget = getattr(node, "widget", None)
+        if widget is None:
+            node.widget = deform.widget.TextInputWidget(attributes=SAISIE.get(node.name, {}))
+        elif isinstance(widget, deform.widget.SelectWidget):
+            # The empty choice says what it means (a blank option reads as nothing).
+            node.widget = deform.widget.SelectWidget(
+                values=[("", _("Non renseigné"))] + [v for v in widget.values if v[0]]
+            )
+    if actuelles.get("iban"):
+        schema["iban"].description = _(
+            "Le numéro enregistré est masqué. Pour le changer, effacez-le et saisissez "
+            "le nouvel IBAN complet ; pour le garder, laissez-le tel quel."
+        )
+    return deform.Form(
+        schema,
+        action=request.resource_path(famille, PREFIXE_FORMULAIRE + kind.nom),
+        formid=FORMID,
+        buttons=(deform.Button("enregistrer", _("Enregistrer")),),
+        renderer=RENDERER,
+    )
+
+
+def _pour_formulaire(valeurs):
+    """The appstruct that pre-fills a form: the IBAN masked."""
+    appstruct = {name: colander.null if value is None else value for name, value in valeurs.items()}
+    if valeurs.get("iban"):
+        appstruct["iban"] = masquer_iban(valeurs["iban"])
+    return appstruct
+
+
+def _controles(request, actuelles):
+    """The submitted controls, tidied: text trimmed, amounts written the
+    French way accepted, the masked IBAN sent back standing for the current
+    one.  Returns (controls, whether the masked IBAN was sent back)."""
+    masque = masquer_iban(actuelles.get("iban")) if actuelles.get("iban") else None
+    controls = []
+    iban_masque = False
+    for name, value in request.POST.items():
+        if not isinstance(value, str) or name in MARQUEURS:
+            continue  # uploads and nesting: no field here takes them
+        value = value.strip()
+        if name in DECIMAUX:
+            value = value.replace("\u00a0", "").replace(" ", "").replace("€", "")
+            value = value.replace(",", ".")
+        if name == "iban" and masque is not None and " ".join(value.split()) == masque:
+            value = actuelles["iban"]
+            iban_masque = True
+        controls.append((name, value))
+    return controls, iban_masque
+
+
+def _normaliser(name, value):
+    """IBAN and BIC in their compact form, whatever the spaces and case."""
+    if not value or not isinstance(value, str):
+        return value
+    try:
+        if name == "iban":
+            return IBAN(value).compact
+        if name == "bic":
+            return BIC(value).compact
+    except SchwiftyException:
+        return value
+    return value
+
+
+def _vide(value):
+    return value is None or value is False or (isinstance(value, str) and value == "")
+
+
+def _identique(name, old, new):
+    if _vide(old) and _vide(new):
+        return True  # an unset checkbox or field left empty
+    return _normaliser(name, old) == _normaliser(name, new)
+
+
+def changements(actuelles, appstruct, envoyes=None, cases=()):
+    """The fields whose submitted value differs from the record's.  A field
+    missing from the post (``envoyes``: the names sent) is left as it is,
+    except a checkbox, which a browser leaves out when it is unticked."""
+    return {
+        name: _normaliser(name, new)
+        for name, new in appstruct.items()
+        if name in actuelles
+        and (envoyes is None or name in envoyes or name in cases)
+        and not _identique(name, actuelles[name], new)
+    }
+
+
+def _vue_formulaire(context, request):
+    _sans_sous_chemin(request)
+    kind = TYPES[request.view_name[len(PREFIXE_FORMULAIRE) :]]
+    actuelles = _actuelles(context, kind)
+    form = _formulaire(request, context, kind, actuelles)
+    attente = service.en_attente(context, kind.nom)
+    result = {
+        "famille": context,
+        "titre": _traduire(request, kind.titre),
+        "attente": _jour(attente.date_demande) if attente is not None else None,
+        "erreur": False,
+        "inchange": False,
+        "retour": request.resource_path(context, "mon-compte"),
+    }
+    if request.method != "POST":
+        result["form"] = form.render(_pour_formulaire(actuelles))
+        return result
+    controls, iban_masque = _controles(request, actuelles)
+    try:
+        appstruct = form.validate(controls)
+    except deform.ValidationFailure as failure:
+        if iban_masque:
+            failure.field["iban"].cstruct = masquer_iban(actuelles["iban"])
+        result["form"] = failure.render()
+        result["erreur"] = True
+        return result
+    cases = {node.name for node in form.schema.children if isinstance(node.typ, colander.Boolean)}
+    valeurs = changements(actuelles, appstruct, {name for name, _value in controls}, cases)
+    if not valeurs:
+        result["form"] = form.render(_pour_formulaire(actuelles))
+        result["inchange"] = True
+        return result
+    _demande, remplacee = service.deposer(
+        context, kind.nom, valeurs, request.user.__name__, request.registry
+    )
+    message = request.localizer.translate(
+        _("Votre demande a été transmise au service enfance jeunesse.")
+    )
+    if remplacee is not None:
+        message += " " + request.localizer.translate(
+            _("Elle remplace votre demande précédente, qui était encore en attente.")
+        )
+    request.session.flash(message, "portail")
+    return HTTPFound(request.resource_path(context, "mon-compte"))
+
+
+for _nom in TYPES:
+    view_config(
+        context=IFamille,
+        name=PREFIXE_FORMULAIRE + _nom,
+        renderer="templates/demande.pt",
+        permission=P.DEMANDE_CREER,
+    )(_vue_formulaire)
+
+
+# --- Liste des demandes ------------------------------------------------------------
+
+
+def jours_listes(settings):
+    """How many days back "Liste des demandes" goes (``portail.demandes_jours``)."""
+    try:
+        jours = int(settings.get("portail.demandes_jours", JOURS_DEFAUT))
+    except (TypeError, ValueError):
+        return JOURS_DEFAUT
+    return jours if jours > 0 else JOURS_DEFAUT
+
+
+def _cellule(texte="", avant=None, entete=False, modifie=False):
+    return {"texte": texte, "avant": avant, "entete": entete, "modifie": modifie}
+
+
+def _joindre(request, demande, valeurs, names):
+    parts = [afficher(request, demande.type_demande, n, valeurs.get(n)) for n in names]
+    return " ".join(p for p in parts if p)
+
+
+def _cellules_personne(request, demande):
+    """The manual's columns for a responsable/conjoint request: what it
+    changes (with the value before), the person's name for reference."""
+    cells = []
+    for key, _title, names in COLONNES_PERSONNE:
+        changed = [n for n in names if n in demande.valeurs]
+        if changed:
+            new = _joindre(request, demande, demande.valeurs, changed)
+            old = _joindre(request, demande, demande.anciennes, changed)
+            cells.append(_cellule(new or _non_renseigne(request), avant=old or None, modifie=True))
+        elif key == "responsable":
+            section = getattr(demande.famille, demande.type.section)
+            cells.append(_cellule(_joindre(request, demande, section, names)))
+        else:
+            cells.append(_cellule())
+    return cells
+
+
+def _non_renseigne(request):
+    return request.localizer.translate(_("non renseigné"))
+
+
+def _modifications(request, demande):
+    """'Label : ancienne → nouvelle' for what the manual's columns do not show."""
+    lines = []
+    for name, title, old, new in demande.changements():
+        if demande.type_demande in PERSONNES and name in CHAMPS_COLONNES:
+            continue
+        old_text = afficher(request, demande.type_demande, name, old) or _non_renseigne(request)
+        new_text = afficher(request, demande.type_demande, name, new) or _non_renseigne(request)
+        lines.append("%s : %s → %s" % (_traduire(request, title), old_text, new_text))
+    return lines
+
+
+def _date(moment):
+    if moment is None:
+        return {"texte": "", "iso": None}
+    return {"texte": affichage.valeur("date", moment), "iso": moment.isoformat()}
+
+
+TABLEAUX = (
+    (EN_ATTENTE, "en-attente", _("Demandes en attente"), _("Aucune demande en attente.")),
+    (REFUSEE, "refusees", _("Demandes refusées"), _("Aucune demande refusée.")),
+    (ACCEPTEE, "acceptees", _("Demandes acceptées"), _("Aucune demande acceptée.")),
+)
+
+
+def _tableau(request, etat, ident, titre, vide, demandes, filtre):
+    translate = request.localizer.translate
+    personnes = any(d.type_demande in PERSONNES for d in demandes)
+    lignes = []
+    for demande in demandes:
+        cells = []
+        if filtre is None:
+            cells.append(_cellule(translate(demande.type.filtre), entete=True))
+        if personnes:
+            person = (
+                _cellules_personne(request, demande)
+                if demande.type_demande in PERSONNES
+                else [_cellule() for _c in COLONNES_PERSONNE]
+            )
+            if filtre is not None:
+                person[0]["entete"] = True
+            cells.extend(person)
+        modifications = _modifications(request, demande)
+        lignes.append(
+            {
+                "cellules": cells,
+                "modifications": modifications,
+                "date_demande": _date(demande.date_demande),
+                "date_traitement": _date(demande.date_traitement),
+                "motif": demande.motif_refus,
+            }
+        )
+    avec_modifications = any(ligne["modifications"] for ligne in lignes) or not personnes
+    entetes = []
+    if filtre is None:
+        entetes.append(translate(_("Demande")))
+    if personnes:
+        entetes.extend(translate(title) for _key, title, _names in COLONNES_PERSONNE)
+    if avec_modifications:
+        entetes.append(translate(_("Modifications")))
+    entetes.append(translate(_("Date.demande")))
+    if etat == REFUSEE:
+        entetes.extend((translate(_("Date.refus")), translate(_("Motif.refus"))))
+    elif etat == ACCEPTEE:
+        entetes.append(translate(_("Date.acceptation")))
+    return {
+        "etat": etat,
+        "id": ident,
+        "titre": translate(titre),
+        "vide": translate(vide),
+        "entetes": entetes,
+        "lignes": lignes,
+        "avec_modifications": avec_modifications,
+    }
+
+
+@view_config(
+    context=IFamille,
+    name="liste-des-demandes",
+    renderer="templates/liste_des_demandes.pt",
+    permission=P.FAMILLE_VOIR,
+)
+def liste_des_demandes(context, request):
+    _sans_sous_chemin(request)
+    onglet = request.GET.get("onglet")
+    if onglet not in dict(ONGLETS):
+        onglet = ONGLET_COMPTE
+    kinds = types_of(onglet)
+    filtre = request.GET.get("type")
+    if filtre not in {kind.nom for kind in kinds}:
+        filtre = None
+    jours = jours_listes(request.registry.settings)
+    demandes = service.recentes(request.root, context, onglet, jours, type_demande=filtre)
+
+    def lien(**query):
+        return request.resource_path(context, "liste-des-demandes", query=query)
+
+    onglets = [
+        {"titre": _traduire(request, titre), "url": lien(onglet=nom), "actif": nom == onglet}
+        for nom, titre in ONGLETS
+    ]
+    filtres = []
+    if kinds:
+        filtres.append(
+            {
+                "titre": request.localizer.translate(_("Toutes")),
+                "url": lien(onglet=onglet),
+                "actif": filtre is None,
+            }
+        )
+        filtres.extend(
+            {
+                "titre": _traduire(request, kind.filtre),
+                "url": lien(onglet=onglet, type=kind.nom),
+                "actif": kind.nom == filtre,
+            }
+            for kind in kinds
+        )
+    tableaux = [
+        _tableau(request, etat, ident, titre, vide, [d for d in demandes if d.etat == etat], filtre)
+        for etat, ident, titre, vide in TABLEAUX
+    ]
+    return {
+        "famille": context,
+        "onglet": onglet,
+        "onglets": onglets,
+        "filtres": filtres,
+        "filtre": _traduire(request, TYPES[filtre].filtre) if filtre else None,
+        "jours": jours,
+        "aucune": not demandes,
+        "tableaux": tableaux,
+    }

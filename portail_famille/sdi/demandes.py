@@ -1,0 +1,446 @@
+"""SDI screens of the requests (demandes): the staff's queue and the
+processing of one request.
+
+- ``/manage/@@demandes`` (tab "Demandes" of the root): the pending requests,
+  newest first, 20 a page, filtered by type and by N° famille, with what each
+  one changes; several can be accepted at once.
+- ``/manage/familles/<n>/demandes/<id>/@@traiter``: one request, the record's
+  current values beside the old and new ones, accept or refuse (with a
+  motif).
+
+Everybody with ``P.DEMANDES_VOIR`` sees them; only who holds the request
+type's permission (``TypeDemande.permission``) processes one, whatever the
+page showed.  The IBAN is masked; "Afficher l'IBAN complet" (a POST, with
+``P.FAMILLE_IBAN_VOIR``) shows it once and writes an audit entry (who,
+which family, when; never the IBAN).
+"""
+
+import math
+import re
+from html import escape
+from urllib.parse import urlencode
+
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from substanced.audit import set_auditlog
+from substanced.interfaces import IRoot
+from substanced.sdi import mgmt_view
+from substanced.util import find_objectmap, get_auditlog, get_oid
+from translationstring import TranslationString
+
+from .. import dates
+from ..demandes import service
+from ..demandes.affichage import MASQUES, valeur
+from ..demandes.resources import EN_ATTENTE, REMPLACEE, IDemande
+from ..demandes.types import TYPES
+from ..i18n import _
+from ..security import P
+
+PAR_PAGE = 20
+PAGE_MAX = 100_000  # a page number from the query string, before clamping
+# At most this many requests accepted by one "Accepter la sélection".
+SELECTION_MAX = 100
+MOTIF_MAX = 1000
+AUDIT_IBAN = "IbanConsulte"
+OID_MIN, OID_MAX = -(2**63), 2**63 - 1
+
+_NUMERO = re.compile(r"\d{1,20}")
+
+
+def _tr(request, value):
+    if isinstance(value, TranslationString):
+        return request.localizer.translate(value)
+    return value
+
+
+def _login(request):
+    user = request.user
+    return getattr(user, "__name__", None) or str(request.authenticated_userid)
+
+
+def _moment(value):
+    return dates.local(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def peut_traiter(request, demande):
+    """May the current user accept or refuse this request?"""
+    return bool(request.has_permission(demande.type.permission, demande))
+
+
+def _texte(request, name, value, reveler=False):
+    text = _tr(request, valeur(name, value, reveler=reveler))
+    return text if text != "" else request.localizer.translate(_("(vide)"))
+
+
+def _famille(request, famille):
+    return {
+        "numero": famille.numero,
+        "nom": famille.nom_complet,
+        "url": request.sdiapi.mgmt_path(famille, "@@properties"),
+    }
+
+
+def journaliser_iban(request, famille, **extra):
+    """Write "the full IBAN of this family was shown" in SubstanceD's audit
+    log.  False (nothing may be shown) when no audit database is set up."""
+    log = get_auditlog(famille)
+    if log is None:
+        set_auditlog(famille)  # an audit database added to an existing site
+        log = get_auditlog(famille)
+    if log is None:
+        return False
+    log.add(AUDIT_IBAN, get_oid(famille), famille=famille.numero, par=_login(request), **extra)
+    return True
+
+
+# --- The queue ---------------------------------------------------------------
+
+
+@mgmt_view(
+    context=IRoot,
+    name="demandes",
+    tab_title=_("Demandes"),
+    permission=P.DEMANDES_VOIR,
+    renderer="templates/demandes.pt",
+)
+class FileDemandesView:
+    """The pending requests; POST: "Accepter la sélection"."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def __call__(self):
+        if self.request.method == "POST":
+            return self.accepter_selection()
+        return self.show()
+
+    # Filters: only known values are used, whatever the query string holds.
+    def filtres(self, params):
+        type_demande = params.get("type", "")
+        if not isinstance(type_demande, str) or type_demande not in TYPES:
+            type_demande = ""
+        famille = params.get("famille", "")
+        famille = famille.strip() if isinstance(famille, str) else ""
+        return type_demande, famille
+
+    def url(self, **query):
+        query = {k: v for k, v in query.items() if v not in ("", None, 1)}
+        path = self.request.sdiapi.mgmt_path(self.context, "@@demandes")
+        return path + ("?" + urlencode(query) if query else "")
+
+    def show(self):
+        request = self.request
+        type_demande, famille = self.filtres(request.GET)
+        try:
+            page = min(max(1, int(request.GET.get("page", "1"))), PAGE_MAX)
+        except ValueError:
+            page = 1
+        erreur_famille = None
+        if famille and not _NUMERO.fullmatch(famille):
+            erreur_famille = request.localizer.translate(
+                _("Le n° famille ne comporte que des chiffres.")
+            )
+            total, demandes = 0, []
+        else:
+            total, demandes = service.file_attente(
+                self.context, type_demande, famille, (page - 1) * PAR_PAGE, PAR_PAGE
+            )
+        pages = max(1, math.ceil(total / PAR_PAGE))
+        if page > pages:
+            page = pages
+            total, demandes = service.file_attente(
+                self.context, type_demande, famille, (page - 1) * PAR_PAGE, PAR_PAGE
+            )
+        translate = request.localizer.translate
+        return {
+            "lignes": [self.ligne(demande) for demande in demandes],
+            "types": [(nom, translate(t.titre)) for nom, t in TYPES.items()],
+            "type_demande": type_demande,
+            "famille": famille,
+            "erreur_famille": erreur_famille,
+            "total": translate(_("${total} demande(s) en attente", mapping={"total": total})),
+            "pagination": translate(
+                _("Page ${page} sur ${pages}", mapping={"page": page, "pages": pages})
+            ),
+            "precedente": (
+                self.url(type=type_demande, famille=famille, page=page - 1) if page > 1 else None
+            ),
+            "suivante": (
+                self.url(type=type_demande, famille=famille, page=page + 1)
+                if page < pages
+                else None
+            ),
+            "action": self.request.sdiapi.mgmt_path(self.context, "@@demandes"),
+            "csrf_token": request.session.get_csrf_token(),
+        }
+
+    def ligne(self, demande):
+        request = self.request
+        titles = demande.type.titles()
+        modifies = demande.champs_modifies_depuis()
+        permis = peut_traiter(request, demande)
+        numero = demande.numero_famille
+        return {
+            "oid": get_oid(demande),
+            "date": _moment(demande.date_demande),
+            "famille": _famille(request, demande.famille),
+            "type": _tr(request, demande.type.titre),
+            "changements": [
+                "%s : %s → %s"
+                % (_tr(request, title), _texte(request, name, old), _texte(request, name, new))
+                for name, title, old, new in demande.changements()
+            ],
+            "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
+            "selectionnable": permis and not modifies,
+            "libelle": request.localizer.translate(
+                _(
+                    "Sélectionner : ${type}, famille ${numero}",
+                    mapping={"type": _tr(request, demande.type.titre), "numero": numero},
+                )
+            ),
+            "permis": permis,
+            "url": request.sdiapi.mgmt_path(demande, "@@traiter"),
+        }
+
+    def accepter_selection(self):
+        request = self.request
+        type_demande, famille = self.filtres(request.POST)
+        retour = HTTPFound(self.url(type=type_demande, famille=famille))
+        if "accepter_selection" not in request.POST:
+            return retour
+        objectmap = find_objectmap(self.context)
+        translate = request.localizer.translate
+        acceptees, ecartees, vues = 0, [], set()
+        for raw in request.POST.getall("oid")[:SELECTION_MAX]:
+            try:
+                oid = int(raw)
+            except (TypeError, ValueError):
+                oid = None
+            if oid is None or not OID_MIN <= oid <= OID_MAX:  # objectmap keys: 64 bits
+                ecartees.append(translate(_("une demande introuvable")))
+                continue
+            if oid in vues:
+                continue
+            vues.add(oid)
+            demande = objectmap.object_for(oid)
+            # A forged id (unknown, or any other object) does nothing.
+            if demande is None or not IDemande.providedBy(demande):
+                ecartees.append(translate(_("une demande introuvable")))
+                continue
+            nom = translate(
+                _(
+                    "${type} de la famille ${numero}",
+                    mapping={
+                        "type": translate(demande.type.titre),
+                        "numero": demande.numero_famille,
+                    },
+                )
+            )
+            if demande.etat != EN_ATTENTE:
+                raison = _("déjà traitée ou remplacée")
+            elif not peut_traiter(request, demande):
+                raison = _("vous ne pouvez pas traiter ce type de demande")
+            elif demande.champs_modifies_depuis():
+                raison = _("la fiche a changé depuis la demande : ouvrez-la pour la traiter")
+            else:
+                service.accepter(demande, _login(request), request)
+                acceptees += 1
+                continue
+            ecartees.append("%s (%s)" % (nom, translate(raison)))
+        request.sdiapi.flash(
+            translate(_("${n} demande(s) acceptée(s).", mapping={"n": acceptees})),
+            "success",
+        )
+        if ecartees:
+            # The SDI shows flash messages as HTML: everything is escaped.
+            items = "".join("<li>%s</li>" % escape(text) for text in ecartees)
+            request.sdiapi.flash(
+                "%s<ul>%s</ul>" % (escape(translate(_("Demandes non acceptées :"))), items),
+                "warning",
+            )
+        return retour
+
+
+# --- One request ---------------------------------------------------------------
+
+
+@mgmt_view(
+    context=IDemande,
+    name="traiter",
+    tab_title=_("Traiter"),
+    permission=P.DEMANDES_VOIR,
+    renderer="templates/demandes_traiter.pt",
+)
+class TraiterDemandeView:
+    """GET shows; POST: accepter, refuser or reveler (the full IBAN)."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def __call__(self):
+        post = self.request.POST if self.request.method == "POST" else {}
+        if "accepter" in post:
+            return self.accepter()
+        if "refuser" in post:
+            return self.refuser()
+        if "reveler" in post:
+            return self.reveler()
+        return self.show()
+
+    @property
+    def file(self):
+        return self.request.sdiapi.mgmt_path(self.request.root, "@@demandes")
+
+    def _verifier_permission(self):
+        if not peut_traiter(self.request, self.context):
+            raise HTTPForbidden()
+
+    def _deja_traitee(self):
+        self.request.sdiapi.flash(
+            self.request.localizer.translate(_("Cette demande a déjà été traitée.")), "warning"
+        )
+        return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@traiter"))
+
+    def _fait(self, message):
+        request = self.request
+        demande = self.context
+        request.sdiapi.flash(
+            request.localizer.translate(
+                _(
+                    message,
+                    mapping={
+                        "type": request.localizer.translate(demande.type.titre),
+                        "numero": demande.numero_famille,
+                    },
+                )
+            ),
+            "success",
+        )
+        return HTTPFound(self.file)
+
+    def accepter(self):
+        self._verifier_permission()
+        demande = self.context
+        if demande.etat != EN_ATTENTE:
+            return self._deja_traitee()
+        modifies = demande.champs_modifies_depuis()
+        if modifies:
+            # Confirmed for the fields the page showed, not for others
+            # changed since.
+            vus = set(self.request.POST.get("champs_vus", "").split(","))
+            if self.request.POST.get("confirmer") != "oui" or not set(modifies) <= vus:
+                return self.show(
+                    erreur_confirmation=_(
+                        "Cochez « J'ai vu que la fiche a changé depuis la demande » pour accepter."
+                    )
+                )
+        try:
+            service.accepter(demande, _login(self.request), self.request, force=bool(modifies))
+        except service.FicheModifiee:  # changed between the check and now
+            return self.show(
+                erreur_confirmation=_(
+                    "La fiche a changé depuis l'affichage de cette page : vérifiez-la."
+                )
+            )
+        except service.DemandeError:
+            return self._deja_traitee()
+        return self._fait(_("Demande acceptée : ${type}, famille ${numero}."))
+
+    def refuser(self):
+        self._verifier_permission()
+        demande = self.context
+        if demande.etat != EN_ATTENTE:
+            return self._deja_traitee()
+        motif = self.request.POST.get("motif", "")
+        motif = motif.strip() if isinstance(motif, str) else ""
+        if not motif:
+            return self.show(erreur_motif=_("Indiquez le motif du refus."), motif="")
+        if len(motif) > MOTIF_MAX:
+            return self.show(
+                erreur_motif=_(
+                    "Le motif ne peut dépasser ${max} caractères.", mapping={"max": MOTIF_MAX}
+                ),
+                motif=motif,
+            )
+        try:
+            service.refuser(demande, _login(self.request), motif, self.request)
+        except service.DemandeError:
+            return self._deja_traitee()
+        return self._fait(_("Demande refusée : ${type}, famille ${numero}."))
+
+    def reveler(self):
+        famille = self.context.famille
+        if not self.request.has_permission(P.FAMILLE_IBAN_VOIR, famille):
+            raise HTTPForbidden()
+        if not self.iban_en_jeu():
+            return self.show()
+        if not journaliser_iban(self.request, famille, demande=get_oid(self.context)):
+            return self.show(
+                erreur_iban=_(
+                    "Le journal d'audit n'est pas configuré : l'IBAN complet ne peut pas "
+                    "être affiché."
+                )
+            )
+        return self.show(reveler=True)
+
+    def iban_en_jeu(self):
+        """Does the table show a masked value (the IBAN)?"""
+        return any(name in MASQUES for name, *_rest in self.context.changements())
+
+    def show(
+        self, reveler=False, erreur_confirmation=None, erreur_motif=None, motif="", erreur_iban=None
+    ):
+        request = self.request
+        demande = self.context
+        famille = demande.famille
+        section = getattr(famille, demande.type.section)
+        titles = demande.type.titles()
+        en_attente = demande.etat == EN_ATTENTE
+        modifies = demande.champs_modifies_depuis() if en_attente else []
+        permis = peut_traiter(request, demande)
+        translate = request.localizer.translate
+
+        def texte(name, value):
+            return _texte(request, name, value, reveler=reveler)
+
+        lignes = [
+            {
+                "champ": _tr(request, title),
+                "actuelle": texte(name, section.get(name)),
+                "ancienne": texte(name, old),
+                "nouvelle": texte(name, new),
+                "modifie": name in modifies,
+            }
+            for name, title, old, new in demande.changements()
+        ]
+        return {
+            "demande": demande,
+            "type": _tr(request, demande.type.titre),
+            "famille": _famille(request, famille),
+            "date": _moment(demande.date_demande),
+            "demandeur": demande.demandeur,
+            "etat": _tr(request, demande.titre_etat),
+            "en_attente": en_attente,
+            "remplacee": demande.etat == REMPLACEE,
+            "traite_par": demande.traite_par,
+            "date_traitement": _moment(demande.date_traitement),
+            "motif_refus": demande.motif_refus,
+            "lignes": lignes,
+            "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
+            "champs_vus": ",".join(modifies),
+            "permis": permis and en_attente,
+            "peut_reveler": (
+                not reveler
+                and self.iban_en_jeu()
+                and bool(request.has_permission(P.FAMILLE_IBAN_VOIR, famille))
+            ),
+            "revele": reveler,
+            "erreur_confirmation": erreur_confirmation and translate(erreur_confirmation),
+            "erreur_motif": erreur_motif and translate(erreur_motif),
+            "erreur_iban": erreur_iban and translate(erreur_iban),
+            "motif": motif,
+            "action": request.sdiapi.mgmt_path(demande, "@@traiter"),
+            "file": self.file,
+            "csrf_token": request.session.get_csrf_token(),
+        }
