@@ -39,7 +39,6 @@ ENVIRONMENT = {
     "substanced.secret": "PORTAIL_FAMILLE_SECRET",
     "substanced.initial_password": "PORTAIL_FAMILLE_ADMIN_PASSWORD",
     "zodbconn.uri": "PORTAIL_FAMILLE_ZODB_URI",
-    "zodbconn.uri.audit": "PORTAIL_FAMILLE_ZODB_AUDIT_URI",
 }
 
 
@@ -47,7 +46,7 @@ def main(global_config, **settings):
     for key, variable in ENVIRONMENT.items():
         if os.environ.get(variable):
             settings[key] = os.environ[variable]
-    for key in ("substanced.secret", "zodbconn.uri", "zodbconn.uri.audit"):
+    for key in ("substanced.secret", "zodbconn.uri"):
         if not settings.get(key):
             raise ConfigurationError(
                 "%s is not set: give it in the .ini or in %s" % (key, ENVIRONMENT[key])

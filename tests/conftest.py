@@ -22,7 +22,6 @@ MARTIN_URL = "/familles/%s/" % MARTIN["numero"]
 def settings_for(tmp_path, **extra):
     settings = {
         "zodbconn.uri": "memory://",
-        "zodbconn.uri.audit": "memory://",
         "tm.annotate_user": "false",
         "substanced.secret": "test-secret",
         "substanced.initial_login": ADMIN[0],

@@ -7,10 +7,12 @@ too, so a failed commit sends nothing.
 
 import datetime
 
+from pyramid.traversal import find_root
 from substanced.event import ObjectModified
-from substanced.util import find_catalog, find_objectmap
+from substanced.util import find_catalog, find_objectmap, get_oid
 
 from .. import courriels, dates
+from ..journal import journal
 from .catalog import CATALOG
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE
 from .types import TYPES
@@ -98,6 +100,13 @@ def _traiter(demande, etat, agent, now):
     demande.etat = etat
     demande.date_traitement = now or dates.horodatage()
     demande.traite_par = agent
+    journal(find_root(demande)).add(
+        "Demande" + etat.capitalize(),
+        agent,
+        get_oid(demande),
+        famille=demande.numero_famille,
+        type=demande.type_demande,
+    )
 
 
 def _prevenir(request, demande, template):

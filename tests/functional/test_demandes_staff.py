@@ -9,29 +9,22 @@ import json
 import re
 from decimal import Decimal
 
-import pytest
-from substanced.util import get_auditlog, get_oid
+from substanced.util import get_oid
 
 from portail_famille.demandes import service
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
+from portail_famille.journal import journal
 
-from ..conftest import ADMIN, login, mails, make_app, with_root
+from ..conftest import ADMIN, login, mails, with_root
 from .conftest import client
 
 QUEUE = "/manage/@@demandes"
-AUDIT = {"zodbconn.uri.audit": "memory://"}
 UTC = datetime.UTC
 
 IBAN_ACTUEL = "FR7630001007941234567890185"
 IBAN_NOUVEAU = "FR1420041010050500013M02606"
 MASQUE_ACTUEL = "FR76 •••• •••• 0185"
 MASQUE_NOUVEAU = "FR14 •••• •••• 2606"
-
-
-@pytest.fixture
-def app(tmp_path):
-    """A fresh application with SubstanceD's audit database."""
-    return make_app(tmp_path, **AUDIT)
 
 
 def staff(app, role):
@@ -84,8 +77,14 @@ def etat(app, oid):
 
 
 def audit(app):
+    """The site's journal, oldest first: (action, objet, details + qui)."""
+
     def read(root, registry):
-        return [(e.name, e.oid, json.loads(e.payload)) for _g, _i, e in get_auditlog(root)]
+        entries = journal(root).latest(limit=10_000)
+        return [
+            (e["action"], e["objet"], dict(e["details"], par=e["qui"], time=e["moment"]))
+            for e in reversed(entries)
+        ]
 
     return with_root(app.app, read)
 
@@ -664,7 +663,7 @@ def test_the_iban_is_masked_and_shown_in_full_only_through_an_audited_post(app):
     assert fiche(app, DUPONT["numero"], "bancaires")["iban"] == IBAN_NOUVEAU
     assert full_iban_in(agent.get(url).text, IBAN_ACTUEL, IBAN_NOUVEAU) == []
     assert full_iban_in("\n".join(mails(app)), IBAN_ACTUEL, IBAN_NOUVEAU) == []
-    # No IBAN in any audit entry (SubstanceD's own ones included).
+    # No IBAN in any journal entry (accept and refuse are journaled too).
     assert full_iban_in(json.dumps([e[2] for e in audit(app)]), IBAN_ACTUEL, IBAN_NOUVEAU) == []
 
 
@@ -676,20 +675,6 @@ def test_no_reveal_button_where_no_iban_is_at_stake(app):
     # Posted anyway: no audit entry, nothing to show.
     assert agent.post(url, {"csrf_token": token(page), "reveler": "1"}).status_int == 200
     assert iban_audits(app) == []
-
-
-def test_the_audit_database_is_required(tmp_path):
-    """No audit log, no start: an IBAN consultation is always recorded."""
-    from pyramid.exceptions import ConfigurationError
-
-    from portail_famille import main
-
-    from ..conftest import settings_for
-
-    settings = settings_for(tmp_path)
-    del settings["zodbconn.uri.audit"]
-    with pytest.raises(ConfigurationError):
-        main({}, **settings)
 
 
 BANCAIRES = "/manage/familles/%s/@@properties/Bancaires" % DUPONT["numero"]
@@ -737,3 +722,16 @@ def test_the_sdi_bank_sheet_masks_the_iban_and_keeps_it(app):
     changer_fiche(app, DUPONT["numero"], "bancaires", iban=IBAN_ACTUEL)
     page = staff(app, "regisseur").get(BANCAIRES)
     assert MASQUE_ACTUEL in page.text and full_iban_in(page.text, IBAN_ACTUEL) == []
+
+
+def test_accept_and_refuse_are_journaled(app):
+    accepted, url_a = deposer(app, DUPONT["numero"], "responsable", {"mobile": "06.12.34.56.78"})
+    refused, url_r = deposer(app, MARTIN["numero"], "responsable", {"mobile": "06.98.76.54.32"})
+    agent = staff(app, "agent")
+    agent.get(url_a).forms["form-accepter"].submit("accepter")
+    form = agent.get(url_r).forms["form-refuser"]
+    form["motif"] = "Numéro incomplet"
+    form.submit("refuser")
+    entries = [(a, o, d["par"], d["famille"]) for a, o, d in audit(app)]
+    assert ("DemandeAcceptee", accepted, "agent", DUPONT["numero"]) in entries
+    assert ("DemandeRefusee", refused, "agent", MARTIN["numero"]) in entries

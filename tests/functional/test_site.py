@@ -99,7 +99,6 @@ def test_production_loads_no_demo_data_and_has_no_default_password(tmp_path, mon
         "PORTAIL_FAMILLE_ZODB_URI",
         "file://%s?blobstorage_dir=%s" % (tmp_path / "Data.fs", tmp_path / "blobs"),
     )
-    monkeypatch.setenv("PORTAIL_FAMILLE_ZODB_AUDIT_URI", "file://%s" % (tmp_path / "Audit.fs"))
     assert demo.main(["portail-famille-demo", os.path.join(HERE, "production.ini")]) == 1
     from pyramid.paster import bootstrap
 
