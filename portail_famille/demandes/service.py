@@ -43,7 +43,7 @@ def en_attente(famille, type_demande):
         & catalog["demande_type"].eq(type_demande)
         & catalog["demande_etat"].eq(EN_ATTENTE)
     )
-    for demande in _resolve(famille, list(query.execute().ids)):
+    for demande in _resolve(famille, query.execute().ids):
         return demande
     return None
 
@@ -124,8 +124,9 @@ def _prevenir(request, demande, template):
 
 
 def _resolve(root, oids):
+    """The objects of ``oids``, lazily (a caller may stop early)."""
     objectmap = find_objectmap(root)
-    return [objectmap.object_for(oid) for oid in oids]
+    return (objectmap.object_for(oid) for oid in oids)
 
 
 def file_attente(root, type_demande=None, famille=None, offset=0, limit=20):
@@ -139,21 +140,24 @@ def file_attente(root, type_demande=None, famille=None, offset=0, limit=20):
     result = query.execute()
     total = len(result)
     ordered = result.sort(catalog["demande_date"], reverse=True, limit=offset + limit)
-    return total, _resolve(root, list(ordered.ids)[offset:])
+    return total, list(_resolve(root, list(ordered.ids)[offset:]))
 
 
 def recentes(root, famille, onglet, jours, type_demande=None, now=None):
     """A family's requests of the last ``jours`` days on one tab, newest
-    first (replaced ones left out)."""
+    first (replaced ones left out).  Only this family's entries of the
+    catalog are read, newest first, until the period ends: the cost is the
+    family's, not the town's."""
     catalog = find_catalog(root, CATALOG)
     since = (now or dates.horodatage()) - datetime.timedelta(days=jours)
-    query = (
-        catalog["famille"].eq(famille.__name__)
-        & catalog["demande_onglet"].eq(onglet)
-        & catalog["demande_date"].ge(since)
-        & catalog["demande_etat"].noteq(REMPLACEE)
-    )
-    if type_demande:
-        query &= catalog["demande_type"].eq(type_demande)
-    ordered = query.execute().sort(catalog["demande_date"], reverse=True)
-    return _resolve(root, list(ordered.ids))
+    mine = catalog["famille"].eq(famille.__name__).execute()
+    found = []
+    for demande in _resolve(root, mine.sort(catalog["demande_date"], reverse=True).ids):
+        if demande.date_demande < since:
+            break
+        if demande.etat == REMPLACEE or demande.type.onglet != onglet:
+            continue
+        if type_demande and demande.type_demande != type_demande:
+            continue
+        found.append(demande)
+    return found

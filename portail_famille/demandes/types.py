@@ -25,8 +25,13 @@ class TypeDemande:
         self.onglet = onglet
 
     def titles(self):
-        """field name -> title, in the form's order."""
-        return {node.name: node.title for node in self.schema() if node.name != "_csrf_token_"}
+        """field name -> title, in the form's order (computed once)."""
+        titles = self.__dict__.get("_titles")
+        if titles is None:
+            titles = self._titles = {
+                node.name: node.title for node in self.schema() if node.name != "_csrf_token_"
+            }
+        return titles
 
 
 TYPES = {
