@@ -14,6 +14,8 @@ import time
 from BTrees.LOBTree import LOBTree
 from persistent import Persistent
 
+from .util import root_attribute
+
 _ATTR = "_portail_journal"
 
 
@@ -70,8 +72,4 @@ def _newest_first(tree):
 
 
 def journal(root):
-    found = root.__dict__.get(_ATTR)
-    if found is None:
-        found = Journal()
-        setattr(root, _ATTR, found)
-    return found
+    return root_attribute(root, _ATTR, Journal)

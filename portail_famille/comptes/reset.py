@@ -11,6 +11,8 @@ import time
 
 from BTrees.OOBTree import OOBTree
 
+from ..util import root_attribute
+
 LIFETIME = 3600
 _ATTR = "_portail_resets"
 
@@ -27,11 +29,7 @@ def _fingerprint(user):
 
 
 def _store(root):
-    found = root.__dict__.get(_ATTR)
-    if found is None:
-        found = OOBTree()
-        setattr(root, _ATTR, found)
-    return found
+    return root_attribute(root, _ATTR, OOBTree)
 
 
 def create(root, user, userid, now=None):

@@ -13,6 +13,8 @@ import time
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
+from ..util import root_attribute
+
 LIMIT = 10
 WINDOW = 15 * 60
 _ATTR = "_portail_throttle"
@@ -46,11 +48,7 @@ class Throttle(Persistent):
 
 
 def throttle(root):
-    found = root.__dict__.get(_ATTR)
-    if found is None:
-        found = Throttle()
-        setattr(root, _ATTR, found)
-    return found
+    return root_attribute(root, _ATTR, Throttle)
 
 
 def keys(login, address):

@@ -56,6 +56,19 @@ def management_url(request, user):
     return None
 
 
+def _throttled(request, guard, keys, errors, what):
+    """Refuse (429, with the wait in minutes) while ``keys`` cool down."""
+    wait = guard.wait(keys)
+    if not wait:
+        return False
+    request.response.status = 429
+    errors["form"] = _(
+        "${what} : réessayez dans ${minutes} minute(s).",
+        mapping={"what": request.localizer.translate(what), "minutes": (wait + 59) // 60},
+    )
+    return True
+
+
 def _field(request, name):
     value = request.POST.get(name, "")
     return value if isinstance(value, str) else ""
@@ -101,13 +114,7 @@ def login(context, request):
         return result
     guard = throttle.throttle(context)
     keys = throttle.keys(login, request.client_addr)
-    wait = guard.wait(keys)
-    if wait:
-        request.response.status = 429
-        errors["form"] = _(
-            "Trop de tentatives de connexion : réessayez dans ${minutes} minute(s).",
-            mapping={"minutes": (wait + 59) // 60},
-        )
+    if _throttled(request, guard, keys, errors, _("Trop de tentatives de connexion")):
         return result
     user = None
     if len(login) <= MAX_FIELD and len(password) <= MAX_FIELD:
@@ -179,13 +186,7 @@ def change_password(context, request):
     confirm = _field(request, "confirm")
     guard = throttle.throttle(context)
     keys = throttle.keys(user.__name__, request.client_addr)
-    wait = guard.wait(keys)
-    if wait:
-        request.response.status = 429
-        errors["form"] = _(
-            "Trop de tentatives : réessayez dans ${minutes} minute(s).",
-            mapping={"minutes": (wait + 59) // 60},
-        )
+    if _throttled(request, guard, keys, errors, _("Trop de tentatives")):
         return result
     if not current:
         errors["current"] = _("Saisissez votre mot de passe actuel.")
@@ -234,13 +235,7 @@ def forgot_password(context, request):
         return result
     guard = throttle.throttle(context)
     keys = ("reset:" + (request.client_addr or "?"),)
-    wait = guard.wait(keys)
-    if wait:
-        request.response.status = 429
-        result["errors"]["form"] = _(
-            "Trop de demandes : réessayez dans ${minutes} minute(s).",
-            mapping={"minutes": (wait + 59) // 60},
-        )
+    if _throttled(request, guard, keys, result["errors"], _("Trop de demandes")):
         return result
     guard.fail(keys)
     user = None
