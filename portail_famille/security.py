@@ -29,6 +29,7 @@ class Permission(enum.StrEnum):
     FAMILLE_IBAN_VOIR = "famille:iban:voir"
     FAMILLE_MODIFIER = "famille:fiche:modifier"
     FAMILLE_VOIR = "famille:fiche:voir"
+    JOURNAL_VOIR = "journal:journal:voir"
     PORTAIL_PUBLIC = "portail:public:voir"
     SDI_ADD = "sdi.add-content"
     SDI_EDIT = "sdi.edit-properties"

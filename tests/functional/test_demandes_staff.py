@@ -735,3 +735,20 @@ def test_accept_and_refuse_are_journaled(app):
     entries = [(a, o, d["par"], d["famille"]) for a, o, d in audit(app)]
     assert ("DemandeAcceptee", accepted, "agent", DUPONT["numero"]) in entries
     assert ("DemandeRefusee", refused, "agent", MARTIN["numero"]) in entries
+
+
+def test_administrators_read_the_journal_others_do_not(app):
+    _oid, url = deposer(app, DUPONT["numero"], "responsable", {"mobile": "06.12.34.56.78"})
+    agent = staff(app, "agent")
+    agent.get(url).forms["form-accepter"].submit("accepter")
+    admin = staff(app, "admin")
+    page = admin.get("/manage/@@journal")
+    assert "Demande acceptée" in page.text and DUPONT["numero"] in page.text
+    assert ">agent<" in page.text
+    filtered = admin.get("/manage/@@journal", {"action": "IbanConsulte"})
+    assert "Aucune action enregistrée." in filtered.text
+    for role in ("agent", "regisseur", "editeur"):
+        assert staff(app, role).get("/manage/@@journal", expect_errors=True).status_int in (
+            403,
+            404,
+        )
