@@ -298,3 +298,23 @@ def test_disabled_account_loses_its_sessions(app):
     with_root(app.app, disable)
     assert app.get(DUPONT_URL).location.startswith("http://localhost/connexion")
     login(new_client(app), *JEAN, status=200)
+
+
+def test_idle_and_absolute_session_limits_are_settings(tmp_path):
+    from ..conftest import make_app
+
+    idle = make_app(
+        tmp_path / "idle",
+        **{"portail.session_idle": "1", "portail.session_reissue": "0"},
+    )
+    login(idle, *JEAN)
+    assert idle.get(DUPONT_URL).status_int == 200
+    time.sleep(2.2)
+    assert idle.get(DUPONT_URL).location.startswith("http://localhost/connexion")
+
+    absolute = make_app(tmp_path / "absolute", **{"portail.session_absolute": "1"})
+    login(absolute, *JEAN)
+    assert absolute.get(DUPONT_URL).status_int == 200
+    time.sleep(1.5)
+    # Active all along, but past the absolute limit: logged out.
+    assert absolute.get(DUPONT_URL).location.startswith("http://localhost/connexion")
