@@ -19,6 +19,8 @@ requires = [
     "Babel",
     "schwifty",
     "zxcvbn",
+    "vacances-scolaires-france",
+    "jours-feries-france",
 ]
 
 tests_require = [

@@ -17,6 +17,7 @@ DOMAINS = (
     ".evolve",
     ".courriels",
     ".demandes",
+    ".calendrier",
 )
 
 

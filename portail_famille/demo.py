@@ -105,8 +105,146 @@ MARTIN = {
 }
 
 
+REGIE = "Régie garderie ALSH"
+SEMAINE = ("1", "2", "4", "5")  # the school days with a canteen
+OUVRES = ("1", "2", "3", "4", "5")
+DELAIS = {
+    "delai_reservation_jours": 2,
+    "delai_reservation_heure": "10:00",
+    "delai_absence_jours": 2,
+    "delai_absence_heure": "10:00",
+}
+
+
+def _prestation(title, code, unite, jours, periodes, capacite, validation):
+    return {
+        "title": title,
+        "code": code,
+        "unite": unite,
+        "jours": jours,
+        "periodes": periodes,
+        "capacite": capacite,
+        "validation": validation,
+        "regie": REGIE,
+        **DELAIS,
+    }
+
+
+# The manual's structures and their seven prestations (April 2015 planning).
+STRUCTURES = {
+    "accueil-de-loisirs-alsh": (
+        "Accueil de Loisirs ALSH",
+        {
+            "mercredi-apres-midi": _prestation(
+                "Mercredi après-midi",
+                "ALSH-MAM",
+                "demi-journee",
+                ("3",),
+                ("scolaire",),
+                24,
+                "automatique",
+            ),
+            "mercredi-journee": _prestation(
+                "Mercredi journée",
+                "ALSH-MJ",
+                "journee",
+                ("3",),
+                ("scolaire",),
+                24,
+                "automatique",
+            ),
+            "vacances-apres-midi": _prestation(
+                "Vacances après-midi",
+                "ALSH-VAM",
+                "demi-journee",
+                OUVRES,
+                ("vacances",),
+                40,
+                "agent",
+            ),
+            "vacances-journee": _prestation(
+                "Vacances journée",
+                "ALSH-VJ",
+                "journee",
+                OUVRES,
+                ("vacances",),
+                40,
+                "agent",
+            ),
+            "vacances-matin": _prestation(
+                "Vacances matin",
+                "ALSH-VM",
+                "demi-journee",
+                OUVRES,
+                ("vacances",),
+                40,
+                "agent",
+            ),
+        },
+    ),
+    "garderie-periscolaire": (
+        "Garderie périscolaire",
+        {
+            "garderie-matin": _prestation(
+                "Garderie matin",
+                "GAR-M",
+                "heure",
+                SEMAINE,
+                ("scolaire",),
+                30,
+                "automatique",
+            ),
+            "restauration-scolaire": _prestation(
+                "Restauration scolaire",
+                "REST",
+                "repas",
+                SEMAINE,
+                ("scolaire",),
+                120,
+                "automatique",
+            ),
+        },
+    ),
+}
+
+
+def annees_scolaires(today=None):
+    """The manual's school year 2014-2015 and the current one
+    (1 September -> 5 July)."""
+    today = today or datetime.date.today()
+    debut = today.year if today.month >= 8 else today.year - 1
+    annees = {}
+    for year in (2014, debut):
+        annees["%d-%d" % (year, year + 1)] = (
+            datetime.date(year, 9, 1),
+            datetime.date(year + 1, 7, 5),
+        )
+    return annees
+
+
+def load_activites(root, registry):
+    """The structures, their prestations and the school years."""
+    content = registry.content
+    structures = root["structures"]
+    for name, (title, prestations) in STRUCTURES.items():
+        if name not in structures:
+            structures.add(name, content.create("Structure", title=title), registry=registry)
+        structure = structures[name]
+        for pname, values in prestations.items():
+            if pname not in structure:
+                prestation = content.create("Prestation", **values)
+                structure.add(pname, prestation, registry=registry)
+    calendrier = root["calendrier"]
+    for libelle, (debut, fin) in annees_scolaires().items():
+        if libelle not in calendrier:
+            annee = content.create("AnneeScolaire", libelle=libelle, debut=debut, fin=fin)
+            calendrier.add(libelle, annee, registry=registry)
+
+
 def load(root, registry):
-    """Create the demo accounts and families that do not exist yet."""
+    """Create the demo accounts, families, structures and school years that
+    do not exist yet."""
+    load_activites(root, registry)
     content = registry.content
     principals = find_service(root, "principals")
     users = principals["users"]

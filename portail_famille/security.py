@@ -67,6 +67,10 @@ ROLE_TABLE = {
             P.SDI_ADD,
             P.SDI_MANAGE_CONTENTS,
         ),
+        # Activities and calendar: structures, prestations, school years,
+        # closures and corrections of days.
+        "structures": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
+        "calendrier": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
     },
     # Régisseurs process the requests about money (bank details, CAF,
     # fiscal information) and nothing else.

@@ -9,8 +9,8 @@ from .security import GROUPES, apply_role_table
 # name -> (content type, title shown in the SDI)
 FOLDERS = {
     "familles": ("Familles", _("Familles")),
-    "structures": ("Folder", _("Structures")),
-    "calendrier": ("Folder", _("Calendrier")),
+    "structures": ("Structures", _("Structures")),
+    "calendrier": ("Calendrier", _("Calendrier")),
     "regies": ("Folder", _("Régies")),
     "documents": ("Folder", _("Infos/Documents - Formulaires")),
     "actualites": ("Folder", _("Actualités")),

@@ -1,0 +1,84 @@
+"""What kind of day a date is: ``jour(calendrier, date, structure=None)``.
+
+Precedence: the agents' correction of the day first, then the closures
+(Fermeture, town-wide or of the structure), then public holidays (F, from
+``jours-feries-france``), then the school holidays of the town's zone (from
+``vacances-scolaires-france``: summer = G, the others = P).  ``None`` is a
+normal school day.  The data of both libraries ships with them (no network).
+"""
+
+import logging
+
+from jours_feries_france import JoursFeries
+from pyramid.threadlocal import get_current_registry
+from substanced.util import get_oid
+from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
+
+log = logging.getLogger(__name__)
+
+FERIE = "F"
+PETITES_VACANCES = "P"
+GRANDES_VACANCES = "G"
+FERMETURE = "fermeture"
+NORMAL = "normal"  # a correction back to a normal school day
+GENRES = (NORMAL, PETITES_VACANCES, GRANDES_VACANCES, FERIE, FERMETURE)
+VACANCES = (PETITES_VACANCES, GRANDES_VACANCES)
+
+ZONES = ("A", "B", "C")
+ZONE_DEFAUT = "C"
+ETE = "Vacances d'été"
+
+_vacances = None
+
+
+def _dates_vacances():
+    global _vacances
+    if _vacances is None:
+        _vacances = SchoolHolidayDates()
+    return _vacances
+
+
+def zone_vacances(settings):
+    """The town's school-holiday zone (``portail.zone_vacances``: A, B, C)."""
+    zone = (settings or {}).get("portail.zone_vacances") or ZONE_DEFAUT
+    zone = zone.strip().upper()
+    if zone not in ZONES:
+        raise ValueError("portail.zone_vacances must be A, B or C, not %r" % zone)
+    return zone
+
+
+def vacances_scolaires(date, zone):
+    """P, G or None for ``date`` in ``zone`` by the national calendar."""
+    dates = _dates_vacances()
+    try:
+        if not dates.is_holiday_for_zone(date, zone):
+            return None
+    except UnsupportedYearException:
+        log.warning("no school holidays known for %s: a correction is needed", date)
+        return None
+    nom = dates.data[date]["nom_vacances"]
+    return GRANDES_VACANCES if nom == ETE else PETITES_VACANCES
+
+
+def jour_ferie(date):
+    return FERIE if JoursFeries.is_bank_holiday(date) else None
+
+
+def jour(calendrier, date, structure=None, zone=None):
+    """The kind of ``date``: F, P, G, ``FERMETURE``, or None (a normal day).
+
+    ``structure`` (a Structure) adds its own closures to the town's ones;
+    ``zone`` defaults to the ``portail.zone_vacances`` setting."""
+    correction = calendrier.correction(date)
+    if correction is not None:
+        return None if correction.genre == NORMAL else correction.genre
+    oid = get_oid(structure, None) if structure is not None else None
+    for fermeture in calendrier.fermetures():
+        if fermeture.couvre(date, oid):
+            return FERMETURE
+    ferie = jour_ferie(date)
+    if ferie is not None:
+        return ferie
+    if zone is None:
+        zone = zone_vacances(get_current_registry().settings)
+    return vacances_scolaires(date, zone)

@@ -1,0 +1,157 @@
+"""Calendrier (the "calendrier" root folder) and what it holds: school
+years, closures and the agents' corrections of single days."""
+
+import datetime
+
+from substanced.content import content
+from substanced.folder import Folder
+from substanced.property import PropertySheet
+from zope.interface import Interface, implementer
+
+from ..i18n import _
+from ..security import P
+from . import schemas
+
+
+class ICalendrier(Interface):
+    pass
+
+
+class IAnneeScolaire(Interface):
+    pass
+
+
+class IFermeture(Interface):
+    pass
+
+
+class ICorrection(Interface):
+    pass
+
+
+ADDABLE = ("AnneeScolaire", "Fermeture", "Correction")
+
+
+@content("Calendrier", icon="glyphicon glyphicon-calendar")
+@implementer(ICalendrier)
+class Calendrier(Folder):
+    """School years (named "2014-2015"), closures ("fermeture-…") and
+    corrections (named by their ISO date, one per day)."""
+
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get("content_type") in ADDABLE
+
+    def correction(self, date):
+        found = self.get(date.isoformat())
+        return found if ICorrection.providedBy(found) else None
+
+    def fermetures(self):
+        return [value for value in self.values() if IFermeture.providedBy(value)]
+
+    def annees(self):
+        found = [value for value in self.values() if IAnneeScolaire.providedBy(value)]
+        return sorted(found, key=lambda annee: annee.debut)
+
+    def annee_de(self, date):
+        """The school year ``date`` belongs to, or None."""
+        for annee in self.annees():
+            if annee.debut <= date <= annee.fin:
+                return annee
+        return None
+
+
+def _format(date):
+    return date.strftime("%d/%m/%Y")
+
+
+class _Sheet(PropertySheet):
+    # Seeing a sheet needs the right to edit it (régisseurs, who hold
+    # ``sdi.view`` on the root, do not get the calendar's forms).
+
+    permissions = (("view", P.SDI_EDIT), ("change", P.SDI_EDIT))
+
+
+class AnneeScolaireSheet(_Sheet):
+    schema = schemas.AnneeScolaireSchema()
+
+
+class FermetureSheet(_Sheet):
+    schema = schemas.FermetureSchema()
+
+
+class CorrectionSheet(_Sheet):
+    schema = schemas.CorrectionSchema()
+
+
+@content(
+    "AnneeScolaire",
+    name=_("Année scolaire"),
+    icon="glyphicon glyphicon-education",
+    add_view="add_annee_scolaire",
+    propertysheets=((_("Année scolaire"), AnneeScolaireSheet),),
+)
+@implementer(IAnneeScolaire)
+class AnneeScolaire(Folder):
+    def __init__(self, libelle, debut, fin):
+        Folder.__init__(self)
+        self.libelle = libelle
+        self.debut = debut
+        self.fin = fin
+
+    @property
+    def title(self):
+        return "%s (du %s au %s)" % (self.libelle, _format(self.debut), _format(self.fin))
+
+
+@content(
+    "Fermeture",
+    icon="glyphicon glyphicon-ban-circle",
+    add_view="add_fermeture",
+    propertysheets=((_("Fermeture"), FermetureSheet),),
+)
+@implementer(IFermeture)
+class Fermeture(Folder):
+    """A closure from ``debut`` to ``fin`` (inclusive), of the whole town
+    (``structure`` None) or of one structure (its oid)."""
+
+    def __init__(self, debut, fin, motif, structure=None):
+        Folder.__init__(self)
+        self.debut = debut
+        self.fin = fin
+        self.motif = motif
+        self.structure = structure
+
+    def couvre(self, date, structure_oid=None):
+        if not self.debut <= date <= self.fin:
+            return False
+        return self.structure is None or self.structure == structure_oid
+
+    @property
+    def title(self):
+        return "Fermeture du %s au %s : %s" % (_format(self.debut), _format(self.fin), self.motif)
+
+
+@content(
+    "Correction",
+    name=_("Correction d'un jour"),
+    icon="glyphicon glyphicon-pencil",
+    add_view="add_correction",
+    propertysheets=((_("Correction"), CorrectionSheet),),
+)
+@implementer(ICorrection)
+class Correction(Folder):
+    """The agents' word on one day (its name is the ISO date)."""
+
+    def __init__(self, genre, motif="", date=None):
+        Folder.__init__(self)
+        self.genre = genre
+        self.motif = motif
+
+    @property
+    def date(self):
+        return datetime.date.fromisoformat(self.__name__)
+
+    @property
+    def title(self):
+        label = dict(schemas.GENRES).get(self.genre, self.genre)
+        return "%s : %s" % (_format(self.date), label)

@@ -1,0 +1,108 @@
+"""SDI add views of the calendar: school years, closures, corrections."""
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPFound
+from substanced.form import FormView
+from substanced.sdi import mgmt_view
+
+from ..i18n import _
+from ..security import P
+from . import schemas
+from .resources import ICalendrier
+
+FORM = "substanced.sdi:templates/form.pt"
+
+
+def _nom_libre(node, kw, message, nom=lambda value: value):
+    """After binding: the value of ``node`` must give a name free in the
+    calendar."""
+    base = node.validator
+    calendrier = kw["context"]
+
+    def validator(child, value):
+        if base is not None:
+            base(child, value)
+        if nom(value) in calendrier:
+            raise colander.Invalid(child, message)
+
+    node.validator = validator
+
+
+class AddAnneeScolaireSchema(schemas.AddAnneeScolaireSchema):
+    def after_bind(self, node, kw):
+        _nom_libre(node["libelle"], kw, _("Cette année scolaire existe déjà."))
+
+
+class AddCorrectionSchema(schemas.AddCorrectionSchema):
+    def after_bind(self, node, kw):
+        _nom_libre(
+            node["date"],
+            kw,
+            _("Ce jour est déjà corrigé : modifiez sa correction."),
+            nom=lambda value: value.isoformat(),
+        )
+
+
+class _AddView(FormView):
+    buttons = (deform.Button("ajouter", _("Ajouter")),)
+
+    def _added(self, obj):
+        return HTTPFound(self.request.sdiapi.mgmt_path(obj, "@@properties"))
+
+
+@mgmt_view(
+    context=ICalendrier,
+    name="add_annee_scolaire",
+    permission=P.SDI_ADD,
+    renderer=FORM,
+    tab_condition=False,
+)
+class AddAnneeScolaireView(_AddView):
+    title = _("Ajouter une année scolaire")
+    schema = AddAnneeScolaireSchema()
+
+    def ajouter_success(self, appstruct):
+        annee = self.request.registry.content.create("AnneeScolaire", **appstruct)
+        self.context.add(appstruct["libelle"], annee, registry=self.request.registry)
+        return self._added(annee)
+
+
+@mgmt_view(
+    context=ICalendrier,
+    name="add_fermeture",
+    permission=P.SDI_ADD,
+    renderer=FORM,
+    tab_condition=False,
+)
+class AddFermetureView(_AddView):
+    title = _("Ajouter une fermeture")
+    schema = schemas.FermetureSchema()
+
+    def ajouter_success(self, appstruct):
+        fermeture = self.request.registry.content.create("Fermeture", **appstruct)
+        base = "fermeture-%s" % appstruct["debut"].isoformat()
+        name, n = base, 1
+        while name in self.context:
+            n += 1
+            name = "%s-%d" % (base, n)
+        self.context.add(name, fermeture, registry=self.request.registry)
+        return self._added(fermeture)
+
+
+@mgmt_view(
+    context=ICalendrier,
+    name="add_correction",
+    permission=P.SDI_ADD,
+    renderer=FORM,
+    tab_condition=False,
+)
+class AddCorrectionView(_AddView):
+    title = _("Corriger un jour")
+    schema = AddCorrectionSchema()
+
+    def ajouter_success(self, appstruct):
+        date = appstruct.pop("date")
+        correction = self.request.registry.content.create("Correction", **appstruct)
+        self.context.add(date.isoformat(), correction, registry=self.request.registry)
+        return self._added(correction)

@@ -1,0 +1,115 @@
+"""Structures (the "structures" root folder), Structure and Prestation."""
+
+from substanced.content import content
+from substanced.folder import Folder
+from substanced.property import PropertySheet
+from substanced.util import get_oid
+from zope.interface import Interface, implementer
+
+from ..i18n import _
+from ..security import P
+from . import schemas
+
+
+class IStructures(Interface):
+    pass
+
+
+class IStructure(Interface):
+    pass
+
+
+class IPrestation(Interface):
+    pass
+
+
+# Seeing a sheet needs the right to edit it: staff who hold ``sdi.view`` on
+# the root (régisseurs) do not get the activities' forms, even read-only.
+
+
+class StructureSheet(PropertySheet):
+    schema = schemas.StructureSchema()
+    permissions = (("view", P.SDI_EDIT), ("change", P.SDI_EDIT))
+
+
+class PrestationSheet(PropertySheet):
+    schema = schemas.PrestationSchema()
+    permissions = (("view", P.SDI_EDIT), ("change", P.SDI_EDIT))
+
+
+@content("Structures", icon="glyphicon glyphicon-tower")
+@implementer(IStructures)
+class Structures(Folder):
+    """The root folder of the structures: holds Structure objects only."""
+
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get("content_type") == "Structure"
+
+
+@content(
+    "Structure",
+    icon="glyphicon glyphicon-home",
+    add_view="add_structure",
+    propertysheets=((_("Structure"), StructureSheet),),
+)
+@implementer(IStructure)
+class Structure(Folder):
+    """ "Accueil de Loisirs ALSH", "Garderie périscolaire": holds its
+    prestations."""
+
+    title = ""
+
+    def __init__(self, title=""):
+        Folder.__init__(self)
+        self.title = title
+
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get("content_type") == "Prestation"
+
+    @property
+    def oid(self):
+        return get_oid(self, None)
+
+    def prestations(self):
+        return [value for value in self.values() if IPrestation.providedBy(value)]
+
+
+@content(
+    "Prestation",
+    icon="glyphicon glyphicon-calendar",
+    add_view="add_prestation",
+    propertysheets=((_("Prestation"), PrestationSheet),),
+)
+@implementer(IPrestation)
+class Prestation(Folder):
+    """ "Mercredi après-midi": when it opens, how many places, its deadlines,
+    its validation mode and the régie it bills to."""
+
+    title = ""
+    code = ""
+    unite = "journee"
+    jours = frozenset()
+    periodes = frozenset()
+    capacite = 1
+    delai_reservation_jours = 2
+    delai_reservation_heure = "10:00"
+    delai_absence_jours = 2
+    delai_absence_heure = "10:00"
+    validation = schemas.VALIDATION_AGENT
+    regie = ""
+
+    def __init__(self, **values):
+        Folder.__init__(self)
+        for name, value in values.items():
+            if name in ("jours", "periodes"):
+                value = frozenset(value)
+            setattr(self, name, value)
+
+    @property
+    def structure(self):
+        return self.__parent__
+
+    def ouvert_le(self, date):
+        """Whether ``date``'s weekday is an opening day (the calendar is
+        asked separately)."""
+        return str(date.isoweekday()) in self.jours
