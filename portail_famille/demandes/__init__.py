@@ -5,4 +5,5 @@ from ..i18n import _
 
 def includeme(config):
     config.add_menu_entry(10, "mon-compte", _("Mon compte"))
+    config.add_menu_entry(20, "mes-enfants", _("Mes enfants"))
     config.add_menu_entry(60, "liste-des-demandes", _("Liste des demandes"))

@@ -10,9 +10,22 @@ from ..i18n import _
 MASQUES = ("iban",)
 
 
+def _personne(item):
+    """'JEANNE DUPONT (Mère) 06.12.34.56.78' for a row of a list."""
+    if not isinstance(item, dict):
+        return str(item)
+    nom = " ".join(item[k] for k in ("prenom", "nom") if item.get(k))
+    lien = item.get("lien")
+    others = [str(v) for k, v in item.items() if k not in ("prenom", "nom", "lien") and v]
+    text = nom + (" (%s)" % lien if lien else "")
+    return " ".join(p for p in [text] + others if p)
+
+
 def valeur(name, value, reveler=False):
     if value is None or value == "":
         return ""
+    if isinstance(value, (list, tuple)):
+        return " ; ".join(_personne(item) for item in value)
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
     if isinstance(value, Decimal):

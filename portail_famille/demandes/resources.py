@@ -49,9 +49,15 @@ class Demande(Persistent):
     motif_refus = ""
     date_traitement = None
     traite_par = None
+    # The child's __name__ in famille["enfants"] for a request about a
+    # child's section; None for the family record (and requests made
+    # before children had requests).
+    enfant = None
 
-    def __init__(self, type_demande, valeurs, anciennes, date_demande, demandeur):
+    def __init__(self, type_demande, valeurs, anciennes, date_demande, demandeur, enfant=None):
         self.type_demande = type_demande
+        if enfant is not None:
+            self.enfant = enfant
         self.valeurs = dict(valeurs)
         self.anciennes = dict(anciennes)
         self.date_demande = date_demande
@@ -64,6 +70,38 @@ class Demande(Persistent):
     @property
     def famille(self):
         return self.__parent__.__parent__
+
+    def objet_enfant(self):
+        """The Enfant this request is about (None if none, or removed)."""
+        if self.enfant is None:
+            return None
+        return self.famille["enfants"].get(self.enfant)
+
+    def section_actuelle(self):
+        """The record's current values of what this request changes: the
+        Famille's or the child's section; nothing for a new child."""
+        kind = self.type
+        if kind.nouvel_enfant:
+            return {}
+        if kind.pour_enfant:
+            enfant = self.objet_enfant()
+            return getattr(enfant, kind.section) if enfant is not None else {}
+        return getattr(self.famille, kind.section)
+
+    @property
+    def nom_enfant(self):
+        """The child's first and last name ('' for the family record)."""
+        if self.type.nouvel_enfant:
+            return " ".join(p for p in (self.valeurs.get("prenom"), self.valeurs.get("nom")) if p)
+        enfant = self.objet_enfant()
+        return enfant.title if enfant is not None else ""
+
+    @property
+    def prenom_enfant(self):
+        if self.type.nouvel_enfant:
+            return self.valeurs.get("prenom", "")
+        enfant = self.objet_enfant()
+        return enfant.prenom if enfant is not None else ""
 
     @property
     def numero_famille(self):
@@ -90,5 +128,5 @@ class Demande(Persistent):
     def champs_modifies_depuis(self):
         """The changed fields whose value in the record is no longer the one
         the request was made against."""
-        section = getattr(self.famille, self.type.section)
+        section = self.section_actuelle()
         return [name for name, _title, old, _new in self.changements() if section.get(name) != old]

@@ -12,6 +12,7 @@ from substanced.event import ObjectModified
 from substanced.util import find_catalog, find_objectmap, get_oid
 
 from .. import courriels, dates
+from ..familles.resources import IDENTITE_ENFANT
 from ..journal import journal
 from .catalog import CATALOG
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE
@@ -35,8 +36,12 @@ def _modified(registry, obj):
     registry.subscribers((event, obj), None)
 
 
-def en_attente(famille, type_demande):
-    """The pending request of this kind for this family, or None."""
+def en_attente(famille, type_demande, enfant=None):
+    """The pending request of this kind for this family (and this child,
+    ``enfant`` being its __name__), or None.  A new child's request is never
+    "the" pending one: each asks for a different child."""
+    if TYPES[type_demande].nouvel_enfant:
+        return None
     catalog = find_catalog(famille, CATALOG)
     query = (
         catalog["famille"].eq(famille.__name__)
@@ -44,25 +49,47 @@ def en_attente(famille, type_demande):
         & catalog["demande_etat"].eq(EN_ATTENTE)
     )
     for demande in _resolve(famille, query.execute().ids):
-        return demande
+        if demande.enfant == enfant:
+            return demande
     return None
 
 
-def deposer(famille, type_demande, valeurs, demandeur, registry, now=None):
-    """Record a request; a pending one of the same kind is replaced (kept,
-    marked "remplacée").  Returns (demande, replaced_or_None)."""
+def section_de(famille, kind, enfant=None):
+    """The values a request of ``kind`` changes, as they are now."""
+    if kind.nouvel_enfant:
+        return {}
+    if kind.pour_enfant:
+        if enfant is None:
+            raise DemandeError("enfant")
+        return getattr(famille["enfants"][enfant], kind.section)
+    return getattr(famille, kind.section)
+
+
+def deposer(famille, type_demande, valeurs, demandeur, registry, now=None, enfant=None):
+    """Record a request; a pending one of the same kind (for the same
+    child) is replaced (kept, marked "remplacée").  ``enfant``: the child's
+    __name__ in famille["enfants"], for a request about a child's section.
+    Returns (demande, replaced_or_None)."""
     kind = TYPES[type_demande]
-    section = getattr(famille, kind.section)
+    if not kind.pour_enfant:
+        enfant = None
+    section = section_de(famille, kind, enfant)
     fields = kind.titles()
     valeurs = {name: valeurs[name] for name in fields if name in valeurs}
     anciennes = {name: section.get(name) for name in valeurs}
-    remplacee = en_attente(famille, type_demande)
+    remplacee = en_attente(famille, type_demande, enfant)
     if remplacee is not None:
         remplacee.etat = REMPLACEE
         remplacee.date_traitement = now or dates.horodatage()
         _modified(registry, remplacee)
     demande = registry.content.create(
-        "Demande", type_demande, valeurs, anciennes, now or dates.horodatage(), demandeur
+        "Demande",
+        type_demande,
+        valeurs,
+        anciennes,
+        now or dates.horodatage(),
+        demandeur,
+        enfant=enfant,
     )
     famille["demandes"].add_next(demande, registry=registry)
     return demande, remplacee
@@ -77,11 +104,29 @@ def accepter(demande, agent, request, force=False, now=None):
     if changed and not force:
         raise FicheModifiee(changed)
     famille = demande.famille
-    section = getattr(famille, demande.type.section)
-    for name, value in demande.valeurs.items():
-        section[name] = value
+    kind = demande.type
+    registry = request.registry
+    if kind.nouvel_enfant:
+        identite = {
+            name: demande.valeurs[name] for name in IDENTITE_ENFANT if name in demande.valeurs
+        }
+        cible = registry.content.create("Enfant", **identite)
+        famille["enfants"].add_next(cible, registry=registry)
+        demande.enfant = cible.__name__  # the child it created
+    elif kind.pour_enfant:
+        cible = demande.objet_enfant()
+        if cible is None:
+            raise DemandeError("enfant")
+        section = cible.section_modifiable(kind.section)
+        for name, value in demande.valeurs.items():
+            section[name] = value
+    else:
+        cible = famille
+        section = getattr(famille, kind.section)
+        for name, value in demande.valeurs.items():
+            section[name] = value
     _traiter(demande, ACCEPTEE, agent, now)
-    _modified(request.registry, famille)
+    _modified(registry, cible)
     _prevenir(request, demande, "demande_acceptee")
 
 
@@ -106,6 +151,7 @@ def _traiter(demande, etat, agent, now):
         get_oid(demande),
         famille=demande.numero_famille,
         type=demande.type_demande,
+        **({"enfant": demande.enfant} if demande.enfant is not None else {}),
     )
 
 

@@ -13,9 +13,16 @@ from ..security import P
 ONGLET_COMPTE = "compte"
 ONGLET_ENFANTS = "enfants"
 
+# What a type of request changes.
+CIBLE_FAMILLE = "famille"  # a section of the Famille
+CIBLE_ENFANT = "enfant"  # a section of one child (Demande.enfant)
+CIBLE_NOUVEL_ENFANT = "nouvel_enfant"  # creates a child when accepted
+
 
 class TypeDemande:
-    def __init__(self, nom, titre, filtre, section, schema, permission, onglet):
+    def __init__(
+        self, nom, titre, filtre, section, schema, permission, onglet, cible=CIBLE_FAMILLE
+    ):
         self.nom = nom
         self.titre = titre  # "Infos Responsable"
         self.filtre = filtre  # "Informations responsable" (filter link)
@@ -23,6 +30,15 @@ class TypeDemande:
         self.schema = schema
         self.permission = permission
         self.onglet = onglet
+        self.cible = cible
+
+    @property
+    def pour_enfant(self):
+        return self.cible == CIBLE_ENFANT
+
+    @property
+    def nouvel_enfant(self):
+        return self.cible == CIBLE_NOUVEL_ENFANT
 
     def titles(self):
         """field name -> title, in the form's order (computed once)."""
@@ -81,6 +97,36 @@ TYPES = {
             schemas.BancairesSchema,
             P.DEMANDE_TRAITER_FINANCES,
             ONGLET_COMPTE,
+        ),
+        TypeDemande(
+            "autorisations",
+            _("Autorisations"),
+            _("Autorisations"),
+            "autorisations",
+            schemas.AutorisationsSchema,
+            P.DEMANDE_TRAITER_COMPTE,
+            ONGLET_ENFANTS,
+            CIBLE_ENFANT,
+        ),
+        TypeDemande(
+            "sanitaires",
+            _("Données sanitaires"),
+            _("Données sanitaires"),
+            "sanitaires",
+            schemas.SanitairesSchema,
+            P.DEMANDE_TRAITER_COMPTE,
+            ONGLET_ENFANTS,
+            CIBLE_ENFANT,
+        ),
+        TypeDemande(
+            "nouvel_enfant",
+            _("Nouvel enfant"),
+            _("Nouvel enfant"),
+            None,
+            schemas.NouvelEnfantSchema,
+            P.DEMANDE_TRAITER_COMPTE,
+            ONGLET_ENFANTS,
+            CIBLE_NOUVEL_ENFANT,
         ),
     )
 }

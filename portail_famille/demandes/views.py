@@ -24,7 +24,7 @@ from schwifty.exceptions import SchwiftyException
 from translationstring import TranslationString
 
 from .. import dates
-from ..familles.resources import IFamille
+from ..familles.resources import IEnfant, IFamille
 from ..familles.validators import masquer_iban
 from ..i18n import _
 from ..security import P
@@ -37,6 +37,9 @@ PREFIXE_FORMULAIRE = "demande-"
 FORMID = "demande"
 PERSONNES = ("responsable", "conjoint")
 ONGLETS = ((ONGLET_COMPTE, _("Mon compte")), (ONGLET_ENFANTS, _("Mes enfants")))
+# A child's file: the page (view name on the Enfant) of each section a
+# request changes.
+PAGES_ENFANT = {"autorisations": "autorisations", "sanitaires": "donnees-sanitaires"}
 
 # The manual's columns of "Liste des demandes" for a responsable or a
 # conjoint: (key, heading, the fields the column shows).
@@ -117,7 +120,8 @@ def _traduire(request, value):
 def afficher(request, type_demande, name, value):
     """A record value as the parent reads it: list labels, Oui/Non, French
     dates, amounts, the IBAN masked."""
-    label = _choix(type_demande).get(name, {}).get(value)
+    choix = _choix(type_demande).get(name)
+    label = choix.get(value) if choix and isinstance(value, str) else None
     if label is not None:
         return _traduire(request, label)
     return _traduire(request, affichage.valeur(name, value))
@@ -178,28 +182,56 @@ def mon_compte(context, request):
 
 # --- The forms -------------------------------------------------------------------
 
+# View name -> type of request.  The family record's forms are views of the
+# Famille, a child's section's of the Enfant; a new child is asked for from
+# the Famille ("Mes enfants").
+FORMULAIRES = {
+    ("ajouter-un-enfant" if kind.nouvel_enfant else PREFIXE_FORMULAIRE + nom): nom
+    for nom, kind in TYPES.items()
+}
+# Empty rows offered in the list of a form (persons authorised...).
+LIGNES_VIDES = 2
+LIGNES_MIN = 3
 
-def _actuelles(famille, kind):
-    section = getattr(famille, kind.section)
+
+def _contexte(context):
+    """(famille, enfant or None) of a form's context."""
+    if IEnfant.providedBy(context):
+        return context.__parent__.__parent__, context
+    return context, None
+
+
+def _actuelles(section, kind):
     return {name: section.get(name) for name in kind.titles()}
 
 
-def _formulaire(request, famille, kind, actuelles):
+def _sequences(schema):
+    return {node.name: node for node in schema.children if isinstance(node.typ, colander.Sequence)}
+
+
+def _widget(node):
+    widget = getattr(node, "widget", None)
+    if widget is None:
+        node.widget = deform.widget.TextInputWidget(attributes=SAISIE.get(node.name, {}))
+    elif isinstance(widget, deform.widget.SelectWidget):
+        # The empty choice says what it means (a blank option reads as nothing).
+        node.widget = deform.widget.SelectWidget(
+            values=[("", _("Non renseigné"))] + [v for v in widget.values if v[0]]
+        )
+
+
+def _formulaire(request, context, vue, kind, actuelles):
     schema = kind.schema().bind(
-        request=request, context=famille, _csrf_token_=get_csrf_token(request)
+        request=request, context=context, _csrf_token_=get_csrf_token(request)
     )
     for node in schema.children:
         if node.name == "_csrf_token_":
             continue
         node.oid = "champ-" + node.name
-        widget = getattr(node, "widget", None)
-        if widget is None:
-            node.widget = deform.widget.TextInputWidget(attributes=SAISIE.get(node.name, {}))
-        elif isinstance(widget, deform.widget.SelectWidget):
-            # The empty choice says what it means (a blank option reads as nothing).
-            node.widget = deform.widget.SelectWidget(
-                values=[("", _("Non renseigné"))] + [v for v in widget.values if v[0]]
-            )
+        _widget(node)
+        if isinstance(node.typ, colander.Sequence):
+            for child in node.children[0].children:
+                _widget(child)
     if actuelles.get("iban"):
         schema["iban"].description = _(
             "Le numéro enregistré est masqué. Pour le changer, effacez-le et saisissez "
@@ -207,30 +239,41 @@ def _formulaire(request, famille, kind, actuelles):
         )
     return deform.Form(
         schema,
-        action=request.resource_path(famille, PREFIXE_FORMULAIRE + kind.nom),
+        action=request.resource_path(context, vue),
         formid=FORMID,
         buttons=(deform.Button("enregistrer", _("Enregistrer")),),
         renderer=RENDERER,
     )
 
 
-def _pour_formulaire(valeurs):
-    """The appstruct that pre-fills a form: the IBAN masked."""
+def _pour_formulaire(valeurs, form=None):
+    """The appstruct that pre-fills a form: the IBAN masked, a list with a
+    few empty rows to fill (no script needed to add one)."""
     appstruct = {name: colander.null if value is None else value for name, value in valeurs.items()}
     if valeurs.get("iban"):
         appstruct["iban"] = masquer_iban(valeurs["iban"])
+    if form is not None:
+        for name, node in _sequences(form.schema).items():
+            rows = [dict(row) for row in valeurs.get(name) or ()]
+            blank = {child.name: "" for child in node.children[0].children}
+            vides = max(LIGNES_VIDES, LIGNES_MIN - len(rows))
+            maximum = getattr(node.validator, "max", None) or len(rows) + vides
+            rows.extend(dict(blank) for _i in range(max(0, min(vides, maximum - len(rows)))))
+            appstruct[name] = rows
     return appstruct
 
 
-def _controles(request, actuelles):
+def _controles(request, actuelles, imbrique=False):
     """The submitted controls, tidied: text trimmed, amounts written the
     French way accepted, the masked IBAN sent back standing for the current
-    one.  Returns (controls, whether the masked IBAN was sent back)."""
+    one.  Nesting markers are kept only for a form with a list
+    (``imbrique``).  Returns (controls, whether the masked IBAN was sent
+    back)."""
     masque = masquer_iban(actuelles.get("iban")) if actuelles.get("iban") else None
     controls = []
     iban_masque = False
     for name, value in request.POST.items():
-        if not isinstance(value, str) or name in MARQUEURS:
+        if not isinstance(value, str) or (name in MARQUEURS and not imbrique):
             continue  # uploads and nesting: no field here takes them
         value = value.strip()
         if name in DECIMAUX:
@@ -258,12 +301,19 @@ def _normaliser(name, value):
 
 
 def _vide(value):
-    return value is None or value is False or (isinstance(value, str) and value == "")
+    return (
+        value is None
+        or value is False
+        or (isinstance(value, str) and value == "")
+        or (isinstance(value, (list, tuple)) and not value)
+    )
 
 
 def _identique(name, old, new):
     if _vide(old) and _vide(new):
         return True  # an unset checkbox or field left empty
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
+        return [dict(o) for o in old] == [dict(n) for n in new]
     return _normaliser(name, old) == _normaliser(name, new)
 
 
@@ -280,24 +330,52 @@ def changements(actuelles, appstruct, envoyes=None, cases=()):
     }
 
 
+def _envoyes(controls):
+    """The names of the fields sent (a list is sent as its start marker)."""
+    return {value.split(":", 1)[0] if name == "__start__" else name for name, value in controls}
+
+
+def _retour(request, famille, enfant, kind):
+    """(url, link text) of the page a form comes from and goes back to."""
+    translate = request.localizer.translate
+    if kind.pour_enfant:
+        return (
+            request.resource_path(enfant, PAGES_ENFANT[kind.nom]),
+            translate(_("Retour à la fiche de ${prenom}", mapping={"prenom": enfant.prenom})),
+        )
+    if kind.nouvel_enfant:
+        return request.resource_path(famille, "mes-enfants"), translate(_("Retour à Mes enfants"))
+    return request.resource_path(famille, "mon-compte"), translate(_("Retour à Mon compte"))
+
+
 def _vue_formulaire(context, request):
     _sans_sous_chemin(request)
-    kind = TYPES[request.view_name[len(PREFIXE_FORMULAIRE) :]]
-    actuelles = _actuelles(context, kind)
-    form = _formulaire(request, context, kind, actuelles)
-    attente = service.en_attente(context, kind.nom)
+    famille, enfant = _contexte(context)
+    kind = TYPES[FORMULAIRES[request.view_name]]
+    nom_enfant = enfant.__name__ if enfant is not None else None
+    actuelles = _actuelles(service.section_de(famille, kind, nom_enfant), kind)
+    form = _formulaire(request, context, request.view_name, kind, actuelles)
+    attente = service.en_attente(famille, kind.nom, nom_enfant)
+    retour, retour_titre = _retour(request, famille, enfant, kind)
+    titre = _traduire(request, kind.titre)
+    if enfant is not None:
+        titre = "%s — %s" % (titre, enfant.title)
     result = {
-        "famille": context,
-        "titre": _traduire(request, kind.titre),
+        "famille": famille,
+        "titre": titre,
+        "surtitre": request.localizer.translate(
+            _("Demande d'ajout d'un enfant") if kind.nouvel_enfant else _("Demande de modification")
+        ),
         "attente": _jour(attente.date_demande) if attente is not None else None,
         "erreur": False,
         "inchange": False,
-        "retour": request.resource_path(context, "mon-compte"),
+        "retour": retour,
+        "retour_titre": retour_titre,
     }
     if request.method != "POST":
-        result["form"] = form.render(_pour_formulaire(actuelles))
+        result["form"] = form.render(_pour_formulaire(actuelles, form))
         return result
-    controls, iban_masque = _controles(request, actuelles)
+    controls, iban_masque = _controles(request, actuelles, imbrique=bool(_sequences(form.schema)))
     try:
         appstruct = form.validate(controls)
     except deform.ValidationFailure as failure:
@@ -307,13 +385,18 @@ def _vue_formulaire(context, request):
         result["erreur"] = True
         return result
     cases = {node.name for node in form.schema.children if isinstance(node.typ, colander.Boolean)}
-    valeurs = changements(actuelles, appstruct, {name for name, _value in controls}, cases)
+    valeurs = changements(actuelles, appstruct, _envoyes(controls), cases)
     if not valeurs:
-        result["form"] = form.render(_pour_formulaire(actuelles))
+        result["form"] = form.render(_pour_formulaire(actuelles, form))
         result["inchange"] = True
         return result
     _demande, remplacee = service.deposer(
-        context, kind.nom, valeurs, request.user.__name__, request.registry
+        famille,
+        kind.nom,
+        valeurs,
+        request.user.__name__,
+        request.registry,
+        enfant=nom_enfant,
     )
     message = request.localizer.translate(
         _("Votre demande a été transmise au service enfance jeunesse.")
@@ -323,13 +406,13 @@ def _vue_formulaire(context, request):
             _("Elle remplace votre demande précédente, qui était encore en attente.")
         )
     request.session.flash(message, "portail")
-    return HTTPFound(request.resource_path(context, "mon-compte"))
+    return HTTPFound(retour)
 
 
-for _nom in TYPES:
+for _vue, _nom in FORMULAIRES.items():
     view_config(
-        context=IFamille,
-        name=PREFIXE_FORMULAIRE + _nom,
+        context=IEnfant if TYPES[_nom].pour_enfant else IFamille,
+        name=_vue,
         renderer="templates/demande.pt",
         permission=P.DEMANDE_CREER,
     )(_vue_formulaire)
@@ -406,11 +489,14 @@ TABLEAUX = (
 def _tableau(request, etat, ident, titre, vide, demandes, filtre):
     translate = request.localizer.translate
     personnes = any(d.type_demande in PERSONNES for d in demandes)
+    enfants = any(d.type.onglet == ONGLET_ENFANTS for d in demandes)
     lignes = []
     for demande in demandes:
         cells = []
         if filtre is None:
             cells.append(_cellule(translate(demande.type.filtre), entete=True))
+        if enfants:
+            cells.append(_cellule(demande.prenom_enfant, entete=filtre is not None))
         if personnes:
             person = (
                 _cellules_personne(request, demande)
@@ -434,6 +520,8 @@ def _tableau(request, etat, ident, titre, vide, demandes, filtre):
     entetes = []
     if filtre is None:
         entetes.append(translate(_("Demande")))
+    if enfants:
+        entetes.append(translate(_("Enfant")))
     if personnes:
         entetes.extend(translate(title) for _key, title, _names in COLONNES_PERSONNE)
     if avec_modifications:

@@ -1,5 +1,7 @@
 """Famille and Enfant: the content types of a family's record."""
 
+from types import MappingProxyType
+
 import colander
 from persistent.mapping import PersistentMapping
 from pyramid.security import Allow
@@ -22,6 +24,8 @@ class FamilleToParent(ReferenceType):
 
 
 SECTIONS = ("responsable", "conjoint", "fiscales", "caf", "bancaires")
+SECTIONS_ENFANT = ("autorisations", "sanitaires")
+IDENTITE_ENFANT = ("nom", "prenom", "sexe", "date_naissance", "ecole", "classe")
 # What every Famille holds (name -> content type).
 SOUS_DOSSIERS = {"enfants": "Enfants", "demandes": "Demandes"}
 
@@ -230,17 +234,35 @@ class EnfantSheet(PropertySheet):
 )
 @implementer(IEnfant)
 class Enfant(Folder):
+    """A child: identity as attributes; the sections of its file
+    (``SECTIONS_ENFANT``) as mappings, like the Famille's.  A child stored
+    before the sections existed reads them empty (evolve step3 gives it its
+    own; ``section_modifiable`` too)."""
+
     nom = ""
     prenom = ""
     sexe = ""
     date_naissance = None
     ecole = ""
     classe = ""
+    autorisations = MappingProxyType({})
+    sanitaires = MappingProxyType({})
 
     def __init__(self, **identite):
         Folder.__init__(self)
+        for section in SECTIONS_ENFANT:
+            setattr(self, section, PersistentMapping())
         for name, value in identite.items():
             setattr(self, name, value)
+
+    def section_modifiable(self, section):
+        """The child's own mapping of ``section``, created if missing."""
+        if section not in SECTIONS_ENFANT:
+            raise KeyError(section)
+        self._p_activate()  # a ghost's __dict__ is empty
+        if section not in self.__dict__:
+            setattr(self, section, PersistentMapping())
+        return getattr(self, section)
 
     @property
     def title(self):

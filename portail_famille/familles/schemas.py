@@ -1,5 +1,7 @@
 """Colander schemas of the family record: one per section of "Mon compte"."""
 
+import datetime
+
 import colander
 import deform.widget
 from substanced.schema import Schema
@@ -31,6 +33,16 @@ REGIMES = (
     ("Aucun", _("Non allocataire")),
 )
 SEXES = (("F", _("Fille")), ("M", _("Garçon")))
+OUI_NON = (("Oui", _("Oui")), ("Non", _("Non")))
+# Diets only: what the kitchen serves, never a religious label.
+REGIMES_ALIMENTAIRES = (
+    ("Aucun", _("Aucun")),
+    ("Sans porc", _("Sans porc")),
+    ("Sans viande", _("Sans viande")),
+    ("Végétarien", _("Végétarien")),
+)
+HORS_LISTE = _("Choisissez l'une des valeurs proposées.")
+PERSONNES_MAX = 10
 
 
 def _first(*validators):
@@ -58,12 +70,15 @@ def _text(title, validator=None, max_length=200, **kw):
     )
 
 
-def _choice(title, values, missing=""):
+def _choice(title, values, missing="", msg_err=None):
+    choices = [value for value, _label in values]
     return colander.SchemaNode(
         colander.String(),
         title=title,
         missing=missing,
-        validator=colander.OneOf([value for value, _label in values]),
+        validator=(
+            colander.OneOf(choices) if msg_err is None else colander.OneOf(choices, msg_err=msg_err)
+        ),
         widget=deform.widget.SelectWidget(values=[("", "")] + list(values)),
     )
 
@@ -171,3 +186,109 @@ class EnfantSchema(Schema):
     )
     ecole = _text(_("École"), max_length=100)
     classe = _text(_("Classe"), max_length=50)
+
+
+def _pas_dans_le_futur(message):
+    def validator(node, value):
+        if value is not None and value > datetime.date.today():
+            raise colander.Invalid(node, message)
+
+    return validator
+
+
+class NouvelEnfantSchema(EnfantSchema):
+    """A child to come (request "Nouvel enfant"): name and birth date needed."""
+
+    nom = colander.SchemaNode(
+        colander.String(),
+        title=_("Nom"),
+        validator=colander.Length(min=1, max=100),
+        missing_msg=_("Indiquez le nom de l'enfant."),
+    )
+    prenom = colander.SchemaNode(
+        colander.String(),
+        title=_("Prénom"),
+        validator=colander.Length(min=1, max=100),
+        missing_msg=_("Indiquez le prénom de l'enfant."),
+    )
+    sexe = _choice(_("Sexe"), SEXES, msg_err=HORS_LISTE)
+    date_naissance = colander.SchemaNode(
+        v.DateFr(),
+        title=_("Date de naissance"),
+        missing_msg=_("Indiquez la date de naissance (JJ/MM/AAAA)."),
+        validator=_pas_dans_le_futur(_("La date de naissance ne peut pas être dans le futur.")),
+    )
+
+
+# --- The child's file: Autorisations, Données sanitaires ------------------------
+
+
+def _personne_complete(node, value):
+    """A person authorised to pick the child up needs at least a name and a
+    phone number (a row left empty is not a person: the list drops it)."""
+    if all(item in ("", None) for item in value.values()):
+        return
+    error = None
+    for name, message in (
+        ("nom", _("Indiquez le nom de la personne.")),
+        ("telephone", _("Indiquez le téléphone de la personne.")),
+    ):
+        if not value.get(name):
+            error = error or colander.Invalid(node, _("Personne incomplète."))
+            error[name] = message
+    if error is not None:
+        raise error
+
+
+class PersonneAutoriseeSchema(colander.MappingSchema):
+    nom = _text(_("Nom"), max_length=100)
+    prenom = _text(_("Prénom"), max_length=100)
+    lien = _text(_("Lien de parenté"), max_length=100)
+    telephone = _phone(_("Téléphone"))
+
+
+def sans_lignes_vides(items):
+    """The rows of a list left entirely empty are not persons."""
+    if not isinstance(items, list):
+        return items
+    return [item for item in items if any(value not in ("", None) for value in item.values())]
+
+
+class AutorisationsSchema(Schema):
+    personnes_autorisees = colander.SchemaNode(
+        colander.Sequence(),
+        PersonneAutoriseeSchema(
+            name="personne", title=_("Personne autorisée"), validator=_personne_complete
+        ),
+        title=_("Personnes autorisées à venir chercher l'enfant"),
+        missing=colander.drop,
+        preparer=sans_lignes_vides,
+        validator=colander.Length(
+            max=PERSONNES_MAX,
+            max_err=_("${max} personnes au plus.", mapping={"max": PERSONNES_MAX}),
+        ),
+        widget=deform.widget.SequenceWidget(),
+    )
+    partir_seul = _choice(_("Autorisation de partir seul"), OUI_NON, msg_err=HORS_LISTE)
+    photos = _choice(_("Autorisation photos"), OUI_NON, msg_err=HORS_LISTE)
+    soins_urgence = _choice(_("Autorisation de soins d'urgence"), OUI_NON, msg_err=HORS_LISTE)
+
+
+class SanitairesSchema(Schema):
+    allergies = _text(_("Allergies"), max_length=500)
+    regime_alimentaire = _choice(_("Régime alimentaire"), REGIMES_ALIMENTAIRES, msg_err=HORS_LISTE)
+    pai = _choice(_("PAI (projet d'accueil individualisé)"), OUI_NON, msg_err=HORS_LISTE)
+    pai_precisions = _text(_("Précisions sur le PAI"), max_length=500)
+    medecin_nom = _text(_("Médecin traitant"), max_length=100)
+    medecin_telephone = _phone(_("Téléphone du médecin traitant"))
+    vaccinations_a_jour = _choice(_("Vaccinations à jour"), OUI_NON, msg_err=HORS_LISTE)
+    date_dernier_rappel = colander.SchemaNode(
+        v.DateFr(),
+        title=_("Date du dernier rappel"),
+        missing=None,
+        validator=_pas_dans_le_futur(
+            _("La date du dernier rappel ne peut pas être dans le futur.")
+        ),
+    )
+    lunettes = _choice(_("Port de lunettes"), OUI_NON, msg_err=HORS_LISTE)
+    remarques = _text(_("Remarques"), max_length=1000)

@@ -1,5 +1,6 @@
 """Field types and validators of the family record, with French messages."""
 
+import datetime
 import re
 
 import colander
@@ -87,3 +88,43 @@ def masquer_iban(value):
         return ""
     compact = value.replace(" ", "")
     return "%s •••• •••• %s" % (compact[:4], compact[-4:])
+
+
+_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+class DateFr(colander.SchemaType):
+    """A date typed the French way (JJ/MM/AAAA; AAAA-MM-JJ is accepted too),
+    shown as JJ/MM/AAAA; ``None`` when empty."""
+
+    def serialize(self, node, appstruct):
+        if appstruct in (colander.null, None):
+            return colander.null
+        return appstruct.strftime("%d/%m/%Y")
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return colander.null
+        if not isinstance(cstruct, str):
+            raise colander.Invalid(node, _("Date invalide."))
+        value = cstruct.strip()
+        match = _DATE_FR.fullmatch(value)
+        parts = None
+        if match:
+            parts = (int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        else:
+            match = _DATE_ISO.fullmatch(value)
+            if match:
+                parts = tuple(int(g) for g in match.groups())
+        try:
+            if parts is None or parts[0] < 1900:
+                raise ValueError(value)
+            return datetime.date(*parts)
+        except ValueError:
+            raise colander.Invalid(
+                node,
+                _(
+                    "Date invalide : saisissez-la sous la forme JJ/MM/AAAA (par exemple 14/09/2015)."
+                ),
+            ) from None

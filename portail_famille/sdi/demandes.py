@@ -180,6 +180,7 @@ class FileDemandesView:
             "date": _moment(demande.date_demande),
             "famille": _famille(request, demande.famille),
             "type": _tr(request, demande.type.titre),
+            "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
             "changements": [
                 "%s : %s → %s"
                 % (_tr(request, title), _texte(request, name, old), _texte(request, name, new))
@@ -383,7 +384,7 @@ class TraiterDemandeView:
         request = self.request
         demande = self.context
         famille = demande.famille
-        section = getattr(famille, demande.type.section)
+        section = demande.section_actuelle()
         titles = demande.type.titles()
         en_attente = demande.etat == EN_ATTENTE
         modifies = demande.champs_modifies_depuis() if en_attente else []
@@ -406,6 +407,7 @@ class TraiterDemandeView:
         return {
             "demande": demande,
             "type": _tr(request, demande.type.titre),
+            "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
             "famille": _famille(request, famille),
             "date": _moment(demande.date_demande),
             "demandeur": demande.demandeur,
