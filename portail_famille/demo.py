@@ -241,6 +241,47 @@ def load_activites(root, registry):
             calendrier.add(libelle, annee, registry=registry)
 
 
+# The DUPONT child's inscriptions: (structure, prestation) -> regular
+# contract.  2014-2015: the seven prestations of the manual's planning; the
+# current school year: the canteen and Wednesday afternoons.
+INSCRIPTIONS_2014 = {
+    (structure, prestation): SEMAINE if prestation == "restauration-scolaire" else ()
+    for structure, (_title, prestations) in STRUCTURES.items()
+    for prestation in prestations
+}
+INSCRIPTIONS_COURANTES = {
+    ("garderie-periscolaire", "restauration-scolaire"): SEMAINE,
+    ("accueil-de-loisirs-alsh", "mercredi-apres-midi"): (),
+}
+
+
+def inscriptions_demo(today=None):
+    """{libellé of the school year: {(structure, prestation): weekdays}}."""
+    libelles = sorted(annees_scolaires(today))
+    found = {"2014-2015": INSCRIPTIONS_2014}
+    courante = libelles[-1]
+    if courante != "2014-2015":
+        found[courante] = INSCRIPTIONS_COURANTES
+    return found
+
+
+def load_inscriptions(root, registry):
+    """The DUPONT child's inscriptions that do not exist yet."""
+    from substanced.util import get_oid
+
+    from .inscriptions import cle, inscrire
+
+    enfants = root["familles"][DUPONT["numero"]]["enfants"]
+    enfant = next(e for e in enfants.values() if e.prenom == DUPONT["enfants"][0]["prenom"])
+    calendrier = root["calendrier"]
+    for libelle, prestations in inscriptions_demo().items():
+        debut = calendrier[libelle].debut
+        for (structure, prestation), jours in prestations.items():
+            oid = get_oid(root["structures"][structure][prestation])
+            if cle(libelle, oid) not in enfant.inscriptions:
+                inscrire(enfant, oid, libelle, debut, jours)
+
+
 def load(root, registry):
     """Create the demo accounts, families, structures and school years that
     do not exist yet."""
@@ -268,6 +309,7 @@ def load(root, registry):
             enfant = content.create("Enfant", **identite)
             famille["enfants"].add_next(enfant, registry=registry)
         famille.rattacher_parent(users[data["parent"]])
+    load_inscriptions(root, registry)
 
 
 def main(argv=sys.argv):

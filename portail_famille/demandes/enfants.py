@@ -1,11 +1,13 @@
 """The parent's "Mes enfants": the family's children, and each child's file
-(Identité, Autorisations, Données sanitaires) with a left menu.  A change is
+(Identité, Autorisations, Données sanitaires, Inscriptions) with a left
+menu; Inscriptions is read-only (agents manage them in the SDI).  A change is
 asked for with the request forms (views.py): ``demande-autorisations`` and
 ``demande-sanitaires`` on the child, ``ajouter-un-enfant`` on the family.
 """
 
 from pyramid.view import view_config
 
+from .. import dates, inscriptions
 from ..familles.resources import IEnfant, IFamille
 from ..familles.schemas import SEXES, EnfantSchema
 from ..i18n import _
@@ -19,6 +21,7 @@ MENU_ENFANT = (
     ("", _("Identité")),
     (PAGES_ENFANT["autorisations"], _("Autorisations")),
     (PAGES_ENFANT["sanitaires"], _("Données sanitaires")),
+    ("inscriptions", _("Inscriptions")),
 )
 IDENTITE = ("nom", "prenom", "sexe", "date_naissance", "ecole", "classe")
 
@@ -71,7 +74,17 @@ def _fiche(context, request, rubrique):
         "attente": None,
         "liste": None,
         "retour": request.resource_path(famille, "mes-enfants"),
+        "inscriptions": None,
     }
+    if rubrique == "inscriptions":
+        libelles = inscriptions.annees_courante_et_suivante(context, dates.today())
+        result["champs"] = []
+        result["inscriptions"] = [
+            dict(ligne, prestation=_traduire(request, ligne["prestation"]))
+            for ligne in inscriptions.lignes(context, libelles)
+        ]
+        result["annees"] = libelles
+        return result
     if not rubrique:
         result["champs"] = _identite(request, context)
         return result
@@ -112,6 +125,16 @@ def autorisations(context, request):
 )
 def sanitaires(context, request):
     return _fiche(context, request, PAGES_ENFANT["sanitaires"])
+
+
+@view_config(
+    context=IEnfant,
+    name="inscriptions",
+    renderer="templates/enfant.pt",
+    permission=P.FAMILLE_VOIR,
+)
+def inscriptions_enfant(context, request):
+    return _fiche(context, request, "inscriptions")
 
 
 @view_config(

@@ -247,11 +247,15 @@ class Enfant(Folder):
     classe = ""
     autorisations = MappingProxyType({})
     sanitaires = MappingProxyType({})
+    # Its inscriptions (``portail_famille.inscriptions``), by key; a child
+    # stored before they existed reads none (evolve step5 gives it its own).
+    inscriptions = MappingProxyType({})
 
     def __init__(self, **identite):
         Folder.__init__(self)
         for section in SECTIONS_ENFANT:
             setattr(self, section, PersistentMapping())
+        self.inscriptions = PersistentMapping()
         for name, value in identite.items():
             setattr(self, name, value)
 
@@ -263,6 +267,13 @@ class Enfant(Folder):
         if section not in self.__dict__:
             setattr(self, section, PersistentMapping())
         return getattr(self, section)
+
+    def inscriptions_modifiables(self):
+        """The child's own mapping of inscriptions, created if missing."""
+        self._p_activate()
+        if "inscriptions" not in self.__dict__:
+            self.inscriptions = PersistentMapping()
+        return self.inscriptions
 
     @property
     def title(self):

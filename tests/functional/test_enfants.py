@@ -87,7 +87,12 @@ def test_mes_enfants_lists_the_children_and_opens_the_file(shared, dupont):
     fiche = page.click("LUCAS")
     assert fiche.request.path == lucas_url(shared)
     left = [(a.get_text(), a.get("aria-current")) for a in main(fiche).select("nav.menu-enfant a")]
-    assert left == [("Identité", "page"), ("Autorisations", None), ("Données sanitaires", None)]
+    assert left == [
+        ("Identité", "page"),
+        ("Autorisations", None),
+        ("Données sanitaires", None),
+        ("Inscriptions", None),
+    ]
     assert "CE1" in main(fiche).get_text() and "Garçon" in main(fiche).get_text()
     for title, view in (
         ("Autorisations", "autorisations"),

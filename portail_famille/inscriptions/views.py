@@ -1,0 +1,118 @@
+"""SDI tab "Inscriptions" of an Enfant: its inscriptions, the form that adds
+one and the button that removes one (agents: ``P.FAMILLE_MODIFIER``)."""
+
+import colander
+import deform
+import deform.widget
+from pyramid.httpexceptions import HTTPFound
+from substanced.form import FormView
+from substanced.schema import Schema
+from substanced.sdi import mgmt_view
+
+from ..calendrier.schemas import Date
+from ..familles.resources import IEnfant
+from ..i18n import _
+from ..security import P
+from ..structures.schemas import JOURS, OBLIGATOIRE, Entier
+from . import annees as annees_scolaires
+from . import desinscrire, erreurs, inscrire, lignes
+from . import prestations as toutes_prestations
+
+
+@colander.deferred
+def _prestations_widget(node, kw):
+    values = [(str(oid), titre) for oid, titre in toutes_prestations(kw["context"])]
+    return deform.widget.SelectWidget(values=[("", "")] + values)
+
+
+@colander.deferred
+def _annees_widget(node, kw):
+    values = [(a.libelle, a.title) for a in annees_scolaires(kw["context"])]
+    return deform.widget.SelectWidget(values=[("", "")] + values)
+
+
+def _jours_connus(node, value):
+    if not set(value) <= {j for j, _nom in JOURS}:
+        raise colander.Invalid(node, _("Choix invalide."))
+
+
+class InscriptionSchema(Schema):
+    prestation = colander.SchemaNode(
+        Entier(),
+        title=_("Prestation"),
+        missing_msg=OBLIGATOIRE,
+        widget=_prestations_widget,
+    )
+    annee = colander.SchemaNode(
+        colander.String(),
+        title=_("Année scolaire"),
+        missing_msg=OBLIGATOIRE,
+        widget=_annees_widget,
+    )
+    debut = colander.SchemaNode(Date(), title=_("Date de début"), missing_msg=OBLIGATOIRE)
+    jours = colander.SchemaNode(
+        colander.Set(),
+        title=_("Contrat régulier (jours réservés chaque semaine)"),
+        missing=frozenset(),
+        validator=_jours_connus,
+        widget=deform.widget.CheckboxChoiceWidget(values=list(JOURS), inline=True),
+    )
+
+    def after_bind(self, node, kw):
+        enfant = kw["context"]
+
+        def validator(form, value):
+            found = erreurs(
+                enfant, value["prestation"], value["annee"], value["debut"], value["jours"]
+            )
+            if found:
+                error = colander.Invalid(form)
+                for name, message in found.items():
+                    error[name] = message
+                raise error
+
+        node.validator = validator
+
+
+@mgmt_view(
+    context=IEnfant,
+    name="inscriptions",
+    tab_title=_("Inscriptions"),
+    permission=P.FAMILLE_MODIFIER,
+    renderer="templates/inscriptions.pt",
+)
+class InscriptionsView(FormView):
+    title = _("Ajouter une inscription")
+    schema = InscriptionSchema()
+    buttons = (deform.Button("ajouter", _("Ajouter")),)
+    formid = "inscription"
+
+    def __call__(self):
+        if self.request.method == "POST" and "supprimer" in self.request.POST:
+            return self.supprimer(self.request.POST["supprimer"])
+        result = super().__call__()
+        if isinstance(result, dict):
+            result["lignes"] = lignes(self.context)
+            result["csrf_token"] = self.request.session.get_csrf_token()
+        return result
+
+    def _retour(self):
+        return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@inscriptions"))
+
+    def ajouter_success(self, appstruct):
+        inscrire(
+            self.context,
+            appstruct["prestation"],
+            appstruct["annee"],
+            appstruct["debut"],
+            appstruct["jours"],
+        )
+        self.request.sdiapi.flash(_("Inscription ajoutée."), "success")
+        return self._retour()
+
+    def supprimer(self, key):
+        if desinscrire(self.context, key):
+            self.request.sdiapi.flash(_("Inscription supprimée."), "success")
+        else:
+            self.request.sdiapi.flash(_("Cette inscription n'existe plus."), "warning")
+        return self._retour()
