@@ -11,7 +11,7 @@ processing of one request.
 Everybody with ``P.DEMANDES_VOIR`` sees them; only who holds the request
 type's permission (``TypeDemande.permission``) processes one, whatever the
 page showed.  The IBAN is masked; "Afficher l'IBAN complet" (a POST, with
-``P.FAMILLE_IBAN_VOIR``) shows it once and writes an audit entry (who,
+``P.FAMILLE_IBAN_VOIR``) shows it once and writes a journal entry (who,
 which family, when; never the IBAN).
 """
 
@@ -378,9 +378,7 @@ class TraiterDemandeView:
         """Does the table show a masked value (the IBAN)?"""
         return any(name in MASQUES for name, *_rest in self.context.changements())
 
-    def show(
-        self, reveler=False, erreur_confirmation=None, erreur_motif=None, motif="", erreur_iban=None
-    ):
+    def show(self, reveler=False, erreur_confirmation=None, erreur_motif=None, motif=""):
         request = self.request
         demande = self.context
         famille = demande.famille
@@ -429,7 +427,6 @@ class TraiterDemandeView:
             "revele": reveler,
             "erreur_confirmation": erreur_confirmation and translate(erreur_confirmation),
             "erreur_motif": erreur_motif and translate(erreur_motif),
-            "erreur_iban": erreur_iban and translate(erreur_iban),
             "motif": motif,
             "action": request.sdiapi.mgmt_path(demande, "@@traiter"),
             "file": self.file,

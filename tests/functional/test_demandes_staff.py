@@ -634,7 +634,7 @@ def test_the_iban_is_masked_and_shown_in_full_only_through_an_audited_post(app):
     assert shown.status_int == 200
     assert full_iban_in(shown.text, IBAN_ACTUEL, IBAN_NOUVEAU) == [IBAN_ACTUEL, IBAN_NOUVEAU]
     assert "form-iban" not in shown.text  # shown: nothing more to ask
-    assert "journal d'audit" in shown.text
+    assert "enregistrée dans le journal" in shown.text
     # The buttons still work from that page.
     assert "form-accepter" in shown.text
 
