@@ -282,6 +282,36 @@ def load_inscriptions(root, registry):
                 inscrire(enfant, oid, libelle, debut, jours)
 
 
+# The ✓ cells of the manual's April 2015 planning for the DUPONT child:
+# (structure, prestation) -> days of April 2015.  The dates are those of the
+# manual's columns as printed (its header has typos: "Ma 13", "Je 30"...),
+# so "Mercredi journée" is ticked on 7 April as the manual shows it.  All are
+# "present_reserve" (present on a reserved day): the month is over.
+PLANNING_AVRIL_2015 = {
+    ("accueil-de-loisirs-alsh", "mercredi-apres-midi"): (8, 29),
+    ("accueil-de-loisirs-alsh", "mercredi-journee"): (7, 28),
+    ("accueil-de-loisirs-alsh", "vacances-journee"): (13, 14, 15, 16, 17),
+    ("garderie-periscolaire", "restauration-scolaire"): (28, 29),
+}
+
+
+def load_planning(root, registry):
+    """The DUPONT child's April 2015 cells that do not exist yet."""
+    from substanced.util import get_oid
+
+    from .planning.cells import PRESENT_RESERVE, cellules, set_cell
+
+    enfants = root["familles"][DUPONT["numero"]]["enfants"]
+    enfant = next(e for e in enfants.values() if e.prenom == DUPONT["enfants"][0]["prenom"])
+    for (structure, prestation), days in PLANNING_AVRIL_2015.items():
+        oid = get_oid(root["structures"][structure][prestation])
+        for day in days:
+            key = (oid, datetime.date(2015, 4, day))
+            tree = cellules(enfant)
+            if tree is None or key not in tree:
+                set_cell(enfant, oid, key[1], PRESENT_RESERVE)
+
+
 def load(root, registry):
     """Create the demo accounts, families, structures and school years that
     do not exist yet."""
@@ -310,6 +340,7 @@ def load(root, registry):
             famille["enfants"].add_next(enfant, registry=registry)
         famille.rattacher_parent(users[data["parent"]])
     load_inscriptions(root, registry)
+    load_planning(root, registry)
 
 
 def main(argv=sys.argv):

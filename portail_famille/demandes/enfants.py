@@ -1,6 +1,6 @@
 """The parent's "Mes enfants": the family's children, and each child's file
-(Identité, Autorisations, Données sanitaires, Inscriptions) with a left
-menu; Inscriptions is read-only (agents manage them in the SDI).  A change is
+(Identité, Autorisations, Données sanitaires, Inscriptions, Planning) with
+a left menu; Inscriptions is read-only (agents manage them in the SDI).  A change is
 asked for with the request forms (views.py): ``demande-autorisations`` and
 ``demande-sanitaires`` on the child, ``ajouter-un-enfant`` on the family.
 """
@@ -22,6 +22,7 @@ MENU_ENFANT = (
     (PAGES_ENFANT["autorisations"], _("Autorisations")),
     (PAGES_ENFANT["sanitaires"], _("Données sanitaires")),
     ("inscriptions", _("Inscriptions")),
+    ("planning", _("Planning")),  # portail_famille.planning
 )
 IDENTITE = ("nom", "prenom", "sexe", "date_naissance", "ecole", "classe")
 

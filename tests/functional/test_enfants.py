@@ -92,6 +92,7 @@ def test_mes_enfants_lists_the_children_and_opens_the_file(shared, dupont):
         ("Autorisations", None),
         ("Données sanitaires", None),
         ("Inscriptions", None),
+        ("Planning", None),
     ]
     assert "CE1" in main(fiche).get_text() and "Garçon" in main(fiche).get_text()
     for title, view in (

@@ -1,0 +1,80 @@
+"""Planning cells: one OOBTree per Enfant, keyed ``(prestation_oid, date)``
+-> a state code of the manual's legend, so that one month of one child is
+one range read per prestation row (DESIGN.md).
+
+The tree is created lazily (``cellules`` is None on a child that has none):
+reading a planning never writes to the database.
+"""
+
+import calendar
+import datetime
+
+from BTrees.OOBTree import OOBTree
+
+RESERVE = "reserve"  # Réservé
+PRESENT = "present"  # présent sans réservation
+PRESENT_RESERVE = "present_reserve"  # présent sur une journée réservée
+ABSENT_FACTURE = "absent_facture"
+ABSENT_EXCUSE = "absent_excuse"
+CONGE = "conge"
+HORS_CONTRAT = "hors_contrat"  # Heure hors contrat Régulier
+ERREUR = "erreur"
+ETATS = (
+    RESERVE,
+    PRESENT,
+    PRESENT_RESERVE,
+    ABSENT_FACTURE,
+    ABSENT_EXCUSE,
+    CONGE,
+    HORS_CONTRAT,
+    ERREUR,
+)
+
+ATTRIBUT = "planning_cellules"
+
+
+def cellules(enfant):
+    """The child's tree of cells, or None when it has none yet."""
+    return getattr(enfant, ATTRIBUT, None)
+
+
+def cellules_modifiables(enfant):
+    """The child's tree of cells, created if missing."""
+    tree = cellules(enfant)
+    if tree is None:
+        tree = OOBTree()
+        setattr(enfant, ATTRIBUT, tree)
+    return tree
+
+
+def set_cell(enfant, prestation_oid, day, etat):
+    """Store ``etat`` for the cell; None removes it."""
+    if etat is not None and etat not in ETATS:
+        raise ValueError("unknown planning state %r" % (etat,))
+    tree = cellules_modifiables(enfant)
+    key = (prestation_oid, day)
+    if etat is None:
+        tree.pop(key, None)
+    else:
+        tree[key] = etat
+
+
+def bornes(year, month):
+    """The first and last days of the month."""
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1), datetime.date(year, month, last)
+
+
+def cells_of_month(enfant, year, month, prestation_oids=None):
+    """{(prestation_oid, date): state} of the month: one range read per
+    prestation (``prestation_oids``, default the child's inscriptions')."""
+    tree = cellules(enfant)
+    if tree is None:
+        return {}
+    if prestation_oids is None:
+        prestation_oids = {i.prestation for i in enfant.inscriptions.values()}
+    debut, fin = bornes(year, month)
+    found = {}
+    for oid in prestation_oids:
+        found.update(tree.items(min=(oid, debut), max=(oid, fin)))
+    return found
