@@ -1,17 +1,13 @@
 """SDI add views of the calendar: school years, closures, corrections."""
 
 import colander
-import deform
-from pyramid.httpexceptions import HTTPFound
-from substanced.form import FormView
 from substanced.sdi import mgmt_view
 
 from ..i18n import _
+from ..sdi.forms import FORM, AddView
 from ..security import P
 from . import schemas
 from .resources import ICalendrier
-
-FORM = "substanced.sdi:templates/form.pt"
 
 
 def _nom_libre(node, kw, message, nom=lambda value: value):
@@ -44,13 +40,6 @@ class AddCorrectionSchema(schemas.AddCorrectionSchema):
         )
 
 
-class _AddView(FormView):
-    buttons = (deform.Button("ajouter", _("Ajouter")),)
-
-    def _added(self, obj):
-        return HTTPFound(self.request.sdiapi.mgmt_path(obj, "@@properties"))
-
-
 @mgmt_view(
     context=ICalendrier,
     name="add_annee_scolaire",
@@ -58,14 +47,14 @@ class _AddView(FormView):
     renderer=FORM,
     tab_condition=False,
 )
-class AddAnneeScolaireView(_AddView):
+class AddAnneeScolaireView(AddView):
     title = _("Ajouter une année scolaire")
     schema = AddAnneeScolaireSchema()
 
     def ajouter_success(self, appstruct):
         annee = self.request.registry.content.create("AnneeScolaire", **appstruct)
         self.context.add(appstruct["libelle"], annee, registry=self.request.registry)
-        return self._added(annee)
+        return self.added(annee)
 
 
 @mgmt_view(
@@ -75,7 +64,7 @@ class AddAnneeScolaireView(_AddView):
     renderer=FORM,
     tab_condition=False,
 )
-class AddFermetureView(_AddView):
+class AddFermetureView(AddView):
     title = _("Ajouter une fermeture")
     schema = schemas.FermetureSchema()
 
@@ -87,7 +76,7 @@ class AddFermetureView(_AddView):
             n += 1
             name = "%s-%d" % (base, n)
         self.context.add(name, fermeture, registry=self.request.registry)
-        return self._added(fermeture)
+        return self.added(fermeture)
 
 
 @mgmt_view(
@@ -97,7 +86,7 @@ class AddFermetureView(_AddView):
     renderer=FORM,
     tab_condition=False,
 )
-class AddCorrectionView(_AddView):
+class AddCorrectionView(AddView):
     title = _("Corriger un jour")
     schema = AddCorrectionSchema()
 
@@ -105,4 +94,4 @@ class AddCorrectionView(_AddView):
         date = appstruct.pop("date")
         correction = self.request.registry.content.create("Correction", **appstruct)
         self.context.add(date.isoformat(), correction, registry=self.request.registry)
-        return self._added(correction)
+        return self.added(correction)

@@ -4,17 +4,13 @@ import re
 import unicodedata
 
 import colander
-import deform
-from pyramid.httpexceptions import HTTPFound
-from substanced.form import FormView
 from substanced.sdi import mgmt_view
 
 from ..i18n import _
+from ..sdi.forms import FORM, AddView
 from ..security import P
 from . import schemas
 from .resources import IStructure, IStructures
-
-FORM = "substanced.sdi:templates/form.pt"
 
 
 def nom_de(title):
@@ -24,14 +20,13 @@ def nom_de(title):
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
 
 
-class _AddView(FormView):
-    buttons = (deform.Button("ajouter", _("Ajouter")),)
+class _AddView(AddView):
     content_type = None
 
     def ajouter_success(self, appstruct):
         obj = self.request.registry.content.create(self.content_type, **appstruct)
         self.context.add(nom_de(appstruct["title"]), obj, registry=self.request.registry)
-        return HTTPFound(self.request.sdiapi.mgmt_path(obj, "@@properties"))
+        return self.added(obj)
 
 
 class AddStructureSchema(schemas.StructureSchema):
