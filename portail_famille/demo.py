@@ -270,6 +270,7 @@ def load_inscriptions(root, registry):
     from substanced.util import get_oid
 
     from .inscriptions import cle, inscrire
+    from .planning.service import reserver_contrat
 
     enfants = root["familles"][DUPONT["numero"]]["enfants"]
     enfant = next(e for e in enfants.values() if e.prenom == DUPONT["enfants"][0]["prenom"])
@@ -279,7 +280,11 @@ def load_inscriptions(root, registry):
         for (structure, prestation), jours in prestations.items():
             oid = get_oid(root["structures"][structure][prestation])
             if cle(libelle, oid) not in enfant.inscriptions:
-                inscrire(enfant, oid, libelle, debut, jours)
+                inscription = inscrire(enfant, oid, libelle, debut, jours)
+                if libelle != "2014-2015":
+                    # The current year's contract books its days (2014-2015
+                    # keeps the manual's April grid as printed).
+                    reserver_contrat(enfant, inscription, registry.settings)
 
 
 # The ✓ cells of the manual's April 2015 planning for the DUPONT child:

@@ -30,6 +30,9 @@ class Permission(enum.StrEnum):
     FAMILLE_MODIFIER = "famille:fiche:modifier"
     FAMILLE_VOIR = "famille:fiche:voir"
     JOURNAL_VOIR = "journal:journal:voir"
+    PLANNING_POINTER = "planning:pointage:modifier"
+    PLANNING_TRAITER = "planning:demande:traiter"
+    PLANNING_VOIR = "planning:effectifs:voir"
     PORTAIL_PUBLIC = "portail:public:voir"
     SDI_ADD = "sdi.add-content"
     SDI_EDIT = "sdi.edit-properties"
@@ -63,13 +66,22 @@ ROLE_TABLE = {
             P.FAMILLE_IBAN_VOIR,
             P.DEMANDE_TRAITER_COMPTE,
             P.DEMANDE_TRAITER_FINANCES,
+            P.PLANNING_TRAITER,
             P.SDI_EDIT,
             P.SDI_ADD,
             P.SDI_MANAGE_CONTENTS,
         ),
         # Activities and calendar: structures, prestations, school years,
-        # closures and corrections of days.
-        "structures": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
+        # closures and corrections of days; the expected children of a day
+        # and the attendance sheet.
+        "structures": (
+            P.SDI_VIEW,
+            P.SDI_EDIT,
+            P.SDI_ADD,
+            P.SDI_MANAGE_CONTENTS,
+            P.PLANNING_VOIR,
+            P.PLANNING_POINTER,
+        ),
         "calendrier": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
     },
     # Régisseurs process the requests about money (bank details, CAF,

@@ -17,6 +17,9 @@ class PortailIndexes:
     demande_onglet = Field(action_mode=MODE_IMMEDIATE)
     demande_date = Field(action_mode=MODE_IMMEDIATE)
     famille = Field(action_mode=MODE_IMMEDIATE)
+    # "<prestation oid>:<AAAA-MM-JJ>" of a reservation: the waiting list of
+    # a day is a query.
+    cellule = Field(action_mode=MODE_IMMEDIATE)
 
 
 @indexview_defaults(catalog_name=CATALOG)
@@ -43,3 +46,7 @@ class DemandeIndexViews:
     @indexview(context=IDemande)
     def famille(self, default):
         return self.resource.numero_famille
+
+    @indexview(context=IDemande)
+    def cellule(self, default):
+        return self.resource.cellule or default

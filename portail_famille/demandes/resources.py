@@ -13,12 +13,14 @@ EN_ATTENTE = "en_attente"
 ACCEPTEE = "acceptee"
 REFUSEE = "refusee"
 REMPLACEE = "remplacee"  # a newer request of the same kind replaced it
+LISTE_ATTENTE = "liste_attente"  # a reservation waiting for a place
 
 ETATS = {
     EN_ATTENTE: _("En attente"),
     ACCEPTEE: _("Acceptée"),
     REFUSEE: _("Refusée"),
     REMPLACEE: _("Remplacée"),
+    LISTE_ATTENTE: _("Liste d'attente"),
 }
 
 
@@ -53,6 +55,13 @@ class Demande(Persistent):
     # child's section; None for the family record (and requests made
     # before children had requests).
     enfant = None
+    # A reservation or absence (``planning.service``): the Prestation's
+    # oid, the day, whether it was made after the deadline, and the cell's
+    # state before the request (given back when it is refused).
+    prestation = None
+    jour = None
+    hors_delai = False
+    etat_cellule_avant = None
 
     def __init__(self, type_demande, valeurs, anciennes, date_demande, demandeur, enfant=None):
         self.type_demande = type_demande
@@ -81,7 +90,7 @@ class Demande(Persistent):
         """The record's current values of what this request changes: the
         Famille's or the child's section; nothing for a new child."""
         kind = self.type
-        if kind.nouvel_enfant:
+        if kind.nouvel_enfant or kind.planning:
             return {}
         if kind.pour_enfant:
             enfant = self.objet_enfant()
@@ -106,6 +115,13 @@ class Demande(Persistent):
     @property
     def numero_famille(self):
         return self.famille.__name__
+
+    @property
+    def cellule(self):
+        """ "<prestation oid>:<AAAA-MM-JJ>" for a reservation or absence."""
+        if self.jour is None:
+            return None
+        return "%s:%s" % (self.prestation, self.jour.isoformat())
 
     @property
     def titre_etat(self):

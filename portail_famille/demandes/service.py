@@ -100,6 +100,10 @@ def accepter(demande, agent, request, force=False, now=None):
     record changed since, unless ``force`` (the agent saw it)."""
     if demande.etat != EN_ATTENTE:
         raise DemandeError(demande.etat)
+    if demande.type.planning:
+        from ..planning import service as planning
+
+        return planning.accepter(demande, agent, request, now)
     changed = demande.champs_modifies_depuis()
     if changed and not force:
         raise FicheModifiee(changed)
@@ -136,6 +140,10 @@ def refuser(demande, agent, motif, request, now=None):
         raise ValueError("motif")
     if demande.etat != EN_ATTENTE:
         raise DemandeError(demande.etat)
+    if demande.type.planning:
+        from ..planning import service as planning
+
+        return planning.refuser(demande, agent, motif, request, now)
     demande.motif_refus = motif
     _traiter(demande, REFUSEE, agent, now)
     _prevenir(request, demande, "demande_refusee")

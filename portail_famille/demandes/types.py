@@ -17,6 +17,7 @@ ONGLET_ENFANTS = "enfants"
 CIBLE_FAMILLE = "famille"  # a section of the Famille
 CIBLE_ENFANT = "enfant"  # a section of one child (Demande.enfant)
 CIBLE_NOUVEL_ENFANT = "nouvel_enfant"  # creates a child when accepted
+CIBLE_PLANNING = "planning"  # a day of the child's planning (planning.service)
 
 
 class TypeDemande:
@@ -39,6 +40,10 @@ class TypeDemande:
     @property
     def nouvel_enfant(self):
         return self.cible == CIBLE_NOUVEL_ENFANT
+
+    @property
+    def planning(self):
+        return self.cible == CIBLE_PLANNING
 
     def titles(self):
         """field name -> title, in the form's order (computed once)."""
@@ -117,6 +122,26 @@ TYPES = {
             P.DEMANDE_TRAITER_COMPTE,
             ONGLET_ENFANTS,
             CIBLE_ENFANT,
+        ),
+        TypeDemande(
+            "reservation",
+            _("Demande de Réservation"),
+            _("Réservations"),
+            None,
+            schemas.PlanningSchema,
+            P.PLANNING_TRAITER,
+            ONGLET_ENFANTS,
+            CIBLE_PLANNING,
+        ),
+        TypeDemande(
+            "absence",
+            _("Déclaration d'absence"),
+            _("Absences"),
+            None,
+            schemas.PlanningSchema,
+            P.PLANNING_TRAITER,
+            ONGLET_ENFANTS,
+            CIBLE_PLANNING,
         ),
         TypeDemande(
             "nouvel_enfant",

@@ -29,7 +29,7 @@ from ..familles.validators import masquer_iban
 from ..i18n import _
 from ..security import P
 from . import affichage, service
-from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE
+from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from .types import ONGLET_COMPTE, ONGLET_ENFANTS, TYPES, types_of
 
 JOURS_DEFAUT = 31
@@ -464,6 +464,14 @@ def _non_renseigne(request):
 def _modifications(request, demande):
     """'Label : ancienne → nouvelle' for what the manual's columns do not show."""
     lines = []
+    if demande.type.planning:
+        titles = demande.type.titles()
+        for name in ("activite", "jour", "motif"):
+            if demande.valeurs.get(name):
+                lines.append("%s : %s" % (_traduire(request, titles[name]), demande.valeurs[name]))
+        if demande.etat == LISTE_ATTENTE:
+            lines.append(_traduire(request, _("Liste d'attente : la journée est complète.")))
+        return lines
     for name, title, old, new in demande.changements():
         if demande.type_demande in PERSONNES and name in CHAMPS_COLONNES:
             continue
@@ -585,7 +593,19 @@ def liste_des_demandes(context, request):
             for kind in kinds
         )
     tableaux = [
-        _tableau(request, etat, ident, titre, vide, [d for d in demandes if d.etat == etat], filtre)
+        _tableau(
+            request,
+            etat,
+            ident,
+            titre,
+            vide,
+            [
+                d
+                for d in demandes
+                if d.etat == etat or (etat, d.etat) == (EN_ATTENTE, LISTE_ATTENTE)
+            ],
+            filtre,
+        )
         for etat, ident, titre, vide in TABLEAUX
     ]
     return {

@@ -292,3 +292,13 @@ class SanitairesSchema(Schema):
     )
     lunettes = _choice(_("Port de lunettes"), OUI_NON, msg_err=HORS_LISTE)
     remarques = _text(_("Remarques"), max_length=1000)
+
+
+class PlanningSchema(Schema):
+    """The fields of a reservation or absence request made from the
+    planning grid, as "Liste des demandes" and the agents' queue show them
+    (the forms themselves are in ``portail_famille.planning``)."""
+
+    activite = colander.SchemaNode(colander.String(), title=_("Activité"))
+    jour = colander.SchemaNode(colander.String(), title=_("Date"))
+    motif = colander.SchemaNode(colander.String(), title=_("Motif"), missing="")

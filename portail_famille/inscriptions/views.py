@@ -9,9 +9,11 @@ from substanced.form import FormView
 from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 
+from .. import dates
 from ..calendrier.schemas import Date
 from ..familles.resources import IEnfant
 from ..i18n import _
+from ..planning.service import liberer_contrat, reserver_contrat
 from ..security import P
 from ..structures.schemas import JOURS, OBLIGATOIRE, Entier
 from . import annees as annees_scolaires
@@ -100,17 +102,28 @@ class InscriptionsView(FormView):
         return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@inscriptions"))
 
     def ajouter_success(self, appstruct):
-        inscrire(
+        inscription = inscrire(
             self.context,
             appstruct["prestation"],
             appstruct["annee"],
             appstruct["debut"],
             appstruct["jours"],
         )
-        self.request.sdiapi.flash(_("Inscription ajoutée."), "success")
+        jours = reserver_contrat(self.context, inscription, self.request.registry.settings)
+        self.request.sdiapi.flash(
+            _(
+                "Inscription ajoutée : ${jours} journée(s) réservée(s) par le contrat régulier.",
+                mapping={"jours": jours},
+            ),
+            "success",
+        )
         return self._retour()
 
     def supprimer(self, key):
+        inscription = self.context.inscriptions.get(key)
+        if inscription is not None:
+            # The contract's days to come are given back (the past stays).
+            liberer_contrat(self.context, inscription, dates.today())
         if desinscrire(self.context, key):
             self.request.sdiapi.flash(_("Inscription supprimée."), "success")
         else:

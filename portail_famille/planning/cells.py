@@ -19,6 +19,11 @@ ABSENT_EXCUSE = "absent_excuse"
 CONGE = "conge"
 HORS_CONTRAT = "hors_contrat"  # Heure hors contrat Régulier
 ERREUR = "erreur"
+# A parent's request from the grid, until an agent processes it.
+RESERVATION_TRAITEMENT = "reservation_traitement"
+ABSENCE_TRAITEMENT = "absence_traitement"
+ATTENTE = "attente"  # Demande en attente: on the waiting list (day full)
+RESERVATION_REFUSEE = "reservation_refusee"
 ETATS = (
     RESERVE,
     PRESENT,
@@ -28,9 +33,28 @@ ETATS = (
     CONGE,
     HORS_CONTRAT,
     ERREUR,
+    RESERVATION_TRAITEMENT,
+    ABSENCE_TRAITEMENT,
+    ATTENTE,
+    RESERVATION_REFUSEE,
 )
+# The states that hold one of the day's places (``places``).
+OCCUPANTS = frozenset(
+    (
+        RESERVE,
+        PRESENT,
+        PRESENT_RESERVE,
+        ABSENT_FACTURE,
+        HORS_CONTRAT,
+        RESERVATION_TRAITEMENT,
+        ABSENCE_TRAITEMENT,
+    )
+)
+# The states of a booked day (an absence may be declared on it).
+RESERVES = frozenset((RESERVE,))
 
 ATTRIBUT = "planning_cellules"
+MODIFICATIONS = "planning_modifications"
 
 
 def cellules(enfant):
@@ -57,6 +81,26 @@ def set_cell(enfant, prestation_oid, day, etat):
         tree.pop(key, None)
     else:
         tree[key] = etat
+
+
+def etat(enfant, prestation_oid, day):
+    tree = cellules(enfant)
+    return tree.get((prestation_oid, day)) if tree is not None else None
+
+
+def modification(enfant, prestation_oid, day):
+    """The oid of the parent's request that changed this cell, or None: one
+    change per activity and date from the grid."""
+    tree = getattr(enfant, MODIFICATIONS, None)
+    return tree.get((prestation_oid, day)) if tree is not None else None
+
+
+def noter_modification(enfant, prestation_oid, day, demande_oid):
+    tree = getattr(enfant, MODIFICATIONS, None)
+    if tree is None:
+        tree = OOBTree()
+        setattr(enfant, MODIFICATIONS, tree)
+    tree[(prestation_oid, day)] = demande_oid
 
 
 def bornes(year, month):

@@ -8,18 +8,21 @@ greyed.  Only that month's cells are read."""
 import datetime
 import re
 
+from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
 from pyramid.view import view_config
 
 from .. import dates
-from ..calendrier.jours import FERMETURE, jour, zone_vacances
+from ..calendrier.jours import jour, zone_vacances
 from ..demandes.enfants import MENU_ENFANT
 from ..demandes.views import _sans_sous_chemin, _traduire
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import prestation_de
 from ..security import P
-from . import cells
+from . import cells, regles
+from .actions import ABSENCE, ERREURS, JOUR, RESERVER
+from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
 
 VUE = "planning"
 MOIS = (
@@ -38,52 +41,6 @@ MOIS = (
 )
 JOURS_COURTS = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")
 _MOIS = re.compile(r"^(\d{4})-(\d{2})$")
-
-# state -> (visible mark, text for screen readers), the manual's legend.
-ETATS = {
-    cells.RESERVE: ("✓", _("Réservé")),
-    cells.PRESENT: ("✓", _("Présent")),
-    cells.PRESENT_RESERVE: ("✓", _("Présent sur une journée réservée")),
-    cells.ABSENT_FACTURE: ("A", _("Absent facturé")),
-    cells.ABSENT_EXCUSE: ("A", _("Absent excusé")),
-    cells.CONGE: ("C", _("Congé")),
-    cells.HORS_CONTRAT: ("H", _("Heure hors contrat Régulier")),
-    cells.ERREUR: ("!", _("Erreur")),
-}
-# kind of day (calendrier.jours) -> (visible mark, text for screen readers)
-GENRES = {
-    "F": ("F", _("Jour férié")),
-    "P": ("P", _("Petites vacances")),
-    "G": ("G", _("Grandes vacances")),
-    FERMETURE: ("■", _("Fermeture")),
-}
-# The manual's legend: (CSS class, mark, label).
-LEGENDE = (
-    ("reserve", "■", _("Réservé")),
-    ("erreur", "■", _("Erreur")),
-    ("conge", "■", _("Congé")),
-    ("hors_contrat", "■", _("Heure hors contrat Régulier")),
-    ("fermeture", "■", _("Fermeture")),
-    ("absent_facture", "■", _("Absent facturé")),
-    ("attente", "■", _("Demande en attente")),
-    ("absent_excuse", "■", _("Absent excusé")),
-    ("reservation_traitement", "■", _("Réservation en cours de traitement")),
-    ("reservation_refusee", "✗", _("Réservation refusée")),
-    ("absence_traitement", "■", _("Absence en cours de traitement")),
-)
-LEGENDE_JOURS = (
-    ("P", _("Petites vacances")),
-    ("G", _("Grandes vacances")),
-    ("F", _("Jour férié")),
-)
-MARQUES = (
-    ("reserve", _("Indique que vous avez réservé la journée.")),
-    ("present", _("Indique que votre enfant était présent sur la journée.")),
-    (
-        "present_reserve",
-        _("Indique que votre enfant était présent sur la journée que vous aviez réservée."),
-    ),
-)
 
 
 def mois_demande(value, today):
@@ -124,7 +81,9 @@ def _responsable(famille):
     return " ".join(p for p in (r.get("nom", ""), r.get("prenom", "")) if p)
 
 
-def _cellule(request, etat, genre, ouvert):
+def _cellule(request, etat, genre, ouvert, action=None):
+    """A cell of the grid; ``action``: the query string of its day page when
+    the parent may ask for something there (the menu's target)."""
     classes = []
     marque = texte = ""
     if etat is not None:
@@ -137,11 +96,27 @@ def _cellule(request, etat, genre, ouvert):
         classes.append("non-ouvert")
         if not texte:
             texte = _("Non ouvert")
+    elif action is not None and not texte:
+        texte = _("Libre")
     return {
         "classe": " ".join(classes) or None,
         "marque": marque,
         "texte": _traduire(request, texte) if texte else "",
+        "action": action,
     }
+
+
+def _bornes_inscription(calendrier, inscription):
+    annee = calendrier.get(inscription.annee)
+    debut = max(d for d in (annee.debut, inscription.debut) if d is not None)
+    return debut, annee.fin
+
+
+def _erreurs(request):
+    session = request.session
+    if not session.peek_flash(ERREURS):
+        return []
+    return session.pop_flash(ERREURS)
 
 
 @view_config(
@@ -169,22 +144,29 @@ def planning(context, request):
         return genres[key]
 
     responsable = _responsable(famille)
-    lignes = [
-        {
+    actions = bool(request.has_permission(P.DEMANDE_CREER, context))
+    aujourdhui = dates.today()
+    base = request.resource_path(context, JOUR)
+
+    def ligne(inscription, prestation):
+        debut_i, fin_i = _bornes_inscription(calendrier, inscription)
+        cellules = []
+        for day in jours:
+            kind = genre(prestation.structure, day)
+            ouvert = regles.ouvre(prestation, day, kind)
+            action = None
+            if actions and ouvert and day >= aujourdhui and debut_i <= day <= fin_i:
+                action = "%s?prestation=%d&date=%s" % (base, inscription.prestation, day)
+            etat = etats.get((inscription.prestation, day))
+            cellules.append(_cellule(request, etat, kind, ouvert, action))
+        return {
             "titre": "%s %s" % (prestation.structure.title, prestation.title),
             "responsable": responsable,
-            "cellules": [
-                _cellule(
-                    request,
-                    etats.get((inscription.prestation, day)),
-                    genre(prestation.structure, day),
-                    prestation.ouvert_le(day),
-                )
-                for day in jours
-            ],
+            "prestation": inscription.prestation,
+            "cellules": cellules,
         }
-        for inscription, prestation in actives
-    ]
+
+    lignes = [ligne(inscription, prestation) for inscription, prestation in actives]
     menu = [
         {
             "titre": _traduire(request, titre),
@@ -213,10 +195,16 @@ def planning(context, request):
                 "numero": "%02d" % day.day,
                 "long": dates.en_toutes_lettres(day),
                 "weekend": day.weekday() >= 5,
+                "iso": day.isoformat(),
             }
             for day in jours
         ],
         "lignes": lignes,
+        "actions": actions,
+        "erreurs": _erreurs(request),
+        "url_reserver": request.resource_path(context, RESERVER),
+        "url_absence": request.resource_path(context, ABSENCE),
+        "csrf_token": get_csrf_token(request),
         "legende": [(c, m, _traduire(request, t)) for c, m, t in LEGENDE],
         "legende_jours": [(c, _traduire(request, t)) for c, t in LEGENDE_JOURS],
         "marques": [(c, _traduire(request, t)) for c, t in MARQUES],

@@ -7,6 +7,7 @@ from substanced.util import get_oid
 from zope.interface import Interface, implementer
 
 from ..i18n import _
+from ..planning.places import nouvel_arbre
 from ..security import P
 from . import schemas
 
@@ -98,8 +99,11 @@ class Prestation(Folder):
     validation = schemas.VALIDATION_AGENT
     regie = ""
 
+    places = None  # date -> planning.places.Places
+
     def __init__(self, **values):
         Folder.__init__(self)
+        self.places = nouvel_arbre()
         for name, value in values.items():
             if name in ("jours", "periodes"):
                 value = frozenset(value)

@@ -884,6 +884,8 @@ def test_the_type_filter_and_the_children_tab(app):
         "Toutes",
         "Autorisations",
         "Données sanitaires",
+        "Réservations",
+        "Absences",
         "Nouvel enfant",
     ]
     assert soup.select_one("p.vide").get_text(strip=True) == "Aucune demande"

@@ -253,9 +253,11 @@ def test_the_role_table_gives_agents_structures_and_calendar(shared):
 
     agents, found = with_root(shared.app, acls)
     wanted = {P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS}
-    for name in ("structures", "calendrier"):
-        # Agents only: régisseurs and editors get nothing there.
-        assert found[name] == {agents: ("Allow", wanted)}
+    # Agents only: régisseurs and editors get nothing there.
+    assert found["calendrier"] == {agents: ("Allow", wanted)}
+    # On the structures, agents also see who is expected and take attendance.
+    wanted |= {P.PLANNING_VOIR, P.PLANNING_POINTER}
+    assert found["structures"] == {agents: ("Allow", wanted)}
 
 
 def test_demo_has_the_manuals_seven_prestations_and_calendar(shared):

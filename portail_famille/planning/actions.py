@@ -1,0 +1,218 @@
+"""The parent's reservations and absences from the planning grid.
+
+- ``…/enfants/<id>/planning-jour?prestation=<oid>&date=AAAA-MM-JJ``: one
+  cell of the grid, with "Demande de Réservation" and "Déclarer une absence"
+  (reason + confirmation).  The grid's menu (right-click, long press,
+  ctrl-click, keyboard) posts the same forms; this page is where a cell
+  leads without JavaScript, and where a form with a mistake comes back.
+- POST ``…/demande-de-reservation`` and ``…/declarer-une-absence``.
+
+A request that breaks a rule stores nothing and says why in French above
+the grid; a form with a missing field comes back with the message beside
+the field.
+"""
+
+import datetime
+import re
+
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+from substanced.util import get_oid
+
+from .. import dates
+from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
+from ..demandes.views import _sans_sous_chemin, _traduire
+from ..familles.resources import IEnfant
+from ..i18n import _
+from ..inscriptions import prestation_de
+from ..security import P
+from . import cells, places, regles, service
+from .legende import ETATS
+
+JOUR = "planning-jour"
+RESERVER = "demande-de-reservation"
+ABSENCE = "declarer-une-absence"
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_OID = re.compile(r"^\d{1,19}$")
+ERREURS = "portail-erreur"  # the flash queue of refusals (role="alert")
+
+
+def cellule_demandee(params):
+    """(prestation oid, date) from the form or query; None when either is
+    not well formed."""
+    oid, day = params.get("prestation", ""), params.get("date", "")
+    if not isinstance(oid, str) or not isinstance(day, str) or not _OID.match(oid):
+        return None
+    match = _DATE.match(day)
+    if not match:
+        return None
+    try:
+        return int(oid), datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def url_planning(request, enfant, day=None):
+    query = {"mois": "%04d-%02d" % (day.year, day.month)} if day else None
+    return request.resource_path(enfant, "planning", query=query)
+
+
+def _refuser(request, enfant, message, day=None):
+    request.session.flash(_traduire(request, message), ERREURS)
+    return HTTPFound(url_planning(request, enfant, day))
+
+
+def _cellule(request, enfant):
+    """(prestation, day) of the request, or an HTTPFound back to the grid
+    with a French message."""
+    found = cellule_demandee(request.params)
+    if found is None:
+        return None, _refuser(request, enfant, _("Activité ou date invalide."))
+    oid, day = found
+    prestation = prestation_de(enfant, oid)
+    if prestation is None or service.inscription_du_jour(enfant, oid, day) is None:
+        message = _(
+            "${enfant} n'est pas inscrit à cette activité le ${jour}.",
+            mapping={"enfant": enfant.prenom, "jour": day.strftime("%d/%m/%Y")},
+        )
+        return None, _refuser(request, enfant, message, day)
+    return (prestation, day), None
+
+
+def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=False):
+    oid = get_oid(prestation)
+    etat = cells.etat(enfant, oid, day)
+    texte_etat = ETATS[etat][1] if etat is not None else _("Aucune réservation")
+    genre = service.genre_du_jour(enfant, prestation, day, request.registry.settings)
+    famille = enfant.__parent__.__parent__
+    return {
+        "famille": famille,
+        "enfant": enfant,
+        "activite": "%s %s" % (prestation.structure.title, prestation.title),
+        "jour": dates.en_toutes_lettres(day),
+        "date": day.isoformat(),
+        "prestation": oid,
+        "etat": _traduire(request, texte_etat),
+        "ouvert": regles.ouvre(prestation, day, genre),
+        "restantes": places.restantes(prestation, day),
+        "limite_reservation": _moment(regles.limite_reservation(prestation, day)),
+        "limite_absence": _moment(regles.limite_absence(prestation, day)),
+        "deja_modifiee": cells.modification(enfant, oid, day) is not None,
+        "erreurs": {k: _traduire(request, v) for k, v in (erreurs or {}).items()},
+        "motif": motif,
+        "confirme": confirme,
+        "motif_max": service.MOTIF_MAX,
+        "retour": url_planning(request, enfant, day),
+        "url_reserver": request.resource_path(enfant, RESERVER),
+        "url_absence": request.resource_path(enfant, ABSENCE),
+    }
+
+
+def _moment(moment):
+    return moment.strftime("%d/%m/%Y à %H:%M")
+
+
+@view_config(
+    context=IEnfant,
+    name=JOUR,
+    renderer="templates/jour.pt",
+    permission=P.DEMANDE_CREER,
+    request_method="GET",
+)
+def jour(context, request):
+    _sans_sous_chemin(request)
+    found, refus = _cellule(request, context)
+    if refus is not None:
+        return refus
+    return _page(request, context, *found)
+
+
+def _demandeur(request):
+    return request.user.__name__
+
+
+@view_config(
+    context=IEnfant,
+    name=RESERVER,
+    permission=P.DEMANDE_CREER,
+    request_method="POST",
+)
+def reserver(context, request):
+    _sans_sous_chemin(request)
+    found, refus = _cellule(request, context)
+    if refus is not None:
+        return refus
+    prestation, day = found
+    try:
+        demande = service.demander_reservation(
+            context, get_oid(prestation), day, _demandeur(request), request
+        )
+    except service.Refus as error:
+        return _refuser(request, context, error.message, day)
+    messages = {
+        ACCEPTEE: _("Réservation enregistrée : ${activite}, le ${jour}."),
+        EN_ATTENTE: _(
+            "Demande de réservation transmise au service enfance jeunesse : "
+            "${activite}, le ${jour}."
+        ),
+        LISTE_ATTENTE: _(
+            "La journée est complète : votre demande est en liste d'attente (${activite}, "
+            "le ${jour}). Vous recevrez un courriel si une place se libère."
+        ),
+    }
+    mapping = {"activite": prestation.title, "jour": day.strftime("%d/%m/%Y")}
+    message = messages[demande.etat]
+    request.session.flash(_traduire(request, _(message, mapping=mapping)), "portail")
+    return HTTPFound(url_planning(request, context, day))
+
+
+@view_config(
+    context=IEnfant,
+    name=ABSENCE,
+    renderer="templates/jour.pt",
+    permission=P.DEMANDE_CREER,
+    request_method="POST",
+)
+def declarer_absence(context, request):
+    _sans_sous_chemin(request)
+    found, refus = _cellule(request, context)
+    if refus is not None:
+        return refus
+    prestation, day = found
+    motif = request.POST.get("motif", "")
+    motif = motif if isinstance(motif, str) else ""
+    confirme = request.POST.get("confirmation") == "oui"
+    erreurs = {}
+    if not motif.strip():
+        erreurs["motif"] = _("Indiquez la raison de l'absence.")
+    elif len(motif) > service.MOTIF_MAX:
+        erreurs["motif"] = _(
+            "La raison est trop longue (${max} caractères au plus).",
+            mapping={"max": service.MOTIF_MAX},
+        )
+    if not confirme:
+        erreurs["confirmation"] = _("Cochez la case pour confirmer l'absence.")
+    if erreurs:
+        return _page(request, context, prestation, day, erreurs, motif, confirme)
+    try:
+        demande = service.declarer_absence(
+            context, get_oid(prestation), day, motif, _demandeur(request), request
+        )
+    except service.Refus as error:
+        return _refuser(request, context, error.message, day)
+    mapping = {"activite": prestation.title, "jour": day.strftime("%d/%m/%Y")}
+    if demande.etat == ACCEPTEE:
+        message = _("Absence enregistrée : ${activite}, le ${jour}.", mapping=mapping)
+    elif demande.hors_delai:
+        message = _(
+            "Absence transmise au service enfance jeunesse : ${activite}, le ${jour}. "
+            "Le délai est dépassé : la journée peut être facturée.",
+            mapping=mapping,
+        )
+    else:
+        message = _(
+            "Absence transmise au service enfance jeunesse : ${activite}, le ${jour}.",
+            mapping=mapping,
+        )
+    request.session.flash(_traduire(request, message), "portail")
+    return HTTPFound(url_planning(request, context, day))

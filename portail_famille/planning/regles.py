@@ -1,0 +1,57 @@
+"""The rules of a day of a prestation: is it open, and until when may a
+parent book it or declare an absence (in the town's time, Europe/Paris)."""
+
+import datetime
+
+from ..calendrier.jours import FERIE, FERMETURE, VACANCES, jour, jour_ferie
+from ..dates import PARIS
+from ..structures.schemas import PERIODE_SCOLAIRE, PERIODE_VACANCES
+
+
+def ouvre(prestation, day, genre):
+    """Does ``prestation`` open on ``day``, whose kind (calendrier.jours)
+    is ``genre``?  Its weekdays, its periods (school time, holidays; none
+    named means both) and no public holiday or closure."""
+    if not prestation.ouvert_le(day) or genre in (FERIE, FERMETURE):
+        return False
+    periodes = prestation.periodes
+    if not periodes:
+        return True
+    if genre in VACANCES:
+        return PERIODE_VACANCES in periodes
+    return PERIODE_SCOLAIRE in periodes
+
+
+def ouvre_le(calendrier, prestation, day, zone):
+    return ouvre(prestation, day, jour(calendrier, day, prestation.structure, zone))
+
+
+def jour_ouvre(day):
+    """A working day: Monday to Friday, not a public holiday."""
+    return day.weekday() < 5 and jour_ferie(day) is None
+
+
+def jours_ouvres_avant(day, n):
+    """The date ``n`` working days before ``day`` (``day`` itself when 0)."""
+    found = day
+    while n > 0:
+        found -= datetime.timedelta(days=1)
+        if jour_ouvre(found):
+            n -= 1
+    return found
+
+
+def limite(day, jours, heure):
+    """The aware datetime (Europe/Paris) until which ``day`` may be changed:
+    ``jours`` working days before, at ``heure`` ("10:00")."""
+    hours, minutes = (int(part) for part in heure.split(":"))
+    date = jours_ouvres_avant(day, jours)
+    return datetime.datetime.combine(date, datetime.time(hours, minutes), tzinfo=PARIS)
+
+
+def limite_reservation(prestation, day):
+    return limite(day, prestation.delai_reservation_jours, prestation.delai_reservation_heure)
+
+
+def limite_absence(prestation, day):
+    return limite(day, prestation.delai_absence_jours, prestation.delai_absence_heure)

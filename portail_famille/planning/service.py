@@ -1,0 +1,408 @@
+"""Reservations and absences asked for from the planning grid, and the
+regular contract's bookings.
+
+Every rule is checked here, whatever the page showed: the child is enrolled
+in the prestation that day, the prestation opens that day (weekdays,
+periods, calendar), the deadline (Europe/Paris) has not passed, the day's
+capacity, and one change per activity and date.  A request is a Demande
+(types "reservation" and "absence") in the family's ``demandes``, so that
+"Liste des demandes" and the agents' queue show it; its cell of the planning
+shows where it stands.
+
+A reservation takes one of the day's places (``places``) at once, even while
+an agent has to validate it; a full day puts it on the waiting list (cell
+"Demande en attente"), and a place given back (a refusal, an excused
+absence) goes to the first one waiting, whose parent is emailed.
+"""
+
+from pyramid.traversal import find_root
+from substanced.event import ObjectModified
+from substanced.util import find_catalog, find_objectmap, get_oid
+
+from .. import courriels, dates
+from ..calendrier.jours import jour, zone_vacances
+from ..demandes.catalog import CATALOG
+from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
+from ..i18n import _
+from ..inscriptions import prestation_de
+from ..structures.schemas import VALIDATION_AUTOMATIQUE
+from . import cells, places, regles
+
+RESERVATION = "reservation"
+ABSENCE = "absence"
+MOTIF_MAX = 500
+AUTOMATIQUE = "automatique"  # Demande.traite_par of what the rules accepted
+
+
+class Refus(Exception):
+    """The request breaks a rule: ``message`` (French) says which;
+    ``seconde`` is True for the "one change per cell" rule."""
+
+    def __init__(self, message, seconde=False):
+        super().__init__(message)
+        self.message = message
+        self.seconde = seconde
+
+
+def _format(day):
+    return day.strftime("%d/%m/%Y")
+
+
+def _moment(moment):
+    return dates.local(moment).strftime("%d/%m/%Y à %H:%M")
+
+
+def inscription_du_jour(enfant, prestation_oid, day):
+    """The child's inscription in the prestation whose school year holds
+    ``day`` (and that has started), or None."""
+    calendrier = find_root(enfant).get("calendrier")
+    if calendrier is None:
+        return None
+    for inscription in enfant.inscriptions.values():
+        if inscription.prestation != prestation_oid:
+            continue
+        annee = calendrier.get(inscription.annee)
+        if annee is None or not annee.debut <= day <= annee.fin:
+            continue
+        if inscription.debut is not None and day < inscription.debut:
+            continue
+        return inscription
+    return None
+
+
+def genre_du_jour(context, prestation, day, settings):
+    calendrier = find_root(context).get("calendrier")
+    return jour(calendrier, day, prestation.structure, zone_vacances(settings))
+
+
+def _jour_valide(enfant, prestation_oid, day, settings):
+    """The Prestation, when the child may have it on ``day``; else Refus."""
+    prestation = prestation_de(enfant, prestation_oid)
+    if prestation is None or inscription_du_jour(enfant, prestation_oid, day) is None:
+        raise Refus(
+            _(
+                "${enfant} n'est pas inscrit à cette activité le ${jour}.",
+                mapping={"enfant": enfant.prenom, "jour": _format(day)},
+            )
+        )
+    if not regles.ouvre(prestation, day, genre_du_jour(enfant, prestation, day, settings)):
+        raise Refus(
+            _(
+                "${activite} n'est pas ouvert le ${jour}.",
+                mapping={"activite": prestation.title, "jour": _format(day)},
+            )
+        )
+    return prestation
+
+
+def _une_seule_modification(enfant, prestation_oid, day):
+    if cells.modification(enfant, prestation_oid, day) is not None:
+        raise Refus(
+            _(
+                "Vous ne pouvez faire qu'une seule modification par activité pour une même "
+                "date. Pour une nouvelle modification, écrivez au service depuis la "
+                "Boîte de réception."
+            ),
+            seconde=True,
+        )
+
+
+def verifier_reservation(enfant, prestation_oid, day, settings, now):
+    """The Prestation, when a reservation of ``day`` may be asked; else Refus."""
+    prestation = _jour_valide(enfant, prestation_oid, day, settings)
+    _une_seule_modification(enfant, prestation_oid, day)
+    if cells.etat(enfant, prestation_oid, day) is not None:
+        raise Refus(_("Une réservation ou une demande existe déjà pour cette date."))
+    limite = regles.limite_reservation(prestation, day)
+    if now >= limite:
+        raise Refus(
+            _(
+                "Le délai de réservation est dépassé : il fallait réserver le ${jour} "
+                "avant le ${limite}.",
+                mapping={"jour": _format(day), "limite": _moment(limite)},
+            )
+        )
+    return prestation
+
+
+def verifier_absence(enfant, prestation_oid, day, settings, now):
+    """(Prestation, hors_delai) when an absence on ``day`` may be declared;
+    else Refus.  After the deadline the absence may still be declared: an
+    agent decides whether it is billed."""
+    prestation = _jour_valide(enfant, prestation_oid, day, settings)
+    _une_seule_modification(enfant, prestation_oid, day)
+    if cells.etat(enfant, prestation_oid, day) not in cells.RESERVES:
+        raise Refus(_("Il n'y a pas de réservation à cette date : pas d'absence à déclarer."))
+    if day < dates.local(now).date():
+        raise Refus(_("Cette date est passée : une absence ne peut plus être déclarée."))
+    return prestation, now >= regles.limite_absence(prestation, day)
+
+
+def changer(enfant, prestation, day, etat, capacite=False):
+    """Set the cell and keep the day's places in step: a state that holds a
+    place takes one (False, nothing written, when ``capacite`` binds and the
+    day is full); a state that does not gives it back."""
+    oid = get_oid(prestation)
+    avant = cells.etat(enfant, oid, day) in cells.OCCUPANTS
+    apres = etat in cells.OCCUPANTS
+    if apres and not avant:
+        if not places.prendre(prestation, day, capacite):
+            return False
+    elif avant and not apres:
+        places.liberer(prestation, day)
+    cells.set_cell(enfant, oid, day, etat)
+    return True
+
+
+def _modified(registry, obj):
+    registry.subscribers((ObjectModified(obj), obj), None)
+
+
+def _valeurs(prestation, day, motif=""):
+    return {
+        "activite": "%s — %s" % (prestation.structure.title, prestation.title),
+        "jour": _format(day),
+        "motif": motif,
+    }
+
+
+def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, **attrs):
+    """Make the Demande in its final state before it is added (and
+    catalogued once)."""
+    famille = enfant.__parent__.__parent__
+    demande = registry.content.create(
+        "Demande",
+        kind,
+        _valeurs(prestation, day, attrs.pop("motif", "")),
+        {},
+        now,
+        demandeur,
+        enfant=enfant.__name__,
+    )
+    demande.prestation = get_oid(prestation)
+    demande.jour = day
+    demande.etat = etat
+    for name, value in attrs.items():
+        setattr(demande, name, value)
+    if etat == ACCEPTEE:
+        demande.date_traitement = now
+        demande.traite_par = AUTOMATIQUE
+    famille["demandes"].add_next(demande, registry=registry)
+    cells.noter_modification(enfant, demande.prestation, day, get_oid(demande))
+    return demande
+
+
+def demander_reservation(enfant, prestation_oid, day, demandeur, request, now=None):
+    """Ask for ``day``: Réservé at once when the prestation's validation is
+    automatic, "Réservation en cours de traitement" when an agent validates
+    it, "Demande en attente" when the day is full.  Raises Refus."""
+    now = now or dates.horodatage()
+    settings = request.registry.settings
+    prestation = verifier_reservation(enfant, prestation_oid, day, settings, now)
+    automatique = prestation.validation == VALIDATION_AUTOMATIQUE
+    etat_cellule = cells.RESERVE if automatique else cells.RESERVATION_TRAITEMENT
+    if changer(enfant, prestation, day, etat_cellule, capacite=True):
+        etat = ACCEPTEE if automatique else EN_ATTENTE
+    else:
+        cells.set_cell(enfant, prestation_oid, day, cells.ATTENTE)
+        etat = LISTE_ATTENTE
+    return _deposer(enfant, prestation, day, RESERVATION, etat, demandeur, request.registry, now)
+
+
+def declarer_absence(enfant, prestation_oid, day, motif, demandeur, request, now=None):
+    """Declare an absence on a booked ``day`` with its reason: Absent excusé
+    at once when the prestation's validation is automatic and the deadline
+    holds (the place goes to the first one waiting), else "Absence en cours
+    de traitement" for an agent.  Raises Refus."""
+    now = now or dates.horodatage()
+    motif = " ".join((motif or "").split())
+    if not motif:
+        raise Refus(_("Indiquez la raison de l'absence."))
+    if len(motif) > MOTIF_MAX:
+        raise Refus(
+            _("La raison est trop longue (${max} caractères au plus).", mapping={"max": MOTIF_MAX})
+        )
+    prestation, hors_delai = verifier_absence(
+        enfant, prestation_oid, day, request.registry.settings, now
+    )
+    avant = cells.etat(enfant, prestation_oid, day)
+    if prestation.validation == VALIDATION_AUTOMATIQUE and not hors_delai:
+        changer(enfant, prestation, day, cells.ABSENT_EXCUSE)
+        etat = ACCEPTEE
+    else:
+        changer(enfant, prestation, day, cells.ABSENCE_TRAITEMENT)
+        etat = EN_ATTENTE
+    demande = _deposer(
+        enfant,
+        prestation,
+        day,
+        ABSENCE,
+        etat,
+        demandeur,
+        request.registry,
+        now,
+        motif=motif,
+        hors_delai=hors_delai,
+        etat_cellule_avant=avant,
+    )
+    if etat == ACCEPTEE:
+        promouvoir(prestation, day, request, now)
+    return demande
+
+
+def _contexte(demande):
+    enfant = demande.objet_enfant()
+    prestation = prestation_de(demande.famille, demande.prestation)
+    if enfant is None or prestation is None:
+        from ..demandes.service import DemandeError
+
+        raise DemandeError("planning")
+    return enfant, prestation
+
+
+def accepter(demande, agent, request, now=None):
+    """An agent accepts a pending reservation (Réservé) or absence (Absent
+    excusé, or Absent facturé when it came after the deadline)."""
+    from ..demandes.service import _prevenir, _traiter
+
+    enfant, prestation = _contexte(demande)
+    day = demande.jour
+    if demande.type_demande == RESERVATION:
+        changer(enfant, prestation, day, cells.RESERVE)
+    else:
+        etat = cells.ABSENT_FACTURE if demande.hors_delai else cells.ABSENT_EXCUSE
+        changer(enfant, prestation, day, etat)
+    _traiter(demande, ACCEPTEE, agent, now)
+    if demande.type_demande == ABSENCE and not demande.hors_delai:
+        promouvoir(prestation, day, request, now)
+    _prevenir(request, demande, "planning_acceptee")
+
+
+def refuser(demande, agent, motif, request, now=None):
+    """An agent refuses a pending reservation (Réservation refusée: its
+    place goes to the first one waiting) or absence (the day stays
+    booked)."""
+    from ..demandes.service import _prevenir, _traiter
+
+    enfant, prestation = _contexte(demande)
+    day = demande.jour
+    if demande.type_demande == RESERVATION:
+        changer(enfant, prestation, day, cells.RESERVATION_REFUSEE)
+    else:
+        changer(enfant, prestation, day, demande.etat_cellule_avant or cells.RESERVE)
+    demande.motif_refus = motif
+    _traiter(demande, REFUSEE, agent, now)
+    if demande.type_demande == RESERVATION:
+        promouvoir(prestation, day, request, now)
+    _prevenir(request, demande, "planning_refusee")
+
+
+def liste_attente(prestation, day):
+    """The waiting reservations of ``day``, first come first."""
+    catalog = find_catalog(prestation, CATALOG)
+    key = "%s:%s" % (get_oid(prestation), day.isoformat())
+    query = catalog["cellule"].eq(key) & catalog["demande_etat"].eq(LISTE_ATTENTE)
+    ordered = query.execute().sort(catalog["demande_date"])
+    objectmap = find_objectmap(prestation)
+    return [objectmap.object_for(oid) for oid in ordered.ids]
+
+
+def promouvoir(prestation, day, request, now=None):
+    """Give a free place of ``day`` to the first waiting reservation (and
+    email its family).  Returns that Demande, or None."""
+    if day < dates.today():
+        return None
+    for demande in liste_attente(prestation, day):
+        enfant = demande.objet_enfant()
+        if enfant is None or cells.etat(enfant, demande.prestation, day) != cells.ATTENTE:
+            continue
+        automatique = prestation.validation == VALIDATION_AUTOMATIQUE
+        etat_cellule = cells.RESERVE if automatique else cells.RESERVATION_TRAITEMENT
+        if not changer(enfant, prestation, day, etat_cellule, capacite=True):
+            return None
+        if automatique:
+            demande.etat = ACCEPTEE
+            demande.date_traitement = now or dates.horodatage()
+            demande.traite_par = AUTOMATIQUE
+        else:
+            demande.etat = EN_ATTENTE
+        _modified(request.registry, demande)
+        _prevenir_place(request, demande, enfant, automatique)
+        return demande
+    return None
+
+
+def _prevenir_place(request, demande, enfant, automatique):
+    responsable = demande.famille.responsable
+    if responsable.get("autorisation_courriel") and responsable.get("email"):
+        courriels.send(
+            request,
+            "place_liberee",
+            [responsable["email"]],
+            demande=demande,
+            enfant=enfant.prenom,
+            activite=demande.valeurs.get("activite", ""),
+            jour=demande.valeurs.get("jour", ""),
+            automatique=automatique,
+        )
+
+
+def jours_du_contrat(calendrier, prestation, inscription, zone, depuis=None):
+    """The days the regular contract books: the contract's weekdays the
+    prestation opens, from the inscription's start (or ``depuis``) to the end
+    of its school year."""
+    import datetime
+
+    annee = calendrier.get(inscription.annee)
+    if annee is None or not inscription.jours:
+        return []
+    day = max(d for d in (annee.debut, inscription.debut, depuis) if d is not None)
+    found = []
+    while day <= annee.fin:
+        if str(day.isoweekday()) in inscription.jours and regles.ouvre(
+            prestation, day, jour(calendrier, day, prestation.structure, zone)
+        ):
+            found.append(day)
+        day += datetime.timedelta(days=1)
+    return found
+
+
+def reserver_contrat(enfant, inscription, settings, depuis=None):
+    """Book the regular contract's days that have no cell yet (the agent
+    enrolled the child: the capacity does not refuse them, it counts them).
+    Returns how many days were booked."""
+    prestation = prestation_de(enfant, inscription.prestation)
+    calendrier = find_root(enfant).get("calendrier")
+    if prestation is None or calendrier is None:
+        return 0
+    zone = zone_vacances(settings)
+    booked = 0
+    for day in jours_du_contrat(calendrier, prestation, inscription, zone, depuis):
+        if cells.etat(enfant, inscription.prestation, day) is None:
+            changer(enfant, prestation, day, cells.RESERVE)
+            booked += 1
+    return booked
+
+
+def liberer_contrat(enfant, inscription, depuis):
+    """The inscription ends: its booked days from ``depuis`` on are given
+    back.  Returns how many."""
+    prestation = prestation_de(enfant, inscription.prestation)
+    tree = cells.cellules(enfant)
+    if prestation is None or tree is None:
+        return 0
+    calendrier = find_root(enfant).get("calendrier")
+    annee = calendrier.get(inscription.annee) if calendrier is not None else None
+    if annee is None:
+        return 0
+    keys = [
+        key
+        for key, etat in tree.items(
+            min=(inscription.prestation, max(depuis, annee.debut)),
+            max=(inscription.prestation, annee.fin),
+        )
+        if etat == cells.RESERVE
+    ]
+    for _oid, day in keys:
+        changer(enfant, prestation, day, None)
+    return len(keys)

@@ -1,0 +1,168 @@
+/* The planning grid's menu: "Demande de Réservation" / "Déclarer une absence".
+ *
+ * Opens on a right-click, a ctrl-click, a click, a long press (touch), and
+ * from the keyboard (Enter, Shift+F10, the context-menu key) on a cell.
+ * Without this script each cell is a link to its day page, which has the
+ * same two forms.  The server checks every rule whatever happens here. */
+(function () {
+  "use strict";
+  var menu = document.getElementById("menu-planning");
+  var reservation = document.getElementById("form-reservation");
+  var dialogue = document.getElementById("dialogue-absence");
+  if (!menu || !reservation || !dialogue) {
+    return;
+  }
+  var items = Array.prototype.slice.call(menu.querySelectorAll('[role="menuitem"]'));
+  var cellule = null;
+  var APPUI_LONG = 500;
+
+  function fermer(rendreFocus) {
+    if (menu.hidden) {
+      return;
+    }
+    menu.hidden = true;
+    if (rendreFocus && cellule) {
+      cellule.focus();
+    }
+  }
+
+  function ouvrir(cible, x, y) {
+    cellule = cible;
+    menu.hidden = false;
+    var rect = cible.getBoundingClientRect();
+    if (x === undefined) {
+      x = rect.left;
+      y = rect.bottom;
+    }
+    var largeur = menu.offsetWidth;
+    var hauteur = menu.offsetHeight;
+    x = Math.max(0, Math.min(x, window.innerWidth - largeur - 4));
+    y = Math.max(0, Math.min(y, window.innerHeight - hauteur - 4));
+    menu.style.left = x + window.scrollX + "px";
+    menu.style.top = y + window.scrollY + "px";
+    items[0].focus();
+  }
+
+  function remplir(form) {
+    form.elements.prestation.value = cellule.getAttribute("data-prestation");
+    form.elements.date.value = cellule.getAttribute("data-date");
+  }
+
+  function agir(action) {
+    fermer(false);
+    if (!cellule) {
+      return;
+    }
+    if (action === "reservation") {
+      remplir(reservation);
+      reservation.submit();
+      return;
+    }
+    var form = dialogue.querySelector("form");
+    remplir(form);
+    dialogue.querySelector(".cellule-choisie").textContent = cellule.getAttribute("data-titre");
+    form.elements.motif.value = "";
+    form.elements.confirmation.checked = false;
+    dialogue.showModal();
+    form.elements.motif.focus();
+  }
+
+  function celluleDe(event) {
+    var target = event.target;
+    return target && target.closest ? target.closest("a.cellule-action") : null;
+  }
+
+  document.addEventListener("contextmenu", function (event) {
+    var cible = celluleDe(event);
+    if (!cible) {
+      return;
+    }
+    event.preventDefault();
+    if (event.clientX || event.clientY) {
+      ouvrir(cible, event.clientX, event.clientY);
+    } else {
+      ouvrir(cible);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var cible = celluleDe(event);
+    if (cible) {
+      event.preventDefault();
+      ouvrir(cible, event.clientX || undefined, event.clientY || undefined);
+      return;
+    }
+    if (!menu.hidden && !menu.contains(event.target)) {
+      fermer(false);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var cible = celluleDe(event);
+    if (cible && (event.key === "Enter" || (event.shiftKey && event.key === "F10"))) {
+      event.preventDefault();
+      ouvrir(cible);
+    }
+  });
+
+  // Long press on a touch screen.
+  var minuterie = null;
+  document.addEventListener(
+    "touchstart",
+    function (event) {
+      var cible = celluleDe(event);
+      if (!cible) {
+        return;
+      }
+      var touche = event.touches[0];
+      minuterie = window.setTimeout(function () {
+        minuterie = null;
+        ouvrir(cible, touche.clientX, touche.clientY);
+      }, APPUI_LONG);
+    },
+    { passive: true }
+  );
+  ["touchend", "touchmove", "touchcancel"].forEach(function (name) {
+    document.addEventListener(
+      name,
+      function () {
+        if (minuterie !== null) {
+          window.clearTimeout(minuterie);
+          minuterie = null;
+        }
+      },
+      { passive: true }
+    );
+  });
+
+  menu.addEventListener("keydown", function (event) {
+    var index = items.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var pas = event.key === "ArrowDown" ? 1 : items.length - 1;
+      items[(index + pas) % items.length].focus();
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      items[event.key === "Home" ? 0 : items.length - 1].focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      fermer(true);
+    } else if (event.key === "Tab") {
+      fermer(false);
+    }
+  });
+
+  items.forEach(function (item) {
+    item.addEventListener("click", function (event) {
+      event.stopPropagation();
+      agir(item.getAttribute("data-action"));
+    });
+  });
+
+  dialogue.querySelector(".annuler").addEventListener("click", function () {
+    dialogue.close();
+    if (cellule) {
+      cellule.focus();
+    }
+  });
+})();
