@@ -21,6 +21,7 @@ requires = [
     "zxcvbn",
     "vacances-scolaires-france",
     "jours-feries-france",
+    "icalendar",
 ]
 
 tests_require = [

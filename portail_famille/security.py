@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     FAMILLE_MODIFIER = "famille:fiche:modifier"
     FAMILLE_VOIR = "famille:fiche:voir"
     JOURNAL_VOIR = "journal:journal:voir"
+    PLANNING_FLUX = "planning:flux:voir"
     PLANNING_POINTER = "planning:pointage:modifier"
     PLANNING_TRAITER = "planning:demande:traiter"
     PLANNING_VOIR = "planning:effectifs:voir"
@@ -100,6 +101,9 @@ ROLE_TABLE = {
 # Granted to everybody / every logged-in person on the root.
 PUBLIC_ACL = [
     (Allow, Everyone, P.PORTAIL_PUBLIC),
+    # A child's iCalendar feed: a calendar app has no session; the family's
+    # secret token in the URL is the check (planning.ical).
+    (Allow, Everyone, P.PLANNING_FLUX),
     (Allow, Authenticated, P.COMPTE_MOT_DE_PASSE_MODIFIER),
 ]
 

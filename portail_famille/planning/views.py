@@ -204,6 +204,7 @@ def planning(context, request):
         "erreurs": _erreurs(request),
         "url_reserver": request.resource_path(context, RESERVER),
         "url_absence": request.resource_path(context, ABSENCE),
+        "url_agenda": request.resource_path(context, "agenda"),
         "csrf_token": get_csrf_token(request),
         "legende": [(c, m, _traduire(request, t)) for c, m, t in LEGENDE],
         "legende_jours": [(c, _traduire(request, t)) for c, t in LEGENDE_JOURS],
