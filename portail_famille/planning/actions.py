@@ -33,7 +33,8 @@ JOUR = "planning-jour"
 RESERVER = "demande-de-reservation"
 ABSENCE = "declarer-une-absence"
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_OID = re.compile(r"^\d{1,19}$")
+_OID = re.compile(r"^-?\d{1,19}$")
+OID_MIN, OID_MAX = -(2**63), 2**63 - 1
 ERREURS = "portail-erreur"  # the flash queue of refusals (role="alert")
 
 
@@ -47,9 +48,11 @@ def cellule_demandee(params):
     if not match:
         return None
     try:
-        return int(oid), datetime.date(*(int(part) for part in match.groups()))
+        day = datetime.date(*(int(part) for part in match.groups()))
     except ValueError:
         return None
+    oid = int(oid)
+    return (oid, day) if OID_MIN <= oid <= OID_MAX else None
 
 
 def url_planning(request, enfant, day=None):
