@@ -13,6 +13,11 @@
     return;
   }
   var items = Array.prototype.slice.call(menu.querySelectorAll('[role="menuitem"]'));
+  var formAbsence = dialogue.querySelector("form");
+  var motif = formAbsence.elements.motif;
+  // "required" takes a reason of spaces: the dialog says so itself rather
+  // than sending it to the server, which would answer with the day page.
+  var MOTIF_VIDE = "Indiquez la raison de l'absence.";
   var cellule = null;
   var APPUI_LONG = 500;
 
@@ -21,13 +26,20 @@
       return;
     }
     menu.hidden = true;
-    if (rendreFocus && cellule) {
-      cellule.focus();
+    if (cellule) {
+      cellule.setAttribute("aria-expanded", "false");
+      if (rendreFocus) {
+        cellule.focus();
+      }
     }
   }
 
   function ouvrir(cible, x, y) {
+    if (cellule && cellule !== cible) {
+      cellule.setAttribute("aria-expanded", "false");
+    }
     cellule = cible;
+    cellule.setAttribute("aria-expanded", "true");
     menu.hidden = false;
     var rect = cible.getBoundingClientRect();
     if (x === undefined) {
@@ -58,13 +70,17 @@
       reservation.submit();
       return;
     }
-    var form = dialogue.querySelector("form");
-    remplir(form);
+    remplir(formAbsence);
     dialogue.querySelector(".cellule-choisie").textContent = cellule.getAttribute("data-titre");
-    form.elements.motif.value = "";
-    form.elements.confirmation.checked = false;
+    motif.value = "";
+    verifierMotif();
+    formAbsence.elements.confirmation.checked = false;
     dialogue.showModal();
-    form.elements.motif.focus();
+    motif.focus();
+  }
+
+  function verifierMotif() {
+    motif.setCustomValidity(motif.value && !motif.value.trim() ? MOTIF_VIDE : "");
   }
 
   function celluleDe(event) {
@@ -159,8 +175,15 @@
     });
   });
 
+  motif.addEventListener("input", verifierMotif);
+
   dialogue.querySelector(".annuler").addEventListener("click", function () {
     dialogue.close();
+  });
+
+  // Annuler or Escape: the focus goes back to the cell (the dialog itself
+  // would give it back to the menu item, hidden by then).
+  dialogue.addEventListener("close", function () {
     if (cellule) {
       cellule.focus();
     }
