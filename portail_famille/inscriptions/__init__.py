@@ -8,6 +8,7 @@ school year.  The prestation is kept by its oid (it survives renames) and
 found again with the objectmap.
 """
 
+from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.traversal import find_root
 from substanced.util import find_objectmap, get_oid
@@ -133,6 +134,7 @@ def inscrire(enfant, prestation_oid, libelle, debut, jours=()):
         raise InscriptionInvalide(found)
     inscription = Inscription(libelle, prestation_oid, debut, jours)
     enfant.inscriptions_modifiables()[inscription.cle] = inscription
+    indexer(enfant, inscription)
     return inscription
 
 
@@ -140,8 +142,64 @@ def desinscrire(enfant, key):
     """Remove the inscription ``key``; False when there is none."""
     if key not in enfant.inscriptions:
         return False
+    inscription = enfant.inscriptions[key]
     del enfant.inscriptions_modifiables()[key]
+    desindexer(enfant, inscription)
     return True
+
+
+# The index of the children enrolled in a prestation: its ``inscrits`` tree,
+# keyed ``(annee, enfant_oid)``, so that the day screens of the agents read
+# the enrolled children of one school year, never every family.
+
+
+def arbre_inscrits(prestation, create):
+    """The prestation's ``inscrits`` tree (made on demand when ``create``:
+    a Prestation has its own from the start, evolve step 7 for older ones)."""
+    tree = getattr(prestation, "inscrits", None)
+    if tree is None and create:
+        tree = nouveaux_inscrits()
+        prestation.inscrits = tree
+    return tree
+
+
+def nouveaux_inscrits():
+    return OOBTree()
+
+
+def indexer(enfant, inscription):
+    """Note the child in the index of the inscription's prestation."""
+    prestation = prestation_de(enfant, inscription.prestation)
+    oid = get_oid(enfant, None)
+    if prestation is None or oid is None:
+        return False
+    tree = arbre_inscrits(prestation, True)
+    key = (inscription.annee, oid)
+    if key not in tree:
+        tree[key] = True
+    return True
+
+
+def desindexer(enfant, inscription):
+    prestation = prestation_de(enfant, inscription.prestation)
+    tree = arbre_inscrits(prestation, False) if prestation is not None else None
+    oid = get_oid(enfant, None)
+    if tree is not None and oid is not None:
+        tree.pop((inscription.annee, oid), None)
+
+
+def inscrits(prestation, annee):
+    """The oids of the children enrolled in ``prestation`` for the school
+    year ``annee`` (its libellé): one range read of the index."""
+    tree = arbre_inscrits(prestation, False)
+    if tree is None:
+        return []
+    found = []
+    for libelle, oid in tree.keys(min=(annee,)):
+        if libelle != annee:
+            break
+        found.append(oid)
+    return found
 
 
 def lignes(enfant, libelles=None):

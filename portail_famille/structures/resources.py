@@ -1,5 +1,6 @@
 """Structures (the "structures" root folder), Structure and Prestation."""
 
+from BTrees.OOBTree import OOBTree
 from substanced.content import content
 from substanced.folder import Folder
 from substanced.property import PropertySheet
@@ -100,10 +101,12 @@ class Prestation(Folder):
     regie = ""
 
     places = None  # date -> planning.places.Places
+    inscrits = None  # (annee, enfant_oid) -> True (``inscriptions.inscrits``)
 
     def __init__(self, **values):
         Folder.__init__(self)
         self.places = nouvel_arbre()
+        self.inscrits = OOBTree()
         for name, value in values.items():
             if name in ("jours", "periodes"):
                 value = frozenset(value)

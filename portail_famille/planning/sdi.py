@@ -1,0 +1,338 @@
+"""The agents' day on a Prestation, two SDI tabs:
+
+- "Effectifs" (``P.PLANNING_VOIR``): for a day (``?date=AAAA-MM-JJ``,
+  default today), whether the prestation opens, the places taken against
+  its capacity, the expected children and the waiting list;
+- "Pointage" (``P.PLANNING_POINTER``): the attendance sheet of a day,
+  présent / absent per expected child, plus an enrolled child who came
+  without a reservation.
+
+Both read the children enrolled that school year through the prestation's
+index (``inscriptions.inscrits``), one cell per child: never every family.
+"""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+from pyramid.httpexceptions import HTTPFound
+from substanced.sdi import mgmt_view
+from substanced.util import find_objectmap, get_oid
+
+from .. import dates
+from ..familles.resources import IEnfant
+from ..i18n import _
+from ..inscriptions import annees, cle, inscrits
+from ..security import P
+from ..structures.resources import IPrestation
+from . import cells, places, regles, service
+from .legende import ETATS, GENRES
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+PRESENT = "present"
+ABSENT = "absent"
+CHAMP = "presence-"  # POST field of a row: "presence-<enfant oid>"
+AJOUT = "ajout"  # POST field: the oid of a child who came without reservation
+
+# The cells of a booked day, and those of a day without reservation, that
+# the attendance sheet changes; any other cell (a request being processed,
+# a holiday, an error...) is left alone.
+RESERVES = frozenset(
+    (cells.RESERVE, cells.PRESENT_RESERVE, cells.ABSENT_FACTURE, cells.ABSENT_EXCUSE)
+)
+SANS_RESERVATION = frozenset((None, cells.PRESENT))
+POINTABLES = RESERVES | SANS_RESERVATION
+
+
+def lire_date(value):
+    """The date of ``AAAA-MM-JJ``, or None when it is not one."""
+    match = _DATE.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        day = datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def nouvel_etat(avant, present):
+    """The cell after the pointage of a child with cell ``avant``."""
+    if avant in RESERVES:
+        if present:
+            return cells.PRESENT_RESERVE
+        return avant if avant == cells.ABSENT_EXCUSE else cells.ABSENT_FACTURE
+    if avant in SANS_RESERVATION:
+        # A child marked present by mistake gives the place back.
+        return cells.PRESENT if present else None
+    return avant
+
+
+def alertes(enfant):
+    """The health alerts of the child's file (TranslationStrings):
+    allergies, PAI, diet."""
+    sanitaires = enfant.sanitaires or {}
+    found = []
+    allergies = (sanitaires.get("allergies") or "").strip()
+    if allergies:
+        found.append(_("Allergies : ${allergies}", mapping={"allergies": allergies}))
+    if sanitaires.get("pai") == "Oui":
+        precisions = (sanitaires.get("pai_precisions") or "").strip()
+        found.append(
+            _("PAI : ${precisions}", mapping={"precisions": precisions}) if precisions else _("PAI")
+        )
+    regime = sanitaires.get("regime_alimentaire")
+    if regime and regime != "Aucun":
+        found.append(_("Régime : ${regime}", mapping={"regime": regime}))
+    return found
+
+
+class Journee:
+    """One day of one prestation, as the two tabs show it."""
+
+    def __init__(self, prestation, request, day):
+        self.prestation = prestation
+        self.request = request
+        self.day = day
+        self.oid = get_oid(prestation)
+        self.annee = next((a for a in annees(prestation) if a.debut <= day <= a.fin), None)
+        genre = service.genre_du_jour(prestation, prestation, day, request.registry.settings)
+        self.genre = genre
+        self.ouvre = regles.ouvre(prestation, day, genre)
+
+    def enfants(self):
+        """{enfant oid: Enfant} of the children enrolled that day (the
+        index of the school year, then each child's own inscription)."""
+        if self.annee is None:
+            return {}
+        objectmap = find_objectmap(self.prestation)
+        libelle = self.annee.libelle
+        found = {}
+        for oid in inscrits(self.prestation, libelle):
+            enfant = objectmap.object_for(oid)
+            if enfant is None or not IEnfant.providedBy(enfant):
+                continue  # removed since
+            inscription = enfant.inscriptions.get(cle(libelle, self.oid))
+            if inscription is None:
+                continue
+            if inscription.debut is not None and self.day < inscription.debut:
+                continue
+            found[oid] = enfant
+        return found
+
+    def ligne(self, oid, enfant, etat):
+        translate = self.request.localizer.translate
+        famille = enfant.__parent__.__parent__
+        return {
+            "oid": oid,
+            "famille": famille.numero,
+            "nom": enfant.nom,
+            "prenom": enfant.prenom,
+            "etat": etat,
+            "libelle": translate(ETATS[etat][1]) if etat in ETATS else "",
+            "reserve": etat in RESERVES,
+            "pointable": etat in POINTABLES,
+            "present": etat in (cells.PRESENT, cells.PRESENT_RESERVE),
+            "absent": etat in (cells.ABSENT_FACTURE, cells.ABSENT_EXCUSE),
+            "alertes": [translate(a) for a in alertes(enfant)],
+            "url": self.request.sdiapi.mgmt_path(enfant, "@@properties"),
+        }
+
+    def lignes(self):
+        """(the expected children's rows, the other enrolled children's
+        rows that may be added as present), sorted by name."""
+        attendus, autres = [], []
+        for oid, enfant in self.enfants().items():
+            etat = cells.etat(enfant, self.oid, self.day)
+            if etat in cells.OCCUPANTS:
+                attendus.append(self.ligne(oid, enfant, etat))
+            elif etat is None:
+                autres.append(self.ligne(oid, enfant, etat))
+
+        def order(row):
+            return (row["nom"], row["prenom"], row["famille"])
+
+        return sorted(attendus, key=order), sorted(autres, key=order)
+
+    def attente(self):
+        rows = []
+        for rang, demande in enumerate(service.liste_attente(self.prestation, self.day), 1):
+            enfant = demande.objet_enfant()
+            rows.append(
+                {
+                    "rang": rang,
+                    "famille": demande.numero_famille,
+                    "nom": enfant.nom if enfant is not None else "",
+                    "prenom": enfant.prenom if enfant is not None else demande.nom_enfant,
+                    "date": dates.local(demande.date_demande).strftime("%d/%m/%Y %H:%M"),
+                }
+            )
+        return rows
+
+    def resume(self):
+        translate = self.request.localizer.translate
+        genre = GENRES.get(self.genre)
+        return {
+            "jour": self.day.isoformat(),
+            "jour_texte": dates.en_toutes_lettres(self.day),
+            "ouvre": self.ouvre,
+            "genre": translate(genre[1]) if genre else "",
+            "annee": self.annee.libelle if self.annee is not None else None,
+        }
+
+
+class _Onglet:
+    vue = ""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def url(self, day=None, vue=None):
+        path = self.request.sdiapi.mgmt_path(self.context, "@@%s" % (vue or self.vue))
+        return path + ("?" + urlencode({"date": day.isoformat()}) if day else "")
+
+    def jour_demande(self):
+        """(the day asked for, a French error or None): today when the
+        query string holds no valid date."""
+        value = self.request.GET.get("date")
+        if not value:
+            return dates.today(), None
+        day = lire_date(value)
+        if day is None:
+            return dates.today(), self.request.localizer.translate(
+                _("Date invalide : la date du jour est affichée (format AAAA-MM-JJ).")
+            )
+        return day, None
+
+    def entete(self, journee, erreur):
+        un_jour = datetime.timedelta(days=1)
+        values = journee.resume()
+        values.update(
+            {
+                "action": self.url(),
+                "precedent": self.url(journee.day - un_jour),
+                "suivant": self.url(journee.day + un_jour),
+                "erreur_date": erreur,
+                "prestation": self.context,
+            }
+        )
+        return values
+
+
+@mgmt_view(
+    context=IPrestation,
+    name="effectifs",
+    tab_title=_("Effectifs"),
+    permission=P.PLANNING_VOIR,
+    renderer="templates/effectifs.pt",
+)
+class EffectifsView(_Onglet):
+    """The expected children of a day, the places and the waiting list."""
+
+    vue = "effectifs"
+
+    def __call__(self):
+        day, erreur = self.jour_demande()
+        journee = Journee(self.context, self.request, day)
+        attendus, _autres = journee.lignes()
+        values = self.entete(journee, erreur)
+        values.update(
+            {
+                "attendus": attendus,
+                "pris": places.pris(self.context, day),
+                "capacite": self.context.capacite,
+                "attente": journee.attente(),
+                "pointage": self.url(day, "pointage"),
+            }
+        )
+        return values
+
+
+@mgmt_view(
+    context=IPrestation,
+    name="pointage",
+    tab_title=_("Pointage"),
+    permission=P.PLANNING_POINTER,
+    renderer="templates/pointage.pt",
+)
+class PointageView(_Onglet):
+    """The attendance sheet of a day; POST "Enregistrer le pointage"."""
+
+    vue = "pointage"
+
+    def __call__(self):
+        if self.request.method == "POST":
+            return self.enregistrer()
+        day, erreur = self.jour_demande()
+        journee = Journee(self.context, self.request, day)
+        attendus, autres = journee.lignes()
+        refus = self.refus(journee)
+        values = self.entete(journee, erreur)
+        values.update(
+            {
+                "attendus": attendus,
+                "autres": autres,
+                "refus": refus and self.request.localizer.translate(refus),
+                "csrf_token": self.request.session.get_csrf_token(),
+            }
+        )
+        return values
+
+    def refus(self, journee):
+        """Why the day cannot be pointed (French), or None."""
+        if journee.annee is None:
+            return _("Aucune année scolaire ne comprend ce jour.")
+        if not journee.ouvre:
+            return _("La prestation n'ouvre pas ce jour : pas de pointage.")
+        if journee.day > dates.today():
+            return _("Ce jour n'est pas encore arrivé : le pointage se fait le jour même ou après.")
+        return None
+
+    def _echec(self, message, day=None):
+        self.request.sdiapi.flash(message, "danger")
+        return HTTPFound(self.url(day))
+
+    def enregistrer(self):
+        post = self.request.POST
+        day = lire_date(post.get("date"))
+        if day is None:
+            return self._echec(_("Date invalide : rien n'a été enregistré."))
+        journee = Journee(self.context, self.request, day)
+        refus = self.refus(journee)
+        if refus is not None:
+            return self._echec(refus, day)
+        enfants = {str(oid): enfant for oid, enfant in journee.enfants().items()}
+        choix = {}
+        for name, value in post.items():
+            if not name.startswith(CHAMP):
+                continue
+            key = name[len(CHAMP) :]
+            if key not in enfants or value not in (PRESENT, ABSENT):
+                return self._echec(_("Enfant ou choix inconnu : rien n'a été enregistré."), day)
+            choix[key] = value == PRESENT
+        ajout = post.get(AJOUT, "")
+        if ajout:
+            if ajout not in enfants or cells.etat(enfants[ajout], journee.oid, day) is not None:
+                return self._echec(
+                    _("Cet enfant ne peut pas être ajouté au pointage : rien n'a été enregistré."),
+                    day,
+                )
+            choix[ajout] = True
+        changes = 0
+        for key, present in choix.items():
+            enfant = enfants[key]
+            avant = cells.etat(enfant, journee.oid, day)
+            apres = nouvel_etat(avant, present)
+            if apres != avant:
+                service.changer(enfant, self.context, day, apres, capacite=False)
+                changes += 1
+        self.request.sdiapi.flash(
+            _(
+                "Pointage enregistré pour le ${jour} : ${nombre} modification(s).",
+                mapping={"jour": dates.courte(day), "nombre": changes},
+            ),
+            "success",
+        )
+        return HTTPFound(self.url(day))
