@@ -45,6 +45,7 @@ test: install lint ## The whole test suite (unit, functional, browser)
 bench: install ## Benchmarks (production template settings): figures against a baseline of the same run
 	$(BIN)/python bench/home.py --set pyramid.reload_templates=false
 	$(BIN)/python bench/demandes.py
+	$(BIN)/python bench/planning.py
 
 clean: ## Remove the virtualenv (var/ keeps the data)
 	rm -rf $(VENV)
