@@ -25,6 +25,7 @@ def includeme(config):
     """Everything the application needs; used by main() and by the tests."""
     config.include("substanced.include")
     config.include("pyramid_retry")
+    config.include(".retry")
     for domain in DOMAINS:
         config.include(domain)
     configure_security(config)
@@ -53,6 +54,9 @@ def main(global_config, **settings):
                 "%s is not set: give it in the .ini or in %s" % (key, ENVIRONMENT[key])
             )
     settings.setdefault("tm.annotate_user", "false")
+    # Write conflicts are retried: the day counters merge concurrent
+    # bookings, but catalogue and folder buckets may still collide.
+    settings.setdefault("retry.attempts", "10")
     settings.setdefault("pyramid.default_locale_name", "fr")
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include(includeme)

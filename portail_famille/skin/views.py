@@ -13,6 +13,7 @@ from pyramid.view import (
     notfound_view_config,
     view_config,
 )
+from transaction.interfaces import TransientError
 from translationstring import TranslationString
 
 from ..familles.resources import IFamille
@@ -21,6 +22,7 @@ from ..security import P
 from .tweens import UnreadableInput
 
 log = logging.getLogger(__name__)
+RETRY_AFTER = "2"  # seconds, for a 503 after a conflict
 
 
 @view_config(context=IFamille, renderer="templates/home.pt", permission=P.FAMILLE_VOIR)
@@ -91,6 +93,23 @@ def bad_csrf(request):
         _(
             "Ce formulaire a expiré ou ne provient pas de ce site. "
             "Rechargez la page et recommencez."
+        ),
+    )
+
+
+@exception_view_config(TransientError, last_retry_attempt=True, renderer="templates/error.pt")
+def occupe(request):
+    """A write conflict (or a lost database connection) that outlived its
+    retries: nothing was written; the parent is told to try again."""
+    log.warning("transient error after the last attempt: %s", request.exception)
+    request.response.headers["Retry-After"] = RETRY_AFTER
+    return _error(
+        request,
+        503,
+        _("Service très sollicité"),
+        _(
+            "Beaucoup de familles font leurs demandes en ce moment : la vôtre n'a pas "
+            "été enregistrée. Réessayez dans quelques secondes."
         ),
     )
 

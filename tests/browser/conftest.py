@@ -10,12 +10,12 @@ machine.
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 import transaction
-from waitress.server import TcpWSGIServer
+
+from ..serveur import Serveur as _Server
 
 CHROMIUM = os.environ.get("PORTAIL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,35 +45,6 @@ def _tests_conftest(config):
     module = config.pluginmanager.get_plugin(str(path))
     assert module is not None, "tests/conftest.py is not loaded"
     return module
-
-
-class _Server(TcpWSGIServer):
-    """waitress in a background thread; stopped by ``stop``."""
-
-    stopping = False
-
-    def start(self):
-        self.thread = threading.Thread(target=self._run, name="waitress-browser", daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        try:
-            self.run()
-        except (OSError, ValueError):
-            if not self.stopping:
-                raise
-
-    def stop(self):
-        """Close every channel from the loop's own thread: the loop ends."""
-        self.stopping = True
-
-        def close_all():
-            for channel in list(self._map.values()):
-                channel.close()
-
-        self.trigger.pull_trigger(close_all)
-        self.thread.join(5)
-        self.task_dispatcher.shutdown()
 
 
 class Portail:

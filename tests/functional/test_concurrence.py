@@ -1,0 +1,153 @@
+"""The last places of a day under concurrency (issue 4): 50 parents' requests
+at the same moment for the last 5 places of a Wednesday, through a real
+waitress server on a FileStorage (conflict resolution needs a real storage):
+exactly 5 booked, 45 on the waiting list, no error."""
+
+import datetime
+import http.client
+import re
+import threading
+import urllib.parse
+
+import pytest
+import transaction
+import webtest
+from substanced.util import find_service, get_oid
+
+from portail_famille import dates, main
+from portail_famille.demandes.resources import ACCEPTEE, LISTE_ATTENTE
+from portail_famille.demo import load
+from portail_famille.inscriptions import inscrire
+from portail_famille.planning import cells, places
+
+from ..conftest import csrf, login, settings_for, with_root
+from ..serveur import Serveur
+from .test_reservations import ANNEE, MAM, MERCREDI, NOW
+
+FAMILLES = 10
+ENFANTS = 5  # per family: 50 children
+LIBRES = 5  # places left on the day
+PASSWORD = "Concurrence-2026x"
+
+
+@pytest.fixture
+def serveur(tmp_path, monkeypatch):
+    monkeypatch.setattr(dates, "now", lambda: NOW)
+    monkeypatch.setattr(dates, "horodatage", lambda: NOW.astimezone(datetime.UTC))
+    uri = "file://%s?blobstorage_dir=%s" % (tmp_path / "Data.fs", tmp_path / "blobs")
+    settings = settings_for(tmp_path, **{"zodbconn.uri": uri, "portail.zone_vacances": "C"})
+    wsgi = main({}, **settings)
+    webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"}).get("/")
+    with_root(wsgi, load)
+    children = with_root(wsgi, _town)
+    server = Serveur(wsgi, host="127.0.0.1", port=0, threads=8)
+    server.start()
+    try:
+        yield wsgi, int(server.effective_port), children
+    finally:
+        server.stop()
+        transaction.abort()
+        for db in getattr(wsgi.registry, "_zodb_databases", {}).values():
+            db.close()
+
+
+def _town(root, registry):
+    """FAMILLES families of ENFANTS children enrolled in the Wednesday
+    afternoons; the day has LIBRES places left.  Returns
+    [(login, child url)]."""
+    calendrier = root["calendrier"]
+    if ANNEE not in calendrier:
+        annee = registry.content.create(
+            "AnneeScolaire",
+            libelle=ANNEE,
+            debut=datetime.date(2026, 9, 1),
+            fin=datetime.date(2027, 7, 5),
+        )
+        calendrier.add(ANNEE, annee, registry=registry)
+    prestation = root["structures"][MAM[0]][MAM[1]]
+    oid = get_oid(prestation)
+    principals = find_service(root, "principals")
+    found = []
+    for n in range(FAMILLES):
+        numero = "90000%05d" % n
+        famille = registry.content.create("Famille", responsable={"nom": "F%d" % n})
+        root["familles"][numero] = famille
+        login_name = "parent%d" % n
+        user = principals.add_user(login_name, PASSWORD, "p%d@example.org" % n, registry=registry)
+        user.must_change_password = False
+        principals["groups"]["familles"].memberids.connect([user])
+        famille.rattacher_parent(user)
+        for c in range(ENFANTS):
+            enfant = registry.content.create("Enfant", nom="F%d" % n, prenom="E%d" % c)
+            famille["enfants"].add_next(enfant, registry=registry)
+            inscrire(enfant, oid, ANNEE, datetime.date(2026, 9, 1))
+            found.append((login_name, "/familles/%s/enfants/%s/" % (numero, enfant.__name__)))
+    prestation.capacite = 40
+    for _n in range(prestation.capacite - LIBRES):
+        places.prendre(prestation, MERCREDI, capacite=False)
+    return found
+
+
+def test_fifty_parents_for_the_last_five_places(serveur):
+    wsgi, port, children = serveur
+    base = "http://localhost:%d" % port
+    # One logged-in client per family (cookies kept), one token each.
+    clients = {}
+    for login_name in {name for name, _url in children}:
+        app = webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})
+        login(app, login_name, PASSWORD)
+        page = app.get("/").maybe_follow()
+        cookie = "; ".join("%s=%s" % (c.name, c.value) for c in app.cookiejar)
+        clients[login_name] = (cookie, csrf(page))
+    oid = with_root(wsgi, lambda root, registry: get_oid(root["structures"][MAM[0]][MAM[1]]))
+    results = []
+    barrier = threading.Barrier(len(children))
+
+    def reserve(login_name, url):
+        cookie, token = clients[login_name]
+        body = urllib.parse.urlencode(
+            {"csrf_token": token, "prestation": str(oid), "date": MERCREDI.isoformat()}
+        )
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        barrier.wait()
+        connection.request(
+            "POST",
+            url + "demande-de-reservation",
+            body,
+            {
+                "Host": "localhost:%d" % port,
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": base,
+                "Referer": base + url + "planning",
+            },
+        )
+        response = connection.getresponse()
+        results.append((response.status, response.getheader("Location", "")))
+        connection.close()
+
+    threads = [threading.Thread(target=reserve, args=child) for child in children]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    assert len(results) == len(children)
+    assert [status for status, _location in results] == [302] * len(children)
+    assert all(re.search(r"/planning\?mois=2026-12$", location) for _s, location in results)
+
+    def count(root, registry):
+        prestation = root["structures"][MAM[0]][MAM[1]]
+        etats, demandes = [], []
+        for numero in ("90000%05d" % n for n in range(FAMILLES)):
+            famille = root["familles"][numero]
+            for enfant in famille["enfants"].values():
+                etats.append(cells.etat(enfant, oid, MERCREDI))
+            demandes.extend(d.etat for d in famille["demandes"].values())
+        return etats, demandes, places.pris(prestation, MERCREDI), prestation.capacite
+
+    etats, demandes, pris, capacite = with_root(wsgi, count)
+    assert etats.count(cells.RESERVE) == LIBRES
+    assert etats.count(cells.ATTENTE) == len(children) - LIBRES
+    assert sorted(demandes) == sorted([ACCEPTEE] * LIBRES + [LISTE_ATTENTE] * 45)
+    assert pris == capacite == 40
