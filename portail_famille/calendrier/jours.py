@@ -7,6 +7,7 @@ Precedence: the agents' correction of the day first, then the closures
 normal school day.  The data of both libraries ships with them (no network).
 """
 
+import functools
 import logging
 
 from jours_feries_france import JoursFeries
@@ -47,6 +48,7 @@ def zone_vacances(settings):
     return zone
 
 
+@functools.lru_cache(maxsize=4096)
 def vacances_scolaires(date, zone):
     """P, G or None for ``date`` in ``zone`` by the national calendar."""
     dates = _dates_vacances()
@@ -60,6 +62,7 @@ def vacances_scolaires(date, zone):
     return GRANDES_VACANCES if nom == ETE else PETITES_VACANCES
 
 
+@functools.lru_cache(maxsize=4096)
 def jour_ferie(date):
     return FERIE if JoursFeries.is_bank_holiday(date) else None
 

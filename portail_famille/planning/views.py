@@ -7,6 +7,7 @@ greyed.  Only that month's cells are read."""
 
 import datetime
 import re
+from html import escape
 
 from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
@@ -81,9 +82,11 @@ def _responsable(famille):
     return " ".join(p for p in (r.get("nom", ""), r.get("prenom", "")) if p)
 
 
-def _cellule(request, etat, genre, ouvert, action=None):
-    """A cell of the grid; ``action``: the query string of its day page when
-    the parent may ask for something there (the menu's target)."""
+def _cellule(traduire, etat, genre, ouvert, action, titre, jour_long, iso, prestation):
+    """The HTML of one cell of the grid (built here, escaped: a month of
+    seven rows is 217 cells, too many for the template's expressions).
+    ``action``: the URL of its day page when the parent may ask for
+    something there (the menu's target)."""
     classes = []
     marque = texte = ""
     if etat is not None:
@@ -98,12 +101,19 @@ def _cellule(request, etat, genre, ouvert, action=None):
             texte = _("Non ouvert")
     elif action is not None and not texte:
         texte = _("Libre")
-    return {
-        "classe": " ".join(classes) or None,
-        "marque": marque,
-        "texte": _traduire(request, texte) if texte else "",
-        "action": action,
-    }
+    texte = traduire(texte) if texte else ""
+    inner = '<span class="marque" aria-hidden="true">%s</span>' % marque if marque else ""
+    if action is not None:
+        inner += '<span class="visuellement-cache">%s, %s</span>' % (escape(texte), jour_long)
+        inner = (
+            '<a class="cellule-action" href="%s" aria-haspopup="menu" data-prestation="%d" '
+            'data-date="%s" data-titre="%s, %s">%s</a>'
+            % (escape(action), prestation, iso, escape(titre), jour_long, inner)
+        )
+    elif texte:
+        inner += '<span class="visuellement-cache">%s</span>' % escape(texte)
+    classe = ' class="%s"' % " ".join(classes) if classes else ""
+    return "<td%s>%s</td>" % (classe, inner)
 
 
 def _bornes_inscription(calendrier, inscription):
@@ -147,9 +157,18 @@ def planning(context, request):
     actions = bool(request.has_permission(P.DEMANDE_CREER, context))
     aujourdhui = dates.today()
     base = request.resource_path(context, JOUR)
+    traductions = {}
+
+    def traduire(texte):
+        if texte not in traductions:
+            traductions[texte] = _traduire(request, texte)
+        return traductions[texte]
+
+    longs = {day: escape(dates.en_toutes_lettres(day)) for day in jours}
 
     def ligne(inscription, prestation):
         debut_i, fin_i = _bornes_inscription(calendrier, inscription)
+        titre = "%s %s" % (prestation.structure.title, prestation.title)
         cellules = []
         for day in jours:
             kind = genre(prestation.structure, day)
@@ -158,12 +177,26 @@ def planning(context, request):
             if actions and ouvert and day >= aujourdhui and debut_i <= day <= fin_i:
                 action = "%s?prestation=%d&date=%s" % (base, inscription.prestation, day)
             etat = etats.get((inscription.prestation, day))
-            cellules.append(_cellule(request, etat, kind, ouvert, action))
+            cellules.append(
+                _cellule(
+                    traduire,
+                    etat,
+                    kind,
+                    ouvert,
+                    action,
+                    titre,
+                    longs[day],
+                    day.isoformat(),
+                    inscription.prestation,
+                )
+            )
         return {
-            "titre": "%s %s" % (prestation.structure.title, prestation.title),
+            "titre": titre,
             "responsable": responsable,
             "prestation": inscription.prestation,
-            "cellules": cellules,
+            # Inserted as markup by the template: every value inside was
+            # escaped by _cellule.
+            "cellules": "".join(cellules),
         }
 
     lignes = [ligne(inscription, prestation) for inscription, prestation in actives]
