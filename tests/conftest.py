@@ -125,6 +125,10 @@ def dupont(shared):
 
 @pytest.fixture(scope="module")
 def martin(tmp_path_factory, shared):
+    return martin_logged_in(shared)
+
+
+def martin_logged_in(shared):
     """MARTIN after the forced change of the temporary password."""
     app = _role_app(shared, "marie.martin", COMPTES["marie.martin"][0])
     page = app.get("/mot-de-passe")

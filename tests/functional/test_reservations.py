@@ -10,10 +10,16 @@ import pytest
 
 from portail_famille import dates
 from portail_famille.demandes.resources import ACCEPTEE, LISTE_ATTENTE, REFUSEE
-from portail_famille.demo import COMPTES, DUPONT
+from portail_famille.demo import DUPONT
 from portail_famille.planning import cells, places, regles
 
-from ..conftest import DUPONT_URL, MARTIN_PASSWORD, csrf, mails, make_app, with_root
+from ..conftest import (
+    DUPONT_URL,
+    mails,
+    make_app,
+    martin_logged_in,
+    with_root,
+)
 from .test_demandes_staff import staff
 from .test_enfants import browser_for, enfants, main
 
@@ -324,20 +330,7 @@ def test_without_csrf_token_nothing_is_stored(town):
 
 
 def martin_browser(app):
-    """MARTIN, after the forced change of her temporary password."""
-    martin = browser_for(app, "marie.martin")
-    page = martin.get("/mot-de-passe")
-    martin.post(
-        "/mot-de-passe",
-        {
-            "current": COMPTES["marie.martin"][0],
-            "new": MARTIN_PASSWORD,
-            "confirm": MARTIN_PASSWORD,
-            "csrf_token": csrf(page),
-        },
-        status=302,
-    )
-    return martin
+    return martin_logged_in(app)
 
 
 def test_another_family_cannot_touch_this_child(town):
