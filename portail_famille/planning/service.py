@@ -15,6 +15,8 @@ an agent has to validate it; a full day puts it on the waiting list (cell
 absence) goes to the first one waiting, whose parent is emailed.
 """
 
+import datetime
+
 from pyramid.traversal import find_root
 from substanced.event import ObjectModified
 from substanced.util import find_catalog, find_objectmap, get_oid
@@ -351,8 +353,6 @@ def jours_du_contrat(calendrier, prestation, inscription, zone, depuis=None):
     """The days the regular contract books: the contract's weekdays the
     prestation opens, from the inscription's start (or ``depuis``) to the end
     of its school year."""
-    import datetime
-
     annee = calendrier.get(inscription.annee)
     if annee is None or not inscription.jours:
         return []
