@@ -141,6 +141,12 @@ class Demande(Persistent):
             if self.anciennes.get(name) != value
         ]
 
+    def resume(self):
+        """[(title, value)] of a reservation or absence: what it asks for
+        (activity, date, reason), the values only (there is no "before")."""
+        titles = self.type.titles()
+        return [(titles[name], value) for name, value in self.valeurs.items() if value]
+
     def champs_modifies_depuis(self):
         """The changed fields whose value in the record is no longer the one
         the request was made against."""

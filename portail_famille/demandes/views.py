@@ -465,10 +465,9 @@ def _modifications(request, demande):
     """'Label : ancienne → nouvelle' for what the manual's columns do not show."""
     lines = []
     if demande.type.planning:
-        titles = demande.type.titles()
-        for name in ("activite", "jour", "motif"):
-            if demande.valeurs.get(name):
-                lines.append("%s : %s" % (_traduire(request, titles[name]), demande.valeurs[name]))
+        lines = [
+            "%s : %s" % (_traduire(request, title), value) for title, value in demande.resume()
+        ]
         if demande.etat == LISTE_ATTENTE:
             lines.append(_traduire(request, _("Liste d'attente : la journée est complète.")))
         return lines

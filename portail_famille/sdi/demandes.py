@@ -106,7 +106,7 @@ class FileDemandesView:
 
     def __call__(self):
         if self.request.method == "POST":
-            return self.accepter_selection()
+            return self.traiter_selection()
         return self.show()
 
     # Filters: only known values are used, whatever the query string holds.
@@ -123,9 +123,9 @@ class FileDemandesView:
         path = self.request.sdiapi.mgmt_path(self.context, "@@demandes")
         return path + ("?" + urlencode(query) if query else "")
 
-    def show(self):
+    def show(self, params=None, erreur_motif=None, motif=""):
         request = self.request
-        type_demande, famille = self.filtres(request.GET)
+        type_demande, famille = self.filtres(request.GET if params is None else params)
         try:
             page = min(max(1, int(request.GET.get("page", "1"))), PAGE_MAX)
         except ValueError:
@@ -167,6 +167,9 @@ class FileDemandesView:
             ),
             "action": self.request.sdiapi.mgmt_path(self.context, "@@demandes"),
             "csrf_token": request.session.get_csrf_token(),
+            "erreur_motif": erreur_motif,
+            "motif": motif,
+            "motif_max": MOTIF_MAX,
         }
 
     def ligne(self, demande):
@@ -181,11 +184,15 @@ class FileDemandesView:
             "famille": _famille(request, demande.famille),
             "type": _tr(request, demande.type.titre),
             "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
-            "changements": [
-                "%s : %s → %s"
-                % (_tr(request, title), _texte(request, name, old), _texte(request, name, new))
-                for name, title, old, new in demande.changements()
-            ],
+            "changements": (
+                ["%s : %s" % (_tr(request, title), value) for title, value in demande.resume()]
+                if demande.type.planning
+                else [
+                    "%s : %s → %s"
+                    % (_tr(request, title), _texte(request, name, old), _texte(request, name, new))
+                    for name, title, old, new in demande.changements()
+                ]
+            ),
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
             "selectionnable": permis and not modifies,
             "libelle": request.localizer.translate(
@@ -198,15 +205,33 @@ class FileDemandesView:
             "url": request.sdiapi.mgmt_path(demande, "@@traiter"),
         }
 
-    def accepter_selection(self):
+    def traiter_selection(self):
+        """ "Accepter la sélection", or "Refuser la sélection" with one motif
+        for all."""
         request = self.request
         type_demande, famille = self.filtres(request.POST)
         retour = HTTPFound(self.url(type=type_demande, famille=famille))
-        if "accepter_selection" not in request.POST:
+        refuser = "refuser_selection" in request.POST
+        if not refuser and "accepter_selection" not in request.POST:
             return retour
-        objectmap = find_objectmap(self.context)
         translate = request.localizer.translate
-        acceptees, ecartees, vues = 0, [], set()
+        motif = ""
+        if refuser:
+            motif = request.POST.get("motif_selection", "")
+            motif = motif.strip() if isinstance(motif, str) else ""
+            erreur = None
+            if not motif:
+                erreur = _("Indiquez le motif du refus.")
+            elif len(motif) > MOTIF_MAX:
+                erreur = _(
+                    "Le motif est trop long (${max} caractères au plus).",
+                    mapping={"max": MOTIF_MAX},
+                )
+            if erreur is not None:
+                request.response.status = 400
+                return self.show(request.POST, translate(erreur), motif)
+        objectmap = find_objectmap(self.context)
+        traitees, ecartees, vues = 0, [], set()
         for raw in request.POST.getall("oid")[:SELECTION_MAX]:
             try:
                 oid = int(raw)
@@ -236,24 +261,27 @@ class FileDemandesView:
                 raison = _("déjà traitée ou remplacée")
             elif not peut_traiter(request, demande):
                 raison = _("vous ne pouvez pas traiter ce type de demande")
-            elif demande.champs_modifies_depuis():
+            elif not refuser and demande.champs_modifies_depuis():
                 raison = _("la fiche a changé depuis la demande : ouvrez-la pour la traiter")
             else:
-                service.accepter(demande, _login(request), request)
-                acceptees += 1
+                if refuser:
+                    service.refuser(demande, _login(request), motif, request)
+                else:
+                    service.accepter(demande, _login(request), request)
+                traitees += 1
                 continue
             ecartees.append("%s (%s)" % (nom, translate(raison)))
-        request.sdiapi.flash(
-            translate(_("${n} demande(s) acceptée(s).", mapping={"n": acceptees})),
-            "success",
-        )
+        if refuser:
+            bilan = _("${n} demande(s) refusée(s).", mapping={"n": traitees})
+            titre = _("Demandes non refusées :")
+        else:
+            bilan = _("${n} demande(s) acceptée(s).", mapping={"n": traitees})
+            titre = _("Demandes non acceptées :")
+        request.sdiapi.flash(translate(bilan), "success")
         if ecartees:
             # The SDI shows flash messages as HTML: everything is escaped.
             items = "".join("<li>%s</li>" % escape(text) for text in ecartees)
-            request.sdiapi.flash(
-                "%s<ul>%s</ul>" % (escape(translate(_("Demandes non acceptées :"))), items),
-                "warning",
-            )
+            request.sdiapi.flash("%s<ul>%s</ul>" % (escape(translate(titre)), items), "warning")
         return retour
 
 

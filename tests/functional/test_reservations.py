@@ -538,3 +538,87 @@ def test_the_day_page_without_javascript(town):
     november = grid(dupont, town, D(2026, 11, 1))
     assert main(november).select_one("td.etat-reserve")  # the contract
     assert not main(november).select(rest + '[data-date="2026-11-30"]')  # past
+
+
+# --- Agents: several at once, refusing an absence, ending an inscription ----------
+
+
+def test_an_agent_refuses_several_requests_with_one_motif(town):
+    dupont = browser_for(town, "jean.dupont")
+    days = (VACANCES, VACANCES + datetime.timedelta(days=1))
+    for day in days:
+        reserver(dupont, town, VJ, day)
+    agent = staff(town, "agent")
+    queue = agent.get("/manage/@@demandes?type=reservation")
+    # The queue says what is asked, without an empty "before".
+    assert "Activité : Accueil de Loisirs ALSH — Vacances journée" in queue.text
+    assert "Date : 21/12/2026" in queue.text and "(vide)" not in queue.text
+    oids = re.findall(r'name="oid"\s+value="(-?\d+)"', queue.text)
+    assert len(oids) == 2
+    values = {"csrf_token": token(queue), "oid": oids, "refuser_selection": "1"}
+    # Without a motif: the page again, the message beside the field, nothing done.
+    page = agent.post("/manage/@@demandes", dict(values, motif_selection="  "), status=400)
+    erreur = re.search(r'id="motif-selection-erreur">([^<]*)<', page.text).group(1)
+    assert erreur == "Indiquez le motif du refus."
+    assert [cell(town, VJ, day) for day in days] == [cells.RESERVATION_TRAITEMENT] * 2
+    done = agent.post(
+        "/manage/@@demandes", dict(values, motif_selection="Centre fermé pour travaux.")
+    ).follow()
+    assert "2 demande(s) refusée(s)." in done.text
+    assert [cell(town, VJ, day) for day in days] == [cells.RESERVATION_REFUSEE] * 2
+    assert [taken(town, VJ, day) for day in days] == [0, 0]
+    assert [r[1] for r in requests(town)] == [REFUSEE, REFUSEE]
+    assert sum("Centre fermé pour travaux." in mail for mail in mails(town)) == 2
+
+
+def test_an_agent_refuses_a_late_absence_and_the_day_stays_booked(town):
+    dupont = browser_for(town, "jean.dupont")
+    today = D(2026, 12, 1)
+    before = taken(town, REST, today)
+    absence(dupont, town, REST, today, motif="Fièvre")
+    agent = staff(town, "agent")
+    queue = agent.get("/manage/@@demandes?type=absence")
+    traiter = agent.get(re.search(r'href="([^"]+@@traiter)"', queue.text).group(1))
+    form = traiter.forms["form-refuser"]
+    form["motif"] = "Sans certificat médical, la journée est due."
+    form.submit("refuser")
+    assert cell(town, REST, today) == cells.RESERVE
+    assert taken(town, REST, today) == before
+    assert requests(town)[0][:2] == ("absence", REFUSEE)
+
+
+def test_ending_an_inscription_gives_back_the_contract_days_to_come(town):
+    def end(root, registry):
+        from substanced.util import get_oid
+
+        from portail_famille.inscriptions import cle
+        from portail_famille.planning.service import liberer_contrat
+
+        enfant = lucas(root)
+        oid = get_oid(root["structures"][REST[0]][REST[1]])
+        booked = [
+            day
+            for (o, day), etat in cells.cellules(enfant).items()
+            if o == oid and etat == cells.RESERVE and day >= D(2026, 12, 2)
+        ]
+        given_back = liberer_contrat(enfant, enfant.inscriptions[cle(ANNEE, oid)], D(2026, 12, 2))
+        return given_back, len(booked)
+
+    past, future = D(2026, 12, 1), JEUDI_CONTRAT
+    given_back, booked = with_root(town.app, end)
+    assert given_back == booked == 94
+    assert cell(town, REST, past) == cells.RESERVE  # the past stays
+    assert cell(town, REST, future) is None
+    assert taken(town, REST, future) == 0
+
+
+def test_the_agents_tab_removes_an_inscription_and_its_days_to_come(town, clock):
+    agent = staff(town, "agent")
+    url = "/manage/familles/%s/enfants/%s/@@inscriptions" % (NUMERO, enfants(town)["LUCAS"][0])
+    page = agent.get(url)
+    key = "%s:%s" % (ANNEE, oid_of(town, REST))
+    button = page.html.find("button", attrs={"name": "supprimer", "value": key})
+    csrf_token = button.find_parent("form").find("input", attrs={"name": "csrf_token"})["value"]
+    agent.post(url, {"supprimer": key, "csrf_token": csrf_token}, status=302)
+    assert cell(town, REST, JEUDI_CONTRAT) is None
+    assert cell(town, REST, D(2026, 11, 30)) == cells.RESERVE  # before today
