@@ -146,7 +146,6 @@ def generer(root, registry, familles, course, seed=2015):
     principals = find_service(root, "principals")
     groupe = principals["groups"]["familles"]
     folder = root["familles"]
-    indexer = getattr(inscriptions, "arbre_inscrits", None)  # the prestations' index, if any
     compteurs = {}  # (oid, day) -> places taken
     n_cells = 0
     t_objects = t_cells = t_commit = 0.0
@@ -186,8 +185,7 @@ def generer(root, registry, familles, course, seed=2015):
                 jours = SEMAINE if key[1] == "restauration-scolaire" else ()
                 inscription = inscriptions.Inscription(libelle, oid, annee.debut, jours)
                 mapping[inscription.cle] = inscription
-                if indexer is not None:
-                    indexer(prestations[key], True)[(libelle, get_oid(enfant))] = True
+                prestations[key].inscrits[(libelle, get_oid(enfant))] = True
             enfants.append(enfant)
         tb = time.perf_counter()
         t_objects += tb - ta
@@ -370,7 +368,7 @@ def compter(app, info):
                     if getattr(demande, "jour", None) == day:
                         demandes[demande.etat] = demandes.get(demande.etat, 0) + 1
             prestation = root["structures"][COURSE_PRESTATION[0]][COURSE_PRESTATION[1]]
-            counter = places._arbre(prestation, False).get(day)
+            counter = prestation.places.get(day)
             body = {
                 "etats": etats,
                 "demandes": demandes,

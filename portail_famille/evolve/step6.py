@@ -4,8 +4,9 @@ agents the planning permissions (the role table)."""
 
 from substanced.util import find_service
 
-from ..planning.places import nouvel_arbre
+from ..planning.places import ATTRIBUT
 from ..site import ensure_site
+from ..util import arbre
 
 
 def evolve(root, registry):
@@ -17,5 +18,4 @@ def evolve(root, registry):
         return
     for structure in structures.values():
         for prestation in getattr(structure, "prestations", list)():
-            if getattr(prestation, "places", None) is None:
-                prestation.places = nouvel_arbre()
+            arbre(prestation, ATTRIBUT, create=True)

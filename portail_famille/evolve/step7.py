@@ -1,7 +1,8 @@
 """Every Prestation gets its index of enrolled children (``inscrits``),
 filled from the children's inscriptions (run once: it reads every child)."""
 
-from ..inscriptions import arbre_inscrits, indexer
+from ..inscriptions import INSCRITS, indexer
+from ..util import arbre
 
 
 def evolve(root, registry):
@@ -9,7 +10,7 @@ def evolve(root, registry):
     if structures is not None:
         for structure in structures.values():
             for prestation in getattr(structure, "prestations", list)():
-                arbre_inscrits(prestation, True)
+                arbre(prestation, INSCRITS, create=True)
     familles = root.get("familles")
     if familles is None:
         return

@@ -8,13 +8,13 @@ school year.  The prestation is kept by its oid (it survives renames) and
 found again with the objectmap.
 """
 
-from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.traversal import find_root
 from substanced.util import find_objectmap, get_oid
 
 from ..i18n import _
 from ..structures.schemas import JOURS
+from ..util import arbre
 
 
 class InscriptionInvalide(ValueError):
@@ -153,18 +153,7 @@ def desinscrire(enfant, key):
 # the enrolled children of one school year, never every family.
 
 
-def arbre_inscrits(prestation, create):
-    """The prestation's ``inscrits`` tree (made on demand when ``create``:
-    a Prestation has its own from the start, evolve step 7 for older ones)."""
-    tree = getattr(prestation, "inscrits", None)
-    if tree is None and create:
-        tree = nouveaux_inscrits()
-        prestation.inscrits = tree
-    return tree
-
-
-def nouveaux_inscrits():
-    return OOBTree()
+INSCRITS = "inscrits"  # the Prestation's attribute (made in its __init__, evolve step 7)
 
 
 def indexer(enfant, inscription):
@@ -173,7 +162,7 @@ def indexer(enfant, inscription):
     oid = get_oid(enfant, None)
     if prestation is None or oid is None:
         return False
-    tree = arbre_inscrits(prestation, True)
+    tree = arbre(prestation, INSCRITS, create=True)
     key = (inscription.annee, oid)
     if key not in tree:
         tree[key] = True
@@ -182,7 +171,7 @@ def indexer(enfant, inscription):
 
 def desindexer(enfant, inscription):
     prestation = prestation_de(enfant, inscription.prestation)
-    tree = arbre_inscrits(prestation, False) if prestation is not None else None
+    tree = arbre(prestation, INSCRITS) if prestation is not None else None
     oid = get_oid(enfant, None)
     if tree is not None and oid is not None:
         tree.pop((inscription.annee, oid), None)
@@ -191,7 +180,7 @@ def desindexer(enfant, inscription):
 def inscrits(prestation, annee):
     """The oids of the children enrolled in ``prestation`` for the school
     year ``annee`` (its libellé): one range read of the index."""
-    tree = arbre_inscrits(prestation, False)
+    tree = arbre(prestation, INSCRITS)
     if tree is None:
         return []
     found = []

@@ -74,11 +74,7 @@ def _cellule(request, enfant):
     oid, day = found
     prestation = prestation_de(enfant, oid)
     if prestation is None or service.inscription_du_jour(enfant, oid, day) is None:
-        message = _(
-            "${enfant} n'est pas inscrit à cette activité le ${jour}.",
-            mapping={"enfant": enfant.prenom, "jour": day.strftime("%d/%m/%Y")},
-        )
-        return None, _refuser(request, enfant, message, day)
+        return None, _refuser(request, enfant, service.non_inscrit(enfant, day), day)
     return (prestation, day), None
 
 
@@ -98,8 +94,8 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
         "etat": _traduire(request, texte_etat),
         "ouvert": regles.ouvre(prestation, day, genre),
         "restantes": places.restantes(prestation, day),
-        "limite_reservation": _moment(regles.limite_reservation(prestation, day)),
-        "limite_absence": _moment(regles.limite_absence(prestation, day)),
+        "limite_reservation": service.moment(regles.limite_reservation(prestation, day)),
+        "limite_absence": service.moment(regles.limite_absence(prestation, day)),
         "deja_modifiee": cells.modification(enfant, oid, day) is not None,
         "erreurs": {k: _traduire(request, v) for k, v in (erreurs or {}).items()},
         "motif": motif,
@@ -109,10 +105,6 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
         "url_reserver": request.resource_path(enfant, RESERVER),
         "url_absence": request.resource_path(enfant, ABSENCE),
     }
-
-
-def _moment(moment):
-    return moment.strftime("%d/%m/%Y à %H:%M")
 
 
 @view_config(

@@ -9,7 +9,7 @@ reading a planning never writes to the database.
 import calendar
 import datetime
 
-from BTrees.OOBTree import OOBTree
+from ..util import arbre
 
 RESERVE = "reserve"  # Réservé
 PRESENT = "present"  # présent sans réservation
@@ -59,16 +59,12 @@ MODIFICATIONS = "planning_modifications"
 
 def cellules(enfant):
     """The child's tree of cells, or None when it has none yet."""
-    return getattr(enfant, ATTRIBUT, None)
+    return arbre(enfant, ATTRIBUT)
 
 
 def cellules_modifiables(enfant):
     """The child's tree of cells, created if missing."""
-    tree = cellules(enfant)
-    if tree is None:
-        tree = OOBTree()
-        setattr(enfant, ATTRIBUT, tree)
-    return tree
+    return arbre(enfant, ATTRIBUT, create=True)
 
 
 def set_cell(enfant, prestation_oid, day, etat):
@@ -91,16 +87,12 @@ def etat(enfant, prestation_oid, day):
 def modification(enfant, prestation_oid, day):
     """The oid of the parent's request that changed this cell, or None: one
     change per activity and date from the grid."""
-    tree = getattr(enfant, MODIFICATIONS, None)
+    tree = arbre(enfant, MODIFICATIONS)
     return tree.get((prestation_oid, day)) if tree is not None else None
 
 
 def noter_modification(enfant, prestation_oid, day, demande_oid):
-    tree = getattr(enfant, MODIFICATIONS, None)
-    if tree is None:
-        tree = OOBTree()
-        setattr(enfant, MODIFICATIONS, tree)
-    tree[(prestation_oid, day)] = demande_oid
+    arbre(enfant, MODIFICATIONS, create=True)[(prestation_oid, day)] = demande_oid
 
 
 def bornes(year, month):

@@ -1,6 +1,8 @@
 """Places of a prestation on a day: the counter parents hit together.
 
-Each Prestation keeps an OOBTree ``places``: date -> ``Places``.  When two
+Each Prestation keeps an OOBTree ``places``: date -> ``Places`` (its own
+from the start, evolve step 6 for older ones, so that two parents never
+create it at once).  When two
 transactions change the same day's counter at once, ZODB asks
 ``Places._p_resolveConflict`` to merge them: the changes add up as long as
 the day's capacity holds, so parents booking different places of a day never
@@ -8,9 +10,10 @@ retry each other; only the attempt that would exceed the capacity conflicts,
 is retried (pyramid_retry) and then finds the day full.
 """
 
-from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from ZODB.POSException import ConflictError
+
+from ..util import arbre
 
 ATTRIBUT = "places"
 
@@ -36,24 +39,9 @@ class Places(Persistent):
         return resolved
 
 
-def _arbre(prestation, create):
-    """The prestation's tree of counters (made on demand when ``create``;
-    a Prestation has its own from the start, evolve step 6 for older ones,
-    so that two parents never create it at once)."""
-    tree = getattr(prestation, ATTRIBUT, None)
-    if tree is None and create:
-        tree = nouvel_arbre()
-        setattr(prestation, ATTRIBUT, tree)
-    return tree
-
-
-def nouvel_arbre():
-    return OOBTree()
-
-
 def pris(prestation, day):
     """How many places of ``day`` are taken."""
-    tree = _arbre(prestation, False)
+    tree = arbre(prestation, ATTRIBUT)
     if tree is None:
         return 0
     counter = tree.get(day)
@@ -65,7 +53,7 @@ def restantes(prestation, day):
 
 
 def _compteur(prestation, day):
-    tree = _arbre(prestation, True)
+    tree = arbre(prestation, ATTRIBUT, create=True)
     counter = tree.get(day)
     if counter is None:
         counter = tree[day] = Places()

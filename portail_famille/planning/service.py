@@ -18,13 +18,13 @@ absence) goes to the first one waiting, whose parent is emailed.
 import datetime
 
 from pyramid.traversal import find_root
-from substanced.event import ObjectModified
 from substanced.util import find_catalog, find_objectmap, get_oid
 
 from .. import courriels, dates
 from ..calendrier.jours import jour, zone_vacances
 from ..demandes.catalog import CATALOG
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
+from ..demandes.service import DemandeError, _modified, _prevenir, _traiter
 from ..i18n import _
 from ..inscriptions import prestation_de
 from ..structures.schemas import VALIDATION_AUTOMATIQUE
@@ -50,8 +50,9 @@ def _format(day):
     return day.strftime("%d/%m/%Y")
 
 
-def _moment(moment):
-    return dates.local(moment).strftime("%d/%m/%Y à %H:%M")
+def moment(when):
+    """An aware datetime as the town reads it: '07/12/2026 à 10:00'."""
+    return dates.local(when).strftime("%d/%m/%Y à %H:%M")
 
 
 def inscription_du_jour(enfant, prestation_oid, day):
@@ -72,6 +73,13 @@ def inscription_du_jour(enfant, prestation_oid, day):
     return None
 
 
+def non_inscrit(enfant, day):
+    return _(
+        "${enfant} n'est pas inscrit à cette activité le ${jour}.",
+        mapping={"enfant": enfant.prenom, "jour": _format(day)},
+    )
+
+
 def genre_du_jour(context, prestation, day, settings):
     calendrier = find_root(context).get("calendrier")
     return jour(calendrier, day, prestation.structure, zone_vacances(settings))
@@ -81,12 +89,7 @@ def _jour_valide(enfant, prestation_oid, day, settings):
     """The Prestation, when the child may have it on ``day``; else Refus."""
     prestation = prestation_de(enfant, prestation_oid)
     if prestation is None or inscription_du_jour(enfant, prestation_oid, day) is None:
-        raise Refus(
-            _(
-                "${enfant} n'est pas inscrit à cette activité le ${jour}.",
-                mapping={"enfant": enfant.prenom, "jour": _format(day)},
-            )
-        )
+        raise Refus(non_inscrit(enfant, day))
     if not regles.ouvre(prestation, day, genre_du_jour(enfant, prestation, day, settings)):
         raise Refus(
             _(
@@ -121,7 +124,7 @@ def verifier_reservation(enfant, prestation_oid, day, settings, now):
             _(
                 "Le délai de réservation est dépassé : il fallait réserver le ${jour} "
                 "avant le ${limite}.",
-                mapping={"jour": _format(day), "limite": _moment(limite)},
+                mapping={"jour": _format(day), "limite": moment(limite)},
             )
         )
     return prestation
@@ -154,10 +157,6 @@ def changer(enfant, prestation, day, etat, capacite=False):
         places.liberer(prestation, day)
     cells.set_cell(enfant, oid, day, etat)
     return True
-
-
-def _modified(registry, obj):
-    registry.subscribers((ObjectModified(obj), obj), None)
 
 
 def _valeurs(prestation, day, motif=""):
@@ -256,8 +255,6 @@ def _contexte(demande):
     enfant = demande.objet_enfant()
     prestation = prestation_de(demande.famille, demande.prestation)
     if enfant is None or prestation is None:
-        from ..demandes.service import DemandeError
-
         raise DemandeError("planning")
     return enfant, prestation
 
@@ -265,8 +262,6 @@ def _contexte(demande):
 def accepter(demande, agent, request, now=None):
     """An agent accepts a pending reservation (Réservé) or absence (Absent
     excusé, or Absent facturé when it came after the deadline)."""
-    from ..demandes.service import _prevenir, _traiter
-
     enfant, prestation = _contexte(demande)
     day = demande.jour
     if demande.type_demande == RESERVATION:
@@ -284,8 +279,6 @@ def refuser(demande, agent, motif, request, now=None):
     """An agent refuses a pending reservation (Réservation refusée: its
     place goes to the first one waiting) or absence (the day stays
     booked)."""
-    from ..demandes.service import _prevenir, _traiter
-
     enfant, prestation = _contexte(demande)
     day = demande.jour
     if demande.type_demande == RESERVATION:

@@ -8,7 +8,6 @@ from substanced.util import get_oid
 from zope.interface import Interface, implementer
 
 from ..i18n import _
-from ..planning.places import nouvel_arbre
 from ..security import P
 from . import schemas
 
@@ -105,7 +104,7 @@ class Prestation(Folder):
 
     def __init__(self, **values):
         Folder.__init__(self)
-        self.places = nouvel_arbre()
+        self.places = OOBTree()
         self.inscrits = OOBTree()
         for name, value in values.items():
             if name in ("jours", "periodes"):
