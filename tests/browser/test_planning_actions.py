@@ -6,9 +6,11 @@ flash messages after the redirect, the "one change per cell" refusal, and
 the menu inside a 375 px viewport.
 
 The server lives for the whole module (conftest's ``portail``): each test
-takes its own dates, picked from the grid of the demo's current school year
-(free Wednesdays of "Mercredi après-midi", the canteen's contract days),
-at least a week ahead so that no deadline gets in the way.
+takes its own dates, picked from the grid (free Wednesdays of "Mercredi
+après-midi", the canteen's contract days), at least a week ahead so that no
+deadline gets in the way.  Whatever today is, LUCAS is enrolled in the
+school years of the coming months (``annees_a_venir``): in summer the
+demo's own year is over.
 """
 
 import datetime
@@ -18,6 +20,8 @@ import pytest
 from playwright.sync_api import expect
 
 from portail_famille.demo import COMPTES, DUPONT
+
+from ..conftest import with_root
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +34,51 @@ PRISES = set()
 
 def _premier_jour():
     return datetime.date.today() + datetime.timedelta(days=7)
+
+
+def _libelle(day):
+    """The school year (1 September -> 5 July) of ``day``, or the next one
+    in summer."""
+    start = day.year if (day.month, day.day) > (7, 5) else day.year - 1
+    return "%d-%d" % (start, start + 1), start
+
+
+@pytest.fixture(scope="module", autouse=True)
+def annees_a_venir(portail):
+    """LUCAS enrolled in "Mercredi après-midi" and in the canteen with the
+    demo's contract (its days booked) for the school years of the next
+    three months."""
+    from substanced.util import get_oid
+
+    from portail_famille.inscriptions import cle, inscrire
+    from portail_famille.planning.service import reserver_contrat
+
+    def enrol(root, registry):
+        calendrier = root["calendrier"]
+        enfant = next(
+            e for e in root["familles"][DUPONT["numero"]]["enfants"].values() if e.prenom == "LUCAS"
+        )
+        for day in (_premier_jour(), _premier_jour() + datetime.timedelta(days=90)):
+            libelle, start = _libelle(day)
+            if libelle not in calendrier:
+                annee = registry.content.create(
+                    "AnneeScolaire",
+                    libelle=libelle,
+                    debut=datetime.date(start, 9, 1),
+                    fin=datetime.date(start + 1, 7, 5),
+                )
+                calendrier.add(libelle, annee, registry=registry)
+            debut = calendrier[libelle].debut
+            for path, jours in (
+                (("accueil-de-loisirs-alsh", "mercredi-apres-midi"), ()),
+                (("garderie-periscolaire", "restauration-scolaire"), ("1", "2", "4", "5")),
+            ):
+                oid = get_oid(root["structures"][path[0]][path[1]])
+                if cle(libelle, oid) not in enfant.inscriptions:
+                    inscription = inscrire(enfant, oid, libelle, debut, jours)
+                    reserver_contrat(enfant, inscription, registry.settings)
+
+    with_root(portail.wsgi, enrol)
 
 
 def planning(portail, page, log_in, **viewport):
@@ -78,10 +127,6 @@ def choisir(page, base, titre, etat=None):
                 return day
         page.get_by_role("link", name="Mois suivant").click()
         page.wait_for_load_state()
-    if debut.month in (6, 7, 8):
-        # The demo's current school year ends on 5 July; the next one is
-        # only created from August on.
-        pytest.skip("no %s cell left in the demo's school year" % (etat or "free"))
     raise AssertionError("no %s cell in %s for a year" % (etat or "free", titre))
 
 
