@@ -67,21 +67,32 @@ def jour_ferie(date):
     return FERIE if JoursFeries.is_bank_holiday(date) else None
 
 
+def genres(calendrier, jours, structure=None, zone=None):
+    """{date: kind} for the consecutive ``jours``, as ``jour`` gives them,
+    reading the calendar once: the corrections of the period in one range
+    read, the closures once."""
+    if not jours:
+        return {}
+    if zone is None:
+        zone = zone_vacances(get_current_registry().settings)
+    oid = get_oid(structure, None) if structure is not None else None
+    corrections = calendrier.corrections(jours[0], jours[-1])
+    fermetures = [f for f in calendrier.fermetures() if f.debut <= jours[-1] and f.fin >= jours[0]]
+    found = {}
+    for day in jours:
+        correction = corrections.get(day)
+        if correction is not None:
+            found[day] = None if correction.genre == NORMAL else correction.genre
+        elif any(f.couvre(day, oid) for f in fermetures):
+            found[day] = FERMETURE
+        else:
+            found[day] = jour_ferie(day) or vacances_scolaires(day, zone)
+    return found
+
+
 def jour(calendrier, date, structure=None, zone=None):
     """The kind of ``date``: F, P, G, ``FERMETURE``, or None (a normal day).
 
     ``structure`` (a Structure) adds its own closures to the town's ones;
     ``zone`` defaults to the ``portail.zone_vacances`` setting."""
-    correction = calendrier.correction(date)
-    if correction is not None:
-        return None if correction.genre == NORMAL else correction.genre
-    oid = get_oid(structure, None) if structure is not None else None
-    for fermeture in calendrier.fermetures():
-        if fermeture.couvre(date, oid):
-            return FERMETURE
-    ferie = jour_ferie(date)
-    if ferie is not None:
-        return ferie
-    if zone is None:
-        zone = zone_vacances(get_current_registry().settings)
-    return vacances_scolaires(date, zone)
+    return genres(calendrier, [date], structure, zone)[date]

@@ -45,6 +45,15 @@ class Calendrier(Folder):
         found = self.get(date.isoformat())
         return found if ICorrection.providedBy(found) else None
 
+    def corrections(self, debut, fin):
+        """{date: Correction} from ``debut`` to ``fin``: one range read (a
+        correction is named by its ISO date)."""
+        found = {}
+        for value in self.data.values(min=debut.isoformat(), max=fin.isoformat()):
+            if ICorrection.providedBy(value):
+                found[value.date] = value
+        return found
+
     def fermetures(self):
         return [value for value in self.values() if IFermeture.providedBy(value)]
 

@@ -61,6 +61,20 @@ def prestation_de(context, oid):
     return found if IPrestation.providedBy(found) else None
 
 
+def prestations_par_oid(context):
+    """{oid: Prestation} of every prestation of the town (a few dozen):
+    cheaper than one objectmap lookup per inscription."""
+    structures = find_root(context).get("structures")
+    if structures is None:
+        return {}
+    return {
+        get_oid(prestation): prestation
+        for structure in structures.values()
+        if hasattr(structure, "prestations")
+        for prestation in structure.prestations()
+    }
+
+
 def prestations(context):
     """[(oid, "Structure — Prestation")] of every prestation, in the
     structures' order."""

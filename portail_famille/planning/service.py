@@ -21,7 +21,7 @@ from pyramid.traversal import find_root
 from substanced.util import find_catalog, find_objectmap, get_oid
 
 from .. import courriels, dates
-from ..calendrier.jours import jour, zone_vacances
+from ..calendrier.jours import genres, jour, zone_vacances
 from ..demandes.catalog import CATALOG
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from ..demandes.service import DemandeError, _modified, _prevenir, _traiter
@@ -350,14 +350,13 @@ def jours_du_contrat(calendrier, prestation, inscription, zone, depuis=None):
     if annee is None or not inscription.jours:
         return []
     day = max(d for d in (annee.debut, inscription.debut, depuis) if d is not None)
-    found = []
-    while day <= annee.fin:
-        if str(day.isoweekday()) in inscription.jours and regles.ouvre(
-            prestation, day, jour(calendrier, day, prestation.structure, zone)
-        ):
-            found.append(day)
-        day += datetime.timedelta(days=1)
-    return found
+    days = [day + datetime.timedelta(days=n) for n in range((annee.fin - day).days + 1)]
+    kinds = genres(calendrier, days, prestation.structure, zone)
+    return [
+        d
+        for d in days
+        if str(d.isoweekday()) in inscription.jours and regles.ouvre(prestation, d, kinds[d])
+    ]
 
 
 def reserver_contrat(enfant, inscription, settings, depuis=None):

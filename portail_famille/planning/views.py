@@ -14,12 +14,12 @@ from pyramid.traversal import find_root
 from pyramid.view import view_config
 
 from .. import dates
-from ..calendrier.jours import jour, zone_vacances
+from ..calendrier.jours import genres, zone_vacances
 from ..demandes.enfants import MENU_ENFANT
 from ..demandes.views import _sans_sous_chemin, _traduire
 from ..familles.resources import IEnfant
 from ..i18n import _
-from ..inscriptions import prestation_de
+from ..inscriptions import prestations_par_oid
 from ..security import P
 from . import cells, regles
 from .actions import ABSENCE, ERREURS, JOUR, RESERVER
@@ -62,6 +62,7 @@ def decaler(year, month, delta):
 def _actives(enfant, calendrier, debut, fin):
     """[(inscription, prestation)] active during [debut, fin], sorted by
     structure then prestation."""
+    prestations = prestations_par_oid(enfant)
     found = []
     for inscription in enfant.inscriptions.values():
         annee = calendrier.get(inscription.annee) if calendrier is not None else None
@@ -69,7 +70,7 @@ def _actives(enfant, calendrier, debut, fin):
             continue
         if inscription.debut is not None and inscription.debut > fin:
             continue
-        prestation = prestation_de(enfant, inscription.prestation)
+        prestation = prestations.get(inscription.prestation)
         if prestation is None:
             continue
         found.append((inscription, prestation))
@@ -82,11 +83,9 @@ def _responsable(famille):
     return " ".join(p for p in (r.get("nom", ""), r.get("prenom", "")) if p)
 
 
-def _cellule(traduire, etat, genre, ouvert, action, titre, jour_long, iso, prestation):
-    """The HTML of one cell of the grid (built here, escaped: a month of
-    seven rows is 217 cells, too many for the template's expressions).
-    ``action``: the URL of its day page when the parent may ask for
-    something there (the menu's target)."""
+def _apparence(traduire, etat, genre, ouvert, action):
+    """(opening <td>, mark's HTML, escaped text) of a cell: the same for
+    every cell of the same kind (computed once per page and kind)."""
     classes = []
     marque = texte = ""
     if etat is not None:
@@ -99,21 +98,21 @@ def _cellule(traduire, etat, genre, ouvert, action, titre, jour_long, iso, prest
         classes.append("non-ouvert")
         if not texte:
             texte = _("Non ouvert")
-    elif action is not None and not texte:
+    elif action and not texte:
         texte = _("Libre")
-    texte = traduire(texte) if texte else ""
-    inner = '<span class="marque" aria-hidden="true">%s</span>' % marque if marque else ""
-    if action is not None:
-        inner += '<span class="visuellement-cache">%s, %s</span>' % (escape(texte), jour_long)
-        inner = (
-            '<a class="cellule-action" href="%s" aria-haspopup="menu" data-prestation="%d" '
-            'data-date="%s" data-titre="%s, %s">%s</a>'
-            % (escape(action), prestation, iso, escape(titre), jour_long, inner)
-        )
-    elif texte:
-        inner += '<span class="visuellement-cache">%s</span>' % escape(texte)
-    classe = ' class="%s"' % " ".join(classes) if classes else ""
-    return "<td%s>%s</td>" % (classe, inner)
+    td = '<td class="%s">' % " ".join(classes) if classes else "<td>"
+    marque = '<span class="marque" aria-hidden="true">%s</span>' % marque if marque else ""
+    return td, marque, escape(traduire(texte)) if texte else ""
+
+
+# A cell the parent may ask something on: a link to its day page (the
+# target of the menu; all values escaped).
+ACTION = (
+    '%s<a class="cellule-action" href="%s&amp;date=%s" aria-haspopup="menu" '
+    'data-prestation="%d" data-date="%s" data-titre="%s, %s">'
+    '%s<span class="visuellement-cache">%s, %s</span></a></td>'
+)
+CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
 
 
 def _bornes_inscription(calendrier, inscription):
@@ -145,18 +144,18 @@ def planning(context, request):
     zone = zone_vacances(request.registry.settings)
     actives = _actives(context, calendrier, debut, fin)
     etats = cells.cells_of_month(context, year, month, [i.prestation for i, _p in actives])
-    genres = {}
+    genres_par_structure = {}
 
-    def genre(structure, day):
-        key = (structure.__name__, day)
-        if key not in genres:
-            genres[key] = jour(calendrier, day, structure, zone) if calendrier else None
-        return genres[key]
+    def genres_de(structure):
+        if structure.__name__ not in genres_par_structure:
+            found = genres(calendrier, jours, structure, zone) if calendrier is not None else {}
+            genres_par_structure[structure.__name__] = found
+        return genres_par_structure[structure.__name__]
 
     responsable = _responsable(famille)
     actions = bool(request.has_permission(P.DEMANDE_CREER, context))
     aujourdhui = dates.today()
-    base = request.resource_path(context, JOUR)
+    base = escape(request.resource_path(context, JOUR))
     traductions = {}
 
     def traduire(texte):
@@ -164,38 +163,50 @@ def planning(context, request):
             traductions[texte] = _traduire(request, texte)
         return traductions[texte]
 
+    apparences = {}
     longs = {day: escape(dates.en_toutes_lettres(day)) for day in jours}
 
     def ligne(inscription, prestation):
         debut_i, fin_i = _bornes_inscription(calendrier, inscription)
         titre = "%s %s" % (prestation.structure.title, prestation.title)
+        titre_html = escape(titre)
+        url = "%s?prestation=%d" % (base, inscription.prestation)
+        kinds = genres_de(prestation.structure)
         cellules = []
         for day in jours:
-            kind = genre(prestation.structure, day)
+            kind = kinds.get(day)
             ouvert = regles.ouvre(prestation, day, kind)
-            action = None
-            if actions and ouvert and day >= aujourdhui and debut_i <= day <= fin_i:
-                action = "%s?prestation=%d&date=%s" % (base, inscription.prestation, day)
-            etat = etats.get((inscription.prestation, day))
-            cellules.append(
-                _cellule(
-                    traduire,
-                    etat,
-                    kind,
-                    ouvert,
-                    action,
-                    titre,
-                    longs[day],
-                    day.isoformat(),
+            action = actions and ouvert and debut_i <= day <= fin_i and day >= aujourdhui
+            key = (etats.get((inscription.prestation, day)), kind, ouvert, action)
+            if key not in apparences:
+                apparences[key] = _apparence(traduire, *key)
+            td, marque, texte = apparences[key]
+            if action:
+                iso = day.isoformat()
+                long = longs[day]
+                cellule = ACTION % (
+                    td,
+                    url,
+                    iso,
                     inscription.prestation,
+                    iso,
+                    titre_html,
+                    long,
+                    marque,
+                    texte,
+                    long,
                 )
-            )
+            elif texte:
+                cellule = CACHE % (td, marque, texte)
+            else:
+                cellule = td + marque + "</td>"
+            cellules.append(cellule)
         return {
             "titre": titre,
             "responsable": responsable,
             "prestation": inscription.prestation,
-            # Inserted as markup by the template: every value inside was
-            # escaped by _cellule.
+            # Inserted as markup by the template: every value inside is
+            # escaped (_apparence, ACTION).
             "cellules": "".join(cellules),
         }
 
@@ -222,16 +233,17 @@ def planning(context, request):
         "mois": "%s %d" % (MOIS[month - 1], year),
         "precedent": lien(-1),
         "suivant": lien(1),
-        "jours": [
-            {
-                "court": JOURS_COURTS[day.weekday()],
-                "numero": "%02d" % day.day,
-                "long": dates.en_toutes_lettres(day),
-                "weekend": day.weekday() >= 5,
-                "iso": day.isoformat(),
-            }
+        # The days' header cells, as markup (escaped here).
+        "entetes": "".join(
+            '<th scope="col"%s><abbr title="%s">%s</abbr> %02d</th>'
+            % (
+                ' class="weekend"' if day.weekday() >= 5 else "",
+                longs[day],
+                JOURS_COURTS[day.weekday()],
+                day.day,
+            )
             for day in jours
-        ],
+        ),
         "lignes": lignes,
         "actions": actions,
         "erreurs": _erreurs(request),

@@ -153,3 +153,26 @@ def test_a_wrong_zone_stops_the_application(tmp_path):
 
     with pytest.raises(ConfigurationError, match="A, B or C"):
         main({}, **settings_for(tmp_path, **{"portail.zone_vacances": "Z"}))
+
+
+def test_a_month_at_once_is_each_day_alone(calendrier, alsh, garderie):
+    """genres() reads the calendar once for a month (the grid): the same
+    kinds as jour() day by day, whatever else the calendar holds."""
+    from portail_famille.calendrier.jours import NORMAL, genres
+    from portail_famille.calendrier.resources import AnneeScolaire
+
+    calendrier.add("2014-2015", AnneeScolaire("2014-2015", D(2014, 9, 1), D(2015, 7, 5)))
+    corriger(calendrier, D(2015, 4, 6), NORMAL)  # Easter Monday, worked
+    corriger(calendrier, D(2015, 4, 9), FERMETURE)
+    corriger(calendrier, D(2015, 5, 1), PETITES_VACANCES)  # next month: not read
+    fermer(calendrier, D(2015, 3, 30), D(2015, 4, 2), alsh)
+    fermer(calendrier, D(2015, 4, 20), D(2015, 4, 21))
+    avril = [D(2015, 4, n) for n in range(1, 31)]
+    for structure in (alsh, garderie):
+        month = genres(calendrier, avril, structure, "C")
+        assert month == {day: jour(calendrier, day, structure, "C") for day in avril}
+    month = genres(calendrier, avril, alsh, "C")
+    assert month[D(2015, 4, 1)] == FERMETURE and month[D(2015, 4, 6)] is None
+    assert month[D(2015, 4, 9)] == FERMETURE and month[D(2015, 4, 20)] == FERMETURE
+    assert month[D(2015, 4, 22)] == PETITES_VACANCES
+    assert genres(calendrier, avril, garderie, "C")[D(2015, 4, 1)] is None
