@@ -8,18 +8,25 @@ from ..dates import PARIS
 from ..structures.schemas import PERIODE_SCOLAIRE, PERIODE_VACANCES
 
 
-def ouvre(prestation, day, genre):
-    """Does ``prestation`` open on ``day``, whose kind (calendrier.jours)
-    is ``genre``?  Its weekdays, its periods (school time, holidays; none
-    named means both) and no public holiday or closure."""
-    if not prestation.ouvert_le(day) or genre in (FERIE, FERMETURE):
-        return False
+def jours_ouverts(prestation, genres):
+    """The days of ``genres`` ({date: kind, as calendrier.jours gives it})
+    ``prestation`` opens: its weekdays, its periods (school time, holidays;
+    none named means both), no public holiday or closure."""
     periodes = prestation.periodes
-    if not periodes:
-        return True
-    if genre in VACANCES:
-        return PERIODE_VACANCES in periodes
-    return PERIODE_SCOLAIRE in periodes
+    en_vacances = not periodes or PERIODE_VACANCES in periodes
+    en_periode_scolaire = not periodes or PERIODE_SCOLAIRE in periodes
+    return {
+        day
+        for day, genre in genres.items()
+        if genre not in (FERIE, FERMETURE)
+        and prestation.ouvert_le(day)
+        and (en_vacances if genre in VACANCES else en_periode_scolaire)
+    }
+
+
+def ouvre(prestation, day, genre):
+    """Does ``prestation`` open on ``day``, whose kind is ``genre``?"""
+    return day in jours_ouverts(prestation, {day: genre})
 
 
 def ouvre_le(calendrier, prestation, day, zone):

@@ -351,12 +351,8 @@ def jours_du_contrat(calendrier, prestation, inscription, zone, depuis=None):
         return []
     day = max(d for d in (annee.debut, inscription.debut, depuis) if d is not None)
     days = [day + datetime.timedelta(days=n) for n in range((annee.fin - day).days + 1)]
-    kinds = genres(calendrier, days, prestation.structure, zone)
-    return [
-        d
-        for d in days
-        if str(d.isoweekday()) in inscription.jours and regles.ouvre(prestation, d, kinds[d])
-    ]
+    ouverts = regles.jours_ouverts(prestation, genres(calendrier, days, prestation.structure, zone))
+    return [d for d in days if d in ouverts and str(d.isoweekday()) in inscription.jours]
 
 
 def reserver_contrat(enfant, inscription, settings, depuis=None):

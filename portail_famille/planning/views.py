@@ -106,10 +106,10 @@ def _apparence(traduire, etat, genre, ouvert, action):
 
 
 # A cell the parent may ask something on: a link to its day page (the
-# target of the menu; all values escaped).
+# target of the menu, which finds the prestation on the row; all values
+# escaped).
 ACTION = (
-    '%s<a class="cellule-action" href="%s&amp;date=%s" aria-haspopup="menu" '
-    'data-prestation="%d" data-date="%s" data-titre="%s, %s">'
+    '%s<a class="cellule-action" href="%s&amp;date=%s" aria-haspopup="menu" data-date="%s">'
     '%s<span class="visuellement-cache">%s, %s</span></a></td>'
 )
 CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
@@ -148,14 +148,20 @@ def planning(context, request):
 
     def genres_de(structure):
         if structure.__name__ not in genres_par_structure:
-            found = genres(calendrier, jours, structure, zone) if calendrier is not None else {}
+            found = (
+                genres(calendrier, jours, structure, zone)
+                if calendrier is not None
+                else dict.fromkeys(jours)
+            )
             genres_par_structure[structure.__name__] = found
         return genres_par_structure[structure.__name__]
 
     responsable = _responsable(famille)
     actions = bool(request.has_permission(P.DEMANDE_CREER, context))
     aujourdhui = dates.today()
-    base = escape(request.resource_path(context, JOUR))
+    # The child's path, once: its views' URLs are this plus their name.
+    chemin = request.resource_path(context)
+    base = escape(chemin + JOUR)
     traductions = {}
 
     def traduire(texte):
@@ -169,13 +175,13 @@ def planning(context, request):
     def ligne(inscription, prestation):
         debut_i, fin_i = _bornes_inscription(calendrier, inscription)
         titre = "%s %s" % (prestation.structure.title, prestation.title)
-        titre_html = escape(titre)
         url = "%s?prestation=%d" % (base, inscription.prestation)
         kinds = genres_de(prestation.structure)
+        ouverts = regles.jours_ouverts(prestation, kinds)
         cellules = []
         for day in jours:
             kind = kinds.get(day)
-            ouvert = regles.ouvre(prestation, day, kind)
+            ouvert = day in ouverts
             action = actions and ouvert and debut_i <= day <= fin_i and day >= aujourdhui
             key = (etats.get((inscription.prestation, day)), kind, ouvert, action)
             if key not in apparences:
@@ -183,19 +189,7 @@ def planning(context, request):
             td, marque, texte = apparences[key]
             if action:
                 iso = day.isoformat()
-                long = longs[day]
-                cellule = ACTION % (
-                    td,
-                    url,
-                    iso,
-                    inscription.prestation,
-                    iso,
-                    titre_html,
-                    long,
-                    marque,
-                    texte,
-                    long,
-                )
+                cellule = ACTION % (td, url, iso, iso, marque, texte, longs[day])
             elif texte:
                 cellule = CACHE % (td, marque, texte)
             else:
@@ -212,23 +206,19 @@ def planning(context, request):
 
     lignes = [ligne(inscription, prestation) for inscription, prestation in actives]
     menu = [
-        {
-            "titre": _traduire(request, titre),
-            "url": request.resource_path(context, vue) if vue else request.resource_path(context),
-            "actif": vue == VUE,
-        }
+        {"titre": traduire(titre), "url": chemin + vue, "actif": vue == VUE}
         for vue, titre in MENU_ENFANT
     ]
 
     def lien(delta):
         y, m = decaler(year, month, delta)
-        return request.resource_path(context, VUE, query={"mois": "%04d-%02d" % (y, m)})
+        return "%s%s?mois=%04d-%02d" % (chemin, VUE, y, m)
 
     return {
         "famille": famille,
         "enfant": context,
         "menu": menu,
-        "rubrique": _traduire(request, _("Planning")),
+        "rubrique": traduire(_("Planning")),
         "retour": request.resource_path(famille, "mes-enfants"),
         "mois": "%s %d" % (MOIS[month - 1], year),
         "precedent": lien(-1),
@@ -247,11 +237,39 @@ def planning(context, request):
         "lignes": lignes,
         "actions": actions,
         "erreurs": _erreurs(request),
-        "url_reserver": request.resource_path(context, RESERVER),
-        "url_absence": request.resource_path(context, ABSENCE),
-        "url_agenda": request.resource_path(context, "agenda"),
+        "url_reserver": chemin + RESERVER,
+        "url_absence": chemin + ABSENCE,
+        "url_agenda": chemin + "agenda",
         "csrf_token": get_csrf_token(request),
-        "legende": [(c, m, _traduire(request, t)) for c, m, t in LEGENDE],
-        "legende_jours": [(c, _traduire(request, t)) for c, t in LEGENDE_JOURS],
-        "marques": [(c, _traduire(request, t)) for c, t in MARQUES],
+        "legende": _legende(request),
     }
+
+
+_LEGENDES = {}
+
+
+def _legende(request):
+    """The legend's markup in the request's language (the same on every
+    page: made once per language)."""
+    langue = request.localizer.locale_name
+    if langue not in _LEGENDES:
+        etats = "".join(
+            '<li class="legende-%s"><span class="pastille etat-%s" aria-hidden="true">%s</span>'
+            " %s</li>" % (c, c, m, escape(_traduire(request, t)))
+            for c, m, t in LEGENDE
+        )
+        jours = "".join(
+            '<li><span class="pastille jour-%s" aria-hidden="true">%s</span> %s</li>'
+            % (c, c, escape(_traduire(request, t)))
+            for c, t in LEGENDE_JOURS
+        )
+        marques = "".join(
+            '<li><span class="pastille etat-%s" aria-hidden="true">✓</span> %s</li>'
+            % (c, escape(_traduire(request, t)))
+            for c, t in MARQUES
+        )
+        _LEGENDES[langue] = (
+            '<ul class="legende">%s</ul><ul class="legende legende-jours">%s</ul>'
+            '<ul class="legende legende-marques">%s</ul>' % (etats, jours, marques)
+        )
+    return _LEGENDES[langue]

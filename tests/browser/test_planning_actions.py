@@ -19,6 +19,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from portail_famille.dates import en_toutes_lettres
 from portail_famille.demo import COMPTES, DUPONT
 
 from ..conftest import with_root
@@ -307,7 +308,9 @@ def test_keyboard_only_declares_an_absence(portail, new_page, log_in, touche):
     page.keyboard.press("Enter")
     expect(menu(page)).to_be_hidden()
     expect(dialogue(page)).to_be_visible()
-    expect(dialogue(page).locator(".cellule-choisie")).to_contain_text(CANTINE)
+    expect(dialogue(page).locator(".cellule-choisie")).to_have_text(
+        "%s, %s" % (CANTINE, en_toutes_lettres(day))
+    )
     motif = dialogue(page).get_by_label("Raison de l'absence")
     expect(motif).to_be_focused()
     page.keyboard.type("Sortie scolaire")

@@ -530,10 +530,10 @@ def test_the_day_page_without_javascript(town):
     assert done.status_int == 302
     assert cell(town, MAM, MERCREDI) == cells.RESERVE
     # Past days and closed days have no action; the canteen's do.
-    mam = 'a.cellule-action[data-prestation="%s"]' % oid_of(town, MAM)
+    mam = 'tr[data-prestation="%s"] a.cellule-action' % oid_of(town, MAM)
     assert main(page).select(mam + '[data-date="2026-12-16"]')
     assert not main(page).select(mam + '[data-date="2026-12-08"]')
-    rest = 'a.cellule-action[data-prestation="%s"]' % oid_of(town, REST)
+    rest = 'tr[data-prestation="%s"] a.cellule-action' % oid_of(town, REST)
     assert main(page).select(rest + '[data-date="2026-12-08"]')
     november = grid(dupont, town, D(2026, 11, 1))
     assert main(november).select_one("td.etat-reserve")  # the contract

@@ -55,8 +55,18 @@
     items[0].focus();
   }
 
+  // "Accueil de Loisirs ALSH Vacances journée, Lundi 21 Décembre 2026":
+  // the row's title and the long date of the cell's column.
+  function titre(cible) {
+    var td = cible.parentElement;
+    var tr = td.parentElement;
+    var entete = tr.closest("table").tHead.rows[0].cells[td.cellIndex];
+    var jour = entete.querySelector("abbr");
+    return tr.getAttribute("data-titre") + ", " + (jour ? jour.title : "");
+  }
+
   function remplir(form) {
-    form.elements.prestation.value = cellule.getAttribute("data-prestation");
+    form.elements.prestation.value = cellule.closest("tr").getAttribute("data-prestation");
     form.elements.date.value = cellule.getAttribute("data-date");
   }
 
@@ -71,7 +81,7 @@
       return;
     }
     remplir(formAbsence);
-    dialogue.querySelector(".cellule-choisie").textContent = cellule.getAttribute("data-titre");
+    dialogue.querySelector(".cellule-choisie").textContent = titre(cellule);
     motif.value = "";
     verifierMotif();
     formAbsence.elements.confirmation.checked = false;
