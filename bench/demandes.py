@@ -200,37 +200,11 @@ def main():
             % (QUEUE_PATH, sizes["queue"], LIST_PATH, sizes["list"])
         )
         print()
-        print(
-            "%-8s %5s %9s %8s %7s %8s %8s"
-            % ("run", "round", "requests", "req/s", "errors", "p50 ms", "p95 ms")
-        )
-        runs = []
-        for round_ in range(1, args.rounds + 1):
-            for name in ("trivial", "queue", "list"):
-                result = home.run_load(targets[name], args.clients, args.warmup, args.duration)
-                result.update(name=name, round=round_)
-                runs.append(result)
-                print(
-                    "%-8s %5d %9d %8.1f %7d %8.1f %8.1f"
-                    % (
-                        name,
-                        round_,
-                        result["requests"],
-                        result["rps"],
-                        result["errors"],
-                        result["p50_ms"] or 0,
-                        result["p95_ms"] or 0,
-                    ),
-                    flush=True,
-                )
+        runs, rps, _cpu_ms = home.rounds(targets, ("trivial", "queue", "list"), args)
     finally:
         for process in processes.values():
             process.terminate()
             process.wait()
-    rps = {}
-    for name in ("trivial", "queue", "list"):
-        mine = [r for r in runs if r["name"] == name]
-        rps[name] = sum(r["requests"] for r in mine) / sum(r["seconds"] for r in mine)
     print()
     for name in ("trivial", "queue", "list"):
         ratio = rps[name] / rps["trivial"]

@@ -284,6 +284,56 @@ def run_load(target, clients, warmup, duration):
     }
 
 
+def rounds(targets, names, args):
+    """Alternate the loads of ``names`` (``args.rounds`` rounds, each
+    ``args.duration`` seconds after ``args.warmup``), printing a row per run.
+    Returns the runs and, per name, its requests per second and its server
+    CPU milliseconds per request over all rounds."""
+    print(
+        "%-8s %5s %9s %8s %7s %8s %8s %11s %11s"
+        % (
+            "run",
+            "round",
+            "requests",
+            "req/s",
+            "errors",
+            "p50 ms",
+            "p95 ms",
+            "server CPU",
+            "client CPU",
+        )
+    )
+    runs = []
+    for round_ in range(1, args.rounds + 1):
+        for name in names:
+            result = run_load(targets[name], args.clients, args.warmup, args.duration)
+            result.update(name=name, round=round_)
+            runs.append(result)
+            print(
+                "%-8s %5d %9d %8.1f %7d %8.1f %8.1f %10.0f%% %10.0f%%"
+                % (
+                    name,
+                    round_,
+                    result["requests"],
+                    result["rps"],
+                    result["errors"],
+                    result["p50_ms"] or 0,
+                    result["p95_ms"] or 0,
+                    100 * result["server_cpu"],
+                    100 * result["client_cpu"],
+                ),
+                flush=True,
+            )
+    rps, cpu_ms = {}, {}
+    for name in names:
+        mine = [r for r in runs if r["name"] == name]
+        requests = sum(r["requests"] for r in mine)
+        rps[name] = requests / sum(r["seconds"] for r in mine)
+        cpu = sum(r["server_cpu"] * r["seconds"] for r in mine)
+        cpu_ms[name] = 1000 * cpu / requests if requests else 0.0
+    return runs, rps, cpu_ms
+
+
 def start_server(name, directory, overrides=()):
     command = [sys.executable, __file__, "--serve", name, str(directory)]
     for item in overrides:
@@ -354,45 +404,7 @@ def main():
         if args.set:
             print("home settings over development.ini: %s" % ", ".join(args.set))
         print()
-        print(
-            "%-8s %5s %9s %8s %7s %8s %8s %11s %11s"
-            % (
-                "run",
-                "round",
-                "requests",
-                "req/s",
-                "errors",
-                "p50 ms",
-                "p95 ms",
-                "server CPU",
-                "client CPU",
-            )
-        )
-        runs = []
-        for round_ in range(1, args.rounds + 1):
-            for name in ("trivial", "home"):
-                result = run_load(targets[name], args.clients, args.warmup, args.duration)
-                result.update(name=name, round=round_)
-                runs.append(result)
-                print(
-                    "%-8s %5d %9d %8.1f %7d %8.1f %8.1f %10.0f%% %10.0f%%"
-                    % (
-                        name,
-                        round_,
-                        result["requests"],
-                        result["rps"],
-                        result["errors"],
-                        result["p50_ms"] or 0,
-                        result["p95_ms"] or 0,
-                        100 * result["server_cpu"],
-                        100 * result["client_cpu"],
-                    ),
-                    flush=True,
-                )
-        rps = {}
-        for name in ("trivial", "home"):
-            mine = [r for r in runs if r["name"] == name]
-            rps[name] = sum(r["requests"] for r in mine) / sum(r["seconds"] for r in mine)
+        runs, rps, _cpu_ms = rounds(targets, ("trivial", "home"), args)
         ratio = rps["home"] / rps["trivial"] if rps["trivial"] else 0.0
         errors = sum(r["errors"] for r in runs)
         verdict = "PASS" if ratio >= TARGET and not errors else "FAIL"

@@ -652,37 +652,7 @@ def main():
             )
         )
         print()
-        print(
-            "%-8s %5s %9s %8s %7s %8s %8s %11s"
-            % ("run", "round", "requests", "req/s", "errors", "p50 ms", "p95 ms", "server CPU")
-        )
-        runs = []
-        for round_ in range(1, args.rounds + 1):
-            for name in ("trivial", "grande", "petite"):
-                result = home.run_load(targets[name], args.clients, args.warmup, args.duration)
-                result.update(name=name, round=round_)
-                runs.append(result)
-                print(
-                    "%-8s %5d %9d %8.1f %7d %8.1f %8.1f %10.0f%%"
-                    % (
-                        name,
-                        round_,
-                        result["requests"],
-                        result["rps"],
-                        result["errors"],
-                        result["p50_ms"] or 0,
-                        result["p95_ms"] or 0,
-                        100 * result["server_cpu"],
-                    ),
-                    flush=True,
-                )
-        rps, cpu_ms = {}, {}
-        for name in ("trivial", "grande", "petite"):
-            mine = [r for r in runs if r["name"] == name]
-            requests = sum(r["requests"] for r in mine)
-            rps[name] = requests / sum(r["seconds"] for r in mine)
-            cpu = sum(r["server_cpu"] * r["seconds"] for r in mine)
-            cpu_ms[name] = 1000 * cpu / requests if requests else 0.0
+        runs, rps, cpu_ms = home.rounds(targets, ("trivial", "grande", "petite"), args)
         errors = sum(r["errors"] for r in runs)
         grid_ratio = rps["grande"] / rps["trivial"]
         cost_ratio = rps["petite"] / rps["grande"]
