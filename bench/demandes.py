@@ -202,9 +202,7 @@ def main():
         print()
         runs, rps, _cpu_ms = home.rounds(targets, ("trivial", "queue", "list"), args)
     finally:
-        for process in processes.values():
-            process.terminate()
-            process.wait()
+        home.arreter(processes)
     print()
     for name in ("trivial", "queue", "list"):
         ratio = rps[name] / rps["trivial"]

@@ -284,6 +284,17 @@ def run_load(target, clients, warmup, duration):
     }
 
 
+def arreter(processes):
+    """Stop the servers ({name: Popen}); kill those that do not stop."""
+    for process in processes.values():
+        process.terminate()
+    for process in processes.values():
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def rounds(targets, names, args):
     """Alternate the loads of ``names`` (``args.rounds`` rounds, each
     ``args.duration`` seconds after ``args.warmup``), printing a row per run.
@@ -433,13 +444,7 @@ def main():
                 indent=2,
             )
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        arreter(processes)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -729,13 +729,7 @@ def main():
         )
         errors_race = len(failed) + len(problems)
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(10)
-            except home.subprocess.TimeoutExpired:
-                process.kill()
+        home.arreter(processes)
         home.shutil.rmtree(tmp, ignore_errors=True)
 
     print()

@@ -152,6 +152,13 @@ def absence(browser, app, path, day, motif="Malade", confirmation="oui", **kw):
     )
 
 
+def premiere_a_traiter(agent, type_demande):
+    """The agents' queue of ``type_demande`` and the processing page of its
+    first request."""
+    queue = agent.get("/manage/@@demandes?type=%s" % type_demande)
+    return queue, agent.get(re.search(r'href="([^"]+@@traiter)"', queue.text).group(1))
+
+
 def flashes(page):
     return [
         p.get_text(" ", strip=True) for p in main(page).select(".messages:not(.erreurs) .flash")
@@ -200,10 +207,8 @@ def test_a_reservation_an_agent_validates_then_accepts(town):
     _classes, text = cell_text(december, "Accueil de Loisirs ALSH Vacances journée", VACANCES)
     assert text.startswith("Réservation en cours de traitement")
 
-    agent = staff(town, "agent")
-    queue = agent.get("/manage/@@demandes?type=reservation")
+    queue, traiter = premiere_a_traiter(staff(town, "agent"), "reservation")
     assert "Vacances journée" in queue.text and "21/12/2026" in queue.text
-    traiter = agent.get(re.search(r'href="([^"]+@@traiter)"', queue.text).group(1))
     traiter.forms["form-accepter"].submit("accepter")
     assert cell(town, VJ, VACANCES) == cells.RESERVE
     assert requests(town) == [("reservation", ACCEPTEE, VACANCES, "")]
@@ -214,9 +219,7 @@ def test_a_reservation_an_agent_validates_then_accepts(town):
 def test_an_agent_refuses_a_reservation_and_the_place_is_given_back(town):
     dupont = browser_for(town, "jean.dupont")
     reserver(dupont, town, VJ, VACANCES)
-    agent = staff(town, "agent")
-    queue = agent.get("/manage/@@demandes?type=reservation")
-    traiter = agent.get(re.search(r'href="([^"]+@@traiter)"', queue.text).group(1))
+    _queue, traiter = premiere_a_traiter(staff(town, "agent"), "reservation")
     form = traiter.forms["form-refuser"]
     form["motif"] = "Le centre est complet pour les fêtes."
     form.submit("refuser")
@@ -389,9 +392,7 @@ def test_a_late_absence_goes_to_an_agent_and_is_billed(town):
     page = absence(dupont, town, REST, today, motif="Fièvre").follow()
     assert "Le délai est dépassé : la journée peut être facturée." in flashes(page)[0]
     assert cell(town, REST, today) == cells.ABSENCE_TRAITEMENT
-    agent = staff(town, "agent")
-    queue = agent.get("/manage/@@demandes?type=absence")
-    traiter = agent.get(re.search(r'href="([^"]+@@traiter)"', queue.text).group(1))
+    _queue, traiter = premiere_a_traiter(staff(town, "agent"), "absence")
     assert "Fièvre" in traiter.text
     traiter.forms["form-accepter"].submit("accepter")
     assert cell(town, REST, today) == cells.ABSENT_FACTURE
@@ -576,9 +577,7 @@ def test_an_agent_refuses_a_late_absence_and_the_day_stays_booked(town):
     today = D(2026, 12, 1)
     before = taken(town, REST, today)
     absence(dupont, town, REST, today, motif="Fièvre")
-    agent = staff(town, "agent")
-    queue = agent.get("/manage/@@demandes?type=absence")
-    traiter = agent.get(re.search(r'href="([^"]+@@traiter)"', queue.text).group(1))
+    _queue, traiter = premiere_a_traiter(staff(town, "agent"), "absence")
     form = traiter.forms["form-refuser"]
     form["motif"] = "Sans certificat médical, la journée est due."
     form.submit("refuser")
