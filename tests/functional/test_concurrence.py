@@ -151,3 +151,52 @@ def test_fifty_parents_for_the_last_five_places(serveur):
     assert etats.count(cells.ATTENTE) == len(children) - LIBRES
     assert sorted(demandes) == sorted([ACCEPTEE] * LIBRES + [LISTE_ATTENTE] * 45)
     assert pris == capacite == 40
+
+
+def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypatch):
+    """Every attempt conflicts: the request is tried ``retry.attempts``
+    times, then the parent reads a French 'try again' page (503,
+    Retry-After), never a 500; nothing is stored."""
+    from ZODB.POSException import ConflictError
+
+    from portail_famille import retry
+    from portail_famille.planning import service
+
+    from ..conftest import make_app
+    from .test_enfants import browser_for, lucas_url
+
+    app = make_app(tmp_path)
+    attempts = []
+
+    def conflict(*args, **kw):
+        attempts.append(1)
+        raise ConflictError()
+
+    monkeypatch.setattr(service, "demander_reservation", conflict)
+    monkeypatch.setattr(retry, "BASE", 0.0001)
+
+    def canteen(root, registry):
+        # A day of the demo's current school year, when LUCAS is enrolled.
+        prestation = root["structures"]["garderie-periscolaire"]["restauration-scolaire"]
+        return get_oid(prestation), root["calendrier"].annees()[-1].debut
+
+    oid, day = with_root(app.app, canteen)
+    dupont = browser_for(app, "jean.dupont")
+    page = dupont.get(lucas_url(app) + "planning")
+    response = dupont.post(
+        lucas_url(app) + "demande-de-reservation",
+        {"csrf_token": csrf(page), "prestation": str(oid), "date": day.isoformat()},
+        status=503,
+    )
+    assert len(attempts) == int(app.app.registry.settings["retry.attempts"]) == 10
+    assert response.headers["Retry-After"] == "2"
+    assert "Service très sollicité" in response.text
+    assert "Réessayez dans quelques secondes." in response.text
+    assert "Traceback" not in response.text
+
+
+def test_the_wait_before_a_retry_grows_and_is_capped():
+    from portail_famille.retry import PLAFOND, attente
+
+    waits = [attente(n) for n in range(10)]
+    assert waits == sorted(waits) and waits[0] < waits[3] and max(waits) == PLAFOND == 0.25
