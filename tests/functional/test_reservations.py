@@ -459,46 +459,71 @@ def test_a_full_day_waits_and_a_freed_place_goes_to_the_first_waiting(town):
     assert "une place s'est libérée le 09/12/2026" in mail and "LUCAS" in mail
 
 
-def test_an_excused_absence_gives_the_place_to_the_first_waiting_family(town):
-    """MARTIN's child waits for the canteen on a full day; DUPONT declares
-    an absence: MARTIN's child gets the place."""
+def test_an_excused_absence_gives_the_place_to_the_first_waiting_family(town, clock):
+    """MARTIN's two children wait for the canteen on a full day, EMMA asked
+    before CHLOE; DUPONT declares an absence: EMMA gets the place (first
+    come, first served), CHLOE still waits."""
 
-    def martin_child(root, registry):
+    def martin_children(root, registry):
         from substanced.util import get_oid
 
         from portail_famille.inscriptions import inscrire
 
         famille = root["familles"]["1001001818400"]
-        enfant = registry.content.create("Enfant", nom="MARTIN", prenom="CHLOE")
-        famille["enfants"].add_next(enfant, registry=registry)
         prestation = root["structures"][REST[0]][REST[1]]
-        inscrire(enfant, get_oid(prestation), ANNEE, D(2026, 9, 1), ())
+        names = []
+        for prenom in ("CHLOE", "EMMA"):
+            enfant = registry.content.create("Enfant", nom="MARTIN", prenom=prenom)
+            famille["enfants"].add_next(enfant, registry=registry)
+            inscrire(enfant, get_oid(prestation), ANNEE, D(2026, 9, 1), ())
+            names.append(enfant.__name__)
         prestation.capacite = places.pris(prestation, JEUDI_CONTRAT)  # full
-        return enfant.__name__
+        return names
 
-    chloe = with_root(town.app, martin_child)
+    chloe, emma = with_root(town.app, martin_children)
     martin = martin_browser(town)
-    url = "/familles/1001001818400/enfants/%s/" % chloe
-    page = martin.get(url + "planning?mois=2026-12")
-    martin.post(
-        url + "demande-de-reservation",
-        {
-            "csrf_token": token(page),
-            "prestation": str(oid_of(town, REST)),
-            "date": JEUDI_CONTRAT.isoformat(),
-        },
-        status=302,
-    )
+    for name, minute in ((emma, 0), (chloe, 5)):
+        clock.now = NOW + datetime.timedelta(minutes=minute)
+        url = "/familles/1001001818400/enfants/%s/" % name
+        page = martin.get(url + "planning?mois=2026-12")
+        martin.post(
+            url + "demande-de-reservation",
+            {
+                "csrf_token": token(page),
+                "prestation": str(oid_of(town, REST)),
+                "date": JEUDI_CONTRAT.isoformat(),
+            },
+            status=302,
+        )
 
-    def chloe_cell(root, registry):
-        enfant = root["familles"]["1001001818400"]["enfants"][chloe]
-        return cells.etat(enfant, oid_of(town, REST), JEUDI_CONTRAT)
+    def martin_cells(root, registry):
+        enfants_ = root["familles"]["1001001818400"]["enfants"]
+        return [
+            cells.etat(enfants_[name], oid_of(town, REST), JEUDI_CONTRAT) for name in (emma, chloe)
+        ]
 
-    assert with_root(town.app, chloe_cell) == cells.ATTENTE
+    assert with_root(town.app, martin_cells) == [cells.ATTENTE, cells.ATTENTE]
     dupont = browser_for(town, "jean.dupont")
     absence(dupont, town, REST, JEUDI_CONTRAT, motif="Sortie scolaire")
     assert cell(town, REST, JEUDI_CONTRAT) == cells.ABSENT_EXCUSE
-    assert with_root(town.app, chloe_cell) == cells.RESERVE
+    assert with_root(town.app, martin_cells) == [cells.RESERVE, cells.ATTENTE]
+
+
+def test_an_agent_accepts_several_reservations_at_once(town):
+    dupont = browser_for(town, "jean.dupont")
+    days = (VACANCES, VACANCES + datetime.timedelta(days=1))
+    for day in days:
+        reserver(dupont, town, VJ, day)
+    agent = staff(town, "agent")
+    queue = agent.get("/manage/@@demandes?type=reservation")
+    oids = re.findall(r'name="oid"\s+value="(-?\d+)"', queue.text)
+    done = agent.post(
+        "/manage/@@demandes",
+        {"csrf_token": token(queue), "oid": oids, "accepter_selection": "1"},
+    ).follow()
+    assert "2 demande(s) acceptée(s)." in done.text
+    assert [cell(town, VJ, day) for day in days] == [cells.RESERVE] * 2
+    assert [r[1] for r in requests(town)] == [ACCEPTEE, ACCEPTEE]
 
 
 def test_the_contract_books_its_days(town):
