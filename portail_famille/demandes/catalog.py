@@ -50,18 +50,3 @@ class DemandeIndexViews:
     @indexview(context=IDemande)
     def cellule(self, default):
         return self.resource.cellule or default
-
-
-# SubstanceD's system catalog gives every object's name to its text index,
-# whose lexicon numbers new words in sequence: every new request writes the
-# last bucket of the lexicon, the hot spot of many parents booking at once.
-# Nobody searches requests by their random names: they are not text-indexed
-# (the queue and the lists use the ``portail`` catalog).
-@indexview_defaults(catalog_name="system")
-class DemandeSystemIndexViews:
-    def __init__(self, resource):
-        self.resource = resource
-
-    @indexview(context=IDemande)
-    def text(self, default):
-        return default

@@ -6,6 +6,7 @@ from substanced.folder import RandomAutoNamingFolder
 from zope.interface import Interface, implementer
 
 from .. import dates
+from ..catalogue_systeme import INomAleatoire
 from ..i18n import _
 from .types import TYPES
 
@@ -42,7 +43,7 @@ class Demandes(RandomAutoNamingFolder):
 
 
 @content("Demande", icon="glyphicon glyphicon-envelope", catalog=True)
-@implementer(IDemande)
+@implementer(IDemande, INomAleatoire)
 class Demande(Persistent):
     """``valeurs``: the values asked for; ``anciennes``: the record's values
     when the request was made.  Both are plain dicts, never changed after."""

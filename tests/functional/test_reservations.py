@@ -112,6 +112,24 @@ def requests(app):
     return with_root(app.app, read)
 
 
+def not_text_indexed(app):
+    """The family's requests are in the system catalog, but not in its text
+    index (catalogue_systeme: the lexicon's hot spot)."""
+
+    def read(root, registry):
+        from substanced.util import find_catalog, get_oid
+
+        system = find_catalog(root, "system")
+        oids = [get_oid(d) for d in root["familles"][NUMERO]["demandes"].values()]
+        text = system["text"]
+        indexed, not_indexed = set(text.indexed()), set(text.not_indexed())
+        return bool(oids) and all(
+            o in system.objectids and o in not_indexed and o not in indexed for o in oids
+        )
+
+    return with_root(app.app, read)
+
+
 def child_url(app):
     return DUPONT_URL + "enfants/%s/" % enfants(app)["LUCAS"][0]
 
@@ -191,6 +209,7 @@ def test_a_reservation_on_an_automatic_prestation_is_booked_at_once(town):
     classes, text = cell_text(page, "Accueil de Loisirs ALSH Mercredi après-midi", MERCREDI)
     assert "etat-reserve" in classes and text.startswith("Réservé")
     assert requests(town) == [("reservation", ACCEPTEE, MERCREDI, "")]
+    assert not_text_indexed(town)
     # Liste des demandes, Mes enfants > Réservations: accepted.
     listing = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants&type=reservation")
     accepted = main(listing).select_one("section.demandes-acceptees").get_text(" ", strip=True)
