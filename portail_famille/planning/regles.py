@@ -15,13 +15,19 @@ def jours_ouverts(prestation, genres):
     periodes = prestation.periodes
     en_vacances = not periodes or PERIODE_VACANCES in periodes
     en_periode_scolaire = not periodes or PERIODE_SCOLAIRE in periodes
-    return {
-        day
-        for day, genre in genres.items()
-        if genre not in (FERIE, FERMETURE)
-        and prestation.ouvert_le(day)
-        and (en_vacances if genre in VACANCES else en_periode_scolaire)
-    }
+    semaine = {}  # weekday -> open (asked once per weekday)
+    found = set()
+    for day, genre in genres.items():
+        if genre in (FERIE, FERMETURE):
+            continue
+        if not (en_vacances if genre in VACANCES else en_periode_scolaire):
+            continue
+        weekday = day.weekday()
+        if weekday not in semaine:
+            semaine[weekday] = prestation.ouvert_le(day)
+        if semaine[weekday]:
+            found.add(day)
+    return found
 
 
 def ouvre(prestation, day, genre):

@@ -60,12 +60,18 @@ def decaler(year, month, delta):
 
 
 def _actives(enfant, calendrier, debut, fin):
-    """[(inscription, prestation)] active during [debut, fin], sorted by
-    structure then prestation."""
+    """[(inscription, prestation, (first day, last day))] active during
+    [debut, fin], sorted by structure then prestation; the days are those
+    of the inscription (its start, the end of its school year)."""
     prestations = prestations_par_oid(enfant)
+    annees = {}
     found = []
     for inscription in enfant.inscriptions.values():
-        annee = calendrier.get(inscription.annee) if calendrier is not None else None
+        if inscription.annee not in annees:
+            annees[inscription.annee] = (
+                calendrier.get(inscription.annee) if calendrier is not None else None
+            )
+        annee = annees[inscription.annee]
         if annee is None or annee.fin < debut or annee.debut > fin:
             continue
         if inscription.debut is not None and inscription.debut > fin:
@@ -73,8 +79,9 @@ def _actives(enfant, calendrier, debut, fin):
         prestation = prestations.get(inscription.prestation)
         if prestation is None:
             continue
-        found.append((inscription, prestation))
-    found.sort(key=lambda ip: (ip[1].structure.title, ip[1].title))
+        premier = max(d for d in (annee.debut, inscription.debut) if d is not None)
+        found.append((inscription, prestation, (premier, annee.fin)))
+    found.sort(key=lambda active: (active[1].structure.title, active[1].title))
     return found
 
 
@@ -115,12 +122,6 @@ ACTION = (
 CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
 
 
-def _bornes_inscription(calendrier, inscription):
-    annee = calendrier.get(inscription.annee)
-    debut = max(d for d in (annee.debut, inscription.debut) if d is not None)
-    return debut, annee.fin
-
-
 def _erreurs(request):
     session = request.session
     if not session.peek_flash(ERREURS):
@@ -143,7 +144,11 @@ def planning(context, request):
     calendrier = find_root(context).get("calendrier")
     zone = zone_vacances(request.registry.settings)
     actives = _actives(context, calendrier, debut, fin)
-    etats = cells.cells_of_month(context, year, month, [i.prestation for i, _p in actives])
+    etats = {}
+    for (oid, day), etat in cells.cells_of_month(
+        context, year, month, [i.prestation for i, _p, _d in actives]
+    ).items():
+        etats.setdefault(oid, {})[day] = etat
     genres_par_structure = {}
 
     def genres_de(structure):
@@ -171,30 +176,31 @@ def planning(context, request):
 
     apparences = {}
     longs = {day: escape(dates.en_toutes_lettres(day)) for day in jours}
+    colonnes = [(day, day.isoformat(), longs[day]) for day in jours]
 
-    def ligne(inscription, prestation):
-        debut_i, fin_i = _bornes_inscription(calendrier, inscription)
+    def ligne(inscription, prestation, bornes):
         titre = "%s %s" % (prestation.structure.title, prestation.title)
         url = "%s?prestation=%d" % (base, inscription.prestation)
         kinds = genres_de(prestation.structure)
         ouverts = regles.jours_ouverts(prestation, kinds)
+        # The days the parent may ask something on.
+        debut_a = max(bornes[0], aujourdhui)
+        possibles = {d for d in ouverts if debut_a <= d <= bornes[1]} if actions else ()
+        row = etats.get(inscription.prestation, {})
         cellules = []
-        for day in jours:
-            kind = kinds.get(day)
-            ouvert = day in ouverts
-            action = actions and ouvert and debut_i <= day <= fin_i and day >= aujourdhui
-            key = (etats.get((inscription.prestation, day)), kind, ouvert, action)
-            if key not in apparences:
-                apparences[key] = _apparence(traduire, *key)
-            td, marque, texte = apparences[key]
+        for day, iso, long in colonnes:
+            action = day in possibles
+            key = (row.get(day), kinds[day], day in ouverts, action)
+            found = apparences.get(key)
+            if found is None:
+                found = apparences[key] = _apparence(traduire, *key)
+            td, marque, texte = found
             if action:
-                iso = day.isoformat()
-                cellule = ACTION % (td, url, iso, iso, marque, texte, longs[day])
+                cellules.append(ACTION % (td, url, iso, iso, marque, texte, long))
             elif texte:
-                cellule = CACHE % (td, marque, texte)
+                cellules.append(CACHE % (td, marque, texte))
             else:
-                cellule = td + marque + "</td>"
-            cellules.append(cellule)
+                cellules.append(td + marque + "</td>")
         return {
             "titre": titre,
             "responsable": responsable,
@@ -204,7 +210,7 @@ def planning(context, request):
             "cellules": "".join(cellules),
         }
 
-    lignes = [ligne(inscription, prestation) for inscription, prestation in actives]
+    lignes = [ligne(*active) for active in actives]
     menu = [
         {"titre": traduire(titre), "url": chemin + vue, "actif": vue == VUE}
         for vue, titre in MENU_ENFANT
