@@ -26,7 +26,7 @@ from ..demandes.catalog import CATALOG
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from ..demandes.service import DemandeError, _modified, _prevenir, _traiter
 from ..i18n import _
-from ..inscriptions import prestation_de
+from ..inscriptions import desindexer, prestation_de
 from ..structures.schemas import VALIDATION_AUTOMATIQUE
 from . import cells, places, regles
 
@@ -394,3 +394,31 @@ def liberer_contrat(enfant, inscription, depuis):
     for _oid, day in keys:
         changer(enfant, prestation, day, None)
     return len(keys)
+
+
+def oublier_enfant(enfant, request=None):
+    """The child leaves the tree: its booked days to come give their places
+    back (to the first ones waiting, when there is a request to mail them
+    from), and it leaves the prestations' indexes of enrolled children.
+    Its past stays in its own cells (billing, history)."""
+    today = dates.today()
+    tree = cells.cellules(enfant)
+    liberes = []
+    for oid in {i.prestation for i in enfant.inscriptions.values()} if tree is not None else ():
+        prestation = prestation_de(enfant, oid)
+        if prestation is None:
+            continue
+        booked = [
+            day
+            for (_oid, day), etat in tree.items(min=(oid, today), max=(oid, datetime.date.max))
+            if etat in cells.OCCUPANTS
+        ]
+        for day in booked:
+            changer(enfant, prestation, day, None)
+            liberes.append((prestation, day))
+    for inscription in enfant.inscriptions.values():
+        desindexer(enfant, inscription)
+    if request is not None:
+        for prestation, day in liberes:
+            promouvoir(prestation, day, request)
+    return len(liberes)

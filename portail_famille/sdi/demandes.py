@@ -264,12 +264,16 @@ class FileDemandesView:
             elif not refuser and demande.champs_modifies_depuis():
                 raison = _("la fiche a changé depuis la demande : ouvrez-la pour la traiter")
             else:
-                if refuser:
-                    service.refuser(demande, _login(request), motif, request)
+                try:
+                    if refuser:
+                        service.refuser(demande, _login(request), motif, request)
+                    else:
+                        service.accepter(demande, _login(request), request)
+                except service.DemandeError:
+                    raison = _("l'enfant ou l'activité de la demande n'existe plus")
                 else:
-                    service.accepter(demande, _login(request), request)
-                traitees += 1
-                continue
+                    traitees += 1
+                    continue
             ecartees.append("%s (%s)" % (nom, translate(raison)))
         if refuser:
             bilan = _("${n} demande(s) refusée(s).", mapping={"n": traitees})

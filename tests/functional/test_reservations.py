@@ -665,3 +665,43 @@ def test_the_agents_tab_removes_an_inscription_and_its_days_to_come(town, clock)
     agent.post(url, {"supprimer": key, "csrf_token": csrf_token}, status=302)
     assert cell(town, REST, JEUDI_CONTRAT) is None
     assert cell(town, REST, D(2026, 11, 30)) == cells.RESERVE  # before today
+
+
+def test_a_removed_child_gives_back_its_places_to_come(town):
+    """An agent removes LUCAS: the places of his booked days to come go back
+    (the first family waiting gets one), he leaves the prestations' index of
+    enrolled children, and his pending request no longer breaks the queue."""
+    dupont = browser_for(town, "jean.dupont")
+    reserver(dupont, town, VJ, VACANCES)  # pending, holds a place
+    before = taken(town, REST, JEUDI_CONTRAT)
+
+    def remove(root, registry):
+        from substanced.util import get_oid
+
+        from portail_famille.inscriptions import inscrits
+
+        enfant = lucas(root)
+        oid = get_oid(enfant)
+        prestation = root["structures"][REST[0]][REST[1]]
+        assert oid in inscrits(prestation, ANNEE)
+        root["familles"][NUMERO]["enfants"].remove(enfant.__name__, registry=registry)
+        past = places.pris(prestation, D(2026, 11, 30))
+        return oid in inscrits(prestation, ANNEE), past
+
+    still_enrolled, past = with_root(town.app, remove)
+    assert not still_enrolled
+    assert past == 1  # the past stays counted
+    assert taken(town, REST, JEUDI_CONTRAT) == before - 1
+    assert taken(town, VJ, VACANCES) == 0
+    agent = staff(town, "agent")
+    queue = agent.get("/manage/@@demandes?type=reservation")
+    oids = re.findall(r'name="oid"\s+value="(-?\d+)"', queue.text)
+    done = agent.post(
+        "/manage/@@demandes",
+        {"csrf_token": token(queue), "oid": oids, "accepter_selection": "1"},
+    ).follow()
+    assert "0 demande(s) acceptée(s)." in done.text
+    assert (
+        "Demande de Réservation de la famille 1001001818331 (l&#x27;enfant ou "
+        "l&#x27;activité de la demande n&#x27;existe plus)"
+    ) in done.text
