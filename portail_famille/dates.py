@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import re
 import zoneinfo
 
 from babel.dates import format_date
@@ -32,6 +33,22 @@ def en_toutes_lettres(day):
     """date(2015, 4, 8) -> 'Mercredi 8 Avril 2015', as the manual writes it."""
     text = format_date(day, "EEEE d MMMM y", locale="fr_FR")
     return " ".join(word[:1].upper() + word[1:] for word in text.split(" "))
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def lire_iso(value):
+    """The date of a form's or query's ``AAAA-MM-JJ`` (years 2000 to 2100),
+    or None when it is not one."""
+    match = _ISO.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        day = datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
 
 
 def courte(day):

@@ -12,7 +12,6 @@ the grid; a form with a missing field comes back with the message beside
 the field.
 """
 
-import datetime
 import re
 
 from pyramid.httpexceptions import HTTPFound
@@ -32,7 +31,6 @@ from .legende import ETATS
 JOUR = "planning-jour"
 RESERVER = "demande-de-reservation"
 ABSENCE = "declarer-une-absence"
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _OID = re.compile(r"^-?\d{1,19}$")
 OID_MIN, OID_MAX = -(2**63), 2**63 - 1
 ERREURS = "portail-erreur"  # the flash queue of refusals (role="alert")
@@ -41,15 +39,8 @@ ERREURS = "portail-erreur"  # the flash queue of refusals (role="alert")
 def cellule_demandee(params):
     """(prestation oid, date) from the form or query; None when either is
     not well formed."""
-    oid, day = params.get("prestation", ""), params.get("date", "")
-    if not isinstance(oid, str) or not isinstance(day, str) or not _OID.match(oid):
-        return None
-    match = _DATE.match(day)
-    if not match:
-        return None
-    try:
-        day = datetime.date(*(int(part) for part in match.groups()))
-    except ValueError:
+    oid, day = params.get("prestation", ""), dates.lire_iso(params.get("date"))
+    if not isinstance(oid, str) or not _OID.match(oid) or day is None:
         return None
     oid = int(oid)
     return (oid, day) if OID_MIN <= oid <= OID_MAX else None

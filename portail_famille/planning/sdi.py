@@ -12,7 +12,6 @@ index (``inscriptions.inscrits``), one cell per child: never every family.
 """
 
 import datetime
-import re
 from urllib.parse import urlencode
 
 from pyramid.httpexceptions import HTTPFound
@@ -28,8 +27,6 @@ from ..structures.resources import IPrestation
 from . import cells, places, regles, service
 from .legende import ETATS, GENRES
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
 PRESENT = "present"
 ABSENT = "absent"
 CHAMP = "presence-"  # POST field of a row: "presence-<enfant oid>"
@@ -43,18 +40,6 @@ RESERVES = frozenset(
 )
 SANS_RESERVATION = frozenset((None, cells.PRESENT))
 POINTABLES = RESERVES | SANS_RESERVATION
-
-
-def lire_date(value):
-    """The date of ``AAAA-MM-JJ``, or None when it is not one."""
-    match = _DATE.match(value) if isinstance(value, str) else None
-    if match is None:
-        return None
-    try:
-        day = datetime.date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2100 else None
 
 
 def nouvel_etat(avant, present):
@@ -199,7 +184,7 @@ class _Onglet:
         value = self.request.GET.get("date")
         if not value:
             return dates.today(), None
-        day = lire_date(value)
+        day = dates.lire_iso(value)
         if day is None:
             return dates.today(), self.request.localizer.translate(
                 _("Date invalide : la date du jour est affichée (format AAAA-MM-JJ).")
@@ -296,7 +281,7 @@ class PointageView(_Onglet):
 
     def enregistrer(self):
         post = self.request.POST
-        day = lire_date(post.get("date"))
+        day = dates.lire_iso(post.get("date"))
         if day is None:
             return self._echec(_("Date invalide : rien n'a été enregistré."))
         journee = Journee(self.context, self.request, day)
