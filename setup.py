@@ -22,6 +22,7 @@ requires = [
     "vacances-scolaires-france",
     "jours-feries-france",
     "icalendar",
+    "eopayment",
 ]
 
 tests_require = [
@@ -30,6 +31,7 @@ tests_require = [
     "WebTest",
     "playwright",
     "ruff",
+    "pypdf",
 ]
 
 setup(

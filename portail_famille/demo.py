@@ -317,6 +317,128 @@ def load_planning(root, registry):
                 set_cell(enfant, oid, key[1], PRESENT_RESERVE)
 
 
+# Unit prices by quotient familial bracket (lowest quotient, price).  The
+# DUPONT family has no known quotient: it pays the last bracket, which makes
+# the manual's April 2015 invoice AL-36 (120.60) from its April planning.
+TARIFS = {
+    "mercredi-apres-midi": (("0", "3.60"), ("700", "5.40"), ("1200", "7.20")),
+    "mercredi-journee": (("0", "6.30"), ("700", "9.45"), ("1200", "12.60")),
+    "vacances-apres-midi": (("0", "3.60"), ("700", "5.40"), ("1200", "7.20")),
+    "vacances-journee": (("0", "7.30"), ("700", "10.95"), ("1200", "14.60")),
+    "vacances-matin": (("0", "3.60"), ("700", "5.40"), ("1200", "7.20")),
+    "garderie-matin": (("0", "1.10"), ("700", "1.65"), ("1200", "2.20")),
+    "restauration-scolaire": (("0", "2.00"), ("700", "3.00"), ("1200", "4.00")),
+}
+# The manual's invoice of February-March 2015 (no planning is kept for those
+# months): (prestation, quantity).  4.00 x 30 + 12.60 x 4 + 7.20 x 4
+# + 2.20 x 20 = 243.20.
+AL_12 = (
+    ("garderie-periscolaire", "restauration-scolaire", 30),
+    ("accueil-de-loisirs-alsh", "mercredi-journee", 4),
+    ("accueil-de-loisirs-alsh", "mercredi-apres-midi", 4),
+    ("garderie-periscolaire", "garderie-matin", 20),
+)
+
+
+def _ligne(enfant, prestation, quantite, prix):
+    from substanced.util import get_oid
+
+    from .facturation.montants import arrondi
+
+    return {
+        "enfant": "%s %s" % (enfant.prenom, enfant.nom),
+        "structure": prestation.structure.title,
+        "prestation": prestation.title,
+        "prestation_oid": get_oid(prestation),
+        "unite": prestation.unite,
+        "quantite": quantite,
+        "prix": prix,
+        "montant": arrondi(prix * quantite),
+    }
+
+
+def load_facturation(root, registry):
+    """The régie, the tariffs, and the manual's operations of the DUPONT
+    family (AL-12, AL-228, AL-36) when they do not exist yet."""
+    from decimal import Decimal
+
+    from substanced.util import get_oid
+
+    from .facturation import service, tarifs
+    from .facturation.regies import regie_nommee
+
+    regie = regie_nommee(root, REGIE)
+    if regie is None:
+        regie = registry.content.create(
+            "Regie",
+            title=REGIE,
+            prefixe="AL-",
+            echeance_jours=22,
+            numcli="000000",
+            adresse="Mairie de Biviers, régie garderie ALSH, 38330 Biviers",
+        )
+        root["regies"].add("regie-garderie-alsh", regie, registry=registry)
+    for structure, (_title, prestations) in STRUCTURES.items():
+        for name in prestations:
+            prestation = root["structures"][structure][name]
+            if not tarifs.tranches(prestation):
+                tarifs.definir(prestation, TARIFS[name])
+    famille = root["familles"][DUPONT["numero"]]
+    if "AL-12" in famille["factures"]:
+        return
+    enfant = next(
+        e for e in famille["enfants"].values() if e.prenom == DUPONT["enfants"][0]["prenom"]
+    )
+    jour = datetime.date(2015, 4, 8)
+
+    def prestation(structure, name):
+        return root["structures"][structure][name]
+
+    lignes = [
+        _ligne(enfant, prestation(s, p), q, tarifs.prix(prestation(s, p), None))
+        for s, p, q in AL_12
+    ]
+    service.emettre_facture(
+        famille,
+        regie,
+        jour,
+        datetime.date(2015, 2, 1),
+        datetime.date(2015, 3, 31),
+        lignes,
+        echeance=datetime.date(2015, 4, 30),
+        numero="AL-12",
+        registry=registry,
+    )
+    service.enregistrer_reglement(
+        famille,
+        regie,
+        jour,
+        Decimal("243.20"),
+        "cheque",
+        numeros=["AL-12"],
+        numero="AL-228",
+        registry=registry,
+    )
+    lignes, cellules = [], []
+    for (s, p), days in PLANNING_AVRIL_2015.items():
+        presta = prestation(s, p)
+        lignes.append(_ligne(enfant, presta, len(days), tarifs.prix(presta, None)))
+        oid = get_oid(presta)
+        cellules += [(enfant.__name__, oid, datetime.date(2015, 4, d)) for d in days]
+    service.emettre_facture(
+        famille,
+        regie,
+        jour,
+        datetime.date(2015, 4, 1),
+        datetime.date(2015, 4, 30),
+        lignes,
+        cellules=cellules,
+        echeance=datetime.date(2015, 4, 30),
+        numero="AL-36",
+        registry=registry,
+    )
+
+
 def load(root, registry):
     """Create the demo accounts, families, structures and school years that
     do not exist yet."""
@@ -346,6 +468,7 @@ def load(root, registry):
         famille.rattacher_parent(users[data["parent"]])
     load_inscriptions(root, registry)
     load_planning(root, registry)
+    load_facturation(root, registry)
 
 
 def main(argv=sys.argv):

@@ -29,7 +29,11 @@ class Permission(enum.StrEnum):
     FAMILLE_IBAN_VOIR = "famille:iban:voir"
     FAMILLE_MODIFIER = "famille:fiche:modifier"
     FAMILLE_VOIR = "famille:fiche:voir"
+    FACTURATION_GERER = "facturation:regie:gerer"
+    FACTURE_PAYER = "facturation:facture:payer"
+    FACTURE_VOIR = "facturation:facture:voir"
     JOURNAL_VOIR = "journal:journal:voir"
+    PAIEMENT_RETOUR = "paiement:retour:recevoir"
     PLANNING_FLUX = "planning:flux:voir"
     PLANNING_POINTER = "planning:pointage:modifier"
     PLANNING_TRAITER = "planning:demande:traiter"
@@ -53,7 +57,7 @@ GROUPES_PERSONNEL = (GROUPE_AGENTS, GROUPE_REGISSEURS, GROUPE_EDITEURS, GROUPE_A
 GROUPES = (GROUPE_FAMILLES,) + GROUPES_PERSONNEL
 
 # What a parent may do on his own Famille (and everything inside it).
-FAMILLE_PERMISSIONS = (P.FAMILLE_VOIR, P.DEMANDE_CREER)
+FAMILLE_PERMISSIONS = (P.FAMILLE_VOIR, P.DEMANDE_CREER, P.FACTURE_VOIR, P.FACTURE_PAYER)
 
 # group -> {folder under the root ('' is the root itself) -> permissions}.
 # ``admins`` hold ALL_PERMISSIONS on the root (SubstanceD's own rule).
@@ -68,6 +72,7 @@ ROLE_TABLE = {
             P.DEMANDE_TRAITER_COMPTE,
             P.DEMANDE_TRAITER_FINANCES,
             P.PLANNING_TRAITER,
+            P.FACTURE_VOIR,
             P.SDI_EDIT,
             P.SDI_ADD,
             P.SDI_MANAGE_CONTENTS,
@@ -86,10 +91,19 @@ ROLE_TABLE = {
         "calendrier": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
     },
     # Régisseurs process the requests about money (bank details, CAF,
-    # fiscal information) and nothing else.
+    # fiscal information), run the invoicing, record payments and credit
+    # notes, set the tariffs; nothing else.
     GROUPE_REGISSEURS: {
         "": (P.SDI_VIEW, P.DEMANDES_VOIR),
-        "familles": (P.FAMILLE_VOIR, P.FAMILLE_IBAN_VOIR, P.DEMANDE_TRAITER_FINANCES),
+        "familles": (
+            P.FAMILLE_VOIR,
+            P.FAMILLE_IBAN_VOIR,
+            P.DEMANDE_TRAITER_FINANCES,
+            P.FACTURE_VOIR,
+            P.FACTURATION_GERER,
+        ),
+        "regies": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS, P.FACTURATION_GERER),
+        "structures": (P.SDI_VIEW, P.FACTURATION_GERER),
     },
     # Editors reach documents and news only: no family record.
     GROUPE_EDITEURS: {
@@ -104,6 +118,9 @@ PUBLIC_ACL = [
     # A child's iCalendar feed: a calendar app has no session; the family's
     # secret token in the URL is the check (planning.ical).
     (Allow, Everyone, P.PLANNING_FLUX),
+    # The payment provider's server notifies a payment: it has no session;
+    # the notification is verified with the provider (paiement).
+    (Allow, Everyone, P.PAIEMENT_RETOUR),
     (Allow, Authenticated, P.COMPTE_MOT_DE_PASSE_MODIFIER),
 ]
 

@@ -11,7 +11,7 @@ FOLDERS = {
     "familles": ("Familles", _("Familles")),
     "structures": ("Structures", _("Structures")),
     "calendrier": ("Calendrier", _("Calendrier")),
-    "regies": ("Folder", _("Régies")),
+    "regies": ("Regies", _("Régies")),
     "documents": ("Folder", _("Infos/Documents - Formulaires")),
     "actualites": ("Folder", _("Actualités")),
 }

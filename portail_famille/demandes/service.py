@@ -126,6 +126,11 @@ def accepter(demande, agent, request, force=False, now=None):
             section[name] = value
     else:
         cible = famille
+        if kind.section == "caf" and "quotient_familial" in demande.valeurs:
+            from ..facturation.compte import noter_quotient
+
+            jour = dates.local(now).date() if now else dates.today()
+            noter_quotient(famille, jour, demande.valeurs["quotient_familial"])
         section = getattr(famille, kind.section)
         for name, value in demande.valeurs.items():
             section[name] = value

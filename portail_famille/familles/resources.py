@@ -27,7 +27,12 @@ SECTIONS = ("responsable", "conjoint", "fiscales", "caf", "bancaires")
 SECTIONS_ENFANT = ("autorisations", "sanitaires")
 IDENTITE_ENFANT = ("nom", "prenom", "sexe", "date_naissance", "ecole", "classe")
 # What every Famille holds (name -> content type).
-SOUS_DOSSIERS = {"enfants": "Enfants", "demandes": "Demandes"}
+SOUS_DOSSIERS = {
+    "enfants": "Enfants",
+    "demandes": "Demandes",
+    "factures": "Factures",
+    "reglements": "Reglements",
+}
 
 
 class IFamilles(Interface):

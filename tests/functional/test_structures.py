@@ -11,7 +11,7 @@ from substanced.util import get_acl
 from portail_famille.calendrier.jours import FERIE, FERMETURE, PETITES_VACANCES, jour
 from portail_famille.demo import STRUCTURES, annees_scolaires
 from portail_famille.evolve import STEPS, step4
-from portail_famille.security import GROUPE_AGENTS, P, group_oid
+from portail_famille.security import GROUPE_AGENTS, GROUPE_REGISSEURS, P, group_oid
 
 from ..conftest import login, with_root
 
@@ -245,19 +245,24 @@ def test_others_cannot_add_or_edit_activities(request, role):
 def test_the_role_table_gives_agents_structures_and_calendar(shared):
     def acls(root, registry):
         agents = group_oid(root, GROUPE_AGENTS)
+        regisseurs = group_oid(root, GROUPE_REGISSEURS)
         found = {}
         for name in ("structures", "calendrier"):
             for action, principal, permissions in get_acl(root[name], []):
                 found.setdefault(name, {})[principal] = (action, set(permissions))
-        return agents, found
+        return agents, regisseurs, found
 
-    agents, found = with_root(shared.app, acls)
+    agents, regisseurs, found = with_root(shared.app, acls)
     wanted = {P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS}
     # Agents only: régisseurs and editors get nothing there.
     assert found["calendrier"] == {agents: ("Allow", wanted)}
-    # On the structures, agents also see who is expected and take attendance.
+    # On the structures, agents also see who is expected and take attendance;
+    # régisseurs only see them and set the tariffs; editors get nothing.
     wanted |= {P.PLANNING_VOIR, P.PLANNING_POINTER}
-    assert found["structures"] == {agents: ("Allow", wanted)}
+    assert found["structures"] == {
+        agents: ("Allow", wanted),
+        regisseurs: ("Allow", {P.SDI_VIEW, P.FACTURATION_GERER}),
+    }
 
 
 def test_demo_has_the_manuals_seven_prestations_and_calendar(shared):

@@ -1,0 +1,89 @@
+"""The family's account: its operations, the statement of a school year
+("Relevé de compte") and the quotient familial at a given date."""
+
+import datetime
+
+from ..util import arbre
+from .montants import ZERO
+from .resources import Avoir, Facture, Reglement
+
+# The family's quotient familial over time: day it applies from -> Decimal.
+QUOTIENTS = "quotients"
+
+
+def operations(famille):
+    """Every invoice, credit note and payment of the family, newest first
+    (the manual's "Relevé des opérations")."""
+    found = list(famille["factures"].values()) + list(famille["reglements"].values())
+    found = [o for o in found if isinstance(o, (Facture, Avoir, Reglement))]
+    return sorted(found, key=lambda o: (o.date, o.emise_le), reverse=True)
+
+
+def debit(operation):
+    return operation.montant if operation.sens == "debit" else ZERO
+
+
+def credit(operation):
+    return operation.montant if operation.sens == "credit" else ZERO
+
+
+def annee_scolaire(jour):
+    """The school year of ``jour`` as (first day, last day): September to
+    August."""
+    debut = jour.year if jour.month >= 9 else jour.year - 1
+    return datetime.date(debut, 9, 1), datetime.date(debut + 1, 8, 31)
+
+
+def libelle_annee(debut):
+    return "%d-%d" % (debut.year, debut.year + 1)
+
+
+def releve(famille, debut, fin):
+    """The statement of [debut, fin]: its operations (newest first), the
+    balance before it ("Ancien Solde"), the column totals and the balance
+    after it ("Solde du Compte pour l'année scolaire").  A positive balance
+    is owed by the family; every figure is an exact Decimal sum."""
+    toutes = operations(famille)
+    avant = [o for o in toutes if o.date < debut]
+    lignes = [o for o in toutes if debut <= o.date <= fin]
+    ancien = sum((debit(o) - credit(o) for o in avant), ZERO)
+    total_debit = sum((debit(o) for o in lignes), ZERO)
+    total_credit = sum((credit(o) for o in lignes), ZERO)
+    return {
+        "operations": lignes,
+        "ancien_solde": ancien,
+        "total_debit": total_debit,
+        "total_credit": total_credit,
+        "solde": ancien + total_debit - total_credit,
+    }
+
+
+def annees_du_compte(famille, today):
+    """The school years with an operation, and the current one, newest
+    first, as (first day, last day)."""
+    found = {annee_scolaire(today)}
+    for operation in operations(famille):
+        found.add(annee_scolaire(operation.date))
+    return sorted(found, reverse=True)
+
+
+def noter_quotient(famille, depuis, valeur):
+    """Record that the family's quotient familial is ``valeur`` (Decimal or
+    None) from ``depuis`` on; the first time, the record's value until
+    then is kept as the one of every earlier day."""
+    tree = arbre(famille, QUOTIENTS)
+    if tree is None:
+        tree = arbre(famille, QUOTIENTS, create=True)
+        tree[datetime.date.min] = famille.caf.get("quotient_familial")
+    tree[depuis] = valeur
+
+
+def quotient_au(famille, jour):
+    """The family's quotient familial on ``jour``: the last one recorded
+    from that day or before; else the record's current one."""
+    tree = arbre(famille, QUOTIENTS)
+    if tree is not None:
+        keys = tree.keys(max=jour)
+        if len(keys):
+            return tree[keys[-1]]
+    return famille.caf.get("quotient_familial")
