@@ -18,6 +18,7 @@ DOMAINS = (
     ".courriels",
     ".demandes",
     ".calendrier",
+    ".facturation",
 )
 
 

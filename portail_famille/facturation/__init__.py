@@ -1,2 +1,8 @@
 """Money: régies and their sequences, tariffs, invoices, credit notes,
 payments, the family's account (DESIGN.md, "Money")."""
+
+from ..i18n import _
+
+
+def includeme(config):
+    config.add_menu_entry(30, "releve-de-compte", _("Relevé de compte"))

@@ -16,6 +16,8 @@ from pyramid.view import (
 from transaction.interfaces import TransientError
 from translationstring import TranslationString
 
+from .. import dates
+from ..facturation.views import en_cours
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
@@ -27,7 +29,11 @@ RETRY_AFTER = "2"  # seconds, for a 503 after a conflict
 
 @view_config(context=IFamille, renderer="templates/home.pt", permission=P.FAMILLE_VOIR)
 def home(context, request):
-    return {"famille": context, "responsable": context.responsable}
+    return {
+        "famille": context,
+        "responsable": context.responsable,
+        "compte": en_cours(request, context, dates.today()),
+    }
 
 
 def _ensure_context(request):

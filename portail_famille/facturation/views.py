@@ -1,0 +1,229 @@
+"""What the parent sees of money: the home page's "Opérations en cours" and
+"Factures Impayées", and the statement of a school year ("Relevé de
+compte") with its tabs "Mes factures" and "Mes règlements".
+
+The invoice's PDF (view ``pdf``), its online payment (``payer``) and the
+yearly tax certificate (``attestation-fiscale``) are pages of their own:
+only linked from here."""
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.view import view_config
+
+from .. import dates
+from ..familles.resources import IFamille
+from ..i18n import _
+from ..security import P
+from . import compte, service
+from .montants import ZERO, euros
+from .resources import TITRES_MODES, Avoir, Facture, Reglement
+
+PDF = "pdf"  # view on a Facture: the invoice as a PDF
+PAYER = "payer"  # view on a Facture: pay it online
+ATTESTATION = "attestation-fiscale"  # view on the Famille, ?annee=2015
+
+OPERATIONS = "operations"
+FACTURES = "factures"
+REGLEMENTS = "reglements"
+ONGLETS = (
+    (OPERATIONS, _("Relevé des opérations")),
+    (FACTURES, _("Mes factures")),
+    (REGLEMENTS, _("Mes règlements")),
+)
+
+
+def _texte(request, message, **mapping):
+    return request.localizer.translate(_(message, mapping=mapping))
+
+
+def _date(day):
+    return {"iso": day.isoformat(), "texte": dates.courte(day)}
+
+
+def icones(request, facture):
+    """The PDF icon's and the card icon's links of an invoice (the card only
+    when something is due), with the text a screen reader says."""
+    a_payer = facture.reste > ZERO and not facture.annulee_par
+    return {
+        "pdf": request.resource_path(facture, PDF),
+        "texte_pdf": _texte(request, "Imprimer la facture ${numero} (PDF)", numero=facture.numero),
+        "payer": request.resource_path(facture, PAYER) if a_payer else None,
+        "texte_payer": _texte(
+            request, "Payer en ligne la facture ${numero}", numero=facture.numero
+        ),
+    }
+
+
+# --- the home page's blocks ---------------------------------------------------
+
+
+def en_cours(request, famille, jour):
+    """The home page's "Opérations en cours" (the credit available on the
+    account) and "Factures Impayées" (what is still due, with the total).
+    Reads the family's own folders only."""
+    impayees = service.impayees(famille)
+    lignes = []
+    for facture in impayees:
+        ligne = icones(request, facture)
+        ligne.update(
+            numero=facture.numero,
+            date=_date(facture.date),
+            echeance=_date(facture.echeance),
+            montant=euros(facture.reste),
+        )
+        lignes.append(ligne)
+    return {
+        "date": dates.en_toutes_lettres(jour),
+        "solde": euros(service.credit_disponible(famille)),
+        "impayees": lignes,
+        "total": euros(sum((f.reste for f in impayees), ZERO)),
+    }
+
+
+# --- Relevé de compte ---------------------------------------------------------
+
+
+def annee_choisie(famille, jour, valeur):
+    """The school years of the account (newest first) and the one asked for
+    by its label ("2014-2015"); anything else asks for the current one."""
+    annees = compte.annees_du_compte(famille, jour)
+    for annee in annees:
+        if compte.libelle_annee(annee[0]) == valeur:
+            return annees, annee
+    return annees, compte.annee_scolaire(jour)
+
+
+def _colonnes(montant):
+    """A balance in the statement's columns: owed by the family in Débit,
+    a credit in Crédit."""
+    if montant < ZERO:
+        return {"debit": "", "credit": euros(-montant)}
+    return {"debit": euros(montant), "credit": ""}
+
+
+def _operation(operation):
+    debit, credit = compte.debit(operation), compte.credit(operation)
+    return {
+        "numero": operation.numero,
+        "date": _date(operation.date),
+        "description": operation.description,
+        "regie": operation.regie,
+        "debit": euros(debit) if operation.sens == "debit" else "",
+        "credit": euros(credit) if operation.sens == "credit" else "",
+    }
+
+
+def _facture(request, document):
+    if isinstance(document, Avoir):
+        return {
+            "numero": document.numero,
+            "date": _date(document.date),
+            "periode": document.motif,
+            "echeance": None,
+            "montant": euros(document.montant),
+            "reste": "",
+            "etat": _texte(request, "Avoir sur la facture ${numero}", numero=document.facture),
+            "pdf": None,
+            "payer": None,
+        }
+    ligne = icones(request, document)
+    if document.annulee_par:
+        etat = _texte(request, "Annulée par ${numero}", numero=document.annulee_par)
+    elif document.payee:
+        etat = _texte(request, "Payée")
+    else:
+        etat = _texte(request, "À payer")
+    ligne.update(
+        numero=document.numero,
+        date=_date(document.date),
+        periode="%s - %s" % (dates.courte(document.debut), dates.courte(document.fin)),
+        echeance=_date(document.echeance),
+        montant=euros(document.montant),
+        reste=euros(max(document.reste, ZERO)),
+        etat=etat,
+    )
+    return ligne
+
+
+def _reglement(request, reglement):
+    return {
+        "numero": reglement.numero,
+        "date": _date(reglement.date),
+        "mode": request.localizer.translate(TITRES_MODES.get(reglement.mode, reglement.mode)),
+        "montant": euros(reglement.montant),
+        "factures": [
+            "%s : %s" % (numero, euros(montant))
+            for numero, montant in sorted(reglement.affectations.items())
+        ],
+        "disponible": euros(reglement.disponible),
+    }
+
+
+@view_config(
+    context=IFamille,
+    name="releve-de-compte",
+    renderer="templates/releve.pt",
+    permission=P.FACTURE_VOIR,
+)
+def releve_de_compte(context, request):
+    if request.subpath:
+        raise HTTPNotFound()
+    jour = dates.today()
+    annees, (debut, fin) = annee_choisie(context, jour, request.GET.get("annee"))
+    libelle = compte.libelle_annee(debut)
+    onglet = request.GET.get("onglet")
+    if onglet not in dict(ONGLETS):
+        onglet = OPERATIONS
+    releve = compte.releve(context, debut, fin)
+    operations = releve["operations"]
+
+    def lien(nom):
+        query = {"annee": libelle}
+        if nom != OPERATIONS:
+            query["onglet"] = nom
+        return request.resource_path(context, "releve-de-compte", query=query)
+
+    responsable = context.responsable
+    impayees = service.impayees(context)
+    page = {
+        "famille": context,
+        "responsable": " ".join(
+            part for part in (responsable.get(k) for k in ("civilite", "prenom", "nom")) if part
+        ),
+        "solde": euros(service.credit_disponible(context)),
+        "reste": euros(sum((f.reste for f in impayees), ZERO)),
+        "annees": [
+            {"libelle": compte.libelle_annee(a[0]), "choisie": a[0] == debut} for a in annees
+        ],
+        "annee": libelle,
+        "onglet": onglet,
+        "onglets": [
+            {"nom": nom, "titre": request.localizer.translate(titre), "url": lien(nom)}
+            for nom, titre in ONGLETS
+        ],
+        "attestations": [
+            {
+                "annee": annee,
+                "url": request.resource_path(context, ATTESTATION, query={"annee": annee}),
+            }
+            for annee in (debut.year, fin.year)
+            if annee <= jour.year
+        ],
+        "action": request.resource_path(context, "releve-de-compte"),
+    }
+    if onglet == OPERATIONS:
+        page.update(
+            operations=[_operation(o) for o in operations],
+            ancien_solde=_colonnes(releve["ancien_solde"]),
+            solde_annee=_colonnes(releve["solde"]),
+            total_debit=euros(releve["total_debit"]),
+            total_credit=euros(releve["total_credit"]),
+        )
+    elif onglet == FACTURES:
+        page["factures"] = [
+            _facture(request, o) for o in operations if isinstance(o, (Facture, Avoir))
+        ]
+    else:
+        page["reglements"] = [
+            _reglement(request, o) for o in operations if isinstance(o, Reglement)
+        ]
+    return page
