@@ -5,8 +5,9 @@ SHELL := /bin/bash
 VENV      ?= .venv
 PYTHON    ?= $(shell command -v python3.11 || command -v python3)
 BIN       := $(VENV)/bin
-# Debian packages: PDF rendering, browser tests, libmagic for uploads.
-SYSTEM_PACKAGES := wkhtmltopdf chromium libmagic1 fonts-dejavu-core
+# Debian packages: PDF rendering (wkhtmltopdf; pango for WeasyPrint, the
+# fallback), browser tests, libmagic for uploads.
+SYSTEM_PACKAGES := wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 chromium libmagic1 fonts-dejavu-core
 STAMP     := $(VENV)/.installed
 
 help: ## List the targets

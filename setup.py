@@ -15,6 +15,8 @@ requires = [
     "pyramid_mailer",
     "pyramid_chameleon",
     "pdfkit",
+    # the PDF renderer where wkhtmltopdf is absent (needs Debian's pango)
+    "weasyprint==70.0",
     "waitress",
     "Babel",
     "schwifty",

@@ -1,0 +1,232 @@
+"""The invoice and the credit note as PDF (view ``pdf``) and the yearly
+"attestation fiscale" of a family (view ``attestation-fiscale``).
+
+Each is an HTML page of its own (templates/*_pdf.pt: the CSS inline,
+no image, every value escaped by Chameleon) rendered by
+``portail_famille.pdf``.  Served to the family's parents and to staff
+(P.FACTURE_VOIR), never cached.
+"""
+
+import datetime
+import re
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
+from pyramid.renderers import get_renderer, render
+from pyramid.response import Response
+from pyramid.traversal import find_root
+from pyramid.view import view_config
+
+from .. import dates, pdf
+from ..familles.resources import IFamille
+from ..i18n import _
+from ..security import P
+from . import attestation
+from .montants import euros
+from .regies import regie_nommee
+from .resources import Avoir, Facture, IAvoir, IFacture, Reglement
+
+PDF = "pdf"
+ATTESTATION = "attestation-fiscale"
+MAIRIE = "Mairie"
+
+
+def _sans_sous_chemin(request):
+    if request.subpath:
+        raise HTTPNotFound()
+
+
+def nom_de_fichier(*parts):
+    """'facture', 'AL-36' -> 'facture-AL-36.pdf' (ASCII letters, digits, '-')."""
+    name = "-".join(re.sub(r"[^A-Za-z0-9_]+", "-", str(p)).strip("-") for p in parts)
+    return "%s.pdf" % (name or "document")
+
+
+def reponse_pdf(request, html, filename):
+    body = pdf.rendre(html, request.registry.settings)
+    response = Response(body=body, content_type="application/pdf")
+    response.headers["Content-Disposition"] = 'inline; filename="%s"' % filename
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def quantite(value):
+    """3 -> '3', Decimal('1.50') -> '1,5'."""
+    text = format(value, "f") if not isinstance(value, int) else str(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _famille(famille):
+    r = famille.responsable
+    return {
+        "numero": famille.numero,
+        "nom": " ".join(p for p in (r.get("civilite"), r.get("prenom"), r.get("nom")) if p),
+        "adresse": r.get("adresse") or "",
+        "ville": " ".join(p for p in (r.get("code_postal"), r.get("ville")) if p),
+    }
+
+
+def _ville(request):
+    """The town as printed: 'Mairie de Biviers' and 'Biviers' (settings
+    ``portail.mairie`` and ``portail.commune``)."""
+    settings = request.registry.settings
+    commune = (settings.get("portail.commune") or "").strip()
+    mairie = (settings.get("portail.mairie") or "").strip()
+    if not mairie:
+        mairie = "%s %s" % (MAIRIE, commune) if commune else MAIRIE
+    return {
+        "mairie": mairie,
+        "commune": commune,
+        "portail": settings.get("portail.nom") or "Portail Famille",
+    }
+
+
+def _entete(request, document):
+    """The town, the régie and the family: the top of every document."""
+    regie = regie_nommee(find_root(document), document.regie)
+    return {
+        **_ville(request),
+        "regie": document.regie,
+        "regie_adresse": regie.adresse if regie is not None else "",
+        "en_ligne": bool(regie is not None and regie.numcli),
+        "famille": _famille(document.famille),
+        "layout_pdf": get_renderer("templates/layout_pdf.pt").implementation().macros["document"],
+    }
+
+
+def _operation(famille, numero, montant):
+    """An allocation of an invoice, as printed: the payment or credit note."""
+    found = famille["reglements"].get(numero) or famille["factures"].get(numero)
+    ok = isinstance(found, (Reglement, Avoir))
+    return {
+        "numero": numero,
+        "date": dates.courte(found.date) if ok else "",
+        "description": found.description if ok else "",
+        "montant": euros(montant),
+    }
+
+
+def html_facture(request, facture):
+    values = _entete(request, facture)
+    famille = facture.famille
+    values.update(
+        {
+            "numero": facture.numero,
+            "date": dates.courte(facture.date),
+            "echeance": dates.courte(facture.echeance),
+            "periode": "%s - %s" % (dates.courte(facture.debut), dates.courte(facture.fin)),
+            "lignes": [
+                {
+                    "enfant": ligne["enfant"],
+                    "structure": ligne["structure"],
+                    "prestation": ligne["prestation"],
+                    "quantite": quantite(ligne["quantite"]),
+                    "prix": euros(ligne["prix"]),
+                    "montant": euros(ligne["montant"]),
+                }
+                for ligne in facture.lignes
+            ],
+            "total": euros(facture.montant),
+            "deja": euros(facture.affecte),
+            "reste": euros(facture.reste),
+            "payee": facture.payee,
+            "annulee_par": facture.annulee_par,
+            "operations": [
+                _operation(famille, numero, montant)
+                for numero, montant in sorted(facture.affectations.items())
+            ],
+            "url_portail": request.resource_url(request.root),
+        }
+    )
+    return render("templates/facture_pdf.pt", values, request=request)
+
+
+def html_avoir(request, avoir):
+    values = _entete(request, avoir)
+    facture = avoir.famille["factures"].get(avoir.facture)
+    values.update(
+        {
+            "numero": avoir.numero,
+            "date": dates.courte(avoir.date),
+            "facture": avoir.facture,
+            "facture_date": dates.courte(facture.date) if isinstance(facture, Facture) else "",
+            "facture_description": facture.description if isinstance(facture, Facture) else "",
+            "motif": avoir.motif,
+            "montant": euros(avoir.montant),
+            "affecte": euros(avoir.affecte),
+            "disponible": euros(avoir.disponible),
+        }
+    )
+    return render("templates/avoir_pdf.pt", values, request=request)
+
+
+@view_config(context=IFacture, name=PDF, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD"))
+def facture_pdf(context, request):
+    _sans_sous_chemin(request)
+    return reponse_pdf(
+        request, html_facture(request, context), nom_de_fichier("facture", context.numero)
+    )
+
+
+@view_config(context=IAvoir, name=PDF, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD"))
+def avoir_pdf(context, request):
+    _sans_sous_chemin(request)
+    return reponse_pdf(
+        request, html_avoir(request, context), nom_de_fichier("avoir", context.numero)
+    )
+
+
+def annee_demandee(request):
+    """The calendar year of ``?annee=2015``; without it, last year (the
+    one a tax return is about).  A year that is not one, or to come: 400."""
+    today = dates.today()
+    value = request.GET.get("annee")
+    if value is None or value == "":
+        return today.year - 1
+    if not re.fullmatch(r"\d{4}", value) or not 2000 <= int(value) <= today.year:
+        raise HTTPBadRequest(
+            _(
+                "Année invalide : indiquez une année passée ou l'année en cours, "
+                "par exemple ${annee}.",
+                mapping={"annee": today.year - 1},
+            )
+        )
+    return int(value)
+
+
+def html_attestation(request, famille, annee):
+    frais = attestation.frais_de_garde(famille, annee)
+    values = {
+        **_ville(request),
+        "famille": _famille(famille),
+        "annee": annee,
+        "premier_janvier": dates.courte(datetime.date(annee, 1, 1)),
+        "nes_depuis": dates.courte(attestation.date_limite(annee)),
+        "regies": frais["regies"],
+        "enfants": [
+            {
+                "nom": enfant.title,
+                "naissance": dates.courte(enfant.date_naissance),
+                "montant": euros(montant),
+            }
+            for enfant, montant in frais["enfants"]
+        ],
+        "total": euros(frais["total"]),
+        "fait_le": dates.courte(dates.today()),
+        "layout_pdf": get_renderer("templates/layout_pdf.pt").implementation().macros["document"],
+    }
+    return render("templates/attestation_pdf.pt", values, request=request)
+
+
+@view_config(
+    context=IFamille, name=ATTESTATION, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD")
+)
+def attestation_pdf(context, request):
+    _sans_sous_chemin(request)
+    annee = annee_demandee(request)
+    return reponse_pdf(
+        request,
+        html_attestation(request, context, annee),
+        nom_de_fichier("attestation-fiscale", annee),
+    )

@@ -1,0 +1,31 @@
+"""The WeasyPrint backend: the fallback where wkhtmltopdf is absent."""
+
+from .base import PdfError
+
+
+def _fetcher():
+    """Loads data: URIs only: no file, no network."""
+    from weasyprint import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+
+class Weasyprint:
+    """Renders in this process (WeasyPrint runs no JavaScript)."""
+
+    processus = True  # holds the GIL: processes render in parallel
+
+    def __init__(self):
+        try:
+            import weasyprint  # noqa: F401 (checked once, here)
+        except (ImportError, OSError) as exc:
+            # OSError: Debian's pango libraries are missing (make system).
+            raise PdfError("WeasyPrint cannot be used: %s" % exc) from exc
+
+    def rendre(self, html):
+        from weasyprint import HTML
+
+        try:
+            return HTML(string=html, url_fetcher=_fetcher()).write_pdf()
+        except Exception as exc:
+            raise PdfError("WeasyPrint failed: %s" % exc) from exc
