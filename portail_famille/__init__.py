@@ -19,6 +19,7 @@ DOMAINS = (
     ".demandes",
     ".calendrier",
     ".facturation",
+    ".paiement",
 )
 
 
