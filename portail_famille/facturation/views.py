@@ -43,10 +43,11 @@ def icones(request, facture):
     """The PDF icon's and the card icon's links of an invoice (the card only
     when something is due), with the text a screen reader says."""
     a_payer = facture.reste > ZERO and not facture.annulee_par
+    url = request.resource_path(facture)  # ends with "/"
     return {
-        "pdf": request.resource_path(facture, PDF),
+        "pdf": url + PDF,
         "texte_pdf": _texte(request, "Imprimer la facture ${numero} (PDF)", numero=facture.numero),
-        "payer": request.resource_path(facture, PAYER) if a_payer else None,
+        "payer": url + PAYER if a_payer else None,
         "texte_payer": _texte(
             request, "Payer en ligne la facture ${numero}", numero=facture.numero
         ),
