@@ -1,8 +1,12 @@
 """The forms of the money domain."""
 
 import colander
+import deform.widget
+from substanced.schema import Schema
 
 from ..i18n import _
+from ..structures.schemas import UNITES
+from .montants import lire
 
 
 class RegieSchema(colander.Schema):
@@ -37,4 +41,76 @@ class RegieSchema(colander.Schema):
         title=_("Adresse de la régie (imprimée sur les factures)"),
         missing="",
         validator=colander.Length(max=300),
+    )
+
+
+# --- Tariffs of a prestation ("Tarifs" tab) ----------------------------------
+
+
+class Montant(colander.SchemaType):
+    """A typed amount ('3,60', '3.60', '1 200') as a Decimal rounded to the
+    cent; a French error otherwise."""
+
+    def serialize(self, node, appstruct):
+        if appstruct is colander.null or appstruct is None:
+            return colander.null
+        return str(appstruct).replace(".", ",")
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null or not str(cstruct).strip():
+            return colander.null
+        value = lire(cstruct)
+        if value is None:
+            raise colander.Invalid(node, _("Saisissez un nombre, par exemple 3,60."))
+        return value
+
+
+def _positif(node, value):
+    if value < 0:
+        raise colander.Invalid(node, _("Ce nombre ne peut pas être négatif."))
+
+
+class TrancheSchema(colander.MappingSchema):
+    quotient = colander.SchemaNode(
+        Montant(),
+        title=_("Quotient familial à partir de"),
+        missing_msg=_("Ce champ est obligatoire."),
+        validator=_positif,
+    )
+    prix = colander.SchemaNode(
+        Montant(),
+        title=_("Prix unitaire (€)"),
+        missing_msg=_("Ce champ est obligatoire."),
+        validator=_positif,
+    )
+
+
+def _tranches_valides(node, value):
+    quotients = [tranche["quotient"] for tranche in value]
+    if not quotients:
+        raise colander.Invalid(node, _("Saisissez au moins une tranche de tarif."))
+    if min(quotients) != 0:
+        raise colander.Invalid(node, _("La première tranche doit commencer au quotient 0."))
+    if len(set(quotients)) != len(quotients):
+        raise colander.Invalid(node, _("Deux tranches commencent au même quotient."))
+
+
+class TranchesSchema(colander.SequenceSchema):
+    tranche = TrancheSchema(title=_("Tranche"))
+
+
+class TarifsSchema(Schema):
+    unite = colander.SchemaNode(
+        colander.String(),
+        title=_("Unité facturée"),
+        missing_msg=_("Ce champ est obligatoire."),
+        validator=colander.OneOf([value for value, _label in UNITES], msg_err=_("Choix invalide.")),
+        widget=deform.widget.SelectWidget(values=list(UNITES)),
+    )
+    tarifs = TranchesSchema(
+        title=_("Tranches de quotient familial"),
+        validator=_tranches_valides,
+        widget=deform.widget.SequenceWidget(
+            min_len=1, add_subitem_text_template=_("Ajouter une tranche")
+        ),
     )

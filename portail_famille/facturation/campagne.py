@@ -1,0 +1,337 @@
+"""The monthly invoicing run of a régie ("campagne de facturation").
+
+For a Régie and a period [debut, fin], the prestations billed to it, the
+children enrolled in them (each prestation's index ``inscrits``, never every
+family), each child's planning cells of the period (one range read per
+prestation) give one invoice per family: one line per child, prestation and
+unit price (the family's quotient familial on each billed day chooses the
+price).  ``apercu`` computes it without writing anything; ``valider``
+issues the invoices, by batches of families, each batch in its own
+transaction when a transaction manager is given: its numbers are taken
+inside it, so they stay gapless; a crash leaves billed what was committed,
+and a new run bills only the rest (billed cells are never billed again).
+"""
+
+import datetime
+import random
+import re
+import time
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from substanced.util import find_objectmap, get_oid
+from ZODB.POSException import ConflictError
+
+from .. import dates
+from ..calendrier.jours import FERIE, FERMETURE, ZONE_DEFAUT, genres
+from ..familles.resources import IEnfant
+from ..i18n import _
+from ..inscriptions import annees, inscrits
+from ..planning import cells
+from . import compte, service, tarifs
+from .montants import ZERO, arrondi
+
+# The cells billed; any other state (absent excusé, refused, waiting list,
+# a request not processed yet, leave, error) is not.
+FACTURABLES = frozenset(
+    (cells.RESERVE, cells.PRESENT, cells.PRESENT_RESERVE, cells.ABSENT_FACTURE, cells.HORS_CONTRAT)
+)
+# The days never billed, whatever their cell says.
+FERMES = frozenset((FERMETURE, FERIE))
+LOT = 250  # families per transaction of ``valider``
+ESSAIS = 10  # attempts of one batch that conflicts with another transaction
+MAX_JOURS = 92  # a run covers at most about three months
+CAMPAGNES = "campagnes"  # the Régie's record of its runs
+
+
+def lire_date(value):
+    """The date of a form's AAAA-MM-JJ or jj/mm/aaaa, or None."""
+    value = (value or "").strip()
+    match = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", value)
+    if match:
+        value = "%s-%02d-%02d" % (match.group(3), int(match.group(2)), int(match.group(1)))
+    return dates.lire_iso(value)
+
+
+def erreurs_periode(debut, fin):
+    """{field: French message} of what is wrong with the period."""
+    found = {}
+    if debut is None:
+        found["debut"] = _("Date de début invalide (AAAA-MM-JJ ou jj/mm/aaaa).")
+    if fin is None:
+        found["fin"] = _("Date de fin invalide (AAAA-MM-JJ ou jj/mm/aaaa).")
+    if found:
+        return found
+    if fin < debut:
+        found["fin"] = _("La date de fin doit être après la date de début.")
+    elif (fin - debut).days + 1 > MAX_JOURS:
+        found["fin"] = _("La période ne peut pas dépasser trois mois.")
+    return found
+
+
+class PeriodeInvalide(service.FacturationError):
+    """``erreurs``: {field: French message}."""
+
+    def __init__(self, erreurs):
+        super().__init__(erreurs)
+        self.erreurs = erreurs
+
+
+def _verifier(debut, fin):
+    found = erreurs_periode(debut, fin)
+    if found:
+        raise PeriodeInvalide(found)
+
+
+def prestations_de(root, regie):
+    """[(oid, Prestation)] of the prestations billed by ``regie``, in the
+    structures' order."""
+    structures = root.get("structures")
+    if structures is None:
+        return []
+    return [
+        (get_oid(prestation), prestation)
+        for structure in structures.values()
+        if hasattr(structure, "prestations")
+        for prestation in structure.prestations()
+        if prestation.regie == regie.title
+    ]
+
+
+def _jours(debut, fin):
+    found, day = [], debut
+    while day <= fin:
+        found.append(day)
+        day += datetime.timedelta(days=1)
+    return found
+
+
+class Plan:
+    """What a run needs, read once: the régie's prestations, their closed
+    days of the period, the families with their children to bill (each
+    child with the oids of its prestations of the régie), the prestations
+    without tariff."""
+
+    def __init__(self, root, regie, debut, fin):
+        self.regie = regie
+        self.debut = debut
+        self.fin = fin
+        self.prestations = dict(prestations_de(root, regie))
+        libelles = [a.libelle for a in annees(root) if a.debut <= fin and a.fin >= debut]
+        jours = _jours(debut, fin)
+        calendrier = root["calendrier"]
+        par_structure = {}
+        self.fermes = {}
+        for oid, prestation in self.prestations.items():
+            structure = prestation.structure
+            key = get_oid(structure, None)
+            if key not in par_structure:
+                # the zone only changes school holidays, which are billed
+                kinds = genres(calendrier, jours, structure, zone=ZONE_DEFAUT)
+                par_structure[key] = frozenset(d for d, g in kinds.items() if g in FERMES)
+            self.fermes[oid] = par_structure[key]
+        objectmap = find_objectmap(root)
+        familles = {}
+        self.sans_tarif = []
+        for oid, prestation in self.prestations.items():
+            enrolled = False
+            for libelle in libelles:
+                for enfant_oid in inscrits(prestation, libelle):
+                    enfant = objectmap.object_for(enfant_oid)
+                    if enfant is None or not IEnfant.providedBy(enfant):
+                        continue
+                    enrolled = True
+                    famille = enfant.__parent__.__parent__
+                    enfants = familles.setdefault(famille.__name__, (famille, {}))[1]
+                    enfants.setdefault(enfant.__name__, (enfant, []))[1].append(oid)
+            if enrolled and not tarifs.tranches(prestation):
+                self.sans_tarif.append(prestation)
+        self.familles = [familles[numero] for numero in sorted(familles)]
+
+    def avertissements(self):
+        return [
+            _(
+                "La prestation « ${prestation} » (${structure}) n'a pas de tarif : "
+                "fixez ses tarifs (onglet Tarifs) avant de facturer.",
+                mapping={"prestation": p.title, "structure": p.structure.title},
+            )
+            for p in self.sans_tarif
+        ]
+
+    def proposition(self, famille, enfants):
+        """(lines, cells) of the family's invoice for the period, from the
+        database as it is now: what is not billed yet."""
+        debut, fin = self.debut, self.fin
+        groupes = {}  # (child name, prestation oid, price) -> [days]
+        quotients = {}
+        ordre = {oid: n for n, oid in enumerate(self.prestations)}
+        for nom, (enfant, oids) in sorted(enfants.items(), key=lambda i: i[1][0].title):
+            tree = cells.cellules(enfant)
+            if tree is None:
+                continue
+            for oid in sorted(oids, key=ordre.get):
+                prestation = self.prestations[oid]
+                fermes = self.fermes[oid]
+                billed = None
+                for (_oid, day), etat in tree.items(min=(oid, debut), max=(oid, fin)):
+                    if etat not in FACTURABLES or day in fermes:
+                        continue
+                    if billed is None:
+                        billed = service.facturees(enfant, oid, debut, fin)
+                    if day in billed:
+                        continue
+                    if day not in quotients:
+                        quotients[day] = compte.quotient_au(famille, day)
+                    prix = tarifs.prix(prestation, quotients[day])
+                    if prix is None:
+                        continue  # refused up front (sans_tarif)
+                    groupes.setdefault((nom, oid, prix), []).append(day)
+        lignes, cellules = [], []
+        for (nom, oid, prix), days in groupes.items():
+            enfant, prestation = enfants[nom][0], self.prestations[oid]
+            lignes.append(
+                {
+                    "enfant": enfant.title,
+                    "structure": prestation.structure.title,
+                    "prestation": prestation.title,
+                    "prestation_oid": oid,
+                    "unite": prestation.unite,
+                    "quantite": len(days),
+                    "prix": prix,
+                    "montant": arrondi(prix * len(days)),
+                }
+            )
+            cellules.extend((nom, oid, day) for day in days)
+        return lignes, cellules
+
+
+def _famille_apercu(famille, lignes):
+    return {
+        "numero": famille.numero,
+        "nom": famille.nom_complet or famille.title,
+        "lignes": lignes,
+        "montant": sum((ligne["montant"] for ligne in lignes), ZERO),
+    }
+
+
+def apercu(root, regie, debut, fin, limite=None):
+    """The run's preview, nothing written: {familles (the first ``limite``
+    when given), nombre (invoices), lignes, cellules, total, avertissements
+    (French), sans_tarif (prestation titles)}."""
+    _verifier(debut, fin)
+    plan = Plan(root, regie, debut, fin)
+    found = {"familles": [], "nombre": 0, "lignes": 0, "cellules": 0, "total": ZERO}
+    for famille, enfants in plan.familles:
+        lignes, cellules = plan.proposition(famille, enfants)
+        if not lignes:
+            continue
+        row = _famille_apercu(famille, lignes)
+        found["nombre"] += 1
+        found["lignes"] += len(lignes)
+        found["cellules"] += len(cellules)
+        found["total"] += row["montant"]
+        if limite is None or len(found["familles"]) < limite:
+            found["familles"].append(row)
+    found["avertissements"] = plan.avertissements()
+    found["sans_tarif"] = [p.title for p in plan.sans_tarif]
+    return found
+
+
+class Campagne(Persistent):
+    """The record of one run of a régie: its period, date, who ran it, the
+    invoices issued (count, total, first and last numbers)."""
+
+    def __init__(self, debut, fin, date, par):
+        self.debut = debut
+        self.fin = fin
+        self.date = date
+        self.par = par
+        self.lancee_le = dates.horodatage()
+        self.factures = 0
+        self.total = ZERO
+        self.premier = ""
+        self.dernier = ""
+        self.terminee = False
+
+    def noter(self, numeros, total):
+        if numeros:
+            self.premier = self.premier or numeros[0]
+            self.dernier = numeros[-1]
+        self.factures += len(numeros)
+        self.total += total
+
+
+def campagnes(regie):
+    """The régie's runs, newest first."""
+    tree = getattr(regie, CAMPAGNES, None)
+    return list(reversed(tree.values())) if tree is not None else []
+
+
+def _essayer(tm, travail):
+    """Run ``travail()`` and commit, again (after a short random wait) when
+    it conflicts with another transaction, as pyramid_retry does for a
+    request; without ``tm``, in the caller's transaction."""
+    if tm is None:
+        return travail()
+    for essai in range(ESSAIS):
+        try:
+            result = travail()
+            tm.commit()
+            return result
+        except ConflictError:
+            tm.abort()
+            if essai == ESSAIS - 1:
+                raise
+            time.sleep(random.uniform(0, min(0.01 * 2 ** (essai + 1), 0.25)))  # noqa: S311
+    return None  # pragma: no cover
+
+
+def valider(root, regie, debut, fin, date, par="", lot=LOT, tm=None, registry=None):
+    """Issue the period's invoices of ``regie`` (dated ``date``) and return
+    the run's record (a Campagne).  With ``tm`` (a transaction manager),
+    the record, then each batch of ``lot`` families, is committed on its
+    own (a batch that conflicts is done again from the database as it is
+    then); without it, everything is in the caller's transaction.  Raises
+    PeriodeInvalide, or FacturationError when a prestation has no tariff."""
+    _verifier(debut, fin)
+    plan = Plan(root, regie, debut, fin)
+    if plan.sans_tarif:
+        raise service.FacturationError(
+            "Facturation refusée : %s sans tarif."
+            % ", ".join("« %s »" % p.title for p in plan.sans_tarif)
+        )
+
+    def commencer():
+        tree = getattr(regie, CAMPAGNES, None)
+        if tree is None:
+            tree = OOBTree()
+            setattr(regie, CAMPAGNES, tree)
+        campagne = Campagne(debut, fin, date, par)
+        key = "%s %s %06d" % (campagne.lancee_le.isoformat(), par, random.randrange(10**6))  # noqa: S311
+        tree[key] = campagne
+        return campagne
+
+    campagne = _essayer(tm, commencer)
+
+    def emettre(familles):
+        numeros, total = [], ZERO
+        for famille, enfants in familles:
+            lignes, cellules = plan.proposition(famille, enfants)
+            if not lignes:
+                continue
+            facture = service.emettre_facture(
+                famille, regie, date, debut, fin, lignes, cellules, par=par, registry=registry
+            )
+            numeros.append(facture.numero)
+            total += facture.montant
+        campagne.noter(numeros, total)
+
+    for start in range(0, len(plan.familles), lot):
+        batch = plan.familles[start : start + lot]
+        _essayer(tm, lambda batch=batch: emettre(batch))
+
+    def terminer():
+        campagne.terminee = True
+
+    _essayer(tm, terminer)
+    return campagne

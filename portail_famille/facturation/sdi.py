@@ -1,0 +1,199 @@
+"""The régisseurs' SDI tabs of the money domain:
+
+- "Facturation" on a Régie (``P.FACTURATION_GERER``): the period of a run
+  ("Période du … au …"), its preview (families, lines, totals), then
+  "Valider la facturation" (POST) issues the invoices; the régie's past runs;
+- "Tarifs" on a Prestation: its unit and its quotient familial brackets,
+  shown to the staff who see the prestation, changed by ``P.FACTURATION_GERER``.
+"""
+
+import datetime
+
+import deform
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from substanced.form import FormView
+from substanced.sdi import mgmt_view
+
+from .. import dates
+from ..i18n import _
+from ..security import P
+from ..structures.resources import IPrestation
+from ..structures.schemas import UNITES
+from . import campagne, schemas, tarifs
+from .montants import euros, nombre
+from .regies import IRegie
+from .service import FacturationError
+
+APERCU_FAMILLES = 50  # the families shown in a preview (the totals count all)
+
+
+def mois_precedent(today):
+    fin = today.replace(day=1) - datetime.timedelta(days=1)
+    return fin.replace(day=1), fin
+
+
+def _ligne_campagne(run):
+    return {
+        "periode": "%s - %s" % (dates.courte(run.debut), dates.courte(run.fin)),
+        "date": dates.courte(run.date),
+        "lancee_le": dates.local(run.lancee_le).strftime("%d/%m/%Y %H:%M"),
+        "par": run.par,
+        "factures": run.factures,
+        "total": euros(run.total),
+        "numeros": "%s – %s" % (run.premier, run.dernier) if run.premier else "",
+        "terminee": run.terminee,
+    }
+
+
+@mgmt_view(
+    context=IRegie,
+    name="facturation",
+    tab_title=_("Facturation"),
+    permission=P.FACTURATION_GERER,
+    renderer="templates/campagne.pt",
+)
+class FacturationView:
+    """A run of the régie: the period, the preview, the validation."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def url(self, **query):
+        path = self.request.sdiapi.mgmt_path(self.context, "@@facturation")
+        return path + ("?" + "&".join("%s=%s" % item for item in query.items()) if query else "")
+
+    def __call__(self):
+        request = self.request
+        params = request.POST if request.method == "POST" else request.GET
+        if "debut" in params or "fin" in params:
+            saisie = {k: params.get(k, "").strip() for k in ("debut", "fin")}
+        else:
+            debut, fin = mois_precedent(dates.today())
+            saisie = {"debut": debut.isoformat(), "fin": fin.isoformat()}
+        debut, fin = campagne.lire_date(saisie["debut"]), campagne.lire_date(saisie["fin"])
+        erreurs = {}
+        if "debut" in params or "fin" in params:
+            erreurs = campagne.erreurs_periode(debut, fin)
+        values = {
+            "saisie": saisie,
+            "erreurs": {k: request.localizer.translate(v) for k, v in erreurs.items()},
+            "apercu": None,
+            "refus": None,
+            "action": self.url(),
+            "csrf_token": request.session.get_csrf_token(),
+            "campagnes": [_ligne_campagne(r) for r in campagne.campagnes(self.context)],
+            "euros": euros,
+            "nombre": nombre,
+            "limite": APERCU_FAMILLES,
+        }
+        if erreurs:
+            return values
+        if request.method == "POST" and "valider" in request.POST:
+            return self.valider(debut, fin, values)
+        if "apercu" in params:
+            values["apercu"] = self.apercu(debut, fin)
+            values["debut"], values["fin"] = debut.isoformat(), fin.isoformat()
+        return values
+
+    def apercu(self, debut, fin):
+        root = self.request.root
+        found = campagne.apercu(root, self.context, debut, fin, limite=APERCU_FAMILLES)
+        translate = self.request.localizer.translate
+        found["avertissements"] = [translate(a) for a in found["avertissements"]]
+        found["periode"] = "%s - %s" % (dates.courte(debut), dates.courte(fin))
+        return found
+
+    def valider(self, debut, fin, values):
+        request = self.request
+        user = request.user
+        par = getattr(user, "__name__", "") or ""
+        try:
+            run = campagne.valider(
+                request.root,
+                self.context,
+                debut,
+                fin,
+                dates.today(),
+                par=par,
+                tm=request.tm,
+                registry=request.registry,
+            )
+        except FacturationError as e:
+            values["refus"] = request.localizer.translate(
+                _(
+                    "Facturation refusée : fixez d'abord les tarifs. ${motif}",
+                    mapping={"motif": e.args[0] if isinstance(e.args[0], str) else ""},
+                )
+            )
+            values["apercu"] = self.apercu(debut, fin)
+            values["debut"], values["fin"] = debut.isoformat(), fin.isoformat()
+            return values
+        if run.factures:
+            message = _(
+                "Facturation validée : ${nombre} facture(s), du n° ${premier} au n° ${dernier}, "
+                "total ${total}.",
+                mapping={
+                    "nombre": run.factures,
+                    "premier": run.premier,
+                    "dernier": run.dernier,
+                    "total": euros(run.total),
+                },
+            )
+        else:
+            message = _("Rien à facturer sur cette période : aucune facture émise.")
+        request.sdiapi.flash(request.localizer.translate(message), "success")
+        return HTTPFound(self.url())
+
+
+@mgmt_view(
+    context=IPrestation,
+    name="tarifs",
+    tab_title=_("Tarifs"),
+    permission=P.SDI_VIEW,
+    renderer="templates/tarifs.pt",
+)
+class TarifsView(FormView):
+    """The prestation's unit and tariff brackets; changed by the régie."""
+
+    schema = schemas.TarifsSchema()
+    buttons = (deform.Button("enregistrer", _("Enregistrer")),)
+    formid = "tarifs"
+
+    def peut_modifier(self):
+        return bool(self.request.has_permission(P.FACTURATION_GERER, self.context))
+
+    def __call__(self):
+        modifiable = self.peut_modifier()
+        if self.request.method == "POST" and not modifiable:
+            raise HTTPForbidden()
+        result = super().__call__() if modifiable else {"form": None}
+        if isinstance(result, dict):
+            unites = dict(UNITES)
+            translate = self.request.localizer.translate
+            unite = unites.get(self.context.unite)
+            result.update(
+                {
+                    "modifiable": modifiable,
+                    "unite": translate(unite) if unite else self.context.unite,
+                    "tranches": [(nombre(q), euros(p)) for q, p in tarifs.tranches(self.context)],
+                }
+            )
+        return result
+
+    def before(self, form):
+        form.set_appstruct(
+            {
+                "unite": self.context.unite,
+                "tarifs": [{"quotient": q, "prix": p} for q, p in tarifs.tranches(self.context)]
+                or [{"quotient": 0, "prix": None}],
+            }
+        )
+
+    def enregistrer_success(self, appstruct):
+        self.context.unite = appstruct["unite"]
+        tarifs.definir(self.context, [(t["quotient"], t["prix"]) for t in appstruct["tarifs"]])
+        self.request.sdiapi.flash(
+            self.request.localizer.translate(_("Tarifs enregistrés.")), "success"
+        )
+        return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@tarifs"))

@@ -1,0 +1,445 @@
+"""The monthly invoicing run of a régie (issue 5): what is billed from the
+planning, the price by quotient, the preview that writes nothing, the
+validation through the SDI, the "Tarifs" tab, who may run it."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from substanced.util import get_oid
+
+from portail_famille.demo import DUPONT, load
+from portail_famille.facturation import campagne, compte, service, tarifs
+from portail_famille.facturation.regies import regie_nommee
+from portail_famille.planning import cells
+
+from ..conftest import csrf, login, with_root
+
+D = Decimal
+MAI = (datetime.date(2015, 5, 1), datetime.date(2015, 5, 31))
+RUN = datetime.date(2015, 6, 2)
+REGIE_URL = "/manage/regies/regie-garderie-alsh/@@facturation"
+TARIFS_URL = "/manage/structures/garderie-periscolaire/restauration-scolaire/@@tarifs"
+CANTINE = ("garderie-periscolaire", "restauration-scolaire")
+MERCREDI_PM = ("accueil-de-loisirs-alsh", "mercredi-apres-midi")
+VACANCES = ("accueil-de-loisirs-alsh", "vacances-journee")
+
+# May 2015 cells of the canteen: (day, state, billed?).  1, 8, 14 and 25 May
+# are public holidays; the 29th is closed (a closure of the structure);
+# the 15th is billed beforehand.
+ETATS_MAI = (
+    (4, cells.RESERVE, True),
+    (5, cells.PRESENT, True),
+    (7, cells.PRESENT_RESERVE, True),
+    (11, cells.ABSENT_FACTURE, True),
+    (12, cells.HORS_CONTRAT, True),
+    (18, cells.ABSENT_EXCUSE, False),
+    (19, cells.RESERVATION_REFUSEE, False),
+    (21, cells.ATTENTE, False),
+    (22, cells.RESERVATION_TRAITEMENT, False),
+    (26, cells.ABSENCE_TRAITEMENT, False),
+    (27, cells.CONGE, False),
+    (28, cells.ERREUR, False),
+    (1, cells.RESERVE, False),  # 1 May
+    (8, cells.RESERVE, False),  # 8 May 1945
+    (14, cells.RESERVE, False),  # Ascension
+    (25, cells.PRESENT_RESERVE, False),  # Whit Monday
+    (29, cells.RESERVE, False),  # closed
+    (15, cells.RESERVE, False),  # billed already
+)
+
+
+def jeton(client):
+    """The CSRF token of the client's session (any form of the site)."""
+    return csrf(client.get("/mot-de-passe"))
+
+
+def _famille(root):
+    return root["familles"][DUPONT["numero"]]
+
+
+def _enfant(root):
+    return next(iter(_famille(root)["enfants"].values()))
+
+
+def _regie(root):
+    return regie_nommee(root, "Régie garderie ALSH")
+
+
+def _prestation(root, key):
+    return root["structures"][key[0]][key[1]]
+
+
+def _mettre(root, key, days, etat=cells.RESERVE, mois=5):
+    oid = get_oid(_prestation(root, key))
+    for day in days:
+        cells.set_cell(_enfant(root), oid, datetime.date(2015, mois, day), etat)
+    return oid
+
+
+def _mai(root, registry):
+    """The cells of ETATS_MAI, a closure on the 29th, the 15th billed, a
+    Wednesday afternoon and a holiday day of another régie."""
+    enfant = _enfant(root)
+    oid = get_oid(_prestation(root, CANTINE))
+    for day, etat, _billed in ETATS_MAI:
+        cells.set_cell(enfant, oid, datetime.date(2015, 5, day), etat)
+    fermeture = registry.content.create(
+        "Fermeture",
+        debut=datetime.date(2015, 5, 29),
+        fin=datetime.date(2015, 5, 29),
+        motif="Pont",
+        structure=get_oid(root["structures"][CANTINE[0]]),
+    )
+    root["calendrier"].add("pont", fermeture, registry=registry)
+    service.marquer_facturees(enfant, oid, [datetime.date(2015, 5, 15)], "AL-1")
+    _mettre(root, MERCREDI_PM, [6, 13], cells.PRESENT_RESERVE)
+    _mettre(root, VACANCES, [6])
+    _prestation(root, VACANCES).regie = "Régie des vacances"
+    # the next month is not billed in May
+    _mettre(root, CANTINE, [1, 2], mois=6)
+    return oid
+
+
+def test_what_is_billed_from_the_planning(app):
+    def run(root, registry):
+        oid = _mai(root, registry)
+        famille, regie = _famille(root), _regie(root)
+        record = campagne.valider(root, regie, *MAI, RUN, par="regisseur", registry=registry)
+        assert (record.factures, record.premier, record.dernier) == (1, "AL-229", "AL-229")
+        facture = famille["factures"]["AL-229"]
+        # DUPONT has no quotient: the last bracket (4.00 a meal, 7.20)
+        lignes = [
+            (ligne["prestation"], ligne["quantite"], ligne["prix"]) for ligne in facture.lignes
+        ]
+        assert sorted(lignes) == [
+            ("Mercredi après-midi", 2, D("7.20")),
+            ("Restauration scolaire", 5, D("4.00")),
+        ]
+        assert facture.montant == D("34.40") == record.total
+        assert facture.description == "Facture : 01/05/2015 - 31/05/2015"
+        assert facture.date == RUN
+        assert facture.echeance == RUN + datetime.timedelta(days=22)
+        billed = {d.day for (_nom, o, d) in facture.cellules if o == oid}
+        assert billed == {day for day, _etat, yes in ETATS_MAI if yes}
+        assert all(ligne["enfant"] == "LUCAS DUPONT" for ligne in facture.lignes)
+        # the cells are marked billed by this invoice (the 15th by the other)
+        enfant = _enfant(root)
+        marked = service.facturees(enfant, oid, *MAI)
+        assert {d.day for d, n in marked.items() if n == "AL-229"} == billed
+        assert marked[datetime.date(2015, 5, 15)] == "AL-1"
+        # a second run of the same period bills nothing twice
+        again = campagne.valider(root, regie, *MAI, RUN, registry=registry)
+        assert again.factures == 0
+        assert regie.sequence.dernier == 229
+        assert [c.factures for c in campagne.campagnes(regie)] == [0, 1]
+        # April 2015 was billed by AL-36: nothing more
+        avril = (datetime.date(2015, 4, 1), datetime.date(2015, 4, 30))
+        assert campagne.apercu(root, regie, *avril)["nombre"] == 0
+
+    with_root(app.app, run)
+
+
+def test_each_state_alone(app):
+    """Each state on one ordinary day (Tuesday 5 May 2015), one run each."""
+
+    def run(root, registry):
+        regie, enfant = _regie(root), _enfant(root)
+        oid = get_oid(_prestation(root, CANTINE))
+        day = datetime.date(2015, 5, 5)
+        billed = set()
+        for etat in cells.ETATS:
+            cells.set_cell(enfant, oid, day, etat)
+            found = campagne.apercu(root, regie, day, day)
+            if found["nombre"]:
+                assert found["cellules"] == 1
+                billed.add(etat)
+        assert (
+            billed
+            == campagne.FACTURABLES
+            == {
+                cells.RESERVE,
+                cells.PRESENT,
+                cells.PRESENT_RESERVE,
+                cells.ABSENT_FACTURE,
+                cells.HORS_CONTRAT,
+            }
+        )
+
+    with_root(app.app, run)
+
+
+def test_price_by_quotient_on_each_day(app):
+    def run(root, registry):
+        famille, regie = _famille(root), _regie(root)
+        _mettre(root, CANTINE, [4, 5, 18, 19, 21])
+        # 650 from 1 May, 800 from the 18th, 1300 from the 21st
+        compte.noter_quotient(famille, datetime.date(2015, 5, 1), D("650"))
+        compte.noter_quotient(famille, datetime.date(2015, 5, 18), D("800"))
+        compte.noter_quotient(famille, datetime.date(2015, 5, 21), D("1300"))
+        found = campagne.apercu(root, regie, *MAI)
+        (row,) = found["familles"]
+        assert sorted((ligne["quantite"], ligne["prix"]) for ligne in row["lignes"]) == [
+            (1, D("4.00")),
+            (2, D("2.00")),
+            (2, D("3.00")),
+        ]
+        assert row["montant"] == found["total"] == D("14.00")
+        assert tarifs.prix(_prestation(root, CANTINE), D("699.99")) == D("2.00")
+
+    with_root(app.app, run)
+
+
+def test_preview_writes_nothing(app):
+    def prepare(root, registry):
+        _mai(root, registry)
+
+    with_root(app.app, prepare)
+
+    def run(root, registry):
+        found = campagne.apercu(root, _regie(root), *MAI)
+        assert (found["nombre"], found["cellules"], found["total"]) == (1, 7, D("34.40"))
+        assert root._p_jar._registered_objects == []
+        assert service.facturees(_enfant(root), get_oid(_prestation(root, CANTINE)), *MAI) == {
+            datetime.date(2015, 5, 15): "AL-1"
+        }
+        assert _regie(root).sequence.dernier == 228
+
+    with_root(app.app, run)
+
+
+def test_a_prestation_without_tariff_is_refused(app):
+    def run(root, registry):
+        _mettre(root, CANTINE, [4])
+        _prestation(root, MERCREDI_PM).tarifs = ()
+        regie = _regie(root)
+        found = campagne.apercu(root, regie, *MAI)
+        assert found["sans_tarif"] == ["Mercredi après-midi"]
+        assert "n'a pas de tarif" in found["avertissements"][0].interpolate()
+        with pytest.raises(service.FacturationError) as refused:
+            campagne.valider(root, regie, *MAI, RUN, registry=registry)
+        assert "sans tarif" in refused.value.args[0]
+        assert regie.sequence.dernier == 228
+        assert "AL-229" not in _famille(root)["factures"]
+
+    with_root(app.app, run)
+
+
+def test_batches_commit_and_a_rerun_bills_the_rest(app):
+    """With a transaction manager, each batch is committed on its own: a
+    run that stops after the first batch leaves it billed, and the next
+    run bills only the others, numbers following on."""
+    import transaction
+
+    def town(root, registry):
+        oid = get_oid(_prestation(root, CANTINE))
+        libelle = "2014-2015"
+        for n in range(5):
+            famille = registry.content.create("Famille", responsable={"nom": "LOT%d" % n})
+            root["familles"]["90000000%05d" % n] = famille
+            enfant = registry.content.create("Enfant", nom="LOT%d" % n, prenom="E")
+            famille["enfants"].add_next(enfant, registry=registry)
+            from portail_famille.inscriptions import inscrire
+
+            inscrire(enfant, oid, libelle, datetime.date(2014, 9, 1))
+            cells.set_cell(enfant, oid, datetime.date(2015, 5, 4), cells.RESERVE)
+
+    with_root(app.app, town)
+
+    class Crash(Exception):
+        pass
+
+    calls = []
+    original = service.emettre_facture
+
+    def emettre(*args, **kw):
+        if len(calls) == 2:
+            raise Crash()
+        calls.append(1)
+        return original(*args, **kw)
+
+    def first(root, registry):
+        campagne.service.emettre_facture = emettre
+        try:
+            campagne.valider(root, _regie(root), *MAI, RUN, lot=2, tm=transaction.manager)
+        finally:
+            campagne.service.emettre_facture = original
+
+    with pytest.raises(Crash):
+        with_root(app.app, first)
+
+    def second(root, registry):
+        regie = _regie(root)
+        # the first batch (DUPONT, nothing in May; LOT0) is committed; the
+        # second one crashed after LOT1's invoice: rolled back, number too
+        assert regie.sequence.dernier == 229
+        assert "AL-229" in root["familles"]["9000000000000"]["factures"]
+        (interrompue,) = campagne.campagnes(regie)
+        assert (interrompue.factures, interrompue.terminee) == (1, False)
+        record = campagne.valider(root, regie, *MAI, RUN, lot=2, tm=transaction.manager)
+        assert (record.factures, record.premier, record.dernier) == (4, "AL-230", "AL-233")
+        assert record.terminee
+
+    with_root(app.app, second)
+
+
+def test_second_demo_load_bills_nothing(app):
+    def run(root, registry):
+        regie = _regie(root)
+        before = regie.sequence.dernier
+        runs = len(campagne.campagnes(regie))
+        load(root, registry)
+        assert regie.sequence.dernier == before
+        assert len(campagne.campagnes(regie)) == runs
+
+    with_root(app.app, run)
+
+
+# --- SDI ------------------------------------------------------------------------
+
+
+def test_regisseur_previews_then_validates(app):
+    with_root(app.app, _mai)
+    login(app, "regisseur", "Regie2015al")
+    page = app.get(REGIE_URL)
+    assert "Période du" in page.text
+    page = app.get(REGIE_URL, {"debut": "01/05/2015", "fin": "2015-05-31", "apercu": "1"})
+    text = page.text
+    assert "Aperçu de la facturation" in text and "01/05/2015 - 31/05/2015" in text
+    assert "JEAN DUPONT" in text and "Restauration scolaire" in text
+    assert "34,40" in text
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
+    response = page.forms[1].submit("valider", status=302)
+    done = response.follow()
+    assert "Facturation validée : 1 facture(s), du n° AL-229 au n° AL-229" in done.text
+    assert "34,40" in done.text and "01/05/2015 - 31/05/2015" in done.text  # past runs
+
+    def check(root, registry):
+        facture = _famille(root)["factures"]["AL-229"]
+        assert facture.montant == D("34.40")
+        assert facture.emise_par == "regisseur"
+
+    with_root(app.app, check)
+    # validated again: nothing more
+    again = app.post(
+        REGIE_URL,
+        {"debut": "2015-05-01", "fin": "2015-05-31", "valider": "1", "csrf_token": csrf(page)},
+        status=302,
+    ).follow()
+    assert "Rien à facturer sur cette période" in again.text
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 229
+
+
+@pytest.mark.parametrize(
+    "debut, fin, message",
+    [
+        ("2015-05-31", "2015-05-01", "La date de fin doit être après la date de début."),
+        ("2015-01-01", "2015-05-31", "La période ne peut pas dépasser trois mois."),
+        ("31/02/2015", "2015-05-31", "Date de début invalide"),
+        ("2015-05-01", "mai", "Date de fin invalide"),
+    ],
+)
+def test_period_errors_in_french_and_nothing_written(app, debut, fin, message):
+    with_root(app.app, _mai)
+    login(app, "regisseur", "Regie2015al")
+    page = app.get(REGIE_URL, {"debut": debut, "fin": fin, "apercu": "1"})
+    assert message in page.text and "help-block" in page.text
+    assert "Aperçu de la facturation" not in page.text
+    posted = app.post(
+        REGIE_URL, {"debut": debut, "fin": fin, "valider": "1", "csrf_token": jeton(app)}
+    )
+    assert posted.status_int == 200 and message in posted.text
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
+
+
+def test_validation_without_csrf_token_is_refused(app):
+    with_root(app.app, _mai)
+    login(app, "regisseur", "Regie2015al")
+    app.get(REGIE_URL)
+    refused = app.post(
+        REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "valider": "1"}, status=400
+    )
+    assert "Formulaire expiré" in refused.text
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
+
+
+def test_without_tariff_the_sdi_warns_and_refuses(app):
+    def sans_tarif(root, registry):
+        _mai(root, registry)
+        _prestation(root, MERCREDI_PM).tarifs = ()
+
+    with_root(app.app, sans_tarif)
+    login(app, "regisseur", "Regie2015al")
+    page = app.get(REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
+    assert "« Mercredi après-midi » (Accueil de Loisirs ALSH) n'a pas de tarif" in page.text
+    assert "Valider la facturation" not in page.text
+    refused = app.post(
+        REGIE_URL,
+        {"debut": "2015-05-01", "fin": "2015-05-31", "valider": "1", "csrf_token": jeton(app)},
+    )
+    assert "Facturation refusée" in refused.text
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
+
+
+def test_agents_and_parents_cannot_run_it(agent, dupont, anonymous, regisseur):
+    assert "Période du" in regisseur.get(REGIE_URL).text
+    for client in (agent, dupont, anonymous):
+        got = client.get(REGIE_URL, expect_errors=True)
+        assert got.status_int in (302, 403, 404)
+        assert "Période du" not in got.text
+        posted = client.post(
+            REGIE_URL,
+            {"debut": "2015-05-01", "fin": "2015-05-31", "valider": "1"},
+            expect_errors=True,
+        )
+        assert posted.status_int in (302, 400, 403, 404)
+
+
+def test_regisseur_sets_tariffs_in_french(app):
+    login(app, "regisseur", "Regie2015al")
+    page = app.get(TARIFS_URL)
+    assert "Quotient familial à partir de" in page.text and "4,00" in page.text
+    form = page.forms["tarifs"]
+    fields = [f for f in form.fields if f in ("quotient", "prix")]
+    assert fields == ["quotient", "prix"]
+    quotients = form.fields["quotient"]
+    prix = form.fields["prix"]
+    assert len(quotients) == 3
+    # the first bracket must start at 0
+    quotients[0].value = "100"
+    refused = form.submit("enregistrer", status=200)
+    assert "La première tranche doit commencer au quotient 0." in refused.text
+    form = refused.forms["tarifs"]
+    form.fields["quotient"][0].value = "0"
+    form.fields["prix"][1].value = "trois"
+    refused = form.submit("enregistrer", status=200)
+    assert "Saisissez un nombre, par exemple 3,60." in refused.text
+    assert with_root(
+        app.app, lambda root, registry: tarifs.tranches(_prestation(root, CANTINE))
+    ) == ((D("0.00"), D("2.00")), (D("700.00"), D("3.00")), (D("1200.00"), D("4.00")))
+    form = refused.forms["tarifs"]
+    form.fields["prix"][1].value = "3,10"
+    form["unite"] = "journee"
+    saved = form.submit("enregistrer", status=302).follow()
+    assert "Tarifs enregistrés." in saved.text and "3,10" in saved.text
+
+    def check(root, registry):
+        prestation = _prestation(root, CANTINE)
+        assert prestation.unite == "journee"
+        assert tarifs.prix(prestation, D("800")) == D("3.10")
+
+    with_root(app.app, check)
+    assert prix  # the form had one price per bracket
+
+
+def test_agents_see_tariffs_but_cannot_change_them(agent, dupont):
+    page = agent.get(TARIFS_URL)
+    assert "Quotient familial à partir de" in page.text and "4,00" in page.text
+    assert "tarifs" not in page.forms
+    refused = agent.post(
+        TARIFS_URL,
+        {"unite": "repas", "enregistrer": "1", "csrf_token": jeton(agent)},
+        expect_errors=True,
+    )
+    assert refused.status_int == 403
+    assert dupont.get(TARIFS_URL, expect_errors=True).status_int in (302, 403, 404)
