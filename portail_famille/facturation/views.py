@@ -31,10 +31,6 @@ ONGLETS = (
 )
 
 
-def _texte(request, message, **mapping):
-    return request.localizer.translate(_(message, mapping=mapping))
-
-
 def _date(day):
     return {"iso": day.isoformat(), "texte": dates.courte(day)}
 
@@ -44,13 +40,13 @@ def icones(request, facture):
     when something is due), with the text a screen reader says."""
     a_payer = facture.reste > ZERO and not facture.annulee_par
     url = request.resource_path(facture)  # ends with "/"
+    translate = request.localizer.translate
+    numero = {"numero": facture.numero}
     return {
         "pdf": url + PDF,
-        "texte_pdf": _texte(request, "Imprimer la facture ${numero} (PDF)", numero=facture.numero),
+        "texte_pdf": translate(_("Imprimer la facture ${numero} (PDF)", mapping=numero)),
         "payer": url + PAYER if a_payer else None,
-        "texte_payer": _texte(
-            request, "Payer en ligne la facture ${numero}", numero=facture.numero
-        ),
+        "texte_payer": translate(_("Payer en ligne la facture ${numero}", mapping=numero)),
     }
 
 
@@ -122,17 +118,21 @@ def _facture(request, document):
             "echeance": None,
             "montant": euros(document.montant),
             "reste": "",
-            "etat": _texte(request, "Avoir sur la facture ${numero}", numero=document.facture),
+            "etat": request.localizer.translate(
+                _("Avoir sur la facture ${numero}", mapping={"numero": document.facture})
+            ),
             "pdf": None,
             "payer": None,
         }
     ligne = icones(request, document)
     if document.annulee_par:
-        etat = _texte(request, "Annulée par ${numero}", numero=document.annulee_par)
+        etat = request.localizer.translate(
+            _("Annulée par ${numero}", mapping={"numero": document.annulee_par})
+        )
     elif document.payee:
-        etat = _texte(request, "Payée")
+        etat = request.localizer.translate(_("Payée"))
     else:
-        etat = _texte(request, "À payer")
+        etat = request.localizer.translate(_("À payer"))
     ligne.update(
         numero=document.numero,
         date=_date(document.date),
