@@ -116,6 +116,7 @@ class FacturationView:
                 fin,
                 dates.today(),
                 par=par,
+                lot=int(request.registry.settings.get("portail.facturation_lot") or campagne.LOT),
                 tm=request.tm,
                 registry=request.registry,
             )
