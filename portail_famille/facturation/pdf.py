@@ -184,7 +184,7 @@ def annee_demandee(request):
     value = request.GET.get("annee")
     if value is None or value == "":
         return today.year - 1
-    if not re.fullmatch(r"\d{4}", value) or not 2000 <= int(value) <= today.year:
+    if not re.fullmatch(r"[0-9]{4}", value) or not 2000 <= int(value) <= today.year:
         raise HTTPBadRequest(
             _(
                 "Année invalide : indiquez une année passée ou l'année en cours, "
