@@ -136,7 +136,7 @@ def html_facture(request, facture):
                 _operation(famille, numero, montant)
                 for numero, montant in sorted(facture.affectations.items())
             ],
-            "url_portail": request.resource_url(request.root),
+            "url_portail": request.resource_url(find_root(facture)),
         }
     )
     return render("templates/facture_pdf.pt", values, request=request)

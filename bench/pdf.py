@@ -1,0 +1,190 @@
+"""make bench: the invoice PDF.
+
+    .venv/bin/python bench/pdf.py [--requests 15] [--rounds 2] [--batch 200] [--workers 2]
+
+(a) The whole request against the raw renderer.  The application of
+    development.ini (FileStorage in a temporary directory, demo data,
+    production's template setting) answers ``GET .../factures/AL-36/pdf``
+    for jean.dupont through WebTest, in this process: every tween,
+    traversal, the security check, the template and the renderer.  The raw
+    renderer (``portail_famille.pdf.rendre``) gets the very HTML that view
+    renders.  ``--rounds`` alternations of ``--requests`` PDFs each; printed:
+    seconds per PDF of each, the ratio request / renderer (target <= 1.2).
+(b) A batch of ``--batch`` invoices (AL-36's HTML, each with its own
+    number) through ``portail_famille.pdf.rendre_plusieurs``: one at a time,
+    then ``--workers`` at a time (wkhtmltopdf runs as a subprocess: threads
+    render in parallel); printed: both times and the speed-up (target >= 1.7
+    with 2 workers on 2 cores).
+
+Figures only: nothing asserts on them; bench/out/pdf.json keeps them.
+``--set KEY=VALUE`` overrides a setting of the application (for instance
+``--set portail.pdf=weasyprint``).  About 2 minutes with the defaults.
+"""
+
+import argparse
+import io
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import home  # noqa: E402  (bench/home.py: the application of development.ini)
+
+ROOT = Path(__file__).resolve().parent.parent
+URL = "/familles/1001001818331/factures/AL-36/pdf"
+RATIO_MAX = 1.2
+SPEEDUP_MIN = 1.7
+
+
+def log_in(app):
+    from tests.conftest import login
+
+    login(app, *home.LOGIN)
+
+
+def html_of(wsgi):
+    """The HTML the view renders for AL-36 (same request URL and host)."""
+    from pyramid.request import Request
+    from pyramid.scripting import prepare
+
+    from portail_famille.facturation.pdf import html_facture
+
+    request = Request.blank(URL, base_url="http://localhost")
+    env = prepare(request=request, registry=wsgi.registry)
+    try:
+        famille = env["root"]["familles"]["1001001818331"]
+        return html_facture(env["request"], famille["factures"]["AL-36"])
+    finally:
+        env["closer"]()
+
+
+def texte(data):
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def timed(func, count):
+    start = time.perf_counter()
+    for _ in range(count):
+        func()
+    return (time.perf_counter() - start) / count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--set", action="append", default=[], dest="overrides")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    sys.path.insert(0, str(ROOT))
+    import webtest
+
+    from portail_famille import pdf
+
+    overrides = ["pyramid.reload_templates=false", *args.overrides]
+    tmp = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+    try:
+        wsgi = home.home_app(tmp, overrides)
+        settings = wsgi.registry.settings
+        moteur = type(pdf.moteur(settings)).__name__
+        print(
+            "PDF bench: backend %s, %d cores, %d requests x %d rounds, batch of %d"
+            % (moteur, os.cpu_count(), args.requests, args.rounds, args.batch)
+        )
+        app = webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})
+        log_in(app)
+        html = html_of(wsgi)
+
+        def request():
+            response = app.get(URL)
+            assert response.content_type == "application/pdf", response.status
+
+        def raw():
+            pdf.rendre(html, settings)
+
+        # both make the same document
+        first = app.get(URL).body
+        assert texte(first) == texte(pdf.rendre(html, settings)), "not the same PDF"
+        assert "Reste à payer 120,60 €" in texte(first)
+        runs = {"request": [], "renderer": []}
+        for n in range(1, args.rounds + 1):
+            for name, func in (("renderer", raw), ("request", request)):
+                seconds = timed(func, args.requests)
+                runs[name].append(seconds)
+                print("  round %d  %-9s %.3f s per PDF" % (n, name, seconds))
+        per_request = sum(runs["request"]) / len(runs["request"])
+        per_raw = sum(runs["renderer"]) / len(runs["renderer"])
+        ratio = per_request / per_raw
+        print(
+            "(a) whole request %.3f s, raw renderer %.3f s per PDF: ratio %.3f (target <= %.1f) %s"
+            % (per_request, per_raw, ratio, RATIO_MAX, "PASS" if ratio <= RATIO_MAX else "FAIL")
+        )
+
+        htmls = [re.sub(r"\bAL-36\b", "AL-%d" % (10000 + i), html) for i in range(args.batch)]
+        start = time.perf_counter()
+        seul = pdf.rendre_plusieurs(htmls, settings, workers=1)
+        sequential = time.perf_counter() - start
+        print("  one at a time     %.1f s (%.3f s per PDF)" % (sequential, sequential / args.batch))
+        start = time.perf_counter()
+        ensemble = pdf.rendre_plusieurs(htmls, settings, workers=args.workers)
+        parallel = time.perf_counter() - start
+        print(
+            "  %d at a time       %.1f s (%.3f s per PDF)"
+            % (args.workers, parallel, parallel / args.batch)
+        )
+        assert len(seul) == len(ensemble) == args.batch
+        assert "AL-%d" % (10000 + args.batch - 1) in texte(ensemble[-1])
+        speedup = sequential / parallel
+        print(
+            "(b) batch of %d: %.1f s one at a time, %.1f s %d at a time: speed-up %.2f "
+            "(target >= %.1f) %s"
+            % (
+                args.batch,
+                sequential,
+                parallel,
+                args.workers,
+                speedup,
+                SPEEDUP_MIN,
+                "PASS" if speedup >= SPEEDUP_MIN else "FAIL",
+            )
+        )
+        out = ROOT / "bench" / "out"
+        out.mkdir(exist_ok=True)
+        with open(out / "pdf.json", "w") as fp:
+            json.dump(
+                {
+                    "backend": moteur,
+                    "cores": os.cpu_count(),
+                    "request_s": per_request,
+                    "renderer_s": per_raw,
+                    "ratio": ratio,
+                    "ratio_target": RATIO_MAX,
+                    "runs": runs,
+                    "batch": args.batch,
+                    "workers": args.workers,
+                    "sequential_s": sequential,
+                    "parallel_s": parallel,
+                    "speedup": speedup,
+                    "speedup_target": SPEEDUP_MIN,
+                },
+                fp,
+                indent=2,
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
