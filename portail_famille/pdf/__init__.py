@@ -26,11 +26,11 @@ import functools
 import os
 import shutil
 
-from .base import PdfError
+from .base import IMoteurPdf, PdfError
 from .weasy import Weasyprint
 from .wkhtml import Wkhtmltopdf
 
-__all__ = ["PdfError", "moteur", "rendre", "rendre_plusieurs"]
+__all__ = ["IMoteurPdf", "PdfError", "moteur", "rendre", "rendre_plusieurs"]
 
 MOTEURS = ("auto", "wkhtmltopdf", "weasyprint")
 TIMEOUT = 30

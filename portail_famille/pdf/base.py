@@ -1,4 +1,19 @@
-"""What the backends share."""
+"""What the backends share: their interface, their error."""
+
+from zope.interface import Attribute, Interface
+
+
+class IMoteurPdf(Interface):
+    """A backend of the PDF renderer."""
+
+    processus = Attribute(
+        "True when documents render in parallel only in separate processes "
+        "(the backend holds the GIL); False when threads are enough"
+    )
+
+    def rendre(html):
+        """The PDF (bytes) of ``html``, a complete document (str); loads
+        nothing but that document.  Raises PdfError."""
 
 
 class PdfError(Exception):

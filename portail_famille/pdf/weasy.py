@@ -1,6 +1,8 @@
 """The WeasyPrint backend: the fallback where wkhtmltopdf is absent."""
 
-from .base import PdfError
+from zope.interface import implementer
+
+from .base import IMoteurPdf, PdfError
 
 
 def _fetcher():
@@ -10,8 +12,11 @@ def _fetcher():
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
 
 
+@implementer(IMoteurPdf)
 class Weasyprint:
-    """Renders in this process (WeasyPrint runs no JavaScript)."""
+    """Renders in this process: WeasyPrint runs no JavaScript, and its URL
+    fetcher here loads data: URIs only, so it waits on nothing (no timeout
+    is needed, none is applied)."""
 
     processus = True  # holds the GIL: processes render in parallel
 

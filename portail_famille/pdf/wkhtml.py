@@ -7,8 +7,9 @@ import subprocess
 import tempfile
 
 import pdfkit
+from zope.interface import implementer
 
-from .base import PdfError, est_pdf
+from .base import IMoteurPdf, PdfError, est_pdf
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,6 @@ log = logging.getLogger(__name__)
 # local port; wkhtmltopdf has no offline switch).  A refused resource is
 # skipped, not fatal.
 OPTIONS = {
-    "quiet": "",
     "encoding": "UTF-8",
     "page-size": "A4",
     "margin-top": "12mm",
@@ -32,6 +32,7 @@ OPTIONS = {
 }
 
 
+@implementer(IMoteurPdf)
 class Wkhtmltopdf:
     """Runs wkhtmltopdf once per document: the HTML on its standard input,
     the PDF on its standard output, never through a shell."""
@@ -47,7 +48,7 @@ class Wkhtmltopdf:
             )
         self.timeout = timeout
         options = dict(OPTIONS, proxy=proxy)
-        # pdfkit builds the command; it is given no HTML here because it
+        # pdfkit builds the command (with --quiet); it is given no HTML here because it
         # would read options from the page's <meta name="pdfkit-…"> tags.
         configuration = pdfkit.configuration(wkhtmltopdf=found)
         self.commande = pdfkit.PDFKit("", "string", options=options, configuration=configuration)

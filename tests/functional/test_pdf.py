@@ -12,9 +12,10 @@ from substanced.util import get_oid
 
 from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT
-from portail_famille.facturation import service
+from portail_famille.facturation import attestation, service
 from portail_famille.facturation.montants import arrondi
 from portail_famille.facturation.regies import regie_nommee
+from portail_famille.facturation.resources import Facture
 
 from ..conftest import DUPONT_URL, login, make_app, with_root
 from ..espion import Espion
@@ -244,6 +245,27 @@ def _annee_de_garde(root, registry):
         service.enregistrer_reglement(
             famille, regie, day, D(montant), "cheque", numeros=[numero], registry=registry
         )
+
+
+def test_shares_add_up_to_what_was_paid():
+    """Three children's equal lines share 10.00 to the cent (3.33, 3.34,
+    3.33); a meal line takes its share out of the childcare."""
+
+    def ligne(enfant, montant, unite="journee"):
+        return {"enfant": enfant, "unite": unite, "montant": D(montant), "quantite": 1}
+
+    jour = datetime.date(2015, 6, 30)
+    facture = Facture(
+        "AL-1", "R", jour, jour, jour, jour, [ligne("A", "10"), ligne("B", "10"), ligne("C", "10")]
+    )
+    parts = attestation.repartir(facture, D("10.00"))
+    assert parts == {"A": D("3.33"), "B": D("3.34"), "C": D("3.33")}
+    assert sum(parts.values()) == D("10.00")
+    facture = Facture(
+        "AL-2", "R", jour, jour, jour, jour, [ligne("A", "30"), ligne("A", "10", "repas")]
+    )
+    assert attestation.repartir(facture, D("20.00")) == {"A": D("15.00")}
+    assert attestation.repartir(facture, D("40.00")) == {"A": D("30.00")}
 
 
 @pytest.fixture(scope="module")

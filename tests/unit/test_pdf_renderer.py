@@ -76,6 +76,11 @@ def test_the_spy_would_see_a_renderer_that_loads(espion):
     assert "SCRIPT EXECUTE" in texte(done.stdout)
 
 
+def test_backends_provide_the_interface():
+    for settings in ({"portail.pdf": "wkhtmltopdf"}, {"portail.pdf": "weasyprint"}):
+        assert pdf.IMoteurPdf.providedBy(pdf.moteur(settings))
+
+
 def test_auto_takes_wkhtmltopdf_when_on_the_path():
     assert isinstance(pdf.moteur({"portail.pdf": "auto"}), Wkhtmltopdf)
     assert isinstance(pdf.moteur({}), Wkhtmltopdf)
