@@ -22,13 +22,20 @@ FOURNISSEURS = ("simule", "payfip")
 
 
 def choix(settings):
+    """The provider's name ('' for none).  The simulated bank settles
+    invoices without any money: only on a demonstration site."""
+    demo = asbool(settings.get("portail.demo", False))
     nom = settings.get("portail.paiement")
     if nom is None:
-        nom = "simule" if asbool(settings.get("portail.demo", False)) else ""
+        nom = "simule" if demo else ""
     nom = nom.strip()
     if nom and nom not in FOURNISSEURS:
         raise ConfigurationError(
             "portail.paiement = %r: expected one of %s or nothing" % (nom, ", ".join(FOURNISSEURS))
+        )
+    if nom == "simule" and not demo:
+        raise ConfigurationError(
+            "portail.paiement = simule (the simulated bank) needs portail.demo = true"
         )
     return nom
 

@@ -126,14 +126,13 @@ def retour(context, request):
     if paiement is None or paiement.famille != famille.numero or paiement.facture != context.numero:
         raise HTTPNotFound()
     a_verifier = False
-    if paiement.etat != PAYE:
-        try:
-            _recevoir(request, paiement)
-        except NotificationInvalide:
-            request.response.status = 400
-            a_verifier = True
-        except FournisseurIndisponible:
-            a_verifier = True
+    try:
+        _recevoir(request, paiement)
+    except NotificationInvalide:
+        request.response.status = 400
+        a_verifier = True
+    except FournisseurIndisponible:
+        a_verifier = True
     message = MESSAGES.get(paiement.etat)
     return {
         "facture": context,
@@ -149,7 +148,10 @@ def retour(context, request):
 
 
 def _recevoir(request, paiement):
-    """Ask the provider what became of ``paiement`` and apply it."""
+    """Ask the provider what became of ``paiement`` and apply it (a paid
+    one is final: nothing to ask)."""
+    if paiement.etat == PAYE:
+        return False
     banque = service.fournisseur(request.registry)
     if banque is None or banque.nom != paiement.fournisseur:
         raise NotificationInvalide("provider changed")

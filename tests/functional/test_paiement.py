@@ -332,3 +332,18 @@ def test_no_simulated_bank_unless_configured(tmp_path):
     login(app, "jean.dupont", COMPTES["jean.dupont"][0])
     page = app.get(PAYER)
     assert "Le paiement en ligne n'est pas disponible pour cette facture." in page.text
+
+
+def test_simulated_bank_only_on_a_demonstration_site(tmp_path):
+    from pyramid.exceptions import ConfigurationError
+
+    from portail_famille import main
+
+    from ..conftest import settings_for
+
+    with pytest.raises(ConfigurationError, match="portail.demo"):
+        main(
+            {}, **settings_for(tmp_path, **{"portail.demo": "false", "portail.paiement": "simule"})
+        )
+    with pytest.raises(ConfigurationError, match="portail.paiement"):
+        main({}, **settings_for(tmp_path, **{"portail.paiement": "paypal"}))
