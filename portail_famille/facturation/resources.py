@@ -45,20 +45,49 @@ class IReglement(Interface):
     pass
 
 
+class DocumentPermanent(Exception):
+    """A numbered document is never deleted, renamed, moved or copied: an
+    invoice is corrected by a credit note (French message in args[0])."""
+
+
+def _sans_boutons(context, request, default_buttons):
+    """The SDI contents tab of a Factures or Reglements folder: no delete,
+    rename, move, copy or duplicate button."""
+    return []
+
+
 class _Documents(Folder):
-    """A family's numbered documents: added by the services only."""
+    """A family's numbered documents: added by the services only, never
+    removed (the folder itself neither, see ``__sdi_deletable__``)."""
+
+    __sdi_deletable__ = False
 
     def __sdi_addable__(self, context, introspectable):
         return False
 
+    def add(self, name, other, *args, **kw):
+        # a document is stored under its own number, once: never a copy
+        if (
+            not isinstance(other, _Operation)
+            or name != other.numero
+            or kw.get("duplicating") is not None
+        ):
+            raise DocumentPermanent(_("Un document numéroté ne peut être ni copié ni déplacé."))
+        return Folder.add(self, name, other, *args, **kw)
 
-@content("Factures", icon="glyphicon glyphicon-folder-open")
+    def remove(self, name, *args, **kw):
+        raise DocumentPermanent(
+            _("Un document numéroté ne peut être supprimé : corrigez une facture par un avoir.")
+        )
+
+
+@content("Factures", icon="glyphicon glyphicon-folder-open", buttons=_sans_boutons)
 @implementer(IFactures)
 class Factures(_Documents):
     """A family's invoices and credit notes."""
 
 
-@content("Reglements", icon="glyphicon glyphicon-folder-open")
+@content("Reglements", icon="glyphicon glyphicon-folder-open", buttons=_sans_boutons)
 @implementer(IReglements)
 class Reglements(_Documents):
     """A family's payments."""
@@ -68,6 +97,7 @@ class _Operation(Persistent):
     """What invoices, credit notes and payments share: a number of their
     régie, a date, an amount, and the allocations between them."""
 
+    __sdi_deletable__ = False
     numero = ""
     regie = ""  # the régie's title, as printed ("Régie garderie ALSH")
     date = None

@@ -1,0 +1,525 @@
+"""SDI screens of a family's money, for the régie.
+
+- ``/manage/familles/<n>/@@compte`` (tab "Compte" of a Famille): the
+  operations of the account, its credit, its unpaid invoices and "Enregistrer
+  un règlement" (Chèque, Espèces, …), allocated to the ticked invoices or
+  else to the oldest unpaid ones; an overpayment is a credit on the account.
+- ``…/factures/AL-36/@@facture``: one invoice, its lines, what settles it,
+  and "Émettre un avoir" (a numbered invoice is corrected, never deleted).
+- ``…/reglements/AL-228/@@reglement`` and ``…/factures/AL-37/@@avoir``: one
+  payment, one credit note, read only.
+
+Everybody with ``P.FACTURE_VOIR`` (agents, régisseurs) reads them; only
+``P.FACTURATION_GERER`` (régisseurs) records.  Numbered documents cannot be
+deleted, renamed, moved, copied or duplicated through the SDI, by anybody.
+"""
+
+from html import escape
+
+from pyramid.exceptions import PredicateMismatch
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.view import exception_view_config
+from substanced.sdi import mgmt_view
+
+from .. import dates
+from ..familles.resources import IFamille
+from ..i18n import _
+from ..security import P
+from ..skin.views import http_error
+from . import compte, montants, service
+from .montants import ZERO, euros
+from .regies import IRegie, regie_nommee, regies
+from .resources import (
+    MODES,
+    TITRES_MODES,
+    Avoir,
+    DocumentPermanent,
+    Facture,
+    IAvoir,
+    IFacture,
+    IFactures,
+    IReglement,
+    IReglements,
+    Reglement,
+)
+
+MONTANT_MAX = montants.arrondi("1000000")  # above: surely a typing error
+SAISIE_MAX = 30  # characters of a typed amount
+REFERENCE_MAX = 100
+MOTIF_MAX = 1000
+
+# The SDI contents actions that delete, rename, move, copy or duplicate.
+ACTIONS_CONTENU = ("form.delete", "form.rename", "form.move", "form.copy", "form.duplicate")
+DOSSIERS = ("factures", "reglements")
+REFUS = _("Un document numéroté ne peut être supprimé : corrigez une facture par un avoir.")
+
+
+def _login(request):
+    user = request.user
+    return getattr(user, "__name__", None) or str(request.authenticated_userid)
+
+
+def _tr(request, value):
+    return request.localizer.translate(value)
+
+
+def _chaine(request, name, limite):
+    value = request.POST.get(name, "")
+    return value.strip()[: limite + 1] if isinstance(value, str) else ""
+
+
+def lire_montant(text):
+    """(amount, error) of a typed amount: > 0 and not absurd."""
+    if not isinstance(text, str) or not text.strip():
+        return None, _("Indiquez le montant.")
+    value = None
+    if len(text) <= SAISIE_MAX:
+        try:
+            value = montants.lire(text)
+        except ArithmeticError:  # beyond Decimal's precision
+            value = None
+    if value is None:
+        return None, _("Montant invalide : écrivez par exemple 120,60.")
+    if value <= ZERO:
+        return None, _("Le montant doit être supérieur à 0.")
+    if value > MONTANT_MAX:
+        return None, _("Montant invalide : écrivez par exemple 120,60.")
+    return value, None
+
+
+def lire_date(text):
+    """(day, error) of a form's AAAA-MM-JJ: today or before."""
+    day = dates.lire_iso(text)
+    if day is None:
+        return None, _("Date invalide (format AAAA-MM-JJ).")
+    if day > dates.today():
+        return None, _("La date ne peut pas être dans le futur.")
+    return day, None
+
+
+def a_crediter(facture):
+    """What credit notes may still correct on ``facture``."""
+    return facture.montant - sum((a.montant for a in service.avoirs_de(facture)), ZERO)
+
+
+def document(famille, numero):
+    """The family's invoice, credit note or payment numbered ``numero``."""
+    return service.factures(famille).get(numero) or service.reglements(famille).get(numero)
+
+
+def _lien(request, operation):
+    if operation is None:
+        return None
+    vue = {Facture: "@@facture", Avoir: "@@avoir", Reglement: "@@reglement"}[type(operation)]
+    return request.sdiapi.mgmt_path(operation, vue)
+
+
+def affectations(request, operation):
+    """The other side of each allocation of ``operation``."""
+    famille = operation.famille
+    lignes = []
+    for numero, montant in sorted(operation.affectations.items()):
+        autre = document(famille, numero)
+        lignes.append(
+            {
+                "numero": numero,
+                "url": _lien(request, autre),
+                "date": dates.courte(autre.date) if autre is not None else "",
+                "description": autre.description if autre is not None else "",
+                "montant": euros(montant),
+            }
+        )
+    return lignes
+
+
+def _flash(request, message, mapping):
+    # The SDI shows flash messages as HTML.
+    request.sdiapi.flash(escape(_tr(request, _(message, mapping=mapping))), "success")
+
+
+class _Vue:
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    @property
+    def peut_gerer(self):
+        return bool(self.request.has_permission(P.FACTURATION_GERER, self.context))
+
+    def verifier_gerer(self):
+        if not self.peut_gerer:
+            raise HTTPForbidden()
+
+    def erreurs(self, found):
+        """The translated messages; a form with errors answers 400."""
+        if found:
+            self.request.response.status = 400
+        return {name: _tr(self.request, message) for name, message in found.items()}
+
+
+# --- The family's account ----------------------------------------------------------
+
+
+@mgmt_view(
+    context=IFamille,
+    name="compte",
+    tab_title=_("Compte"),
+    permission=P.FACTURE_VOIR,
+    renderer="templates/compte_sdi.pt",
+)
+class CompteView(_Vue):
+    """The account; POST "Enregistrer un règlement" (régisseurs)."""
+
+    def __call__(self):
+        if self.request.method == "POST":
+            return self.enregistrer()
+        return self.show()
+
+    def regies(self):
+        return regies(self.request.root)
+
+    def enregistrer(self):
+        self.verifier_gerer()
+        request = self.request
+        famille = self.context
+        post = request.POST
+        found = {}
+        nom_regie = post.get("regie", "")
+        regie = request.root["regies"].get(nom_regie) if isinstance(nom_regie, str) else None
+        if regie is None or not IRegie.providedBy(regie):
+            found["regie"] = _("Choisissez la régie.")
+        mode = post.get("mode", "")
+        if mode not in TITRES_MODES:
+            found["mode"] = _("Choisissez le mode de règlement.")
+        montant, erreur = lire_montant(post.get("montant", ""))
+        if erreur is not None:
+            found["montant"] = erreur
+        date, erreur = lire_date(post.get("date", ""))
+        if erreur is not None:
+            found["date"] = erreur
+        reference = _chaine(request, "reference", REFERENCE_MAX)
+        if len(reference) > REFERENCE_MAX:
+            found["reference"] = _(
+                "La référence ne peut dépasser ${max} caractères.", mapping={"max": REFERENCE_MAX}
+            )
+        cochees = [n for n in post.getall("factures") if isinstance(n, str)]
+        numeros = None
+        if cochees and "regie" not in found:
+            impayees = service.impayees(famille, regie.title)
+            connues = {f.numero for f in impayees}
+            inconnues = [n for n in cochees if n not in connues]
+            if inconnues:
+                found["factures"] = _(
+                    "${numero} n'est pas une facture impayée de cette famille à cette régie.",
+                    mapping={"numero": inconnues[0][:20]},
+                )
+            else:
+                numeros = [f.numero for f in impayees if f.numero in cochees]
+        if found:
+            return self.show(self.erreurs(found))
+        try:
+            reglement = service.enregistrer_reglement(
+                famille,
+                regie,
+                date,
+                montant,
+                mode,
+                numeros=numeros,
+                reference=reference,
+                par=_login(request),
+                registry=request.registry,
+            )
+        except service.FacturationError as e:
+            request.tm.doom()
+            return self.show(self.erreurs({"montant": e.args[0]}))
+        if reglement.disponible > ZERO:
+            message = "Règlement ${numero} enregistré : ${montant}, dont ${credit} en crédit sur le compte."
+        else:
+            message = "Règlement ${numero} enregistré : ${montant}."
+        _flash(
+            request,
+            message,
+            {
+                "numero": reglement.numero,
+                "montant": euros(reglement.montant),
+                "credit": euros(reglement.disponible),
+            },
+        )
+        return HTTPFound(request.sdiapi.mgmt_path(famille, "@@compte"))
+
+    def show(self, erreurs=None):
+        request = self.request
+        famille = self.context
+        post = request.POST if erreurs else {}
+        impayees = service.impayees(famille)
+        lignes = [
+            {
+                "numero": o.numero,
+                "url": _lien(request, o),
+                "date": dates.courte(o.date),
+                "description": o.description,
+                "regie": o.regie,
+                "debit": euros(compte.debit(o)) if o.sens == "debit" else "",
+                "credit": euros(compte.credit(o)) if o.sens == "credit" else "",
+                "reste": euros(o.reste) if isinstance(o, Facture) else "",
+            }
+            for o in compte.operations(famille)
+        ]
+        toutes = self.regies()
+        valeur_regie = post.get("regie") or (toutes[0].__name__ if len(toutes) == 1 else "")
+        cochees = set(post.getall("factures")) if post else set()
+        return {
+            "famille": famille,
+            "operations": lignes,
+            "credit": euros(service.credit_disponible(famille)),
+            "impayees": [
+                {
+                    "numero": f.numero,
+                    "url": _lien(request, f),
+                    "date": dates.courte(f.date),
+                    "echeance": dates.courte(f.echeance),
+                    "regie": f.regie,
+                    "montant": euros(f.montant),
+                    "reste": euros(f.reste),
+                    "cochee": f.numero in cochees,
+                }
+                for f in impayees
+            ],
+            "total_du": euros(sum((f.reste for f in impayees), ZERO)),
+            "peut_gerer": self.peut_gerer,
+            "regies": [(r.__name__, r.title) for r in toutes],
+            "modes": [(code, _tr(request, titre)) for code, titre in MODES],
+            "valeurs": {
+                "regie": valeur_regie,
+                "mode": post.get("mode", ""),
+                "montant": post.get("montant", ""),
+                "date": post.get("date") or dates.today().isoformat(),
+                "reference": post.get("reference", ""),
+            },
+            "erreurs": erreurs or {},
+            "action": request.sdiapi.mgmt_path(famille, "@@compte"),
+            "csrf_token": request.session.get_csrf_token(),
+        }
+
+
+# --- One invoice -------------------------------------------------------------------
+
+
+@mgmt_view(
+    context=IFacture,
+    name="facture",
+    tab_title=_("Facture"),
+    permission=P.FACTURE_VOIR,
+    renderer="templates/facture_sdi.pt",
+)
+class FactureView(_Vue):
+    """The invoice; POST "Émettre un avoir" (régisseurs)."""
+
+    def __call__(self):
+        if self.request.method == "POST":
+            return self.emettre_avoir()
+        return self.show()
+
+    def emettre_avoir(self):
+        self.verifier_gerer()
+        request = self.request
+        facture = self.context
+        plafond = a_crediter(facture)
+        found = {}
+        montant, erreur = lire_montant(request.POST.get("montant", ""))
+        if erreur is not None:
+            found["montant"] = erreur
+        elif montant > plafond:
+            found["montant"] = _(
+                "Le montant de l'avoir ne peut dépasser ${plafond}, ce qui reste à créditer "
+                "sur cette facture.",
+                mapping={"plafond": euros(plafond)},
+            )
+        motif = _chaine(request, "motif", MOTIF_MAX)
+        if not motif:
+            found["motif"] = _("Indiquez le motif de l'avoir.")
+        elif len(motif) > MOTIF_MAX:
+            found["motif"] = _(
+                "Le motif ne peut dépasser ${max} caractères.", mapping={"max": MOTIF_MAX}
+            )
+        date, erreur = lire_date(request.POST.get("date", ""))
+        if erreur is not None:
+            found["date"] = erreur
+        elif date < facture.date:
+            found["date"] = _("L'avoir ne peut précéder la facture.")
+        regie = regie_nommee(request.root, facture.regie)
+        if regie is None:
+            found["montant"] = _("La régie de cette facture n'existe plus.")
+        if found:
+            return self.show(self.erreurs(found))
+        try:
+            avoir = service.emettre_avoir(
+                facture,
+                regie,
+                date,
+                motif,
+                montant=montant,
+                par=_login(request),
+                registry=request.registry,
+            )
+        except service.FacturationError as e:
+            request.tm.doom()
+            return self.show(self.erreurs({"montant": e.args[0]}))
+        if facture.annulee_par:
+            message = "Avoir ${numero} émis : ${montant}. La facture ${facture} est annulée."
+        else:
+            message = "Avoir ${numero} émis : ${montant} sur la facture ${facture}."
+        _flash(
+            request,
+            message,
+            {"numero": avoir.numero, "montant": euros(avoir.montant), "facture": facture.numero},
+        )
+        return HTTPFound(request.sdiapi.mgmt_path(facture, "@@facture"))
+
+    def show(self, erreurs=None):
+        request = self.request
+        facture = self.context
+        post = request.POST if erreurs else {}
+        plafond = a_crediter(facture)
+        avoirs = service.avoirs_de(facture)
+        return {
+            "facture": facture,
+            "famille": facture.famille,
+            "compte": request.sdiapi.mgmt_path(facture.famille, "@@compte"),
+            "pdf": request.resource_path(facture, "pdf"),
+            "date": dates.courte(facture.date),
+            "echeance": dates.courte(facture.echeance),
+            "lignes": [
+                {
+                    "enfant": ligne.get("enfant", ""),
+                    "structure": ligne.get("structure", ""),
+                    "prestation": ligne.get("prestation", ""),
+                    "quantite": ligne.get("quantite", ""),
+                    "prix": euros(ligne["prix"]) if ligne.get("prix") is not None else "",
+                    "montant": euros(ligne["montant"]),
+                }
+                for ligne in facture.lignes
+            ],
+            "montant": euros(facture.montant),
+            "regle": euros(facture.affecte),
+            "reste": euros(facture.reste),
+            "affectations": affectations(request, facture),
+            "avoirs": [
+                {
+                    "numero": a.numero,
+                    "url": _lien(request, a),
+                    "date": dates.courte(a.date),
+                    "montant": euros(a.montant),
+                    "motif": a.motif,
+                }
+                for a in avoirs
+            ],
+            "annulee_par": facture.annulee_par,
+            "a_crediter": euros(plafond),
+            "peut_crediter": plafond > ZERO,
+            "peut_gerer": self.peut_gerer,
+            "valeurs": {
+                "montant": post.get("montant") or montants.nombre(plafond),
+                "motif": post.get("motif", ""),
+                "date": post.get("date") or dates.today().isoformat(),
+            },
+            "erreurs": erreurs or {},
+            "action": request.sdiapi.mgmt_path(facture, "@@facture"),
+            "csrf_token": request.session.get_csrf_token(),
+        }
+
+
+# --- One payment, one credit note ------------------------------------------------------
+
+
+def _document(context, request):
+    operation = context
+    values = {
+        "operation": operation,
+        "famille": operation.famille,
+        "compte": request.sdiapi.mgmt_path(operation.famille, "@@compte"),
+        "date": dates.courte(operation.date),
+        "montant": euros(operation.montant),
+        "disponible": euros(operation.disponible),
+        "affectations": affectations(request, operation),
+        "enregistre_le": dates.local(operation.emise_le).strftime("%d/%m/%Y %H:%M")
+        if operation.emise_le
+        else "",
+    }
+    values["reglement"] = isinstance(operation, Reglement)
+    if values["reglement"]:
+        values["mode"] = _tr(request, TITRES_MODES.get(operation.mode, operation.mode))
+    else:
+        facture = service.factures(operation.famille).get(operation.facture)
+        values["facture_url"] = _lien(request, facture)
+    return values
+
+
+@mgmt_view(
+    context=IReglement,
+    name="reglement",
+    tab_title=_("Règlement"),
+    permission=P.FACTURE_VOIR,
+    renderer="templates/reglement_sdi.pt",
+)
+def reglement_view(context, request):
+    return _document(context, request)
+
+
+@mgmt_view(
+    context=IAvoir,
+    name="avoir",
+    tab_title=_("Avoir"),
+    permission=P.FACTURE_VOIR,
+    renderer="templates/reglement_sdi.pt",
+)
+def avoir_view(context, request):
+    return _document(context, request)
+
+
+# --- Never deleted -----------------------------------------------------------------
+
+
+def _refuser(context, request):
+    raise HTTPForbidden(detail=REFUS)
+
+
+for _action in ACTIONS_CONTENU:
+    # SubstanceD's contents tab posts its buttons to @@contents; these win
+    # over its own views (a more specific context).
+    for _dossier in (IFactures, IReglements):
+        mgmt_view(
+            context=_dossier,
+            name="contents",
+            request_method="POST",
+            request_param=_action,
+            permission=P.SDI_VIEW,
+            tab_condition=False,
+        )(_refuser)
+
+
+def _refuser_dossiers(context, request):
+    """On a Famille, the contents actions are refused for its Factures and
+    Reglements folders; others go to SubstanceD's own views."""
+    choisis = request.POST.get("item-modify", "")
+    choisis = choisis.split("/") if isinstance(choisis, str) else []
+    if any(nom in DOSSIERS for nom in choisis):
+        raise HTTPForbidden(detail=REFUS)
+    raise PredicateMismatch("not a money folder")
+
+
+for _action in ACTIONS_CONTENU:
+    mgmt_view(
+        context=IFamille,
+        name="contents",
+        request_method="POST",
+        request_param=_action,
+        permission=P.SDI_VIEW,
+        tab_condition=False,
+    )(_refuser_dossiers)
+
+
+@exception_view_config(DocumentPermanent, renderer="portail_famille:skin/templates/error.pt")
+def document_permanent(exc, request):
+    """The last guard (the folders refuse): a French 403, nothing written."""
+    return http_error(HTTPForbidden(detail=exc.args[0]), request)
