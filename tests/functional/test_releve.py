@@ -2,7 +2,8 @@
 "Factures Impayées", and the "Relevé de compte" page (manual, pp. 2 and 4).
 
 The town's clock is frozen on the manual's day, Monday 4 May 2015, unless
-a test moves it."""
+a test moves it; the demo data is loaded on that day too, so DUPONT's
+account is the manual's (AL-12, AL-228, AL-36) whatever the real date."""
 
 import datetime
 from decimal import Decimal
@@ -14,7 +15,7 @@ from portail_famille.demo import DUPONT
 from portail_famille.facturation import service
 from portail_famille.facturation.regies import regie_nommee
 
-from ..conftest import DUPONT_URL, MARTIN_URL, login, with_root
+from ..conftest import DUPONT_URL, MARTIN_URL, login, make_app, with_root
 from .conftest import leaked, no_traceback
 
 NBSP = "\xa0"
@@ -28,7 +29,26 @@ def eur(text):
     return text.replace(" €", NBSP + "€")
 
 
+def app_du_manuel(tmp_path):
+    """A fresh application whose demo data was loaded on the manual's day
+    (the demo bills the months of the current school year that are over)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dates, "now", lambda: LUNDI_4_MAI)
+        return make_app(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """The role apps' (dupont, martin, agent…) application, of this module."""
+    return app_du_manuel(tmp_path_factory.mktemp("releve"))
+
+
 @pytest.fixture
+def app(tmp_path):
+    return app_du_manuel(tmp_path)
+
+
+@pytest.fixture(autouse=True)
 def clock(monkeypatch):
     class Clock:
         now = LUNDI_4_MAI
@@ -140,7 +160,13 @@ def test_a_payment_clears_the_invoice_and_an_overpayment_is_credit(app, clock):
         famille = _famille(root)
         regie = regie_nommee(root, REGIE)
         reglement = service.enregistrer_reglement(
-            famille, regie, datetime.date(2015, 5, 2), "150.00", "especes", registry=registry
+            famille,
+            regie,
+            datetime.date(2015, 5, 2),
+            "150.00",
+            "especes",
+            numeros=["AL-36"],
+            registry=registry,
         )
         return reglement.numero
 
@@ -201,7 +227,10 @@ def test_statement_of_2014_2015_adds_up(dupont, clock):
     page = dupont.get(RELEVE, {"annee": "2014-2015"})
     assert page.html.select_one("h1").get_text(strip=True) == "Relevé de compte"
     informations = cadre(page, "titre-informations")
-    fiche = [node.get_text(" ", strip=True) for node in informations.select("dl.fiche > *")]
+    fiche = [
+        node.get_text(" ", strip=True)
+        for node in informations.select("dl.fiche-compte dt, dl.fiche-compte dd")
+    ]
     assert fiche == [
         "N° Famille :",
         DUPONT["numero"],
