@@ -11,6 +11,7 @@ from .comptes import configure_security
 # Domains, in the order their directives and subscribers must exist.
 DOMAINS = (
     ".security",
+    ".i18n",
     ".comptes",
     ".skin",
     ".sdi",

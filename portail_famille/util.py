@@ -1,6 +1,7 @@
 """Small helpers shared by the domains."""
 
 from BTrees.OOBTree import OOBTree
+from substanced.util import find_objectmap
 
 
 def root_attribute(root, name, factory):
@@ -23,3 +24,21 @@ def arbre(obj, name, create=False):
         tree = OOBTree()
         setattr(obj, name, tree)
     return tree
+
+
+def objet(context, oid):
+    """The object of SubstanceD oid ``oid``, or None: the objectmap's path
+    walked folder by folder (what ``objectmap.object_for`` does through
+    Pyramid's general traverser, several times slower: every page asks it
+    for the account and the family)."""
+    objectmap = find_objectmap(context)
+    path = objectmap.path_for(oid) if objectmap is not None else None
+    if path is None:
+        return None
+    found = objectmap.root
+    try:
+        for name in path[1:]:
+            found = found[name]
+    except KeyError:
+        return None
+    return found

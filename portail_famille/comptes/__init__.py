@@ -4,7 +4,7 @@ from pyramid.interfaces import IAuthenticationPolicy
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 
-from .auth import IDLE_DEFAULT, make_policy
+from .auth import IDLE_DEFAULT, PortailUserLocator, make_policy
 
 
 def authenticated_token(request):
@@ -46,3 +46,5 @@ def current_user(request):
 
 def includeme(config):
     config.add_request_method(authenticated_token, "authenticated_token", reify=True)
+    # SubstanceD's screens find accounts by oid through ours too.
+    config.set_user_locator(PortailUserLocator)

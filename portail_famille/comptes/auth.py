@@ -11,10 +11,19 @@ from pyramid.settings import asbool
 from substanced.interfaces import IUserLocator
 from substanced.principal import DefaultUserLocator
 
+from ..util import objet
 from . import sessions
 
 ABSOLUTE_DEFAULT = 12 * 3600
 IDLE_DEFAULT = 30 * 60
+
+
+class PortailUserLocator(DefaultUserLocator):
+    """SubstanceD's user locator, finding an account by oid through the
+    objectmap's path directly (``util.objet``)."""
+
+    def get_user_by_userid(self, userid):
+        return objet(self.context, userid)
 
 
 def user_locator(request):
@@ -23,7 +32,7 @@ def user_locator(request):
         context = request.root
     adapter = request.registry.queryMultiAdapter((context, request), IUserLocator)
     if adapter is None:
-        adapter = DefaultUserLocator(context, request)
+        adapter = PortailUserLocator(context, request)
     return adapter
 
 

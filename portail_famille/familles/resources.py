@@ -14,6 +14,7 @@ from zope.interface import Interface, implementer
 
 from ..i18n import _
 from ..security import FAMILLE_PERMISSIONS, P
+from ..util import objet
 from . import schemas
 from . import validators as v
 from .validators import masquer_iban
@@ -214,8 +215,8 @@ def famille_of(user):
     objectmap = find_objectmap(user)
     if objectmap is None:
         return None
-    for famille in objectmap.sources(user, FamilleToParent):
-        return famille
+    for oid in objectmap.sourceids(user, FamilleToParent):
+        return objet(user, oid)
     return None
 
 

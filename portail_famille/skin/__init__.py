@@ -43,6 +43,9 @@ def current_famille(request):
     return famille_of(user) if user is not None else None
 
 
+_STATIC = {}  # (script name, file) -> URL path
+
+
 class Layout:
     """What every page of the skin shows: the welcome line, the menu."""
 
@@ -82,18 +85,28 @@ class Layout:
         return session.pop_flash("portail")
 
     def static(self, path):
-        return self.request.static_path("portail_famille.skin:static/" + path)
+        """The URL path of a static file (the same for every request under
+        the same application prefix: computed once)."""
+        request = self.request
+        key = (request.script_name, path)
+        found = _STATIC.get(key)
+        if found is None:
+            found = request.static_path("portail_famille.skin:static/" + path)
+            if len(_STATIC) < 256:
+                _STATIC[key] = found
+        return found
 
     def menu(self):
         famille = self.famille
         if famille is None:
             return []
         request = self.request
-        entries = [
-            (request.resource_path(famille, view_name), title, view_name)
+        # The family's path once; the view names are plain ASCII segments.
+        base = request.resource_path(famille)
+        return [
+            (base + view_name, title, view_name)
             for _order, view_name, title in request.registry.portail_menu.entries
         ]
-        return entries
 
 
 def add_layout(event):
