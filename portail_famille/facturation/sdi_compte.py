@@ -26,6 +26,7 @@ from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
 from ..skin.views import http_error
+from ..structures.schemas import UNITES as _UNITES
 from . import compte, montants, service
 from .montants import ZERO, euros
 from .regies import IRegie, regie_nommee, regies
@@ -43,6 +44,7 @@ from .resources import (
     Reglement,
 )
 
+UNITES = dict(_UNITES)
 MONTANT_MAX = montants.arrondi("1000000")  # above: surely a typing error
 SAISIE_MAX = 30  # characters of a typed amount
 REFERENCE_MAX = 100
@@ -132,9 +134,9 @@ def affectations(request, operation):
     return lignes
 
 
-def _flash(request, message, mapping):
+def _flash(request, message):
     # The SDI shows flash messages as HTML.
-    request.sdiapi.flash(escape(_tr(request, _(message, mapping=mapping))), "success")
+    request.sdiapi.flash(escape(_tr(request, message)), "success")
 
 
 class _Vue:
@@ -232,19 +234,20 @@ class CompteView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"montant": e.args[0]}))
+        mapping = {
+            "numero": reglement.numero,
+            "montant": euros(reglement.montant),
+            "credit": euros(reglement.disponible),
+        }
         if reglement.disponible > ZERO:
-            message = "Règlement ${numero} enregistré : ${montant}, dont ${credit} en crédit sur le compte."
+            message = _(
+                "Règlement ${numero} enregistré : ${montant}, dont ${credit} en crédit "
+                "sur le compte.",
+                mapping=mapping,
+            )
         else:
-            message = "Règlement ${numero} enregistré : ${montant}."
-        _flash(
-            request,
-            message,
-            {
-                "numero": reglement.numero,
-                "montant": euros(reglement.montant),
-                "credit": euros(reglement.disponible),
-            },
-        )
+            message = _("Règlement ${numero} enregistré : ${montant}.", mapping=mapping)
+        _flash(request, message)
         return HTTPFound(request.sdiapi.mgmt_path(famille, "@@compte"))
 
     def show(self, erreurs=None):
@@ -365,15 +368,21 @@ class FactureView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"montant": e.args[0]}))
+        mapping = {
+            "numero": avoir.numero,
+            "montant": euros(avoir.montant),
+            "facture": facture.numero,
+        }
         if facture.annulee_par:
-            message = "Avoir ${numero} émis : ${montant}. La facture ${facture} est annulée."
+            message = _(
+                "Avoir ${numero} émis : ${montant}. La facture ${facture} est annulée.",
+                mapping=mapping,
+            )
         else:
-            message = "Avoir ${numero} émis : ${montant} sur la facture ${facture}."
-        _flash(
-            request,
-            message,
-            {"numero": avoir.numero, "montant": euros(avoir.montant), "facture": facture.numero},
-        )
+            message = _(
+                "Avoir ${numero} émis : ${montant} sur la facture ${facture}.", mapping=mapping
+            )
+        _flash(request, message)
         return HTTPFound(request.sdiapi.mgmt_path(facture, "@@facture"))
 
     def show(self, erreurs=None):
@@ -394,6 +403,7 @@ class FactureView(_Vue):
                     "enfant": ligne.get("enfant", ""),
                     "structure": ligne.get("structure", ""),
                     "prestation": ligne.get("prestation", ""),
+                    "unite": _tr(request, UNITES.get(ligne.get("unite"), ligne.get("unite", ""))),
                     "quantite": ligne.get("quantite", ""),
                     "prix": euros(ligne["prix"]) if ligne.get("prix") is not None else "",
                     "montant": euros(ligne["montant"]),
