@@ -357,14 +357,14 @@ def _ligne(enfant, prestation, quantite, prix):
     }
 
 
-def load_facturation(root, registry):
-    """The régie, the tariffs, and the manual's operations of the DUPONT
-    family (AL-12, AL-228, AL-36) when they do not exist yet."""
-    from decimal import Decimal
-
-    from substanced.util import get_oid
-
-    from .facturation import service, tarifs
+def load_facturation(root, registry, mois_passes=False, today=None):
+    """The régie, the tariffs, the manual's operations of the DUPONT family
+    (AL-12, AL-228, AL-36) when they do not exist yet; with ``mois_passes``
+    (the demo command), the invoicing runs of the current school year's
+    past months (``facturer_mois_passes``).  The tests' demo data leaves
+    them out: the régie's next number there stays AL-229."""
+    from . import dates
+    from .facturation import tarifs
     from .facturation.regies import regie_nommee
 
     regie = regie_nommee(root, REGIE)
@@ -383,6 +383,19 @@ def load_facturation(root, registry):
             prestation = root["structures"][structure][name]
             if not tarifs.tranches(prestation):
                 tarifs.definir(prestation, TARIFS[name])
+    operations_du_manuel(root, registry, regie)
+    if mois_passes:
+        facturer_mois_passes(root, registry, regie, today or dates.today())
+
+
+def operations_du_manuel(root, registry, regie):
+    """AL-12, AL-228 and AL-36 of the DUPONT family, once."""
+    from decimal import Decimal
+
+    from substanced.util import get_oid
+
+    from .facturation import service, tarifs
+
     famille = root["familles"][DUPONT["numero"]]
     if "AL-12" in famille["factures"]:
         return
@@ -439,9 +452,42 @@ def load_facturation(root, registry):
     )
 
 
-def load(root, registry):
+def facturer_mois_passes(root, registry, regie, today):
+    """A real invoicing run (facturation.campagne) of ``regie`` for each
+    month of the current school year that is over, dated the first day of
+    the next month, as the régisseur would have run it; a month that has
+    been run already is left alone (the cells it billed are never billed
+    twice anyway)."""
+    from .facturation import campagne
+    from .planning.cells import bornes
+
+    annees = [a for a in root["calendrier"].annees() if a.debut <= today]
+    if not annees:
+        return
+    annee = annees[-1]
+    faites = {(run.debut, run.fin) for run in campagne.campagnes(regie)}
+    debut = annee.debut.replace(day=1)
+    while True:
+        premier, dernier = bornes(debut.year, debut.month)
+        if dernier >= today or premier > annee.fin:
+            break
+        if (premier, dernier) not in faites:
+            campagne.valider(
+                root,
+                regie,
+                premier,
+                dernier,
+                dernier + datetime.timedelta(days=1),
+                par="demo",
+                registry=registry,
+            )
+        debut = dernier + datetime.timedelta(days=1)
+
+
+def load(root, registry, mois_passes=False):
     """Create the demo accounts, families, structures and school years that
-    do not exist yet."""
+    do not exist yet; ``mois_passes``: and bill the current school year's
+    past months (``load_facturation``)."""
     load_activites(root, registry)
     content = registry.content
     principals = find_service(root, "principals")
@@ -468,7 +514,7 @@ def load(root, registry):
         famille.rattacher_parent(users[data["parent"]])
     load_inscriptions(root, registry)
     load_planning(root, registry)
-    load_facturation(root, registry)
+    load_facturation(root, registry, mois_passes=mois_passes)
 
 
 def main(argv=sys.argv):
@@ -481,7 +527,7 @@ def main(argv=sys.argv):
             if not asbool(env["registry"].settings.get("portail.demo", False)):
                 sys.stderr.write("portail.demo is not true in %s: no demo data loaded.\n" % argv[1])
                 return 1
-            load(env["root"], env["registry"])
+            load(env["root"], env["registry"], mois_passes=True)
             transaction.commit()
         finally:
             close_databases(env["registry"])

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from substanced.util import get_oid
 
-from portail_famille.demo import DUPONT, load
+from portail_famille.demo import DUPONT, load, load_facturation
 from portail_famille.facturation import campagne, compte, service, tarifs
 from portail_famille.facturation.regies import regie_nommee
 from portail_famille.planning import cells
@@ -283,14 +283,45 @@ def test_batches_commit_and_a_rerun_bills_the_rest(app):
     with_root(app.app, second)
 
 
-def test_second_demo_load_bills_nothing(app):
+def test_demo_bills_the_past_months_of_the_year_once(app):
+    """The demo command bills each month of the current school year that
+    is over, by a real run; loading it again bills nothing."""
+
     def run(root, registry):
         regie = _regie(root)
-        before = regie.sequence.dernier
-        runs = len(campagne.campagnes(regie))
-        load(root, registry)
-        assert regie.sequence.dernier == before
-        assert len(campagne.campagnes(regie)) == runs
+        annee = root["calendrier"].annees()[-1]
+        today = annee.debut + datetime.timedelta(days=100)  # 3 months over
+        assert regie.sequence.dernier == 228  # the tests' demo: no run
+        load_facturation(root, registry, mois_passes=True, today=today)
+        runs = list(reversed(campagne.campagnes(regie)))
+        assert [(r.debut.month, r.fin.day >= 30, r.par) for r in runs] == [
+            (9, True, "demo"),
+            (10, True, "demo"),
+            (11, True, "demo"),
+        ]
+        famille = _famille(root)
+        courantes = sorted(
+            (f for f in famille["factures"].values() if f.debut >= annee.debut),
+            key=lambda f: f.debut,
+        )
+        assert [f.numero for f in courantes] == ["AL-229", "AL-230", "AL-231"]
+        for facture in courantes:
+            # the regular contract's canteen days (4.00, no quotient)
+            (ligne,) = facture.lignes
+            assert (ligne["prestation"], ligne["prix"]) == ("Restauration scolaire", D("4.00"))
+            assert ligne["quantite"] == len(facture.cellules) > 0
+            assert facture.date == facture.fin + datetime.timedelta(days=1)
+        assert [c.factures for c in runs] == [1, 1, 1]
+        # a second load bills nothing and records no run
+        load(root, registry, mois_passes=False)
+        load_facturation(root, registry, mois_passes=True, today=today)
+        assert regie.sequence.dernier == 231
+        assert len(campagne.campagnes(regie)) == 3
+        # without the record of the runs, the billed cells are not billed again
+        delattr(regie, campagne.CAMPAGNES)
+        load_facturation(root, registry, mois_passes=True, today=today)
+        assert regie.sequence.dernier == 231
+        assert [c.factures for c in campagne.campagnes(regie)] == [0, 0, 0]
 
     with_root(app.app, run)
 
