@@ -19,7 +19,7 @@ from html import escape
 from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.view import exception_view_config
-from substanced.sdi import mgmt_view
+from substanced.sdi import RIGHT, mgmt_view
 
 from .. import dates
 from ..familles.resources import IFamille
@@ -166,6 +166,8 @@ class _Vue:
     context=IFamille,
     name="compte",
     tab_title=_("Compte"),
+    # last: a family's page still opens on the tab it opened on before
+    tab_near=RIGHT,
     permission=P.FACTURE_VOIR,
     renderer="templates/compte_sdi.pt",
 )

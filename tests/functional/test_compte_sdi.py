@@ -138,7 +138,12 @@ def nouvelle_facture(app, numero_famille, montant, jour):
 # --- The tab -----------------------------------------------------------------------
 
 
-def test_compte_shows_operations_unpaid_invoices_and_credit(regisseur):
+def test_compte_shows_operations_unpaid_invoices_and_credit(regisseur, agent):
+    # the tab is there, after the family's other tabs
+    for browser in (regisseur, agent):
+        opened = browser.get(FAMILLE + "@@manage_main", status=302)
+        assert not opened.location.endswith("@@compte")
+        assert 'href="%s">Compte</a>' % COMPTE in browser.get(opened.location).text
     page = regisseur.get(COMPTE)
     text = texte(page.text)
     for numero, description, debit, credit in (
