@@ -8,13 +8,14 @@ no image, every value escaped by Chameleon) rendered by
 """
 
 import datetime
+import logging
 import re
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
 from pyramid.renderers import get_renderer, render
 from pyramid.response import Response
 from pyramid.traversal import find_root
-from pyramid.view import view_config
+from pyramid.view import exception_view_config, view_config
 
 from .. import dates, pdf
 from ..familles.resources import IFamille
@@ -24,6 +25,8 @@ from . import attestation
 from .montants import euros
 from .regies import regie_nommee
 from .resources import Avoir, Facture, IAvoir, IFacture, Reglement
+
+log = logging.getLogger(__name__)
 
 PDF = "pdf"
 ATTESTATION = "attestation-fiscale"
@@ -47,6 +50,22 @@ def reponse_pdf(request, html, filename):
     response.headers["Content-Disposition"] = 'inline; filename="%s"' % filename
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@exception_view_config(pdf.PdfError, renderer="portail_famille.skin:templates/error.pt")
+def pdf_impossible(exc, request):
+    """The renderer failed (missing, broken, too slow): a French page, the
+    cause in the log."""
+    log.error("PDF not made for %s: %s", request.path_info, exc)
+    request.response.status = 503
+    request.response.headers["Retry-After"] = "30"
+    return {
+        "title": _("Document indisponible"),
+        "text": _(
+            "Le document PDF n'a pas pu être créé. Réessayez dans un instant ; "
+            "si le problème persiste, contactez le service."
+        ),
+    }
 
 
 def quantite(value):

@@ -71,6 +71,8 @@ class Wkhtmltopdf:
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
+            # (wkhtmltopdf waits forever on a page that names a Qt resource,
+            # <img src="qrc://…">: our templates never do, the timeout ends it)
             raise PdfError("wkhtmltopdf took more than %s s" % self.timeout) from exc
         except OSError as exc:
             raise PdfError("wkhtmltopdf could not be run: %s" % exc) from exc

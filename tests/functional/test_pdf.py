@@ -403,6 +403,16 @@ def test_markup_in_a_record_prints_as_text_and_loads_nothing(app):
     assert serre("X " + marques["enfant"]) in serre(textes["attestation"])
 
 
+def test_a_failing_renderer_is_a_french_page(tmp_path):
+    app = _dupont(make_app(tmp_path, **{"portail.pdf.wkhtmltopdf": "false"}))
+    for url in (AL36, ATTESTATION):
+        response = app.get(url, status=503)
+        assert response.content_type == "text/html"
+        assert "Document indisponible" in response.text
+        assert "Le document PDF n'a pas pu être créé" in response.text
+        assert "Traceback" not in response.text and "wkhtmltopdf" not in response.text
+
+
 def test_weasyprint_backend_serves_the_same_invoice(tmp_path):
     app = _dupont(make_app(tmp_path, **{"portail.pdf": "weasyprint"}, **TOWN))
     response = app.get(AL36)

@@ -108,6 +108,12 @@ def test_timeout():
         )
 
 
+def test_a_page_that_makes_wkhtmltopdf_wait_forever_is_ended():
+    settings = {"portail.pdf": "wkhtmltopdf", "portail.pdf.timeout": "3"}
+    with pytest.raises(pdf.PdfError, match="took more than 3.0 s"):
+        pdf.rendre(page('<img src="qrc://127.0.0.1/x">'), settings)
+
+
 def test_a_failing_command_is_an_error_not_a_broken_pdf():
     with pytest.raises(pdf.PdfError, match="failed"):
         pdf.rendre(page("x"), {"portail.pdf": "wkhtmltopdf", "portail.pdf.wkhtmltopdf": "false"})
