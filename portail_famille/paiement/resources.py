@@ -8,6 +8,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from .. import dates
+from ..facturation.montants import ZERO
 from ..util import root_attribute
 from .fournisseurs import EN_COURS
 
@@ -41,6 +42,7 @@ class Paiement(Persistent):
     identifiant = ""  # the provider's id of the operation (PayFiP idOp)
     transaction = ""  # the provider's transaction id once concluded
     reglement = ""  # the Reglement's number once recorded
+    credit = ZERO  # what of it went to the account's credit (invoice settled meanwhile)
     conclu_le = None
 
     def __init__(self, reference, famille, regie, facture, montant, email, fournisseur, par):

@@ -147,6 +147,7 @@ def _enregistrer(request, paiement):
         registry=request.registry,
     )
     paiement.reglement = reglement.numero
+    paiement.credit = reglement.disponible
     log.info(
         "payment %s recorded: %s %s for %s",
         paiement.reference,
@@ -164,5 +165,5 @@ def _enregistrer(request, paiement):
         reglement=reglement.numero,
         regie=paiement.regie,
         transaction=paiement.transaction,
-        credit=euros(reglement.disponible) if reglement.disponible > ZERO else "",
+        credit=euros(paiement.credit) if paiement.credit > ZERO else "",
     )

@@ -10,7 +10,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 from substanced.interfaces import IRoot
 
-from ..facturation.montants import euros
+from ..facturation.montants import ZERO, euros
 from ..facturation.resources import IFacture
 from ..i18n import _
 from ..security import P
@@ -109,6 +109,10 @@ MESSAGES = {
     REFUSE: _("Paiement refusé : la facture ${numero} reste à payer."),
     ANNULE: _("Paiement annulé : la facture ${numero} reste à payer."),
 }
+EN_CREDIT = _(
+    "Paiement accepté : la facture ${numero} était déjà réglée ; ${credit} restent en "
+    "crédit sur votre compte et régleront vos prochaines factures."
+)
 
 
 @view_config(
@@ -134,12 +138,18 @@ def retour(context, request):
     except FournisseurIndisponible:
         a_verifier = True
     message = MESSAGES.get(paiement.etat)
+    if paiement.etat == PAYE and paiement.credit > ZERO:
+        message = EN_CREDIT
     return {
         "facture": context,
         "paiement": paiement,
         "paye": paiement.etat == PAYE,
         "montant": euros(paiement.montant),
-        "message": _(message, mapping={"numero": paiement.facture}) if message else None,
+        "message": _(
+            message, mapping={"numero": paiement.facture, "credit": euros(paiement.credit)}
+        )
+        if message
+        else None,
         "a_verifier": a_verifier,
         "releve": request.resource_path(famille, RELEVE),
         "accueil": request.resource_path(famille),

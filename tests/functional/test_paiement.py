@@ -260,7 +260,10 @@ def test_two_payments_started_before_either_is_paid_credit_the_account(parent):
     seconde = _commencer(app)
     _choisir(app, premiere, "payer")
     retour = _choisir(app, seconde, "payer")
-    assert "Paiement accepté" in app.get(retour.location).text
+    assert (
+        "Paiement accepté : la facture AL-36 était déjà réglée ; 120,60\xa0€ restent en crédit"
+        in app.get(retour.location).text
+    )
     etat = _etat(app)
     assert etat["reste"] == Decimal("0.00")
     cartes = sorted(_cartes(etat).values(), key=lambda r: sum(r[3].values()), reverse=True)
