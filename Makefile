@@ -47,6 +47,7 @@ bench: install ## Benchmarks (production template settings): figures against a b
 	$(BIN)/python bench/home.py --set pyramid.reload_templates=false
 	$(BIN)/python bench/demandes.py
 	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/facturation.py
 	$(BIN)/python bench/pdf.py
 
 clean: ## Remove the virtualenv (var/ keeps the data)

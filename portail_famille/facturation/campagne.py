@@ -132,13 +132,17 @@ class Plan:
             self.fermes[oid] = par_structure[key]
         objectmap = find_objectmap(root)
         familles = {}
+        trouves = {}  # child oid -> Enfant or None: one lookup per child
         self.sans_tarif = []
         for oid, prestation in self.prestations.items():
             enrolled = False
             for libelle in libelles:
                 for enfant_oid in inscrits(prestation, libelle):
-                    enfant = objectmap.object_for(enfant_oid)
-                    if enfant is None or not IEnfant.providedBy(enfant):
+                    if enfant_oid not in trouves:
+                        found = objectmap.object_for(enfant_oid)
+                        trouves[enfant_oid] = found if IEnfant.providedBy(found) else None
+                    enfant = trouves[enfant_oid]
+                    if enfant is None:
                         continue
                     enrolled = True
                     famille = enfant.__parent__.__parent__
@@ -221,7 +225,10 @@ def apercu(root, regie, debut, fin, limite=None):
     _verifier(debut, fin)
     plan = Plan(root, regie, debut, fin)
     found = {"familles": [], "nombre": 0, "lignes": 0, "cellules": 0, "total": ZERO}
-    for famille, enfants in plan.familles:
+    jar = getattr(root, "_p_jar", None)
+    for n, (famille, enfants) in enumerate(plan.familles):
+        if jar is not None and n % LOT == LOT - 1:
+            jar.cacheGC()  # nothing is changed: memory stays bounded
         lignes, cellules = plan.proposition(famille, enfants)
         if not lignes:
             continue
@@ -297,7 +304,7 @@ def valider(root, regie, debut, fin, date, par="", lot=LOT, tm=None, registry=No
     plan = Plan(root, regie, debut, fin)
     if plan.sans_tarif:
         raise service.FacturationError(
-            "Facturation refusée : %s sans tarif."
+            "Prestation(s) sans tarif : %s."
             % ", ".join("« %s »" % p.title for p in plan.sans_tarif)
         )
 

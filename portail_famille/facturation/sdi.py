@@ -123,7 +123,8 @@ class FacturationView:
         except FacturationError as e:
             values["refus"] = request.localizer.translate(
                 _(
-                    "Facturation refusée : fixez d'abord les tarifs. ${motif}",
+                    "Facturation refusée. ${motif} Fixez d'abord ses tarifs "
+                    "(onglet Tarifs de la prestation).",
                     mapping={"motif": e.args[0] if isinstance(e.args[0], str) else ""},
                 )
             )

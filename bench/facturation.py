@@ -1,0 +1,262 @@
+"""make bench (facturation): the monthly invoicing run of the régie over a
+town of 10,000 families (20,000 children, each enrolled in the seven demo
+prestations with a year of planning: bench/planning.py's generator).
+
+    .venv/bin/python bench/facturation.py [--familles 10000] [--lot 250] [--mois AAAA-MM]
+
+A first process generates the town on a FileStorage in a temporary
+directory (the demo data, then ``planning.generer``) and exits; this
+process opens it (connection cache of development.ini) and measures, each
+step from an emptied connection cache:
+
+- ``lecture`` (the baseline): what any run must read, the régie's
+  prestations, the enrolled children (the prestations' index) and each
+  child's cells of the month, one range read per prestation;
+- ``apercu``: the preview (``campagne.apercu``: rules, prices, lines);
+- ``valider``: the run itself (``campagne.valider``), a commit every
+  ``--lot`` families, as the SDI runs it;
+- ``relance``: the preview again, which must find nothing left to bill.
+
+The month is the last one over in the current school year (or the current
+month in September).  Printed: seconds, families per second, invoices,
+total, the run's cost against the baseline, and the process's peak
+resident memory after each step (``ru_maxrss``); ``--tracemalloc`` also
+measures the peak of Python allocations during the run (slower).  Figures
+only; bench/out/facturation.json keeps them.
+"""
+
+import argparse
+import datetime
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import home  # noqa: E402  (bench/home.py: the application on a temporary FileStorage)
+import planning  # noqa: E402  (bench/planning.py: the town's generator)
+
+REGIE = "Régie garderie ALSH"
+OUT = Path(__file__).resolve().parent / "out" / "facturation.json"
+
+
+def maxrss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generer(directory, familles):
+    """The town (run as --generer, in its own process)."""
+    import warnings
+
+    from pyramid.scripting import prepare
+
+    from portail_famille.demo import close_databases
+
+    warnings.simplefilter("ignore")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    app = home.home_app(directory, planning.SETTINGS)
+    env = prepare(registry=app.registry)
+    try:
+        info = planning.generer(env["root"], env["registry"], familles, course=0)
+    finally:
+        env["closer"]()
+        close_databases(app.registry)
+    info["timings"]["app_and_demo"] = time.perf_counter() - t0 - info["timings"]["total"]
+    (directory / "info.json").write_text(json.dumps(info))
+
+
+def mois_du_bench(annee, today):
+    """The last month over of the school year; its first month when none is."""
+    fin = today.replace(day=1) - datetime.timedelta(days=1)
+    if fin < annee.debut:
+        fin = min(annee.fin, (annee.debut.replace(day=28) + datetime.timedelta(days=4)))
+        fin -= datetime.timedelta(days=fin.day)
+    return fin.replace(day=1), fin
+
+
+def lecture(root, regie, debut, fin):
+    """The baseline: the plan and every child's cells of the month."""
+    from portail_famille.facturation import campagne
+    from portail_famille.planning import cells
+
+    plan = campagne.Plan(root, regie, debut, fin)
+    n = 0
+    for i, (_famille, enfants) in enumerate(plan.familles):
+        if i % campagne.LOT == campagne.LOT - 1:
+            root._p_jar.cacheGC()  # as the preview does
+        for enfant, oids in enfants.values():
+            tree = cells.cellules(enfant)
+            if tree is None:
+                continue
+            for oid in oids:
+                n += len(tree.items(min=(oid, debut), max=(oid, fin)))
+    return len(plan.familles), n
+
+
+def mesurer(directory, args):
+    import warnings
+
+    import transaction
+    from pyramid.scripting import prepare
+
+    from portail_famille import dates
+    from portail_famille.demo import close_databases
+    from portail_famille.facturation import campagne
+    from portail_famille.facturation.montants import euros
+    from portail_famille.facturation.regies import regie_nommee
+
+    warnings.simplefilter("ignore")
+    app = home.home_app(directory, planning.SETTINGS)
+    env = prepare(registry=app.registry)
+    root = env["root"]
+    figures = {"familles_generees": args.familles, "lot": args.lot}
+    try:
+        regie = regie_nommee(root, REGIE)
+        info = json.loads((directory / "info.json").read_text())
+        annee = root["calendrier"][info["annee"]]
+        if args.mois:
+            year, month = (int(x) for x in args.mois.split("-"))
+            from portail_famille.planning.cells import bornes
+
+            debut, fin = bornes(year, month)
+        else:
+            debut, fin = mois_du_bench(annee, dates.today())
+        figures["periode"] = [debut.isoformat(), fin.isoformat()]
+        figures["rss_depart_mb"] = maxrss_mb()
+        jar = root._p_jar
+
+        def step(name, func):
+            transaction.abort()
+            jar.cacheMinimize()
+            t0 = time.perf_counter()
+            result = func()
+            figures[name] = {"secondes": time.perf_counter() - t0, "rss_mb": maxrss_mb()}
+            return result
+
+        familles, n_cells = step("lecture", lambda: lecture(root, regie, debut, fin))
+        figures["familles"], figures["cellules_lues"] = familles, n_cells
+        found = step("apercu", lambda: campagne.apercu(root, regie, debut, fin, limite=10))
+        figures["apercu"].update(factures=found["nombre"], total=str(found["total"]))
+        if args.tracemalloc:
+            tracemalloc.start()
+        run = step(
+            "valider",
+            lambda: campagne.valider(
+                root,
+                regie,
+                debut,
+                fin,
+                fin + datetime.timedelta(days=1),
+                par="bench",
+                lot=args.lot,
+                tm=transaction.manager,
+                registry=app.registry,
+            ),
+        )
+        if args.tracemalloc:
+            figures["valider"]["tracemalloc_pic_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+        figures["valider"].update(
+            factures=run.factures, total=str(run.total), premier=run.premier, dernier=run.dernier
+        )
+        again = step("relance", lambda: campagne.apercu(root, regie, debut, fin, limite=0))
+        figures["relance"]["factures"] = again["nombre"]
+        transaction.abort()
+    finally:
+        env["closer"]()
+        close_databases(app.registry)
+    figures["data_fs_mb"] = (directory / "Data.fs").stat().st_size / 1e6
+    figures["generation"] = info["timings"]
+    return figures, euros
+
+
+def rapport(figures, euros):
+    f = figures
+    print(
+        "period %s - %s: %d families enrolled, %d cells read"
+        % (f["periode"][0], f["periode"][1], f["familles"], f["cellules_lues"])
+    )
+    base = f["lecture"]["secondes"]
+    for name, label in (
+        ("lecture", "baseline: read every child's cells"),
+        ("apercu", "preview (campagne.apercu)"),
+        ("valider", "run (campagne.valider, lot %d)" % f["lot"]),
+        ("relance", "preview again after the run"),
+    ):
+        step = f[name]
+        extra = ""
+        if "factures" in step:
+            extra = "; %d invoices" % step["factures"]
+        if "total" in step:
+            extra += ", total %s" % euros(Decimal(step["total"]))
+        print(
+            "%-44s %7.2f s  %7.0f families/s  %5.1fx baseline  peak RSS %6.0f MB%s"
+            % (
+                label,
+                step["secondes"],
+                f["familles"] / step["secondes"],
+                step["secondes"] / base,
+                step["rss_mb"],
+                extra,
+            )
+        )
+    v = f["valider"]
+    print(
+        "run: numbers %s to %s; invoices per second %.0f; peak RSS %.0f MB (%.0f MB at start)%s"
+        % (
+            v["premier"],
+            v["dernier"],
+            v["factures"] / v["secondes"],
+            v["rss_mb"],
+            f["rss_depart_mb"],
+            "; Python allocations peak %.0f MB" % v["tracemalloc_pic_mb"]
+            if "tracemalloc_pic_mb" in v
+            else "",
+        )
+    )
+    ok = f["relance"]["factures"] == 0 and v["factures"] == f["apercu"]["factures"]
+    print("second run bills nothing: %s" % ("yes" if ok else "NO"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--familles", type=int, default=10000)
+    parser.add_argument("--lot", type=int, default=250, help="families per commit (250)")
+    parser.add_argument("--mois", help="AAAA-MM (default: the last month over)")
+    parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--generer", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generer:
+        return generer(args.generer, args.familles)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-facturation-"))
+    directory = tmp / "ville"
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, __file__, "--generer", str(directory), "--familles", str(args.familles)],
+        check=True,
+    )
+    generation = time.perf_counter() - t0
+    figures, euros = mesurer(directory, args)
+    figures["generation"]["process"] = generation
+    print(
+        "town: %d families, %d children; generated in %.0f s; Data.fs %.0f MB"
+        % (args.familles, 2 * args.familles, generation, figures["data_fs_mb"])
+    )
+    rapport(figures, euros)
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(json.dumps(figures, indent=1) + "\n")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
