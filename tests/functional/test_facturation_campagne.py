@@ -11,6 +11,7 @@ from substanced.util import get_oid
 from portail_famille.demo import DUPONT, load, load_facturation
 from portail_famille.facturation import campagne, compte, service, tarifs
 from portail_famille.facturation.regies import regie_nommee
+from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells
 
 from ..conftest import csrf, login, with_root
@@ -99,6 +100,19 @@ def _mai(root, registry):
     # the next month is not billed in May
     _mettre(root, CANTINE, [1, 2], mois=6)
     return oid
+
+
+def _ville(root, registry, familles):
+    """``familles`` more families of one child each, on the canteen on
+    Monday 4 May 2015."""
+    oid = get_oid(_prestation(root, CANTINE))
+    for n in range(familles):
+        famille = registry.content.create("Famille", responsable={"nom": "LOT%d" % n})
+        root["familles"]["90000000%05d" % n] = famille
+        enfant = registry.content.create("Enfant", nom="LOT%d" % n, prenom="E")
+        famille["enfants"].add_next(enfant, registry=registry)
+        inscrire(enfant, oid, "2014-2015", datetime.date(2014, 9, 1))
+        cells.set_cell(enfant, oid, datetime.date(2015, 5, 4), cells.RESERVE)
 
 
 def test_what_is_billed_from_the_planning(app):
@@ -231,20 +245,7 @@ def test_batches_commit_and_a_rerun_bills_the_rest(app):
     run bills only the others, numbers following on."""
     import transaction
 
-    def town(root, registry):
-        oid = get_oid(_prestation(root, CANTINE))
-        libelle = "2014-2015"
-        for n in range(5):
-            famille = registry.content.create("Famille", responsable={"nom": "LOT%d" % n})
-            root["familles"]["90000000%05d" % n] = famille
-            enfant = registry.content.create("Enfant", nom="LOT%d" % n, prenom="E")
-            famille["enfants"].add_next(enfant, registry=registry)
-            from portail_famille.inscriptions import inscrire
-
-            inscrire(enfant, oid, libelle, datetime.date(2014, 9, 1))
-            cells.set_cell(enfant, oid, datetime.date(2015, 5, 4), cells.RESERVE)
-
-    with_root(app.app, town)
+    with_root(app.app, lambda root, registry: _ville(root, registry, 5))
 
     class Crash(Exception):
         pass
@@ -359,6 +360,16 @@ def test_regisseur_previews_then_validates(app):
     ).follow()
     assert "Rien à facturer sur cette période" in again.text
     assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 229
+
+
+def test_a_big_preview_details_the_first_families_and_counts_all(app):
+    with_root(app.app, lambda root, registry: _ville(root, registry, 55))
+    login(app, "regisseur", "Regie2015al")
+    page = app.get(REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
+    assert page.text.count('class="famille"') == 50
+    assert "Seules les 50 premières familles sont détaillées" in page.text
+    assert 'class="nombre-factures">55<' in page.text
+    assert 'class="total">220,00\xa0€<' in page.text  # 55 x 4.00
 
 
 @pytest.mark.parametrize(
