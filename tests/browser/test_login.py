@@ -122,6 +122,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
         ("a", "Accueil"),
         ("a", "Mon compte"),
         ("a", "Mes enfants"),
+        ("a", "Relevé de compte"),
         ("a", "Liste des demandes"),
         ("a", "Mot de passe"),
         ("button", "Déconnexion"),
@@ -136,7 +137,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
 
     # A menu link works from the keyboard.
     page.goto(portail.url(DUPONT_URL))
-    for _ in range(7):
+    for _ in range(8):
         page.keyboard.press("Tab")
     assert _focused(page)[1] == "Mot de passe"
     page.keyboard.press("Enter")

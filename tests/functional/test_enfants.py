@@ -76,7 +76,13 @@ def traiter(app, agent, demande_name, **post):
 def test_mes_enfants_lists_the_children_and_opens_the_file(shared, dupont):
     page = dupont.get(DUPONT_URL)
     menu = [a.get_text() for a in page.html.select("nav.menu a")]
-    assert menu[:4] == ["Accueil", "Mon compte", "Mes enfants", "Liste des demandes"]
+    assert menu[:5] == [
+        "Accueil",
+        "Mon compte",
+        "Mes enfants",
+        "Relevé de compte",
+        "Liste des demandes",
+    ]
     page = dupont.get(DUPONT_URL + "mes-enfants")
     rows = [
         [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
