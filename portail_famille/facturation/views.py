@@ -17,7 +17,7 @@ from . import compte, service
 from .montants import ZERO, euros
 from .resources import TITRES_MODES, Avoir, Facture, Reglement
 
-PDF = "pdf"  # view on a Facture: the invoice as a PDF
+PDF = "pdf"  # view on a Facture or an Avoir: its PDF
 PAYER = "payer"  # view on a Facture: pay it online
 ATTESTATION = "attestation-fiscale"  # view on the Famille, ?annee=2015
 
@@ -35,13 +35,20 @@ def _date(day):
     return {"iso": day.isoformat(), "texte": dates.courte(day)}
 
 
-def icones(request, facture):
-    """The PDF icon's and the card icon's links of an invoice (the card only
-    when something is due), with the text a screen reader says."""
-    a_payer = facture.reste > ZERO and not facture.annulee_par
-    url = request.resource_path(facture)  # ends with "/"
+def icones(request, document):
+    """The PDF icon's link of an invoice or a credit note and the card
+    icon's of an invoice with something due, with the text a screen reader
+    says."""
+    url = request.resource_path(document)  # ends with "/"
     translate = request.localizer.translate
-    numero = {"numero": facture.numero}
+    numero = {"numero": document.numero}
+    if isinstance(document, Avoir):
+        return {
+            "pdf": url + PDF,
+            "texte_pdf": translate(_("Imprimer l'avoir ${numero} (PDF)", mapping=numero)),
+            "payer": None,
+        }
+    a_payer = document.reste > ZERO and not document.annulee_par
     return {
         "pdf": url + PDF,
         "texte_pdf": translate(_("Imprimer la facture ${numero} (PDF)", mapping=numero)),
@@ -110,21 +117,20 @@ def _operation(operation):
 
 
 def _facture(request, document):
+    ligne = icones(request, document)
     if isinstance(document, Avoir):
-        return {
-            "numero": document.numero,
-            "date": _date(document.date),
-            "periode": document.motif,
-            "echeance": None,
-            "montant": euros(document.montant),
-            "reste": "",
-            "etat": request.localizer.translate(
+        ligne.update(
+            numero=document.numero,
+            date=_date(document.date),
+            periode=document.motif,
+            echeance=None,
+            montant=euros(document.montant),
+            reste="",
+            etat=request.localizer.translate(
                 _("Avoir sur la facture ${numero}", mapping={"numero": document.facture})
             ),
-            "pdf": None,
-            "payer": None,
-        }
-    ligne = icones(request, document)
+        )
+        return ligne
     if document.annulee_par:
         etat = request.localizer.translate(
             _("Annulée par ${numero}", mapping={"numero": document.annulee_par})

@@ -131,6 +131,17 @@ def test_home_shows_the_balance_and_the_unpaid_invoice(dupont, clock):
     assert "Vous n'avez aucune facture impayée." not in page.text
 
 
+def test_the_icons_lead_to_the_pdf_and_to_the_payment(dupont):
+    page = dupont.get(DUPONT_URL)
+    (pdf, _t, _title), (payer, _t2, _title2) = links(cadre(page, "titre-impayees"))
+    document = dupont.get(pdf)
+    assert document.content_type == "application/pdf"
+    assert document.body.startswith(b"%PDF")
+    paiement = dupont.get(payer)
+    assert paiement.status_int == 200
+    assert "AL-36" in paiement.text
+
+
 def test_home_of_a_family_that_owes_nothing(martin, clock):
     page = martin.get(MARTIN_URL)
     operations = cadre(page, "titre-operations").get_text(" ", strip=True)
@@ -472,7 +483,12 @@ def test_statement_shows_markup_as_text(app, clock):
         eur("0,00 €"),
         "Annulée par " + avoir,
     ]
-    # cancelled: nothing to pay
+    # cancelled: nothing to pay; both print
+    assert [href for href, _text, _title in links(factures.html)][:2] == [
+        DUPONT_URL + "factures/%s/pdf" % avoir,
+        DUPONT_URL + "factures/%s/pdf" % facture,
+    ]
+    assert lignes[0][7] == "Imprimer l'avoir %s (PDF)" % avoir
     assert DUPONT_URL + "factures/%s/payer" % facture not in factures.text
 
 
