@@ -35,10 +35,15 @@ def _date(day):
     return {"iso": day.isoformat(), "texte": dates.courte(day)}
 
 
-def icones(request, document):
-    """The PDF icon's link of an invoice or a credit note and the card
-    icon's of an invoice with something due, with the text a screen reader
-    says."""
+def peut_payer(request, famille):
+    """Only the family's parents pay online (staff read the same pages)."""
+    return bool(request.has_permission(P.FACTURE_PAYER, famille))
+
+
+def icones(request, document, payer=True):
+    """The PDF icon's link of an invoice or a credit note and, when
+    ``payer``, the card icon's of an invoice with something due, with the
+    text a screen reader says."""
     url = request.resource_path(document)  # ends with "/"
     translate = request.localizer.translate
     numero = {"numero": document.numero}
@@ -48,7 +53,7 @@ def icones(request, document):
             "texte_pdf": translate(_("Imprimer l'avoir ${numero} (PDF)", mapping=numero)),
             "payer": None,
         }
-    a_payer = document.reste > ZERO and not document.annulee_par
+    a_payer = payer and document.reste > ZERO and not document.annulee_par
     return {
         "pdf": url + PDF,
         "texte_pdf": translate(_("Imprimer la facture ${numero} (PDF)", mapping=numero)),
@@ -65,9 +70,10 @@ def en_cours(request, famille, jour):
     account) and "Factures Impayées" (what is still due, with the total).
     Reads the family's own folders only."""
     impayees = service.impayees(famille)
+    payer = peut_payer(request, famille) if impayees else False
     lignes = []
     for facture in impayees:
-        ligne = icones(request, facture)
+        ligne = icones(request, facture, payer)
         ligne.update(
             numero=facture.numero,
             date=_date(facture.date),
@@ -116,8 +122,8 @@ def _operation(operation):
     }
 
 
-def _facture(request, document):
-    ligne = icones(request, document)
+def _facture(request, document, payer):
+    ligne = icones(request, document, payer)
     if isinstance(document, Avoir):
         ligne.update(
             numero=document.numero,
@@ -226,8 +232,9 @@ def releve_de_compte(context, request):
             total_credit=euros(releve["total_credit"]),
         )
     elif onglet == FACTURES:
+        payer = peut_payer(request, context)
         page["factures"] = [
-            _facture(request, o) for o in operations if isinstance(o, (Facture, Avoir))
+            _facture(request, o, payer) for o in operations if isinstance(o, (Facture, Avoir))
         ]
     else:
         page["reglements"] = [

@@ -530,11 +530,22 @@ def test_anonymous_is_sent_to_the_login_page(anonymous):
 
 
 def test_staff_who_see_invoices_read_the_statement(agent, regisseur):
+    """Staff use the SDI; the family's pages are readable to them, but only
+    the family pays online."""
     for staff in (agent, regisseur):
         page = staff.get(RELEVE, {"annee": "2014-2015"})
         assert "Total des opérations" in page.text
         assert eur("363,80 €") in page.text
         assert no_traceback(page.text)
+        factures = staff.get(RELEVE, {"annee": "2014-2015", "onglet": "factures"})
+        assert [href for href, _text, _title in links(factures.html)] == [
+            DUPONT_URL + "factures/AL-36/pdf",
+            DUPONT_URL + "factures/AL-12/pdf",
+        ]
+        home = staff.get(DUPONT_URL)
+        assert [href for href, _text, _title in links(home.html)] == [
+            DUPONT_URL + "factures/AL-36/pdf"
+        ]
 
 
 def test_staff_without_invoices_get_403(editeur):
