@@ -118,8 +118,12 @@ EN_CREDIT = _(
 @view_config(
     context=IFacture,
     name=service.RETOUR,
+    request_method=("GET", "POST"),
     renderer="templates/retour.pt",
     permission=P.FACTURE_PAYER,
+    # a bank may send the browser back with a form POST from its own site;
+    # what the request says is only applied once verified with the provider
+    require_csrf=False,
 )
 def retour(context, request):
     """Where the provider sends the parent back: the result, verified with
