@@ -464,6 +464,7 @@ def _document(context, request):
     else:
         facture = service.factures(operation.famille).get(operation.facture)
         values["facture_url"] = _lien(request, facture)
+        values["pdf"] = request.resource_path(operation, "pdf")
     return values
 
 

@@ -347,6 +347,8 @@ def test_credit_note_cancels_the_invoice(app):
     assert after["restes"]["AL-36"] == D("0.00")
     assert after["factures"] == sorted(before["factures"] + [numero])
     tab = texte(browser.get(FAMILLE + "factures/%s/@@avoir" % numero).text)
+    pdf = '<a href="/familles/%s/factures/%s/pdf" class="pdf">' % (DUPONT["numero"], numero)
+    assert pdf in tab
     assert 'class="motif">Facturé par erreur &lt;b&gt;<' in tab and 'id="affectation-AL-36"' in tab
 
 
