@@ -25,11 +25,12 @@ def lire(text):
     cleaned = cleaned.removesuffix("€").replace(",", ".")
     try:
         value = Decimal(cleaned)
+        if not value.is_finite():
+            return None
+        # "1e30" is a number, but too long for the cent (InvalidOperation)
+        return arrondi(value)
     except InvalidOperation:
         return None
-    if not value.is_finite():
-        return None
-    return arrondi(value)
 
 
 # Parsed once: Babel's format_decimal parses both on every call (a third of

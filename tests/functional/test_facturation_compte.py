@@ -203,6 +203,7 @@ def test_amounts():
     assert lire("120,60") == D("120.60")
     assert lire(" 1 234,5 € ") == D("1234.50")
     assert lire("abc") is None and lire("NaN") is None and lire(None) is None
+    assert lire("1e30") is None and lire("Infinity") is None
     with pytest.raises(TypeError):
         arrondi(0.1)
 
