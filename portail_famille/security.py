@@ -119,7 +119,9 @@ PUBLIC_ACL = [
     # secret token in the URL is the check (planning.ical).
     (Allow, Everyone, P.PLANNING_FLUX),
     # The payment provider's server notifies a payment: it has no session;
-    # the notification is verified with the provider (paiement).
+    # the notification is verified with the provider (paiement).  The
+    # simulated bank's page (development and demos only) stands for the
+    # provider's site: its order is signed, so it is the same permission.
     (Allow, Everyone, P.PAIEMENT_RETOUR),
     (Allow, Authenticated, P.COMPTE_MOT_DE_PASSE_MODIFIER),
 ]
