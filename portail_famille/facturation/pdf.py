@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 PDF = "pdf"
 ATTESTATION = "attestation-fiscale"
 MAIRIE = "Mairie"
+MAIRIE_DE = "Mairie de %s"
 
 
 def _sans_sous_chemin(request):
@@ -93,7 +94,7 @@ def _ville(request):
     commune = (settings.get("portail.commune") or "").strip()
     mairie = (settings.get("portail.mairie") or "").strip()
     if not mairie:
-        mairie = "%s %s" % (MAIRIE, commune) if commune else MAIRIE
+        mairie = MAIRIE_DE % commune if commune else MAIRIE
     return {
         "mairie": mairie,
         "commune": commune,

@@ -97,9 +97,11 @@ def test_paid_invoice_lists_its_payment_and_no_way_to_pay(ville):
     assert "Comment payer" not in text
 
 
-def test_town_defaults_without_its_settings(dupont):
+def test_town_defaults_without_its_settings(dupont, tmp_path):
     text = texte(dupont.get(AL36))
     assert text.startswith("Mairie Régie garderie ALSH")
+    app = _dupont(make_app(tmp_path, **{"portail.commune": "Saint-Jean"}))
+    assert texte(app.get(AL36)).startswith("Mairie de Saint-Jean Régie garderie ALSH")
 
 
 def test_without_online_payment_the_invoice_does_not_offer_it(app):
