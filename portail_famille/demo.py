@@ -340,23 +340,6 @@ AL_12 = (
 )
 
 
-def _ligne(enfant, prestation, quantite, prix):
-    from substanced.util import get_oid
-
-    from .facturation.montants import arrondi
-
-    return {
-        "enfant": "%s %s" % (enfant.prenom, enfant.nom),
-        "structure": prestation.structure.title,
-        "prestation": prestation.title,
-        "prestation_oid": get_oid(prestation),
-        "unite": prestation.unite,
-        "quantite": quantite,
-        "prix": prix,
-        "montant": arrondi(prix * quantite),
-    }
-
-
 def load_facturation(root, registry, mois_passes=False, today=None):
     """The régie, the tariffs, the manual's operations of the DUPONT family
     (AL-12, AL-228, AL-36) when they do not exist yet; with ``mois_passes``
@@ -408,7 +391,7 @@ def operations_du_manuel(root, registry, regie):
         return root["structures"][structure][name]
 
     lignes = [
-        _ligne(enfant, prestation(s, p), q, tarifs.prix(prestation(s, p), None))
+        service.ligne(enfant, prestation(s, p), q, tarifs.prix(prestation(s, p), None))
         for s, p, q in AL_12
     ]
     service.emettre_facture(
@@ -435,7 +418,7 @@ def operations_du_manuel(root, registry, regie):
     lignes, cellules = [], []
     for (s, p), days in PLANNING_AVRIL_2015.items():
         presta = prestation(s, p)
-        lignes.append(_ligne(enfant, presta, len(days), tarifs.prix(presta, None)))
+        lignes.append(service.ligne(enfant, presta, len(days), tarifs.prix(presta, None)))
         oid = get_oid(presta)
         cellules += [(enfant.__name__, oid, datetime.date(2015, 4, d)) for d in days]
     service.emettre_facture(

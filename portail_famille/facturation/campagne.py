@@ -29,7 +29,7 @@ from ..i18n import _
 from ..inscriptions import annees, inscrits
 from ..planning import cells
 from . import compte, service, tarifs
-from .montants import ZERO, arrondi
+from .montants import ZERO
 
 # The cells billed; any other state (absent excusé, refused, waiting list,
 # a request not processed yet, leave, error) is not.
@@ -193,18 +193,7 @@ class Plan:
         lignes, cellules = [], []
         for (nom, oid, prix), days in groupes.items():
             enfant, prestation = enfants[nom][0], self.prestations[oid]
-            lignes.append(
-                {
-                    "enfant": enfant.title,
-                    "structure": prestation.structure.title,
-                    "prestation": prestation.title,
-                    "prestation_oid": oid,
-                    "unite": prestation.unite,
-                    "quantite": len(days),
-                    "prix": prix,
-                    "montant": arrondi(prix * len(days)),
-                }
-            )
+            lignes.append(service.ligne(enfant, prestation, len(days), prix, oid))
             cellules.extend((nom, oid, day) for day in days)
         return lignes, cellules
 

@@ -7,6 +7,8 @@ aborts, nothing of it stays, numbers included.
 
 import datetime
 
+from substanced.util import get_oid
+
 from ..util import arbre
 from .montants import ZERO, arrondi
 from .resources import TITRES_MODES, Avoir, Facture, Reglement
@@ -17,6 +19,22 @@ FACTUREES = "cellules_facturees"
 
 class FacturationError(Exception):
     """A rule of the money domain refused the operation (French message)."""
+
+
+def ligne(enfant, prestation, quantite, prix, prestation_oid=None):
+    """One invoice line: a child's quantity of a prestation at a unit price."""
+    if prestation_oid is None:
+        prestation_oid = get_oid(prestation)
+    return {
+        "enfant": enfant.title,
+        "structure": prestation.structure.title,
+        "prestation": prestation.title,
+        "prestation_oid": prestation_oid,
+        "unite": prestation.unite,
+        "quantite": quantite,
+        "prix": prix,
+        "montant": arrondi(prix * quantite),
+    }
 
 
 def factures(famille):

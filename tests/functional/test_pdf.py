@@ -8,12 +8,10 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from substanced.util import get_oid
 
 from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT
 from portail_famille.facturation import attestation, service
-from portail_famille.facturation.montants import arrondi
 from portail_famille.facturation.regies import regie_nommee
 from portail_famille.facturation.resources import Facture
 
@@ -187,17 +185,7 @@ def test_editor_may_not(editeur):
 
 
 def _ligne(enfant, prestation, quantite):
-    prix = prestation.tarifs[-1][1]
-    return {
-        "enfant": enfant.title,
-        "structure": prestation.structure.title,
-        "prestation": prestation.title,
-        "prestation_oid": get_oid(prestation),
-        "unite": prestation.unite,
-        "quantite": quantite,
-        "prix": prix,
-        "montant": arrondi(prix * quantite),
-    }
+    return service.ligne(enfant, prestation, quantite, prestation.tarifs[-1][1])
 
 
 def _annee_de_garde(root, registry):
