@@ -6,6 +6,7 @@ the calendar (F, P, G, fermeture); days the prestation does not open are
 greyed.  Only that month's cells are read."""
 
 import datetime
+import functools
 import re
 from html import escape
 
@@ -175,14 +176,21 @@ def planning(context, request):
         return traductions[texte]
 
     apparences = {}
-    longs = {day: escape(dates.en_toutes_lettres(day)) for day in jours}
-    colonnes = [(day, day.isoformat(), longs[day]) for day in jours]
+    colonnes, entetes = _colonnes(year, month)
+    ouverts_par_regle = {}
+
+    def jours_ouverts(prestation, kinds):
+        # prestations of a structure often share their opening rules
+        key = (prestation.structure.__name__, prestation.jours, prestation.periodes)
+        if key not in ouverts_par_regle:
+            ouverts_par_regle[key] = regles.jours_ouverts(prestation, kinds)
+        return ouverts_par_regle[key]
 
     def ligne(inscription, prestation, bornes):
         titre = "%s %s" % (prestation.structure.title, prestation.title)
         url = "%s?prestation=%d" % (base, inscription.prestation)
         kinds = genres_de(prestation.structure)
-        ouverts = regles.jours_ouverts(prestation, kinds)
+        ouverts = jours_ouverts(prestation, kinds)
         # The days the parent may ask something on.
         debut_a = max(bornes[0], aujourdhui)
         possibles = {d for d in ouverts if debut_a <= d <= bornes[1]} if actions else ()
@@ -229,17 +237,7 @@ def planning(context, request):
         "mois": "%s %d" % (MOIS[month - 1], year),
         "precedent": lien(-1),
         "suivant": lien(1),
-        # The days' header cells, as markup (escaped here).
-        "entetes": "".join(
-            '<th scope="col"%s><abbr title="%s">%s</abbr> %02d</th>'
-            % (
-                ' class="weekend"' if day.weekday() >= 5 else "",
-                longs[day],
-                JOURS_COURTS[day.weekday()],
-                day.day,
-            )
-            for day in jours
-        ),
+        "entetes": entetes,
         "lignes": lignes,
         "actions": actions,
         "erreurs": _erreurs(request),
@@ -249,6 +247,26 @@ def planning(context, request):
         "csrf_token": get_csrf_token(request),
         "legende": _legende(request),
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _colonnes(year, month):
+    """The month's columns, (day, ISO date, day in words escaped), and its
+    header cells as markup (escaped here): the same for every child."""
+    debut, fin = cells.bornes(year, month)
+    jours = [debut + datetime.timedelta(days=n) for n in range((fin - debut).days + 1)]
+    colonnes = tuple((day, day.isoformat(), escape(dates.en_toutes_lettres(day))) for day in jours)
+    entetes = "".join(
+        '<th scope="col"%s><abbr title="%s">%s</abbr> %02d</th>'
+        % (
+            ' class="weekend"' if day.weekday() >= 5 else "",
+            long,
+            JOURS_COURTS[day.weekday()],
+            day.day,
+        )
+        for day, _iso, long in colonnes
+    )
+    return colonnes, entetes
 
 
 _LEGENDES = {}
