@@ -6,6 +6,7 @@ from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
 from substanced.db import root_factory
 
+from .compilation import installer as installer_compilation
 from .comptes import configure_security
 
 # Domains, in the order their directives and subscribers must exist.
@@ -26,6 +27,7 @@ DOMAINS = (
 
 def includeme(config):
     """Everything the application needs; used by main() and by the tests."""
+    installer_compilation()
     config.include("substanced.include")
     config.include("pyramid_retry")
     config.include(".retry")

@@ -1,0 +1,54 @@
+"""Templates are compiled one at a time (portail_famille.compilation)."""
+
+import threading
+import time
+
+from chameleon import PageTemplate
+from chameleon.template import BaseTemplate
+
+from portail_famille.compilation import installer
+
+
+def test_threads_compiling_templates_at_once_wait_for_each_other(monkeypatch):
+    installer()
+    compiling = []
+    most = []
+    compile_ = BaseTemplate._compile
+
+    def slow_compile(self, body, builtins):
+        compiling.append(1)
+        most.append(len(compiling))
+        time.sleep(0.05)
+        try:
+            return compile_(self, body, builtins)
+        finally:
+            compiling.pop()
+
+    monkeypatch.setattr(BaseTemplate, "_compile", slow_compile)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def work(i):
+        barrier.wait()
+        try:
+            # a distinct body: nothing comes from the compiled templates' cache
+            template = PageTemplate('<p tal:content="x">%d</p><i>%f</i>' % (i, time.time()))
+            assert template(x=i).startswith("<p>%d</p>" % i)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(most) == 4
+    assert max(most) == 1
+
+
+def test_installing_twice_wraps_once():
+    installer()
+    wrapped = BaseTemplate._cook
+    installer()
+    assert BaseTemplate._cook is wrapped
