@@ -21,12 +21,11 @@ from pyramid.threadlocal import get_current_request
 from pyramid.view import view_config
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
-from translationstring import TranslationString
 
 from .. import dates
 from ..familles.resources import IEnfant, IFamille
 from ..familles.validators import masquer_iban
-from ..i18n import _
+from ..i18n import _, traduire
 from ..security import P
 from . import affichage, service
 from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
@@ -112,9 +111,7 @@ def _choix(type_demande):
 
 
 def _traduire(request, value):
-    if isinstance(value, TranslationString):
-        return request.localizer.translate(value)
-    return value
+    return traduire(request, value)
 
 
 def afficher(request, type_demande, name, value):

@@ -11,7 +11,7 @@ from pyramid.view import view_config
 
 from .. import dates
 from ..familles.resources import IFamille
-from ..i18n import _
+from ..i18n import _, traduire
 from ..security import P
 from . import compte, service
 from .montants import ZERO, euros
@@ -45,20 +45,21 @@ def icones(request, document, payer=True):
     ``payer``, the card icon's of an invoice with something due, with the
     text a screen reader says."""
     url = request.resource_path(document)  # ends with "/"
-    translate = request.localizer.translate
     numero = {"numero": document.numero}
     if isinstance(document, Avoir):
         return {
             "pdf": url + PDF,
-            "texte_pdf": translate(_("Imprimer l'avoir ${numero} (PDF)", mapping=numero)),
+            "texte_pdf": traduire(request, _("Imprimer l'avoir ${numero} (PDF)", mapping=numero)),
             "payer": None,
         }
     a_payer = payer and document.reste > ZERO and not document.annulee_par
     return {
         "pdf": url + PDF,
-        "texte_pdf": translate(_("Imprimer la facture ${numero} (PDF)", mapping=numero)),
+        "texte_pdf": traduire(request, _("Imprimer la facture ${numero} (PDF)", mapping=numero)),
         "payer": url + PAYER if a_payer else None,
-        "texte_payer": translate(_("Payer en ligne la facture ${numero}", mapping=numero)),
+        "texte_payer": traduire(request, _("Payer en ligne la facture ${numero}", mapping=numero))
+        if a_payer
+        else "",
     }
 
 
