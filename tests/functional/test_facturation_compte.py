@@ -197,6 +197,19 @@ def test_tariff_brackets():
     assert tarifs.prix(presta, None) == D("4.00")
 
 
+def test_amounts_are_written_as_babel_writes_them_in_french():
+    import random
+
+    from babel.numbers import format_decimal
+
+    from portail_famille.facturation.montants import nombre
+
+    values = [D("0"), D("-0.004"), D("0.005"), D("999999999.995"), D("-1234.5")]
+    values += [D(random.randint(-(10**9), 10**9)) / 100 for _ in range(2000)]
+    for value in values:
+        assert nombre(value) == format_decimal(arrondi(value), "#,##0.00", locale="fr_FR")
+
+
 def test_amounts():
     assert euros(D("120.6")) == "120,60\xa0€"
     assert euros(D("1234.5")).replace("\u202f", " ") == "1 234,50\xa0€"
