@@ -29,6 +29,19 @@ class TraductionsMemorisees:
         self, msgid, domain=None, mapping=None, context=None, target_language=None, default=None
     ):
         plain = msgid.__class__ is str  # Chameleon's own texts: the common case
+        if (
+            plain
+            and mapping is None
+            and context is None
+            and target_language is None
+            and (default is None or isinstance(default, str))
+        ):
+            # the fastest way for the most frequent call: a fixed label
+            request = get_current_request()
+            langue = request.localizer.locale_name if request is not None else None
+            found = self.memoire.get((msgid, domain, default, None, None, langue))
+            if found is not None:
+                return default if found[1] else found[0]
         if not (
             (default is None or isinstance(default, str))
             and (context is None or isinstance(context, str))

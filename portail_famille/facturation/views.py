@@ -6,6 +6,8 @@ The invoice's PDF (view ``pdf``), its online payment (``payer``) and the
 yearly tax certificate (``attestation-fiscale``) are pages of their own:
 only linked from here."""
 
+from html import escape
+
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
@@ -40,30 +42,53 @@ def peut_payer(request, famille):
     return bool(request.has_permission(P.FACTURE_PAYER, famille))
 
 
+# The icons' markup (the texts a screen reader says are beside them).
+SVG_PDF = '<svg aria-hidden="true" focusable="false" width="24" height="24" viewBox="0 0 24 24"><path fill="currentColor" d="M6 2h8l5 5v15H6zm7 1.5V8h4.5zM8 13v5h1.2v-1.6h.8a1.7 1.7 0 0 0 0-3.4zm1.2 1h.8a.7.7 0 0 1 0 1.4h-.8zm3.3-1v5h1.4a2.5 2.5 0 0 0 0-5zm1.2 1h.2a1.5 1.5 0 0 1 0 3h-.2zm3.3-1v5h1.2v-2h1.5v-1h-1.5v-1h1.7v-1z"/></svg>'
+SVG_CARTE = '<svg aria-hidden="true" focusable="false" width="24" height="24" viewBox="0 0 24 24"><path fill="currentColor" d="M2 5h20v14H2zm1.5 1.5v2h17v-2zm0 5v6h17v-6zM5 14h5v1.5H5z"/></svg>'
+LIEN_ICONE = (
+    '<a class="icone %s" href="%s" title="%s">%s<span class="visuellement-cache">%s</span></a>'
+)
+
+
 def icones(request, document, payer=True):
     """The PDF icon's link of an invoice or a credit note and, when
     ``payer``, the card icon's of an invoice with something due, with the
-    text a screen reader says."""
+    text a screen reader says; ``html``: both icons' markup (escaped here)."""
     url = request.resource_path(document)  # ends with "/"
     numero = {"numero": document.numero}
     if isinstance(document, Avoir):
-        return {
-            "pdf": url + PDF,
-            "texte_pdf": traduire(request, _("Imprimer l'avoir ${numero} (PDF)", mapping=numero)),
-            "payer": None,
-        }
-    a_payer = payer and document.reste > ZERO and not document.annulee_par
+        texte_pdf = traduire(request, _("Imprimer l'avoir ${numero} (PDF)", mapping=numero))
+        payer_url = texte_payer = None
+    else:
+        texte_pdf = traduire(request, _("Imprimer la facture ${numero} (PDF)", mapping=numero))
+        a_payer = payer and document.reste > ZERO and not document.annulee_par
+        payer_url = url + PAYER if a_payer else None
+        texte_payer = (
+            traduire(request, _("Payer en ligne la facture ${numero}", mapping=numero))
+            if a_payer
+            else ""
+        )
+    texte = escape(texte_pdf)
+    html = LIEN_ICONE % ("icone-pdf", escape(url + PDF), texte, SVG_PDF, texte)
+    if payer_url:
+        texte = escape(texte_payer)
+        html += LIEN_ICONE % ("icone-carte", escape(payer_url), texte, SVG_CARTE, texte)
     return {
         "pdf": url + PDF,
-        "texte_pdf": traduire(request, _("Imprimer la facture ${numero} (PDF)", mapping=numero)),
-        "payer": url + PAYER if a_payer else None,
-        "texte_payer": traduire(request, _("Payer en ligne la facture ${numero}", mapping=numero))
-        if a_payer
-        else "",
+        "texte_pdf": texte_pdf,
+        "payer": payer_url,
+        "texte_payer": texte_payer,
+        "html": '<span class="icones-facture">%s</span>' % html,
     }
 
 
 # --- the home page's blocks ---------------------------------------------------
+
+LIGNE_IMPAYEE = (
+    '<tr><th scope="row">%s</th><td><time datetime="%s">%s</time></td>'
+    '<td><time datetime="%s">%s</time></td><td class="montant">%s</td>'
+    '<td class="actions-facture">%s</td></tr>'
+)
 
 
 def en_cours(request, famille, jour):
@@ -73,20 +98,29 @@ def en_cours(request, famille, jour):
     impayees = service.impayees(famille)
     payer = peut_payer(request, famille) if impayees else False
     lignes = []
+    total = ZERO
     for facture in impayees:
-        ligne = icones(request, facture, payer)
-        ligne.update(
-            numero=facture.numero,
-            date=_date(facture.date),
-            echeance=_date(facture.echeance),
-            montant=euros(facture.reste),
+        reste = facture.reste
+        total += reste
+        lignes.append(
+            LIGNE_IMPAYEE
+            % (
+                escape(facture.numero),
+                facture.date.isoformat(),
+                dates.courte(facture.date),
+                facture.echeance.isoformat(),
+                dates.courte(facture.echeance),
+                euros(reste),
+                icones(request, facture, payer)["html"],
+            )
         )
-        lignes.append(ligne)
     return {
         "date": dates.en_toutes_lettres(jour),
         "solde": euros(service.credit_disponible(famille)),
-        "impayees": lignes,
-        "total": euros(sum((f.reste for f in impayees), ZERO)),
+        "impayees": bool(lignes),
+        # the table's rows, as markup (every value escaped or ours)
+        "lignes": "".join(lignes),
+        "total": euros(total),
     }
 
 
