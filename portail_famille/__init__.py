@@ -8,6 +8,7 @@ from substanced.db import root_factory
 
 from .compilation import installer as installer_compilation
 from .comptes import configure_security
+from .mesures import installer as installer_mesures
 
 # Domains, in the order their directives and subscribers must exist.
 DOMAINS = (
@@ -28,6 +29,7 @@ DOMAINS = (
 def includeme(config):
     """Everything the application needs; used by main() and by the tests."""
     installer_compilation()
+    installer_mesures()
     config.include("substanced.include")
     config.include("pyramid_retry")
     config.include(".retry")
