@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from portail_famille import dates
 from portail_famille.demo import DUPONT
 from portail_famille.facturation import compte, service, tarifs
 from portail_famille.facturation.montants import arrondi, euros, lire
@@ -252,5 +253,33 @@ def test_evolve_step8_gives_old_families_their_accounts(app):
         assert P.FACTURE_PAYER in get_acl(famille)[0][2]
         assert registry.content.typeof(root["regies"]) == "Regies"
         assert _regie(root).sequence.dernier == 228
+
+    with_root(app.app, check)
+
+
+def test_an_accepted_caf_request_dates_the_new_quotient(app):
+    """The quotient of a billed day is the one of that day: accepting a CAF
+    request keeps the earlier quotient for the days before it."""
+    from pyramid.threadlocal import get_current_request
+
+    from portail_famille.demandes import service as demandes
+
+    acceptee = dates.local(dates.horodatage()).date()
+
+    def check(root, registry):
+        famille = _famille(root)
+        assert compte.quotient_au(famille, acceptee) is None  # the demo has none
+        demande, _remplacee = demandes.deposer(
+            famille, "caf", {"quotient_familial": D("650.00")}, "jean.dupont", registry
+        )
+        demandes.accepter(demande, "agent", get_current_request())
+        assert famille.caf["quotient_familial"] == D("650.00")
+        assert compte.quotient_au(famille, acceptee) == D("650.00")
+        assert compte.quotient_au(famille, acceptee - datetime.timedelta(days=1)) is None
+        # so an earlier month is billed at the price of no quotient (the last bracket)
+        presta = root["structures"]["garderie-periscolaire"]["restauration-scolaire"]
+        veille = compte.quotient_au(famille, acceptee - datetime.timedelta(days=1))
+        assert tarifs.prix(presta, veille) == D("4.00")
+        assert tarifs.prix(presta, compte.quotient_au(famille, acceptee)) == D("2.00")
 
     with_root(app.app, check)
