@@ -51,6 +51,19 @@ def lire_iso(value):
     return day if 2000 <= day.year <= 2100 else None
 
 
+_FRANCAISE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def lire_date(value):
+    """The date a person typed, AAAA-MM-JJ or jj/mm/aaaa (years 2000 to
+    2100), or None when it is not one."""
+    value = (value or "").strip() if isinstance(value, str) else ""
+    match = _FRANCAISE.match(value)
+    if match:
+        value = "%s-%02d-%02d" % (match.group(3), int(match.group(2)), int(match.group(1)))
+    return lire_iso(value)
+
+
 def courte(day):
     """date(2015, 4, 8) -> '08/04/2015'."""
     return day.strftime("%d/%m/%Y") if day else ""

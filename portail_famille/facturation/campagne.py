@@ -14,7 +14,6 @@ and a new run bills only the rest (billed cells are never billed again).
 
 import datetime
 import random
-import re
 import time
 
 from BTrees.OOBTree import OOBTree
@@ -42,15 +41,6 @@ LOT = 250  # families per transaction of ``valider``
 ESSAIS = 10  # attempts of one batch that conflicts with another transaction
 MAX_JOURS = 92  # a run covers at most about three months
 CAMPAGNES = "campagnes"  # the Régie's record of its runs
-
-
-def lire_date(value):
-    """The date of a form's AAAA-MM-JJ or jj/mm/aaaa, or None."""
-    value = (value or "").strip()
-    match = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", value)
-    if match:
-        value = "%s-%02d-%02d" % (match.group(3), int(match.group(2)), int(match.group(1)))
-    return dates.lire_iso(value)
 
 
 def erreurs_periode(debut, fin):

@@ -71,7 +71,7 @@ class FacturationView:
         else:
             debut, fin = mois_precedent(dates.today())
             saisie = {"debut": debut.isoformat(), "fin": fin.isoformat()}
-        debut, fin = campagne.lire_date(saisie["debut"]), campagne.lire_date(saisie["fin"])
+        debut, fin = dates.lire_date(saisie["debut"]), dates.lire_date(saisie["fin"])
         erreurs = {}
         if "debut" in params or "fin" in params:
             erreurs = campagne.erreurs_periode(debut, fin)

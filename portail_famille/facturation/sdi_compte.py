@@ -76,10 +76,7 @@ def lire_montant(text):
         return None, _("Indiquez le montant.")
     value = None
     if len(text) <= SAISIE_MAX:
-        try:
-            value = montants.lire(text)
-        except ArithmeticError:  # beyond Decimal's precision
-            value = None
+        value = montants.lire(text)
     if value is None:
         return None, _("Montant invalide : écrivez par exemple 120,60.")
     if value <= ZERO:
@@ -90,18 +87,14 @@ def lire_montant(text):
 
 
 def lire_date(text):
-    """(day, error) of a form's AAAA-MM-JJ: today or before."""
-    day = dates.lire_iso(text)
+    """(day, error) of a typed date (AAAA-MM-JJ or jj/mm/aaaa): today or
+    before."""
+    day = dates.lire_date(text)
     if day is None:
-        return None, _("Date invalide (format AAAA-MM-JJ).")
+        return None, _("Date invalide (AAAA-MM-JJ ou jj/mm/aaaa).")
     if day > dates.today():
         return None, _("La date ne peut pas être dans le futur.")
     return day, None
-
-
-def a_crediter(facture):
-    """What credit notes may still correct on ``facture``."""
-    return facture.montant - sum((a.montant for a in service.avoirs_de(facture)), ZERO)
 
 
 def document(famille, numero):
@@ -329,7 +322,7 @@ class FactureView(_Vue):
         self.verifier_gerer()
         request = self.request
         facture = self.context
-        plafond = a_crediter(facture)
+        plafond = service.a_crediter(facture)
         found = {}
         montant, erreur = lire_montant(request.POST.get("montant", ""))
         if erreur is not None:
@@ -391,7 +384,7 @@ class FactureView(_Vue):
         request = self.request
         facture = self.context
         post = request.POST if erreurs else {}
-        plafond = a_crediter(facture)
+        plafond = service.a_crediter(facture)
         avoirs = service.avoirs_de(facture)
         return {
             "facture": facture,

@@ -210,6 +210,11 @@ def avoirs_de(facture):
     ]
 
 
+def a_crediter(facture):
+    """What credit notes may still correct on ``facture``."""
+    return facture.montant - sum((a.montant for a in avoirs_de(facture)), ZERO)
+
+
 def emettre_avoir(facture, regie, date, motif, montant=None, par="", registry=None):
     """Correct ``facture`` by a credit note of ``montant`` (default: what
     it has not been credited yet, i.e. it is cancelled).  A cancelled
@@ -218,8 +223,7 @@ def emettre_avoir(facture, regie, date, motif, montant=None, par="", registry=No
         raise FacturationError("Seule une facture peut être corrigée par un avoir.")
     if not (motif or "").strip():
         raise FacturationError("Le motif de l'avoir est obligatoire.")
-    deja = sum((a.montant for a in avoirs_de(facture)), ZERO)
-    plafond = facture.montant - deja
+    plafond = a_crediter(facture)
     montant = plafond if montant is None else arrondi(montant)
     if montant <= ZERO or montant > plafond:
         raise FacturationError(

@@ -274,7 +274,7 @@ def _bad_cases(app):
         ("montant", {"montant": "1e30"}, "Montant invalide : écrivez par exemple 120,60."),
         ("montant", {"montant": ""}, "Indiquez le montant."),
         ("date", {"date": demain}, "La date ne peut pas être dans le futur."),
-        ("date", {"date": "2015-02-30"}, "Date invalide (format AAAA-MM-JJ)."),
+        ("date", {"date": "2015-02-30"}, "Date invalide (AAAA-MM-JJ ou jj/mm/aaaa)."),
         ("mode", {"mode": "bitcoin"}, "Choisissez le mode de règlement."),
         ("regie", {"regie": "inconnue"}, "Choisissez la régie."),
         (
