@@ -23,6 +23,9 @@ DOMAINS = (
     ".calendrier",
     ".facturation",
     ".paiement",
+    ".messagerie",
+    ".documents",
+    ".actualites",
 )
 
 

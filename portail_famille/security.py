@@ -21,11 +21,13 @@ from substanced.util import find_service, get_oid, set_acl
 class Permission(enum.StrEnum):
     """``<scope>:<resource>:<action>``, kept alphabetized."""
 
+    ACTUALITE_PUBLIER = "actualites:actualite:publier"
     COMPTE_MOT_DE_PASSE_MODIFIER = "compte:mot-de-passe:modifier"
     DEMANDE_CREER = "demande:demande:creer"
     DEMANDE_TRAITER_COMPTE = "demande:compte:traiter"
     DEMANDE_TRAITER_FINANCES = "demande:finances:traiter"
     DEMANDES_VOIR = "demande:file:voir"
+    DOCUMENT_VOIR = "documents:document:voir"
     FAMILLE_IBAN_VOIR = "famille:iban:voir"
     FAMILLE_MODIFIER = "famille:fiche:modifier"
     FAMILLE_VOIR = "famille:fiche:voir"
@@ -33,6 +35,8 @@ class Permission(enum.StrEnum):
     FACTURE_PAYER = "facturation:facture:payer"
     FACTURE_VOIR = "facturation:facture:voir"
     JOURNAL_VOIR = "journal:journal:voir"
+    MESSAGE_ECRIRE = "messagerie:message:ecrire"
+    MESSAGERIE_TRAITER = "messagerie:boite:traiter"
     PAIEMENT_RETOUR = "paiement:retour:recevoir"
     PLANNING_FLUX = "planning:flux:voir"
     PLANNING_POINTER = "planning:pointage:modifier"
@@ -57,14 +61,20 @@ GROUPES_PERSONNEL = (GROUPE_AGENTS, GROUPE_REGISSEURS, GROUPE_EDITEURS, GROUPE_A
 GROUPES = (GROUPE_FAMILLES,) + GROUPES_PERSONNEL
 
 # What a parent may do on his own Famille (and everything inside it).
-FAMILLE_PERMISSIONS = (P.FAMILLE_VOIR, P.DEMANDE_CREER, P.FACTURE_VOIR, P.FACTURE_PAYER)
+FAMILLE_PERMISSIONS = (
+    P.FAMILLE_VOIR,
+    P.DEMANDE_CREER,
+    P.FACTURE_VOIR,
+    P.FACTURE_PAYER,
+    P.MESSAGE_ECRIRE,
+)
 
 # group -> {folder under the root ('' is the root itself) -> permissions}.
 # ``admins`` hold ALL_PERMISSIONS on the root (SubstanceD's own rule).
 ROLE_TABLE = {
     GROUPE_FAMILLES: {},
     GROUPE_AGENTS: {
-        "": (P.SDI_VIEW, P.DEMANDES_VOIR),
+        "": (P.SDI_VIEW, P.DEMANDES_VOIR, P.MESSAGERIE_TRAITER),
         "familles": (
             P.FAMILLE_VOIR,
             P.FAMILLE_MODIFIER,
@@ -73,6 +83,7 @@ ROLE_TABLE = {
             P.DEMANDE_TRAITER_FINANCES,
             P.PLANNING_TRAITER,
             P.FACTURE_VOIR,
+            P.MESSAGERIE_TRAITER,
             P.SDI_EDIT,
             P.SDI_ADD,
             P.SDI_MANAGE_CONTENTS,
@@ -89,6 +100,15 @@ ROLE_TABLE = {
             P.PLANNING_POINTER,
         ),
         "calendrier": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
+        # Agents publish documents and news too (the service's forms).
+        "documents": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS, P.DOCUMENT_VOIR),
+        "actualites": (
+            P.SDI_VIEW,
+            P.SDI_EDIT,
+            P.SDI_ADD,
+            P.SDI_MANAGE_CONTENTS,
+            P.ACTUALITE_PUBLIER,
+        ),
     },
     # Régisseurs process the requests about money (bank details, CAF,
     # fiscal information), run the invoicing, record payments and credit
@@ -107,8 +127,14 @@ ROLE_TABLE = {
     },
     # Editors reach documents and news only: no family record.
     GROUPE_EDITEURS: {
-        "documents": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
-        "actualites": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
+        "documents": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS, P.DOCUMENT_VOIR),
+        "actualites": (
+            P.SDI_VIEW,
+            P.SDI_EDIT,
+            P.SDI_ADD,
+            P.SDI_MANAGE_CONTENTS,
+            P.ACTUALITE_PUBLIER,
+        ),
     },
 }
 

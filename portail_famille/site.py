@@ -25,6 +25,23 @@ GROUP_DESCRIPTIONS = {
 }
 
 
+def retyper(root, name, registry):
+    """Give the root folder ``name`` the content type FOLDERS names, moving
+    its children into the new folder (an evolve step's work)."""
+    content_type, title = FOLDERS[name]
+    content = registry.content
+    ancien = root.get(name)
+    if ancien is None or content.typeof(ancien) == content_type:
+        return
+    nouveau = content.create(content_type)
+    nouveau.title = getattr(ancien, "title", None) or title
+    nouveau.__sdi_deletable__ = False
+    for key in list(ancien.keys()):
+        nouveau.add(key, ancien.remove(key, registry=registry), registry=registry)
+    root.remove(name, registry=registry)
+    root.add(name, nouveau, registry=registry)
+
+
 def ensure_site(root, registry):
     """Create what is missing (folders, groups) and rewrite the role ACLs.
     Idempotent: used when the root is created and as an evolve step."""

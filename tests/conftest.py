@@ -1,11 +1,12 @@
-"""Fixtures: the application on an in-memory ZODB with the demo data, and
-one logged-in TestApp per role (parent DUPONT, parent MARTIN, agent,
-régisseur, éditeur, admin)."""
+"""Fixtures: the application with the demo data, on a FileStorage with
+blobs in the test's temporary directory, and one logged-in TestApp per role
+(parent DUPONT, parent MARTIN, agent, régisseur, éditeur, admin)."""
 
 import email
 import email.policy
 import os
 import re
+import tempfile
 
 import pytest
 import transaction
@@ -20,8 +21,12 @@ MARTIN_URL = "/familles/%s/" % MARTIN["numero"]
 
 
 def settings_for(tmp_path, **extra):
+    # A FileStorage with blobs (uploaded files are blobs; memory:// has
+    # none), in its own directory: one test may make several applications.
+    os.makedirs(tmp_path, exist_ok=True)
+    base = tempfile.mkdtemp(dir=tmp_path, prefix="zodb-")
     settings = {
-        "zodbconn.uri": "memory://",
+        "zodbconn.uri": "file://%s/Data.fs?blobstorage_dir=%s/blobs" % (base, base),
         "tm.annotate_user": "false",
         "substanced.secret": "test-secret",
         "substanced.initial_login": ADMIN[0],

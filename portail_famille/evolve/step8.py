@@ -4,20 +4,12 @@ an ACL with the parents' new permissions (see and pay their invoices), and
 régisseurs the invoicing permissions (the role table)."""
 
 from ..familles.resources import SOUS_DOSSIERS
-from ..site import ensure_site
+from ..site import ensure_site, retyper
 
 
 def evolve(root, registry):
     content = registry.content
-    ancien = root.get("regies")
-    if ancien is not None and content.typeof(ancien) != "Regies":
-        nouveau = content.create("Regies")
-        nouveau.title = getattr(ancien, "title", "Régies")
-        nouveau.__sdi_deletable__ = False
-        for name in list(ancien.keys()):
-            nouveau.add(name, ancien.remove(name, registry=registry), registry=registry)
-        root.remove("regies", registry=registry)
-        root.add("regies", nouveau, registry=registry)
+    retyper(root, "regies", registry)
     ensure_site(root, registry)
     familles = root.get("familles")
     if familles is None:

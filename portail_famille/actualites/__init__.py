@@ -1,0 +1,5 @@
+"""actualites (issue 6)."""
+
+
+def includeme(config):
+    pass

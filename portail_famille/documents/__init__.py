@@ -1,0 +1,5 @@
+"""documents (issue 6)."""
+
+
+def includeme(config):
+    pass

@@ -1,0 +1,5 @@
+"""messagerie (issue 6)."""
+
+
+def includeme(config):
+    pass
