@@ -25,6 +25,8 @@ requires = [
     "jours-feries-france",
     "icalendar",
     "eopayment",
+    # the news text's allow-list HTML sanitiser
+    "nh3==0.3.8",
 ]
 
 tests_require = [
