@@ -3,6 +3,7 @@
 from substanced.catalog import Field, catalog_factory, indexview, indexview_defaults
 from substanced.interfaces import MODE_IMMEDIATE
 
+from ..messagerie.resources import IConversation
 from .resources import IDemande
 
 CATALOG = "portail"
@@ -20,6 +21,13 @@ class PortailIndexes:
     # "<prestation oid>:<AAAA-MM-JJ>" of a reservation: the waiting list of
     # a day is a query.
     cellule = Field(action_mode=MODE_IMMEDIATE)
+    # Conversations (``messagerie``): the agents' inbox filters and sorts on
+    # these; the family's lists on ``famille`` + ``message_boite``.
+    message_lu_service = Field(action_mode=MODE_IMMEDIATE)
+    message_traitee = Field(action_mode=MODE_IMMEDIATE)
+    message_structure = Field(action_mode=MODE_IMMEDIATE)
+    message_date = Field(action_mode=MODE_IMMEDIATE)
+    message_boite = Field(action_mode=MODE_IMMEDIATE)
 
 
 @indexview_defaults(catalog_name=CATALOG)
@@ -50,3 +58,33 @@ class DemandeIndexViews:
     @indexview(context=IDemande)
     def cellule(self, default):
         return self.resource.cellule or default
+
+
+@indexview_defaults(catalog_name=CATALOG)
+class ConversationIndexViews:
+    def __init__(self, resource):
+        self.resource = resource
+
+    @indexview(context=IConversation)
+    def famille(self, default):
+        return self.resource.numero_famille
+
+    @indexview(context=IConversation)
+    def message_lu_service(self, default):
+        return bool(self.resource.lu_service)
+
+    @indexview(context=IConversation)
+    def message_traitee(self, default):
+        return bool(self.resource.traitee)
+
+    @indexview(context=IConversation)
+    def message_structure(self, default):
+        return self.resource.structure or 0
+
+    @indexview(context=IConversation)
+    def message_date(self, default):
+        return self.resource.derniere
+
+    @indexview(context=IConversation)
+    def message_boite(self, default):
+        return self.resource.boite

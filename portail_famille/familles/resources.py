@@ -33,6 +33,7 @@ SOUS_DOSSIERS = {
     "demandes": "Demandes",
     "factures": "Factures",
     "reglements": "Reglements",
+    "messages": "Messages",
 }
 
 
@@ -187,11 +188,10 @@ class Famille(Folder):
         return "%s %s" % (self.numero, self.responsable.get("nom", ""))
 
     def nouveaux_messages(self):
-        """Messages from the service not yet opened by the family."""
+        """The conversations with a message from the service the family has
+        not opened yet (kept by ``messagerie.service``: one attribute read)."""
         messages = self.get("messages")
-        if messages is None:
-            return 0
-        return sum(1 for message in messages.values() if getattr(message, "nouveau", False))
+        return messages.non_lus if messages is not None else 0
 
     def parents(self):
         objectmap = find_objectmap(self)

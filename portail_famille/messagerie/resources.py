@@ -1,0 +1,146 @@
+"""Messages and Conversation: what a family and the service write each other.
+
+Each family keeps its conversations in its own ``messages`` folder (its ACL
+is the family's: nobody else's parent reaches them).  A conversation is a
+thread of messages on one subject; the flags say who has read it, whether
+the service has handled it and whether the family has put it in its
+"Messages supprimés".  The folder's ``non_lus`` counts, at all times, the
+conversations the home page announces as new, so the home page reads one
+attribute (``service`` keeps it right on every change).
+"""
+
+from persistent import Persistent
+from persistent.list import PersistentList
+from substanced.content import content
+from substanced.folder import RandomAutoNamingFolder
+from zope.interface import Interface, implementer
+
+from .. import dates
+from ..catalogue_systeme import INomAleatoire
+from ..i18n import _
+
+FAMILLE = "famille"
+SERVICE = "service"
+AUTEURS = (FAMILLE, SERVICE)
+
+# The family's lists (index ``message_boite``).
+ENVOYES = "envoyes"
+RECUS = "recus"
+SUPPRIMES = "supprimes"
+BOITES = {
+    ENVOYES: _("Messages envoyés"),
+    RECUS: _("Messages reçus"),
+    SUPPRIMES: _("Messages supprimés"),
+}
+
+SERVICE_ENFANCE = _("Service enfance jeunesse")
+
+
+class IMessages(Interface):
+    pass
+
+
+class IConversation(Interface):
+    pass
+
+
+@content("Messages", icon="glyphicon glyphicon-envelope")
+@implementer(IMessages)
+class Messages(RandomAutoNamingFolder):
+    """The conversations of one family."""
+
+    # Conversations holding a message from the service the family has not
+    # opened yet (and has not deleted): ``Conversation.nouvelle``.
+    non_lus = 0
+
+    def __sdi_addable__(self, context, introspectable):
+        return False
+
+
+class Message(Persistent):
+    """One message of a thread.  ``date``: aware, in UTC (``date_affichee``
+    is the town's time).  ``texte`` is kept as written (shown
+    escaped); ``fichier`` a ``fichiers.Fichier`` or None."""
+
+    def __init__(self, auteur, nom, texte, date=None, fichier=None):
+        if auteur not in AUTEURS:
+            raise ValueError(auteur)
+        self.auteur = auteur
+        self.nom = nom
+        self.texte = texte
+        self.date = date or dates.horodatage()
+        self.fichier = fichier
+
+    @property
+    def date_affichee(self):
+        """ "08/04/2015 09:12" (Paris time)."""
+        return dates.local(self.date).strftime("%d/%m/%Y %H:%M")
+
+
+@content("Conversation", icon="glyphicon glyphicon-comment", catalog=True)
+@implementer(IConversation, INomAleatoire)
+class Conversation(Persistent):
+    """A thread between a family and the service.
+
+    ``structure``: the oid of the Structure it is addressed to (None: the
+    service enfance jeunesse); ``origine``: who started it; ``groupe``: the
+    id of the group sending it came from (None if none)."""
+
+    lu_famille = True
+    lu_service = True
+    traitee = False
+    traitee_par = None
+    supprimee = False
+    groupe = None
+    structure = None
+
+    def __init__(self, objet, origine, structure=None, groupe=None):
+        if origine not in AUTEURS:
+            raise ValueError(origine)
+        self.objet = objet
+        self.origine = origine
+        self.structure = structure
+        self.groupe = groupe
+        self.messages = PersistentList()
+        self.derniere = dates.horodatage()
+
+    @property
+    def title(self):
+        return self.objet
+
+    @property
+    def famille(self):
+        return self.__parent__.__parent__
+
+    @property
+    def numero_famille(self):
+        return self.famille.__name__
+
+    @property
+    def nouvelle(self):
+        """Counted in the family's "Nouveau(x) Message(s)": unread by the
+        family and not in its deleted messages."""
+        return not self.lu_famille and not self.supprimee
+
+    @property
+    def boite(self):
+        """The family's list it shows in (``BOITES``)."""
+        if self.supprimee:
+            return SUPPRIMES
+        return ENVOYES if self.origine == FAMILLE else RECUS
+
+    @property
+    def premier(self):
+        return self.messages[0] if self.messages else None
+
+    @property
+    def dernier(self):
+        return self.messages[-1] if self.messages else None
+
+    @property
+    def date_affichee(self):
+        return dates.local(self.derniere).strftime("%d/%m/%Y %H:%M")
+
+    def pieces_jointes(self):
+        """[(index, Message)] of the messages with an attachment."""
+        return [(i, m) for i, m in enumerate(self.messages) if m.fichier is not None]

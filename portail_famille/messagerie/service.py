@@ -1,0 +1,226 @@
+"""Writing, answering, reading, handling, deleting conversations.
+
+Every change goes through here: it keeps the family's ``non_lus`` counter
+(what the home page shows) and the catalog right, and queues the family's
+mail in the transaction (sent only if it commits).  The mail says that a
+message is waiting on the portal, never what it says: messages may speak of
+a child's health.
+"""
+
+from substanced.util import find_catalog
+
+from .. import courriels, dates
+from ..demandes.catalog import CATALOG
+from ..i18n import _
+from .resources import FAMILLE, SERVICE, SERVICE_ENFANCE, Conversation, Message
+
+OBJET_MAX = 200
+TEXTE_MAX = 5000
+NOM_MAX = 200
+
+
+class MessagerieError(ValueError):
+    """Refused input: ``args[0]`` is the French message; ``champ`` the
+    form field it is about ("objet", "texte"; None if none)."""
+
+    def __init__(self, message, champ=None):
+        super().__init__(message)
+        self.champ = champ
+
+
+def _objet(objet):
+    objet = " ".join((objet or "").split())
+    if not objet:
+        raise MessagerieError(_("Veuillez indiquer l'objet du message."), "objet")
+    if len(objet) > OBJET_MAX:
+        raise MessagerieError(
+            _(
+                "L'objet ne doit pas dépasser ${max} caractères.",
+                mapping={"max": OBJET_MAX},
+            ),
+            "objet",
+        )
+    return objet
+
+
+def _texte(texte):
+    texte = (texte or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not texte:
+        raise MessagerieError(_("Veuillez écrire votre message."), "texte")
+    if len(texte) > TEXTE_MAX:
+        raise MessagerieError(
+            _(
+                "Le message ne doit pas dépasser ${max} caractères.",
+                mapping={"max": TEXTE_MAX},
+            ),
+            "texte",
+        )
+    return texte
+
+
+def _nom(par, defaut):
+    return (" ".join(str(par or "").split()) or defaut)[:NOM_MAX]
+
+
+def _changer(conversation, **valeurs):
+    """Set the flags, moving the family's ``non_lus`` if the conversation
+    starts or stops being new for it."""
+    avant = conversation.nouvelle
+    for name, value in valeurs.items():
+        if getattr(conversation, name) != value:
+            setattr(conversation, name, value)
+    apres = conversation.nouvelle
+    if avant != apres:
+        dossier = conversation.__parent__
+        dossier.non_lus = max(0, dossier.non_lus + (1 if apres else -1))
+
+
+def _ajouter(request, conversation, famille, auteur, texte, fichier, par):
+    if auteur == FAMILLE:
+        defaut = famille.nom_complet or famille.numero
+    else:
+        defaut = request.localizer.translate(SERVICE_ENFANCE)
+    nom = _nom(par, defaut)
+    message = Message(auteur, nom, texte, dates.horodatage(), fichier)
+    conversation.messages.append(message)
+    conversation.derniere = message.date
+    return message
+
+
+def _nouvelle(request, famille, objet, texte, origine, structure, fichier, par, groupe=None):
+    objet = _objet(objet)
+    texte = _texte(texte)
+    registry = request.registry
+    conversation = registry.content.create(
+        "Conversation", objet, origine, structure=structure, groupe=groupe
+    )
+    _ajouter(request, conversation, famille, origine, texte, fichier, par)
+    if origine == FAMILLE:
+        conversation.lu_famille, conversation.lu_service = True, False
+    else:
+        conversation.lu_famille, conversation.lu_service = False, True
+        conversation.traitee = True
+    dossier = famille["messages"]
+    dossier.add_next(conversation, registry=registry)  # indexed now
+    if conversation.nouvelle:
+        dossier.non_lus += 1
+    return conversation
+
+
+def ecrire(request, famille, objet, texte, structure=None, fichier=None, par=""):
+    """A new conversation the family starts (unread for the service)."""
+    return _nouvelle(request, famille, objet, texte, FAMILLE, structure, fichier, par)
+
+
+def ecrire_a_la_famille(
+    request, famille, objet, texte, structure=None, fichier=None, par="", groupe=None
+):
+    """A new conversation the service starts (new for the family; mailed to
+    it if its Autorisation courriel is Oui)."""
+    conversation = _nouvelle(
+        request, famille, objet, texte, SERVICE, structure, fichier, par, groupe
+    )
+    prevenir(request, conversation)
+    return conversation
+
+
+def repondre(request, conversation, auteur, texte, fichier=None, par=""):
+    """Add a message to the thread.  The family's answer makes it unread and
+    not handled for the service; the service's makes it new for the family
+    (and back from its deleted messages) and mails it."""
+    if auteur not in (FAMILLE, SERVICE):
+        raise ValueError(auteur)
+    texte = _texte(texte)
+    message = _ajouter(request, conversation, conversation.famille, auteur, texte, fichier, par)
+    if auteur == FAMILLE:
+        _changer(conversation, lu_service=False, traitee=False, lu_famille=True, supprimee=False)
+    else:
+        _changer(conversation, lu_famille=False, lu_service=True, supprimee=False)
+    _reindexer(conversation)
+    if auteur == SERVICE:
+        prevenir(request, conversation)
+    return message
+
+
+def ouvrir(conversation, lecteur):
+    """``lecteur`` ("famille" | "service") has read the conversation.
+    Writes only when something changes (a page view of a read one does not)."""
+    if lecteur == FAMILLE:
+        if not conversation.lu_famille:
+            _changer(conversation, lu_famille=True)
+            _reindexer(conversation)
+    elif lecteur == SERVICE:
+        if not conversation.lu_service:
+            conversation.lu_service = True
+            _reindexer(conversation)
+    else:
+        raise ValueError(lecteur)
+
+
+def traiter(conversation, par, traitee=True):
+    """The service has handled it (or, ``traitee=False``, not yet)."""
+    if conversation.traitee != traitee or (traitee and not conversation.lu_service):
+        conversation.traitee = traitee
+        if traitee:
+            conversation.lu_service = True
+        conversation.traitee_par = par if traitee else None
+        _reindexer(conversation)
+
+
+def supprimer(conversation):
+    """The family puts it in its "Messages supprimés" (kept, restorable)."""
+    if not conversation.supprimee:
+        _changer(conversation, supprimee=True)
+        _reindexer(conversation)
+
+
+def restaurer(conversation):
+    if conversation.supprimee:
+        _changer(conversation, supprimee=False)
+        _reindexer(conversation)
+
+
+def _reindexer(conversation):
+    """The ``portail`` catalog's values of the conversation (its flags are
+    indexed there only)."""
+    catalog = find_catalog(conversation, CATALOG)
+    if catalog is not None:
+        catalog.reindex_resource(conversation)
+
+
+def destinataires(famille):
+    """The addresses of a family's mail about messages: its parents'
+    accounts' (the responsable's record's when no account has one), only if
+    the responsable's Autorisation courriel is Oui."""
+    responsable = famille.responsable
+    if not responsable.get("autorisation_courriel"):
+        return []
+    found = []
+    for user in famille.parents():
+        email = getattr(user, "email", None)
+        if email and email not in found:
+            found.append(email)
+    if not found and responsable.get("email"):
+        found.append(responsable["email"])
+    return found
+
+
+def prevenir(request, conversation):
+    """Queue the "nouveau message" mail (a link, not the message)."""
+    famille = conversation.famille
+    recipients = destinataires(famille)
+    if not recipients:
+        return
+    courriels.send(
+        request,
+        "nouveau_message",
+        recipients,
+        url=request.resource_url(famille, "boite-de-reception"),
+        famille=famille.nom_complet,
+    )
+
+
+def recompter(dossier):
+    """Recount ``non_lus`` from the conversations (a repair: O(n))."""
+    dossier.non_lus = sum(1 for c in dossier.values() if isinstance(c, Conversation) and c.nouvelle)
+    return dossier.non_lus
