@@ -466,9 +466,8 @@ def test_numbered_documents_cannot_be_deleted_in_the_sdi(app, role):
                 status=403,
             )
     assert etat(app) == before
-    assert with_root(app.app, lambda root, registry: sorted(root["familles"][DUPONT["numero"]]))[
-        :4
-    ] == ["demandes", "enfants", "factures", "reglements"]
+    names = with_root(app.app, lambda root, registry: set(root["familles"][DUPONT["numero"]]))
+    assert {"factures", "reglements"} <= names
 
 
 def test_other_contents_of_a_family_keep_substanced_actions(app):
