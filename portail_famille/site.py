@@ -12,8 +12,8 @@ FOLDERS = {
     "structures": ("Structures", _("Structures")),
     "calendrier": ("Calendrier", _("Calendrier")),
     "regies": ("Regies", _("Régies")),
-    "documents": ("Folder", _("Infos/Documents - Formulaires")),
-    "actualites": ("Folder", _("Actualités")),
+    "documents": ("Documents", _("Infos/Documents - Formulaires")),
+    "actualites": ("Actualites", _("Actualités")),
 }
 
 GROUP_DESCRIPTIONS = {

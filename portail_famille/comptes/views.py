@@ -8,6 +8,7 @@ from substanced.interfaces import IRoot
 from substanced.util import find_service, get_oid
 
 from .. import courriels
+from ..actualites.views import a_la_une
 from ..familles.resources import famille_of
 from ..i18n import _
 from ..security import P, may
@@ -90,6 +91,7 @@ def login_page(context, request):
         "login": "",
         "errors": {},
         "came_from": safe_came_from(request.GET.get("came_from"), ""),
+        "actualites": a_la_une(context),
     }
 
 
@@ -109,7 +111,12 @@ def login(context, request):
         errors["login"] = _("Saisissez votre identifiant.")
     if not password:
         errors["password"] = _("Saisissez votre mot de passe.")
-    result = {"login": login[:200], "errors": errors, "came_from": came_from}
+    result = {
+        "login": login[:200],
+        "errors": errors,
+        "came_from": came_from,
+        "actualites": a_la_une(context),
+    }
     if errors:
         return result
     guard = throttle.throttle(context)

@@ -17,6 +17,7 @@ from transaction.interfaces import TransientError
 from translationstring import TranslationString
 
 from .. import dates
+from ..actualites.views import a_la_une
 from ..facturation.views import en_cours
 from ..familles.resources import IFamille
 from ..i18n import _
@@ -33,6 +34,7 @@ def home(context, request):
         "famille": context,
         "responsable": context.responsable,
         "compte": en_cours(request, context, dates.today()),
+        "actualites": a_la_une(request.root),
     }
 
 

@@ -1,0 +1,125 @@
+"""The news folder (the root's ``actualites``) and its news items.
+
+The folder keeps what the login and home pages show, ready to insert:
+``publiees`` (the published items, newest first, at most ``A_LA_UNE``) and
+``html`` (their list as sanitised markup).  It is rebuilt when an item is
+published, withdrawn, archived, edited, renamed or deleted
+(``rafraichir``), so a page view reads one attribute: no catalog query, no
+walk of the news.
+"""
+
+from collections import namedtuple
+from html import escape
+
+from persistent import Persistent
+from pyramid.traversal import resource_path
+from substanced.content import content
+from substanced.folder import Folder
+from zope.interface import Interface, implementer
+
+from .. import dates
+from ..i18n import _
+from . import rendu
+from .publication import PUBLIEE, etat
+
+A_LA_UNE = 5  # published items shown on the login and home pages
+
+# One published item as the lists show it (``date``: aware, UTC).
+Resume = namedtuple("Resume", "nom titre date chemin extrait")
+
+
+class IActualites(Interface):
+    pass
+
+
+class IActualite(Interface):
+    pass
+
+
+@content(
+    "Actualites",
+    name=_("Actualités"),
+    icon="glyphicon glyphicon-bullhorn",
+)
+@implementer(IActualites)
+class Actualites(Folder):
+    """The root folder of the news: holds Actualité objects only."""
+
+    publiees = ()
+    html = ""
+
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get("content_type") == "Actualite"
+
+    def rafraichir(self):
+        """Rebuild ``publiees`` and ``html`` from the items."""
+        items = [
+            item
+            for item in self.values()
+            if IActualite.providedBy(item) and etat(item) == PUBLIEE and item.publiee_le
+        ]
+        items.sort(key=lambda item: (item.publiee_le, item.__name__), reverse=True)
+        publiees = tuple(
+            Resume(
+                item.__name__,
+                item.titre,
+                item.publiee_le,
+                resource_path(item),
+                rendu.extrait(item.texte),
+            )
+            for item in items[:A_LA_UNE]
+        )
+        if publiees != self.publiees:
+            self.publiees = publiees
+            self.html = "".join(_ligne(resume) for resume in publiees)
+
+
+def _ligne(resume):
+    jour = dates.local(resume.date).date()
+    return (
+        '<li class="actualite"><h3><a href="%s">%s</a></h3>'
+        '<p class="date"><time datetime="%s">%s</time></p>'
+        '<p class="extrait">%s</p></li>'
+        % (
+            escape(resume.chemin),
+            escape(resume.titre),
+            jour.isoformat(),
+            escape(dates.en_toutes_lettres(jour)),
+            escape(resume.extrait),
+        )
+    )
+
+
+@content(
+    "Actualite",
+    name=_("Actualité"),
+    icon="glyphicon glyphicon-file",
+    add_view="add_actualite",
+)
+@implementer(IActualite)
+class Actualite(Persistent):
+    """A news item: its title, its text as the editor typed it (shown
+    through ``rendu.nettoyer`` only), an optional image (a checked
+    fichiers.Fichier, JPEG or PNG), when it was written and last published.
+    Its state (brouillon, publiée, archivée) is the workflow's
+    (``publication``)."""
+
+    __name__ = None
+    __parent__ = None
+    image = None
+    publiee_le = None
+
+    def __init__(self, titre="", texte="", image=None):
+        self.titre = titre
+        self.texte = texte
+        self.image = image
+        self.creee_le = dates.horodatage()
+        self.modifiee_le = self.creee_le
+
+    @property
+    def title(self):
+        return self.titre
+
+    @property
+    def html(self):
+        return rendu.nettoyer(self.texte)
