@@ -13,6 +13,7 @@ from pyramid.settings import asbool
 from substanced.util import find_service
 
 from .actualites import demo as demo_actualites
+from .documents import demo as demo_documents
 
 # login -> (password, email, group, must change password at first login)
 COMPTES = {
@@ -501,6 +502,7 @@ def load(root, registry, mois_passes=False):
     load_planning(root, registry)
     load_facturation(root, registry, mois_passes=mois_passes)
     demo_actualites.load(root, registry)
+    demo_documents.load(root, registry)
 
 
 def main(argv=sys.argv):

@@ -12,7 +12,7 @@ FOLDERS = {
     "structures": ("Structures", _("Structures")),
     "calendrier": ("Calendrier", _("Calendrier")),
     "regies": ("Regies", _("Régies")),
-    "documents": ("Folder", _("Infos/Documents - Formulaires")),
+    "documents": ("Documents", _("Infos/Documents - Formulaires")),
     "actualites": ("Actualites", _("Actualités")),
 }
 

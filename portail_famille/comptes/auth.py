@@ -11,6 +11,7 @@ from pyramid.settings import asbool
 from substanced.interfaces import IUserLocator
 from substanced.principal import DefaultUserLocator
 
+from ..documents import visibilite
 from ..util import objet
 from . import sessions
 
@@ -67,6 +68,15 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
         return tokens[0] if tokens else None
 
     def _groupfinder(self, userid, request):
+        groups = self._groups(userid, request)
+        if groups is not None and visibilite.concerne(request):
+            # A document or the documents page: the family's enrolments
+            # are principals too (a Document's ACL names them).
+            user = request.__dict__["_portail_account"][1]
+            return groups + visibilite.principaux(request, user)
+        return groups
+
+    def _groups(self, userid, request):
         cached = request.__dict__.get("_portail_account")
         if cached is not None and cached[0] == userid:
             return cached[2]

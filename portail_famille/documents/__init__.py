@@ -1,5 +1,17 @@
-"""documents (issue 6)."""
+"""Documents and menus: the folders of ``documents/`` that editors and
+agents fill in the SDI, the family's page "Infos/Documents - Formulaires"
+and the downloads, each Document seen by the families its ACL names."""
+
+import atexit
+import shutil
+import tempfile
 
 
 def includeme(config):
-    pass
+    settings = config.registry.settings
+    if not settings.get("substanced.uploads_tempdir"):
+        # SubstanceD keeps an upload here while the rest of its form is
+        # corrected: a private directory of this process unless configured.
+        path = tempfile.mkdtemp(prefix="portail-famille-envois-")
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        settings["substanced.uploads_tempdir"] = path
