@@ -14,6 +14,8 @@ from ..i18n import _
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
+# A form with a file (multipart): a 5 Mo attachment and the form around it.
+DEFAULT_MAX_UPLOAD = 6 * 1024 * 1024
 
 # form-action also names the town's site: logging out (a POST) redirects
 # there, and browsers check form-action against the redirect's target.
@@ -89,10 +91,12 @@ def limits_factory(handler, registry):
     reading them, and so would the error page: its locale negotiation reads
     ``request.params``)."""
     max_body = int(registry.settings.get("portail.max_body", DEFAULT_MAX_BODY))
+    max_upload = max(max_body, int(registry.settings.get("portail.max_upload", DEFAULT_MAX_UPLOAD)))
 
     def limits_tween(request):
         length = request.content_length
-        if length is not None and length > max_body:
+        limit = max_upload if request.content_type == "multipart/form-data" else max_body
+        if length is not None and length > limit:
             _drop_body(request)
             raise HTTPRequestEntityTooLarge(_("Les données envoyées sont trop volumineuses."))
         if request.content_type in FORM_TYPES:

@@ -220,6 +220,30 @@ def test_oversized_form_is_refused_in_french(app):
     assert parent.post("/connexion", body, content_type=FORM).status_int == 200
 
 
+def test_a_form_with_a_file_may_carry_a_5_mo_attachment(app):
+    """Multipart forms (uploads) have their own, larger limit: a 5 Mo file
+    and its form pass the size check; above 6 Mo the same French 413."""
+    parent = client(app)
+    post_login(parent, *JEAN)
+    token = csrf(parent.get(DUPONT_URL))
+
+    def post(size):
+        return parent.post(
+            "/deconnexion",
+            {"csrf_token": token},
+            upload_files=[("pad", "pad.bin", b"x" * size)],
+            expect_errors=True,
+        )
+
+    refused = post(6 * 1024 * 1024)
+    assert refused.status_int == 413
+    assert "Les données envoyées sont trop volumineuses." in refused.text
+    assert logged_in(parent)
+    # Read as usual: the logout is done.
+    assert post(5 * 1024 * 1024 + 1000).status_int == 302
+    assert not logged_in(parent)
+
+
 # --- CSRF -------------------------------------------------------------------
 
 
