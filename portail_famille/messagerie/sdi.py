@@ -185,7 +185,7 @@ class MessagerieView:
                 _("Page ${page} sur ${pages}", mapping={"page": page, "pages": pages})
             ),
             "pages": [
-                (n, self.url(etat, structure, n) if n != page else None)
+                (n, self.url(etat, structure, n) if n not in (None, page) else None)
                 for n in pages_affichees(page, pages)
             ],
             "precedente": self.url(etat, structure, page - 1) if page > 1 else None,

@@ -323,28 +323,37 @@ def test_the_inbox_is_paginated_twenty_a_page(app):
 
     def make(root, request):
         famille = root["familles"][MARTIN["numero"]]
-        for i in range(45):
-            conversation = service.ecrire(request, famille, "Message %02d" % i, "Texte")
+        for i in range(105):
+            conversation = service.ecrire(request, famille, "Message %03d" % i, "Texte")
             dater(conversation, now - datetime.timedelta(minutes=i))
         # Read by the service: after every unread one, whatever its date.
         service.ouvrir(famille["messages"][conversation.__name__], "service")
 
     with_request(app, make)
     agent = staff(app, "agent")
+
+    def objets(page):
+        return [o for _n, o, _m in rows(page)]
+
+    def links(page):
+        return re.findall(r'<a href="[^"]*@@messagerie[^"]*" class="page">(\d+)</a>', page.text)
+
     first = agent.get(INBOX)
-    assert "45 conversation(s)" in first.text and "Page 1 sur 3" in first.text
-    assert [o for _n, o, _m in rows(first)] == ["Message %02d" % i for i in range(20)]
-    links = re.findall(r'href="([^"]*@@messagerie\?page=\d+)"', first.text)
-    assert any(link.endswith("page=2") for link in links)
-    assert any(link.endswith("page=3") for link in links)
-    third = agent.get(INBOX + "?page=3")
-    assert [o for _n, o, _m in rows(third)] == ["Message %02d" % i for i in range(40, 44)] + [
-        "Message 44"
-    ]
-    assert rows(third)[-1][2] == "À traiter"  # the read one, last
-    assert rows(agent.get(INBOX + "?page=99")) == rows(third)  # clamped
-    second = agent.get(INBOX + "?page=2")
-    assert [o for _n, o, _m in rows(second)] == ["Message %02d" % i for i in range(20, 40)]
+    assert "105 conversation(s)" in first.text and "Page 1 sur 6" in first.text
+    assert objets(first) == ["Message %03d" % i for i in range(20)]
+    assert links(first) == ["2", "3", "6"] and "…" in first.text
+    fourth = agent.get(INBOX + "?page=4")
+    assert objets(fourth) == ["Message %03d" % i for i in range(60, 80)]
+    assert links(fourth) == ["1", "2", "3", "5", "6"]
+    last = agent.get(INBOX + "?page=6")
+    assert objets(last) == ["Message %03d" % i for i in range(100, 104)] + ["Message 104"]
+    assert rows(last)[-1][2] == "À traiter"  # the read one, last
+    assert rows(agent.get(INBOX + "?page=99")) == rows(last)  # clamped
+    # The filters are kept in the page links.
+    filtered = agent.get(INBOX + "?etat=toutes&structure=0&page=2")
+    assert "Page 2 sur 6" in filtered.text
+    assert "structure=0&amp;etat=toutes&amp;page=3" in filtered.text
+    assert objets(filtered) == ["Message %03d" % i for i in range(20, 40)]
 
 
 # --- Attachments ---------------------------------------------------------------------
