@@ -54,12 +54,33 @@ class Documents(Folder):
         return [value for value in self.values() if IDossierDocuments.providedBy(value)]
 
 
+def _date(jour):
+    return jour.strftime("%d/%m/%Y") if jour is not None else ""
+
+
+def colonnes(folder, document, request, defaults):
+    """The SDI grid of a folder of documents: when and by whom each is seen."""
+    if not IDocument.providedBy(document):
+        return defaults
+    translate = request.localizer.translate
+    return defaults + [
+        {"name": translate(_("Titre")), "value": document.title},
+        {"name": translate(_("Visible à partir du")), "value": _date(document.visible_du)},
+        {"name": translate(_("Visible jusqu'au")), "value": _date(document.visible_au)},
+        {
+            "name": translate(_("Visible par")),
+            "value": visibilite.libelle(document, request, document.cible),
+        },
+    ]
+
+
 @content(
     "DossierDocuments",
     name=_("Dossier de documents"),
     icon="glyphicon glyphicon-folder-close",
     add_view="add_dossier_documents",
     propertysheets=((_("Dossier"), DossierSheet),),
+    columns=colonnes,
 )
 @implementer(IDossierDocuments)
 class DossierDocuments(Folder):

@@ -1,5 +1,6 @@
 """SDI add views: folders of documents and Documents (editors, agents)."""
 
+from pyramid.httpexceptions import HTTPNotFound
 from substanced.sdi import mgmt_view
 
 from .. import fichiers
@@ -8,7 +9,7 @@ from ..sdi.forms import FORM, AddView
 from ..security import P
 from ..structures.views import nom_de
 from . import envoi
-from .resources import IDocuments, IDossierDocuments
+from .resources import IDocument, IDocuments, IDossierDocuments
 from .schemas import DocumentSchema, DossierSchema
 
 
@@ -65,3 +66,16 @@ class AddDocumentView(AddView):
         document.appliquer_cible(registry=registry)
         envoi.oublier(self.request)
         return self.added(document)
+
+
+@mgmt_view(
+    context=IDocument,
+    name="fichier",
+    tab_title=_("Télécharger le fichier"),
+    permission=P.DOCUMENT_VOIR,
+)
+def fichier(context, request):
+    """The file as the families get it, whatever its dates."""
+    if context.fichier is None:
+        raise HTTPNotFound()
+    return fichiers.reponse(request, context.fichier)

@@ -106,3 +106,12 @@ def cibles(context, request):
                 )
             )
     return found
+
+
+def libelle(context, request, cible):
+    """The label of ``cible`` (that of a removed structure or prestation
+    says so)."""
+    for value, label in cibles(context, request):
+        if value == cible:
+            return label
+    return request.localizer.translate(_("Structure ou prestation supprimée : personne"))

@@ -5,6 +5,7 @@ a structure or prestation) between their publication dates; the others
 get a 404, the anonymous the login page."""
 
 import datetime
+import json
 import os
 import re
 
@@ -225,6 +226,16 @@ def test_editors_and_agents_manage_regisseurs_and_parents_cannot(editeur, agent,
         browser.get("/manage/documents/@@add_dossier_documents", status=200)
         browser.get("/manage/documents/formulaires/dossier-d-inscription/@@properties", status=200)
         assert browser.get(ALSH_DOC, status=200).body.startswith(b"%PDF")
+    # The grid tells when and by whom each document is seen; a tab downloads it.
+    grid = editeur.get("/manage/documents/formulaires/@@contents").text
+    for label in (
+        "Familles ayant un enfant inscrit à : Accueil de Loisirs ALSH",
+        "Toutes les familles",
+    ):
+        assert '"Visible par": %s' % json.dumps(label) in grid
+    sdi_file = "/manage/documents/formulaires/programme-des-mercredis-alsh/@@fichier"
+    assert editeur.get(sdi_file, status=200).body.startswith(b"%PDF")
+    regisseur.get(sdi_file, status=(403, 404))
     token = re.search(r'name="_csrf_token_" value="([^"]+)"', editeur.get(ADD).text)
     for url in (
         ADD,
