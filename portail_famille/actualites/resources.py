@@ -20,7 +20,7 @@ from zope.interface import Interface, implementer
 from .. import dates
 from ..i18n import _
 from . import rendu
-from .publication import PUBLIEE, etat
+from .publication import ETATS, PUBLIEE, etat
 
 A_LA_UNE = 5  # published items shown on the login and home pages
 
@@ -36,10 +36,24 @@ class IActualite(Interface):
     pass
 
 
+def colonnes(folder, item, request, defaults):
+    """The SDI grid of the news: title, state, publication date."""
+    if not IActualite.providedBy(item):
+        return defaults
+    translate = request.localizer.translate
+    publiee_le = dates.local(item.publiee_le).strftime("%d/%m/%Y %H:%M") if item.publiee_le else ""
+    return defaults + [
+        {"name": translate(_("Titre")), "value": item.titre},
+        {"name": translate(_("État")), "value": translate(ETATS[etat(item)])},
+        {"name": translate(_("Publiée le")), "value": publiee_le},
+    ]
+
+
 @content(
     "Actualites",
     name=_("Actualités"),
     icon="glyphicon glyphicon-bullhorn",
+    columns=colonnes,
 )
 @implementer(IActualites)
 class Actualites(Folder):

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+import transaction
 from bs4 import BeautifulSoup
 from PIL import Image
 from webtest import Upload
@@ -538,9 +539,53 @@ def test_an_editor_manages_the_news_and_sees_the_documents(editeur):
     contents = editeur.get(SDI + "/@@contents")
     assert VACANCES in contents.text and BROUILLON_DEMO in contents.text
     assert "add_actualite" in contents.text
+    # The grid says each item's state.
+    assert "Brouillon" in contents.text
     editeur.get(AJOUTER, status=200)
     for tab in ("@@modifier", "@@publication", "@@apercu"):
         editeur.get("%s/%s/%s" % (SDI, BROUILLON_DEMO, tab), status=200)
     assert editeur.get("/manage/documents/", expect_errors=True).status_int in (200, 302)
     documents = editeur.get("/manage/documents/@@contents")
     assert documents.status_int == 200
+
+
+def test_an_editor_reaches_no_conversation(app):
+    from pyramid.scripting import prepare
+
+    from portail_famille.messagerie import service
+
+    env = prepare(registry=app.app.registry)
+    try:
+        famille = env["root"]["familles"][NUMERO]
+        conversation = service.ecrire(
+            env["request"], famille, "Cantine de lundi", "Texte privé de la famille"
+        )
+        nom = conversation.__name__
+        transaction.commit()
+    finally:
+        env["closer"]()
+    editeur = client(app)
+    login(editeur, *EDITEUR)
+    urls = (
+        "/manage/familles/%s/messages/%s/@@conversation" % (NUMERO, nom),
+        "/manage/familles/%s/messages/%s" % (NUMERO, nom),
+        "/manage/familles/%s/messages/%s/@@piece-jointe" % (NUMERO, nom),
+        "/familles/%s/messages/%s/" % (NUMERO, nom),
+        "/manage/@@messagerie",
+        "/manage/@@message-groupe",
+    )
+    for url in urls:
+        response = editeur.get(url, expect_errors=True)
+        assert response.status_int in (403, 404), (url, response.status)
+        assert "Texte privé" not in response.text and "Cantine de lundi" not in response.text
+    # A forged answer writes nothing.
+    token = csrf(editeur.get("/mot-de-passe"))
+    response = editeur.post(
+        urls[0], {"texte": "Réponse", "repondre": "1", "csrf_token": token}, expect_errors=True
+    )
+    assert response.status_int in (403, 404)
+
+    def messages(root, registry):
+        return len(root["familles"][NUMERO]["messages"][nom].messages)
+
+    assert with_root(app.app, messages) == 1
