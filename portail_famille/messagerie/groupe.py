@@ -154,7 +154,16 @@ def _essayer(tm, travail):
 
 
 def envoyer(
-    request, numeros_familles, objet, texte, structure=None, piece=None, par="", lot=LOT, tm=None
+    request,
+    context,
+    numeros_familles,
+    objet,
+    texte,
+    structure=None,
+    piece=None,
+    par="",
+    lot=LOT,
+    tm=None,
 ):
     """Write one Conversation to each family of ``numeros_familles``;
     returns (groupe id, number of families written to).  ``piece``: the
@@ -165,7 +174,7 @@ def envoyer(
     from . import service
 
     groupe = uuid.uuid4().hex
-    familles = request.root["familles"]
+    familles = find_root(context)["familles"]
     envoyees = 0
     for start in range(0, len(numeros_familles), lot):
         batch = numeros_familles[start : start + lot]

@@ -507,6 +507,7 @@ class MessageGroupeView:
             structure = get_oid(obj.structure)
         _groupe, envoyees = groupe.envoyer(
             request,
+            self.context,
             numeros,
             objet,
             texte,
