@@ -5,13 +5,14 @@ a structure or prestation) between their publication dates; the others
 get a 404, the anonymous the login page."""
 
 import datetime
+import io
 import json
 import os
 import re
 
-import pytest
 import webtest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader, PdfWriter
 from substanced.folder import Folder
 from substanced.util import get_acl, get_oid
 
@@ -23,7 +24,7 @@ from portail_famille.documents.resources import Documents
 from portail_famille.evolve import step9
 from portail_famille.fichiers import MO
 
-from ..conftest import COMPTES, login, make_app, martin_logged_in, with_root
+from ..conftest import COMPTES, login, martin_logged_in, with_root
 from .conftest import client
 
 PAGE_DUPONT = "/familles/%s/documents" % DUPONT["numero"]
@@ -330,16 +331,9 @@ def test_editor_uploads_through_the_sdi_and_the_acl_follows_the_target(app):
     assert "Sortie du mercredi" not in dupont.get(page_dupont).text
 
 
-@pytest.fixture(scope="module")
-def gros(tmp_path_factory):
-    """An application whose request size limit lets a 6 Mo file reach the
-    form (the form's own check is tested, not the server's limit)."""
-    return make_app(tmp_path_factory.mktemp("gros"), **{"portail.max_body": str(12 * MO)})
-
-
-def test_refused_files_and_dates_nothing_stored(gros):
-    agent = staff(gros, "agent")
-    avant = contenu(gros)
+def test_refused_files_and_dates_nothing_stored(app):
+    agent = staff(app, "agent")
+    avant = contenu(app)
     cas = (
         (
             ("menu.pdf", HTML),
@@ -365,8 +359,8 @@ def test_refused_files_and_dates_nothing_stored(gros):
         assert "Traceback" not in refused.text
         # The refused file is not offered to keep.
         assert 'name="uid"' not in refused.text
-        assert contenu(gros) == avant
-        assert fichiers_temporaires(gros) == []
+        assert contenu(app) == avant
+        assert fichiers_temporaires(app) == []
     # Dates in the wrong order: the valid file is kept while they are corrected.
     form = formulaire(agent, title="Menus de juin", du="2030-06-30", au="2030-06-01")
     refused = form.submit("ajouter", status=200)
@@ -374,13 +368,13 @@ def test_refused_files_and_dates_nothing_stored(gros):
         "La fin de la visibilité doit être le jour de son début ou après."
     )
     assert erreur(refused, "fichier") is None
-    assert contenu(gros) == avant
+    assert contenu(app) == avant
     form = refused.forms["deform"]
     assert form["uid"].value
     form.set("date", "2030-05-25", index=0)
     form.submit("ajouter", status=302)
-    assert contenu(gros) == sorted(avant + ["menus-de-juin"])
-    assert fichiers_temporaires(gros) == []
+    assert contenu(app) == sorted(avant + ["menus-de-juin"])
+    assert fichiers_temporaires(app) == []
 
     def read(root, registry):
         document = root["documents"]["formulaires"]["menus-de-juin"]
@@ -391,12 +385,30 @@ def test_refused_files_and_dates_nothing_stored(gros):
             document.fichier.mimetype,
         )
 
-    assert with_root(gros.app, read) == (
+    assert with_root(app.app, read) == (
         datetime.date(2030, 5, 25),
         datetime.date(2030, 6, 1),
         True,
         "application/pdf",
     )
+
+
+def gros_pdf(taille):
+    """A real PDF of about ``taille`` bytes (a menu with an attachment)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(PDF)))
+    writer.add_attachment("annexe.bin", os.urandom(taille - len(PDF)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_of_almost_5_mo_goes_through_the_default_limits(app):
+    agent = staff(app, "agent")
+    data = gros_pdf(int(4.9 * MO))
+    assert 4.8 * MO < len(data) <= 5 * MO
+    formulaire(agent, title="Gros menu", fichier=("gros.pdf", data)).submit("ajouter", status=302)
+    dupont, _page = famille_page(app, "dupont")
+    assert dupont.get(FORMULAIRES + "gros-menu/telecharger", status=200).body == data
 
 
 def test_evolve_step9_retypes_an_old_documents_folder_keeping_its_children(app):
