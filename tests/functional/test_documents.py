@@ -361,6 +361,14 @@ def test_refused_files_and_dates_nothing_stored(app):
         assert 'name="uid"' not in refused.text
         assert contenu(app) == avant
         assert fichiers_temporaires(app) == []
+    # A date that is not one, a target that is not offered, a title too long.
+    form = formulaire(agent, title="x" * 201, du="31/02/2030")
+    form["cible"].force_value("prestation:999999")
+    refused = form.submit("ajouter", status=200)
+    assert erreur(refused, "visible_du") == "Date invalide."
+    assert erreur(refused, "cible") == "Choix invalide."
+    assert erreur(refused, "title") == "Au plus 200 caractères."
+    assert contenu(app) == avant
     # Dates in the wrong order: the valid file is kept while they are corrected.
     form = formulaire(agent, title="Menus de juin", du="2030-06-30", au="2030-06-01")
     refused = form.submit("ajouter", status=200)
@@ -457,3 +465,19 @@ def test_demo_is_idempotent(app):
         return avant == {name: sorted(d.keys()) for name, d in root["documents"].items()}
 
     assert with_root(app.app, again)
+
+
+def test_the_demo_months_cross_the_years():
+    mois = demo_documents._mois
+    assert mois(datetime.date(2026, 12, 15), 1) == (
+        datetime.date(2027, 1, 1),
+        datetime.date(2027, 1, 31),
+    )
+    assert mois(datetime.date(2027, 1, 31), -1) == (
+        datetime.date(2026, 12, 1),
+        datetime.date(2026, 12, 31),
+    )
+    assert mois(datetime.date(2028, 2, 10), 0) == (
+        datetime.date(2028, 2, 1),
+        datetime.date(2028, 2, 29),
+    )
