@@ -4,6 +4,7 @@ allows (all families, or those with a child enrolled this school year in
 a structure or prestation) between their publication dates; the others
 get a 404, the anonymous the login page."""
 
+import base64
 import datetime
 import io
 import json
@@ -36,6 +37,9 @@ ADD = "/manage/documents/formulaires/@@add_document"
 
 with open(os.path.join(demo_documents.DEMO, "menu-03.pdf"), "rb") as _fp:
     PDF = _fp.read()
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
 
@@ -481,3 +485,25 @@ def test_the_demo_months_cross_the_years():
         datetime.date(2028, 2, 1),
         datetime.date(2028, 2, 29),
     )
+
+
+def test_editor_adds_a_folder_shown_to_families_once_it_holds_a_document(app):
+    editeur = staff(app, "editeur")
+    form = editeur.get("/manage/documents/@@add_dossier_documents").forms["deform"]
+    refused = form.submit("ajouter", status=200)
+    assert erreur(refused, "title") == "Ce champ est obligatoire."
+    form = refused.forms["deform"]
+    form["title"] = "Activités de l'été"
+    added = form.submit("ajouter", status=302)
+    assert added.location.endswith("/manage/documents/activites-de-l-ete/@@properties")
+    dupont, page = famille_page(app, "dupont")
+    assert "Activités de l'été" not in titres(dupont.get(page))  # empty: not shown
+    form = editeur.get("/manage/documents/activites-de-l-ete/@@add_document").forms["deform"]
+    form["title"] = "Sorties"
+    form["upload"] = webtest.Upload("sorties.png", PNG, "image/png")
+    form.submit("ajouter", status=302)
+    found = titres(dupont.get(page))
+    assert list(found)[-1] == "Activités de l'été" and found["Activités de l'été"] == ["Sorties"]
+    response = dupont.get("/documents/activites-de-l-ete/sorties/telecharger", status=200)
+    assert response.content_type == "image/png" and response.body == PNG
+    assert "PNG" in dupont.get(page).text
