@@ -15,14 +15,16 @@ IMAGES = (fichiers.JPEG, fichiers.PNG)
 AIDE_TEXTE = _(
     "Mise en forme possible : paragraphes <p>, retours à la ligne <br>, gras <strong>, "
     'italique <em>, listes <ul>/<ol> et <li>, liens <a href="https://…">. '
-    "Sans balise, une ligne vide sépare deux paragraphes. Toute autre balise est retirée."
+    "Sans paragraphe, liste ni retour <br>, une ligne vide sépare deux paragraphes. "
+    "Toute autre balise est retirée."
 )
 
 
 class DepotDuFormulaire(dict):
     """Deform's temporary store of an upload, for one request only: a file
     is read once, when the form is valid; after an error the editor chooses
-    it again (nothing is kept in the session or on disk)."""
+    it again (nothing is kept in the session or on disk, nothing is shared
+    between requests: the widget is made per form, see ``_widget_image``)."""
 
     def preview_url(self, uid):
         return None

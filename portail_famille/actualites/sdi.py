@@ -12,6 +12,7 @@
 import re
 import unicodedata
 
+import colander
 import deform
 from pyramid.httpexceptions import HTTPFound
 from substanced.form import FormView
@@ -54,7 +55,12 @@ def _image(appstruct):
 
 class _Echec:
     def failure(self, e):
+        """400, the messages next to the fields; the file input shown empty
+        (the upload is not kept: the editor chooses the file again)."""
         self.request.response.status = 400
+        for child in e.field.children:
+            if child.name == "image":
+                child.cstruct = colander.null
         return {"form": e.render()}
 
 

@@ -249,6 +249,13 @@ def test_the_add_form_refuses_an_empty_title_in_french(app):
     form["titre"] = "x" * 201
     refused = form.submit("ajouter", status=400)
     assert erreur(refused, "titre") == "Au plus 200 caractères."
+    # A valid image sent with an invalid title is not kept: the form does
+    # not pretend it is (the editor chooses it again).
+    form = refused.forms["deform"]
+    form["upload"] = Upload("carnaval.png", png())
+    refused = form.submit("ajouter", status=400)
+    assert erreur(refused, "image") is None
+    assert "carnaval.png" not in refused.text
     assert with_root(app.app, lambda root, registry: len(root["actualites"])) == 3
 
 
