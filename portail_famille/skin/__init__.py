@@ -76,6 +76,12 @@ class Layout:
         user = self.request.user
         return management_url(self.request, user) if user is not None else None
 
+    def entete(self):
+        """The family header (skin.entete), as markup."""
+        from .entete import entete
+
+        return entete(self.request, self, self.famille)
+
     def flashes(self):
         """The messages to show once.  Peek first: popping an empty queue
         would rewrite the session cookie on every page."""
