@@ -126,3 +126,32 @@ def test_demo_loader_is_idempotent(tmp_path):
         == counts
         == (2, 6)
     )
+
+
+def test_family_header_marks_the_page_and_escapes_the_name(app):
+    """The header built in Python (skin.entete): the family's name escaped,
+    the count of new messages, the current page marked for screen readers,
+    the documents and password links, the logout form with its token."""
+    from ..conftest import DUPONT_URL, csrf, login
+
+    def rename(root, registry):
+        famille = root["familles"][demo.DUPONT["numero"]]
+        famille.responsable["prenom"] = '<img src=x onerror="alert(1)">'
+        famille.responsable._p_changed = True
+
+    with_root(app.app, rename)
+    login(app, "jean.dupont", "Bonbons31400")
+    page = app.get(DUPONT_URL + "releve-de-compte")
+    header = page.text.split("<header", 1)[1].split("</header>", 1)[0]
+    assert "<img" not in header
+    assert "Bienvenue &lt;img src=x onerror=&quot;alert(1)&quot;&gt; DUPONT, vous avez" in header
+    assert "Nouveau(x) Message(s)" in header
+    assert header.count('aria-current="page"') == 1
+    assert '<a href="%sreleve-de-compte" aria-current="page">Relevé de compte</a>' % DUPONT_URL in (
+        header
+    )
+    assert 'href="%sdocuments" class="infos-documents">' % DUPONT_URL in header
+    assert 'href="/mot-de-passe" class="cadenas" title="Changer de mot de passe"' in header
+    assert 'name="csrf_token" value="%s"' % csrf(page) in header
+    home = app.get(DUPONT_URL).text.split("</header>", 1)[0]
+    assert '<a href="%s" aria-current="page">Accueil</a>' % DUPONT_URL in home
