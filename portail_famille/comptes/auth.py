@@ -6,7 +6,9 @@ oid and a session token; the token must still be open on the account
 the idle limit (the ticket is reissued while the person is active).
 """
 
-from pyramid.authentication import AuthTktAuthenticationPolicy
+import functools
+
+from pyramid.authentication import AuthTktAuthenticationPolicy, parse_ticket
 from pyramid.settings import asbool
 from substanced.interfaces import IUserLocator
 from substanced.principal import DefaultUserLocator
@@ -41,10 +43,28 @@ def is_active(user):
     return not getattr(user, "disabled", False)
 
 
+@functools.lru_cache(maxsize=4096)
+def _ticket_verifie(secret, ticket, ip, hashalg):
+    # A pure function of its arguments: a ticket whose signature checked
+    # once checks again.  A bad ticket raises, and is not remembered.
+    timestamp, userid, tokens, user_data = parse_ticket(secret, ticket, ip, hashalg)
+    return timestamp, userid, tuple(tokens), user_data
+
+
+def parse_ticket_memorise(secret, ticket, ip, hashalg="md5"):
+    """Pyramid's ``parse_ticket`` (signature check and decoding of the auth
+    cookie), remembered for the last 4096 tickets: the same cookie comes
+    back on every request of a session.  The ticket's age is still checked
+    on each request by the cookie helper."""
+    timestamp, userid, tokens, user_data = _ticket_verifie(secret, ticket, ip, hashalg)
+    return timestamp, userid, list(tokens), user_data
+
+
 class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
     def __init__(self, secret, absolute=ABSOLUTE_DEFAULT, **kw):
         super().__init__(secret, callback=self._groupfinder, **kw)
         self.absolute = absolute
+        self.cookie.parse_ticket = parse_ticket_memorise
 
     # Pyramid 1.10 asks the policy again at each use of
     # request.authenticated_userid / effective_principals: the cookie is
