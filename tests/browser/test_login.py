@@ -110,7 +110,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
     assert 0 <= left and right <= PHONE["width"]
     # Then the menu, in order, every stop on screen.
     stops = []
-    for _ in range(8):
+    for _ in range(9):
         page.keyboard.press("Tab")
         tag, text, _id, left, right = _focused(page)
         assert 0 <= left and right <= PHONE["width"], (text, left, right)
@@ -124,6 +124,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
         ("a", "Mes enfants"),
         ("a", "Relevé de compte"),
         ("a", "Liste des demandes"),
+        ("a", "Infos/Documents - Formulaires"),
         ("a", "Mot de passe"),
         ("button", "Déconnexion"),
     ]
@@ -137,7 +138,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
 
     # A menu link works from the keyboard.
     page.goto(portail.url(DUPONT_URL))
-    for _ in range(8):
+    for _ in range(9):
         page.keyboard.press("Tab")
     assert _focused(page)[1] == "Mot de passe"
     page.keyboard.press("Enter")
