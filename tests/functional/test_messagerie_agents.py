@@ -205,7 +205,7 @@ def test_round_trip_with_the_unread_counts_on_both_sides(app):
     # MARTIN's conversation already read by the service: after the unread ones.
     agent.get(lue)
     parent_browser = parent(app)
-    assert home_count(parent_browser) == 0
+    base = home_count(parent_browser)  # the demo's own new message, if any
 
     page = agent.get(INBOX)
     assert [(n, o) for n, o, _m in rows(page)] == [
@@ -241,7 +241,7 @@ def test_round_trip_with_the_unread_counts_on_both_sides(app):
     assert done.status_int == 302 and done.location.endswith(recente)
     assert "Réponse envoyée à la famille %s." % DUPONT["numero"] in flashes(done.follow())
     assert etat(app, recente)["messages"][-1] == ("service", "Oui, à 14 h.")
-    assert home_count(parent_browser) == 1
+    assert home_count(parent_browser) == base + 1
     sent = mails(app)[before:]
     assert len(sent) == 1 and "jean.dupont@wanadoo.fr" in sent[0]
     assert "14 h" not in sent[0]  # a link, never the message
@@ -253,7 +253,7 @@ def test_round_trip_with_the_unread_counts_on_both_sides(app):
         service.repondre(request, conversation, "famille", "Merci !")
 
     conversation_at(app, recente, family_answers)
-    assert home_count(parent_browser) == 0
+    assert home_count(parent_browser) == base
     first = rows(agent.get(INBOX))[0]
     assert first == (DUPONT["numero"], "Sortie &lt;b&gt;piscine&lt;/b&gt;", "Non lu À traiter")
     assert etat(app, recente)["messages"] == [
@@ -274,7 +274,7 @@ def test_marking_handled_moves_it_to_the_handled_list(app):
     assert "marquée comme traitée" in flashes(done.follow())
     assert etat(app, url)["traitee"] is True
     assert rows(agent.get(INBOX)) == []
-    assert [o for _n, o, _m in rows(agent.get(INBOX + "?etat=traitees"))] == ["Facture de mars"]
+    assert [o for _n, o, _m in rows(agent.get(INBOX + "?etat=traitees"))][0] == "Facture de mars"
     assert rows(agent.get(INBOX + "?etat=toutes"))[0][2] == "Traité"
     assert "Marquer comme traité" not in agent.get(url).text
 
@@ -400,6 +400,7 @@ def test_staff_download_the_attachments_and_attach_to_a_reply(app):
 
 def test_a_bad_reply_is_refused_next_to_its_field_and_nothing_is_stored(app):
     url = ecrire(app, DUPONT["numero"], "Question")
+    base = home_count(parent(app))
     agent = staff(app, "agent")
     page = agent.get(url)
     cases = [
@@ -422,7 +423,7 @@ def test_a_bad_reply_is_refused_next_to_its_field_and_nothing_is_stored(app):
         assert message in response.text, message
         assert "has-error" in response.text and "Traceback" not in response.text
     assert etat(app, url)["messages"] == [("famille", "Bonjour")]
-    assert home_count(parent(app)) == 0
+    assert home_count(parent(app)) == base
 
 
 # --- The group message ---------------------------------------------------------------
@@ -435,6 +436,7 @@ def test_a_group_message_reaches_exactly_the_targeted_families(app):
     famille_inscrite(app, "2000000000004", "SANSINSCRIPTION", [])
     everybody = sorted(conversations(app))
     assert len(everybody) == 6
+    base = home_count(parent(app))
     agent = staff(app, "agent")
 
     def prestation_oid(root, registry, key):
@@ -483,7 +485,7 @@ def test_a_group_message_reaches_exactly_the_targeted_families(app):
         assert len(groupes) == 1 and None not in groupes
     # The parent sees the three on his home page; the agent's inbox lists
     # them as sent, not to handle.
-    assert home_count(parent(app)) == 3
+    assert home_count(parent(app)) == base + 3
     assert rows(agent.get(INBOX)) == []
 
 
@@ -510,7 +512,8 @@ def test_a_group_message_in_batches_and_with_an_attachment(app):
         found = []
         for numero, famille in root["familles"].items():
             for c in famille["messages"].values():
-                found.append((numero, c.messages[0].fichier.contenu()))
+                if c.groupe is not None:
+                    found.append((numero, c.messages[0].fichier.contenu()))
         return found
 
     found = with_root(app.app, files)
@@ -629,6 +632,7 @@ def test_a_reply_reaches_only_that_family(app):
     page = agent.get(dupont_url)
     before = conversations(app)
     before_mails = len(mails(app))
+    base = non_lus(app, DUPONT["numero"])
     # MARTIN's conversation id in the form changes nothing: the reply goes
     # to the conversation of the address.
     agent.post(
@@ -645,7 +649,7 @@ def test_a_reply_reaches_only_that_family(app):
     after = conversations(app)
     assert after[MARTIN["numero"]] == before[MARTIN["numero"]]
     assert etat(app, dupont_url)["messages"][-1] == ("service", "Réponse pour DUPONT")
-    assert non_lus(app, MARTIN["numero"]) == 0 and non_lus(app, DUPONT["numero"]) == 1
+    assert non_lus(app, MARTIN["numero"]) == 0 and non_lus(app, DUPONT["numero"]) == base + 1
     sent = mails(app)[before_mails:]
     assert len(sent) == 1
     assert "jean.dupont@wanadoo.fr" in sent[0] and "marie.martin" not in sent[0]
