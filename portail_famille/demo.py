@@ -14,6 +14,7 @@ from substanced.util import find_service
 
 from .actualites import demo as demo_actualites
 from .documents import demo as demo_documents
+from .messagerie import demo as demo_messagerie
 
 # login -> (password, email, group, must change password at first login)
 COMPTES = {
@@ -503,6 +504,7 @@ def load(root, registry, mois_passes=False):
     load_facturation(root, registry, mois_passes=mois_passes)
     demo_actualites.load(root, registry)
     demo_documents.load(root, registry)
+    demo_messagerie.load(root, registry)
 
 
 def main(argv=sys.argv):

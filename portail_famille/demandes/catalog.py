@@ -22,7 +22,9 @@ class PortailIndexes:
     # a day is a query.
     cellule = Field(action_mode=MODE_IMMEDIATE)
     # Conversations (``messagerie``): the agents' inbox filters and sorts on
-    # these; the family's lists on ``famille`` + ``message_boite``.
+    # these; a family's list is one ``message_boite`` value,
+    # "<N° famille>:<envoyes|recus|supprimes>" (a small set: no intersection
+    # with a town-wide one), sorted on ``message_date``.
     message_lu_service = Field(action_mode=MODE_IMMEDIATE)
     message_traitee = Field(action_mode=MODE_IMMEDIATE)
     message_structure = Field(action_mode=MODE_IMMEDIATE)
@@ -87,4 +89,4 @@ class ConversationIndexViews:
 
     @indexview(context=IConversation)
     def message_boite(self, default):
-        return self.resource.boite
+        return "%s:%s" % (self.resource.numero_famille, self.resource.boite)

@@ -211,7 +211,10 @@ def recentes(root, famille, onglet, jours, type_demande=None, now=None):
     since = (now or dates.horodatage()) - datetime.timedelta(days=jours)
     mine = catalog["famille"].eq(famille.__name__).execute()
     found = []
-    for demande in _resolve(root, mine.sort(catalog["demande_date"], reverse=True).ids):
+    # The family's conversations share the ``famille`` index; they have no
+    # ``demande_date``: left out of the sort, not an error.
+    ordered = mine.sort(catalog["demande_date"], reverse=True, raise_unsortable=False)
+    for demande in _resolve(root, ordered.ids):
         if demande.date_demande < since:
             break
         if demande.etat == REMPLACEE or demande.type.onglet != onglet:

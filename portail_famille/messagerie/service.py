@@ -7,7 +7,7 @@ message is waiting on the portal, never what it says: messages may speak of
 a child's health.
 """
 
-from substanced.util import find_catalog
+from substanced.util import find_catalog, find_objectmap
 
 from .. import courriels, dates
 from ..demandes.catalog import CATALOG
@@ -28,7 +28,8 @@ class MessagerieError(ValueError):
         self.champ = champ
 
 
-def _objet(objet):
+def lire_objet(objet):
+    """The subject as stored (spaces collapsed); MessagerieError if refused."""
     objet = " ".join((objet or "").split())
     if not objet:
         raise MessagerieError(_("Veuillez indiquer l'objet du message."), "objet")
@@ -43,7 +44,8 @@ def _objet(objet):
     return objet
 
 
-def _texte(texte):
+def lire_texte(texte):
+    """The text as stored (line ends normalised); MessagerieError if refused."""
     texte = (texte or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not texte:
         raise MessagerieError(_("Veuillez écrire votre message."), "texte")
@@ -88,8 +90,8 @@ def _ajouter(request, conversation, famille, auteur, texte, fichier, par):
 
 
 def _nouvelle(request, famille, objet, texte, origine, structure, fichier, par, groupe=None):
-    objet = _objet(objet)
-    texte = _texte(texte)
+    objet = lire_objet(objet)
+    texte = lire_texte(texte)
     registry = request.registry
     conversation = registry.content.create(
         "Conversation", objet, origine, structure=structure, groupe=groupe
@@ -113,31 +115,41 @@ def ecrire(request, famille, objet, texte, structure=None, fichier=None, par="")
 
 
 def ecrire_a_la_famille(
-    request, famille, objet, texte, structure=None, fichier=None, par="", groupe=None
+    request,
+    famille,
+    objet,
+    texte,
+    structure=None,
+    fichier=None,
+    par="",
+    groupe=None,
+    courriel=True,
 ):
     """A new conversation the service starts (new for the family; mailed to
-    it if its Autorisation courriel is Oui)."""
+    it if its Autorisation courriel is Oui; ``courriel=False``: never, for
+    the demo data)."""
     conversation = _nouvelle(
         request, famille, objet, texte, SERVICE, structure, fichier, par, groupe
     )
-    prevenir(request, conversation)
+    if courriel:
+        prevenir(request, conversation)
     return conversation
 
 
-def repondre(request, conversation, auteur, texte, fichier=None, par=""):
+def repondre(request, conversation, auteur, texte, fichier=None, par="", courriel=True):
     """Add a message to the thread.  The family's answer makes it unread and
     not handled for the service; the service's makes it new for the family
     (and back from its deleted messages) and mails it."""
     if auteur not in (FAMILLE, SERVICE):
         raise ValueError(auteur)
-    texte = _texte(texte)
+    texte = lire_texte(texte)
     message = _ajouter(request, conversation, conversation.famille, auteur, texte, fichier, par)
     if auteur == FAMILLE:
         _changer(conversation, lu_service=False, traitee=False, lu_famille=True, supprimee=False)
     else:
         _changer(conversation, lu_famille=False, lu_service=True, supprimee=False)
-    _reindexer(conversation)
-    if auteur == SERVICE:
+    reindexer(conversation)
+    if auteur == SERVICE and courriel:
         prevenir(request, conversation)
     return message
 
@@ -148,11 +160,11 @@ def ouvrir(conversation, lecteur):
     if lecteur == FAMILLE:
         if not conversation.lu_famille:
             _changer(conversation, lu_famille=True)
-            _reindexer(conversation)
+            reindexer(conversation)
     elif lecteur == SERVICE:
         if not conversation.lu_service:
             conversation.lu_service = True
-            _reindexer(conversation)
+            reindexer(conversation)
     else:
         raise ValueError(lecteur)
 
@@ -164,23 +176,23 @@ def traiter(conversation, par, traitee=True):
         if traitee:
             conversation.lu_service = True
         conversation.traitee_par = par if traitee else None
-        _reindexer(conversation)
+        reindexer(conversation)
 
 
 def supprimer(conversation):
     """The family puts it in its "Messages supprimés" (kept, restorable)."""
     if not conversation.supprimee:
         _changer(conversation, supprimee=True)
-        _reindexer(conversation)
+        reindexer(conversation)
 
 
 def restaurer(conversation):
     if conversation.supprimee:
         _changer(conversation, supprimee=False)
-        _reindexer(conversation)
+        reindexer(conversation)
 
 
-def _reindexer(conversation):
+def reindexer(conversation):
     """The ``portail`` catalog's values of the conversation (its flags are
     indexed there only)."""
     catalog = find_catalog(conversation, CATALOG)
@@ -224,3 +236,18 @@ def recompter(dossier):
     """Recount ``non_lus`` from the conversations (a repair: O(n))."""
     dossier.non_lus = sum(1 for c in dossier.values() if isinstance(c, Conversation) and c.nouvelle)
     return dossier.non_lus
+
+
+def boite(famille, nom, offset=0, limit=20):
+    """One page of a family's list ``nom`` (envoyes, recus, supprimes),
+    newest first: (total, [Conversation]).  Only the family's entries of
+    the catalog are read, and only the page's conversations loaded."""
+    catalog = find_catalog(famille, CATALOG)
+    result = catalog["message_boite"].eq("%s:%s" % (famille.__name__, nom)).execute()
+    total = len(result)
+    if offset >= total:
+        return total, []
+    ordered = list(result.sort(catalog["message_date"], reverse=True, limit=offset + limit).ids)
+    objectmap = find_objectmap(famille)
+    found = (objectmap.object_for(oid) for oid in ordered[offset : offset + limit])
+    return total, [c for c in found if c is not None]

@@ -24,6 +24,7 @@ from ..demandes.views import _sans_sous_chemin, _traduire
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import prestation_de
+from ..messagerie.views import lien_message
 from ..security import P
 from . import cells, places, regles, service
 from .legende import ETATS
@@ -34,6 +35,8 @@ ABSENCE = "declarer-une-absence"
 _OID = re.compile(r"^-?\d{1,19}$")
 OID_MIN, OID_MAX = -(2**63), 2**63 - 1
 ERREURS = "portail-erreur"  # the flash queue of refusals (role="alert")
+# The link to write to the service, after a "second change" refusal.
+ECRIRE = "portail-ecrire"
 
 
 def cellule_demandee(params):
@@ -54,6 +57,14 @@ def url_planning(request, enfant, day=None):
 def _refuser(request, enfant, message, day=None):
     request.session.flash(_traduire(request, message), ERREURS)
     return HTTPFound(url_planning(request, enfant, day))
+
+
+def _refus(request, enfant, error, prestation, day):
+    """Back to the grid with the refusal; the "second change" one with the
+    link to the pre-filled message to the service."""
+    if error.seconde:
+        request.session.flash(lien_message(request, enfant, get_oid(prestation), day), ECRIRE)
+    return _refuser(request, enfant, error.message, day)
 
 
 def _cellule(request, enfant):
@@ -88,6 +99,7 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
         "limite_reservation": service.moment(regles.limite_reservation(prestation, day)),
         "limite_absence": service.moment(regles.limite_absence(prestation, day)),
         "deja_modifiee": cells.modification(enfant, oid, day) is not None,
+        "url_message": lien_message(request, enfant, oid, day),
         "erreurs": {k: _traduire(request, v) for k, v in (erreurs or {}).items()},
         "motif": motif,
         "confirme": confirme,
@@ -134,7 +146,7 @@ def reserver(context, request):
             context, get_oid(prestation), day, _demandeur(request), request
         )
     except service.Refus as error:
-        return _refuser(request, context, error.message, day)
+        return _refus(request, context, error, prestation, day)
     messages = {
         ACCEPTEE: _("Réservation enregistrée : ${activite}, le ${jour}."),
         EN_ATTENTE: _(
@@ -185,7 +197,7 @@ def declarer_absence(context, request):
             context, get_oid(prestation), day, motif, _demandeur(request), request
         )
     except service.Refus as error:
-        return _refuser(request, context, error.message, day)
+        return _refus(request, context, error, prestation, day)
     mapping = {"activite": prestation.title, "jour": day.strftime("%d/%m/%Y")}
     if demande.etat == ACCEPTEE:
         message = _("Absence enregistrée : ${activite}, le ${jour}.", mapping=mapping)

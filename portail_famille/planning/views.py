@@ -23,7 +23,7 @@ from ..i18n import _
 from ..inscriptions import prestations_par_oid
 from ..security import P
 from . import cells, regles
-from .actions import ABSENCE, ERREURS, JOUR, RESERVER
+from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RESERVER
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
 
 VUE = "planning"
@@ -123,11 +123,11 @@ ACTION = (
 CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
 
 
-def _erreurs(request):
+def _erreurs(request, queue=ERREURS):
     session = request.session
-    if not session.peek_flash(ERREURS):
+    if not session.peek_flash(queue):
         return []
-    return session.pop_flash(ERREURS)
+    return session.pop_flash(queue)
 
 
 @view_config(
@@ -241,6 +241,7 @@ def planning(context, request):
         "lignes": lignes,
         "actions": actions,
         "erreurs": _erreurs(request),
+        "ecrire": _erreurs(request, ECRIRE),
         "url_reserver": chemin + RESERVER,
         "url_absence": chemin + ABSENCE,
         "url_agenda": chemin + "agenda",

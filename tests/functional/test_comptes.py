@@ -60,7 +60,7 @@ def test_parent_lands_on_the_family_home_page(app):
     # The menu: only pages that exist, plus the padlock and Déconnexion.
     assert 'href="/mot-de-passe"' in text and "Déconnexion" in text
     assert 'href="/familles/1001001818331/releve-de-compte">Relevé de compte<' in text
-    assert "Boîte de réception" not in text  # no placeholder page
+    assert 'href="/familles/1001001818331/boite-de-reception">Boîte de réception<' in text
 
 
 def test_root_sends_a_logged_in_parent_home(dupont):
