@@ -229,7 +229,7 @@ def _erreur_texte(texte):
     """The service's own check of a message text: the French message, or
     None."""
     try:
-        service._texte(texte)
+        service.lire_texte(texte)
     except service.MessagerieError as e:
         return e.args[0]
     return None
@@ -487,7 +487,7 @@ class MessageGroupeView:
             if not numeros:
                 erreurs["cible"] = _("Aucune famille ne correspond à ces destinataires.")
         try:
-            objet = service._objet(objet)
+            objet = service.lire_objet(objet)
         except service.MessagerieError as e:
             erreurs["objet"] = e.args[0]
         erreur = _erreur_texte(texte)
