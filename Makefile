@@ -49,6 +49,7 @@ bench: install ## Benchmarks (production template settings): figures against a b
 	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/facturation.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/messagerie.py
 
 clean: ## Remove the virtualenv (var/ keeps the data)
 	rm -rf $(VENV)

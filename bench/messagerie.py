@@ -1,0 +1,331 @@
+"""make bench (messages): with 10,000 families and 200,000 messages, the
+parent's mailbox page and the agents' inbox (first page, and a filtered
+page), each against the trivial view of the foundation benchmark, served by
+the same waitress configuration in the same run.
+
+    .venv/bin/python bench/messagerie.py [--familles 10000] [--messages 200000]
+
+- ``portail`` server: the real application (development.ini's settings, its
+  own FileStorage, template reloading off as in production), demo data plus
+  the generated town: ``--familles`` families (bench/population.py) and
+  ``--messages`` messages in conversations of 1 to 7 messages (4 on
+  average) spread at random over the families, DUPONT holding
+  MAILBOX_CONVERSATIONS of them.  Written directly with the model
+  (Conversation, Message, the family's ``messages`` folder, which indexes
+  them in the catalog), a commit every BATCH families, no HTTP;
+- ``trivial`` server: bench/home.py's trivial view;
+- this process: the load generator (bench/home.py's run_load), alternating
+  trivial, mailbox, inbox, filtered; it prints the requests per second of
+  each page and its ratio to the trivial view.
+
+The mailbox: ``/familles/1001001818331/boite-de-reception`` as jean.dupont.
+The inbox: ``/manage/@@messagerie`` as agent (the conversations to handle,
+unread first); the filtered page: one structure, every state, page 3.
+Figures only: nothing asserts on them.  ``bench/out/messagerie.json`` keeps
+them.
+"""
+
+import argparse
+import datetime
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import home  # noqa: E402  (bench/home.py: servers, client, load generator)
+import population  # noqa: E402
+
+MAILBOX_PATH = home.HOME_PATH + "boite-de-reception"
+INBOX_PATH = "/manage/@@messagerie"
+MAILBOX_MARKER = "Messages reçus".encode()
+AGENT = ("agent", "Agent2015ej")
+SETTINGS = ["pyramid.reload_templates=false"]
+BATCH = 250  # families per commit
+MAILBOX_CONVERSATIONS = 30  # DUPONT's, most from the service: a full first page
+SPREAD_DAYS = 730  # the conversations' dates: the last two years
+OBJETS = (
+    "Absence de %s",
+    "Inscription cantine de %s",
+    "Facture du mois : question",
+    "Sortie du mercredi",
+    "Changement d'horaires pour %s",
+    "Certificat médical de %s",
+    "Réservation vacances",
+)
+TEXTES = (
+    "Bonjour,\nmon enfant %s sera absent lundi et mardi. Merci de noter son absence.\nCordialement",
+    "Bonjour, pouvez-vous me confirmer l'inscription de %s à la cantine à partir du 3 ?",
+    "Bonjour,\nnous avons bien reçu votre message. C'est noté.\nLe service enfance jeunesse",
+    "Merci pour votre réponse rapide.",
+)
+
+
+# --- generation (in the server process) ----------------------------------------
+
+
+def sizes(total, rng):
+    """Conversation lengths (1..7 messages) adding up to ``total``."""
+    found = []
+    while total > 0:
+        n = min(total, rng.randint(1, 7))
+        found.append(n)
+        total -= n
+    return found
+
+
+def generer(root, registry, familles, messages, seed=2015):
+    """The town and its messages; returns the figures for info.json."""
+    import transaction
+    from substanced.util import get_oid
+
+    from portail_famille import dates
+    from portail_famille.demo import DUPONT
+    from portail_famille.messagerie.resources import FAMILLE, SERVICE, Message
+
+    rng = random.Random(seed)
+    timings = {}
+    t0 = time.perf_counter()
+    numeros = population.populate(root, registry, familles, 0, batch=BATCH)
+    timings["families"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    now = dates.horodatage()  # stored: UTC (ZoneInfo does not pickle)
+    structures = [None] + [get_oid(s) for s in root["structures"].values()]
+    lengths = sizes(messages, rng)
+    # Which family each conversation goes to: DUPONT's first, then random.
+    par_famille = {DUPONT["numero"]: lengths[:MAILBOX_CONVERSATIONS]}
+    for n in lengths[MAILBOX_CONVERSATIONS:]:
+        par_famille.setdefault(rng.choice(numeros), []).append(n)
+    folder = root["familles"]
+    counts = {"conversations": 0, "messages": 0, "non_lus_service": 0, "non_lus_familles": 0}
+    ordre = [DUPONT["numero"]] + [n for n in numeros if n in par_famille]
+    for i, numero in enumerate(ordre):
+        famille = folder[numero]
+        dossier = famille["messages"]
+        prenom = famille.responsable.get("prenom") or "LUCAS"
+        nom = famille.nom_complet or numero
+        for n in par_famille[numero]:
+            mailbox = numero == DUPONT["numero"]
+            origine = FAMILLE if rng.random() < (0.25 if mailbox else 0.7) else SERVICE
+            span = 120 if mailbox else SPREAD_DAYS
+            debut = now - datetime.timedelta(seconds=rng.uniform(3600, span * 86400))
+            objet = rng.choice(OBJETS)
+            c = registry.content.create(
+                "Conversation",
+                objet % prenom if "%s" in objet else objet,
+                origine,
+                structure=rng.choice(structures),
+            )
+            auteur = origine
+            date = debut
+            for _k in range(n):
+                texte = rng.choice(TEXTES)
+                c.messages.append(
+                    Message(
+                        auteur,
+                        nom if auteur == FAMILLE else "Service enfance jeunesse",
+                        texte % prenom if "%s" in texte else texte,
+                        min(date, now),
+                    )
+                )
+                date += datetime.timedelta(hours=rng.uniform(1, 48))
+                auteur = SERVICE if auteur == FAMILLE else FAMILLE
+            c.derniere = c.messages[-1].date
+            recente = now - c.derniere < datetime.timedelta(days=20)
+            if c.messages[-1].auteur == FAMILLE:
+                c.lu_famille = True
+                c.lu_service = not (recente and rng.random() < 0.5)
+                c.traitee = c.lu_service and not (recente and rng.random() < 0.3)
+            else:
+                c.lu_service = True
+                c.traitee = True
+                c.lu_famille = not recente or rng.random() < 0.5
+            dossier.add_next(c, registry=registry)  # the objectmap, the catalog
+            if c.nouvelle:
+                dossier.non_lus += 1
+                counts["non_lus_familles"] += 1
+            counts["non_lus_service"] += not c.lu_service
+            counts["conversations"] += 1
+            counts["messages"] += n
+        if i % BATCH == BATCH - 1:
+            transaction.commit()
+    transaction.commit()
+    timings["messages"] = time.perf_counter() - t1
+    timings["total"] = time.perf_counter() - t0
+    alsh = root["structures"]["accueil-de-loisirs-alsh"]
+    return {
+        "familles": len(numeros),
+        "timings": timings,
+        "structure": get_oid(alsh),
+        "mailbox": len(par_famille[DUPONT["numero"]]),
+        **counts,
+    }
+
+
+def serve(directory, familles, messages):
+    """The portail server with the generated town (run as --serve)."""
+    import logging
+    import warnings
+
+    import waitress
+    from pyramid.scripting import prepare
+
+    warnings.simplefilter("ignore")
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    app = home.home_app(directory, SETTINGS)
+    setup = time.perf_counter() - t0
+    env = prepare(registry=app.registry)
+    try:
+        info = generer(env["root"], env["registry"], familles, messages)
+    finally:
+        env["closer"]()
+    info["timings"]["app_and_demo"] = setup
+    info["data_fs_bytes"] = (directory / "Data.fs").stat().st_size
+    (directory / "info.json").write_text(json.dumps(info))
+    server = waitress.create_server(app, host="127.0.0.1", port=0, **home.waitress_settings())
+    print("PORT %s" % server.effective_port, flush=True)
+    server.run()
+
+
+# --- client -------------------------------------------------------------------
+
+
+def log_in(port, login, password):
+    client = home.Client(port)
+    _s, _h, page = client.request("GET", "/connexion")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+    form = urllib.parse.urlencode({"login": login, "password": password, "csrf_token": token})
+    status, headers, _b = client.request(
+        "POST",
+        "/connexion",
+        form.encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 302, (login, status, headers)
+    client.close()
+    return client.cookies
+
+
+def check(port, cookies, path, marker):
+    status, _h, body = home.Client(port, cookies).request("GET", path)
+    assert status == 200 and marker in body, (path, status, body[:300])
+    return body
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--familles", type=int, default=10000)
+    parser.add_argument("--messages", type=int, default=200000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--duration", type=float, default=6.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        name, directory = args.serve
+        if name == "trivial":
+            return home.serve("trivial", directory)
+        return serve(directory, args.familles, args.messages)
+
+    began = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-messagerie-"))
+    processes = {}
+    names = ("trivial", "mailbox", "inbox", "filtered")
+    try:
+        for name in ("trivial", "portail"):
+            command = [
+                sys.executable,
+                __file__,
+                "--serve",
+                name,
+                str(tmp / name),
+                "--familles",
+                str(args.familles),
+                "--messages",
+                str(args.messages),
+            ]
+            processes[name] = home.subprocess.Popen(command, stdout=home.subprocess.PIPE, text=True)
+        ports = {name: home.wait_port(p, name) for name, p in processes.items()}
+        info = json.loads((tmp / "portail" / "info.json").read_text())
+        port = ports["portail"]
+        agent = log_in(port, *AGENT)
+        parent = log_in(port, *home.LOGIN)
+        filtered = (
+            INBOX_PATH
+            + "?"
+            + urllib.parse.urlencode({"structure": info["structure"], "etat": "toutes", "page": 3})
+        )
+        targets = {
+            "trivial": {"path": "/", "cookies": {}, "marker": home.TRIVIAL_TEXT.encode()},
+            "mailbox": {"path": MAILBOX_PATH, "cookies": parent, "marker": MAILBOX_MARKER},
+            "inbox": {"path": INBOX_PATH, "cookies": agent, "marker": b"Page 1 sur"},
+            "filtered": {"path": filtered, "cookies": agent, "marker": b"Page 3 sur"},
+        }
+        bodies = {}
+        for name, target in targets.items():
+            server = "trivial" if name == "trivial" else "portail"
+            target.update(port=ports[server], pid=processes[server].pid)
+            if name != "trivial":
+                bodies[name] = check(port, target["cookies"], target["path"], target["marker"])
+        t = info["timings"]
+        print(
+            "%d families, %d conversations, %d messages (%d unread by the service, %d new "
+            "for the families); generation %.0f s (families %.0f, messages %.0f; app+demo "
+            "%.0f); Data.fs %.0f MB"
+            % (
+                info["familles"],
+                info["conversations"],
+                info["messages"],
+                info["non_lus_service"],
+                info["non_lus_familles"],
+                t["total"],
+                t["families"],
+                t["messages"],
+                t["app_and_demo"],
+                info["data_fs_bytes"] / 1e6,
+            )
+        )
+        print("waitress: %s" % ", ".join("%s=%s" % kv for kv in home.waitress_settings().items()))
+        for name, body in bodies.items():
+            print(
+                "%-8s GET %s (%d bytes, %d table rows)"
+                % (name, targets[name]["path"], len(body), body.count(b"<tr") - 1)
+            )
+        print("mailbox: %d conversations in DUPONT's folder" % info["mailbox"])
+        print()
+        runs, rps, cpu_ms = home.rounds(targets, names, args)
+    finally:
+        home.arreter(processes)
+        home.shutil.rmtree(tmp, ignore_errors=True)
+    print()
+    ratios = {}
+    for name in names:
+        ratios[name] = rps[name] / rps["trivial"]
+        print(
+            "%-8s %8.1f requests/s   ratio to trivial %.3f   (%.1f ms server CPU/request)"
+            % (name, rps[name], ratios[name], cpu_ms[name])
+        )
+    print("total time: %.0f s" % (time.monotonic() - began))
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(exist_ok=True)
+    with open(out / "messagerie.json", "w") as fp:
+        json.dump(
+            {"town": info, "rps": rps, "ratios": ratios, "cpu_ms": cpu_ms, "runs": runs},
+            fp,
+            indent=2,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
