@@ -1,8 +1,9 @@
 """The news folder (the root's ``actualites``) and its news items.
 
 The folder keeps what the login and home pages show, ready to insert:
-``publiees`` (the published items, newest first, at most ``A_LA_UNE``) and
-``html`` (their list as sanitised markup).  It is rebuilt when an item is
+``publiees`` (the published items, newest first, at most ``LISTE_MAX``
+for the page of all news) and ``html`` (the first ``A_LA_UNE`` as sanitised
+markup).  It is rebuilt when an item is
 published, withdrawn, archived, edited, renamed or deleted
 (``rafraichir``), so a page view reads one attribute: no catalog query, no
 walk of the news.
@@ -23,6 +24,7 @@ from . import rendu
 from .publication import ETATS, PUBLIEE, etat
 
 A_LA_UNE = 5  # published items shown on the login and home pages
+LISTE_MAX = 100  # published items listed on the page of all news
 
 # One published item as the lists show it (``date``: aware, UTC).
 Resume = namedtuple("Resume", "nom titre date chemin extrait")
@@ -81,14 +83,16 @@ class Actualites(Folder):
                 resource_path(item),
                 rendu.extrait(item.texte),
             )
-            for item in items[:A_LA_UNE]
+            for item in items[:LISTE_MAX]
         )
         if publiees != self.publiees:
             self.publiees = publiees
-            self.html = "".join(_ligne(resume) for resume in publiees)
+            self.html = "".join(ligne(resume) for resume in publiees[:A_LA_UNE])
 
 
-def _ligne(resume):
+def ligne(resume):
+    """One published item of a list: its title linked to the whole item,
+    its date, the beginning of its text (all escaped)."""
     jour = dates.local(resume.date).date()
     return (
         '<li class="actualite"><h3><a href="%s">%s</a></h3>'

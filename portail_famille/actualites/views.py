@@ -1,5 +1,6 @@
-"""The public pages of a news item: ``/actualites/<item>`` (its whole text,
-sanitised) and ``/actualites/<item>/@@image``.  Only a published item
+"""The public pages of the news: ``/actualites/`` (every published item,
+newest first), ``/actualites/<item>`` (its whole text, sanitised) and
+``/actualites/<item>/@@image``.  Only a published item
 exists for families and visitors: a draft or an archived one answers 404
 (its editors see its image in the SDI preview)."""
 
@@ -9,7 +10,7 @@ from pyramid.view import view_config
 from .. import dates, fichiers
 from ..security import P
 from .publication import PUBLIEE, etat
-from .resources import IActualite
+from .resources import IActualite, IActualites, ligne
 
 
 def a_la_une(root):
@@ -18,6 +19,17 @@ def a_la_une(root):
     ``structure``): one attribute of the news folder, kept up to date on
     each change."""
     return getattr(root.get("actualites"), "html", "")
+
+
+@view_config(
+    context=IActualites,
+    renderer="templates/actualites.pt",
+    permission=P.PORTAIL_PUBLIC,
+)
+def actualites(context, request):
+    if request.subpath:
+        raise HTTPNotFound()
+    return {"liste": "".join(ligne(resume) for resume in context.publiees)}
 
 
 @view_config(

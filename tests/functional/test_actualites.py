@@ -162,8 +162,19 @@ def test_at_most_five_newest_first(app):
     with_root(app.app, publier)
     assert A_LA_UNE == 5
     assert a_la_une(client(app).get("/connexion")) == ["Nouvelle %d" % n for n in (6, 5, 4, 3, 2)]
-    # The sixth and older are still readable at their address.
-    client(app).get("/actualites/nouvelle-0", status=200)
+    # The sixth and older are still readable, on the page of all news
+    # (linked from the lists) and at their address.
+    visiteur = client(app)
+    assert 'href="/actualites/"' in visiteur.get("/connexion").text
+    toutes = visiteur.get("/actualites/")
+    assert a_la_une(toutes) == ["Nouvelle %d" % n for n in range(6, -1, -1)] + [
+        "Inscriptions aux vacances d'été",
+        "Nouveaux menus du restaurant scolaire",
+    ]
+    assert "Fête de fin d'année" not in toutes.text
+    visiteur.get("/actualites/nouvelle-0", status=200)
+    visiteur.get("/actualites/@@autre", status=404)
+    visiteur.get("/actualites/inconnue", status=404)
 
 
 # --- The workflow through the SDI -------------------------------------------
