@@ -282,6 +282,19 @@ def test_a_copy_of_a_published_item_is_a_draft(app):
     client(app).get("/actualites/copie", status=404)
 
 
+def test_a_renamed_item_keeps_its_place_under_its_new_address(app):
+    def renommer(root, registry):
+        root["actualites"].rename(VACANCES, "ete", registry=registry)
+
+    with_root(app.app, renommer)
+    visiteur = client(app)
+    page = visiteur.get("/connexion")
+    assert a_la_une(page)[0] == "Inscriptions aux vacances d'été"
+    assert 'href="/actualites/ete"' in page.text and VACANCES not in page.text
+    visiteur.get("/actualites/ete", status=200)
+    visiteur.get("/actualites/" + VACANCES, status=404)
+
+
 def test_a_deleted_item_leaves_the_lists(app):
     def supprimer(root, registry):
         root["actualites"].remove(VACANCES, registry=registry)
