@@ -451,6 +451,14 @@ def test_a_group_message_reaches_exactly_the_targeted_families(app):
         "structure:%d" % alsh: [DUPONT["numero"], "2000000000002"],
         "toutes": everybody,
     }
+    choix = agent.get(GROUPE)
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", choix.text)
+    assert options[:2] == [
+        "Toutes les familles",
+        "Enfant inscrit à la structure Accueil de Loisirs ALSH",
+    ]
+    assert "Enfant inscrit à Garderie périscolaire — Restauration scolaire" in options
+    assert "recevront" not in choix.text  # no message form before the count
     for n, (cible, targeted) in enumerate(expected.items()):
         before = conversations(app)
         counts = {numero: non_lus(app, numero) for numero in everybody}
