@@ -3,13 +3,19 @@ agents fill in the SDI, the family's page "Infos/Documents - Formulaires"
 and the downloads, each Document seen by the families its ACL names."""
 
 import atexit
+import os
 import shutil
 import tempfile
 
 
 def includeme(config):
     settings = config.registry.settings
-    if not settings.get("substanced.uploads_tempdir"):
+    configured = settings.get("substanced.uploads_tempdir")
+    if configured:
+        # Shared by the processes of a machine (an upload kept while a form
+        # is corrected may come back to another process).
+        os.makedirs(configured, exist_ok=True)
+    else:
         # SubstanceD keeps an upload here while the rest of its form is
         # corrected: a private directory of this process unless configured.
         path = tempfile.mkdtemp(prefix="portail-famille-envois-")
