@@ -93,6 +93,10 @@ class Conversation(Persistent):
     supprimee = False
     groupe = None
     structure = None
+    # Kept by ``service`` as messages are added, so a list of conversations
+    # reads them without loading each message.
+    dernier_auteur = None
+    pieces_jointes = 0
 
     def __init__(self, objet, origine, structure=None, groupe=None):
         if origine not in AUTEURS:
@@ -141,6 +145,6 @@ class Conversation(Persistent):
     def date_affichee(self):
         return dates.local(self.derniere).strftime("%d/%m/%Y %H:%M")
 
-    def pieces_jointes(self):
+    def avec_fichier(self):
         """[(index, Message)] of the messages with an attachment."""
         return [(i, m) for i, m in enumerate(self.messages) if m.fichier is not None]

@@ -86,6 +86,9 @@ def _ajouter(request, conversation, famille, auteur, texte, fichier, par):
     message = Message(auteur, nom, texte, dates.horodatage(), fichier)
     conversation.messages.append(message)
     conversation.derniere = message.date
+    conversation.dernier_auteur = auteur
+    if fichier is not None:
+        conversation.pieces_jointes += 1
     return message
 
 

@@ -32,6 +32,7 @@ from .resources import (
     ENVOYES,
     FAMILLE,
     RECUS,
+    SERVICE,
     SERVICE_ENFANCE,
     SUPPRIMES,
     IConversation,
@@ -124,7 +125,8 @@ def _prerempli(request, famille):
 
 
 def _ligne(request, conversation, titres):
-    dernier = conversation.dernier
+    """A row of a list: the conversation's own attributes only (its
+    messages are not loaded)."""
     return {
         "url": request.resource_path(conversation),
         "objet": conversation.objet,
@@ -133,10 +135,8 @@ def _ligne(request, conversation, titres):
         "iso": dates.local(conversation.derniere).isoformat(),
         "nouvelle": not conversation.lu_famille,
         "nombre": len(conversation.messages),
-        "repondu": dernier is not None
-        and conversation.origine == FAMILLE
-        and dernier.auteur != FAMILLE,
-        "piece_jointe": any(m.fichier is not None for m in conversation.messages),
+        "repondu": conversation.origine == FAMILLE and conversation.dernier_auteur == SERVICE,
+        "piece_jointe": conversation.pieces_jointes > 0,
     }
 
 

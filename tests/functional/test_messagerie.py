@@ -66,11 +66,13 @@ def test_service_counters_read_handled_deleted(app):
         assert values["message_date"] == sent.derniere
         assert values["message_boite"] == DUPONT["numero"] + ":" + ENVOYES
 
+        assert sent.dernier_auteur == "famille" and sent.pieces_jointes == 0
         service.ouvrir(sent, "service")
         assert catalogue(root, sent)["message_lu_service"] is True
         service.repondre(request, sent, "service", "Bien noté.", par="Agent Dupuis")
         assert f.nouveaux_messages() == avant + 1
         assert sent.messages[-1].nom == "Agent Dupuis"
+        assert sent.dernier_auteur == "service"
         service.ouvrir(sent, "famille")
         assert f.nouveaux_messages() == avant
         service.ouvrir(sent, "famille")  # twice: counted once
@@ -314,6 +316,7 @@ def test_a_parent_sends_a_message_with_an_attachment(big):
     envoyes = response.follow()
     assert "Votre message a été envoyé." in envoyes.text
     assert ("Certificat", "Lu") in lignes(envoyes)
+    assert "(pièce jointe)" in envoyes.html.select_one("table.tableau-messages tbody").text
     url, nombre, _supprimee, _lu = conversations(big)["Certificat"]
     assert nombre == 1
     fil = dupont.get(url)
