@@ -280,9 +280,11 @@ def test_marking_handled_moves_it_to_the_handled_list(app):
 
 
 def test_the_inbox_filters_by_structure(app):
-    ecrire(app, DUPONT["numero"], "Pour l'ALSH", structure=ALSH)
-    ecrire(app, MARTIN["numero"], "Pour la garderie", structure=GARDERIE)
-    ecrire(app, MARTIN["numero"], "Pour le service")
+    urls = [
+        ecrire(app, DUPONT["numero"], "Pour l'ALSH", structure=ALSH),
+        ecrire(app, MARTIN["numero"], "Pour la garderie", structure=GARDERIE),
+        ecrire(app, MARTIN["numero"], "Pour le service"),
+    ]
     agent = staff(app, "agent")
     alsh, garderie = structure_oid(app, ALSH), structure_oid(app, GARDERIE)
 
@@ -295,6 +297,18 @@ def test_the_inbox_filters_by_structure(app):
     assert len(objets("")) == 3
     page = agent.get(INBOX + "?structure=%d" % alsh)
     assert "Accueil de Loisirs ALSH" in page.text
+    # Filters and the unread-first order together.
+    agent.get(urls[2])  # "Pour le service", read
+    assert etat(app, urls[2])["lu_service"] is True
+    ecrire(app, DUPONT["numero"], "Plus ancien", quand=datetime.datetime.now(PARIS) - JOURS_3)
+    order = [o for _n, o, _m in rows(agent.get(INBOX + "?structure=0&etat=toutes"))]
+    assert order == ["Plus ancien", "Pour le service"]
+    garderie_url = urls[1]
+    page = agent.get(garderie_url)
+    agent.post(garderie_url, {"traiter": "1", "csrf_token": token(page)}, status=302)
+    assert objets("?structure=%d" % garderie) == []
+    assert objets("?structure=%d&etat=traitees" % garderie) == ["Pour la garderie"]
+    assert objets("?structure=%d&etat=traitees" % alsh) == objets_demo_alsh(app)
     # Unknown values are ignored (everything shown), never an error.
     for query in (
         "?structure=abc",
@@ -312,6 +326,25 @@ def test_the_inbox_filters_by_structure(app):
         response = agent.get(INBOX + query)
         assert response.status_int == 200, query
         assert len(rows(response)) == 3, query
+
+
+JOURS_3 = datetime.timedelta(days=3)
+
+
+def objets_demo_alsh(app):
+    """The objects of the handled conversations of the demo data addressed to
+    the ALSH (none without the demo's messages)."""
+
+    def read(root, registry):
+        alsh = get_oid(root["structures"][ALSH])
+        found = []
+        for famille in root["familles"].values():
+            found.extend(
+                c.objet for c in famille["messages"].values() if c.structure == alsh and c.traitee
+            )
+        return sorted(found)
+
+    return with_root(app.app, read)
 
 
 def get_oid_of_family(app):
