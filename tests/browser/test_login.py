@@ -33,7 +33,7 @@ def test_dupont_lands_on_his_home_page(portail, page, log_in):
     expect(page).to_have_title("Accueil — Portail Famille")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue sur le Portail Famille")
     expect(page.locator(".bienvenue")).to_contain_text(
-        "Bienvenue JEAN DUPONT, vous avez 0 Nouveau(x) Message(s)"
+        "Bienvenue JEAN DUPONT, vous avez 1 Nouveau(x) Message(s)"
     )
     expect(page.get_by_role("heading", name="Responsable")).to_be_visible()
     expect(fiche(page, "Nom :")).to_have_text("DUPONT")
@@ -110,7 +110,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
     assert 0 <= left and right <= PHONE["width"]
     # Then the menu, in order, every stop on screen.
     stops = []
-    for _ in range(9):
+    for _ in range(10):
         page.keyboard.press("Tab")
         tag, text, _id, left, right = _focused(page)
         assert 0 <= left and right <= PHONE["width"], (text, left, right)
@@ -123,6 +123,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
         ("a", "Mon compte"),
         ("a", "Mes enfants"),
         ("a", "Relevé de compte"),
+        ("a", "Boîte de réception"),
         ("a", "Liste des demandes"),
         ("a", "Infos/Documents - Formulaires"),
         ("a", "Mot de passe"),
@@ -138,7 +139,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
 
     # A menu link works from the keyboard.
     page.goto(portail.url(DUPONT_URL))
-    for _ in range(9):
+    for _ in range(10):
         page.keyboard.press("Tab")
     assert _focused(page)[1] == "Mot de passe"
     page.keyboard.press("Enter")

@@ -76,11 +76,12 @@ def traiter(app, agent, demande_name, **post):
 def test_mes_enfants_lists_the_children_and_opens_the_file(shared, dupont):
     page = dupont.get(DUPONT_URL)
     menu = [a.get_text() for a in page.html.select("nav.menu a")]
-    assert menu[:5] == [
+    assert menu[:6] == [
         "Accueil",
         "Mon compte",
         "Mes enfants",
         "Relevé de compte",
+        "Boîte de réception",
         "Liste des demandes",
     ]
     page = dupont.get(DUPONT_URL + "mes-enfants")
