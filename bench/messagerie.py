@@ -136,6 +136,7 @@ def generer(root, registry, familles, messages, seed=2015):
                 date += datetime.timedelta(hours=rng.uniform(1, 48))
                 auteur = SERVICE if auteur == FAMILLE else FAMILLE
             c.derniere = c.messages[-1].date
+            c.dernier_auteur = c.messages[-1].auteur  # as service._ajouter keeps it
             recente = now - c.derniere < datetime.timedelta(days=20)
             if c.messages[-1].auteur == FAMILLE:
                 c.lu_famille = True
