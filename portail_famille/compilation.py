@@ -7,8 +7,15 @@ CPython gh-106905, fixed in later releases): seen when a freshly started
 process answers several first requests at the same moment (a 500).  A lock
 around Chameleon's compilation step makes the first requests wait for each
 other instead; rendering a compiled template never takes it.
+
+The conversion's state is shared by the whole process, not only by
+Chameleon: Python 3.11's ``traceback`` module parses each source line it
+prints (``ast.parse``, to place its ``^^^`` marks), so a traceback logged by
+one request while another compiles a template broke the compilation too
+(seen under a burst of write conflicts).  ``ast.parse`` takes the same lock.
 """
 
+import ast
 import threading
 
 from chameleon.template import BaseTemplate
@@ -28,3 +35,11 @@ def installer():
 
     _cook.portail_verrou = True
     BaseTemplate._cook = _cook
+    parse = ast.parse
+
+    def parse_un_a_la_fois(*args, **kw):
+        with VERROU:
+            return parse(*args, **kw)
+
+    parse_un_a_la_fois.portail_verrou = True
+    ast.parse = parse_un_a_la_fois

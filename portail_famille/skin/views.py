@@ -150,7 +150,13 @@ def http_error(exc, request):
 
 @exception_view_config(Exception, renderer="templates/error.pt")
 def server_error(exc, request):
-    log.exception("Unexpected error on %s %s", request.method, request.environ.get("PATH_INFO", ""))
+    path = request.environ.get("PATH_INFO", "")
+    if isinstance(exc, TransientError):
+        # A write conflict before the last attempt: pyramid_retry runs the
+        # request again and this page is never sent.  Not an error.
+        log.info("conflict on %s %s, retried: %s", request.method, path, exc)
+    else:
+        log.exception("Unexpected error on %s %s", request.method, path)
     return _error(
         request,
         500,

@@ -153,7 +153,7 @@ def test_fifty_parents_for_the_last_five_places(serveur):
     assert pris == capacite == 40
 
 
-def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypatch):
+def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypatch, caplog):
     """Every attempt conflicts: the request is tried ``retry.attempts``
     times, then the parent reads a French 'try again' page (503,
     Retry-After), never a 500; nothing is stored."""
@@ -166,6 +166,7 @@ def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypa
     from .test_enfants import browser_for, lucas_url
 
     app = make_app(tmp_path)
+    caplog.set_level("INFO", logger="portail_famille.skin.views")
     attempts = []
 
     def conflict(*args, **kw):
@@ -193,6 +194,11 @@ def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypa
     assert "Service très sollicité" in response.text
     assert "Réessayez dans quelques secondes." in response.text
     assert "Traceback" not in response.text
+    # The retried conflicts are not logged as errors (no traceback: their
+    # formatting would also parse source lines while templates compile).
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == []
+    assert sum("retried" in r.getMessage() for r in caplog.records) == 9
 
 
 def test_the_wait_before_a_retry_grows_and_is_capped():

@@ -52,3 +52,31 @@ def test_installing_twice_wraps_once():
     wrapped = BaseTemplate._cook
     installer()
     assert BaseTemplate._cook is wrapped
+
+
+def test_ast_parse_waits_for_a_compilation_in_another_thread():
+    """traceback (Python 3.11) calls ast.parse to underline its lines: a
+    traceback logged during a template's compilation must wait for it."""
+    import ast
+    import traceback
+
+    from portail_famille.compilation import VERROU
+
+    installer()
+    done = threading.Event()
+
+    def log_a_traceback():
+        try:
+            raise ValueError("x")
+        except ValueError:
+            traceback.format_exc()
+        ast.parse("a = 1")
+        done.set()
+
+    with VERROU:  # a compilation under way
+        thread = threading.Thread(target=log_a_traceback)
+        thread.start()
+        assert not done.wait(0.2)
+    assert done.wait(5)
+    thread.join()
+    assert ast.parse("b = 2").body[0].targets[0].id == "b"
