@@ -4,6 +4,12 @@ from BTrees.OOBTree import OOBTree
 from substanced.util import find_objectmap
 
 
+class ContenuPermanent(Exception):
+    """Content that is never deleted, renamed, moved or copied (from the
+    SDI's contents tab or otherwise); ``args[0]``: the French reason, shown
+    in a 403 page (skin.views)."""
+
+
 def root_attribute(root, name, factory):
     """The non-content object ``name`` kept on the root (made on first use):
     counters, tokens, journals that are not content of the tree."""

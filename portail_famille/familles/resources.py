@@ -14,7 +14,7 @@ from zope.interface import Interface, implementer
 
 from ..i18n import _
 from ..security import FAMILLE_PERMISSIONS, P
-from ..util import objet
+from ..util import ContenuPermanent, objet
 from . import schemas
 from . import validators as v
 from .validators import masquer_iban
@@ -168,6 +168,15 @@ class Famille(Folder):
         Folder.__init__(self)
         for section in SECTIONS:
             setattr(self, section, PersistentMapping(sections.get(section, {})))
+
+    def remove(self, name, *args, **kw):
+        # Its own folders (children, requests, money, messages) are part of
+        # the family: never deleted, renamed or moved out of it.
+        if name in SOUS_DOSSIERS:
+            raise ContenuPermanent(
+                _("Ce dossier fait partie de la famille : il ne peut être ni supprimé ni déplacé.")
+            )
+        return Folder.remove(self, name, *args, **kw)
 
     def after_create(self, inst, registry):
         for name, content_type in SOUS_DOSSIERS.items():

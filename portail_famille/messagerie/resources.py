@@ -18,6 +18,7 @@ from zope.interface import Interface, implementer
 from .. import dates
 from ..catalogue_systeme import INomAleatoire
 from ..i18n import _
+from ..util import ContenuPermanent
 
 FAMILLE = "famille"
 SERVICE = "service"
@@ -44,10 +45,25 @@ class IConversation(Interface):
     pass
 
 
-@content("Messages", icon="glyphicon glyphicon-envelope")
+REFUS = _(
+    "Un message ne peut être ni supprimé ni déplacé par le service : la famille "
+    "le range elle-même dans ses « Messages supprimés »."
+)
+
+
+def _sans_boutons(context, request, default_buttons):
+    """The SDI contents tab of a family's Messages: no delete, rename, move,
+    copy or duplicate button.  What was written stays: the family deletes a
+    conversation into its "Messages supprimés", from where it comes back."""
+    return []
+
+
+@content("Messages", icon="glyphicon glyphicon-envelope", buttons=_sans_boutons)
 @implementer(IMessages)
 class Messages(RandomAutoNamingFolder):
     """The conversations of one family."""
+
+    __sdi_deletable__ = False
 
     # Conversations holding a message from the service the family has not
     # opened yet (and has not deleted): ``Conversation.nouvelle``.
@@ -55,6 +71,14 @@ class Messages(RandomAutoNamingFolder):
 
     def __sdi_addable__(self, context, introspectable):
         return False
+
+    def remove(self, name, *args, **kw):
+        raise ContenuPermanent(REFUS)
+
+    def add(self, name, other, *args, **kw):
+        if kw.get("duplicating") is not None:
+            raise ContenuPermanent(REFUS)
+        return RandomAutoNamingFolder.add(self, name, other, *args, **kw)
 
 
 class Message(Persistent):

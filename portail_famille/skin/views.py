@@ -4,7 +4,7 @@ import logging
 
 from pyramid.csrf import BadCSRFToken
 from pyramid.exceptions import BadCSRFOrigin
-from pyramid.httpexceptions import HTTPException, HTTPFound
+from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPFound
 from pyramid.interfaces import IRootFactory
 from pyramid.traversal import DefaultRootFactory
 from pyramid.view import (
@@ -22,6 +22,7 @@ from ..facturation.views import en_cours
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
+from ..util import ContenuPermanent
 from .tweens import UnreadableInput
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,13 @@ def bad_encoding(request):
         _("Données illisibles"),
         _("Les données envoyées ne sont pas lisibles (encodage invalide). Recommencez."),
     )
+
+
+@exception_view_config(ContenuPermanent, renderer="templates/error.pt")
+def contenu_permanent(exc, request):
+    """Deleting, renaming, moving or copying what must stay (the last guard:
+    the screens offer no such button): a French 403, nothing written."""
+    return http_error(HTTPForbidden(detail=exc.args[0]), request)
 
 
 @exception_view_config(HTTPException, renderer="templates/error.pt")

@@ -233,7 +233,9 @@ def test_evolve_step8_gives_old_families_their_accounts(app):
         famille = _famille(root)
         # as stored before step8: no money folders, the old parents' ACL,
         # a plain "regies" folder holding the régie
-        del famille["factures"], famille["reglements"]
+        # (Folder.remove: a Famille refuses to lose its folders)
+        Folder.remove(famille, "factures")
+        Folder.remove(famille, "reglements")
         oid = get_acl(famille)[0][1]
         famille.__acl__ = [("Allow", oid, (P.FAMILLE_VOIR, P.DEMANDE_CREER))]
         regie = root["regies"].remove("regie-garderie-alsh")

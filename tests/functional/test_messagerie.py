@@ -2,15 +2,22 @@
 (counters, read/unread, handled, deleted, mail, catalog), then the
 parent's pages."""
 
+import io
+import re
+
 import pytest
+import webtest
+from pypdf import PdfWriter
 from pyramid.threadlocal import get_current_request
+from substanced.folder import Folder
 from substanced.util import find_catalog, get_oid
 
-from portail_famille.demo import DUPONT, MARTIN
+from portail_famille.demo import COMPTES, DUPONT, MARTIN
+from portail_famille.messagerie import demo as demo_messagerie
 from portail_famille.messagerie import service
 from portail_famille.messagerie.resources import ENVOYES, RECUS, SUPPRIMES
 
-from ..conftest import DUPONT_URL, mails, with_root
+from ..conftest import DUPONT_URL, csrf, login, mails, make_app, martin_logged_in, with_root
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -175,7 +182,7 @@ def test_evolve_step9_gives_old_families_their_messages_folder(app):
 
     def old(root, registry):
         f = famille(root)
-        del f["messages"]
+        Folder.remove(f, "messages")  # a Famille refuses to lose its folders
         catalog = find_catalog(root, "portail")
         catalog.remove("message_boite")
 
@@ -199,17 +206,6 @@ def test_evolve_step9_gives_old_families_their_messages_folder(app):
 
 
 # --- The parent's pages ------------------------------------------------------
-
-import io  # noqa: E402
-import re  # noqa: E402
-
-import webtest  # noqa: E402
-from pypdf import PdfWriter  # noqa: E402
-
-from portail_famille.demo import COMPTES  # noqa: E402
-from portail_famille.messagerie import demo as demo_messagerie  # noqa: E402
-
-from ..conftest import csrf, login, make_app, martin_logged_in  # noqa: E402
 
 BOITE = DUPONT_URL + "boite-de-reception"
 MO = 1024 * 1024
@@ -613,3 +609,54 @@ def test_the_second_change_refusal_opens_a_prefilled_message(town):  # noqa: F81
         page = dupont.get(BOITE + "?" + query)
         assert page.status_int == 200
         assert "Modification du planning" not in page.text
+
+
+def test_staff_cannot_delete_rename_or_move_a_conversation_in_the_sdi(app):
+    """What was written stays: neither a conversation nor a family's
+    messages folder can be deleted, renamed, moved or copied from the SDI,
+    by agents or admins (the family deletes into "Messages supprimés")."""
+    from .test_compte_sdi import CONTENTS_ACTIONS, FAMILLE, jeton, staff
+
+    def unread(root, registry):
+        conversation = service.ecrire_a_la_famille(
+            get_current_request(), famille(root), "Objet", "Texte", courriel=False
+        )
+        dossier = famille(root)["messages"]
+        return conversation.__name__, (sorted(dossier), dossier.non_lus)
+
+    def state(root, registry):
+        dossier = famille(root)["messages"]
+        return sorted(dossier), dossier.non_lus
+
+    name, before = with_root(app.app, unread)
+    for role in ("agent", "admin"):
+        browser = staff(app, role)
+        url = FAMILLE + "messages/@@contents"
+        assert "form.delete" not in browser.get(url).text
+        for action in CONTENTS_ACTIONS:
+            response = browser.post(
+                url,
+                {action: action, "item-modify": name, "csrf_token": jeton(browser)},
+                expect_errors=True,
+            )
+            if response.status_int == 200:  # rename, move, copy: step two
+                response = browser.post(
+                    url,
+                    {
+                        action + "_finish": "1",
+                        "form.rename_finish": "1",
+                        "item-modify": name,
+                        "new-name": "autre",
+                        "csrf_token": jeton(browser),
+                    },
+                    expect_errors=True,
+                )
+            assert response.status_int in (302, 403)
+            assert with_root(app.app, state) == before, (role, action)
+        response = browser.post(
+            FAMILLE + "@@contents",
+            {"form.delete": "form.delete", "item-modify": "messages", "csrf_token": jeton(browser)},
+            status=403,
+        )
+        assert "Ce dossier fait partie de la famille" in response.text
+        assert with_root(app.app, state) == before
