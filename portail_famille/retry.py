@@ -7,6 +7,7 @@ import random
 import time
 
 from pyramid_retry import IBeforeRetry
+from ZODB.POSException import ConflictError
 
 BASE = 0.01  # seconds
 PLAFOND = 0.25  # seconds: the longest wait before one attempt
@@ -20,6 +21,26 @@ def attente(attempt):
 def attendre(event):
     attempt = event.environ.get("retry.attempt", 0)
     time.sleep(random.uniform(0, attente(attempt)))  # noqa: S311 (not security)
+
+
+def essayer(tm, travail, essais=10):
+    """Run ``travail()`` and commit; again, after the same growing random
+    wait as a request, when it conflicts with another transaction (a batch
+    of a long job: an invoicing run, a group message).  Without ``tm``,
+    ``travail()`` runs in the caller's transaction."""
+    if tm is None:
+        return travail()
+    for essai in range(essais):
+        try:
+            result = travail()
+            tm.commit()
+            return result
+        except ConflictError:
+            tm.abort()
+            if essai == essais - 1:
+                raise
+            time.sleep(random.uniform(0, attente(essai)))  # noqa: S311 (not security)
+    return None  # pragma: no cover
 
 
 def includeme(config):

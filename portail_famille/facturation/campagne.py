@@ -14,12 +14,10 @@ and a new run bills only the rest (billed cells are never billed again).
 
 import datetime
 import random
-import time
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from substanced.util import find_objectmap, get_oid
-from ZODB.POSException import ConflictError
 
 from .. import dates
 from ..calendrier.jours import FERIE, FERMETURE, ZONE_DEFAUT, genres
@@ -27,6 +25,7 @@ from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, inscrits
 from ..planning import cells
+from ..retry import essayer
 from . import compte, service, tarifs
 from .montants import ZERO
 
@@ -38,7 +37,6 @@ FACTURABLES = frozenset(
 # The days never billed, whatever their cell says.
 FERMES = frozenset((FERMETURE, FERIE))
 LOT = 250  # families per transaction of ``valider``
-ESSAIS = 10  # attempts of one batch that conflicts with another transaction
 MAX_JOURS = 92  # a run covers at most about three months
 CAMPAGNES = "campagnes"  # the Régie's record of its runs
 
@@ -253,25 +251,6 @@ def campagnes(regie):
     return list(reversed(tree.values())) if tree is not None else []
 
 
-def _essayer(tm, travail):
-    """Run ``travail()`` and commit, again (after a short random wait) when
-    it conflicts with another transaction, as pyramid_retry does for a
-    request; without ``tm``, in the caller's transaction."""
-    if tm is None:
-        return travail()
-    for essai in range(ESSAIS):
-        try:
-            result = travail()
-            tm.commit()
-            return result
-        except ConflictError:
-            tm.abort()
-            if essai == ESSAIS - 1:
-                raise
-            time.sleep(random.uniform(0, min(0.01 * 2 ** (essai + 1), 0.25)))  # noqa: S311
-    return None  # pragma: no cover
-
-
 def valider(root, regie, debut, fin, date, par="", lot=LOT, tm=None, registry=None):
     """Issue the period's invoices of ``regie`` (dated ``date``) and return
     the run's record (a Campagne).  With ``tm`` (a transaction manager),
@@ -297,7 +276,7 @@ def valider(root, regie, debut, fin, date, par="", lot=LOT, tm=None, registry=No
         tree[key] = campagne
         return campagne
 
-    campagne = _essayer(tm, commencer)
+    campagne = essayer(tm, commencer)
 
     def emettre(familles):
         numeros, total = [], ZERO
@@ -314,10 +293,10 @@ def valider(root, regie, debut, fin, date, par="", lot=LOT, tm=None, registry=No
 
     for start in range(0, len(plan.familles), lot):
         batch = plan.familles[start : start + lot]
-        _essayer(tm, lambda batch=batch: emettre(batch))
+        essayer(tm, lambda batch=batch: emettre(batch))
 
     def terminer():
         campagne.terminee = True
 
-    _essayer(tm, terminer)
+    essayer(tm, terminer)
     return campagne

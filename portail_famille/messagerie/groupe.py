@@ -11,21 +11,18 @@ written in batches, each committed on its own (the pattern of the invoicing
 run, ``facturation.campagne``).
 """
 
-import random
 import re
-import time
 import uuid
 
 from pyramid.traversal import find_root
 from substanced.util import find_objectmap, get_oid
-from ZODB.POSException import ConflictError
 
 from .. import dates, inscriptions
 from ..i18n import _
+from ..retry import essayer
 
 TOUTES = "toutes"
 LOT = 250  # families per transaction
-ESSAIS = 10  # attempts of a batch that conflicts with another transaction
 
 
 _OID = re.compile(r"-?\d{1,19}")
@@ -135,24 +132,6 @@ def numeros(context, kind, obj, annee=None):
     return sorted(n for n in found if n in familles)
 
 
-def _essayer(tm, travail):
-    """Run ``travail()`` and commit; again after a short random wait when
-    it conflicts; without ``tm``, in the caller's transaction."""
-    if tm is None:
-        return travail()
-    for essai in range(ESSAIS):
-        try:
-            result = travail()
-            tm.commit()
-            return result
-        except ConflictError:
-            tm.abort()
-            if essai == ESSAIS - 1:
-                raise
-            time.sleep(random.uniform(0, min(0.01 * 2 ** (essai + 1), 0.25)))  # noqa: S311
-    return None  # pragma: no cover
-
-
 def envoyer(
     request,
     context,
@@ -199,5 +178,5 @@ def envoyer(
                 n += 1
             return n
 
-        envoyees += _essayer(tm, ecrire)
+        envoyees += essayer(tm, ecrire)
     return groupe, envoyees
