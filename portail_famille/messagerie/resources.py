@@ -86,10 +86,16 @@ class Message(Persistent):
     is the town's time).  ``texte`` is kept as written (shown
     escaped); ``fichier`` a ``fichiers.Fichier`` or None."""
 
-    def __init__(self, auteur, nom, texte, date=None, fichier=None):
+    # The login of the account that wrote it (None: the portal itself, the
+    # demo data, or a message older than this attribute): shown to staff
+    # only; the family reads ``nom``.
+    compte = None
+
+    def __init__(self, auteur, nom, texte, date=None, fichier=None, compte=None):
         if auteur not in AUTEURS:
             raise ValueError(auteur)
         self.auteur = auteur
+        self.compte = compte
         self.nom = nom
         self.texte = texte
         self.date = date or dates.horodatage()

@@ -372,6 +372,7 @@ class ConversationView:
                 {
                     "service": message.auteur == SERVICE,
                     "nom": message.nom,
+                    "compte": message.compte,
                     "date": _moment(message.date),
                     "texte": message.texte,
                     "fichier": message.fichier

@@ -83,7 +83,9 @@ def _ajouter(request, conversation, famille, auteur, texte, fichier, par):
     else:
         defaut = request.localizer.translate(SERVICE_ENFANCE)
     nom = _nom(par, defaut)
-    message = Message(auteur, nom, texte, dates.horodatage(), fichier)
+    user = getattr(request, "user", None)
+    compte = getattr(user, "__name__", None)
+    message = Message(auteur, nom, texte, dates.horodatage(), fichier, compte=compte)
     conversation.messages.append(message)
     conversation.derniere = message.date
     conversation.dernier_auteur = auteur

@@ -241,10 +241,15 @@ def test_round_trip_with_the_unread_counts_on_both_sides(app):
     assert done.status_int == 302 and done.location.endswith(recente)
     assert "Réponse envoyée à la famille %s." % DUPONT["numero"] in flashes(done.follow())
     assert etat(app, recente)["messages"][-1] == ("service", "Oui, à 14 h.")
+    # Who answered is kept for the staff (the account), not shown to the family.
+    assert conversation_at(app, recente, lambda c, r: c.messages[-1].compte) == "agent"
+    assert "(compte : agent)" in agent.get(recente).text
     assert home_count(parent_browser) == base + 1
     sent = mails(app)[before:]
     assert len(sent) == 1 and "jean.dupont@wanadoo.fr" in sent[0]
     assert "14 h" not in sent[0]  # a link, never the message
+    famille_url = recente.replace("/manage", "").replace("/@@conversation", "")
+    assert "compte : agent" not in parent_browser.get(famille_url).text
 
     # The family opens and answers: read for it, unread and to handle again
     # for the service, first in its inbox.
