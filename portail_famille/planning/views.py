@@ -24,6 +24,7 @@ from ..inscriptions import prestations_par_oid
 from ..security import P
 from . import cells, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RESERVER
+from .formulaires import formulaires
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
 
 VUE = "planning"
@@ -242,10 +243,10 @@ def planning(context, request):
         "actions": actions,
         "erreurs": _erreurs(request),
         "ecrire": _erreurs(request, ECRIRE),
-        "url_reserver": chemin + RESERVER,
-        "url_absence": chemin + ABSENCE,
         "url_agenda": chemin + "agenda",
-        "csrf_token": get_csrf_token(request),
+        "formulaires": formulaires(
+            request, chemin + RESERVER, chemin + ABSENCE, get_csrf_token(request)
+        ),
         "legende": _legende(request),
     }
 
