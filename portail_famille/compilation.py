@@ -13,12 +13,19 @@ Chameleon: Python 3.11's ``traceback`` module parses each source line it
 prints (``ast.parse``, to place its ``^^^`` marks), so a traceback logged by
 one request while another compiles a template broke the compilation too
 (seen under a burst of write conflicts).  ``ast.parse`` takes the same lock.
+
+And one speed-up of rendering: Chameleon copies its variables' scope for
+every slot a page fills (``Scope.copy``).  ``Scope`` is a dict subclass with
+its own ``__iter__``, so ``Scope(self)`` took Python's slow path (a method
+call per variable: ~140 per page, 7 µs a copy); the same copy is made from
+the dict's own items, in C (0.9 µs).
 """
 
 import ast
 import threading
 
 from chameleon.template import BaseTemplate
+from chameleon.utils import Scope
 
 VERROU = threading.RLock()  # re-entrant: a template may load a macro's
 
@@ -43,3 +50,12 @@ def installer():
 
     parse_un_a_la_fois.portail_verrou = True
     ast.parse = parse_un_a_la_fois
+    Scope.copy = copie_du_scope
+
+
+def copie_du_scope(self):
+    """``Scope.copy``: the same variables (its own, not its root's: those
+    stay reachable through ``_root``), copied from the dict's own items."""
+    inst = Scope(dict.items(self))
+    inst._root = getattr(self, "_root", self)
+    return inst
