@@ -42,34 +42,19 @@ SETTINGS = ["pyramid.reload_templates=false"]
 
 def serve(directory, familles, demandes):
     """The portail server with the generated town (run as --serve)."""
-    import logging
-    import warnings
 
-    import waitress
-    from pyramid.scripting import prepare
-
-    warnings.simplefilter("ignore")
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("waitress").setLevel(logging.ERROR)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    app = home.home_app(directory, SETTINGS)
-    env = prepare(registry=app.registry)
-    try:
-        population.populate(env["root"], env["registry"], familles, demandes)
-        # DUPONT's own requests, for his list.
-        dupont = env["root"]["familles"]["1001001818331"]
-        for i in range(3):
-            values = dict(dupont.responsable, mobile="06.00.00.00.%02d" % i)
-            population.service.deposer(dupont, "responsable", values, "jean.dupont", app.registry)
+    def generate(root, registry):
         import transaction
 
+        population.populate(root, registry, familles, demandes)
+        # DUPONT's own requests, for his list.
+        dupont = root["familles"]["1001001818331"]
+        for i in range(3):
+            values = dict(dupont.responsable, mobile="06.00.00.00.%02d" % i)
+            population.service.deposer(dupont, "responsable", values, "jean.dupont", registry)
         transaction.commit()
-    finally:
-        env["closer"]()
-    server = waitress.create_server(app, host="127.0.0.1", port=0, **home.waitress_settings())
-    print("PORT %s" % server.effective_port, flush=True)
-    server.run()
+
+    home.serve_town(directory, generate, SETTINGS)
 
 
 def log_in(port, login, password, expect):
@@ -159,19 +144,8 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="bench-demandes-"))
     processes = {}
     try:
-        for name in ("trivial", "portail"):
-            command = [
-                sys.executable,
-                __file__,
-                "--serve",
-                name,
-                str(tmp / name),
-                "--familles",
-                str(args.familles),
-                "--demandes",
-                str(args.demandes),
-            ]
-            processes[name] = home.subprocess.Popen(command, stdout=home.subprocess.PIPE, text=True)
+        extra = ["--familles", str(args.familles), "--demandes", str(args.demandes)]
+        processes.update(home.start_town_servers(__file__, tmp, extra))
         ports = {name: home.wait_port(p, name) for name, p in processes.items()}
         agent = log_in(ports["portail"], *AGENT, expect="/manage")
         parent = log_in(ports["portail"], *home.LOGIN, expect=home.HOME_PATH)

@@ -345,6 +345,48 @@ def rounds(targets, names, args):
     return runs, rps, cpu_ms
 
 
+def serve_town(directory, generate, overrides=(), wrap=None):
+    """A portail server on a generated town (a bench's ``--serve portail``):
+    the application with the demo data, then ``generate(root, registry)``
+    (which commits; it returns a dict, or None), kept in ``info.json`` with
+    the set-up time and the Data.fs size; then waitress on a free port,
+    printed for the parent process.  ``wrap(app, info)``: a WSGI wrapper."""
+    import waitress
+    from pyramid.scripting import prepare
+
+    warnings.simplefilter("ignore")
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    app = home_app(directory, overrides)
+    setup = time.perf_counter() - t0
+    env = prepare(registry=app.registry)
+    try:
+        info = generate(env["root"], env["registry"])
+    finally:
+        env["closer"]()
+    if info is not None:
+        info.setdefault("timings", {})["app_and_demo"] = setup
+        info["data_fs_bytes"] = (directory / "Data.fs").stat().st_size
+        (directory / "info.json").write_text(json.dumps(info))
+    served = wrap(app, info) if wrap is not None else app
+    server = waitress.create_server(served, host="127.0.0.1", port=0, **waitress_settings())
+    print("PORT %s" % server.effective_port, flush=True)
+    server.run()
+
+
+def start_town_servers(script, tmp, extra):
+    """The ``trivial`` and ``portail`` servers of a bench ``script``
+    (``script --serve NAME DIR *extra``): {name: Popen}."""
+    processes = {}
+    for name in ("trivial", "portail"):
+        command = [sys.executable, script, "--serve", name, str(tmp / name), *extra]
+        processes[name] = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    return processes
+
+
 def start_server(name, directory, overrides=()):
     command = [sys.executable, __file__, "--serve", name, str(directory)]
     for item in overrides:

@@ -170,31 +170,9 @@ def generer(root, registry, familles, messages, seed=2015):
 
 def serve(directory, familles, messages):
     """The portail server with the generated town (run as --serve)."""
-    import logging
-    import warnings
-
-    import waitress
-    from pyramid.scripting import prepare
-
-    warnings.simplefilter("ignore")
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("waitress").setLevel(logging.ERROR)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    app = home.home_app(directory, SETTINGS)
-    setup = time.perf_counter() - t0
-    env = prepare(registry=app.registry)
-    try:
-        info = generer(env["root"], env["registry"], familles, messages)
-    finally:
-        env["closer"]()
-    info["timings"]["app_and_demo"] = setup
-    info["data_fs_bytes"] = (directory / "Data.fs").stat().st_size
-    (directory / "info.json").write_text(json.dumps(info))
-    server = waitress.create_server(app, host="127.0.0.1", port=0, **home.waitress_settings())
-    print("PORT %s" % server.effective_port, flush=True)
-    server.run()
+    home.serve_town(
+        directory, lambda root, registry: generer(root, registry, familles, messages), SETTINGS
+    )
 
 
 # --- client -------------------------------------------------------------------
@@ -243,19 +221,8 @@ def main():
     processes = {}
     names = ("trivial", "mailbox", "inbox", "filtered")
     try:
-        for name in ("trivial", "portail"):
-            command = [
-                sys.executable,
-                __file__,
-                "--serve",
-                name,
-                str(tmp / name),
-                "--familles",
-                str(args.familles),
-                "--messages",
-                str(args.messages),
-            ]
-            processes[name] = home.subprocess.Popen(command, stdout=home.subprocess.PIPE, text=True)
+        extra = ["--familles", str(args.familles), "--messages", str(args.messages)]
+        processes.update(home.start_town_servers(__file__, tmp, extra))
         ports = {name: home.wait_port(p, name) for name, p in processes.items()}
         info = json.loads((tmp / "portail" / "info.json").read_text())
         port = ports["portail"]

@@ -395,33 +395,12 @@ def compter(app, info):
 
 def serve(directory, familles, course):
     """A portail server with a generated town (run as --serve)."""
-    import logging
-    import warnings
-
-    import waitress
-    from pyramid.scripting import prepare
-
-    warnings.simplefilter("ignore")
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("waitress").setLevel(logging.ERROR)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    app = home.home_app(directory, SETTINGS)
-    setup = time.perf_counter() - t0
-    env = prepare(registry=app.registry)
-    try:
-        info = generer(env["root"], env["registry"], familles, course)
-    finally:
-        env["closer"]()
-    info["timings"]["app_and_demo"] = setup
-    info["data_fs_bytes"] = (directory / "Data.fs").stat().st_size
-    (directory / "info.json").write_text(json.dumps(info))
-    server = waitress.create_server(
-        compter(app, info), host="127.0.0.1", port=0, **home.waitress_settings()
+    home.serve_town(
+        directory,
+        lambda root, registry: generer(root, registry, familles, course),
+        SETTINGS,
+        wrap=compter,
     )
-    print("PORT %s" % server.effective_port, flush=True)
-    server.run()
 
 
 # --- client -------------------------------------------------------------------
