@@ -51,7 +51,17 @@ bench: install ## Benchmarks (production template settings): figures against a b
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/messagerie.py
 
+# Backups of var/ (FileStorage): incremental, or FULL=1; restore to DATE
+# (UTC AAAA-MM-JJ-hh-mm-ss, default the latest) into TO (an empty directory).
+BACKUPS ?= var/backups
+TO      ?= var/restored
+backup: install ## Back up var/Data.fs and var/blobs into $(BACKUPS) (incremental; FULL=1: full)
+	$(BIN)/python -m portail_famille.sauvegarde backup var/Data.fs var/blobs $(BACKUPS) $(if $(FULL),--full)
+
+restore: install ## Restore $(BACKUPS) as of DATE (UTC; default the latest) into $(TO)/Data.fs and $(TO)/blobs
+	$(BIN)/python -m portail_famille.sauvegarde restore $(BACKUPS) $(TO)/Data.fs $(if $(DATE),--date $(DATE))
+
 clean: ## Remove the virtualenv (var/ keeps the data)
 	rm -rf $(VENV)
 
-.PHONY: help system install serve lint test bench clean
+.PHONY: help system install serve lint test bench backup restore clean
