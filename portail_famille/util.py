@@ -1,5 +1,8 @@
 """Small helpers shared by the domains."""
 
+import re
+import unicodedata
+
 from BTrees.OOBTree import OOBTree
 from substanced.util import find_objectmap
 
@@ -48,3 +51,22 @@ def objet(context, oid):
     except KeyError:
         return None
     return found
+
+
+def nom_de(title):
+    """The object name (URL segment) made from a title:
+    "Accueil de Loisirs ALSH" -> "accueil-de-loisirs-alsh"."""
+    ascii_ = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+
+
+def nom_libre(folder, title, defaut):
+    """A name not yet used in ``folder``, made from ``title`` (at most 60
+    characters; ``defaut`` when nothing is left of it), "-2", "-3"... added
+    when taken."""
+    base = nom_de(title)[:60].strip("-") or defaut
+    name, n = base, 1
+    while name in folder:
+        n += 1
+        name = "%s-%d" % (base, n)
+    return name

@@ -42,7 +42,7 @@ class _Demo:
 def load(root, registry):
     """Add the demo items missing from ``actualites/``, published in the
     order above (the last published shows first)."""
-    from .sdi import nom_libre
+    from ..util import nom_libre
 
     folder = root["actualites"]
     titres = {getattr(item, "titre", None) for item in folder.values()}
@@ -50,6 +50,6 @@ def load(root, registry):
         if titre in titres:
             continue
         item = registry.content.create("Actualite", titre=titre, texte=texte)
-        folder.add(nom_libre(folder, titre), item, registry=registry)
+        folder.add(nom_libre(folder, titre, "actualite"), item, registry=registry)
         if cible == PUBLIEE and etat(item) != PUBLIEE:
             WORKFLOW.transition(item, _Demo(registry), "publier")

@@ -9,9 +9,6 @@
 - ``.../<item>/@@apercu``: the item as families will read it.
 """
 
-import re
-import unicodedata
-
 import colander
 import deform
 from pyramid.httpexceptions import HTTPFound
@@ -23,25 +20,10 @@ from .. import dates, fichiers
 from ..i18n import _
 from ..sdi.forms import FORM, AddView
 from ..security import P
+from ..util import nom_libre
 from . import schemas
 from .publication import ETATS, TRANSITIONS, WORKFLOW, etat
 from .resources import IActualite, IActualites
-
-
-def nom_de(titre):
-    """The item's URL segment from its title: "Inscriptions aux vacances
-    d'été" -> "inscriptions-aux-vacances-d-ete"."""
-    ascii_ = unicodedata.normalize("NFKD", titre).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-") or "actualite"
-
-
-def nom_libre(folder, titre):
-    base = nom_de(titre)
-    name, n = base, 1
-    while name in folder:
-        n += 1
-        name = "%s-%d" % (base, n)
-    return name
 
 
 def _image(appstruct):
@@ -83,7 +65,9 @@ class AddActualiteView(_Echec, AddView):
             texte=appstruct["texte"],
             image=_image(appstruct),
         )
-        self.context.add(nom_libre(self.context, appstruct["titre"]), item, registry=registry)
+        self.context.add(
+            nom_libre(self.context, appstruct["titre"], "actualite"), item, registry=registry
+        )
         self.request.sdiapi.flash(
             self.request.localizer.translate(
                 _("Actualité enregistrée en brouillon : publiez-la depuis l'onglet Publication.")

@@ -6,6 +6,7 @@ from substanced.sdi import mgmt_view
 from ..i18n import _
 from ..sdi.forms import FORM, AddView
 from ..security import P
+from ..util import nom_libre
 from . import schemas
 from .resources import ICalendrier
 
@@ -70,11 +71,7 @@ class AddFermetureView(AddView):
 
     def ajouter_success(self, appstruct):
         fermeture = self.request.registry.content.create("Fermeture", **appstruct)
-        base = "fermeture-%s" % appstruct["debut"].isoformat()
-        name, n = base, 1
-        while name in self.context:
-            n += 1
-            name = "%s-%d" % (base, n)
+        name = nom_libre(self.context, "fermeture-%s" % appstruct["debut"].isoformat(), "fermeture")
         self.context.add(name, fermeture, registry=self.request.registry)
         return self.added(fermeture)
 

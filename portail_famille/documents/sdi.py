@@ -7,20 +7,10 @@ from .. import fichiers
 from ..i18n import _
 from ..sdi.forms import FORM, AddView
 from ..security import P
-from ..structures.views import nom_de
+from ..util import nom_libre
 from . import envoi
 from .resources import IDocument, IDocuments, IDossierDocuments
 from .schemas import DocumentSchema, DossierSchema
-
-
-def nom_libre(folder, title, defaut):
-    """A free name in ``folder`` made from ``title``."""
-    base = nom_de(title)[:60].strip("-") or defaut
-    name, n = base, 1
-    while name in folder:
-        n += 1
-        name = "%s-%d" % (base, n)
-    return name
 
 
 @mgmt_view(

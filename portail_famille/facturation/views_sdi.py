@@ -6,7 +6,7 @@ from substanced.sdi import mgmt_view
 from ..i18n import _
 from ..sdi.forms import FORM, AddView
 from ..security import P
-from ..structures.views import nom_de
+from ..util import nom_de
 from . import schemas
 from .regies import IRegies
 

@@ -1,23 +1,14 @@
 """SDI add views of structures and prestations."""
 
-import re
-import unicodedata
-
 import colander
 from substanced.sdi import mgmt_view
 
 from ..i18n import _
 from ..sdi.forms import FORM, AddView
 from ..security import P
+from ..util import nom_de
 from . import schemas
 from .resources import IStructure, IStructures
-
-
-def nom_de(title):
-    """The object name (URL segment) made from a title:
-    "Accueil de Loisirs ALSH" -> "accueil-de-loisirs-alsh"."""
-    ascii_ = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
 
 
 class _AddView(AddView):
