@@ -5,9 +5,9 @@ import deform.widget
 from substanced.schema import Schema
 
 from .. import fichiers
+from ..champs import OBLIGATOIRE
 from ..i18n import _
 
-OBLIGATOIRE = _("Ce champ est obligatoire.")
 TITRE_MAX = 200
 TEXTE_MAX = 20_000
 IMAGES = (fichiers.JPEG, fichiers.PNG)

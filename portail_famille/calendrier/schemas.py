@@ -8,10 +8,11 @@ from pyramid.traversal import find_root
 from substanced.schema import Schema
 from substanced.util import get_oid
 
+from ..champs import OBLIGATOIRE
+from ..champs import texte as _texte
 from ..i18n import _
 from . import jours
 
-OBLIGATOIRE = _("Ce champ est obligatoire.")
 LIBELLE = re.compile(r"^(\d{4})-(\d{4})$")
 GENRES = (
     (jours.NORMAL, _("Jour normal")),
@@ -34,18 +35,6 @@ class Date(colander.Date):
 
 def _date(title, **kw):
     return colander.SchemaNode(Date(), title=title, missing_msg=OBLIGATOIRE, **kw)
-
-
-def _texte(title, min_length=0, max_length=200, **kw):
-    kw.setdefault("missing_msg", OBLIGATOIRE)
-    return colander.SchemaNode(
-        colander.String(),
-        title=title,
-        validator=colander.Length(
-            min=min_length, max=max_length, max_err=_("Au plus ${max} caractères.")
-        ),
-        **kw,
-    )
 
 
 def libelle(node, value):

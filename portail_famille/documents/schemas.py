@@ -9,20 +9,11 @@ from substanced.util import get_oid
 
 from .. import fichiers
 from ..calendrier.schemas import Date
+from ..champs import OBLIGATOIRE
+from ..champs import texte as _texte
 from ..i18n import _
 from ..security import P
 from . import envoi, visibilite
-
-OBLIGATOIRE = _("Ce champ est obligatoire.")
-
-
-def _texte(title, max_length, **kw):
-    return colander.SchemaNode(
-        colander.String(),
-        title=title,
-        validator=colander.Length(max=max_length, max_err=_("Au plus ${max} caractères.")),
-        **kw,
-    )
 
 
 @colander.deferred

@@ -6,6 +6,7 @@ import colander
 import deform.widget
 from substanced.schema import Schema
 
+from ..champs import OBLIGATOIRE, texte
 from ..i18n import _
 
 UNITES = (
@@ -37,7 +38,6 @@ VALIDATIONS = (
     (VALIDATION_AGENT, _("Validation par un agent")),
 )
 
-OBLIGATOIRE = _("Ce champ est obligatoire.")
 HEURE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
@@ -57,13 +57,7 @@ class Entier(colander.Integer):
 
 
 def _texte(title, max_length=200, **kw):
-    return colander.SchemaNode(
-        colander.String(),
-        title=title,
-        missing_msg=OBLIGATOIRE,
-        validator=colander.Length(min=1, max=max_length, max_err=_("Au plus ${max} caractères.")),
-        **kw,
-    )
+    return texte(title, max_length, min_length=1, **kw)
 
 
 def _choix(title, values):
