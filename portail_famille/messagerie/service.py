@@ -12,7 +12,7 @@ from substanced.util import find_catalog, find_objectmap
 from .. import courriels, dates
 from ..demandes.catalog import CATALOG
 from ..i18n import _
-from .resources import FAMILLE, SERVICE, SERVICE_ENFANCE, Conversation, Message
+from .resources import FAMILLE, SERVICE, SERVICE_ENFANCE, Message
 
 OBJET_MAX = 200
 TEXTE_MAX = 5000
@@ -235,12 +235,6 @@ def prevenir(request, conversation):
         url=request.resource_url(famille, "boite-de-reception"),
         famille=famille.nom_complet,
     )
-
-
-def recompter(dossier):
-    """Recount ``non_lus`` from the conversations (a repair: O(n))."""
-    dossier.non_lus = sum(1 for c in dossier.values() if isinstance(c, Conversation) and c.nouvelle)
-    return dossier.non_lus
 
 
 def boite(famille, nom, offset=0, limit=20):
