@@ -11,6 +11,7 @@ from zope.interface import Interface, implementer
 
 from .. import dates
 from ..i18n import _
+from ..util import ContenuPermanent
 from .montants import ZERO, arrondi
 
 MODES = (
@@ -45,9 +46,10 @@ class IReglement(Interface):
     pass
 
 
-class DocumentPermanent(Exception):
+class DocumentPermanent(ContenuPermanent):
     """A numbered document is never deleted, renamed, moved or copied: an
-    invoice is corrected by a credit note (French message in args[0])."""
+    invoice is corrected by a credit note (French message in args[0]; a
+    French 403, skin.views)."""
 
 
 def _sans_boutons(context, request, default_buttons):

@@ -18,14 +18,12 @@ from html import escape
 
 from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
-from pyramid.view import exception_view_config
 from substanced.sdi import RIGHT, mgmt_view
 
 from .. import dates
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
-from ..skin.views import http_error
 from ..structures.schemas import UNITES as _UNITES
 from . import compte, montants, service
 from .montants import ZERO, euros
@@ -34,7 +32,6 @@ from .resources import (
     MODES,
     TITRES_MODES,
     Avoir,
-    DocumentPermanent,
     Facture,
     IAvoir,
     IFacture,
@@ -523,9 +520,3 @@ for _action in ACTIONS_CONTENU:
         permission=P.SDI_VIEW,
         tab_condition=False,
     )(_refuser_dossiers)
-
-
-@exception_view_config(DocumentPermanent, renderer="portail_famille:skin/templates/error.pt")
-def document_permanent(exc, request):
-    """The last guard (the folders refuse): a French 403, nothing written."""
-    return http_error(HTTPForbidden(detail=exc.args[0]), request)
