@@ -6,8 +6,10 @@ VENV      ?= .venv
 PYTHON    ?= $(shell command -v python3.11 || command -v python3)
 BIN       := $(VENV)/bin
 # Debian packages: PDF rendering (wkhtmltopdf; pango for WeasyPrint, the
-# fallback), browser tests, libmagic for uploads.
-SYSTEM_PACKAGES := wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 chromium libmagic1 fonts-dejavu-core
+# fallback), browser tests, libmagic for uploads, PostgreSQL for the
+# RelStorage tests (each test starts its own cluster on 127.0.0.1).
+SYSTEM_PACKAGES := wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 chromium libmagic1 fonts-dejavu-core \
+                   postgresql
 STAMP     := $(VENV)/.installed
 
 help: ## List the targets
@@ -27,7 +29,7 @@ $(STAMP): setup.py constraints.txt
 	$(MAKE) system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
 	touch $@
 
 install: $(STAMP) ## Create the virtualenv and install everything

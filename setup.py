@@ -9,6 +9,11 @@ requires = [
     "BTrees==6.4",
     "bcrypt==4.3.0",
     "ZODB>=6,<7",
+    # shared databases for several processes: a ZEO server, or RelStorage
+    # on PostgreSQL (the binary driver needs no compiler nor libpq-dev)
+    "ZEO",
+    "RelStorage==4.3.0",
+    "psycopg2-binary",
     "pyramid_zodbconn",
     "pyramid_tm",
     "pyramid_retry",
@@ -27,6 +32,13 @@ requires = [
     "eopayment",
     # the news text's allow-list HTML sanitiser
     "nh3==0.3.8",
+]
+
+# the opening-morning load scenario (bench/): locust drives the virtual
+# parents, psutil reads each process's CPU and memory
+bench_require = [
+    "locust",
+    "psutil",
 ]
 
 tests_require = [
@@ -48,7 +60,7 @@ setup(
     zip_safe=False,
     python_requires=">=3.11,<3.13",
     install_requires=requires,
-    extras_require={"test": tests_require},
+    extras_require={"test": tests_require, "bench": bench_require},
     entry_points={
         "paste.app_factory": ["main = portail_famille:main"],
         "console_scripts": [
