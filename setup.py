@@ -46,6 +46,7 @@ tests_require = [
     "pytest-xdist",
     "WebTest",
     "playwright",
+    "axe-playwright-python",  # axe-core (axe.min.js) for the accessibility tests
     "ruff",
     "pypdf",
 ]
