@@ -7,7 +7,6 @@ from pyramid.exceptions import ConfigurationError
 from substanced.db import root_factory
 
 from .compilation import installer as installer_compilation
-from . import surcharge
 from .comptes import configure_security
 from .mesures import installer as installer_mesures
 
@@ -72,4 +71,4 @@ def main(global_config, **settings):
     settings.setdefault("pyramid.default_locale_name", "fr")
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include(includeme)
-    return surcharge.envelopper(config.make_wsgi_app(), settings)
+    return config.make_wsgi_app()
