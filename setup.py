@@ -66,6 +66,7 @@ setup(
         "paste.app_factory": ["main = portail_famille:main"],
         "console_scripts": [
             "portail-famille-demo = portail_famille.demo:main",
+            "portail-famille-init = portail_famille.stockage:initialiser_main",
         ],
     },
 )
