@@ -22,12 +22,14 @@ class Permission(enum.StrEnum):
     """``<scope>:<resource>:<action>``, kept alphabetized."""
 
     ACTUALITE_PUBLIER = "actualites:actualite:publier"
+    AUDIT_VOIR = "rgpd:audit:voir"
     COMPTE_MOT_DE_PASSE_MODIFIER = "compte:mot-de-passe:modifier"
     DEMANDE_CREER = "demande:demande:creer"
     DEMANDE_TRAITER_COMPTE = "demande:compte:traiter"
     DEMANDE_TRAITER_FINANCES = "demande:finances:traiter"
     DEMANDES_VOIR = "demande:file:voir"
     DOCUMENT_VOIR = "documents:document:voir"
+    FAMILLE_DONNEES_TELECHARGER = "famille:donnees:telecharger"
     FAMILLE_IBAN_VOIR = "famille:iban:voir"
     FAMILLE_MODIFIER = "famille:fiche:modifier"
     FAMILLE_VOIR = "famille:fiche:voir"
@@ -67,6 +69,8 @@ FAMILLE_PERMISSIONS = (
     P.FACTURE_VOIR,
     P.FACTURE_PAYER,
     P.MESSAGE_ECRIRE,
+    # "Mes données": everything held about the family (RGPD right of access).
+    P.FAMILLE_DONNEES_TELECHARGER,
 )
 
 # group -> {folder under the root ('' is the root itself) -> permissions}.
