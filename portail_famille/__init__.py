@@ -6,9 +6,11 @@ from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
 from substanced.db import root_factory
 
+from . import surcharge
 from .compilation import installer as installer_compilation
 from .comptes import configure_security
 from .mesures import installer as installer_mesures
+from .stockage import preparer, uri_avec_caches
 
 # Domains, in the order their directives and subscribers must exist.
 DOMAINS = (
@@ -64,6 +66,9 @@ def main(global_config, **settings):
             raise ConfigurationError(
                 "%s is not set: give it in the .ini or in %s" % (key, ENVIRONMENT[key])
             )
+    # Each process sizes its own caches; a shared storage may start empty.
+    settings["zodbconn.uri"] = uri_avec_caches(settings["zodbconn.uri"], settings)
+    preparer(settings["zodbconn.uri"])
     settings.setdefault("tm.annotate_user", "false")
     # Write conflicts are retried: the day counters merge concurrent
     # bookings, but catalogue and folder buckets may still collide.
@@ -71,4 +76,4 @@ def main(global_config, **settings):
     settings.setdefault("pyramid.default_locale_name", "fr")
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include(includeme)
-    return config.make_wsgi_app()
+    return surcharge.envelopper(config.make_wsgi_app(), settings)
