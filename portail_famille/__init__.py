@@ -6,6 +6,7 @@ from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
 from substanced.db import root_factory
 
+from . import surcharge
 from .compilation import installer as installer_compilation
 from .comptes import configure_security
 from .mesures import installer as installer_mesures
@@ -75,4 +76,4 @@ def main(global_config, **settings):
     settings.setdefault("pyramid.default_locale_name", "fr")
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include(includeme)
-    return config.make_wsgi_app()
+    return surcharge.envelopper(config.make_wsgi_app(), settings)
