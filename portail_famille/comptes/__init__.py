@@ -6,6 +6,8 @@ from pyramid.settings import asbool
 
 from .auth import IDLE_DEFAULT, PortailUserLocator, make_policy
 
+WARNING_DEFAULT = 3 * 60
+
 
 def authenticated_token(request):
     """The server-side session token of the current request (or None)."""
@@ -19,6 +21,7 @@ def configure_security(config):
     SubstanceD's: Pyramid lets the including configuration win."""
     settings = config.registry.settings
     secure = asbool(settings.get("portail.cookie_secure", False))
+    idle = int(settings.get("portail.session_idle", IDLE_DEFAULT))
     config.set_authentication_policy(make_policy(settings))
     config.set_session_factory(
         SignedCookieSessionFactory(
@@ -27,14 +30,28 @@ def configure_security(config):
             httponly=True,
             secure=secure,
             samesite="Lax",
-            timeout=int(settings.get("portail.session_idle", IDLE_DEFAULT)),
-            reissue_time=60,
+            timeout=idle,
+            # Renewed while the person is active (a short idle limit, as in
+            # some tests, renews it on every request).
+            reissue_time=min(60, idle // 10),
             hashalg="sha512",
             serializer=JSONSerializer(),
         )
     )
     config.set_default_csrf_options(require_csrf=True)
     config.add_request_method(current_user, "user", reify=True)
+
+
+def session_remaining(request):
+    """Seconds before the current session ends (None: nobody logged in)."""
+    policy = request.registry.getUtility(IAuthenticationPolicy)
+    return policy.remaining(request)
+
+
+def session_warning(request):
+    """Seconds before the end of the session at which the page warns and
+    offers to stay logged in (setting ``portail.session_warning``)."""
+    return int(request.registry.settings.get("portail.session_warning", WARNING_DEFAULT))
 
 
 def current_user(request):
@@ -46,5 +63,7 @@ def current_user(request):
 
 def includeme(config):
     config.add_request_method(authenticated_token, "authenticated_token", reify=True)
+    config.add_request_method(session_remaining, "session_remaining", property=True)
+    config.add_request_method(session_warning, "session_warning", reify=True)
     # SubstanceD's screens find accounts by oid through ours too.
     config.set_user_locator(PortailUserLocator)

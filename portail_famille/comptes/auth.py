@@ -7,6 +7,7 @@ the idle limit (the ticket is reissued while the person is active).
 """
 
 import functools
+import time
 
 from pyramid.authentication import AuthTktAuthenticationPolicy, parse_ticket
 from pyramid.settings import asbool
@@ -147,6 +148,21 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
 
     def current_token(self, request):
         return self._session_token(request)
+
+    def remaining(self, request):
+        """Seconds before the current session ends, by the idle or the
+        absolute limit, whichever comes first (None when nobody is logged
+        in).  A ticket reissued by this request starts a new idle period."""
+        user = self.account(request)
+        if user is None:
+            return None
+        now = time.time()
+        idle_left = self.cookie.timeout
+        if not getattr(request, "_authtkt_reissued", False):
+            idle_left -= now - self._identity(request)["timestamp"]
+        opened = sessions.opened(user, self._session_token(request)) or now
+        absolute_left = opened + self.absolute - now
+        return max(0, int(min(idle_left, absolute_left)))
 
 
 def make_policy(settings):

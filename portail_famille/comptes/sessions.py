@@ -45,6 +45,14 @@ def is_open(user, token, max_age, now=None):
     return now - opened <= max_age
 
 
+def opened(user, token):
+    """When the session ``token`` of ``user`` opened (None if it is not open)."""
+    store = _store(user)
+    if store is None or not token:
+        return None
+    return store.get(token)
+
+
 def close_session(user, token):
     store = _store(user)
     if store is not None and token in store:

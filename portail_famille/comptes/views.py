@@ -136,6 +136,8 @@ def login(context, request):
         errors["form"] = _("Identifiant ou mot de passe incorrect.")
         return result
     guard.forget(keys[0])
+    if request.authenticated_userid is not None:
+        forget(request)  # the session this browser had ends on the server
     request.session.invalidate()
     headers = remember(request, get_oid(user))
     if getattr(user, "must_change_password", False):
@@ -169,6 +171,24 @@ def logout_page(context, request):
     if request.authenticated_userid is None:
         return HTTPFound(request.resource_path(context))
     return {}
+
+
+@view_config(
+    context=IRoot,
+    name="prolonger-session",
+    request_method="GET",
+    renderer="json",
+    permission=P.PORTAIL_PUBLIC,
+)
+def extend_session(context, request):
+    """ "Rester connecté": the request itself renews the session cookies (the
+    auth ticket and the session are reissued; nothing is written in the
+    database); answers how long the session now lasts."""
+    remaining = request.session_remaining
+    if remaining is None:
+        return {"connecte": False}
+    request.session.get_csrf_token()  # an access renews the session cookie
+    return {"connecte": True, "reste": remaining}
 
 
 @view_config(
