@@ -107,7 +107,9 @@ def home_app(directory, overrides=()):
     return app
 
 
-def trivial_app(directory):
+def trivial_app(directory, uri=None):
+    """The trivial view on a new FileStorage in ``directory``, or on the
+    database of ``uri`` whose root already holds the message."""
     import transaction
     from pyramid.config import Configurator
     from pyramid.response import Response
@@ -117,17 +119,20 @@ def trivial_app(directory):
         message = get_connection(request).root()["message"]
         return Response(message.text, content_type="text/plain")
 
-    uri = "file://%s?connection_cache_size=20000" % (directory / "Data.fs")
+    nouvelle = uri is None
+    if nouvelle:
+        uri = "file://%s?connection_cache_size=20000" % (directory / "Data.fs")
     config = Configurator(settings={"zodbconn.uri": uri, "tm.annotate_user": "false"})
     config.include("pyramid_tm")
     config.include("pyramid_zodbconn")
     config.add_route("trivial", "/")
     config.add_view(view, route_name="trivial")
     app = config.make_wsgi_app()
-    conn = app.registry._zodb_databases[""].open()
-    conn.root()["message"] = Message(TRIVIAL_TEXT)
-    transaction.commit()
-    conn.close()
+    if nouvelle:
+        conn = app.registry._zodb_databases[""].open()
+        conn.root()["message"] = Message(TRIVIAL_TEXT)
+        transaction.commit()
+        conn.close()
     return app
 
 

@@ -81,12 +81,7 @@ def sizes(total, rng):
 
 def generer(root, registry, familles, messages, seed=2015):
     """The town and its messages; returns the figures for info.json."""
-    import transaction
     from substanced.util import get_oid
-
-    from portail_famille import dates
-    from portail_famille.demo import DUPONT
-    from portail_famille.messagerie.resources import FAMILLE, SERVICE, Message
 
     rng = random.Random(seed)
     timings = {}
@@ -94,6 +89,24 @@ def generer(root, registry, familles, messages, seed=2015):
     numeros = population.populate(root, registry, familles, 0, batch=BATCH)
     timings["families"] = time.perf_counter() - t0
     t1 = time.perf_counter()
+    counts = ecrire_messages(root, registry, numeros, messages, rng)
+    timings["messages"] = time.perf_counter() - t1
+    timings["total"] = time.perf_counter() - t0
+    alsh = root["structures"]["accueil-de-loisirs-alsh"]
+    return {"familles": len(numeros), "timings": timings, "structure": get_oid(alsh), **counts}
+
+
+def ecrire_messages(root, registry, numeros, messages, rng):
+    """``messages`` messages in conversations of 1 to 7 spread over the
+    families ``numeros`` (DUPONT holding MAILBOX_CONVERSATIONS of them),
+    a commit every BATCH families; returns the counts."""
+    import transaction
+    from substanced.util import get_oid
+
+    from portail_famille import dates
+    from portail_famille.demo import DUPONT
+    from portail_famille.messagerie.resources import FAMILLE, SERVICE, Message
+
     now = dates.horodatage()  # stored: UTC (ZoneInfo does not pickle)
     structures = [None] + [get_oid(s) for s in root["structures"].values()]
     lengths = sizes(messages, rng)
@@ -156,16 +169,8 @@ def generer(root, registry, familles, messages, seed=2015):
         if i % BATCH == BATCH - 1:
             transaction.commit()
     transaction.commit()
-    timings["messages"] = time.perf_counter() - t1
-    timings["total"] = time.perf_counter() - t0
-    alsh = root["structures"]["accueil-de-loisirs-alsh"]
-    return {
-        "familles": len(numeros),
-        "timings": timings,
-        "structure": get_oid(alsh),
-        "mailbox": len(par_famille[DUPONT["numero"]]),
-        **counts,
-    }
+    counts["mailbox"] = len(par_famille[DUPONT["numero"]])
+    return counts
 
 
 def serve(directory, familles, messages):

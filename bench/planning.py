@@ -102,16 +102,34 @@ def jour_de_course(calendrier, prestation, zone, today):
     raise SystemExit("no opening day of %s in the year ahead" % prestation.title)
 
 
-def generer(root, registry, familles, course, seed=2015):
-    """The town; returns what the load generator needs (info.json)."""
+def ouverts_de(calendrier, prestation, zone, annee):
+    """[(oid, day)] of the days ``prestation`` opens in the school year."""
+    from substanced.util import get_oid
+
+    from portail_famille.calendrier.jours import jour
+    from portail_famille.planning import regles
+
+    oid, found, day = get_oid(prestation), [], annee.debut
+    while day <= annee.fin:
+        if regles.ouvre(prestation, day, jour(calendrier, day, prestation.structure, zone)):
+            found.append((oid, day))
+        day += datetime.timedelta(days=1)
+    return found
+
+
+def generer(root, registry, familles, course, seed=2015, rounds=BCRYPT_ROUNDS, libres=0):
+    """The town; returns what the load generator needs (info.json).  The
+    accounts share one bcrypt hash of PASSWORD at cost ``rounds``; the first
+    ``libres`` opening days of the race's prestation from a week ahead are
+    left free for every child (``info["libres"]``)."""
     import bcrypt
     import transaction
     from substanced.util import find_service, get_oid
 
     from portail_famille import dates, inscriptions
-    from portail_famille.calendrier.jours import jour, zone_vacances
+    from portail_famille.calendrier.jours import zone_vacances
     from portail_famille.demo import annees_scolaires
-    from portail_famille.planning import cells, places, regles
+    from portail_famille.planning import cells, places
 
     timings = {}
     t0 = time.perf_counter()
@@ -128,21 +146,18 @@ def generer(root, registry, familles, course, seed=2015):
     course_prestation = prestations[COURSE_PRESTATION]
     course_jour = jour_de_course(calendrier, course_prestation, zone, today)
     course_cle = (oids[COURSE_PRESTATION], course_jour)
+    a_liberer = [
+        (oid, d)
+        for oid, d in ouverts_de(calendrier, course_prestation, zone, annee)
+        if d >= course_jour
+    ][:libres]
     # The opening days of each prestation in the school year, once.
-    ouverts = {}
-    for key, prestation in prestations.items():
-        found = []
-        day = annee.debut
-        while day <= annee.fin:
-            if regles.ouvre(prestation, day, jour(calendrier, day, prestation.structure, zone)):
-                found.append(day)
-            day += datetime.timedelta(days=1)
-        ouverts[key] = [(oids[key], d) for d in found]
+    ouverts = {key: ouverts_de(calendrier, p, zone, annee) for key, p in prestations.items()}
     passe = {k: [(o, d) for o, d in v if d < today] for k, v in ouverts.items()}
     futur = {k: [(o, d) for o, d in v if d >= today] for k, v in ouverts.items()}
     timings["calendar"] = time.perf_counter() - t0
 
-    password = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(BCRYPT_ROUNDS))
+    password = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds))
     principals = find_service(root, "principals")
     groupe = principals["groups"]["familles"]
     folder = root["familles"]
@@ -151,6 +166,7 @@ def generer(root, registry, familles, course, seed=2015):
     t_objects = t_cells = t_commit = 0.0
     race = []
     grid = None
+    premiers = []  # each family's first child's name
     for i in range(familles):
         ta = time.perf_counter()
         numero = str(NUMERO + i)
@@ -187,6 +203,7 @@ def generer(root, registry, familles, course, seed=2015):
                 mapping[inscription.cle] = inscription
                 prestations[key].inscrits[(libelle, get_oid(enfant))] = True
             enfants.append(enfant)
+        premiers.append(enfants[0].__name__)
         tb = time.perf_counter()
         t_objects += tb - ta
         for k, enfant in enumerate(enfants):
@@ -208,6 +225,8 @@ def generer(root, registry, familles, course, seed=2015):
                         valeurs[cle] = cells.RESERVE
             if en_course:
                 valeurs.pop(course_cle, None)
+            for cle in a_liberer:
+                valeurs.pop(cle, None)
             cells.cellules_modifiables(enfant).update(valeurs)
             n_cells += len(valeurs)
             for cle, etat in valeurs.items():
@@ -253,6 +272,8 @@ def generer(root, registry, familles, course, seed=2015):
         "course_prestation": oids[COURSE_PRESTATION],
         "course_capacite": course_prestation.capacite,
         "course_pris_avant": pris_course,
+        "libres": [d.isoformat() for _oid, d in a_liberer],
+        "premiers": premiers,
     }
 
 
