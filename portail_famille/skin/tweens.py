@@ -167,7 +167,9 @@ def headers_factory(handler, registry):
             headers.setdefault("X-Frame-Options", "DENY")
         if not path.startswith(STATIC_PREFIXES):
             # Family data never stays in a shared or back-button cache.
-            response.cache_control = "no-store"
+            # The header itself: WebOb's setter fails once a view has read
+            # ``response.cache_control`` (it passes 'response' as a callback).
+            headers["Cache-Control"] = "no-store"
             response.headers.setdefault("Pragma", "no-cache")
         if secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
