@@ -11,6 +11,7 @@ from .. import dates, inscriptions
 from ..familles.resources import IEnfant, IFamille
 from ..familles.schemas import SEXES, EnfantSchema
 from ..i18n import _
+from ..rgpd import audit
 from ..security import P
 from . import service
 from .types import TYPES
@@ -125,6 +126,8 @@ def autorisations(context, request):
     permission=P.FAMILLE_VOIR,
 )
 def sanitaires(context, request):
+    # Read by staff: audited (a write on GET, on purpose).
+    audit.noter_personnel(request, context.__parent__.__parent__, audit.SANITAIRES, context)
     return _fiche(context, request, PAGES_ENFANT["sanitaires"])
 
 

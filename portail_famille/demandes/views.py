@@ -26,6 +26,7 @@ from .. import dates
 from ..familles.resources import IEnfant, IFamille
 from ..familles.validators import masquer_iban
 from ..i18n import _, traduire
+from ..rgpd import audit
 from ..security import P
 from . import affichage, service
 from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
@@ -145,6 +146,8 @@ def _sans_sous_chemin(request):
 )
 def mon_compte(context, request):
     _sans_sous_chemin(request)
+    # Bank details read by staff: audited (a write on GET, on purpose).
+    audit.noter_personnel(request, context, audit.BANCAIRES)
     peut_demander = request.has_permission(P.DEMANDE_CREER, context)
     rubriques = []
     for kind in types_of(ONGLET_COMPTE):

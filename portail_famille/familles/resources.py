@@ -119,6 +119,10 @@ class BancairesSheet(SectionSheet):
     schema = BancairesSheetSchema()
 
     def get(self):
+        from ..rgpd import audit
+
+        # Bank details shown: audited (a write on GET, on purpose).
+        audit.noter_personnel(self.request, self.context, audit.BANCAIRES)
         values = super().get()
         if values.get("iban"):
             values["iban"] = masquer_iban(values["iban"])

@@ -22,6 +22,7 @@ from .. import dates
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, cle, inscrits
+from ..rgpd import audit
 from ..security import P
 from ..structures.resources import IPrestation
 from . import cells, places, regles, service
@@ -109,6 +110,10 @@ class Journee:
     def ligne(self, oid, enfant, etat):
         translate = self.request.localizer.translate
         famille = enfant.__parent__.__parent__
+        sante = alertes(enfant)
+        if sante:
+            # Health data shown: audited (a write on GET, on purpose).
+            audit.noter(self.request, famille, audit.SANITAIRES, enfant)
         return {
             "oid": oid,
             "famille": famille.numero,
@@ -120,7 +125,7 @@ class Journee:
             "pointable": etat in POINTABLES,
             "present": etat in (cells.PRESENT, cells.PRESENT_RESERVE),
             "absent": etat in (cells.ABSENT_FACTURE, cells.ABSENT_EXCUSE),
-            "alertes": [translate(a) for a in alertes(enfant)],
+            "alertes": [translate(a) for a in sante],
             "url": self.request.sdiapi.mgmt_path(enfant, "@@properties"),
         }
 

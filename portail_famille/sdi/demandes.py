@@ -33,6 +33,7 @@ from ..demandes.resources import EN_ATTENTE, REMPLACEE, IDemande
 from ..demandes.types import TYPES
 from ..i18n import _
 from ..journal import journal
+from ..rgpd import audit
 from ..security import P
 
 PAR_PAGE = 20
@@ -178,6 +179,8 @@ class FileDemandesView:
         modifies = demande.champs_modifies_depuis()
         permis = peut_traiter(request, demande)
         numero = demande.numero_famille
+        # Health data or bank details shown: audited (a write on GET, on purpose).
+        audit.noter_demande(request, demande)
         return {
             "oid": get_oid(demande),
             "date": _moment(demande.date_demande),
@@ -420,6 +423,8 @@ class TraiterDemandeView:
         modifies = demande.champs_modifies_depuis() if en_attente else []
         permis = peut_traiter(request, demande)
         translate = request.localizer.translate
+        # Health data or bank details shown: audited (a write on GET, on purpose).
+        audit.noter_demande(request, demande, iban=reveler)
 
         def texte(name, value):
             return _texte(request, name, value, reveler=reveler)

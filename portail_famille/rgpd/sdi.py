@@ -1,0 +1,71 @@
+"""SDI tab "Audit RGPD" of the root (administrators, ``P.AUDIT_VOIR``): the
+staff's reads of health data and bank details, newest first, 50 a page,
+filtered by N° famille."""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+from substanced.interfaces import IRoot
+from substanced.sdi import mgmt_view
+
+from .. import dates
+from ..i18n import _
+from ..security import P
+from ..util import objet
+from .audit import QUOI, audit
+
+PAR_PAGE = 50
+_NUMERO = re.compile(r"\d{1,20}")
+_CLE = re.compile(r"-?\d{1,20}")
+
+
+def _enfant(context, oid):
+    if oid is None:
+        return ""
+    enfant = objet(context, oid)
+    return enfant.title if enfant is not None else "(%s)" % oid
+
+
+@mgmt_view(
+    context=IRoot,
+    name="audit",
+    tab_title=_("Audit RGPD"),
+    permission=P.AUDIT_VOIR,
+    renderer="templates/audit.pt",
+)
+def audit_view(context, request):
+    translate = request.localizer.translate
+    famille = request.GET.get("famille", "")
+    famille = famille.strip() if isinstance(famille, str) else ""
+    apres = request.GET.get("apres", "")
+    apres = int(apres) if isinstance(apres, str) and _CLE.fullmatch(apres) else None
+    erreur = None
+    if famille and not _NUMERO.fullmatch(famille):
+        erreur = translate(_("Le n° famille ne comporte que des chiffres."))
+        entrees, suivante = [], None
+    else:
+        entrees, suivante = audit(context).page(PAR_PAGE, apres=apres, numero=famille or None)
+    base = request.sdiapi.mgmt_path(context, "@@audit")
+    query = {"famille": famille} if famille and not erreur else {}
+    return {
+        "famille": famille,
+        "erreur": erreur,
+        "premiere": (base + "?" + urlencode(query)) if apres is not None else None,
+        "suivante": (
+            base + "?" + urlencode(dict(query, apres=suivante)) if suivante is not None else None
+        ),
+        "lignes": [
+            {
+                "moment": datetime.datetime.fromtimestamp(e["moment"], dates.PARIS).strftime(
+                    "%d/%m/%Y %H:%M:%S"
+                ),
+                "qui": e["qui"],
+                "famille": e["famille"],
+                "enfant": _enfant(context, e["enfant_oid"]),
+                "quoi": translate(QUOI.get(e["quoi"], e["quoi"])),
+                "ecran": e["ecran"],
+            }
+            for e in entrees
+        ],
+    }
