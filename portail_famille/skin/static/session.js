@@ -25,13 +25,15 @@
   }
 
   function programmer(reste, prevenir) {
-    var fin = reste * 1000;
+    var fin = Date.now() + reste * 1000;
     minuteurs.forEach(clearTimeout);
-    minuteurs = [setTimeout(function () { montrer(finie); }, fin)];
+    minuteurs = [setTimeout(function () { montrer(finie); }, reste * 1000)];
     if (prevenir) {
       minuteurs.push(setTimeout(function () {
-        montrer(avertissement);
-      }, Math.max(0, fin - avertir)));
+        if (Date.now() < fin) {
+          montrer(avertissement);
+        }
+      }, Math.max(0, reste * 1000 - avertir)));
     }
   }
 
