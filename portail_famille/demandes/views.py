@@ -177,7 +177,13 @@ def mon_compte(context, request):
                 ),
             }
         )
-    return {"famille": context, "rubriques": rubriques}
+    mes_donnees = None
+    if request.has_permission(P.FAMILLE_DONNEES_TELECHARGER, context):
+        mes_donnees = {
+            "pdf": request.resource_path(context, "mes-donnees.pdf"),
+            "json": request.resource_path(context, "mes-donnees.json"),
+        }
+    return {"famille": context, "rubriques": rubriques, "mes_donnees": mes_donnees}
 
 
 # --- The forms -------------------------------------------------------------------

@@ -1,0 +1,196 @@
+"""Mon compte > "Mes données": the family downloads everything the portal
+holds about it, as JSON (complete, machine-readable) or as a readable PDF.
+
+GET only, read-only, ``P.FAMILLE_DONNEES_TELECHARGER`` (the family's
+parents; administrators hold every permission); served as attachments,
+never cached.
+"""
+
+import datetime
+import json
+import re
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.renderers import render
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from .. import dates, pdf
+from ..familles.resources import IFamille
+from ..i18n import _
+from ..security import P
+from .export import donnees, titres
+
+JSON = "mes-donnees.json"
+PDF = "mes-donnees.pdf"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T")
+
+
+def _sans_sous_chemin(request):
+    if request.subpath:
+        raise HTTPNotFound()
+
+
+def _piece_jointe(response, content_type, body, filename):
+    response = Response(body=body, content_type=content_type)
+    response.headers["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def nom_de_fichier(famille, extension):
+    day = dates.today().isoformat()
+    return "mes-donnees-%s-%s.%s" % (re.sub(r"[^0-9A-Za-z]", "", famille.numero), day, extension)
+
+
+@view_config(
+    context=IFamille,
+    name=JSON,
+    request_method=("GET", "HEAD"),
+    permission=P.FAMILLE_DONNEES_TELECHARGER,
+)
+def mes_donnees_json(context, request):
+    _sans_sous_chemin(request)
+    body = json.dumps(donnees(context, request), ensure_ascii=False, indent=1, sort_keys=True)
+    return _piece_jointe(
+        request.response,
+        "application/json",
+        body.encode("utf-8"),
+        nom_de_fichier(context, "json"),
+    )
+
+
+# --- The readable PDF -----------------------------------------------------------
+
+
+def lisible(request, value):
+    """A JSON value as a person reads it (French)."""
+    translate = request.localizer.translate
+    if value is None or value == "":
+        return ""
+    if value is True:
+        return translate(_("Oui"))
+    if value is False:
+        return translate(_("Non"))
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        moment = datetime.datetime.fromisoformat(value)
+        return dates.local(moment).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    if isinstance(value, list):
+        return "; ".join(lisible(request, v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join("%s : %s" % (k, lisible(request, v)) for k, v in value.items() if v)
+    return str(value)
+
+
+def _champs(request, section, values):
+    """[(French title, readable value)] of a section, in the schema's order."""
+    translate = request.localizer.translate
+    names = titres(section)
+    rows = [(translate(title), lisible(request, values.get(name))) for name, title in names.items()]
+    rows.extend((name, lisible(request, v)) for name, v in values.items() if name not in names)
+    return [(title, value) for title, value in rows if not isinstance(value, list)]
+
+
+def _planning(rows):
+    """The cells grouped: (month, structure — prestation, state) -> days."""
+    groups = {}
+    for row in rows:
+        day = datetime.date.fromisoformat(row["date"])
+        key = (day.strftime("%m/%Y"), day.strftime("%Y-%m"), row["prestation"], row["libelle"])
+        groups.setdefault(key, []).append(day.strftime("%d"))
+    return [
+        {"mois": mois, "prestation": prestation, "etat": etat, "jours": ", ".join(jours)}
+        for (mois, _tri, prestation, etat), jours in sorted(groups.items(), key=lambda i: i[0][1:])
+    ]
+
+
+def contexte_pdf(request, data):
+    translate = request.localizer.translate
+    famille = data["famille"]
+    sections = (
+        ("responsable", _("Responsable")),
+        ("conjoint", _("Conjoint")),
+        ("fiscales", _("Informations fiscales")),
+        ("caf", _("CAF")),
+        ("bancaires", _("Informations bancaires")),
+    )
+    enfants = []
+    for enfant in data["enfants"]:
+        personnes = enfant["autorisations"].get("personnes_autorisees") or []
+        enfants.append(
+            {
+                "titre": " ".join(
+                    p for p in (enfant["identite"]["prenom"], enfant["identite"]["nom"]) if p
+                ),
+                "identite": _champs(request, "identite", enfant["identite"]),
+                "autorisations": _champs(request, "autorisations", enfant["autorisations"]),
+                "personnes": [
+                    [lisible(request, p.get(k)) for k in ("nom", "prenom", "lien", "telephone")]
+                    for p in personnes
+                ],
+                "sanitaires": _champs(request, "sanitaires", enfant["sanitaires"]),
+                "inscriptions": [
+                    dict(i, debut=lisible(request, i["debut"])) for i in enfant["inscriptions"]
+                ],
+                "planning": _planning(enfant["planning"]),
+            }
+        )
+    return {
+        "numero": famille["numero"],
+        "date_export": lisible(request, data["date_export"]),
+        "sections": [
+            (translate(titre), _champs(request, nom, famille[nom])) for nom, titre in sections
+        ],
+        "comptes": famille["comptes"],
+        "enfants": enfants,
+        "demandes": [
+            {
+                "date": lisible(request, d["date_demande"]),
+                "type": d["libelle"],
+                "enfant": d["enfant"],
+                "etat": d["libelle_etat"],
+                "valeurs": lisible(request, d["valeurs"]),
+                "motif": d["motif_refus"],
+            }
+            for d in data["demandes"]
+        ],
+        "conversations": [
+            {
+                "objet": c["objet"],
+                "messages": [
+                    {
+                        "date": lisible(request, m["date"]),
+                        "nom": m["nom"] or "",
+                        "texte": m["texte"],
+                        "piece_jointe": m["piece_jointe"],
+                    }
+                    for m in c["messages"]
+                ],
+            }
+            for c in data["messages"]
+        ],
+        "factures": [
+            dict(f, date=lisible(request, f["date"]), echeance=lisible(request, f["echeance"]))
+            for f in data["factures"]
+        ],
+        "avoirs": [dict(a, date=lisible(request, a["date"])) for a in data["avoirs"]],
+        "reglements": [dict(r, date=lisible(request, r["date"])) for r in data["reglements"]],
+    }
+
+
+@view_config(
+    context=IFamille,
+    name=PDF,
+    request_method=("GET", "HEAD"),
+    permission=P.FAMILLE_DONNEES_TELECHARGER,
+)
+def mes_donnees_pdf(context, request):
+    _sans_sous_chemin(request)
+    values = contexte_pdf(request, donnees(context, request))
+    html = render("templates/mes_donnees_pdf.pt", values, request=request)
+    body = pdf.rendre(html, request.registry.settings)
+    return _piece_jointe(request.response, "application/pdf", body, nom_de_fichier(context, "pdf"))
