@@ -67,6 +67,7 @@ setup(
         "console_scripts": [
             "portail-famille-demo = portail_famille.demo:main",
             "portail-famille-init = portail_famille.stockage:initialiser_main",
+            "portail-famille-retention = portail_famille.rgpd.retention:main",
         ],
     },
 )
