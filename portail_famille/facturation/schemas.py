@@ -9,7 +9,10 @@ from ..structures.schemas import UNITES
 from .montants import lire
 
 
-class RegieSchema(colander.Schema):
+class RegieSchema(Schema):
+    """Schema (SubstanceD's) adds and checks a CSRF token: the add form and
+    the property sheet both post."""
+
     title = colander.SchemaNode(
         colander.String(),
         title=_("Nom"),
