@@ -2,6 +2,7 @@
 
 
 def includeme(config):
+    config.include("portail_famille.sdi.grille")
     config.add_subscriber(
         "portail_famille.sdi.subscribers.undo_token_to_header",
         "pyramid.events.NewRequest",
