@@ -1,0 +1,162 @@
+"""Accounts in the SDI: SubstanceD's own password screens replaced by ours.
+
+- SubstanceD's "Request Password Reset" (anonymous, unthrottled, mails any
+  account) and the links it made go to the portal's forgotten password
+  page: one reset flow, throttled, single use, with the password policy.
+- "Change Password" of an account checks the staff member's own password
+  (throttled as a login), applies the policy, makes the new password a
+  temporary one for somebody else's account, and ends every session of
+  the account.
+- "Accès": staff disable or re-enable an account; disabling ends every
+  session of the account on the server (re-enabling revives none).
+"""
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPFound
+from pyramid.security import NO_PERMISSION_REQUIRED
+from substanced.form import FormView
+from substanced.interfaces import IPasswordReset, IUser
+from substanced.schema import Schema
+from substanced.sdi import mgmt_view
+
+from ..i18n import _
+from ..security import P
+from . import passwords, sessions, throttle
+from .views import MAX_FIELD, min_length
+
+FORM = "substanced.sdi:views/templates/form.pt"
+
+
+def _to_forgotten_password(context, request):
+    return HTTPFound(request.resource_path(request.root, "mot-de-passe-oublie"))
+
+
+@mgmt_view(
+    name="resetpassword",
+    tab_condition=False,
+    renderer=FORM,
+    permission=NO_PERMISSION_REQUIRED,
+)
+def sdi_reset_request(context, request):
+    return _to_forgotten_password(context, request)
+
+
+@mgmt_view(
+    context=IPasswordReset,
+    name="",
+    tab_condition=False,
+    renderer=FORM,
+    permission=NO_PERMISSION_REQUIRED,
+)
+def sdi_reset_link(context, request):
+    return _to_forgotten_password(context, request)
+
+
+@colander.deferred
+def _new_password_validator(node, kw):
+    user, request = kw["context"], kw["request"]
+
+    def validator(node, value):
+        found = passwords.problems(value, user.__name__, min_length(request))
+        if found:
+            raise colander.Invalid(node, found[0])
+
+    return validator
+
+
+class ChangePasswordSchema(Schema):
+    current = colander.SchemaNode(
+        colander.String(),
+        title=_("Votre mot de passe actuel"),
+        validator=colander.Length(max=MAX_FIELD),
+        widget=deform.widget.PasswordWidget(redisplay=False),
+    )
+    password = colander.SchemaNode(
+        colander.String(),
+        title=_("Nouveau mot de passe du compte"),
+        validator=_new_password_validator,
+        widget=deform.widget.CheckedPasswordWidget(redisplay=False),
+    )
+
+
+@mgmt_view(
+    context=IUser,
+    name="change_password",
+    tab_title=_("Mot de passe"),
+    permission=P.SDI_EDIT,
+    renderer=FORM,
+)
+class ChangePasswordView(FormView):
+    title = _("Changer le mot de passe du compte")
+    schema = ChangePasswordSchema()
+    buttons = (deform.Button("changer", _("Changer")),)
+
+    def _flash(self, message, kind):
+        self.request.sdiapi.flash(self.request.localizer.translate(message), kind)
+
+    def changer_success(self, appstruct):
+        request, user = self.request, self.context
+        me = request.user
+        guard = throttle.throttle(request.root)
+        keys = throttle.keys(me.__name__, request.client_addr)
+        back = HTTPFound(request.sdiapi.mgmt_path(user, "@@change_password"))
+        if guard.wait(keys):
+            request.response.status = 429
+            self._flash(_("Trop de tentatives : réessayez plus tard."), "danger")
+            return back
+        if not me.check_password(appstruct["current"]):
+            guard.fail(keys)
+            self._flash(_("Mot de passe actuel incorrect."), "danger")
+            return back
+        user.set_password(appstruct["password"])
+        if user is me:
+            sessions.close_all(user, keep=request.authenticated_token)
+        else:
+            # Chosen by somebody else: the person must change it at login.
+            user.must_change_password = True
+            sessions.close_all(user)
+        self._flash(_("Mot de passe changé ; les sessions du compte sont terminées."), "success")
+        return back
+
+
+@mgmt_view(
+    context=IUser,
+    name="acces",
+    tab_title=_("Accès"),
+    permission=P.SDI_EDIT,
+    renderer=FORM,
+)
+class AccesView(FormView):
+    schema = Schema()
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        if getattr(context, "disabled", False):
+            self.title = _("Compte désactivé : la personne ne peut plus se connecter.")
+            self.buttons = (deform.Button("reactiver", _("Réactiver le compte")),)
+        else:
+            self.title = _("Compte actif.")
+            self.buttons = (deform.Button("desactiver", _("Désactiver le compte")),)
+
+    def _done(self, message):
+        request = self.request
+        request.sdiapi.flash(request.localizer.translate(message), "success")
+        return HTTPFound(request.sdiapi.mgmt_path(self.context, "@@acces"))
+
+    def desactiver_success(self, appstruct):
+        if self.context is self.request.user:
+            self.request.sdiapi.flash(
+                self.request.localizer.translate(
+                    _("Vous ne pouvez pas désactiver votre propre compte.")
+                ),
+                "danger",
+            )
+            return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@acces"))
+        self.context.disabled = True
+        sessions.close_all(self.context)
+        return self._done(_("Compte désactivé ; toutes ses sessions sont terminées."))
+
+    def reactiver_success(self, appstruct):
+        self.context.disabled = False
+        return self._done(_("Compte réactivé."))
