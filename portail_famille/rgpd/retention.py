@@ -1,0 +1,179 @@
+"""Retention of a departed child's file (RGPD), run by cron:
+``portail-famille-retention <config.ini>`` (README: once a night).
+
+A child has *left* when none of its inscriptions reaches today: its
+departure is the end of the school year of its last inscription (the
+inscriptions have no end of their own; a school year no longer in the
+calendar ends on 31 August of its second year).  A child never enrolled
+has no departure: it is kept (a new child's file, before its first
+inscription).
+
+Three years after the departure (``DELAI_ANS``: the day after the third
+anniversary), the job erases:
+
+- its health data (``sanitaires``) and its authorisations, the persons
+  authorised to pick it up among them (``autorisations``);
+- its planning details: the planning cells and the note of the requests
+  that changed them;
+- what its requests held of these (health data, authorisations,
+  reservations and absences with their reasons): the request stays (who,
+  when, its state), its values are emptied.
+
+Kept: the child's identity and inscriptions (the invoices and the
+accounting name them), the invoices, credit notes and payments with their
+lines, for the period the law sets for public accounting records
+(pièces justificatives of a régie: 10 years are commonly required — the
+decision of the town's accountant, not of this job).
+
+Idempotent: an erased child is marked (``donnees_effacees_le``) and erased
+again only if something new was written since.  The job prints counts,
+never a name.
+"""
+
+import datetime
+import re
+import sys
+
+import transaction
+from persistent.mapping import PersistentMapping
+from pyramid.paster import bootstrap, setup_logging
+
+from .. import dates
+from ..familles.resources import SECTIONS_ENFANT
+from ..inscriptions import annee_de_libelle
+from ..planning import cells
+from ..retry import essayer
+
+DELAI_ANS = 3
+# The requests whose values are part of what is erased.
+TYPES_EFFACES = frozenset(("sanitaires", "autorisations"))
+LOT = 100  # children erased per transaction
+_ANNEE = re.compile(r"\d{4}-(\d{4})$")
+
+
+def plus_ans(day, years):
+    """``day`` + ``years`` (29 February -> 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def fin_annee(enfant, libelle):
+    annee = annee_de_libelle(enfant, libelle)
+    if annee is not None:
+        return annee.fin
+    match = _ANNEE.match(libelle or "")
+    return datetime.date(int(match.group(1)), 8, 31) if match else None
+
+
+def depart(enfant):
+    """The day the child left (the end of its last inscription's school
+    year), or None when it never was enrolled."""
+    fins = [fin_annee(enfant, i.annee) for i in enfant.inscriptions.values()]
+    fins = [fin for fin in fins if fin is not None]
+    return max(fins) if fins else None
+
+
+def a_effacer(enfant, today):
+    left = depart(enfant)
+    return left is not None and plus_ans(left, DELAI_ANS) < today
+
+
+def _demandes(enfant):
+    famille = enfant.__parent__.__parent__
+    demandes = famille.get("demandes")
+    if demandes is None:
+        return []
+    return [d for d in demandes.values() if d.enfant == enfant.__name__]
+
+
+def effacer(enfant, today):
+    """Erase what ``enfant`` held beyond the retention; {what: count} of
+    what was erased (all zero when there was nothing left to erase)."""
+    counts = {"sections": 0, "cellules": 0, "demandes": 0}
+    enfant._p_activate()  # a ghost's __dict__ is empty
+    for section in SECTIONS_ENFANT:
+        if getattr(enfant, section, None):
+            setattr(enfant, section, PersistentMapping())
+            counts["sections"] += 1
+    for attribute in (cells.ATTRIBUT, cells.MODIFICATIONS):
+        tree = getattr(enfant, attribute, None)
+        if tree is not None:
+            if attribute == cells.ATTRIBUT:
+                counts["cellules"] += len(tree)
+            delattr(enfant, attribute)
+    for demande in _demandes(enfant):
+        kind = demande.type
+        if demande.type_demande in TYPES_EFFACES or kind.planning:
+            if demande.valeurs or demande.anciennes:
+                demande.valeurs = {}
+                demande.anciennes = {}
+                demande.donnees_effacees = True
+                counts["demandes"] += 1
+    if any(counts.values()):
+        enfant.donnees_effacees_le = today
+    return counts
+
+
+def appliquer(root, today=None, tm=None):
+    """Run the retention over every child; {what: count}.  With ``tm``,
+    commits every ``LOT`` erased children (retried on conflict)."""
+    today = today or dates.today()
+    total = {"enfants": 0, "effaces": 0, "sections": 0, "cellules": 0, "demandes": 0}
+    familles = root.get("familles")
+    if familles is None:
+        return total
+    lot = []
+
+    def erase(batch):
+        def travail():
+            found = {"effaces": 0, "sections": 0, "cellules": 0, "demandes": 0}
+            for enfant in batch:
+                counts = effacer(enfant, today)
+                if any(counts.values()):
+                    found["effaces"] += 1
+                for key, value in counts.items():
+                    found[key] += value
+            return found
+
+        for key, value in essayer(tm, travail).items():
+            total[key] += value
+
+    for famille in familles.values():
+        enfants = famille.get("enfants")
+        for enfant in enfants.values() if enfants is not None else ():
+            total["enfants"] += 1
+            if a_effacer(enfant, today):
+                lot.append(enfant)
+                if len(lot) >= LOT:
+                    erase(lot)
+                    lot = []
+    if lot:
+        erase(lot)
+    return total
+
+
+RAPPORT = (
+    "Retention (%(delai)d years after leaving, as of %(jour)s): %(enfants)d children examined, "
+    "%(effaces)d erased (%(sections)d sections, %(cellules)d planning cells, "
+    "%(demandes)d requests emptied)."
+)
+
+
+def main(argv=None):
+    argv = sys.argv if argv is None else argv
+    if len(argv) != 2:
+        sys.stderr.write("usage: %s <config.ini>\n" % argv[0])
+        return 2
+    setup_logging(argv[1])
+    with bootstrap(argv[1]) as env:
+        try:
+            today = dates.today()
+            total = appliquer(env["root"], today, tm=transaction.manager)
+            transaction.commit()
+        finally:
+            for db in getattr(env["registry"], "_zodb_databases", {}).values():
+                db.close()
+    print(RAPPORT % dict(total, delai=DELAI_ANS, jour=today.isoformat()))
+    return 0
