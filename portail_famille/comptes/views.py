@@ -261,7 +261,8 @@ def forgot_password(context, request):
         result["errors"]["login"] = _("Saisissez votre identifiant.")
         return result
     guard = throttle.throttle(context)
-    keys = ("reset:" + (request.client_addr or "?"),)
+    # Per address, and per account: many addresses cannot flood one mailbox.
+    keys = ("reset:" + (request.client_addr or "?"), "reset-login:" + login.lower()[:100])
     if _throttled(request, guard, keys, result["errors"], _("Trop de demandes")):
         return result
     guard.fail(keys)
