@@ -190,10 +190,12 @@ def mon_compte(context, request):
 
 # View name -> type of request.  The family record's forms are views of the
 # Famille, a child's section's of the Enfant; a new child is asked for from
-# the Famille ("Mes enfants").
+# the Famille ("Mes enfants").  Reservations and absences are asked for
+# from the planning grid (planning.actions): they have no form here.
 FORMULAIRES = {
     ("ajouter-un-enfant" if kind.nouvel_enfant else PREFIXE_FORMULAIRE + nom): nom
     for nom, kind in TYPES.items()
+    if not kind.planning
 }
 # Empty rows offered in the list of a form (persons authorised...).
 LIGNES_VIDES = 2
