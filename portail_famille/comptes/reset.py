@@ -1,7 +1,8 @@
 """Single-use, expiring password reset links.
 
 The link carries 256 random bits; only their SHA-256 is stored.  A link
-works once, for ``LIFETIME`` seconds, and only while the account's password
+works once, for ``LIFETIME`` seconds (setting ``portail.reset_lifetime``),
+and only while the account's password
 is the one it had when the link was made.
 """
 
@@ -32,7 +33,7 @@ def _store(root):
     return root_attribute(root, _ATTR, OOBTree)
 
 
-def create(root, user, userid, now=None):
+def create(root, user, userid, now=None, lifetime=LIFETIME):
     """Record a reset for ``user`` and return the token for its link."""
     now = time.time() if now is None else now
     store = _store(root)
@@ -40,7 +41,7 @@ def create(root, user, userid, now=None):
         if expires < now:
             del store[key]
     token = secrets.token_urlsafe(32)
-    store[_digest(token)] = (userid, now + LIFETIME, _fingerprint(user))
+    store[_digest(token)] = (userid, now + lifetime, _fingerprint(user))
     return token
 
 

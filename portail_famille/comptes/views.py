@@ -270,7 +270,8 @@ def forgot_password(context, request):
     if len(login) <= MAX_FIELD:
         user = find_service(context, "principals", "users").get(login)
     if user is not None and user.email and is_active(user):
-        token = reset.create(context, user, get_oid(user))
+        lifetime = int(request.registry.settings.get("portail.reset_lifetime", reset.LIFETIME))
+        token = reset.create(context, user, get_oid(user), lifetime=lifetime)
         url = request.resource_url(context, "reinitialiser", query={"jeton": token})
         courriels.send(request, "reinitialisation", [user.email], login=login, url=url)
     # The same answer whether the identifier exists or not.
