@@ -67,7 +67,8 @@ def main(global_config, **settings):
                 "%s is not set: give it in the .ini or in %s" % (key, ENVIRONMENT[key])
             )
     # Each process sizes its own caches; a shared storage may start empty.
-    settings["zodbconn.uri"] = uri_avec_caches(settings["zodbconn.uri"], settings)
+    port = (global_config or {}).get("http_port")
+    settings["zodbconn.uri"] = uri_avec_caches(settings["zodbconn.uri"], settings, port)
     preparer(settings["zodbconn.uri"])
     settings.setdefault("tm.annotate_user", "false")
     # Write conflicts are retried: the day counters merge concurrent

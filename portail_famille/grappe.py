@@ -16,6 +16,7 @@ the bench; every server listens on 127.0.0.1 only, on a free port.
     initialiser(uri, dossier, **settings) # the database's root, by one process
     app = Application(uri, dossier, port=None, **settings).demarrer()
     app.url                               # http://127.0.0.1:port
+    app.journal()                         # its output (portail_famille logs at INFO)
     app.arreter()
     apps = demarrer(Application(...), Application(...))   # started at once
 
@@ -234,14 +235,17 @@ def ecrire_ini(chemin, uri, port=None, threads=4, **settings):
         "listen = %s:%s" % (HOTE, port or port_libre()),
         "threads = %s" % threads,
         "",
-        "[loggers]\nkeys = root\n\n[handlers]\nkeys = console\n\n[formatters]\nkeys = generic",
+        "[loggers]\nkeys = root, portail_famille\n\n[handlers]\nkeys = console",
+        "\n[formatters]\nkeys = generic",
         "",
         "[logger_root]\nlevel = WARN\nhandlers = console",
+        "",
+        "[logger_portail_famille]\nlevel = INFO\nhandlers =\nqualname = portail_famille",
         "",
         "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET",
         "formatter = generic",
         "",
-        "[formatter_generic]\nformat = %%(asctime)s %%(levelname)-5.5s [%%(name)s] %%(message)s",
+        "[formatter_generic]\nformat = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s",
         "",
     ]
     Path(chemin).write_text("\n".join(lignes))
@@ -334,6 +338,11 @@ class Application(_Serveur):
                 if time.monotonic() > fin:
                     raise
                 time.sleep(0.1)
+
+    def journal(self):
+        """What the process wrote (its log: portail_famille at INFO)."""
+        chemin = self.dossier / ("%s.log" % self.nom)
+        return chemin.read_text(errors="replace") if chemin.exists() else ""
 
     def arreter(self):
         if self.processus is not None:

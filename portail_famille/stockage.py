@@ -3,11 +3,13 @@
 Several processes (and machines) share one database through ZEO or
 RelStorage.  Each process sizes its own caches; the settings
 ``portail.zodb.cache_size`` (objects kept per connection),
-``portail.zodb.cache_size_bytes`` (the same bounded in bytes, e.g. 200MB)
-and ``portail.zodb.pool_size`` (connections kept, about waitress' threads)
-are added to ``zodbconn.uri``'s query unless it already sets them: the
-memory of a process is bounded by pool_size x cache_size_bytes, whatever
-the size of the database.
+``portail.zodb.cache_size_bytes`` (the same bounded in bytes, e.g. 200MB),
+``portail.zodb.pool_size`` (connections kept, about waitress' threads) and
+``portail.zodb.blob_cache`` (this process's own blob cache directory:
+ZEO and RelStorage with ``shared_blob_dir=false``) are added to
+``zodbconn.uri``'s query unless it already sets them.  The objects a
+process keeps in memory are bounded by pool_size x cache_size_bytes,
+whatever the size of the database.
 
 A new database is initialised by ONE process before the others start:
 ``portail-famille-init production.ini`` creates the root (the admin
@@ -24,56 +26,127 @@ import time
 import urllib.parse
 
 import transaction
+from pyramid.interfaces import IException
 from ZODB import DB
 from ZODB.POSException import ConflictError
+from zope.interface import classImplements
 
-# setting -> the zodburi query parameter (ZODB.DB's connection options)
+# setting -> the zodburi query parameter (ZODB.DB's connection options, and
+# the process's own blob cache directory)
 CACHES = {
     "portail.zodb.cache_size": "connection_cache_size",
     "portail.zodb.cache_size_bytes": "connection_cache_size_bytes",
     "portail.zodb.pool_size": "connection_pool_size",
+    "portail.zodb.blob_cache": "blob_dir",
 }
 # Storages that several processes share (and that may start empty).
 PARTAGES = ("zeo", "postgres", "mysql", "oracle")
 
 
-def uri_avec_caches(uri, settings):
+class IBaseInjoignable(IException):
+    """An error of the driver of the database when its server restarted or
+    is down (PostgreSQL under RelStorage): retried like a conflict, then a
+    French 503 "try again" (ZEO's ClientDisconnected already is a
+    TransientError)."""
+
+
+def marquer_deconnexions():
+    import psycopg2
+    from pyramid_retry import mark_error_retryable
+
+    for classe in (psycopg2.OperationalError, psycopg2.InterfaceError):
+        if not IBaseInjoignable.implementedBy(classe):
+            classImplements(classe, IBaseInjoignable)
+            mark_error_retryable(classe)
+
+
+def uri_avec_caches(uri, settings, port=None):
     """``uri`` with the cache settings added to its query (what the URI
-    says wins)."""
+    says wins).  The blob cache, for a shared storage only, is this
+    process's: "-<port>" is added to it when the process has a port
+    (``pserve production.ini http_port=6544``)."""
+    partage = uri.split(":", 1)[0] in PARTAGES
     ajouts = []
     query = uri.split("?", 1)[1] if "?" in uri else ""
     presents = {nom for nom, _ in urllib.parse.parse_qsl(query)}
     for reglage, parametre in CACHES.items():
         valeur = str(settings.get(reglage) or "").strip()
-        if valeur and parametre not in presents:
-            ajouts.append("%s=%s" % (parametre, urllib.parse.quote(valeur)))
+        if not valeur or parametre in presents:
+            continue
+        if parametre == "blob_dir":
+            if not partage:
+                continue
+            if port:
+                valeur = "%s-%s" % (valeur, port)
+            if "shared_blob_dir" not in presents:
+                # a cache of this process, not the server's blob directory
+                ajouts.append("shared_blob_dir=false")
+        ajouts.append("%s=%s" % (parametre, urllib.parse.quote(valeur)))
     if not ajouts:
         return uri
     return uri + ("&" if "?" in uri else "?") + "&".join(ajouts)
 
 
-def preparer(uri, essais=10):
+def preparer(uri, essais=10, attente=60):
     """Make sure the storage behind ``uri`` has its ZODB root (oid 0).
 
     ``ZODB.DB`` writes it when the storage is empty; two processes doing so
     at once conflict, and the second would die at start.  Here the loser
     opens the storage again and finds the root.  Nothing is done for a
-    storage of one process (file://, memory://)."""
-    if uri.split(":", 1)[0] not in PARTAGES:
+    storage of one process (file://, memory://).  A ZEO server not there
+    yet is waited for ``attente`` seconds."""
+    schema = uri.split(":", 1)[0]
+    if schema not in PARTAGES:
         return
+    if schema == "zeo":
+        oublier_oids_a_la_reconnexion()
+    if schema == "postgres":
+        marquer_deconnexions()
+    from ZEO.Exceptions import ClientDisconnected
     from zodburi import resolve_uri
 
     fabrique, dbkw = resolve_uri(uri)
-    for essai in range(essais):
-        stockage = fabrique()
+    fin = time.monotonic() + attente
+    conflits = 0
+    while True:
+        try:
+            stockage = fabrique()
+        except ClientDisconnected:
+            # No ZEO server yet: its wait_timeout is short (a request must
+            # not hang), a process starting waits longer.
+            if time.monotonic() > fin:
+                raise
+            continue
         try:
             DB(stockage, **dbkw).close()
             return
         except ConflictError:
             stockage.close()
-            if essai == essais - 1:
+            conflits += 1
+            if conflits == essais:
                 raise
             time.sleep(random.uniform(0.05, 0.5))  # noqa: S311 (not security)
+
+
+def oublier_oids_a_la_reconnexion():
+    """A ZEO client keeps the new oids the server handed out in advance
+    (``new_oids``, 100 at a time).  A restarted server has forgotten those
+    not yet stored and hands them out again to the other clients: two new
+    objects of two processes got one oid, and a process failed its requests
+    ("A different object already has the same oid", measured: 2 requests in
+    28 across a restart).  After a reconnection, the client asks anew."""
+    from ZEO.ClientStorage import ClientStorage
+
+    if getattr(ClientStorage.notify_connected, "oublie_les_oids", False):
+        return
+    notify_connected = ClientStorage.notify_connected
+
+    def notify_connected_sans_oids(self, conn, info):
+        self._oids = []
+        return notify_connected(self, conn, info)
+
+    notify_connected_sans_oids.oublie_les_oids = True
+    ClientStorage.notify_connected = notify_connected_sans_oids
 
 
 def initialiser(config_uri, essais=10, sortie=print):

@@ -1,11 +1,13 @@
 """The family home page ("Accueil") and the error pages."""
 
 import logging
+from html import escape
 
 from pyramid.csrf import BadCSRFToken
 from pyramid.exceptions import BadCSRFOrigin
 from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPFound
 from pyramid.interfaces import IRootFactory
+from pyramid.response import Response
 from pyramid.traversal import DefaultRootFactory
 from pyramid.view import (
     exception_view_config,
@@ -22,6 +24,7 @@ from ..facturation.views import en_cours
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
+from ..stockage import IBaseInjoignable
 from ..util import ContenuPermanent
 from .tweens import UnreadableInput
 
@@ -107,20 +110,38 @@ def bad_csrf(request):
 
 
 @exception_view_config(TransientError, last_retry_attempt=True, renderer="templates/error.pt")
+@exception_view_config(IBaseInjoignable, last_retry_attempt=True, renderer="templates/error.pt")
 def occupe(request):
     """A write conflict (or a lost database connection) that outlived its
     retries: nothing was written; the parent is told to try again."""
     log.warning("transient error after the last attempt: %s", request.exception)
     request.response.headers["Retry-After"] = RETRY_AFTER
-    return _error(
-        request,
-        503,
-        _("Service très sollicité"),
-        _(
-            "Beaucoup de familles font leurs demandes en ce moment : la vôtre n'a pas "
-            "été enregistrée. Réessayez dans quelques secondes."
-        ),
+    titre = _("Service très sollicité")
+    texte = _(
+        "Beaucoup de familles font leurs demandes en ce moment : la vôtre n'a pas "
+        "été enregistrée. Réessayez dans quelques secondes."
     )
+    try:
+        return _error(request, 503, titre, texte)
+    except Exception as e:
+        if not _transitoire(e):
+            raise
+    # The database is out of reach (its server restarts): a page without it.
+    page = '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>%s</title><h1>%s</h1><p>%s</p></html>'
+    traduire = request.localizer.translate
+    texte_html = (escape(traduire(titre)), escape(traduire(titre)), escape(traduire(texte)))
+    return Response(
+        page % texte_html,
+        status=503,
+        headers={"Retry-After": RETRY_AFTER},
+        content_type="text/html",
+        charset="utf-8",
+    )
+
+
+def _transitoire(exc):
+    """A conflict, or the database out of reach for a moment: retried."""
+    return isinstance(exc, TransientError) or IBaseInjoignable.providedBy(exc)
 
 
 @exception_view_config(UnicodeDecodeError, renderer="templates/error.pt")
@@ -159,12 +180,13 @@ def http_error(exc, request):
 @exception_view_config(Exception, renderer="templates/error.pt")
 def server_error(exc, request):
     path = request.environ.get("PATH_INFO", "")
-    if isinstance(exc, TransientError):
-        # A write conflict before the last attempt: pyramid_retry runs the
-        # request again and this page is never sent.  Not an error.
+    if _transitoire(exc):
+        # A write conflict (or the database out of reach) before the last
+        # attempt: pyramid_retry runs the request again and this answer is
+        # never sent (nor is the layout, that needs the database).
         log.info("conflict on %s %s, retried: %s", request.method, path, exc)
-    else:
-        log.exception("Unexpected error on %s %s", request.method, path)
+        return Response(status=503)
+    log.exception("Unexpected error on %s %s", request.method, path)
     return _error(
         request,
         500,

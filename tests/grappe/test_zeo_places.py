@@ -1,0 +1,15 @@
+"""Two application processes on one ZEO server (started by the test): 500
+children's requests at the same moment for the last 20 places of a day."""
+
+import pytest
+
+from . import scenarios
+
+
+@pytest.fixture(scope="module")
+def grappe(tmp_path_factory):
+    yield from scenarios.sur_zeo(tmp_path_factory, familles=100)
+
+
+def test_500_children_for_20_places(grappe):
+    scenarios.course_aux_places(grappe)

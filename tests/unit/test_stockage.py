@@ -1,0 +1,40 @@
+"""The ZODB URI of a process: its cache settings added (what the URI says
+wins), its own blob cache on a shared storage only."""
+
+from zodburi import resolve_uri
+
+from portail_famille.stockage import uri_avec_caches
+
+REGLAGES = {
+    "portail.zodb.cache_size": "20000",
+    "portail.zodb.cache_size_bytes": "256MB",
+    "portail.zodb.pool_size": "8",
+    "portail.zodb.blob_cache": "/srv/portail/var/blobcache",
+}
+
+
+def test_the_settings_size_the_caches_of_a_zeo_client():
+    uri = uri_avec_caches("zeo://127.0.0.1:8100?wait_timeout=5", REGLAGES, "6544")
+    _factory, dbkw = resolve_uri(uri)
+    assert dbkw["cache_size"] == 20000
+    assert dbkw["cache_size_bytes"] == 256 * 2**20
+    assert dbkw["pool_size"] == 8
+    assert "blob_dir=/srv/portail/var/blobcache-6544&" in uri + "&"
+    assert "shared_blob_dir=false" in uri and "wait_timeout=5" in uri
+
+
+def test_what_the_uri_says_wins():
+    uri = uri_avec_caches(
+        "postgres://u@h/db?connection_pool_size=3&blob_dir=/x&shared_blob_dir=false", REGLAGES
+    )
+    assert "connection_pool_size=3" in uri and "connection_pool_size=8" not in uri
+    assert uri.count("blob_dir=") == 2  # blob_dir and shared_blob_dir, once each
+    assert "blobcache" not in uri
+
+
+def test_a_filestorage_keeps_its_own_blob_directory():
+    uri = "file:///srv/Data.fs?blobstorage_dir=/srv/blobs"
+    found = uri_avec_caches(uri, REGLAGES, "6543")
+    assert "blob_dir" not in found.replace("blobstorage_dir", "")
+    assert resolve_uri(found)[1]["cache_size_bytes"] == 256 * 2**20
+    assert uri_avec_caches(uri, {}) == uri
