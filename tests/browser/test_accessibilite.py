@@ -123,6 +123,13 @@ def test_planning_with_its_menu_open(portail, dupont, lucas):
 
 def test_child_health_form(portail, dupont, lucas):
     aucune_violation(ouvrir(dupont, portail, lucas + "demande-sanitaires"))
+    # With the errors of a refused form.
+    dupont.get_by_label("Téléphone du médecin traitant").fill("pas un numéro")
+    dupont.get_by_label("Date du dernier rappel").fill("31/12/2999")
+    dupont.get_by_role("button", name="Enregistrer").click()
+    dupont.wait_for_load_state()
+    expect(dupont.locator(".has-error")).to_have_count(2)
+    aucune_violation(dupont, "the health form with its errors")
 
 
 def test_statement(portail, dupont):
@@ -144,6 +151,16 @@ def test_payment_and_its_return(portail, dupont):
 @pytest.mark.parametrize("onglet", ["recus", "envoyes", "nouveau"])
 def test_mailbox(portail, dupont, onglet):
     aucune_violation(ouvrir(dupont, portail, FAMILLE + "boite-de-reception?onglet=" + onglet))
+
+
+def test_new_message_with_errors(portail, dupont):
+    ouvrir(dupont, portail, FAMILLE + "boite-de-reception?onglet=nouveau")
+    dupont.get_by_role("button", name="Envoyer le message").click()
+    dupont.wait_for_load_state()
+    expect(dupont.locator(".alert-danger[role=alert]")).to_contain_text(
+        "Le message n'a pas été envoyé"
+    )
+    aucune_violation(dupont, "the new message with its errors")
 
 
 def test_conversation(portail, dupont):
@@ -173,6 +190,18 @@ def test_child_pages(portail, dupont, lucas):
     for path in ("", "demande-autorisations", "planning-jour"):
         dupont.goto(portail.url(lucas + path))
         aucune_violation(dupont)
+
+
+def test_key_pages_on_a_phone(portail, new_page, log_in, lucas):
+    """375 px wide: the header, the grid and its menu as a phone shows them."""
+    page = new_page(viewport={"width": 375, "height": 740})
+    log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
+    aucune_violation(page, "home at 375 px")
+    ouvrir(page, portail, lucas + "planning")
+    page.locator("a.cellule-action").first.click()
+    expect(page.get_by_role("menu", name="Demandes")).to_be_visible()
+    aucune_violation(page, "the planning at 375 px, its menu open")
+    aucune_violation(ouvrir(page, portail, FAMILLE + "boite-de-reception?onglet=nouveau"))
 
 
 def test_error_page_and_forgotten_password(portail, page):

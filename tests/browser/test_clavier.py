@@ -184,6 +184,14 @@ def vers_case(page, titre, etat, exclues):
     raise AssertionError("no cell for %s in a year" % titre)
 
 
+def case(page, titre, day):
+    """The link of the cell of ``day`` in the row ``titre``."""
+    return page.locator(
+        "table.planning-grille tbody tr[data-titre='%s'] a.cellule-action[data-date='%s']"
+        % (titre, day.isoformat())
+    )
+
+
 def menu(page):
     return page.get_by_role("menu", name="Demandes")
 
@@ -206,7 +214,7 @@ def test_keyboard_only_login_reserve_and_cancel_three_days(portail, page):
         visible(focus(page))
         page.keyboard.press("Escape")
         expect(menu(page)).to_be_hidden()
-        assert focus(page)["date"] == day.isoformat()
+        expect(case(page, MERCREDI, day)).to_be_focused()
         page.keyboard.press("Enter")
         envoyer(page)
         annonce(
@@ -252,7 +260,8 @@ def test_keyboard_only_login_reserve_and_cancel_three_days(portail, page):
             page.keyboard.type("brouillon")
             page.keyboard.press("Escape")
             expect(dialogue).to_be_hidden()
-            assert focus(page)["date"] == day.isoformat()
+            # (the dialog's "close" event gives it back: wait for it)
+            expect(case(page, CANTINE, day)).to_be_focused()
             page.keyboard.press("Enter")
             page.keyboard.press("End")
             page.keyboard.press("Enter")
@@ -287,3 +296,20 @@ def test_keyboard_only_send_a_message(portail, page):
     tab_to(page, nomme("Envoyer le message"))
     envoyer(page)
     annonce(page, flash(page), "Votre message a été envoyé.")
+
+
+def test_every_stop_of_the_family_pages_shows_its_focus(portail, page):
+    """A full Tab round (no trap, a visible focus at each stop) on the
+    pages a parent fills or reads: home, Mon compte and a form, the
+    child's health form, the statement, the documents, the mailbox."""
+    connexion(page, portail)
+    assert tour(page) > 10
+    aller(page, "Mon compte")
+    assert tour(page) > 10
+    aller(page, "Modifier Infos Responsable")
+    assert tour(page) > 10
+    aller(page, "Mes enfants", "LUCAS", "Données sanitaires", "Modifier Données sanitaires")
+    assert tour(page) > 10
+    for link in ("Relevé de compte", "Documents", "Boîte de réception"):
+        aller(page, link)
+        assert tour(page) > 5
