@@ -64,7 +64,30 @@ backup: install ## Back up var/Data.fs and var/blobs into $(BACKUPS) (incrementa
 restore: install ## Restore $(BACKUPS) as of DATE (UTC; default the latest) into $(TO)/Data.fs and $(TO)/blobs
 	$(BIN)/python -m portail_famille.sauvegarde restore $(BACKUPS) $(TO)/Data.fs $(if $(DATE),--date $(DATE))
 
+# Several processes on one machine (README: "Several processes, several
+# machines"): the ZEO server of etc/zeo.conf (var/Data.fs, var/blobs), a new
+# database initialised by one process, then N processes of $(INI) on ports
+# $(PORT), $(PORT)+1... each with its own blob cache var/blobcache-<port>.
+# The processes read PORTAIL_FAMILLE_ZODB_URI (e.g. zeo://127.0.0.1:8100)
+# and the other secrets from the environment.
+INI  ?= production.ini
+N    ?= 2
+PORT ?= 6543
+zeo: install ## Start the ZEO server of etc/zeo.conf on 127.0.0.1:8100 (var/Data.fs, var/blobs)
+	$(BIN)/runzeo -C etc/zeo.conf
+
+init: install ## Initialise a new database with ONE process (INI=production.ini), before `make processes`
+	$(BIN)/portail-famille-init $(INI)
+
+processes: install ## Start N processes of $(INI) on ports PORT.. (N=2 PORT=6543); Ctrl-C stops them
+	@mkdir -p var/log; trap 'kill $$(jobs -p) 2>/dev/null' INT TERM EXIT; \
+	for i in $$(seq 0 $$(($(N) - 1))); do \
+	  port=$$(($(PORT) + i)); \
+	  $(BIN)/pserve $(INI) http_port=$$port >> var/log/pserve-$$port.log 2>&1 & \
+	  echo "process $$! on 127.0.0.1:$$port, log var/log/pserve-$$port.log"; \
+	done; wait
+
 clean: ## Remove the virtualenv (var/ keeps the data)
 	rm -rf $(VENV)
 
-.PHONY: help system install serve lint test bench backup restore clean
+.PHONY: help system install serve lint test bench backup restore zeo init processes clean
