@@ -9,6 +9,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.response import Response
 from pyramid.settings import asbool
 
+from .. import champs
 from ..i18n import _
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,8 @@ def limits_factory(handler, registry):
         try:
             # Parsed once here (WebOb keeps the result): a broken multipart
             # body raises ValueError, and would again in the error page.
-            request.POST  # noqa: B018
+            # Its control characters are dropped (champs.nettoyer).
+            champs.nettoyer(request.POST)
         except Exception:
             log.info("Unreadable body on %s %s", request.method, _raw_path(request))
             _drop_body(request)
