@@ -1,0 +1,533 @@
+"""Hostile strings (tests/hostile.py) typed by a parent and by staff in
+every text field of the real forms, then read where they are shown: the
+family's pages, the SDI's, the PDFs (the real renderer), the mails.  Always
+shown as text, never obeyed; the PDF renderer loads nothing (a canary HTTP
+server counts its requests, /etc/passwd never prints)."""
+
+import email
+import email.policy
+import glob
+import io
+import os
+
+import icalendar
+import pytest
+import transaction
+import webtest
+from pypdf import PdfReader
+
+from portail_famille.demandes.resources import EN_ATTENTE
+from portail_famille.demo import COMPTES, DUPONT
+from portail_famille.sdi.grille import json_sans_balise
+
+from .. import hostile
+from ..conftest import DUPONT_URL, csrf, login, make_app, with_root
+from ..espion import Espion
+from .test_enfants import demandes, enfants, traiter
+
+NUMERO = DUPONT["numero"]
+SDI_FAMILLE = "/manage/familles/%s/" % NUMERO
+
+
+def navigateur(app, qui):
+    browser = webtest.TestApp(app.app, extra_environ={"HTTP_HOST": "localhost"})
+    login(browser, qui, COMPTES[qui][0] if qui in COMPTES else "Admin2015pf")
+    return browser
+
+
+class Saisies:
+    """The hostile strings handed out one per field (each made unique by a
+    field number at its end), and where each went."""
+
+    def __init__(self, port):
+        self.corpus = hostile.corpus(port)
+        self.champs = {}  # "form:field" -> string
+
+    def __call__(self, champ, index=None):
+        n = len(self.champs)
+        index = n if index is None else index
+        value = "%s F%02d" % (self.corpus[index % len(self.corpus)], n)
+        self.champs[champ] = value
+        return value
+
+    def de(self, *prefixes):
+        return {k: v for k, v in self.champs.items() if k.split(":")[0] in prefixes}
+
+
+def _accepter_tout(app, agent):
+    for _type, etat, _enfant, _valeurs, name in demandes(app):
+        if etat == EN_ATTENTE:
+            _page, done = traiter(app, agent, name, accepter="1")
+            assert done.status_int == 302, done.text[:500]
+
+
+def _remplir(form, saisies, prefixe, champs, index=None):
+    for champ in champs:
+        value = saisies("%s:%s" % (prefixe, champ))
+        if index is None:
+            form[champ] = value
+        else:
+            form.set(champ, value, index=index)
+
+
+@pytest.fixture(scope="module")
+def ville(tmp_path_factory):
+    """One town where DUPONT and the staff typed the corpus everywhere."""
+    espion = Espion()
+    app = make_app(tmp_path_factory.mktemp("injection"))
+    saisies = Saisies(espion.port)
+    parent = navigateur(app, "jean.dupont")
+    agent = navigateur(app, "agent")
+    lucas = DUPONT_URL + "enfants/%s/" % enfants(app)["LUCAS"][0]
+
+    # --- The parent: Mon compte, the child's file, a new child, a message.
+    form = parent.get(DUPONT_URL + "demande-responsable").forms["demande"]
+    _remplir(
+        form,
+        saisies,
+        "responsable",
+        ("nom", "prenom", "adresse", "ville", "profession", "csp", "employeur"),
+    )
+    form["adresse_employeur"] = hostile.long(150)
+    form.submit("enregistrer", status=302)
+    form = parent.get(DUPONT_URL + "demande-bancaires").forms["demande"]
+    _remplir(form, saisies, "bancaires", ("titulaire_compte", "nom_banque"))
+    _remplir(form, saisies, "bancaires", ("organisme_rattachement",))
+    form.submit("enregistrer", status=302)
+    _accepter_tout(app, agent)
+    form = parent.get(lucas + "demande-sanitaires").forms["demande"]
+    _remplir(form, saisies, "sanitaires", ("allergies", "pai_precisions", "medecin_nom"))
+    _remplir(form, saisies, "sanitaires", ("remarques",))
+    form.submit("enregistrer", status=302)
+    _accepter_tout(app, agent)
+    form = parent.get(lucas + "demande-autorisations").forms["demande"]
+    _remplir(form, saisies, "autorisations", ("nom", "prenom", "lien"), index=0)
+    form.set("telephone", "0612345678", index=0)
+    form.submit("enregistrer", status=302)
+    _accepter_tout(app, agent)
+    form = parent.get(DUPONT_URL + "ajouter-un-enfant").forms["demande"]
+    _remplir(form, saisies, "enfant", ("nom", "prenom", "ecole", "classe"))
+    form["date_naissance"] = "01/02/2019"
+    form.submit("enregistrer", status=302)
+    _accepter_tout(app, agent)
+    page = parent.get(DUPONT_URL + "boite-de-reception?onglet=nouveau")
+    objet = saisies("message:objet")
+    texte = "\n".join(saisies.corpus) + "\n" + hostile.CONTROLES + "fin"
+    saisies.champs["message:texte"] = texte
+    parent.post(
+        DUPONT_URL + "boite-de-reception",
+        {"csrf_token": csrf(page), "structure": "", "objet": objet, "texte": texte},
+        status=302,
+    )
+    # A request refused with a hostile reason (mailed to the family).
+    form = parent.get(DUPONT_URL + "demande-responsable").forms["demande"]
+    form["profession"] = "Boulanger"
+    form.submit("enregistrer", status=302)
+    name = [d for d in demandes(app) if d[1] == EN_ATTENTE][0][4]
+    motif = "%s\r\nBcc: espion@example.org\r\n\r\n%s" % (
+        saisies("refus:motif"),
+        saisies("refus:suite"),
+    )
+    saisies.champs["refus:motif"] = motif
+    _page, done = traiter(app, agent, name, refuser="1", motif=motif)
+    assert done.status_int == 302
+
+    # --- The staff: structure, prestation, régie, document, news, an
+    # answer, a group message, a payment and a credit note.
+    admin, editeur = navigateur(app, "admin"), navigateur(app, "editeur")
+    regisseur = navigateur(app, "regisseur")
+    form = agent.get("/manage/structures/@@add_structure").forms["deform"]
+    form["title"] = saisies("structure:title")
+    structure = form.submit("ajouter", status=302).location
+    _regie_et_prestation(app, saisies, admin, agent)
+    _editeur(app, saisies, editeur)
+    (conversation,) = [
+        "/manage/familles/%s/messages/%s/@@conversation" % (NUMERO, c.__name__)
+        for c in with_root(
+            app.app, lambda root, r: list(root["familles"][NUMERO]["messages"].values())
+        )
+        if c.objet == saisies.champs["message:objet"]
+    ]
+    page = agent.get(conversation)
+    reponse = saisies("reponse:texte") + "\x0b\x00\x1b[31m"
+    saisies.champs["reponse:texte"] = reponse
+    agent.post(conversation, {"texte": reponse, "repondre": "1", "csrf_token": csrf(page)})
+    page = agent.get("/manage/@@message-groupe?cible=toutes")
+    objet, texte = saisies("groupe:objet"), saisies("groupe:texte")
+    envoi = {"cible": "toutes", "objet": objet, "texte": texte, "envoyer": "1"}
+    agent.post("/manage/@@message-groupe", dict(envoi, csrf_token=csrf(page)), status=302)
+    compte = SDI_FAMILLE + "@@compte"
+    page = regisseur.get(compte)
+    reglement = {
+        "regie": "regie-garderie-alsh",
+        "mode": "cheque",
+        "montant": "10,00",
+        "date": "2015-05-02",
+        "reference": saisies("reglement:reference")[:100],
+        "enregistrer": "1",
+        "csrf_token": csrf(page),
+    }
+    regisseur.post(compte, reglement, status=302)
+    facture = SDI_FAMILLE + "factures/AL-36/@@facture"
+    page = regisseur.get(facture)
+    avoir = {
+        "montant": "1,00",
+        "motif": saisies("avoir:motif", 3),
+        "date": "2015-05-03",
+        "emettre": "1",
+        "csrf_token": csrf(page),
+    }
+    regisseur.post(facture, avoir, status=302)
+    yield {
+        "app": app,
+        "espion": espion,
+        "saisies": saisies,
+        "parent": parent,
+        "agent": agent,
+        "regisseur": regisseur,
+        "editeur": editeur,
+        "lucas": lucas,
+        "structure": structure,
+        "conversation": conversation,
+    }
+    espion.arreter()
+
+
+def _regie_et_prestation(app, saisies, admin, agent):
+    """The régie's printed address and a prestation's title, through their
+    property sheets (the other fields as they are)."""
+    url = "/manage/regies/regie-garderie-alsh/@@properties"
+    form = admin.get(url).forms["deform"]
+    form["adresse"] = saisies("regie:adresse", 7)
+    assert form.submit("save", status=302)
+    url = "/manage/structures/garderie-periscolaire/restauration-scolaire/@@properties"
+    form = agent.get(url).forms["deform"]
+    titre = saisies("prestation:title", 0) + "\r\nX-PF-INJECT:1\nATTENDEE:mailto:espion@example.org"
+    saisies.champs["prestation:title"] = titre
+    form["title"] = titre
+    assert form.submit("save", status=302)
+
+
+def _editeur(app, saisies, editeur):
+    """A document and a published news item."""
+    form = editeur.get("/manage/documents/formulaires/@@add_document").forms["deform"]
+    form["title"] = saisies("document:title")
+    form["description"] = saisies("document:description")
+    form["upload"] = webtest.Upload("menu.pdf", hostile_pdf(), "application/pdf")
+    form.submit("ajouter", status=302)
+    form = editeur.get("/manage/actualites/@@add_actualite").forms["deform"]
+    form["titre"] = saisies("actualite:titre")
+    texte = "<p>%s</p>" % "</p><p>".join(saisies.corpus)
+    saisies.champs["actualite:texte"] = texte
+    form["texte"] = texte
+    added = form.submit("ajouter", status=302)
+    page = editeur.get(added.location)
+    form = page.forms[0]
+    form.submit("transition", value="publier", status=302)
+
+
+def hostile_pdf():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _lignes(saisies, *prefixes):
+    """The values typed in the forms of ``prefixes``, line by line (a page
+    shows a text's lines apart), without the controls the portal drops."""
+    found = []
+    for value in saisies.de(*prefixes).values():
+        found.extend(line for line in hostile.sans_controles(value).split("\n") if line.strip())
+    return found
+
+
+def _verifier(label, page, attendus):
+    assert page.status_int == 200, label
+    assert hostile.obeit(page.text) == [], label
+    shown = hostile.texte_de(page.text)
+    missing = [v for v in attendus if hostile.serre(v) not in shown]
+    assert missing == [], (label, missing)
+
+
+def _pages_famille(ville):
+    lucas, dupont = ville["lucas"], DUPONT_URL
+    return {
+        dupont + "mon-compte": ("responsable", "bancaires"),
+        dupont + "mes-enfants": ("enfant",),
+        lucas + "donnees-sanitaires": ("sanitaires",),
+        lucas + "autorisations": ("autorisations",),
+        lucas + "planning": ("prestation",),
+        dupont + "liste-des-demandes": ("responsable", "bancaires", "refus"),
+        dupont + "liste-des-demandes?onglet=enfants": ("sanitaires", "autorisations", "enfant"),
+        dupont + "boite-de-reception?onglet=envoyes": ("message:objet",),
+        dupont + "boite-de-reception": ("groupe:objet",),
+        dupont + "documents": ("document",),
+        dupont + "releve-de-compte?annee=2014-2015": (),
+        dupont: ("actualite:titre",),
+    }
+
+
+def test_the_family_pages_show_every_string_as_text(ville):
+    saisies = ville["saisies"]
+    for url, prefixes in _pages_famille(ville).items():
+        attendus = []
+        for prefix in prefixes:
+            if ":" in prefix:
+                attendus.append(saisies.champs[prefix])
+            else:
+                attendus.extend(_lignes(saisies, prefix))
+        _verifier(url, ville["parent"].get(url), attendus)
+    conversation = ville["conversation"].replace("/manage", "").replace("/@@conversation", "")
+    page = ville["parent"].get(conversation)
+    _verifier(conversation, page, _lignes(saisies, "message", "reponse"))
+    assert hostile.CONTROLES not in page.text and "\x00" not in page.text
+    assert ville["espion"].hits == []
+
+
+def _numero(ville, dossier):
+    """The number of the payment (reglements) or credit note (factures) the
+    régisseur made with a hostile reference or reason."""
+
+    def read(root, registry):
+        (found,) = [
+            name
+            for name, obj in root["familles"][NUMERO][dossier].items()
+            if "PFX" in (getattr(obj, "reference", "") or getattr(obj, "motif", "") or "")
+        ]
+        return found
+
+    return with_root(ville["app"].app, read)
+
+
+def test_the_sdi_pages_show_every_string_as_text(ville):
+    saisies, agent, regisseur = ville["saisies"], ville["agent"], ville["regisseur"]
+    traiter = [
+        "/manage/familles/%s/demandes/%s/@@traiter" % (NUMERO, d[4]) for d in demandes(ville["app"])
+    ]
+    nouvel = [v[0] for k, v in enfants(ville["app"]).items() if "PFX" in k]
+    pages = {
+        "/manage/@@messagerie": (agent, ["message:objet"]),
+        ville["conversation"]: (agent, ["message", "reponse"]),
+        ville["structure"]: (agent, ["structure"]),
+        "/manage/structures/accueil-de-loisirs-alsh/@@contents": (agent, []),
+        "/manage/regies/regie-garderie-alsh/@@properties": (regisseur, ["regie"]),
+        SDI_FAMILLE + "@@compte": (regisseur, []),
+        SDI_FAMILLE + "reglements/%s/@@reglement" % _numero(ville, "reglements"): (
+            regisseur,
+            ["reglement"],
+        ),
+        SDI_FAMILLE + "factures/%s/@@avoir" % _numero(ville, "factures"): (regisseur, ["avoir"]),
+        SDI_FAMILLE + "factures/AL-36/@@facture": (regisseur, ["avoir"]),
+        SDI_FAMILLE + "enfants/@@contents": (agent, []),
+        "/manage/documents/formulaires/@@contents": (ville["editeur"], []),
+        "/manage/actualites/@@contents": (ville["editeur"], []),
+    }
+    pages.update({url: (agent, []) for url in traiter})
+    for url, (browser, prefixes) in pages.items():
+        attendus = []
+        for prefix in prefixes:
+            if ":" in prefix:
+                attendus.append(saisies.champs[prefix])
+            else:
+                attendus.extend(_lignes(saisies, prefix))
+        _verifier(url, browser.get(url), attendus)
+    # The folders' grids hold the titles as escaped JSON in a script.
+    for url, champ in (
+        ("/manage/documents/formulaires/@@contents", "document:title"),
+        ("/manage/actualites/@@contents", "actualite:titre"),
+    ):
+        page = ville["editeur"].get(url)
+        assert json_sans_balise(saisies.champs[champ])[1:-1] in page.text, url
+    # The values of a family's record are shown in the fields of its
+    # property sheets (attribute values: the breakers must not break out).
+    for url in (SDI_FAMILLE + "@@properties", SDI_FAMILLE + "enfants/%s/@@properties" % nouvel[0]):
+        page = agent.get(url)
+        assert hostile.obeit(page.text) == [], url
+    assert nouvel and ville["espion"].hits == []
+
+
+def test_control_characters_are_dropped_from_every_form(ville):
+    """C0 controls (but tab, LF, CR) and DEL never reach the database, from
+    a parent's form (urlencoded or multipart) or the SDI's; the pages and
+    PDFs that show the texts are whole."""
+    saisies = ville["saisies"]
+
+    def stored(root, registry):
+        famille = root["familles"][NUMERO]
+        (conversation,) = [
+            c for c in famille["messages"].values() if c.objet == saisies.champs["message:objet"]
+        ]
+        return [m.texte for m in conversation.messages]
+
+    textes = with_root(ville["app"].app, stored)
+    assert textes == [
+        hostile.sans_controles(saisies.champs["message:texte"]),
+        hostile.sans_controles(saisies.champs["reponse:texte"]),
+    ]
+    assert textes[0].endswith("\u2028\u2029\nfin") and textes[1].endswith("F32[31m")
+    # Through a multipart form too (a message with its attachment).
+    parent = ville["parent"]
+    page = parent.get(DUPONT_URL + "boite-de-reception?onglet=nouveau")
+    parent.post(
+        DUPONT_URL + "boite-de-reception",
+        {"csrf_token": csrf(page), "objet": "Objet\x00\x07 joint", "texte": "a\tb\r\nc\x0cd"},
+        upload_files=[("fichier", "menu.pdf", hostile_pdf())],
+        status=302,
+    )
+
+    def multipart(root, registry):
+        famille = root["familles"][NUMERO]
+        (conversation,) = [c for c in famille["messages"].values() if c.objet.startswith("Objet")]
+        return conversation.objet, conversation.messages[0].texte
+
+    assert with_root(ville["app"].app, multipart) == ("Objet joint", "a\tb\ncd")
+
+
+def test_the_regie_sheet_carries_the_form_token(admin):
+    """Its schema was a plain colander one: the property sheet could not be
+    saved (400) and the add form took a post without a token."""
+    page = admin.get("/manage/regies/@@add_regie")
+    form = page.forms["deform"]
+    assert form["_csrf_token_"].value
+    values = {k: v for k, v in form.submit_fields() if k != "_csrf_token_"}
+    values.update(title="Régie sans jeton", prefixe="SJ-", echeance_jours="30")
+    refused = admin.post("/manage/regies/@@add_regie", values, expect_errors=True)
+    assert refused.status_int in (400, 403) or "Formulaire expiré" in refused.text
+    assert (
+        admin.get("/manage/regies/regie-sans-jeton/@@properties", expect_errors=True).status_int
+        == 404
+    )
+    assert (
+        "_csrf_token_"
+        in admin.get("/manage/regies/regie-garderie-alsh/@@properties").forms["deform"].fields
+    )
+
+
+def _texte_pdf(response):
+    assert response.content_type == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.body))
+    return "".join("".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.mark.parametrize("moteur", ["wkhtmltopdf", "weasyprint"])
+def test_the_pdfs_print_the_strings_and_load_nothing(ville, moteur):
+    settings = ville["app"].app.registry.settings
+    saisies, parent = ville["saisies"], ville["parent"]
+    avoir = _numero(ville, "factures")
+    before = settings.get("portail.pdf")
+    settings["portail.pdf"] = moteur
+    try:
+        textes = {
+            "facture": _texte_pdf(parent.get(DUPONT_URL + "factures/AL-36/pdf")),
+            "avoir": _texte_pdf(parent.get(DUPONT_URL + "factures/%s/pdf" % avoir)),
+            "attestation": _texte_pdf(
+                parent.get(DUPONT_URL + "attestation-fiscale", {"annee": "2015"})
+            ),
+        }
+    finally:
+        settings["portail.pdf"] = before
+    assert ville["espion"].hits == []
+    champs = saisies.champs
+    attendus = {
+        "facture": (
+            "responsable:nom",
+            "responsable:prenom",
+            "responsable:adresse",
+            "regie:adresse",
+        ),
+        "avoir": ("avoir:motif", "responsable:nom"),
+        "attestation": ("responsable:nom", "responsable:prenom"),
+    }
+    for nom, text in textes.items():
+        assert "root:x:0" not in text and "CONTENUDISTANT" not in text, nom
+        for champ in attendus[nom]:
+            assert "".join(champs[champ].split()) in text, (nom, champ)
+
+
+def test_mails_carry_the_strings_as_text_and_no_extra_header(ville):
+    """The refusal's reason holds CR/LF and a "Bcc:" line: it stays in the
+    body; every mail has the same few headers, one line each."""
+    sent = []
+    directory = ville["app"].app.registry.settings["portail.mail_directory"]
+    for name in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, name), "rb") as fp:
+            sent.append(email.message_from_binary_file(fp, policy=email.policy.default))
+    assert len(sent) >= 3  # the refusal, the answer, the group message
+    motif = saisies_motif = ville["saisies"].champs["refus:motif"]
+    refus = [m for m in sent if "refusée" in m["Subject"]]
+    assert len(refus) == 1
+    body = refus[0].get_body(("plain",)).get_content()
+    for line in saisies_motif.split("\r\n"):
+        assert line in body, line
+    assert "Bcc: espion@example.org" in body and motif
+    for message in sent:
+        assert set(message.keys()) <= ENTETES, message.keys()
+        assert message.get_content_type() == "text/plain"
+        assert all("\n" not in v and "\r" not in v for v in message.values())
+        assert "espion" not in message["To"]
+
+
+ENTETES = {
+    "Subject",
+    "From",
+    "To",
+    "Date",
+    "Message-Id",
+    "Message-ID",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Content-Disposition",
+}
+
+
+def test_a_header_value_never_adds_a_header(app):
+    """courriels.send makes every header one line, whatever a template's
+    values hold (a title, a recipient)."""
+    from pyramid.scripting import prepare
+
+    from portail_famille import courriels
+
+    env = prepare(registry=app.app.registry)
+    try:
+        courriels.send(
+            env["request"],
+            "demande_acceptee",
+            ["jean.dupont@wanadoo.fr\r\nBcc: espion@example.org"],
+            titre="Titre\r\nBcc: espion@example.org\r\n\r\n<script>",
+            date="01/12/2026",
+        )
+        transaction.commit()
+    finally:
+        env["closer"]()
+    (path,) = glob.glob(os.path.join(app.app.registry.settings["portail.mail_directory"], "*"))
+    with open(path, "rb") as fp:
+        message = email.message_from_binary_file(fp, policy=email.policy.default)
+    assert "Bcc" not in message and set(message.keys()) <= ENTETES
+    assert "Bcc: espion@example.org" in message["Subject"]
+    assert all("\n" not in v and "\r" not in v for v in message.values())
+
+
+def test_the_planning_feed_escapes_a_title_with_line_breaks(ville):
+    """The prestation's title holds CR/LF and "X-PF-INJECT:1": the feed
+    keeps it inside its SUMMARY, no property of its own."""
+    parent, lucas = ville["parent"], ville["lucas"]
+    page = parent.get(lucas + "agenda")
+    reponse = parent.post(lucas + "agenda", {"csrf_token": csrf(page)})
+    url = reponse.html.select_one("input.url-agenda")["value"]
+    feed = webtest.TestApp(ville["app"].app, extra_environ={"HTTP_HOST": "localhost"})
+    body = feed.get(url.replace("http://localhost", "")).body
+    lines = body.split(b"\r\n")
+    assert not [line for line in lines if line.startswith((b"X-PF-INJECT", b"ATTENDEE"))]
+    calendar = icalendar.Calendar.from_ical(body)
+    events = calendar.walk("VEVENT")
+    titre = hostile.sans_controles(ville["saisies"].champs["prestation:title"])
+    assert any("PFX1" in str(e["SUMMARY"]) for e in events), [str(e["SUMMARY"]) for e in events][:5]
+    for event in events:
+        assert "X-PF-INJECT" not in event and "ATTENDEE" not in event
+        if "PFX1" in str(event["SUMMARY"]):
+            assert "X-PF-INJECT:1" in str(event["SUMMARY"]), titre
