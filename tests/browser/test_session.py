@@ -1,7 +1,8 @@
 """The end of the session in Chromium: with a 12-second idle limit, the page
 warns (role="alert") and "Rester connecté", pressed from the keyboard,
-extends the session past the limit it would have had; left alone, the page
-says the session has ended.  The page's timers run on Playwright's clock
+extends the session past the limit it would have had, but not past the
+absolute limit (20 s here); left alone, the page says the session has
+ended.  The page's timers run on Playwright's clock
 (fast-forwarded); the server's limits on the real one."""
 
 import time
@@ -19,12 +20,13 @@ pytestmark = pytest.mark.browser
 DUPONT_URL = "/familles/%s/" % DUPONT["numero"]
 IDLE = 12
 WARNING = 9
+ABSOLUTE = 20
 
 
 @pytest.fixture(scope="module")
 def portail(request, tmp_path_factory):
-    """The application with a short idle limit and an early warning; every
-    request reissues the cookies."""
+    """The application with short idle and absolute limits and an early
+    warning; every request reissues the cookies."""
     from webob import Request
 
     from portail_famille import main
@@ -38,6 +40,7 @@ def portail(request, tmp_path_factory):
             "zodbconn.uri": "file://%s?blobstorage_dir=%s" % (base / "Data.fs", base / "blobs"),
             "portail.session_idle": str(IDLE),
             "portail.session_warning": str(WARNING),
+            "portail.session_absolute": str(ABSOLUTE),
             "portail.session_reissue": "0",
         },
     )
@@ -59,7 +62,9 @@ def auth_cookie(context):
     return next(c for c in context.cookies() if c["name"] == "pf_auth")
 
 
-def test_warning_then_rester_connecte_extends_the_session(portail, new_page, log_in):
+def test_warning_then_rester_connecte_extends_the_session_up_to_the_absolute_limit(
+    portail, new_page, log_in
+):
     page = new_page()
     page.context.clock.install()
     log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
@@ -95,10 +100,20 @@ def test_warning_then_rester_connecte_extends_the_session(portail, new_page, log
     other.goto(portail.url(DUPONT_URL))
     assert "/connexion" in other.url
 
+    # This page comes less than WARNING seconds before the absolute limit:
+    # the warning at once; the button cannot extend past that limit.
+    expect(warning).to_be_visible()
+    button.focus()
+    page.keyboard.press("Enter")
+    maximale = page.get_by_role("alert").get_by_text("ne peut plus être prolongée")
+    expect(maximale).to_be_visible()
+    expect(button).to_be_hidden()
+
     # Left alone, the page says the session has ended, with a way back in.
     page.clock.run_for((IDLE + 1) * 1000)
     ended = page.get_by_role("alert").get_by_text("Votre session est terminée.")
     expect(ended).to_be_visible()
     expect(warning).to_be_hidden()
+    expect(maximale).to_be_hidden()
     link = page.get_by_role("alert").get_by_role("link", name="Se reconnecter")
     expect(link).to_have_attribute("href", "/connexion")
