@@ -177,3 +177,11 @@ def test_logout_ends_only_this_session_password_change_every_other(app):
     second.post("/deconnexion", {"csrf_token": csrf(home)})
     assert logged_out(copy.get(DUPONT_URL))
     assert app.get(DUPONT_URL).status_int == 200
+
+
+def test_the_sdi_has_no_warning_zone_and_staff_portal_pages_have_it(app):
+    login(app, "agent", COMPTES["agent"][0])
+    sdi = app.get("/manage/@@contents")
+    assert sdi.status_int == 200 and "fin-de-session" not in sdi.text
+    assert remaining(app.get("/mot-de-passe")) > 29 * MINUTE
+    assert app.get("/prolonger-session").json["connecte"] is True
