@@ -10,7 +10,7 @@ from . import surcharge
 from .compilation import installer as installer_compilation
 from .comptes import configure_security
 from .mesures import installer as installer_mesures
-from .stockage import preparer, uri_avec_caches
+from .stockage import creer_application, preparer, uri_avec_caches
 
 # Domains, in the order their directives and subscribers must exist.
 DOMAINS = (
@@ -77,4 +77,4 @@ def main(global_config, **settings):
     settings.setdefault("pyramid.default_locale_name", "fr")
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include(includeme)
-    return surcharge.envelopper(config.make_wsgi_app(), settings)
+    return surcharge.envelopper(creer_application(config), settings)

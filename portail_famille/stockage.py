@@ -105,17 +105,25 @@ def preparer(uri, essais=10, attente=60):
     from ZEO.Exceptions import ClientDisconnected
     from zodburi import resolve_uri
 
+    attendre = (ClientDisconnected,)
+    if schema == "postgres":
+        import psycopg2
+
+        # RelStorage creates its tables on an empty database: two processes
+        # doing so at once break a unique constraint; the loser finds them.
+        attendre += (psycopg2.Error,)
     fabrique, dbkw = resolve_uri(uri)
     fin = time.monotonic() + attente
     conflits = 0
     while True:
         try:
             stockage = fabrique()
-        except ClientDisconnected:
-            # No ZEO server yet: its wait_timeout is short (a request must
-            # not hang), a process starting waits longer.
+        except attendre:
+            # No server yet (ZEO's wait_timeout is short: a request must not
+            # hang; a process starting waits longer), or the tables made.
             if time.monotonic() > fin:
                 raise
+            time.sleep(random.uniform(0.05, 0.5))  # noqa: S311 (not security)
             continue
         try:
             DB(stockage, **dbkw).close()
@@ -126,6 +134,22 @@ def preparer(uri, essais=10, attente=60):
             if conflits == essais:
                 raise
             time.sleep(random.uniform(0.05, 0.5))  # noqa: S311 (not security)
+
+
+def creer_application(config, essais=10):
+    """``config.make_wsgi_app()``, again when it conflicts: at start
+    SubstanceD creates the root of an empty database and syncs its
+    catalogs, outside any request (no pyramid_retry); a process starting
+    with another one must not die of it."""
+    for essai in range(essais):
+        try:
+            return config.make_wsgi_app()
+        except ConflictError:
+            transaction.abort()
+            if essai == essais - 1:
+                raise
+            time.sleep(random.uniform(0.1, 1.0))  # noqa: S311 (not security)
+    return None  # pragma: no cover
 
 
 def oublier_oids_a_la_reconnexion():
