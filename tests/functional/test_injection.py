@@ -9,6 +9,7 @@ import email.policy
 import glob
 import io
 import os
+import re
 
 import icalendar
 import pytest
@@ -281,6 +282,15 @@ def test_the_family_pages_show_every_string_as_text(ville):
             else:
                 attendus.extend(_lignes(saisies, prefix))
         _verifier(url, ville["parent"].get(url), attendus)
+
+    def actualite(root, registry):
+        (name,) = [n for n, a in root["actualites"].items() if "PFX" in a.titre]
+        return name
+
+    url = "/actualites/%s" % with_root(ville["app"].app, actualite)
+    # Its text is HTML made safe (nh3): no script, style, frame nor image of ours.
+    shown = [saisies.champs["actualite:titre"], hostile.FORMULES[0], "PFX9"]
+    _verifier(url, ville["parent"].get(url), shown)
     conversation = ville["conversation"].replace("/manage", "").replace("/@@conversation", "")
     page = ville["parent"].get(conversation)
     _verifier(conversation, page, _lignes(saisies, "message", "reponse"))
@@ -531,3 +541,106 @@ def test_the_planning_feed_escapes_a_title_with_line_breaks(ville):
         assert "X-PF-INJECT" not in event and "ATTENDEE" not in event
         if "PFX1" in str(event["SUMMARY"]):
             assert "X-PF-INJECT:1" in str(event["SUMMARY"]), titre
+
+
+def _compte(app):
+    """What a refused form must not have added or changed."""
+
+    def read(root, registry):
+        famille = root["familles"][NUMERO]
+        return (
+            len(famille["demandes"]),
+            sum(len(c.messages) for c in famille["messages"].values()),
+            len(root["structures"]),
+            len(root["documents"]["formulaires"]),
+            len(root["actualites"]),
+            len(famille["factures"]),
+            len(famille["reglements"]),
+            dict(famille.responsable),
+        )
+
+    return with_root(app.app, read)
+
+
+def _deform(browser, url, button="enregistrer", form_id="demande"):
+    form = browser.get(url).forms[form_id]
+    for name, fields in form.fields.items():
+        for index, field in enumerate(fields):
+            if type(field).__name__ in ("Text", "Textarea") and not name.startswith("date"):
+                form.set(name, LONG, index=index)
+    return form.submit(button, expect_errors=True)
+
+
+LONG = hostile.long(25000)
+
+
+def test_a_very_long_string_in_any_field_is_refused_in_french(ville):
+    """25,000 characters in every text field of each form: a French message
+    beside the fields, nothing written, never an error page."""
+    app, parent, agent = ville["app"], ville["parent"], ville["agent"]
+    editeur, regisseur, lucas = ville["editeur"], ville["regisseur"], ville["lucas"]
+    before = _compte(app)
+    conversation = ville["conversation"].replace("/manage", "").replace("/@@conversation", "")
+
+    def post(browser, url, page_url, **values):
+        page = browser.get(page_url)
+        return browser.post(url, dict(values, csrf_token=csrf(page)), expect_errors=True)
+
+    answers = {
+        "responsable": _deform(parent, DUPONT_URL + "demande-responsable"),
+        "bancaires": _deform(parent, DUPONT_URL + "demande-bancaires"),
+        "sanitaires": _deform(parent, lucas + "demande-sanitaires"),
+        "autorisations": _deform(parent, lucas + "demande-autorisations"),
+        "enfant": _deform(parent, DUPONT_URL + "ajouter-un-enfant"),
+        "structure": _deform(agent, "/manage/structures/@@add_structure", "ajouter", "deform"),
+        "document": _deform(
+            editeur, "/manage/documents/formulaires/@@add_document", "ajouter", "deform"
+        ),
+        "actualite": _deform(editeur, "/manage/actualites/@@add_actualite", "ajouter", "deform"),
+        "message": post(
+            parent,
+            DUPONT_URL + "boite-de-reception",
+            DUPONT_URL + "boite-de-reception?onglet=nouveau",
+            objet=LONG,
+            texte=LONG,
+        ),
+        "reponse": post(parent, conversation + "/repondre", conversation, texte=LONG),
+        "reponse-service": post(
+            agent, ville["conversation"], ville["conversation"], texte=LONG, repondre="1"
+        ),
+        "groupe": post(
+            agent,
+            "/manage/@@message-groupe",
+            "/manage/@@message-groupe?cible=toutes",
+            cible="toutes",
+            objet=LONG,
+            texte=LONG,
+            envoyer="1",
+        ),
+        "reglement": post(
+            regisseur,
+            SDI_FAMILLE + "@@compte",
+            SDI_FAMILLE + "@@compte",
+            regie="regie-garderie-alsh",
+            mode="cheque",
+            montant="1,00",
+            date="2015-05-02",
+            reference=LONG,
+            enregistrer="1",
+        ),
+        "avoir": post(
+            regisseur,
+            SDI_FAMILLE + "factures/AL-36/@@facture",
+            SDI_FAMILLE + "factures/AL-36/@@facture",
+            montant="1,00",
+            motif=LONG,
+            date="2015-05-03",
+            emettre="1",
+        ),
+    }
+    for name, response in answers.items():
+        assert response.status_int in (200, 400), (name, response.status)
+        text = response.text.replace("&#39;", "'")
+        assert re.search(r"caractères|trop long|dépasse", text), name
+        assert "Traceback" not in text and LONG not in text[:200], name
+    assert _compte(app) == before
