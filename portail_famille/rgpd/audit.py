@@ -12,7 +12,9 @@ insertions of distinct keys into the same bucket), the ``Audit`` object
 itself is never rewritten, and a key is the negated time in microseconds
 times 1,000 plus a random 0-999, so that two processes writing in the same
 microsecond still use distinct keys, and ascending order is newest first
-(a page is one range read from a cursor).
+(a page is one range read from a cursor).  Only a bucket split (about one
+insertion in sixty) can still make two reads conflict: the request is
+then retried, as any other.
 
 Writing on GET is deliberate here: the audit must record reads (the one
 exception to "no GET writes to the database").

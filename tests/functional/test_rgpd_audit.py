@@ -239,6 +239,9 @@ def test_concurrent_reads_do_not_conflict(app):
 
 
 def test_evolve_step10_gives_older_databases_the_audit_and_the_permission(app):
+    # A new database has its audit from the start.
+    assert with_root(app.app, lambda root, r: hasattr(root, audit.NOM)) is True
+
     def older(root, registry):
         delattr(root, audit.NOM)
         famille = root["familles"][NUMERO]
