@@ -19,7 +19,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portail_famille.demo import COMPTES, DUPONT
+from portail_famille.demo import COMPTES, DUPONT, MARTIN
 
 from .test_planning_actions import CANTINE, MERCREDI, _premier_jour, annees_a_venir  # noqa: F401
 
@@ -313,3 +313,40 @@ def test_every_stop_of_the_family_pages_shows_its_focus(portail, page):
     for link in ("Relevé de compte", "Documents", "Boîte de réception"):
         aller(page, link)
         assert tour(page) > 5
+
+
+def test_keyboard_only_first_login_errors_are_announced(portail, page):
+    """Empty fields at login, then MARTIN's forced password change with two
+    passwords that differ: each refusal is announced (role=alert), the
+    field's own message beside it; then the change goes through."""
+    page.goto(portail.url("/connexion"))
+    tab_to(page, nomme("Se connecter"))
+    envoyer(page)
+    annonce(page, page.locator(".alerte"), "corrigez les champs signalés")
+    expect(page.locator("#login-erreur")).to_have_text("Saisissez votre identifiant.")
+    tab_to(page, lambda s: s["id"] == "login")
+    page.keyboard.type("marie.martin")
+    assert tab(page)["id"] == "password"
+    page.keyboard.type(COMPTES["marie.martin"][0])
+    envoyer(page)
+    expect(page).to_have_url(re.compile("/mot-de-passe$"))
+    tab_to(page, lambda s: s["id"] == "current")
+    page.keyboard.type(COMPTES["marie.martin"][0])
+    assert tab(page)["id"] == "new"
+    page.keyboard.type("Tilleuls-Biviers38")
+    assert tab(page)["id"] == "confirm"
+    page.keyboard.type("Tilleuls-Biviers39")
+    envoyer(page)
+    annonce(page, page.locator(".alerte[role=alert]"), "corrigez les champs signalés")
+    expect(page.locator("#confirm-erreur")).to_have_text(
+        "Les deux mots de passe ne sont pas identiques."
+    )
+    tab_to(page, lambda s: s["id"] == "current")
+    page.keyboard.type(COMPTES["marie.martin"][0])
+    for field in ("new", "confirm"):
+        assert tab(page)["id"] == field
+        page.keyboard.type("Tilleuls-Biviers38")
+    assert tab(page)["name"] == "Enregistrer"
+    envoyer(page)
+    expect(page).to_have_url(re.compile(re.escape("/familles/%s/" % MARTIN["numero"]) + "$"))
+    annonce(page, flash(page), "Votre mot de passe a été modifié.")
