@@ -25,6 +25,7 @@ from .. import hostile
 from ..conftest import DUPONT_URL, csrf, login, make_app, with_root
 from ..espion import Espion
 from .test_enfants import demandes, enfants, traiter
+from .test_reservations import clock, town  # noqa: F401 (fixtures)
 
 NUMERO = DUPONT["numero"]
 SDI_FAMILLE = "/manage/familles/%s/" % NUMERO
@@ -132,6 +133,12 @@ def ville(tmp_path_factory):
     saisies.champs["refus:motif"] = motif
     _page, done = traiter(app, agent, name, refuser="1", motif=motif)
     assert done.status_int == 302
+
+    # One request left pending, for the agents' queue.
+    form = parent.get(DUPONT_URL + "demande-responsable").forms["demande"]
+    form["profession"] = saisies("attente:profession", 0)
+    form["employeur"] = saisies("attente:employeur", 1)
+    form.submit("enregistrer", status=302)
 
     # --- The staff: structure, prestation, régie, document, news, an
     # answer, a group message, a payment and a credit note.
@@ -320,6 +327,7 @@ def test_the_sdi_pages_show_every_string_as_text(ville):
     ]
     nouvel = [v[0] for k, v in enfants(ville["app"]).items() if "PFX" in k]
     pages = {
+        "/manage/@@demandes": (agent, ["attente"]),
         "/manage/@@messagerie": (agent, ["message:objet"]),
         ville["conversation"]: (agent, ["message", "reponse"]),
         ville["structure"]: (agent, ["structure"]),
@@ -644,3 +652,36 @@ def test_a_very_long_string_in_any_field_is_refused_in_french(ville):
         assert re.search(r"caractères|trop long|dépasse", text), name
         assert "Traceback" not in text and LONG not in text[:200], name
     assert _compte(app) == before
+
+
+def test_an_absence_reason_is_shown_as_text_and_mailed_as_text(town):  # noqa: F811
+    """A late absence (it goes to an agent) with a hostile reason, refused
+    with a hostile reason: the parent's and agent's pages show both as
+    text, the refusal mail carries them in its body only."""
+    from .test_reservations import REST, absence, premiere_a_traiter, requests
+    from .test_reservations import D as jour
+
+    dupont = navigateur(town, "jean.dupont")
+    motif = "\n".join(hostile.corpus()[:6]) + "\x00\x0b"
+    absence(dupont, town, REST, jour(2026, 12, 1), motif=motif)
+    ((_type, _etat, _jour, stored),) = requests(town)
+    # One line: the reason's line breaks become spaces; no control kept.
+    assert stored == hostile.serre(hostile.sans_controles(motif))
+    agent = navigateur(town, "agent")
+    queue, traiter = premiere_a_traiter(agent, "absence")
+    lignes = [stored]
+    for label, page in (("queue", queue), ("traiter", traiter)):
+        _verifier(label, page, lignes if label == "traiter" else [])
+    form = traiter.forms["form-refuser"]
+    refus = hostile.corpus()[1] + "\r\nBcc: espion@example.org"
+    form["motif"] = refus
+    form.submit("refuser", status=302)
+    liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants")
+    _verifier("liste", liste, lignes + refus.split("\r\n"))
+    directory = town.app.registry.settings["portail.mail_directory"]
+    (path,) = glob.glob(os.path.join(directory, "*"))
+    with open(path, "rb") as fp:
+        message = email.message_from_binary_file(fp, policy=email.policy.default)
+    assert set(message.keys()) <= ENTETES and "Bcc" not in message
+    body = message.get_body(("plain",)).get_content()
+    assert hostile.corpus()[1] in body and "Bcc: espion@example.org" in body
