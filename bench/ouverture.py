@@ -23,6 +23,7 @@ them.  The machine's cores are printed: the load generator shares them.
 
 import argparse
 import json
+import math
 import os
 import shutil
 import statistics
@@ -159,6 +160,7 @@ def charger(tmp, info_path, urls, mode, args, pids):
         OUVERTURE_HOSTS=",".join(urls),
         OUVERTURE_MODE=mode,
         OUVERTURE_PARENTS=str(args.parents),
+        OUVERTURE_CADENCE=str(args.cadence),
         OUVERTURE_OUT=str(out),
     )
     command = [
@@ -205,14 +207,17 @@ def charger(tmp, info_path, urls, mode, args, pids):
             "requetes": len(values),
             "par_seconde": len(values) / span,
             "p50_ms": 1000 * statistics.median(values),
-            "p95_ms": 1000 * values[int(0.95 * (len(values) - 1))],
+            "p95_ms": 1000 * values[math.ceil(0.95 * len(values)) - 1],  # nearest rank
         }
+    serveurs = sum(p["cpu_s"] for name, p in processes.items() if name != "locust")
+    done = found.get("done", 0)
     return {
+        "cpu_serveurs_par_parent_s": serveurs / done if done else None,
         "mode": mode,
         "processus": len(urls),
         "parents": args.parents,
         "cadence": args.cadence,
-        "termines": found.get("done", 0),
+        "termines": done,
         "echoues": found.get("failed", 0),
         "secondes": span,
         "etapes": steps,
@@ -248,6 +253,14 @@ def afficher(run):
         print(
             "   %-30s %8d %8.1f %9.0f %9.0f"
             % (name, s["requetes"], s["par_seconde"], s["p50_ms"], s["p95_ms"])
+        )
+    if run["cpu_serveurs_par_parent_s"] is not None:
+        print(
+            "   server CPU (applications + ZEO) per %s: %.0f ms"
+            % (
+                "parent" if run["mode"] == "portail" else "user",
+                1000 * run["cpu_serveurs_par_parent_s"],
+            )
         )
     print(
         "   CPU (share of one core) / peak RSS: "
@@ -372,7 +385,15 @@ def main():
     figures["total_s"] = total
     print()
     print("== summary (%d cores; the load generator runs on them too) ==" % os.cpu_count())
-    print("city generated in %.0f s" % generation)
+    print(
+        "city of %d families %s in %.0f s (%.0f s of CPU in its process)"
+        % (
+            info["familles"],
+            "reused (--ville), generated" if args.ville else "generated",
+            info["timings"]["total"],
+            info["timings"].get("cpu", 0),
+        )
+    )
     for run in figures["runs"]:
         slow = max(
             run["etapes"].items(), key=lambda kv: kv[1]["p95_ms"], default=("-", {"p95_ms": 0})

@@ -35,6 +35,7 @@ INFO = json.loads(Path(os.environ["OUVERTURE_INFO"]).read_text())
 HOSTS = os.environ["OUVERTURE_HOSTS"].split(",")
 MODE = os.environ.get("OUVERTURE_MODE", "portail")
 PARENTS = int(os.environ["OUVERTURE_PARENTS"])
+CADENCE = float(os.environ["OUVERTURE_CADENCE"])
 OUT = os.environ["OUVERTURE_OUT"]
 RETRIES = 3
 RETRY_AFTER_MAX = 10.0
@@ -71,8 +72,11 @@ class Parent(FastHttpUser):
         if self.n >= PARENTS:  # locust replaces a stopped user: not a parent more
             gevent.sleep(3600)
         self.base = HOSTS[self.n % len(HOSTS)]
+        # Parent n arrives at t0 + n / CADENCE (the users locust starts in
+        # place of the parents done would come early otherwise).
         if RESULTS["t0"] is None:
             RESULTS["t0"] = time.time()
+        gevent.sleep(max(0.0, RESULTS["t0"] + self.n / CADENCE - time.time()))
         RESULTS["started"] += 1
 
     def call(self, method, path, name, expected, check=None, **kw):
