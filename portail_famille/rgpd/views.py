@@ -1,9 +1,9 @@
 """Mon compte > "Mes données": the family downloads everything the portal
 holds about it, as JSON (complete, machine-readable) or as a readable PDF.
 
-GET only, read-only, ``P.FAMILLE_DONNEES_TELECHARGER`` (the family's
-parents; administrators hold every permission); served as attachments,
-never cached.
+GET only, ``P.FAMILLE_DONNEES_TELECHARGER`` (the family's parents;
+administrators hold every permission: their downloads are audited, the
+family's are not and write nothing); served as attachments, never cached.
 """
 
 import datetime
@@ -19,6 +19,7 @@ from .. import dates, pdf
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
+from . import audit
 from .export import donnees, titres
 
 JSON = "mes-donnees.json"
@@ -40,6 +41,17 @@ def _piece_jointe(response, content_type, body, filename):
     return response
 
 
+def _auditer(request, famille):
+    """An administrator downloading a family's data reads its bank details
+    and its children's health data: audited (a write on GET, on purpose);
+    the family's own parents are not."""
+    if audit.noter_personnel(request, famille, audit.BANCAIRES) is None:
+        return
+    enfants = famille.get("enfants")
+    for enfant in enfants.values() if enfants is not None else ():
+        audit.noter(request, famille, audit.SANITAIRES, enfant)
+
+
 def nom_de_fichier(famille, extension):
     day = dates.today().isoformat()
     return "mes-donnees-%s-%s.%s" % (re.sub(r"[^0-9A-Za-z]", "", famille.numero), day, extension)
@@ -53,6 +65,7 @@ def nom_de_fichier(famille, extension):
 )
 def mes_donnees_json(context, request):
     _sans_sous_chemin(request)
+    _auditer(request, context)
     body = json.dumps(donnees(context, request), ensure_ascii=False, indent=1, sort_keys=True)
     return _piece_jointe(
         request.response,
@@ -190,6 +203,7 @@ def contexte_pdf(request, data):
 )
 def mes_donnees_pdf(context, request):
     _sans_sous_chemin(request)
+    _auditer(request, context)
     values = contexte_pdf(request, donnees(context, request))
     html = render("templates/mes_donnees_pdf.pt", values, request=request)
     body = pdf.rendre(html, request.registry.settings)

@@ -171,3 +171,23 @@ def test_a_new_client_of_the_family_must_log_in(shared):
     browser = client(shared)
     response = browser.get(DUPONT_URL + JSON_URL, expect_errors=True)
     assert response.status_int in (302, 403, 404)
+
+
+def test_an_administrator_may_download_it_and_is_audited(app):
+    from portail_famille.rgpd import audit
+
+    from ..conftest import ADMIN
+
+    admin = client(app)
+    login(admin, *ADMIN)
+    data = admin.get(DUPONT_URL + JSON_URL).json
+    assert data["famille"]["numero"] == DUPONT["numero"]
+
+    def entries(root, registry):
+        found, _suite = audit.audit(root).page(100)
+        return sorted((e["qui"], e["famille"], e["quoi"]) for e in found)
+
+    assert with_root(app.app, entries) == [
+        ("admin", DUPONT["numero"], "bancaires"),
+        ("admin", DUPONT["numero"], "sanitaires"),
+    ]
