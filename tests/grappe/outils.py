@@ -188,7 +188,15 @@ def ville(root, registry, familles=FAMILLES):
     in May 2015.  Returns the Wednesdays of the race and of the restart
     (the first two that may be booked from now), the prestation's oid and
     [(login, child url)]."""
-    load(root, registry)
+    # The passwords hashed at bcrypt's lowest cost (a login checks them as
+    # any other): 100 logins must not cost a minute of CPU.
+    hacher = User.__dict__["hash_new_password"]
+    User.hash_new_password = staticmethod(lambda p: bcrypt.hashpw(p.encode(), bcrypt.gensalt(4)))
+    try:
+        load(root, registry)
+        enfants = _familles(root, registry, find_service(root, "principals"), familles)
+    finally:
+        User.hash_new_password = hacher
     prestation = root["structures"][MAM[0]][MAM[1]]
     oid = get_oid(prestation)
     calendrier = root["calendrier"]
@@ -203,15 +211,6 @@ def ville(root, registry, familles=FAMILLES):
                 fin=datetime.date(year + 1, 7, 5),
             )
             calendrier.add(libelle, annee, registry=registry)
-    principals = find_service(root, "principals")
-    # The parents' passwords hashed at bcrypt's lowest cost (a login checks
-    # them as any other): 100 logins must not cost 30 s of CPU.
-    hacher = User.__dict__["hash_new_password"]
-    User.hash_new_password = staticmethod(lambda p: bcrypt.hashpw(p.encode(), bcrypt.gensalt(4)))
-    try:
-        enfants = _familles(root, registry, principals, familles)
-    finally:
-        User.hash_new_password = hacher
     for annee in calendrier.annees():
         if annee.fin >= today:
             for _login, enfant, _url in enfants:

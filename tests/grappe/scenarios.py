@@ -35,24 +35,24 @@ ZEO = {"wait_timeout": 2}
 RELSTORAGE = {"cache_local_mb": 16}
 
 
-def sur_zeo(tmp_path_factory, familles):
+def sur_zeo(tmp_path_factory, familles, fils=FILS):
     """A ZEO server in a temporary directory and a Grappe on it (a
     generator: the module fixture of test_zeo*.py)."""
     dossier = tmp_path_factory.mktemp("grappe-zeo")
     with Zeo(dossier / "zeo") as zeo:
-        grappe = Grappe(dossier, zeo, familles, **ZEO)
+        grappe = Grappe(dossier, zeo, familles, fils, **ZEO)
         try:
             yield grappe
         finally:
             grappe.arreter()
 
 
-def sur_relstorage(tmp_path_factory, familles):
+def sur_relstorage(tmp_path_factory, familles, fils=FILS):
     """A PostgreSQL cluster of the test and a Grappe on it (RelStorage,
     history kept)."""
     dossier = tmp_path_factory.mktemp("grappe-pg")
     with Postgres(dossier / "pg") as pg:
-        grappe = Grappe(dossier, pg, familles, **RELSTORAGE)
+        grappe = Grappe(dossier, pg, familles, fils, **RELSTORAGE)
         try:
             yield grappe
         finally:
@@ -63,7 +63,7 @@ class Grappe:
     """A storage server, the test process's own application on it (to
     prepare and to count), and PROCESSUS application processes."""
 
-    def __init__(self, dossier, serveur, familles=outils.FAMILLES, **params):
+    def __init__(self, dossier, serveur, familles=outils.FAMILLES, fils=FILS, **params):
         from ..conftest import with_root
 
         self.dossier = dossier
@@ -77,7 +77,7 @@ class Grappe:
             Application(
                 serveur.uri(dossier / ("cache-%d" % n), **params),
                 dossier,
-                threads=FILS,
+                threads=fils,
                 nom="app%d" % n,
                 **autres,
             ).lancer()

@@ -8,7 +8,7 @@ from . import scenarios
 
 @pytest.fixture(scope="module")
 def grappe(tmp_path_factory):
-    yield from scenarios.sur_relstorage(tmp_path_factory, familles=100)
+    yield from scenarios.sur_relstorage(tmp_path_factory, familles=100, fils=2)
 
 
 def test_500_children_for_20_places(grappe):
