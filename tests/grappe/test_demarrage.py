@@ -17,7 +17,7 @@ from portail_famille.grappe import (
     ecrire_ini,
 )
 
-from .outils import Navigateur, ensemble
+from .outils import Navigateur, ensemble, jeton
 from .scenarios import RELSTORAGE, ZEO
 
 ADMIN = (TEST_SETTINGS["substanced.initial_login"], TEST_SETTINGS["substanced.initial_password"])
@@ -78,3 +78,29 @@ def test_two_inits_then_two_processes_on_an_empty_postgresql(tmp_path):
         finally:
             for application in applications:
                 application.arreter()
+
+
+def test_a_write_while_zeo_is_down_gets_a_french_503_then_the_process_reconnects(tmp_path):
+    """The ZEO server stopped: a login (it writes its session) waits
+    ``wait_timeout`` at each attempt, then is answered 503 with Retry-After
+    and the French "try again" page, not left hanging; the server back on
+    the same port, the same process logs in without being restarted."""
+    with Zeo(tmp_path / "zeo") as zeo:
+        uri = zeo.uri(tmp_path / "cache", wait_timeout=1)
+        application = Application(uri, tmp_path, nom="panne", **{"retry.attempts": "2"})
+        try:
+            application.demarrer()
+            navigateur = Navigateur(application.url)
+            status, _headers, page = navigateur.get("/connexion")
+            assert status == 200
+            zeo.arreter()
+            donnees = {"login": ADMIN[0], "password": ADMIN[1], "csrf_token": jeton(page)}
+            status, headers, text = navigateur.requete("POST", "/connexion", donnees, timeout=60)
+            assert status == 503, text[-500:]
+            assert headers["Retry-After"] == "2"
+            assert "Réessayez dans quelques secondes." in text
+            zeo.demarrer()
+            navigateur.connecter(*ADMIN)
+            assert application.processus.poll() is None
+        finally:
+            application.arreter()
