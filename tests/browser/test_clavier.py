@@ -30,12 +30,42 @@ FAMILLE = "/familles/%s/" % DUPONT["numero"]
 TABS = 600
 
 # The focused element, described; data-kbd numbers each element once, so
-# that two stops are told apart.
+# that two stops are told apart.  Its focus is visible when its outline (or
+# a box-shadow ring) contrasts 3:1 at least with the colour beside it (RGAA
+# 10.7, WCAG 1.4.11): the parent's background for an outline drawn outside,
+# its own for one drawn inside; Chromium's own "auto" ring is two-tone.
 FOCUS = """() => {
     const el = document.activeElement;
     if (!el || el === document.body || el === document.documentElement) return null;
     if (!el.dataset.kbd) el.dataset.kbd = String((window.__kbd = (window.__kbd || 0) + 1));
     const s = getComputedStyle(el);
+    const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = c => {
+        const v = rgb(c).slice(0, 3).map(x => x / 255)
+            .map(x => x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+    };
+    const ratio = (a, b) => {
+        const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+        return (x + 0.05) / (y + 0.05);
+    };
+    const fond = start => {
+        for (let n = start; n; n = n.parentElement) {
+            const c = getComputedStyle(n).backgroundColor;
+            const v = rgb(c);
+            if (v.length === 3 || (v.length === 4 && v[3] > 0)) return c;
+        }
+        return "rgb(255, 255, 255)";
+    };
+    const dedans = parseFloat(s.outlineOffset) < 0;
+    const autour = fond(dedans ? el : el.parentElement);
+    let contraste = 0;
+    if (s.outlineStyle === "auto") contraste = 21;
+    else if (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
+        contraste = ratio(s.outlineColor, autour);
+    if (s.boxShadow !== "none")
+        for (const c of s.boxShadow.match(/rgba?\\([^)]*\\)/g) || [])
+            contraste = Math.max(contraste, ratio(c, autour));
     const label = el.labels && el.labels.length ? el.labels[0].textContent : "";
     const name = el.getAttribute("aria-label") || label || (el.tagName === "INPUT" ? "" : el.textContent);
     const tr = el.closest("tr");
@@ -47,10 +77,11 @@ FOCUS = """() => {
         name: (name || "").replace(/\\s+/g, " ").trim(),
         date: el.getAttribute("data-date"),
         row: tr ? tr.getAttribute("data-titre") : null,
-        outline: s.outlineStyle + " " + s.outlineWidth,
+        outline: s.outlineStyle + " " + s.outlineWidth + " " + s.outlineColor,
         shadow: s.boxShadow,
-        visible: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
-            || s.boxShadow !== "none",
+        autour: autour,
+        contraste: Math.round(contraste * 100) / 100,
+        visible: contraste >= 3,
         html: el.outerHTML.slice(0, 160),
     };
 }"""
@@ -66,7 +97,8 @@ def focus(page):
 
 def visible(stop):
     assert stop["visible"], (
-        "no visible focus on %(html)s (outline %(outline)s, shadow %(shadow)s)" % (stop)
+        "no visible focus on %(html)s: outline %(outline)s, shadow %(shadow)s, "
+        "contrast %(contraste)s:1 with %(autour)s" % stop
     )
 
 
