@@ -7,7 +7,7 @@ from substanced.sdi import mgmt_view
 
 from .. import dates
 from ..i18n import _
-from ..journal import journal
+from ..journal import _ATTR, Journal
 from ..security import P
 
 ACTIONS = {
@@ -29,7 +29,11 @@ def journal_view(context, request):
     action = request.GET.get("action")
     if action not in ACTIONS:
         action = None
-    entries = journal(context).latest(PAR_PAGE, action=action)
+    # Read without making it: a GET writes nothing (no journal yet, no line).
+    kept = context.__dict__.get(_ATTR)
+    if kept is None:
+        kept = Journal()
+    entries = kept.latest(PAR_PAGE, action=action)
     translate = request.localizer.translate
     return {
         "actions": [(key, translate(title)) for key, title in ACTIONS.items()],
