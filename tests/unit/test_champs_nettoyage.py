@@ -1,5 +1,6 @@
-"""Control characters dropped from every form at the door (champs.nettoyer)
-and the SDI grid's JSON that a title cannot end (sdi.grille)."""
+"""Hostile input, unit by unit: control characters dropped from every form
+at the door (champs.nettoyer), the SDI grid's JSON that a title cannot end
+(sdi.grille), the PDF renderer's command line that loads nothing."""
 
 import json
 
@@ -54,3 +55,17 @@ def test_grid_json_cannot_end_its_script():
 
     grille.includeme(None)
     assert str(JsonDict(data)) == text
+
+
+def test_wkhtmltopdf_runs_without_script_local_files_nor_network():
+    """The command line of the PDF renderer: no JavaScript, no local file,
+    every request to the proxy of the settings (a closed local port)."""
+    from portail_famille import pdf
+
+    commande = pdf.moteur({"portail.pdf": "wkhtmltopdf"}).commande
+    for option in ("--disable-javascript", "--disable-local-file-access", "--disable-plugins"):
+        assert option in commande
+    assert commande[commande.index("--proxy") + 1] == "http://127.0.0.1:9"
+    autre = pdf.moteur({"portail.pdf": "wkhtmltopdf", "portail.pdf.proxy": "http://127.0.0.1:1"})
+    assert autre.commande[autre.commande.index("--proxy") + 1] == "http://127.0.0.1:1"
+    assert "--enable-local-file-access" not in commande and "--allow" not in commande
