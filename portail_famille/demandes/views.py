@@ -574,6 +574,8 @@ def liste_des_demandes(context, request):
         filtre = None
     jours = jours_listes(request.registry.settings)
     demandes = service.recentes(request.root, context, onglet, jours, type_demande=filtre)
+    # Health data or bank details read by staff: audited (a write on GET, on purpose).
+    audit.noter_demandes_personnel(request, context, demandes)
 
     def lien(**query):
         return request.resource_path(context, "liste-des-demandes", query=query)

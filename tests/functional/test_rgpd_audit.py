@@ -109,8 +109,10 @@ def test_staff_screens_write_an_entry_per_read(app, monkeypatch):
     before = len(entrees(app))
     agent.get("/familles/%s/mon-compte" % NUMERO)
     agent.get("/familles/%s/enfants/%s/donnees-sanitaires" % (NUMERO, enfant_nom))
+    agent.get("/familles/%s/liste-des-demandes" % NUMERO, {"onglet": "enfants"})
     assert resume(entrees(app)[before:]) == [
         ("agent", NUMERO, "bancaires"),
+        ("agent", NUMERO, "sanitaires"),
         ("agent", NUMERO, "sanitaires"),
     ]
 
@@ -134,10 +136,13 @@ def test_staff_screens_write_an_entry_per_read(app, monkeypatch):
 def test_the_family_reading_its_own_record_is_not_audited(app):
     sante_et_banque(app)
     _f, _e, enfant_nom = oids(app)
+    deposer(app, "sanitaires", {"allergies": "pollen"}, enfant=enfant_nom)
     parent = client(app)
     login(parent, "jean.dupont", COMPTES["jean.dupont"][0])
     parent.get("/familles/%s/mon-compte" % NUMERO)
     parent.get("/familles/%s/enfants/%s/donnees-sanitaires" % (NUMERO, enfant_nom))
+    page = parent.get("/familles/%s/liste-des-demandes" % NUMERO, {"onglet": "enfants"})
+    assert "pollen" in page.text
     assert entrees(app) == []
 
 
