@@ -133,7 +133,14 @@ def test_child_health_form(portail, dupont, lucas):
 
 
 def test_statement(portail, dupont):
-    aucune_violation(ouvrir(dupont, portail, FAMILLE + "releve-de-compte"))
+    """The statement and each of its tabs (invoices, payments...)."""
+    ouvrir(dupont, portail, FAMILLE + "releve-de-compte")
+    aucune_violation(dupont)
+    onglets = dupont.locator("nav.onglets a")
+    hrefs = onglets.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(hrefs) >= 2, hrefs
+    for href in hrefs:
+        aucune_violation(ouvrir(dupont, portail, href))
 
 
 def test_payment_and_its_return(portail, dupont):
