@@ -115,19 +115,20 @@ class Mesure:
     def __init__(self, pids):
         self.procs = {name: psutil.Process(pid) for name, pid in pids.items()}
         self.rss = dict.fromkeys(pids, 0)
+        self.dernier = {}  # last CPU seen (a process that ended: locust)
         self.stop = threading.Event()
         self.debut = {name: self._cpu(p) for name, p in self.procs.items()}
         self.t0 = time.perf_counter()
         self.thread = threading.Thread(target=self._echantillons, daemon=True)
         self.thread.start()
 
-    @staticmethod
-    def _cpu(proc):
+    def _cpu(self, proc):
         try:
             t = proc.cpu_times()
-            return t.user + t.system + t.children_user + t.children_system
+            self.dernier[proc.pid] = t.user + t.system + t.children_user + t.children_system
         except psutil.Error:
-            return 0.0
+            pass
+        return self.dernier.get(proc.pid, 0.0)
 
     def _echantillons(self):
         while not self.stop.wait(0.5):
@@ -135,7 +136,8 @@ class Mesure:
                 try:
                     self.rss[name] = max(self.rss[name], proc.memory_info().rss)
                 except psutil.Error:
-                    pass
+                    continue
+                self._cpu(proc)
 
     def fin(self):
         seconds = time.perf_counter() - self.t0
