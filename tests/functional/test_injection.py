@@ -4,6 +4,7 @@ family's pages, the SDI's, the PDFs (the real renderer), the mails.  Always
 shown as text, never obeyed; the PDF renderer loads nothing (a canary HTTP
 server counts its requests, /etc/passwd never prints)."""
 
+import datetime
 import email
 import email.policy
 import glob
@@ -17,6 +18,7 @@ import transaction
 import webtest
 from pypdf import PdfReader
 
+from portail_famille import dates
 from portail_famille.demandes.resources import EN_ATTENTE
 from portail_famille.demo import COMPTES, DUPONT
 from portail_famille.sdi.grille import json_sans_balise
@@ -148,6 +150,17 @@ def ville(tmp_path_factory):
     form["title"] = saisies("structure:title")
     structure = form.submit("ajouter", status=302).location
     _regie_et_prestation(app, saisies, admin, agent)
+    form = agent.get(SDI_FAMILLE + "enfants/@@add_enfant").forms["deform"]
+    form["nom"] = saisies("enfant-sdi:nom", 1)
+    form["prenom"] = saisies("enfant-sdi:prenom", 2)
+    form["date"] = "2018-03-04"
+    form.submit("ajouter", status=302)
+    form = agent.get("/manage/calendrier/@@add_fermeture").forms["deform"]
+    jour = dates.today() + datetime.timedelta(days=20)
+    form.set("date", jour.isoformat(), index=0)
+    form.set("date", jour.isoformat(), index=1)
+    form["motif"] = saisies("fermeture:motif", 2)
+    form.submit("ajouter", status=302)
     _editeur(app, saisies, editeur)
     (conversation,) = [
         "/manage/familles/%s/messages/%s/@@conversation" % (NUMERO, c.__name__)
@@ -261,14 +274,20 @@ def _verifier(label, page, attendus):
     assert missing == [], (label, missing)
 
 
+def _mois_plus_20_jours():
+    return (dates.today() + datetime.timedelta(days=20)).strftime("%Y-%m")
+
+
 def _pages_famille(ville):
     lucas, dupont = ville["lucas"], DUPONT_URL
     return {
         dupont + "mon-compte": ("responsable", "bancaires"),
-        dupont + "mes-enfants": ("enfant",),
+        dupont + "mes-enfants": ("enfant", "enfant-sdi"),
         lucas + "donnees-sanitaires": ("sanitaires",),
         lucas + "autorisations": ("autorisations",),
         lucas + "planning": ("prestation",),
+        # A closure's reason is not shown to families (only "Fermeture").
+        lucas + "planning?mois=" + _mois_plus_20_jours(): (),
         dupont + "liste-des-demandes": ("responsable", "bancaires", "refus"),
         dupont + "liste-des-demandes?onglet=enfants": ("sanitaires", "autorisations", "enfant"),
         dupont + "boite-de-reception?onglet=envoyes": ("message:objet",),
@@ -343,6 +362,7 @@ def test_the_sdi_pages_show_every_string_as_text(ville):
         SDI_FAMILLE + "enfants/@@contents": (agent, []),
         "/manage/documents/formulaires/@@contents": (ville["editeur"], []),
         "/manage/actualites/@@contents": (ville["editeur"], []),
+        "/manage/calendrier/@@contents": (agent, []),
     }
     pages.update({url: (agent, []) for url in traiter})
     for url, (browser, prefixes) in pages.items():
