@@ -53,6 +53,7 @@ bench: install ## Benchmarks (production template settings): figures against a b
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/messagerie.py
 	$(BIN)/python bench/ouverture.py
+	$(BIN)/python bench/ouverture_profil.py
 
 # Backups of var/ (FileStorage): incremental, or FULL=1; restore to DATE
 # (UTC AAAA-MM-JJ-hh-mm-ss, default the latest) into TO (an empty directory).
