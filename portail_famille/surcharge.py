@@ -16,16 +16,22 @@ Settings: ``portail.max_en_cours`` (0 or unset: no limit),
 ``/sante``).
 """
 
+import html
 import threading
+
+from .i18n import _
 
 # skin.STATIC_PREFIX (not imported: main() imports this module first).
 EXEMPTES = ("/static-portail/", "/sdistatic/", "/deformstatic/", "/sante")
 RETRY_AFTER = "5"
 
-TITRE = "Service très sollicité"
-TEXTE = (
-    "Beaucoup de familles sont connectées en ce moment : votre demande n'a pas pu être "
-    "traitée et rien n'a été enregistré. Réessayez dans quelques secondes."
+# The texts of skin/views.py's ``occupe`` page (a conflict that outlived its
+# retries): the same message ids.  The page is made once, outside Pyramid,
+# in the product's language (the message ids are the French texts).
+TITRE = _("Service très sollicité")
+TEXTE = _(
+    "Beaucoup de familles font leurs demandes en ce moment : la vôtre n'a pas "
+    "été enregistrée. Réessayez dans quelques secondes."
 )
 PAGE = """<!DOCTYPE html>
 <html lang="fr">
@@ -47,7 +53,11 @@ class Surcharge:
         self.retry_after = str(retry_after)
         self.exemptes = tuple(exemptes)
         self.refusees = 0  # since start (figures for the bench and the logs)
-        self.page = (PAGE % {"titre": TITRE, "texte": TEXTE}).encode("utf-8")
+        textes = {
+            "titre": html.escape(str(TITRE), quote=False),
+            "texte": html.escape(str(TEXTE), quote=False),
+        }
+        self.page = (PAGE % textes).encode("utf-8")
 
     def __getattr__(self, name):  # registry, ... of the wrapped router
         return getattr(self.app, name)
