@@ -9,6 +9,7 @@ family's are not and write nothing); served as attachments, never cached.
 import datetime
 import json
 import re
+from decimal import Decimal
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.renderers import render
@@ -16,6 +17,8 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from .. import dates, pdf
+from ..facturation.montants import nombre
+from ..facturation.resources import TITRES_MODES
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
@@ -121,6 +124,11 @@ def _planning(rows):
     ]
 
 
+def _nombre(value):
+    """'243.20' -> '243,20' (French amounts)."""
+    return nombre(Decimal(value)) if value not in (None, "") else ""
+
+
 def contexte_pdf(request, data):
     translate = request.localizer.translate
     famille = data["famille"]
@@ -187,11 +195,28 @@ def contexte_pdf(request, data):
             for c in data["messages"]
         ],
         "factures": [
-            dict(f, date=lisible(request, f["date"]), echeance=lisible(request, f["echeance"]))
+            dict(
+                f,
+                date=lisible(request, f["date"]),
+                echeance=lisible(request, f["echeance"]),
+                montant=_nombre(f["montant"]),
+                reste_a_payer=_nombre(f["reste_a_payer"]),
+            )
             for f in data["factures"]
         ],
-        "avoirs": [dict(a, date=lisible(request, a["date"])) for a in data["avoirs"]],
-        "reglements": [dict(r, date=lisible(request, r["date"])) for r in data["reglements"]],
+        "avoirs": [
+            dict(a, date=lisible(request, a["date"]), montant=_nombre(a["montant"]))
+            for a in data["avoirs"]
+        ],
+        "reglements": [
+            dict(
+                r,
+                date=lisible(request, r["date"]),
+                montant=_nombre(r["montant"]),
+                mode=translate(TITRES_MODES.get(r["mode"], r["mode"])),
+            )
+            for r in data["reglements"]
+        ],
     }
 
 

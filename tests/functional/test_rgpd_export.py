@@ -141,7 +141,16 @@ def test_health_data_persons_requests_and_attachments_are_in_it(app):
     assert data["famille"]["bancaires"]["iban"] == "FR76 •••• •••• 0185"
     assert "%PDF-1.4" not in dump
     text = texte_pdf(app.get(DUPONT_URL + PDF_URL).body)
-    for expected in ("arachide", "Dr MEDECIN", "GRANDMERE", "certificat.pdf", "AL-36", "AL-228"):
+    for expected in (
+        "arachide",
+        "Dr MEDECIN",
+        "GRANDMERE",
+        "certificat.pdf",
+        "AL-36",
+        "AL-228",
+        "Chèque",
+        "120,60",
+    ):
         assert expected in text, expected
     assert IBAN not in text
 
