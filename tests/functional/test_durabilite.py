@@ -10,11 +10,13 @@ attachment: a blob) and, only once the response came back (pyramid_tm has
 committed), reports the message's subject through a pipe.  The parent
 waits for 1 to 4 acknowledged writes, then SIGKILLs the child after a
 random delay: in the middle of the next write, whatever the machine's
-speed.  After the last round: the storage
+speed; one round in two, just after the storage's vote began, so that the
+kill falls inside the commit (the next restart must cut that transaction).  After the last round: the storage
 opens, ``fstest`` passes on Data.fs, every object and blob of the storage
 loads, and every acknowledged message is there with its attachment.
 """
 
+import logging
 import os
 import random
 import select
@@ -25,9 +27,11 @@ import traceback
 import pytest
 import transaction
 import webtest
+import ZODB
 from pyramid_zodbconn import db_from_uri
 from ZODB.blob import Blob
 from ZODB.scripts import fstest
+from zodburi import resolve_uri
 
 from portail_famille.demo import COMPTES, DUPONT
 
@@ -41,6 +45,11 @@ KILLS = 100
 # between ACKS[0] and ACKS[1] writes.
 ACKS = (1, 4)
 DELAY = (0.0, 0.15)
+# One round in two, this long after the storage started its vote, itself
+# followed by COMMIT_GAP seconds before the finish.
+COMMIT_DELAY = (0.0, 0.006)
+COMMIT_GAP = 0.005
+VOTE = b"vote"
 BOITE = DUPONT_URL + "boite-de-reception"
 
 
@@ -56,11 +65,43 @@ def _close_databases(app):
     databases.clear()
 
 
+class _Repairs(logging.Handler):
+    """The warnings of FileStorage when it opens (a cut tail)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
 def _serve(app, client, token, out, round_):
     """In the child: restart on the Data.fs, then write until killed."""
+    repairs = _Repairs()
+    logging.getLogger("ZODB.FileStorage").addHandler(repairs)
+    factory, options = resolve_uri(_uri(app))
+    storage = factory()
+    vote = storage.tpc_vote
+
+    def tpc_vote(txn):
+        # Tells the parent that the storage starts writing the transaction
+        # into Data.fs; in the commit rounds, leaves a few milliseconds
+        # between the vote and the finish (as other resource managers
+        # voting would), where the kill falls.  Set before the connections
+        # copy the method.
+        os.write(out, VOTE + b"\n")
+        result = vote(txn)
+        if round_ % 2:
+            time.sleep(COMMIT_GAP)
+        return result
+
+    storage.tpc_vote = tpc_vote
     databases = app.app.registry._zodb_databases
-    db_from_uri(_uri(app), "", databases)
-    os.write(out, b"ready\n")
+    options["database_name"] = ""
+    ZODB.DB(storage, databases=databases, **options)
+    # Did the storage find (and cut) a transaction the last kill interrupted?
+    os.write(out, b"ready %d\n" % bool(repairs.records))
     pdf = pdf_bytes()
     # The redirect is not followed: the flash message would pile up in the
     # session cookie; each POST starts from the session of the login.
@@ -82,12 +123,12 @@ def _serve(app, client, token, out, round_):
         n += 1
 
 
-def _read_lines(fd, lines=None, timeout=60.0):
-    """What the child wrote on ``fd``: until it has written ``lines`` whole
-    lines, or (``lines`` None) until the end of the pipe."""
+def _read_until(fd, done, timeout=60.0):
+    """What the child wrote on ``fd``, until ``done(data)`` is true (or,
+    ``done`` None, until the end of the pipe)."""
     data = b""
     deadline = time.monotonic() + timeout
-    while lines is None or data.count(b"\n") < lines:
+    while done is None or not done(data):
         left = deadline - time.monotonic()
         assert left > 0, "the child did not answer"
         ready, _, _ = select.select([fd], [], [], left)
@@ -100,8 +141,17 @@ def _read_lines(fd, lines=None, timeout=60.0):
     return data
 
 
+def _acks(data):
+    """The acknowledged subjects in ``data`` (a line cut by the kill was not
+    acknowledged)."""
+    lines = data.split(b"\n")[:-1]
+    return [line.decode("ascii") for line in lines[1:] if line != VOTE]
+
+
 def _round(app, client, token, round_, rng):
-    """Fork a child writing, kill it, return the subjects it acknowledged."""
+    """Fork a child writing, kill it; return whether the child's storage
+    repaired the tail left by the previous kill, and the subjects the child
+    acknowledged."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
@@ -113,23 +163,31 @@ def _round(app, client, token, round_, rng):
         finally:
             os._exit(1)
     os.close(write_end)
+    acks = rng.randint(*ACKS)
+    in_commit = round_ % 2 == 1  # as in _serve
     try:
-        # "ready", then 1 to 4 acknowledged writes: the kill then falls at a
-        # random moment of the next ones, however fast the machine is.
-        data = _read_lines(read_end, lines=1 + rng.randint(*ACKS))
-        time.sleep(rng.uniform(*DELAY))
+        # "ready", then 1 to 4 acknowledged writes...
+        data = _read_until(read_end, lambda d: len(_acks(d)) >= acks)
+        if in_commit:
+            # ...then, one round in two, the next vote: the kill falls in the
+            # storage's commit (or just after it)...
+            if data.count(VOTE + b"\n") <= len(_acks(data)):
+                data += _read_until(read_end, lambda d: VOTE + b"\n" in d)
+            time.sleep(rng.uniform(*COMMIT_DELAY))
+        else:
+            # ...else at any moment of the next writes.
+            time.sleep(rng.uniform(*DELAY))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
-        data += _read_lines(read_end)
+        data += _read_until(read_end, None)
     finally:
         os.close(read_end)
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
         "the child stopped by itself (an error in the application?)"
     )
-    # A line cut by the kill was not acknowledged.
-    lines = data.split(b"\n")[:-1]
-    assert lines[0] == b"ready"
-    return [line.decode("ascii") for line in lines[1:]]
+    first = data.split(b"\n", 1)[0]
+    assert first in (b"ready 0", b"ready 1")
+    return first == b"ready 1", _acks(data)
 
 
 def _load_everything(db):
@@ -183,9 +241,14 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(tmp_path):
 
     rng = random.Random(os.getpid())
     acknowledged = []
+    repaired = 0
     for round_ in range(KILLS):
-        acknowledged.extend(_round(app, client, token, round_, rng))
+        cut, subjects = _round(app, client, token, round_, rng)
+        repaired += cut
+        acknowledged.extend(subjects)
     assert len(acknowledged) >= KILLS * ACKS[0]
+    # Some kills fell inside a commit, and the restart cut the transaction.
+    assert repaired > 0
 
     # Restart once more (the storage repairs the tail left by the last kill),
     # then check the file and every object.
@@ -206,6 +269,7 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(tmp_path):
     assert blobs >= len([o for o in acknowledged if int(o.rsplit("-", 1)[1]) % 3 == 0])
     assert objects > len(acknowledged)
     print(
-        "%d kills, %d acknowledged writes checked, %d objects and %d blobs loaded"
-        % (KILLS, len(acknowledged), objects, blobs)
+        "%d kills (%d inside a commit: the restart cut the transaction), "
+        "%d acknowledged writes checked, %d objects and %d blobs loaded"
+        % (KILLS, repaired, len(acknowledged), objects, blobs)
     )
