@@ -15,8 +15,9 @@ class ContenuPermanent(Exception):
 
 def root_attribute(root, name, factory):
     """The non-content object ``name`` kept on the root (made on first use):
-    counters, tokens, journals that are not content of the tree."""
-    found = root.__dict__.get(name)
+    counters, tokens, journals that are not content of the tree.  ``getattr``
+    loads a ghost root first (its ``__dict__`` is empty until then)."""
+    found = getattr(root, name, None)
     if found is None:
         found = factory()
         setattr(root, name, found)
