@@ -425,9 +425,10 @@ def test_control_characters_are_dropped_from_every_form(ville):
     assert with_root(ville["app"].app, multipart) == ("Objet joint", "a\tb\ncd")
 
 
-def test_the_regie_sheet_carries_the_form_token(admin):
+def test_the_regie_sheet_carries_the_form_token(ville):
     """Its schema was a plain colander one: the property sheet could not be
     saved (400) and the add form took a post without a token."""
+    admin = navigateur(ville["app"], "admin")
     page = admin.get("/manage/regies/@@add_regie")
     form = page.forms["deform"]
     assert form["_csrf_token_"].value
@@ -523,13 +524,16 @@ ENTETES = {
 }
 
 
-def test_a_header_value_never_adds_a_header(app):
+def test_a_header_value_never_adds_a_header(ville):
     """courriels.send makes every header one line, whatever a template's
     values hold (a title, a recipient)."""
     from pyramid.scripting import prepare
 
     from portail_famille import courriels
 
+    app = ville["app"]
+    directory = app.app.registry.settings["portail.mail_directory"]
+    before = set(os.listdir(directory))
     env = prepare(registry=app.app.registry)
     try:
         courriels.send(
@@ -542,9 +546,10 @@ def test_a_header_value_never_adds_a_header(app):
         transaction.commit()
     finally:
         env["closer"]()
-    (path,) = glob.glob(os.path.join(app.app.registry.settings["portail.mail_directory"], "*"))
-    with open(path, "rb") as fp:
+    (name,) = set(os.listdir(directory)) - before
+    with open(os.path.join(directory, name), "rb") as fp:
         message = email.message_from_binary_file(fp, policy=email.policy.default)
+    os.remove(os.path.join(directory, name))  # the other tests read the town's mails
     assert "Bcc" not in message and set(message.keys()) <= ENTETES
     assert "Bcc: espion@example.org" in message["Subject"]
     assert all("\n" not in v and "\r" not in v for v in message.values())
