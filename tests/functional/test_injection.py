@@ -710,3 +710,27 @@ def test_an_absence_reason_is_shown_as_text_and_mailed_as_text(town):  # noqa: F
     assert set(message.keys()) <= ENTETES and "Bcc" not in message
     body = message.get_body(("plain",)).get_content()
     assert hostile.corpus()[1] in body and "Bcc: espion@example.org" in body
+
+
+def test_a_hostile_receipt_address_is_text_on_every_page_and_one_header(ville):
+    """The receipt's address of an online payment, with markup but no
+    space (what the form accepts): shown as text on the bank's and the
+    return pages, one ``To`` header in the receipt."""
+    from .test_paiement import PAYER, _choisir, _commencer
+
+    parent, app = ville["parent"], ville["app"]
+    adresse = "\"><svg/onload=alert('PFX2')>@x.fr"
+    directory = app.app.registry.settings["portail.mail_directory"]
+    before = set(os.listdir(directory))
+    banque = _commencer(parent, adresse)
+    _verifier("banque", parent.get(banque), [])
+    retour = _choisir(parent, banque, "payer")
+    _verifier("retour", parent.get(retour.location), [adresse])
+    assert parent.get(PAYER, expect_errors=True).status_int in (200, 409)
+    (name,) = set(os.listdir(directory)) - before
+    with open(os.path.join(directory, name), "rb") as fp:
+        message = email.message_from_binary_file(fp, policy=email.policy.default)
+    os.remove(os.path.join(directory, name))  # the other tests read the town's mails
+    assert set(message.keys()) <= ENTETES
+    assert all("\n" not in v and "\r" not in v for v in message.values())
+    assert "paiement" in message["Subject"]
