@@ -8,6 +8,7 @@ One DUPONT page for the module (logged in once); each test opens its page
 and runs axe on it.
 """
 
+import datetime
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from portail_famille.demo import COMPTES, DUPONT
 from ..conftest import with_root
 from .axe import aucune_violation
 from .conftest import TIMEOUT, _local_only
+from .test_planning_actions import annees_a_venir  # noqa: F401 (LUCAS enrolled ahead)
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +58,18 @@ def lucas(portail):
 
     with_root(portail.wsgi, name)
     return FAMILLE + "enfants/%s/" % found[0]
+
+
+def planning_avec_cases(page, portail, lucas):
+    """LUCAS's planning on the first month from now that has cells (in
+    summer the current one has none)."""
+    day = datetime.date.today().replace(day=1)
+    for _n in range(13):
+        ouvrir(page, portail, lucas + "planning?mois=%04d-%02d" % (day.year, day.month))
+        if page.locator("a.cellule-action").count():
+            return page
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    raise AssertionError("no month with cells in a year")
 
 
 def ouvrir(page, portail, path):
@@ -110,7 +124,7 @@ def test_mon_compte_form_with_errors(portail, dupont):
 
 
 def test_planning_with_its_menu_open(portail, dupont, lucas):
-    ouvrir(dupont, portail, lucas + "planning")
+    planning_avec_cases(dupont, portail, lucas)
     aucune_violation(dupont, "the planning")
     cellule = dupont.locator("a.cellule-action").first
     cellule.click(button="right")
@@ -204,7 +218,7 @@ def test_key_pages_on_a_phone(portail, new_page, log_in, lucas):
     page = new_page(viewport={"width": 375, "height": 740})
     log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
     aucune_violation(page, "home at 375 px")
-    ouvrir(page, portail, lucas + "planning")
+    planning_avec_cases(page, portail, lucas)
     page.locator("a.cellule-action").first.click()
     expect(page.get_by_role("menu", name="Demandes")).to_be_visible()
     aucune_violation(page, "the planning at 375 px, its menu open")
