@@ -8,11 +8,13 @@ objects first, so MARTIN replays DUPONT's URLs), with the query string a
 real page would send.
 """
 
+import io
 import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pypdf import PdfWriter
 from pyramid.interfaces import IException, IRoutesMapper
 from pyramid.path import AssetResolver
 from pyramid.traversal import resource_path
@@ -333,3 +335,41 @@ def completer_la_demo(root, registry):
 
 
 JETON_ICAL = re.compile(r"planning\.ics\?jeton=([A-Za-z0-9_\-]+)")
+
+
+def pdf():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def preparer_dupont(shared, dupont):
+    """Complete the demo (completer_la_demo), then DUPONT writes to the
+    service with an attachment (a conversation with a file), asks for a CAF
+    change (a Demande) and makes his planning feed.  Returns the URLs of his
+    child and of that conversation, and the feed's token."""
+    with_root(shared.app, completer_la_demo)
+    boite = DUPONT_PATH + "/boite-de-reception"
+    page = dupont.get(boite + "?onglet=nouveau")
+    fields = {"csrf_token": csrf(page), "structure": "", "objet": "Pièce", "texte": "Ci-joint"}
+    dupont.post(boite, fields, upload_files=[("fichier", "a.pdf", pdf())], status=302)
+    form = dupont.get(DUPONT_PATH + "/demande-caf").forms["demande"]
+    form["numero_allocataire"] = "7654321"
+    form.submit("enregistrer", status=302)
+
+    def chemins(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        avec_fichier = [
+            name for name, c in famille["messages"].items() if c.messages[0].fichier is not None
+        ]
+        return (
+            "%s/enfants/%s/" % (DUPONT_PATH, next(iter(famille["enfants"]))),
+            "%s/messages/%s" % (DUPONT_PATH, avec_fichier[0]),
+        )
+
+    child, conversation = with_root(shared.app, chemins)
+    page = dupont.get(child + "agenda")
+    feed = dupont.post(child + "agenda", {"csrf_token": csrf(page)})
+    return child, conversation, JETON_ICAL.search(feed.text).group(1)

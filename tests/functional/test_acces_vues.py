@@ -13,15 +13,12 @@ POST would write is aborted, the demo data stays as it was for the next
 request, and the veto records whether a refused POST tried to write.
 """
 
-import io
-
 import pytest
 import webtest
-from pypdf import PdfWriter
 
-from portail_famille.demo import COMPTES, DUPONT
+from portail_famille.demo import COMPTES
 
-from ..conftest import ADMIN, DUPONT_URL, MARTIN_PASSWORD, csrf, login, make_app, with_root
+from ..conftest import ADMIN, MARTIN_PASSWORD, login, make_app
 from . import acces
 from .conftest import french_error, no_traceback
 
@@ -53,43 +50,11 @@ def shared(tmp_path_factory):
     )
 
 
-def _pdf():
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def monde(shared, dupont, martin, anonymous, agent, regisseur, editeur, admin):
     """The demo data completed with one object of each context, the URLs'
     query strings, and a valid CSRF token per role."""
-    with_root(shared.app, acces.completer_la_demo)
-    # DUPONT writes to the service with an attachment (a conversation with
-    # a file), asks for a CAF change (a Demande), makes his planning feed.
-    boite = DUPONT_URL + "boite-de-reception"
-    page = dupont.get(boite + "?onglet=nouveau")
-    fields = {"csrf_token": csrf(page), "structure": "", "objet": "Pièce", "texte": "Ci-joint"}
-    dupont.post(boite, fields, upload_files=[("fichier", "a.pdf", _pdf())], status=302)
-    form = dupont.get(DUPONT_URL + "demande-caf").forms["demande"]
-    form["numero_allocataire"] = "7654321"
-    form.submit("enregistrer", status=302)
-
-    def chemins(root, registry):
-        famille = root["familles"][DUPONT["numero"]]
-        avec_fichier = [
-            name for name, c in famille["messages"].items() if c.messages[0].fichier is not None
-        ]
-        return (
-            "%senfants/%s/" % (DUPONT_URL, next(iter(famille["enfants"]))),
-            "%smessages/%s" % (DUPONT_URL, avec_fichier[0]),
-        )
-
-    child, conversation = with_root(shared.app, chemins)
-    page = dupont.get(child + "agenda")
-    feed = dupont.post(child + "agenda", {"csrf_token": csrf(page)})
-    jeton = acces.JETON_ICAL.search(feed.text).group(1)
+    child, conversation, jeton = acces.preparer_dupont(shared, dupont)
     arbre = acces.objets(shared)
     arbre.sort(key=lambda row: 0 if row[0] + "/" == conversation + "/" else 1)
     requetes = {
