@@ -335,6 +335,16 @@ def test_every_stop_of_the_family_pages_shows_its_focus(portail, page):
     pages a parent fills or reads: home, Mon compte and a form, the
     child's health form, the statement, the documents, the mailbox."""
     connexion(page, portail)
+    # The first stop skips to the content: the next one is inside <main>.
+    skip = tab(page)
+    assert skip["name"] == "Aller au contenu"
+    box = page.locator("a.skip").bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    page.keyboard.press("Enter")
+    expect(page.locator("main#contenu")).to_be_focused()
+    tab(page)
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+    page.keyboard.press("Shift+Tab")
     assert tour(page) > 10
     aller(page, "Mon compte")
     assert tour(page) > 10
