@@ -248,10 +248,12 @@ def afficher(run):
     )
     print("   %-30s %8s %8s %9s %9s" % ("step", "requests", "req/s", "p50 ms", "p95 ms"))
     order = {name: i for i, name in enumerate(ETAPES)}
-    for name, s in sorted(
-        run["etapes"].items(),
-        key=lambda kv: (order.get(kv[0].split(" 5")[0].split(" erreur")[0], 99), kv[0]),
-    ):
+
+    def rang(item):  # a step, then its 503 answers and its errors
+        name = item[0].removesuffix(" 503").removesuffix(" erreur")
+        return order.get(name, len(order)), item[0]
+
+    for name, s in sorted(run["etapes"].items(), key=rang):
         print(
             "   %-30s %8d %8.1f %9.0f %9.0f"
             % (name, s["requetes"], s["par_seconde"], s["p50_ms"], s["p95_ms"])
