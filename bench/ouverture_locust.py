@@ -26,6 +26,7 @@ import os
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import gevent
 from locust import FastHttpUser, events, task
@@ -117,7 +118,7 @@ class Parent(FastHttpUser):
             "/connexion",
             "connexion",
             302,
-            data="login=%s&password=%s&csrf_token=%s" % (login, INFO["password"], token),
+            data=urlencode({"login": login, "password": INFO["password"], "csrf_token": token}),
             headers=FORM,
         )
         page = self.call("GET", enfant + "planning?mois=" + INFO["mois"][0], "planning", 200)
@@ -129,7 +130,9 @@ class Parent(FastHttpUser):
                 "reserver",
                 302,
                 check=lambda r: "/planning?mois=" in (r.headers.get("Location") or ""),
-                data="prestation=%s&date=%s&csrf_token=%s" % (INFO["prestation"], day, token),
+                data=urlencode(
+                    {"prestation": INFO["prestation"], "date": day, "csrf_token": token}
+                ),
                 headers=FORM,
             )
         self.call("GET", famille + "releve-de-compte", "releve", 200)
