@@ -199,6 +199,16 @@ def ville(tmp_path_factory):
         "csrf_token": csrf(page),
     }
     regisseur.post(facture, avoir, status=302)
+    # A new régie, and an invoicing run whose lines carry the prestation's title.
+    form = admin.get("/manage/regies/@@add_regie").forms["deform"]
+    form["title"] = saisies("nouvelle-regie:title", 1)
+    form["prefixe"] = "ZZ-"
+    form["echeance_jours"] = "30"
+    regie = form.submit("ajouter", status=302).location
+    fin = dates.today().replace(day=1) - datetime.timedelta(days=1)
+    periode = {"debut": fin.replace(day=1).isoformat(), "fin": fin.isoformat(), "apercu": "1"}
+    page = regisseur.get("/manage/regies/regie-garderie-alsh/@@facturation", periode)
+    page.forms[1].submit("valider", status=302)
     yield {
         "app": app,
         "espion": espion,
@@ -210,6 +220,7 @@ def ville(tmp_path_factory):
         "lucas": lucas,
         "structure": structure,
         "conversation": conversation,
+        "regie": regie,
     }
     espion.arreter()
 
@@ -339,6 +350,20 @@ def _numero(ville, dossier):
     return with_root(ville["app"].app, read)
 
 
+def _facture_du_run(ville):
+    """The invoice of the run, its line named after the hostile prestation."""
+
+    def read(root, registry):
+        (found,) = [
+            name
+            for name, facture in root["familles"][NUMERO]["factures"].items()
+            if any("PFX" in ligne.get("prestation", "") for ligne in getattr(facture, "lignes", ()))
+        ]
+        return found
+
+    return with_root(ville["app"].app, read)
+
+
 def test_the_sdi_pages_show_every_string_as_text(ville):
     saisies, agent, regisseur = ville["saisies"], ville["agent"], ville["regisseur"]
     traiter = [
@@ -363,6 +388,9 @@ def test_the_sdi_pages_show_every_string_as_text(ville):
         "/manage/documents/formulaires/@@contents": (ville["editeur"], []),
         "/manage/actualites/@@contents": (ville["editeur"], []),
         "/manage/calendrier/@@contents": (agent, []),
+        "/manage/regies/@@contents": (regisseur, []),
+        ville["regie"]: (regisseur, ["nouvelle-regie"]),
+        SDI_FAMILLE + "factures/%s/@@facture" % _facture_du_run(ville): (regisseur, ["prestation"]),
     }
     pages.update({url: (agent, []) for url in traiter})
     for url, (browser, prefixes) in pages.items():
@@ -374,11 +402,11 @@ def test_the_sdi_pages_show_every_string_as_text(ville):
                 attendus.extend(_lignes(saisies, prefix))
         _verifier(url, browser.get(url), attendus)
     # The folders' grids hold the titles as escaped JSON in a script.
-    for url, champ in (
-        ("/manage/documents/formulaires/@@contents", "document:title"),
-        ("/manage/actualites/@@contents", "actualite:titre"),
+    for browser, url, champ in (
+        (ville["editeur"], "/manage/documents/formulaires/@@contents", "document:title"),
+        (ville["editeur"], "/manage/actualites/@@contents", "actualite:titre"),
     ):
-        page = ville["editeur"].get(url)
+        page = browser.get(url)
         assert json_sans_balise(saisies.champs[champ])[1:-1] in page.text, url
     # The values of a family's record are shown in the fields of its
     # property sheets (attribute values: the breakers must not break out).
@@ -463,6 +491,7 @@ def test_the_pdfs_print_the_strings_and_load_nothing(ville, moteur):
         textes = {
             "facture": _texte_pdf(parent.get(DUPONT_URL + "factures/AL-36/pdf")),
             "avoir": _texte_pdf(parent.get(DUPONT_URL + "factures/%s/pdf" % avoir)),
+            "run": _texte_pdf(parent.get(DUPONT_URL + "factures/%s/pdf" % _facture_du_run(ville))),
             "attestation": _texte_pdf(
                 parent.get(DUPONT_URL + "attestation-fiscale", {"annee": "2015"})
             ),
@@ -479,6 +508,7 @@ def test_the_pdfs_print_the_strings_and_load_nothing(ville, moteur):
             "regie:adresse",
         ),
         "avoir": ("avoir:motif", "responsable:nom"),
+        "run": ("prestation:title", "responsable:adresse", "regie:adresse"),
         "attestation": ("responsable:nom", "responsable:prenom"),
     }
     for nom, text in textes.items():
