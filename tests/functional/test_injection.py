@@ -94,6 +94,9 @@ def ville(tmp_path_factory):
     )
     form["adresse_employeur"] = hostile.long(150)
     form.submit("enregistrer", status=302)
+    form = parent.get(DUPONT_URL + "demande-conjoint").forms["demande"]
+    _remplir(form, saisies, "conjoint", ("nom", "prenom", "adresse", "profession"))
+    form.submit("enregistrer", status=302)
     form = parent.get(DUPONT_URL + "demande-bancaires").forms["demande"]
     _remplir(form, saisies, "bancaires", ("titulaire_compte", "nom_banque"))
     _remplir(form, saisies, "bancaires", ("organisme_rattachement",))
@@ -292,14 +295,14 @@ def _mois_plus_20_jours():
 def _pages_famille(ville):
     lucas, dupont = ville["lucas"], DUPONT_URL
     return {
-        dupont + "mon-compte": ("responsable", "bancaires"),
+        dupont + "mon-compte": ("responsable", "conjoint", "bancaires"),
         dupont + "mes-enfants": ("enfant", "enfant-sdi"),
         lucas + "donnees-sanitaires": ("sanitaires",),
         lucas + "autorisations": ("autorisations",),
         lucas + "planning": ("prestation",),
         # A closure's reason is not shown to families (only "Fermeture").
         lucas + "planning?mois=" + _mois_plus_20_jours(): (),
-        dupont + "liste-des-demandes": ("responsable", "bancaires", "refus"),
+        dupont + "liste-des-demandes": ("responsable", "conjoint", "bancaires", "refus"),
         dupont + "liste-des-demandes?onglet=enfants": ("sanitaires", "autorisations", "enfant"),
         dupont + "boite-de-reception?onglet=envoyes": ("message:objet",),
         dupont + "boite-de-reception": ("groupe:objet",),
