@@ -69,3 +69,26 @@ def test_wkhtmltopdf_runs_without_script_local_files_nor_network():
     autre = pdf.moteur({"portail.pdf": "wkhtmltopdf", "portail.pdf.proxy": "http://127.0.0.1:1"})
     assert autre.commande[autre.commande.index("--proxy") + 1] == "http://127.0.0.1:1"
     assert "--enable-local-file-access" not in commande and "--allow" not in commande
+
+
+def test_the_detector_tells_obeyed_markup_from_text():
+    """tests/hostile.obeit, used over every page: each markup string of the
+    corpus is caught when a page writes it raw (in text, or in a quoted
+    attribute for the breakers), and none when it is escaped."""
+    import html
+
+    for chaine in hostile.corpus():
+        for gabarit in ("<p>%s</p>", '<input value="%s">', "<input value='%s'>"):
+            assert hostile.obeit(gabarit % html.escape(chaine)) == [], chaine
+    for chaine in hostile.BALISES:
+        chaine = chaine % {"port": 9}
+        brut = ["<p>%s</p>" % chaine, "<input value='%s'>" % chaine]
+        if chaine.startswith('"'):
+            brut.append('<input value="%s">' % chaine)
+        assert any(hostile.obeit(page) for page in brut), chaine
+    grille_ok = "<script>var d = %s;</script>" % grille.json_sans_balise({"t": "PFX1 </script>"})
+    assert hostile.obeit(grille_ok) == []
+    grille_cassee = "<script>var d = %s;</script>" % json.dumps(
+        {"t": "</script><script>alert('PFX1')"}
+    )
+    assert hostile.obeit(grille_cassee)
