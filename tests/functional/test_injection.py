@@ -767,3 +767,42 @@ def test_a_hostile_receipt_address_is_text_on_every_page_and_one_header(ville):
     assert set(message.keys()) <= ENTETES
     assert all("\n" not in v and "\r" not in v for v in message.values())
     assert "paiement" in message["Subject"]
+
+
+def test_query_strings_are_never_reflected_as_markup(ville):
+    """Every parameter a page reads from its URL, given each markup string:
+    the page answers (no error page of ours), and obeys none of them."""
+    parent, agent, lucas = ville["parent"], ville["agent"], ville["lucas"]
+    anonyme = webtest.TestApp(ville["app"].app, extra_environ={"HTTP_HOST": "localhost"})
+    pages = (
+        (parent, DUPONT_URL + "liste-des-demandes", ("onglet", "type")),
+        (parent, DUPONT_URL + "boite-de-reception", ("onglet", "objet", "structure", "page")),
+        (parent, lucas + "planning", ("mois",)),
+        (parent, DUPONT_URL + "releve-de-compte", ("annee", "onglet")),
+        (parent, DUPONT_URL + "attestation-fiscale", ("annee",)),
+        (agent, "/manage/@@demandes", ("type", "famille", "page")),
+        (agent, "/manage/@@messagerie", ("filtre", "famille", "page")),
+        (agent, "/manage/@@message-groupe", ("cible",)),
+        (anonyme, "/connexion", ("came_from",)),
+    )
+    for chaine in hostile.corpus(ville["espion"].port):
+        for browser, url, params in pages:
+            response = browser.get(url, dict.fromkeys(params, chaine), expect_errors=True)
+            assert response.status_int in (200, 302, 400, 404), (url, response.status)
+            assert hostile.obeit(response.text) == [], (url, chaine)
+            assert "Traceback" not in response.text
+    # The planning's link to write about a day pre-fills the subject with the
+    # prestation's (hostile) title: a field's value, never markup.
+    from substanced.util import get_oid
+
+    oid = with_root(
+        ville["app"].app,
+        lambda root, r: get_oid(
+            root["structures"]["garderie-periscolaire"]["restauration-scolaire"]
+        ),
+    )
+    query = {"enfant": lucas.rstrip("/").rsplit("/", 1)[1], "prestation": str(oid)}
+    query["date"] = dates.today().isoformat()
+    page = parent.get(DUPONT_URL + "boite-de-reception", query)
+    assert hostile.obeit(page.text) == []
+    assert "<script>alert('PFX1')</script>" in page.html.find("input", id="objet")["value"]
