@@ -142,6 +142,24 @@ def actualite(ville, nom, data):
     return form.submit("ajouter", expect_errors=True)
 
 
+DOSSIER = "/manage/documents/formulaires/dossier-d-inscription/@@properties"
+VACANCES = "/manage/actualites/inscriptions-aux-vacances-d-ete/@@modifier"
+
+
+def document_remplace(ville, nom, data):
+    """A document's file replaced from its property sheet."""
+    form = ville["editeur"].get(DOSSIER).forms["deform"]
+    form["upload"] = webtest.Upload(nom, data, "application/pdf")
+    return form.submit("save", expect_errors=True)
+
+
+def image_remplacee(ville, nom, data):
+    """A news item's image replaced from its "Modifier" tab."""
+    form = ville["editeur"].get(VACANCES).forms["deform"]
+    form["upload"] = webtest.Upload(nom, data, "image/png")
+    return form.submit("enregistrer", expect_errors=True)
+
+
 POINTS = {
     "message-parent": message_parent,
     "reponse-parent": reponse_parent,
@@ -149,6 +167,8 @@ POINTS = {
     "message-groupe": message_groupe,
     "document": document,
     "actualite": actualite,
+    "document-remplace": document_remplace,
+    "image-remplacee": image_remplacee,
 }
 
 
@@ -160,7 +180,15 @@ def stocke(app):
         messages = sum(
             len(c.messages) for f in root["familles"].values() for c in f["messages"].values()
         )
-        return messages, len(root["documents"]["formulaires"]), len(root["actualites"])
+        dossier = root["documents"]["formulaires"]["dossier-d-inscription"].fichier
+        image = root["actualites"]["inscriptions-aux-vacances-d-ete"].image
+        return (
+            messages,
+            len(root["documents"]["formulaires"]),
+            len(root["actualites"]),
+            (dossier.nom, dossier.taille, dossier.blob._p_oid),
+            image and (image.nom, image.taille, image.blob._p_oid),
+        )
 
     return with_root(app.app, count)
 
@@ -169,7 +197,7 @@ def stocke(app):
 @pytest.mark.parametrize("point", list(POINTS))
 def test_a_bad_file_is_refused_in_french_and_nothing_is_stored(ville, point, mauvais):
     nom, data, message = MAUVAIS[mauvais]
-    if point == "actualite" and message == TYPE:
+    if point in ("actualite", "image-remplacee") and message == TYPE:
         message = TYPE_IMAGE
     before = stocke(ville["app"])
     response = POINTS[point](ville, nom, data)
@@ -283,3 +311,19 @@ def test_a_news_image_is_served_inline_with_nosniff_and_a_sandbox(ville):
     assert "sandbox" in headers["Content-Security-Policy"]
     assert "X-Injecte" not in headers
     assert all("\r" not in v and "\n" not in v for v in headers.values())
+
+
+def test_a_replaced_file_keeps_a_safe_name_and_headers(ville):
+    app, parent = ville["app"], ville["parent"]
+    assert document_remplace(ville, NOMS["entete"], pdf()).status_int == 302
+    affiche, _mimetype = _dernier_fichier(
+        app, ("documents", "formulaires", "dossier-d-inscription")
+    )
+    assert "\r" not in affiche and "\n" not in affiche and "/" not in affiche
+    check_download(parent.get("/documents/formulaires/dossier-d-inscription/telecharger"))
+    assert image_remplacee(ville, NOMS["rtl"], png()).status_int == 302
+
+    def image(root, registry):
+        return root["actualites"]["inscriptions-aux-vacances-d-ete"].image.nom
+
+    assert "\u202e" not in with_root(app.app, image)
