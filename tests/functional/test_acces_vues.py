@@ -282,3 +282,54 @@ def test_the_views_exempt_from_the_token_still_exist(balayage):
     the provider instead: test_paiement.py, test_payfip.py)."""
     observe, _, _ = balayage
     assert SANS_JETON <= set(observe)
+
+
+# --- Redirects stay on the site ------------------------------------------------------
+
+# A target outside the site in each parameter a view could take one from,
+# and in the Referer: every redirect of every view still stays here (or
+# goes to the town's own site, the logout's configured target).
+CIBLES = {
+    "came_from": "https://evil.example/x",
+    "next": "//evil.example/x",
+    "retour": "/\r\nLocation: https://evil.example/",
+    "redirect": "https:evil.example",
+    "url": "\\\\evil.example\\x",
+    "return_to": "http://localhost.evil.example/",
+}
+SUR_LE_SITE = ("localhost", "www.mairie-biviers.fr")
+
+
+def test_no_redirect_of_any_view_leaves_the_site(shared, monde, balayage):
+    from urllib.parse import urlencode, urlsplit
+
+    _, _, urls = balayage
+    problemes, vues = [], 0
+    for cle, url in sorted(urls.items()):
+        vue = VUES[cle]
+        full = url + ("&" if "?" in url else "?") + urlencode(CIBLES)
+        for role in ("anonyme", "dupont", "admin"):
+            browser, valide = _navigateur(shared, monde, role, vue)
+            headers = dict(acces.en_tetes(vue), Referer="https://evil.example/")
+            if vue.methode == "GET":
+                response = browser.get(full, headers=headers, expect_errors=True)
+            else:
+                fields = dict(acces.champs_post(vue, valide), **CIBLES)
+                response = browser.post(
+                    full,
+                    fields,
+                    headers=headers,
+                    extra_environ={acces.VETO: []},
+                    expect_errors=True,
+                )
+            location = response.headers.get("Location")
+            if location is None:
+                continue
+            vues += 1
+            where = "%s %s as %s -> %s" % (vue.methode, url, role, location)
+            if urlsplit(location).hostname not in SUR_LE_SITE:
+                problemes.append(where)
+            if "\r" in location or "\n" in location:
+                problemes.append(where + ": a header break")
+    assert not problemes, "\n".join(problemes)
+    assert vues > 300  # redirects seen and checked
