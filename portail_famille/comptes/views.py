@@ -154,6 +154,10 @@ def login(context, request):
     permission=P.PORTAIL_PUBLIC,
 )
 def logout(context, request):
+    user = request.user
+    if user is not None:
+        # Every session of the account ends (another browser's copy too).
+        sessions.close_all(user)
     headers = forget(request)
     request.session.invalidate()
     target = request.registry.settings.get("portail.site_commune", "/")

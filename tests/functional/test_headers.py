@@ -132,8 +132,10 @@ def test_static_files_may_be_cached_but_keep_nosniff(anonymous):
 # --- Cookies ----------------------------------------------------------------
 
 
-def test_cookies_are_httponly_and_samesite_lax(shared):
-    browser = client(shared)
+def test_cookies_are_httponly_and_samesite_lax(app):
+    # Its own application: logging out ends every session of the account,
+    # the module's ``dupont`` too.
+    browser = client(app)
     first = browser.get("/connexion")
     response = login_response(browser)
     cookies = set_cookies(response)

@@ -166,17 +166,21 @@ def test_logging_in_again_ends_the_previous_session_of_the_browser(app):
     assert app.get(DUPONT_URL).status_int == 200
 
 
-def test_logout_ends_only_this_session_password_change_every_other(app):
+def test_logout_ends_every_session_of_the_account(app):
     login(app, *JEAN)
     second = new_client(app)
     login(second, *JEAN)
     copy = new_client(app)
-    copy.set_cookie("pf_auth", second.cookies["pf_auth"])
+    copy.set_cookie("pf_auth", app.cookies["pf_auth"])
     assert copy.get(DUPONT_URL).status_int == 200
+    other_family = new_client(app)
+    login(other_family, "agent", COMPTES["agent"][0])
     home = second.get(DUPONT_URL)
     second.post("/deconnexion", {"csrf_token": csrf(home)})
-    assert logged_out(copy.get(DUPONT_URL))
-    assert app.get(DUPONT_URL).status_int == 200
+    for browser in (second, app, copy):
+        assert logged_out(browser.get(DUPONT_URL))
+    # Another account's session goes on.
+    assert other_family.get("/prolonger-session").json["connecte"] is True
 
 
 def test_the_sdi_has_no_warning_zone_and_staff_portal_pages_have_it(app):
