@@ -5,10 +5,17 @@ import transaction
 
 def undo_token_to_header(event):
     """SubstanceD's flash "Undo" link sends its CSRF token in the query
-    string; Pyramid 1.10 reads only the body or the X-CSRF-Token header."""
+    string; Pyramid 1.10 reads only the body or the X-CSRF-Token header.
+    Its view redirects to the Referer: a foreign one is dropped."""
     request = event.request
-    if request.path_info.endswith("/@@undo_recent") and "csrf_token" in request.GET:
-        request.headers["X-CSRF-Token"] = request.GET["csrf_token"]
+    if request.path_info.endswith("/@@undo_recent"):
+        if "csrf_token" in request.GET:
+            request.headers["X-CSRF-Token"] = request.GET["csrf_token"]
+        # SubstanceD sends the browser back to the Referer: only to a page
+        # of this site (else to the SDI's own page).
+        referer = request.referrer or ""
+        if referer and not referer.startswith(request.host_url + "/"):
+            del request.headers["Referer"]
 
 
 def deform_token_to_header(event):
