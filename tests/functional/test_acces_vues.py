@@ -333,3 +333,17 @@ def test_no_redirect_of_any_view_leaves_the_site(shared, monde, balayage):
                 problemes.append(where + ": a header break")
     assert not problemes, "\n".join(problemes)
     assert vues > 300  # redirects seen and checked
+
+
+def test_the_sdi_undo_link_never_sends_back_to_another_site(shared, agent):
+    """SubstanceD's "Undo" link (a GET with the session's token) redirects
+    to the Referer: a foreign one is not followed."""
+    token = acces.jeton_de(agent)
+    url = "/manage/@@undo_recent?csrf_token=%s&undohash=x" % token
+    for referer, attendu in (
+        ("https://evil.example/page", "http://localhost/manage"),
+        ("http://localhost.evil.example/", "http://localhost/manage"),
+        ("http://localhost/manage/familles/@@contents", "http://localhost/manage/familles/"),
+    ):
+        response = agent.get(url, headers={"Referer": referer}, status=302)
+        assert response.location.startswith(attendu), (referer, response.location)
