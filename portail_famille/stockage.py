@@ -136,11 +136,26 @@ def preparer(uri, essais=10, attente=60):
             time.sleep(random.uniform(0.05, 0.5))  # noqa: S311 (not security)
 
 
+def sans_transaction_fantome(event):
+    """Before pyramid_retry's next attempt: the environ no longer says a
+    transaction is active.  pyramid_tm marks it ``tm.active`` before it
+    begins the transaction and unmarks it after; when beginning fails
+    (RelStorage cannot reach PostgreSQL to poll), the mark stays, and the
+    next attempt ran with no transaction at all: its writes were never
+    committed while the page said "Réservation enregistrée" (measured: 1
+    or 2 bookings lost per PostgreSQL restart under load)."""
+    event.environ.pop("tm.active", None)
+    event.environ.pop("tm.manager", None)
+
+
 def creer_application(config, essais=10):
     """``config.make_wsgi_app()``, again when it conflicts: at start
     SubstanceD creates the root of an empty database and syncs its
     catalogs, outside any request (no pyramid_retry); a process starting
     with another one must not die of it."""
+    from pyramid_retry import IBeforeRetry
+
+    config.add_subscriber(sans_transaction_fantome, IBeforeRetry)
     for essai in range(essais):
         try:
             return config.make_wsgi_app()

@@ -3,6 +3,7 @@
 import codecs
 import logging
 import sys
+from html import escape
 from urllib.parse import urlsplit
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
@@ -143,7 +144,46 @@ def _fallback(request, exc):
     )
     request.exception = exc
     request.exc_info = sys.exc_info()
+    if transitoire(exc):
+        # The database out of reach even before the views (beginning the
+        # transaction polls it): retried, and after the last attempt the
+        # French "try again" page, not a 500.
+        return page_occupe(request)
     return Response(FALLBACK_PAGE, status=500, content_type="text/html", charset="utf-8")
+
+
+RETRY_AFTER = "2"  # seconds, for a 503 after a conflict
+TITRE_OCCUPE = _("Service très sollicité")
+TEXTE_OCCUPE = _(
+    "Beaucoup de familles font leurs demandes en ce moment : la vôtre n'a pas "
+    "été enregistrée. Réessayez dans quelques secondes."
+)
+PAGE_OCCUPE = (
+    '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>%s</title>'
+    "<h1>%s</h1><p>%s</p></html>"
+)
+
+
+def transitoire(exc):
+    """A conflict, or the database out of reach for a moment: retried."""
+    from transaction.interfaces import TransientError
+
+    from ..stockage import IBaseInjoignable
+
+    return isinstance(exc, TransientError) or IBaseInjoignable.providedBy(exc)
+
+
+def page_occupe(request):
+    """The French 503 "try again" page, made without the database."""
+    traduire = request.localizer.translate
+    titre, texte = escape(traduire(TITRE_OCCUPE)), escape(traduire(TEXTE_OCCUPE))
+    return Response(
+        PAGE_OCCUPE % (titre, titre, texte),
+        status=503,
+        headers={"Retry-After": RETRY_AFTER},
+        content_type="text/html",
+        charset="utf-8",
+    )
 
 
 def headers_factory(handler, registry):

@@ -1,7 +1,6 @@
 """The family home page ("Accueil") and the error pages."""
 
 import logging
-from html import escape
 
 from pyramid.csrf import BadCSRFToken
 from pyramid.exceptions import BadCSRFOrigin
@@ -26,10 +25,16 @@ from ..i18n import _
 from ..security import P
 from ..stockage import IBaseInjoignable
 from ..util import ContenuPermanent
-from .tweens import UnreadableInput
+from .tweens import (
+    RETRY_AFTER,
+    TEXTE_OCCUPE,
+    TITRE_OCCUPE,
+    UnreadableInput,
+    page_occupe,
+    transitoire,
+)
 
 log = logging.getLogger(__name__)
-RETRY_AFTER = "2"  # seconds, for a 503 after a conflict
 
 
 @view_config(context=IFamille, renderer="templates/home.pt", permission=P.FAMILLE_VOIR)
@@ -116,32 +121,13 @@ def occupe(request):
     retries: nothing was written; the parent is told to try again."""
     log.warning("transient error after the last attempt: %s", request.exception)
     request.response.headers["Retry-After"] = RETRY_AFTER
-    titre = _("Service très sollicité")
-    texte = _(
-        "Beaucoup de familles font leurs demandes en ce moment : la vôtre n'a pas "
-        "été enregistrée. Réessayez dans quelques secondes."
-    )
     try:
-        return _error(request, 503, titre, texte)
+        return _error(request, 503, TITRE_OCCUPE, TEXTE_OCCUPE)
     except Exception as e:
-        if not _transitoire(e):
+        if not transitoire(e):
             raise
     # The database is out of reach (its server restarts): a page without it.
-    page = '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>%s</title><h1>%s</h1><p>%s</p></html>'
-    traduire = request.localizer.translate
-    texte_html = (escape(traduire(titre)), escape(traduire(titre)), escape(traduire(texte)))
-    return Response(
-        page % texte_html,
-        status=503,
-        headers={"Retry-After": RETRY_AFTER},
-        content_type="text/html",
-        charset="utf-8",
-    )
-
-
-def _transitoire(exc):
-    """A conflict, or the database out of reach for a moment: retried."""
-    return isinstance(exc, TransientError) or IBaseInjoignable.providedBy(exc)
+    return page_occupe(request)
 
 
 @exception_view_config(UnicodeDecodeError, renderer="templates/error.pt")
@@ -180,7 +166,7 @@ def http_error(exc, request):
 @exception_view_config(Exception, renderer="templates/error.pt")
 def server_error(exc, request):
     path = request.environ.get("PATH_INFO", "")
-    if _transitoire(exc):
+    if transitoire(exc):
         # A write conflict (or the database out of reach) before the last
         # attempt: pyramid_retry runs the request again and this answer is
         # never sent (nor is the layout, that needs the database).

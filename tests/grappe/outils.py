@@ -133,6 +133,14 @@ class Navigateur:
         return jeton(text)
 
 
+def session(headers):
+    valeur = headers.get("cookies", {}).get("pf_session", "").strip('"')
+    if not valeur:
+        return None
+    brut = base64.urlsafe_b64decode(valeur + "=" * (-len(valeur) % 4))
+    return json.loads(brut[64:])
+
+
 def refus(headers):
     """The refusals a redirection carries in its session cookie (the
     French messages flashed above the planning), [] for none."""
@@ -279,7 +287,7 @@ def synchroniser(wsgi):
         ping()
 
 
-def etats(wsgi, oid, day, familles=FAMILLES):
+def etats(wsgi, oid, day, familles=FAMILLES, uri=None):
     """The planning cells of ``day`` of every child of the town, and the
     requests of that day (their states), read from the database."""
 
@@ -295,8 +303,30 @@ def etats(wsgi, oid, day, familles=FAMILLES):
         prestation = root["structures"][MAM[0]][MAM[1]]
         return found, demandes, places.pris(prestation, day)
 
+    if uri is not None:
+        return a_neuf(uri, lire)
     synchroniser(wsgi)
     return with_root(wsgi, lire)
+
+
+def a_neuf(uri, lire):
+    """``lire(root, None)`` on a new client of the storage (nothing cached:
+    what the server holds, after it restarted)."""
+    from ZODB import DB
+    from zodburi import resolve_uri
+
+    fabrique, dbkw = resolve_uri(uri)
+    db = DB(fabrique(), **dbkw)
+    try:
+        manager = transaction.TransactionManager()
+        connection = db.open(transaction_manager=manager)
+        try:
+            return lire(connection.root()["app_root"], None)
+        finally:
+            manager.abort()
+            connection.close()
+    finally:
+        db.close()
 
 
 def numeros(wsgi):

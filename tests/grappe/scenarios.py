@@ -69,6 +69,7 @@ class Grappe:
         self.dossier = dossier
         self.serveur = serveur
         self.familles = familles
+        self.params = params
         self.reglages = outils.settings(dossier, serveur.uri(dossier / "cache-test", **params))
         self.wsgi = outils.application(self.reglages)
         with_root(self.wsgi, lambda root, registry: None)  # the root, by one process
@@ -243,6 +244,8 @@ def redemarrage(grappe, coupure=2.0):
     themselves."""
     day = grappe.jours[1]
     enfants = list(enumerate(grappe.enfants))
+    for login in sorted({login for login, _url in grappe.enfants}):
+        grappe.parent(login)  # logged in beforehand: the load is the booking
     suivant = iter(enfants)
     verrou = threading.Lock()
     resultats = []
@@ -278,14 +281,16 @@ def redemarrage(grappe, coupure=2.0):
         if status == 503:
             assert headers.get("Retry-After"), headers
             assert "Réessayez dans quelques secondes." in text
-    # every acknowledged booking is stored; a refusal says why
-    etats, _demandes, _pris = outils.etats(grappe.wsgi, grappe.oid, day, grappe.familles)
+    # every acknowledged booking is stored (read by a new client of the
+    # storage: what the server holds); a refusal says why
+    uri = grappe.serveur.uri(grappe.dossier / "cache-lecture", **grappe.params)
+    etats, _demandes, _pris = outils.etats(grappe.wsgi, grappe.oid, day, grappe.familles, uri)
     refusees = {}
     for url, status, headers, _t in resultats:
         if status == 302 and outils.refus(headers):
             refusees[url] = (outils.refus(headers), etats[url])
         elif status == 302:
-            assert etats[url] in (cells.RESERVE, cells.ATTENTE), url
+            assert etats[url] in (cells.RESERVE, cells.ATTENTE), (url, outils.session(headers))
     print("refused:", refusees)
     assert refusees == {}
     # both processes serve again: a booking on each is written

@@ -1,6 +1,8 @@
-"""Two application processes on one PostgreSQL cluster (started by the test, RelStorage):
-invoicing runs and payments numbered across the processes, and the server
-restarted under load."""
+"""Two application processes on RelStorage, on a PostgreSQL cluster started
+by the test: invoicing runs and payments numbered across the processes,
+the SDI's Undo tab (history kept), then PostgreSQL restarted under load.
+One test: under pytest-xdist a module's tests may run on two workers, each
+starting the whole cluster."""
 
 import pytest
 
@@ -13,18 +15,12 @@ def grappe(tmp_path_factory):
     yield from scenarios.sur_relstorage(tmp_path_factory, familles=20)
 
 
-def test_invoicing_runs_and_payments_share_one_range(grappe):
+def test_numbering_undo_then_postgresql_restarted_under_load(grappe):
     scenarios.numerotation(grappe)
-
-
-def test_postgresql_restarted_under_load(grappe):
-    scenarios.redemarrage(grappe)
-
-
-def test_the_sdi_undo_tab_lists_the_history(grappe):
-    """keep_history=true: the SDI's Undo tab lists the transactions (its
-    template wants a ``size`` that RelStorage's undo records lack)."""
+    # keep_history=true: the SDI's Undo tab lists the transactions (its
+    # template wants a ``size`` that RelStorage's undo records lack)
     admin = scenarios.Navigateur(grappe.applications[0].url).connecter(*ADMIN)
     status, _headers, text = admin.get("/manage/@@undo")
     assert status == 200, text[-2000:]
     assert text.count('name="transaction"') >= 3
+    scenarios.redemarrage(grappe)

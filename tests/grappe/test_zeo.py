@@ -1,6 +1,7 @@
 """Two application processes on one ZEO server (started by the test):
-invoicing runs and payments numbered across the processes, and the server
-restarted under load."""
+invoicing runs and payments numbered across the processes, then the server
+restarted under load.  One test: under pytest-xdist a module's tests may
+run on two workers, each starting the whole cluster."""
 
 import pytest
 
@@ -12,9 +13,6 @@ def grappe(tmp_path_factory):
     yield from scenarios.sur_zeo(tmp_path_factory, familles=20)
 
 
-def test_invoicing_runs_and_payments_share_one_range(grappe):
+def test_numbering_across_processes_then_the_server_restarted_under_load(grappe):
     scenarios.numerotation(grappe)
-
-
-def test_the_zeo_server_restarted_under_load(grappe):
     scenarios.redemarrage(grappe)
