@@ -15,6 +15,7 @@ from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.paiement.resources import NOM as PAIEMENTS
 
 from ..conftest import DUPONT_URL, csrf, login, with_root
+from . import acces
 from .conftest import client
 from .test_reservations import (  # noqa: F401 (clock and town: fixtures)
     JEUDI_CONTRAT,
@@ -241,3 +242,34 @@ def test_processing_a_request_applies_only_the_request(ville):
     caf = apres[NUMERO]["sections"].pop("caf")
     assert caf == dict(avant[NUMERO]["sections"].pop("caf"), numero_allocataire="7654321")
     assert apres == avant
+
+
+def test_the_invoicing_run_takes_only_its_period(app):
+    """The régisseur's run with extra fields bills what the planning says
+    (test_facturation_campagne: one invoice AL-229 of 34.40 for DUPONT)."""
+    from decimal import Decimal
+
+    from .test_facturation_campagne import REGIE_URL, _mai
+
+    with_root(app.app, _mai)
+    regisseur = client(app)
+    login(regisseur, "regisseur", COMPTES["regisseur"][0])
+    token = acces.jeton_de(regisseur)
+    fields = dict(EN_TROP, debut="2015-05-01", fin="2015-05-31", valider="1", csrf_token=token)
+    fields.update({"par": "admin", "emise_par": "admin", "regie": "PIRATE", "total": "0"})
+    regisseur.post(REGIE_URL, fields, status=302)
+
+    def read(root, registry):
+        factures = {
+            n: [
+                (f.numero, f.montant, f.emise_par, f.regie)
+                for f in root["familles"][n]["factures"].values()
+            ]
+            for n in (NUMERO, MARTIN["numero"])
+        }
+        return factures, root["regies"]["regie-garderie-alsh"].sequence.dernier
+
+    factures, dernier = with_root(app.app, read)
+    assert ("AL-229", Decimal("34.40"), "regisseur", "Régie garderie ALSH") in factures[NUMERO]
+    assert factures[MARTIN["numero"]] == []
+    assert dernier == 229
