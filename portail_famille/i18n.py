@@ -28,6 +28,10 @@ class TraductionsMemorisees:
     def __call__(
         self, msgid, domain=None, mapping=None, context=None, target_language=None, default=None
     ):
+        if msgid.__class__ is not str and not isinstance(msgid, TranslationString):
+            # another str subclass (a security.Permission in an ACL the
+            # SDI's Security tab shows): its text, as for a plain str
+            msgid = str(msgid)
         plain = msgid.__class__ is str  # Chameleon's own texts: the common case
         if (
             plain
