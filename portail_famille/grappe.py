@@ -51,7 +51,18 @@ import urllib.request
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _pg_bin():
+    """Debian's PostgreSQL binaries (initdb, pg_ctl), its newest version."""
+    versions = sorted(
+        (p for p in Path("/usr/lib/postgresql").glob("*/bin") if p.parent.name.isdigit()),
+        key=lambda p: int(p.parent.name),
+    )
+    return versions[-1] if versions else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 HOTE = "127.0.0.1"
 
 # What an application of the tests and the bench needs besides its URI.
