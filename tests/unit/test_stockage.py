@@ -38,3 +38,79 @@ def test_a_filestorage_keeps_its_own_blob_directory():
     assert "blob_dir" not in found.replace("blobstorage_dir", "")
     assert resolve_uri(found)[1]["cache_size_bytes"] == 256 * 2**20
     assert uri_avec_caches(uri, {}) == uri
+
+
+def test_a_retry_after_beginning_the_transaction_failed_still_commits():
+    """pyramid_tm marks the environ ``tm.active`` before it begins the
+    transaction; when beginning fails (RelStorage polling a stopped
+    PostgreSQL), pyramid_retry's next attempt ran with no transaction: the
+    view's write was never committed.  With the mark removed before each
+    retry (stockage.sans_transaction_fantome), the retry commits."""
+    import transaction
+    import webtest
+    from pyramid.config import Configurator
+    from pyramid.response import Response
+    from pyramid_retry import IBeforeRetry
+    from transaction.interfaces import TransientError
+    from ZODB import DB
+
+    from portail_famille.stockage import sans_transaction_fantome
+
+    db = DB(None)
+
+    class PanneAuDebut:
+        """The first transaction begun fails, as a poll of a stopped server."""
+
+        pannes = 1
+
+        def newTransaction(self, txn):
+            if self.pannes:
+                self.pannes -= 1
+                raise TransientError("the database restarts")
+
+        def beforeCompletion(self, txn):
+            pass
+
+        def afterCompletion(self, txn):
+            pass
+
+    def ecrire(request):
+        connection = db.open(transaction_manager=request.tm)
+
+        def fermer(request):  # as pyramid_zodbconn does
+            request.tm.abort()
+            connection.close()
+
+        request.add_finished_callback(fermer)
+        connection.root()["ecrit"] = True
+        return Response("écrit")
+
+    def application(avec_correction):
+        config = Configurator(settings={"retry.attempts": "3"})
+        config.include("pyramid_tm")
+        config.include("pyramid_retry")
+        if avec_correction:
+            config.add_subscriber(sans_transaction_fantome, IBeforeRetry)
+        config.add_route("ecrire", "/")
+        config.add_view(ecrire, route_name="ecrire")
+        return webtest.TestApp(config.make_wsgi_app())
+
+    def ecrit():
+        connection = db.open()
+        try:
+            return connection.root().pop("ecrit", False)
+        finally:
+            transaction.commit()
+            connection.close()
+
+    panne = PanneAuDebut()
+    transaction.manager.registerSynch(panne)
+    try:
+        assert application(avec_correction=False).get("/").text == "écrit"
+        assert ecrit() is False  # answered, never committed
+        panne.pannes = 1
+        assert application(avec_correction=True).get("/").text == "écrit"
+        assert ecrit() is True
+    finally:
+        transaction.manager.unregisterSynch(panne)
+        db.close()
