@@ -25,7 +25,7 @@ the bench; every server listens on 127.0.0.1 only, on a free port.
 - ``params`` are added to the URI's query, e.g. ``connection_cache_size=5000``
   (objects per connection), ``connection_cache_size_bytes="200MB"``,
   ``connection_pool_size=8``, ``cache_size="100MB"`` (ZEO client cache),
-  ``wait_timeout=10`` (ZEO: seconds a request waits for a lost server),
+  ``wait_timeout=2`` (ZEO: seconds a request waits for a lost server),
   ``cache_local_mb=50`` (RelStorage).
 - ``settings`` are the application's .ini settings (``portail.demo="true"``,
   ...), written over ``TEST_SETTINGS``; ``Application(..., threads=4)`` sets
@@ -33,6 +33,10 @@ the bench; every server listens on 127.0.0.1 only, on a free port.
   a separate OS process; its output goes to ``dossier/<name>.log``.
 - ``initialiser`` runs ``portail-famille-init`` (a separate process) on a
   generated .ini: start it once before the applications on a new database.
+- ``Postgres`` runs as root (``runuser -u postgres``: PostgreSQL refuses
+  root) with Debian's ``postgresql`` binaries; its data lives in a new
+  directory of the system's temp directory (the user ``postgres`` must
+  reach it), removed by ``effacer()`` (and on leaving ``with``).
 - Every class is also a context manager (``with Zeo(d) as zeo:`` starts and
   stops it).
 """
