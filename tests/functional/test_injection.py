@@ -457,8 +457,9 @@ def test_control_characters_are_dropped_from_every_form(ville):
 
 
 def test_the_regie_sheet_carries_the_form_token(ville):
-    """Its schema was a plain colander one: the property sheet could not be
-    saved (400) and the add form took a post without a token."""
+    """Its schema was a plain colander one, without the token the SDI's
+    forms must carry: adding or editing a régie was always refused (400).
+    Without the token, it still is."""
     admin = navigateur(ville["app"], "admin")
     page = admin.get("/manage/regies/@@add_regie")
     form = page.forms["deform"]
