@@ -341,10 +341,13 @@ def test_other_staff_cannot_edit_a_family(app, role):
 
 # --- Every view has a named permission ---------------------------------------
 
-# The SDI's login and logout only redirect to the portal's own pages.
+# The SDI's login, logout and password reset screens only redirect to the
+# portal's own pages.
 OPEN_ON_PURPOSE = {
     ("portail_famille.sdi.views", "sdi_login"),
     ("portail_famille.sdi.views", "sdi_logout"),
+    ("portail_famille.comptes.sdi", "sdi_reset_request"),
+    ("portail_famille.comptes.sdi", "sdi_reset_link"),
 }
 
 
