@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from portail_famille import dates
 from portail_famille.demandes.resources import EN_ATTENTE
 from portail_famille.demo import COMPTES, DUPONT
+from portail_famille.pdf.base import est_pdf
 from portail_famille.sdi.grille import json_sans_balise
 
 from .. import hostile
@@ -807,3 +808,50 @@ def test_query_strings_are_never_reflected_as_markup(ville):
     page = parent.get(DUPONT_URL + "boite-de-reception", query)
     assert hostile.obeit(page.text) == []
     assert "<script>alert('PFX1')</script>" in page.html.find("input", id="objet")["value"]
+
+
+@pytest.mark.parametrize("moteur", ["wkhtmltopdf", "weasyprint"])
+def test_control_characters_already_stored_break_no_page_nor_pdf(ville, moteur):
+    """Values stored before the forms dropped them (or by a script): a NUL,
+    a vertical tab, an escape, a non-character in the family's name and a
+    child's first name still give whole pages and PDFs."""
+    app, parent = ville["app"], ville["parent"]
+    sale = "A\x00B\x0bC\x1b[31mD\x7fE\ufffeF\uffffG"
+    settings = app.app.registry.settings
+    before = settings.get("portail.pdf")
+
+    def salir(root, registry):
+        famille = root["familles"][NUMERO]
+        ancien = (famille.responsable["nom"], enfants_de(famille)[0].prenom)
+        famille.responsable["nom"] = sale
+        enfants_de(famille)[0].prenom = sale
+        return ancien
+
+    ancien = with_root(app.app, salir)
+    settings["portail.pdf"] = moteur
+    try:
+        for url in (
+            DUPONT_URL + "mon-compte",
+            DUPONT_URL + "mes-enfants",
+            SDI_FAMILLE + "@@properties",
+        ):
+            browser = ville["agent"] if url.startswith("/manage") else parent
+            assert browser.get(url).status_int == 200, url
+        for url in ("factures/AL-36/pdf", "attestation-fiscale?annee=2015"):
+            response = parent.get(DUPONT_URL + url)
+            assert response.content_type == "application/pdf", url
+            assert est_pdf(response.body), url
+            if moteur == "wkhtmltopdf":  # (WeasyPrint's text reads back as glyph codes)
+                assert "[31mD" in _texte_pdf(response), url
+    finally:
+        settings["portail.pdf"] = before
+
+        def nettoyer(root, registry):
+            famille = root["familles"][NUMERO]
+            famille.responsable["nom"], enfants_de(famille)[0].prenom = ancien
+
+        with_root(app.app, nettoyer)
+
+
+def enfants_de(famille):
+    return sorted(famille["enfants"].values(), key=lambda e: e.__name__)
