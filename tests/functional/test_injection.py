@@ -405,6 +405,11 @@ def test_the_sdi_pages_show_every_string_as_text(ville):
             else:
                 attendus.extend(_lignes(saisies, prefix))
         _verifier(url, browser.get(url), attendus)
+    # The administrators' journals (who did what, and staff reads) name them too.
+    admin = navigateur(ville["app"], "admin")
+    for url in ("/manage/@@journal", "/manage/@@audit", "/manage/familles/@@contents"):
+        page = admin.get(url)
+        assert hostile.obeit(page.text) == [], url
     # The folders' grids hold the titles as escaped JSON in a script.
     for browser, url, champ in (
         (ville["editeur"], "/manage/documents/formulaires/@@contents", "document:title"),
