@@ -16,31 +16,13 @@ Settings: ``portail.max_en_cours`` (0 or unset: no limit),
 ``/sante``).
 """
 
-import html
 import threading
 
-from .i18n import _
+from .skin.tweens import STATIC_PREFIXES, page_occupe_francaise
 
-# skin.STATIC_PREFIX (not imported: main() imports this module first).
-EXEMPTES = ("/static-portail/", "/sdistatic/", "/deformstatic/", "/sante")
+# The static files the headers tween knows, and the health check.
+EXEMPTES = (*STATIC_PREFIXES, "/sante")
 RETRY_AFTER = "5"
-
-# The texts of skin/views.py's ``occupe`` page (a conflict that outlived its
-# retries): the same message ids.  The page is made once, outside Pyramid,
-# in the product's language (the message ids are the French texts).
-TITRE = _("Service très sollicité")
-TEXTE = _(
-    "Beaucoup de familles font leurs demandes en ce moment : la vôtre n'a pas "
-    "été enregistrée. Réessayez dans quelques secondes."
-)
-PAGE = """<!DOCTYPE html>
-<html lang="fr">
-<head><meta charset="utf-8"><title>%(titre)s - Portail Famille</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>%(titre)s</h1><p>%(texte)s</p>
-<p><a href="">Réessayer</a></p></main></body>
-</html>
-"""
 
 
 class Surcharge:
@@ -53,11 +35,7 @@ class Surcharge:
         self.retry_after = str(retry_after)
         self.exemptes = tuple(exemptes)
         self.refusees = 0  # since start (figures for the bench and the logs)
-        textes = {
-            "titre": html.escape(str(TITRE), quote=False),
-            "texte": html.escape(str(TEXTE), quote=False),
-        }
-        self.page = (PAGE % textes).encode("utf-8")
+        self.page = page_occupe_francaise().encode("utf-8")
 
     def __getattr__(self, name):  # registry, ... of the wrapped router
         return getattr(self.app, name)

@@ -158,10 +158,17 @@ TEXTE_OCCUPE = _(
     "Beaucoup de familles font leurs demandes en ce moment : la vôtre n'a pas "
     "été enregistrée. Réessayez dans quelques secondes."
 )
-PAGE_OCCUPE = (
-    '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>%s</title>'
-    "<h1>%s</h1><p>%s</p></html>"
-)
+# The "try again" page made without the database (nor Pyramid, for the
+# load shedding in front of it).
+PAGE_OCCUPE = """<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>%(titre)s - Portail Famille</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>%(titre)s</h1><p>%(texte)s</p>
+<p><a href="">%(reessayer)s</a></p></main></body>
+</html>
+"""
+REESSAYER = _("Réessayer")
 
 
 def transitoire(exc):
@@ -173,12 +180,19 @@ def transitoire(exc):
     return isinstance(exc, TransientError) or IBaseInjoignable.providedBy(exc)
 
 
+def page_occupe_francaise(traduire=str):
+    """The page's HTML; ``str`` gives the message ids: the French texts."""
+    return PAGE_OCCUPE % {
+        "titre": escape(traduire(TITRE_OCCUPE), quote=False),
+        "texte": escape(traduire(TEXTE_OCCUPE), quote=False),
+        "reessayer": escape(traduire(REESSAYER), quote=False),
+    }
+
+
 def page_occupe(request):
     """The French 503 "try again" page, made without the database."""
-    traduire = request.localizer.translate
-    titre, texte = escape(traduire(TITRE_OCCUPE)), escape(traduire(TEXTE_OCCUPE))
     return Response(
-        PAGE_OCCUPE % (titre, titre, texte),
+        page_occupe_francaise(request.localizer.translate),
         status=503,
         headers={"Retry-After": RETRY_AFTER},
         content_type="text/html",
