@@ -15,6 +15,7 @@ from substanced.util import find_service
 from .actualites import demo as demo_actualites
 from .documents import demo as demo_documents
 from .messagerie import demo as demo_messagerie
+from .util import close_databases
 
 # login -> (password, email, group, must change password at first login)
 COMPTES = {
@@ -523,8 +524,3 @@ def main(argv=sys.argv):
             close_databases(env["registry"])
     print("Demo data loaded.")
     return 0
-
-
-def close_databases(registry):
-    for db in getattr(registry, "_zodb_databases", {}).values():
-        db.close()

@@ -31,6 +31,8 @@ from ZODB import DB
 from ZODB.POSException import ConflictError
 from zope.interface import classImplements
 
+from .util import close_databases
+
 # setting -> the zodburi query parameter (ZODB.DB's connection options, and
 # the process's own blob cache directory)
 CACHES = {
@@ -215,8 +217,7 @@ def initialiser(config_uri, essais=10, sortie=print):
     finally:
         transaction.abort()
         env["closer"]()
-        for db in getattr(env["registry"], "_zodb_databases", {}).values():
-            db.close()
+        close_databases(env["registry"])
 
 
 def initialiser_main(argv=None):

@@ -71,3 +71,10 @@ def nom_libre(folder, title, defaut):
         n += 1
         name = "%s-%d" % (base, n)
     return name
+
+
+def close_databases(registry):
+    """Close the databases a script opened (pyramid_zodbconn keeps them on
+    the registry): a console script ends with them."""
+    for db in getattr(registry, "_zodb_databases", {}).values():
+        db.close()

@@ -43,6 +43,7 @@ from ..familles.resources import SECTIONS_ENFANT
 from ..inscriptions import annee_de_libelle
 from ..planning import cells
 from ..retry import essayer
+from ..util import close_databases
 
 DELAI_ANS = 3
 # The requests whose values are part of what is erased.
@@ -173,7 +174,6 @@ def main(argv=None):
             total = appliquer(env["root"], today, tm=transaction.manager)
             transaction.commit()
         finally:
-            for db in getattr(env["registry"], "_zodb_databases", {}).values():
-                db.close()
+            close_databases(env["registry"])
     print(RAPPORT % dict(total, delai=DELAI_ANS, jour=today.isoformat()))
     return 0
