@@ -45,6 +45,9 @@ class Permission(enum.StrEnum):
     PLANNING_TRAITER = "planning:demande:traiter"
     PLANNING_VOIR = "planning:effectifs:voir"
     PORTAIL_PUBLIC = "portail:public:voir"
+    # A child's health data (allergies, PAI, diet, doctor): the family,
+    # agents, administrators; not régisseurs (RGPD minimisation).
+    SANTE_VOIR = "famille:sante:voir"
     SDI_ADD = "sdi.add-content"
     SDI_EDIT = "sdi.edit-properties"
     SDI_MANAGE_CONTENTS = "sdi.manage-contents"
@@ -71,6 +74,8 @@ FAMILLE_PERMISSIONS = (
     P.MESSAGE_ECRIRE,
     # "Mes données": everything held about the family (RGPD right of access).
     P.FAMILLE_DONNEES_TELECHARGER,
+    # Its children's health data.
+    P.SANTE_VOIR,
 )
 
 # group -> {folder under the root ('' is the root itself) -> permissions}.
@@ -81,6 +86,8 @@ ROLE_TABLE = {
         "": (P.SDI_VIEW, P.DEMANDES_VOIR, P.MESSAGERIE_TRAITER),
         "familles": (
             P.FAMILLE_VOIR,
+            # Allergies, PAI, diets: canteen and activities need them.
+            P.SANTE_VOIR,
             P.FAMILLE_MODIFIER,
             P.FAMILLE_IBAN_VOIR,
             P.DEMANDE_TRAITER_COMPTE,
@@ -116,7 +123,7 @@ ROLE_TABLE = {
     },
     # Régisseurs process the requests about money (bank details, CAF,
     # fiscal information), run the invoicing, record payments and credit
-    # notes, set the tariffs; nothing else.
+    # notes, set the tariffs; nothing else (no health data: P.SANTE_VOIR).
     GROUPE_REGISSEURS: {
         "": (P.SDI_VIEW, P.DEMANDES_VOIR),
         "familles": (

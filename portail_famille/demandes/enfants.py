@@ -66,6 +66,8 @@ def _fiche(context, request, rubrique):
             "actif": vue == rubrique,
         }
         for vue, titre in MENU_ENFANT
+        # No link to a page the reader may not open (health data).
+        if vue != PAGES_ENFANT["sanitaires"] or request.has_permission(P.SANTE_VOIR, context)
     ]
     result = {
         "famille": famille,
@@ -123,7 +125,7 @@ def autorisations(context, request):
     context=IEnfant,
     name=PAGES_ENFANT["sanitaires"],
     renderer="templates/enfant.pt",
-    permission=P.FAMILLE_VOIR,
+    permission=P.SANTE_VOIR,
 )
 def sanitaires(context, request):
     # Read by staff: audited (a write on GET, on purpose).

@@ -19,6 +19,11 @@ CIBLE_ENFANT = "enfant"  # a section of one child (Demande.enfant)
 CIBLE_NOUVEL_ENFANT = "nouvel_enfant"  # creates a child when accepted
 CIBLE_PLANNING = "planning"  # a day of the child's planning (planning.service)
 
+# The record section holding a child's health data (``P.SANTE_VOIR``).
+SECTION_SANTE = "sanitaires"
+# What such a request shows instead of its values to who may not read them.
+SANTE_MASQUEE = _("Données sanitaires : non affichées (réservées à la famille et aux agents).")
+
 
 class TypeDemande:
     def __init__(
@@ -155,6 +160,14 @@ TYPES = {
         ),
     )
 }
+
+
+def sante_cachee(request, demande):
+    """Does ``demande`` hold a child's health data the reader may not see
+    (``P.SANTE_VOIR``: not a régisseur)?  Its values are then not shown."""
+    return demande.type.section == SECTION_SANTE and not request.has_permission(
+        P.SANTE_VOIR, demande.famille
+    )
 
 
 def types_of(onglet):

@@ -30,7 +30,14 @@ from ..rgpd import audit
 from ..security import P
 from . import affichage, service
 from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
-from .types import ONGLET_COMPTE, ONGLET_ENFANTS, TYPES, types_of
+from .types import (
+    ONGLET_COMPTE,
+    ONGLET_ENFANTS,
+    SANTE_MASQUEE,
+    TYPES,
+    sante_cachee,
+    types_of,
+)
 
 JOURS_DEFAUT = 31
 PREFIXE_FORMULAIRE = "demande-"
@@ -479,6 +486,8 @@ def _modifications(request, demande):
         if demande.etat == LISTE_ATTENTE:
             lines.append(_traduire(request, _("Liste d'attente : la journée est complète.")))
         return lines
+    if sante_cachee(request, demande):
+        return [_traduire(request, SANTE_MASQUEE)]
     for name, title, old, new in demande.changements():
         if demande.type_demande in PERSONNES and name in CHAMPS_COLONNES:
             continue
@@ -575,7 +584,10 @@ def liste_des_demandes(context, request):
     jours = jours_listes(request.registry.settings)
     demandes = service.recentes(request.root, context, onglet, jours, type_demande=filtre)
     # Health data or bank details read by staff: audited (a write on GET, on purpose).
-    audit.noter_demandes_personnel(request, context, demandes)
+    # (Not those whose values are not shown: P.SANTE_VOIR.)
+    audit.noter_demandes_personnel(
+        request, context, [d for d in demandes if not sante_cachee(request, d)]
+    )
 
     def lien(**query):
         return request.resource_path(context, "liste-des-demandes", query=query)

@@ -10,7 +10,9 @@ processing of one request.
 
 Everybody with ``P.DEMANDES_VOIR`` sees them; only who holds the request
 type's permission (``TypeDemande.permission``) processes one, whatever the
-page showed.  The IBAN is masked; "Afficher l'IBAN complet" (a POST, with
+page showed.  A child's health data needs ``P.SANTE_VOIR`` (not a
+régisseur's): without it the queue's row shows no value and the request's
+page is a 403.  The IBAN is masked; "Afficher l'IBAN complet" (a POST, with
 ``P.FAMILLE_IBAN_VOIR``) shows it once and writes a journal entry (who,
 which family, when; never the IBAN).
 """
@@ -30,7 +32,7 @@ from .. import dates
 from ..demandes import service
 from ..demandes.affichage import MASQUES, valeur
 from ..demandes.resources import EN_ATTENTE, REMPLACEE, IDemande
-from ..demandes.types import TYPES
+from ..demandes.types import SANTE_MASQUEE, TYPES, sante_cachee
 from ..i18n import _
 from ..journal import journal
 from ..rgpd import audit
@@ -179,23 +181,17 @@ class FileDemandesView:
         modifies = demande.champs_modifies_depuis()
         permis = peut_traiter(request, demande)
         numero = demande.numero_famille
-        # Health data or bank details shown: audited (a write on GET, on purpose).
-        audit.noter_demande(request, demande)
+        cachee = sante_cachee(request, demande)
+        if not cachee:
+            # Health data or bank details shown: audited (a write on GET, on purpose).
+            audit.noter_demande(request, demande)
         return {
             "oid": get_oid(demande),
             "date": _moment(demande.date_demande),
             "famille": _famille(request, demande.famille),
             "type": _tr(request, demande.type.titre),
             "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
-            "changements": (
-                ["%s : %s" % (_tr(request, title), value) for title, value in demande.resume()]
-                if demande.type.planning
-                else [
-                    "%s : %s → %s"
-                    % (_tr(request, title), _texte(request, name, old), _texte(request, name, new))
-                    for name, title, old, new in demande.changements()
-                ]
-            ),
+            "changements": [_tr(request, SANTE_MASQUEE)] if cachee else self.changements(demande),
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
             "selectionnable": permis and not modifies,
             "libelle": request.localizer.translate(
@@ -207,6 +203,16 @@ class FileDemandesView:
             "permis": permis,
             "url": request.sdiapi.mgmt_path(demande, "@@traiter"),
         }
+
+    def changements(self, demande):
+        request = self.request
+        if demande.type.planning:
+            return ["%s : %s" % (_tr(request, title), value) for title, value in demande.resume()]
+        return [
+            "%s : %s → %s"
+            % (_tr(request, title), _texte(request, name, old), _texte(request, name, new))
+            for name, title, old, new in demande.changements()
+        ]
 
     def traiter_selection(self):
         """ "Accepter la sélection", or "Refuser la sélection" with one motif
@@ -310,6 +316,9 @@ class TraiterDemandeView:
         self.request = request
 
     def __call__(self):
+        # A child's health data: not for who may not read it (a régisseur).
+        if sante_cachee(self.request, self.context):
+            raise HTTPForbidden()
         post = self.request.POST if self.request.method == "POST" else {}
         if "accepter" in post:
             return self.accepter()

@@ -273,9 +273,12 @@ def test_nouvel_enfant_created_when_accepted(app):
 
 
 def test_a_regisseur_cannot_process_a_child_request(app):
+    # (A health data request he cannot even read: test_sante_minimisation.)
     parent = browser_for(app, "jean.dupont")
-    form = parent.get(lucas_url(app) + "demande-sanitaires").forms["demande"]
-    form["allergies"] = "Lait"
+    form = parent.get(lucas_url(app) + "demande-autorisations").forms["demande"]
+    form.set("nom", "DUPONT", index=0)
+    form.set("telephone", "0612345678", index=0)
+    form["photos"] = "Oui"
     form.submit("enregistrer", status=302)
     name = demandes(app)[0][4]
     regisseur = browser_for(app, "regisseur")
@@ -283,7 +286,7 @@ def test_a_regisseur_cannot_process_a_child_request(app):
     assert "pas la traiter" in page.text
     assert done.status_int == 403
     assert demandes(app)[0][1] == EN_ATTENTE
-    assert enfants(app)["LUCAS"][3] == {}
+    assert enfants(app)["LUCAS"][2] == {}
 
 
 # --- Validation -----------------------------------------------------------------
