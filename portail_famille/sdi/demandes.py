@@ -201,7 +201,8 @@ class FileDemandesView:
                 )
             ),
             "permis": permis,
-            "url": request.sdiapi.mgmt_path(demande, "@@traiter"),
+            # No link to a page that would refuse (health data, a régisseur).
+            "url": None if cachee else request.sdiapi.mgmt_path(demande, "@@traiter"),
         }
 
     def changements(self, demande):

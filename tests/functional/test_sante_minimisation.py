@@ -103,6 +103,8 @@ def test_a_regisseur_reads_no_health_data_on_any_screen(app, monkeypatch):
     # The queue: the row is there (he sees the work pending), its values not.
     assert "LUCAS" in queue.text and MASQUEE in queue.text
     assert aucune_valeur(queue.text) == []
+    # ... and no "Traiter" link to a page that would refuse him.
+    assert traiter not in queue.text
     filtered = regisseur.get("/manage/@@demandes", {"type": "sanitaires"})
     assert MASQUEE in filtered.text and aucune_valeur(filtered.text) == []
 
@@ -149,6 +151,7 @@ def test_agents_administrators_and_the_parents_still_read_it(app, monkeypatch):
         assert DEMANDE["allergies"] in page.text and SANTE["allergies"] in page.text
         queue = staff.get("/manage/@@demandes")
         assert DEMANDE["allergies"] in queue.text and MASQUEE not in queue.text
+        assert traiter in queue.text
         liste = staff.get(FAMILLE + "liste-des-demandes", {"onglet": "enfants"})
         assert DEMANDE["allergies"] in liste.text and MASQUEE not in liste.text
         assert entrees_sante(app, role) != []
