@@ -60,19 +60,18 @@ class Portail:
         return self.base + path
 
 
-@pytest.fixture(scope="module")
-def portail(request, tmp_path_factory):
-    """The application on a FileStorage with the demo data, served on a free
-    port of 127.0.0.1 (reached as ``localhost`` for the cookies)."""
+def servir(request, base, **extra):
+    """The application on a FileStorage in ``base`` with the demo data
+    (settings_for's settings, then ``extra``), served on a free port of
+    127.0.0.1 (reached as ``localhost`` for the cookies); yields a Portail."""
     from webob import Request
 
     from portail_famille import main
     from portail_famille.demo import load
 
     helpers = _tests_conftest(request.config)
-    base = tmp_path_factory.mktemp("portail")
     uri = "file://%s?blobstorage_dir=%s" % (base / "Data.fs", base / "blobs")
-    wsgi = main({}, **helpers.settings_for(base, **{"zodbconn.uri": uri}))
+    wsgi = main({}, **helpers.settings_for(base, **{"zodbconn.uri": uri, **extra}))
     # The first request creates the root, then the demo data goes in.
     assert Request.blank("/", base_url="http://localhost").get_response(wsgi).status_code == 200
     helpers.with_root(wsgi, load)
@@ -85,6 +84,12 @@ def portail(request, tmp_path_factory):
         transaction.abort()
         for db in getattr(wsgi.registry, "_zodb_databases", {}).values():
             db.close()
+
+
+@pytest.fixture(scope="module")
+def portail(request, tmp_path_factory):
+    """The application with the demo data, served (``servir``)."""
+    yield from servir(request, tmp_path_factory.mktemp("portail"))
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,11 @@ ended.  The page's timers run on Playwright's clock
 import time
 
 import pytest
-import transaction
 from playwright.sync_api import expect
 
 from portail_famille.demo import COMPTES, DUPONT
 
-from .conftest import Portail, _Server, _tests_conftest
+from .conftest import servir
 
 pytestmark = pytest.mark.browser
 
@@ -27,35 +26,16 @@ ABSOLUTE = 20
 def portail(request, tmp_path_factory):
     """The application with short idle and absolute limits and an early
     warning; every request reissues the cookies."""
-    from webob import Request
-
-    from portail_famille import main
-    from portail_famille.demo import load
-
-    helpers = _tests_conftest(request.config)
-    base = tmp_path_factory.mktemp("portail-session")
-    settings = helpers.settings_for(
-        base,
+    yield from servir(
+        request,
+        tmp_path_factory.mktemp("portail-session"),
         **{
-            "zodbconn.uri": "file://%s?blobstorage_dir=%s" % (base / "Data.fs", base / "blobs"),
             "portail.session_idle": str(IDLE),
             "portail.session_warning": str(WARNING),
             "portail.session_absolute": str(ABSOLUTE),
             "portail.session_reissue": "0",
         },
     )
-    wsgi = main({}, **settings)
-    assert Request.blank("/", base_url="http://localhost").get_response(wsgi).status_code == 200
-    helpers.with_root(wsgi, load)
-    server = _Server(wsgi, host="127.0.0.1", port=0, threads=4)
-    server.start()
-    try:
-        yield Portail(wsgi, server)
-    finally:
-        server.stop()
-        transaction.abort()
-        for db in getattr(wsgi.registry, "_zodb_databases", {}).values():
-            db.close()
 
 
 def auth_cookie(context):
