@@ -43,7 +43,7 @@ lint: install ## ruff check + ruff format --check
 	$(BIN)/ruff format --check portail_famille tests bench
 
 test: install lint ## The whole test suite (unit, functional, browser)
-	$(BIN)/pytest -n 2 -p no:cacheprovider tests
+	$(BIN)/pytest -n 2 -p no:cacheprovider --durations=25 tests
 
 bench: install ## Benchmarks (production template settings): figures against a baseline of the same run
 	$(BIN)/python bench/home.py --set pyramid.reload_templates=false
