@@ -413,12 +413,21 @@ def wait_port(process, name):
     return int(line.split()[1])
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def load_options(parser, duration=6.0):
+    """The options of a measured load (the benches against the trivial
+    view), and the hidden --serve NAME DIR of their server processes."""
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections (8)")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring (2)")
-    parser.add_argument("--duration", type=float, default=8.0, help="seconds measured (8)")
-    parser.add_argument("--rounds", type=int, default=2, help="trivial+home rounds (2)")
+    parser.add_argument(
+        "--duration", type=float, default=duration, help="seconds measured (%g)" % duration
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of each view (2)")
+    parser.add_argument("--serve", nargs=2, metavar=("NAME", "DIR"), help=argparse.SUPPRESS)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    load_options(parser, duration=8.0)
     parser.add_argument(
         "--set",
         action="append",
@@ -427,7 +436,6 @@ def main():
         help="an application setting of the home server, over development.ini's "
         "(e.g. pyramid.reload_templates=false); repeatable",
     )
-    parser.add_argument("--serve", nargs=2, metavar=("NAME", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         return serve(*args.serve, overrides=args.set)

@@ -209,11 +209,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--familles", type=int, default=10000)
     parser.add_argument("--messages", type=int, default=200000)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--duration", type=float, default=6.0)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
+    home.load_options(parser)
     args = parser.parse_args()
     if args.serve:
         name, directory = args.serve

@@ -574,12 +574,8 @@ def main():
     parser.add_argument("--familles", type=int, default=10000, help="large town (10000)")
     parser.add_argument("--petite", type=int, default=100, help="small town (100)")
     parser.add_argument("--course", type=int, default=500, help="parents in the race (500)")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--duration", type=float, default=6.0)
-    parser.add_argument("--rounds", type=int, default=2)
+    home.load_options(parser)
     parser.add_argument("--logins", type=int, default=8, help="parents logging in at once (8)")
-    parser.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         name, directory = args.serve
