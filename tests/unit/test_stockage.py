@@ -114,3 +114,26 @@ def test_a_retry_after_beginning_the_transaction_failed_still_commits():
     finally:
         transaction.manager.unregisterSynch(panne)
         db.close()
+
+
+def test_the_application_opens_its_database_with_the_settings_caches(tmp_path):
+    from portail_famille import main
+
+    from ..conftest import settings_for
+
+    settings = settings_for(
+        tmp_path,
+        **{
+            "portail.zodb.cache_size": "1234",
+            "portail.zodb.cache_size_bytes": "3MB",
+            "portail.zodb.pool_size": "5",
+        },
+    )
+    wsgi = main({}, **settings)
+    db = wsgi.registry._zodb_databases[""]
+    try:
+        assert db.getCacheSize() == 1234
+        assert db.getCacheSizeBytes() == 3 * 2**20
+        assert db.getPoolSize() == 5
+    finally:
+        db.close()
