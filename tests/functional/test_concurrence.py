@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 import transaction
 import webtest
-from substanced.util import find_service, get_oid
+from substanced.util import get_oid
 
 from portail_famille import dates, main
 from portail_famille.demandes.resources import ACCEPTEE, LISTE_ATTENTE
@@ -20,6 +20,7 @@ from portail_famille.demo import load
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells, places
 
+from .. import peuplement
 from ..conftest import csrf, login, settings_for, with_root
 from ..serveur import Serveur
 from .test_reservations import ANNEE, MAM, MERCREDI, NOW
@@ -66,22 +67,12 @@ def _town(root, registry):
         calendrier.add(ANNEE, annee, registry=registry)
     prestation = root["structures"][MAM[0]][MAM[1]]
     oid = get_oid(prestation)
-    principals = find_service(root, "principals")
     found = []
-    for n in range(FAMILLES):
-        numero = "90000%05d" % n
-        famille = registry.content.create("Famille", responsable={"nom": "F%d" % n})
-        root["familles"][numero] = famille
-        login_name = "parent%d" % n
-        user = principals.add_user(login_name, PASSWORD, "p%d@example.org" % n, registry=registry)
-        user.must_change_password = False
-        principals["groups"]["familles"].memberids.connect([user])
-        famille.rattacher_parent(user)
-        for c in range(ENFANTS):
-            enfant = registry.content.create("Enfant", nom="F%d" % n, prenom="E%d" % c)
-            famille["enfants"].add_next(enfant, registry=registry)
-            inscrire(enfant, oid, ANNEE, datetime.date(2026, 9, 1))
-            found.append((login_name, "/familles/%s/enfants/%s/" % (numero, enfant.__name__)))
+    for login_name, enfant, url in peuplement.familles(
+        root, registry, FAMILLES, ENFANTS, "90000", PASSWORD
+    ):
+        inscrire(enfant, oid, ANNEE, datetime.date(2026, 9, 1))
+        found.append((login_name, url))
     prestation.capacite = 40
     for _n in range(prestation.capacite - LIBRES):
         places.prendre(prestation, MERCREDI, capacite=False)

@@ -15,7 +15,7 @@ from http.cookies import SimpleCookie
 import bcrypt
 import transaction
 from substanced.principal import User
-from substanced.util import find_service, get_oid
+from substanced.util import get_oid
 
 from portail_famille import dates, main
 from portail_famille.demo import load
@@ -24,6 +24,7 @@ from portail_famille.facturation.resources import Facture, Reglement
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells, places, service
 
+from .. import peuplement
 from ..conftest import ADMIN, with_root
 
 FAMILLES = 100
@@ -202,7 +203,7 @@ def ville(root, registry, familles=FAMILLES):
     User.hash_new_password = staticmethod(lambda p: bcrypt.hashpw(p.encode(), bcrypt.gensalt(4)))
     try:
         load(root, registry)
-        enfants = _familles(root, registry, find_service(root, "principals"), familles)
+        enfants = peuplement.familles(root, registry, familles, ENFANTS, "91000", PASSWORD)
     finally:
         User.hash_new_password = hacher
     prestation = root["structures"][MAM[0]][MAM[1]]
@@ -237,24 +238,6 @@ def ville(root, registry, familles=FAMILLES):
         for day in JOURS_MAI:
             cells.set_cell(enfant, get_oid(cantine), datetime.date(2015, 5, day), cells.RESERVE)
     return jours, oid, [(login, url) for login, _enfant, url in enfants]
-
-
-def _familles(root, registry, principals, familles):
-    enfants = []
-    for n in range(familles):
-        numero = "91000%05d" % n
-        famille = registry.content.create("Famille", responsable={"nom": "G%d" % n})
-        root["familles"][numero] = famille
-        login = "grappe%d" % n
-        user = principals.add_user(login, PASSWORD, "g%d@example.org" % n, registry=registry)
-        user.must_change_password = False
-        principals["groups"]["familles"].memberids.connect([user])
-        famille.rattacher_parent(user)
-        for c in range(ENFANTS):
-            enfant = registry.content.create("Enfant", nom="G%d" % n, prenom="E%d" % c)
-            famille["enfants"].add_next(enfant, registry=registry)
-            enfants.append((login, enfant, "/familles/%s/enfants/%s/" % (numero, enfant.__name__)))
-    return enfants
 
 
 def numero_facture(n):
