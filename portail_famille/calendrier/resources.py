@@ -92,7 +92,9 @@ class AnneeScolaireSheet(_Sheet):
 
 
 class FermetureSheet(_Sheet):
-    schema = schemas.FermetureSchema()
+    # Its days and structure are fixed once added: adding it cancelled the
+    # bookings of those days (planning.fermeture), after a confirmation.
+    schema = schemas.MotifFermetureSchema()
 
 
 class CorrectionSheet(_Sheet):

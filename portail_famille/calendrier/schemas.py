@@ -175,6 +175,14 @@ class FermetureSchema(PeriodeSchema):
         widget=_structures_widget,
         validator=_structure_valide,
     )
+    motif = _texte(
+        _("Motif"),
+        min_length=1,
+        description=_("Écrit aux familles dont des réservations sont annulées."),
+    )
+
+
+class MotifFermetureSchema(Schema):
     motif = _texte(_("Motif"), min_length=1)
 
 

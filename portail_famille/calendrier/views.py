@@ -1,6 +1,7 @@
-"""SDI views of the calendar: add school years, closures, corrections and
-holiday periods; a school year's "Vacances scolaires" tab, which says
-whether the holiday library knows its holidays."""
+"""SDI views of the calendar: add school years, corrections and holiday
+periods; a school year's "Vacances scolaires" tab, which says whether the
+holiday library knows its holidays (closures are added in
+``planning.sdi_fermeture``: they cancel bookings)."""
 
 import colander
 from pyramid.httpexceptions import HTTPFound
@@ -9,7 +10,6 @@ from substanced.sdi import mgmt_view
 from ..i18n import _
 from ..sdi.forms import FORM, AddView
 from ..security import P
-from ..util import nom_libre
 from . import jours, schemas
 from .interfaces import IAnneeScolaire, ICalendrier
 
@@ -88,24 +88,6 @@ class AddAnneeScolaireView(AddView):
             self.request.sdiapi.flash(self.request.localizer.translate(avertissement), "warning")
             return HTTPFound(self.request.sdiapi.mgmt_path(annee, "@@" + VACANCES))
         return self.added(annee)
-
-
-@mgmt_view(
-    context=ICalendrier,
-    name="add_fermeture",
-    permission=P.SDI_ADD,
-    renderer=FORM,
-    tab_condition=False,
-)
-class AddFermetureView(AddView):
-    title = _("Ajouter une fermeture")
-    schema = schemas.FermetureSchema()
-
-    def ajouter_success(self, appstruct):
-        fermeture = self.request.registry.content.create("Fermeture", **appstruct)
-        name = nom_libre(self.context, "fermeture-%s" % appstruct["debut"].isoformat(), "fermeture")
-        self.context.add(name, fermeture, registry=self.request.registry)
-        return self.added(fermeture)
 
 
 @mgmt_view(
