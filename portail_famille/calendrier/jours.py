@@ -2,9 +2,12 @@
 
 Precedence: the agents' correction of the day first, then the closures
 (Fermeture, town-wide or of the structure), then public holidays (F, from
-``jours-feries-france``), then the school holidays of the town's zone (from
-``vacances-scolaires-france``: summer = G, the others = P).  ``None`` is a
-normal school day.  The data of both libraries ships with them (no network).
+``jours-feries-france``), then the school holidays: those the agents entered
+for the day's school year when they did (``PeriodeVacances``), else those of
+the town's zone from ``vacances-scolaires-france`` (summer = G, the others =
+P).  ``None`` is a normal school day.  The data of both libraries ships with
+them (no network): the school holidays' stops at a date
+(``fin_vacances_connues``), after which the agents enter them.
 """
 
 import functools
@@ -59,7 +62,47 @@ def vacances_scolaires(date, zone):
         log.warning("no school holidays known for %s: a correction is needed", date)
         return None
     nom = dates.data[date]["nom_vacances"]
+    return genre_vacances(nom)
+
+
+@functools.cache
+def _bornes_connues():
+    dates = _dates_vacances()
+    return min(dates.data), max(dates.data)
+
+
+def fin_vacances_connues():
+    """The last day the holiday library knows (31/08/2028 in 0.12.0)."""
+    return _bornes_connues()[1]
+
+
+def vacances_connues(debut, fin):
+    """Does the holiday library know the school holidays from ``debut`` to
+    ``fin`` (a school year)?"""
+    premier, dernier = _bornes_connues()
+    return premier <= debut and fin <= dernier
+
+
+def genre_vacances(nom):
+    """G for the summer holidays, P for the others."""
     return GRANDES_VACANCES if nom == ETE else PETITES_VACANCES
+
+
+def periodes_connues(debut, fin, zone):
+    """[(name, first day, last day)] of the library's holidays of ``zone``
+    from ``debut`` to ``fin`` (clipped to them), in order."""
+    dates = _dates_vacances()
+    found = []
+    for day in sorted(d for d in dates.data if debut <= d <= fin):
+        row = dates.data[day]
+        if not row[dates.zone_key(zone)]:
+            continue
+        nom = row["nom_vacances"]
+        if found and found[-1][0] == nom and (day - found[-1][2]).days == 1:
+            found[-1] = (nom, found[-1][1], day)
+        else:
+            found.append((nom, day, day))
+    return found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -78,6 +121,7 @@ def genres(calendrier, jours, structure=None, zone=None):
     oid = get_oid(structure, None) if structure is not None else None
     corrections = calendrier.corrections(jours[0], jours[-1])
     fermetures = [f for f in calendrier.fermetures() if f.debut <= jours[-1] and f.fin >= jours[0]]
+    saisies = calendrier.vacances_saisies(jours[0], jours[-1])
     found = {}
     for day in jours:
         correction = corrections.get(day)
@@ -86,8 +130,21 @@ def genres(calendrier, jours, structure=None, zone=None):
         elif any(f.couvre(day, oid) for f in fermetures):
             found[day] = FERMETURE
         else:
-            found[day] = jour_ferie(day) or vacances_scolaires(day, zone)
+            found[day] = jour_ferie(day) or _vacances_du_jour(day, zone, saisies)
     return found
+
+
+def _vacances_du_jour(day, zone, saisies):
+    """P, G or None: by the agents' periods of the day's school year when it
+    has some (``saisies``: [(AnneeScolaire, [PeriodeVacances])]), else by
+    the library."""
+    for annee, periodes in saisies:
+        if annee.debut <= day <= annee.fin:
+            for periode in periodes:
+                if periode.debut <= day <= periode.fin:
+                    return periode.genre
+            return None
+    return vacances_scolaires(day, zone)
 
 
 def jour(calendrier, date, structure=None, zone=None):

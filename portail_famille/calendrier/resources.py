@@ -1,33 +1,24 @@
 """Calendrier (the "calendrier" root folder) and what it holds: school
-years, closures and the agents' corrections of single days."""
+years (with the holiday periods the agents enter when the holiday library
+stops before them), closures and the agents' corrections of single days."""
 
 import datetime
 
 from substanced.content import content
 from substanced.folder import Folder
 from substanced.property import PropertySheet
-from zope.interface import Interface, implementer
+from zope.interface import implementer
 
 from ..i18n import _
 from ..security import P
-from . import schemas
-
-
-class ICalendrier(Interface):
-    pass
-
-
-class IAnneeScolaire(Interface):
-    pass
-
-
-class IFermeture(Interface):
-    pass
-
-
-class ICorrection(Interface):
-    pass
-
+from . import jours, schemas
+from .interfaces import (
+    IAnneeScolaire,
+    ICalendrier,
+    ICorrection,
+    IFermeture,
+    IPeriodeVacances,
+)
 
 ADDABLE = ("AnneeScolaire", "Fermeture", "Correction")
 
@@ -57,9 +48,25 @@ class Calendrier(Folder):
     def fermetures(self):
         return [value for value in self.values() if IFermeture.providedBy(value)]
 
+    def fermeture_du(self, date, structure_oid=None):
+        """The closure covering ``date`` (of the town, or of the structure),
+        or None."""
+        return next((f for f in self.fermetures() if f.couvre(date, structure_oid)), None)
+
     def annees(self):
         found = [value for value in self.values() if IAnneeScolaire.providedBy(value)]
         return sorted(found, key=lambda annee: annee.debut)
+
+    def vacances_saisies(self, debut, fin):
+        """[(AnneeScolaire, [PeriodeVacances])] of the school years from
+        ``debut`` to ``fin`` whose holidays the agents entered."""
+        found = []
+        for annee in self.annees():
+            if annee.debut <= fin and annee.fin >= debut:
+                periodes = annee.periodes()
+                if periodes:
+                    found.append((annee, periodes))
+        return found
 
     def annee_de(self, date):
         """The school year ``date`` belongs to, or None."""
@@ -85,11 +92,17 @@ class AnneeScolaireSheet(_Sheet):
 
 
 class FermetureSheet(_Sheet):
-    schema = schemas.FermetureSchema()
+    # Its days and structure are fixed once added: adding it cancelled the
+    # bookings of those days (planning.fermeture), after a confirmation.
+    schema = schemas.MotifFermetureSchema()
 
 
 class CorrectionSheet(_Sheet):
     schema = schemas.CorrectionSchema()
+
+
+class PeriodeVacancesSheet(_Sheet):
+    schema = schemas.PeriodeVacancesSchema()
 
 
 @content(
@@ -110,6 +123,42 @@ class AnneeScolaire(Folder):
     @property
     def title(self):
         return "%s (du %s au %s)" % (self.libelle, _format(self.debut), _format(self.fin))
+
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get("content_type") == "PeriodeVacances"
+
+    def periodes(self):
+        """The holiday periods the agents entered, in order."""
+        found = [v for v in self.values() if IPeriodeVacances.providedBy(v)]
+        return sorted(found, key=lambda periode: periode.debut)
+
+
+@content(
+    "PeriodeVacances",
+    name=_("Période de vacances"),
+    icon="glyphicon glyphicon-plane",
+    add_view="add_periode_vacances",
+    propertysheets=((_("Période de vacances"), PeriodeVacancesSheet),),
+)
+@implementer(IPeriodeVacances)
+class PeriodeVacances(Folder):
+    """School holidays of a school year the holiday library does not know,
+    entered by the agents: ``nom`` (the national name), ``debut`` to ``fin``
+    inclusive."""
+
+    def __init__(self, nom, debut, fin):
+        Folder.__init__(self)
+        self.nom = nom
+        self.debut = debut
+        self.fin = fin
+
+    @property
+    def genre(self):
+        return jours.genre_vacances(self.nom)
+
+    @property
+    def title(self):
+        return "%s (du %s au %s)" % (self.nom, _format(self.debut), _format(self.fin))
 
 
 @content(

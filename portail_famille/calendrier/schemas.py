@@ -1,4 +1,9 @@
-"""Colander schemas of the calendar's objects (SDI forms)."""
+"""Colander schemas of the calendar's objects (SDI forms).
+
+Bound with the object the form is about (``context``: the Calendrier or
+the AnneeScolaire an object is added to, or the object a sheet edits), the
+school years refuse to overlap each other and the holiday periods stay
+inside their year without overlapping each other."""
 
 import re
 
@@ -12,6 +17,7 @@ from ..champs import OBLIGATOIRE
 from ..champs import texte as _texte
 from ..i18n import _
 from . import jours
+from .interfaces import IAnneeScolaire, IPeriodeVacances
 
 LIBELLE = re.compile(r"^(\d{4})-(\d{4})$")
 GENRES = (
@@ -45,14 +51,71 @@ def libelle(node, value):
         )
 
 
+def _refus(form, champ, message):
+    error = colander.Invalid(form)
+    error[champ] = message
+    raise error
+
+
 def _fin_apres_debut(message):
     def validator(form, value):
         if value["fin"] < value["debut"]:
-            error = colander.Invalid(form)
-            error["fin"] = message
-            raise error
+            _refus(form, "fin", message)
 
     return validator
+
+
+def _format(date):
+    return date.strftime("%d/%m/%Y")
+
+
+def _chevauchement(form, value, autres, message):
+    """Refuse ``value`` (debut, fin) when it overlaps one of ``autres``
+    (objects with ``debut`` and ``fin``): ``message`` beside the field
+    inside the other one (``debut`` when it holds it)."""
+    debut, fin = value["debut"], value["fin"]
+    for autre in autres:
+        if debut <= autre.fin and fin >= autre.debut:
+            champ = "fin" if autre.debut <= fin <= autre.fin and debut < autre.debut else "debut"
+            _refus(form, champ, message(autre))
+
+
+def _annee_du(context):
+    """(the Calendrier, the AnneeScolaire edited or None) of a bound form."""
+    if IAnneeScolaire.providedBy(context):
+        return context.__parent__, context
+    return context, None
+
+
+def _annees_valides(form, value, context):
+    calendrier, annee = _annee_du(context)
+    autres = [a for a in calendrier.annees() if a is not annee] if calendrier is not None else []
+    _chevauchement(
+        form,
+        value,
+        autres,
+        lambda autre: _(
+            "Cette période chevauche l'année scolaire ${libelle} (du ${debut} au ${fin}).",
+            mapping={
+                "libelle": autre.libelle,
+                "debut": _format(autre.debut),
+                "fin": _format(autre.fin),
+            },
+        ),
+    )
+    if annee is not None:
+        for periode in annee.periodes():
+            if periode.debut < value["debut"] or periode.fin > value["fin"]:
+                champ = "debut" if periode.debut < value["debut"] else "fin"
+                _refus(
+                    form,
+                    champ,
+                    _(
+                        "La période de vacances « ${periode} » sortirait de l'année : "
+                        "modifiez-la d'abord.",
+                        mapping={"periode": periode.title},
+                    ),
+                )
 
 
 class PeriodeSchema(Schema):
@@ -61,7 +124,14 @@ class PeriodeSchema(Schema):
 
 
 class AnneeScolaireSchema(PeriodeSchema):
-    validator = staticmethod(_fin_apres_debut(_("La date de fin doit suivre la date de début.")))
+    def after_bind(self, node, kw):
+        fin_apres_debut = _fin_apres_debut(_("La date de fin doit suivre la date de début."))
+
+        def validator(form, value):
+            fin_apres_debut(form, value)
+            _annees_valides(form, value, kw.get("context"))
+
+        node.validator = validator
 
 
 class AddAnneeScolaireSchema(AnneeScolaireSchema):
@@ -105,7 +175,79 @@ class FermetureSchema(PeriodeSchema):
         widget=_structures_widget,
         validator=_structure_valide,
     )
+    motif = _texte(
+        _("Motif"),
+        min_length=1,
+        description=_("Écrit aux familles dont des réservations sont annulées."),
+    )
+
+
+class MotifFermetureSchema(Schema):
     motif = _texte(_("Motif"), min_length=1)
+
+
+# The names of the holiday library's periods ("Vacances d'été" is G).
+NOMS_VACANCES = (
+    "Vacances de la Toussaint",
+    "Vacances de Noël",
+    "Vacances d'hiver",
+    "Vacances de printemps",
+    "Pont de l'Ascension",
+    jours.ETE,
+)
+
+
+def _periodes_valides(form, value, context):
+    """Inside its school year, overlapping none of the year's others."""
+    if IPeriodeVacances.providedBy(context):
+        annee, periode = context.__parent__, context
+    else:
+        annee, periode = context, None
+    if annee is None:
+        return
+    if value["debut"] < annee.debut or value["fin"] > annee.fin:
+        champ = "debut" if value["debut"] < annee.debut else "fin"
+        _refus(
+            form,
+            champ,
+            _(
+                "La période doit être comprise dans l'année scolaire ${libelle} "
+                "(du ${debut} au ${fin}).",
+                mapping={
+                    "libelle": annee.libelle,
+                    "debut": _format(annee.debut),
+                    "fin": _format(annee.fin),
+                },
+            ),
+        )
+    _chevauchement(
+        form,
+        value,
+        [p for p in annee.periodes() if p is not periode],
+        lambda autre: _(
+            "Cette période chevauche « ${periode} ».", mapping={"periode": autre.title}
+        ),
+    )
+
+
+class PeriodeVacancesSchema(PeriodeSchema):
+    nom = colander.SchemaNode(
+        colander.String(),
+        title=_("Vacances"),
+        missing_msg=OBLIGATOIRE,
+        validator=colander.OneOf(NOMS_VACANCES, msg_err=_("Choix invalide.")),
+        widget=deform.widget.SelectWidget(values=[("", "")] + [(n, n) for n in NOMS_VACANCES]),
+        insert_before="debut",
+    )
+
+    def after_bind(self, node, kw):
+        fin_apres_debut = _fin_apres_debut(_("La date de fin doit suivre la date de début."))
+
+        def validator(form, value):
+            fin_apres_debut(form, value)
+            _periodes_valides(form, value, kw.get("context"))
+
+        node.validator = validator
 
 
 class CorrectionSchema(Schema):

@@ -24,6 +24,9 @@ RESERVATION_TRAITEMENT = "reservation_traitement"
 ABSENCE_TRAITEMENT = "absence_traitement"
 ATTENTE = "attente"  # Demande en attente: on the waiting list (day full)
 RESERVATION_REFUSEE = "reservation_refusee"
+# Fermeture: a booking (or request) the service's closure of the day
+# cancelled (``fermeture``): no place held, never billed.
+FERMETURE = "fermeture"
 ETATS = (
     RESERVE,
     PRESENT,
@@ -37,6 +40,7 @@ ETATS = (
     ABSENCE_TRAITEMENT,
     ATTENTE,
     RESERVATION_REFUSEE,
+    FERMETURE,
 )
 # The states that hold one of the day's places (``places``).
 OCCUPANTS = frozenset(

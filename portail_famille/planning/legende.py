@@ -19,6 +19,7 @@ ETATS = {
     cells.ABSENCE_TRAITEMENT: ("…", _("Absence en cours de traitement")),
     cells.ATTENTE: ("◷", _("Demande en attente")),
     cells.RESERVATION_REFUSEE: ("✗", _("Réservation refusée")),
+    cells.FERMETURE: ("■", _("Fermeture")),
 }
 # kind of day (calendrier.jours) -> (visible mark, text for screen readers)
 GENRES = {

@@ -48,6 +48,20 @@ def pris(prestation, day):
     return counter.pris if counter is not None else 0
 
 
+def depassements(prestation, depuis):
+    """[(day, places taken)] of the days from ``depuis`` on whose places
+    taken exceed the capacity (lowered since they were taken): one range
+    read of the prestation's counters."""
+    tree = arbre(prestation, ATTRIBUT)
+    if tree is None:
+        return []
+    return [
+        (day, counter.pris)
+        for day, counter in tree.items(min=depuis)
+        if counter.pris > prestation.capacite
+    ]
+
+
 def restantes(prestation, day):
     return max(prestation.capacite - pris(prestation, day), 0)
 

@@ -15,10 +15,12 @@ import datetime
 from urllib.parse import urlencode
 
 from pyramid.httpexceptions import HTTPFound
+from pyramid.traversal import find_root
 from substanced.sdi import mgmt_view
 from substanced.util import find_objectmap, get_oid
 
 from .. import dates
+from ..calendrier.jours import FERMETURE
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, cle, inscrits
@@ -86,6 +88,11 @@ class Journee:
         genre = service.genre_du_jour(prestation, prestation, day, request.registry.settings)
         self.genre = genre
         self.ouvre = regles.ouvre(prestation, day, genre)
+        self.fermeture = None
+        if genre == FERMETURE:
+            calendrier = find_root(prestation)["calendrier"]
+            self.fermeture = calendrier.fermeture_du(day, get_oid(prestation.structure, None))
+        self.annulees = 0  # bookings a closure cancelled (``lignes``)
 
     def enfants(self):
         """{enfant oid: Enfant} of the children enrolled that day (the
@@ -139,6 +146,8 @@ class Journee:
                 attendus.append(self.ligne(oid, enfant, etat))
             elif etat is None:
                 autres.append(self.ligne(oid, enfant, etat))
+            elif etat == cells.FERMETURE:
+                self.annulees += 1
 
         def order(row):
             return (row["nom"], row["prenom"], row["famille"])
@@ -169,6 +178,8 @@ class Journee:
             "ouvre": self.ouvre,
             "genre": translate(genre[1]) if genre else "",
             "annee": self.annee.libelle if self.annee is not None else None,
+            "fermeture": self.fermeture.motif if self.fermeture is not None else None,
+            "annulees": self.annulees,
         }
 
 
@@ -274,6 +285,8 @@ class PointageView(_Onglet):
         """Why the day cannot be pointed (French), or None."""
         if journee.annee is None:
             return _("Aucune année scolaire ne comprend ce jour.")
+        if journee.genre == FERMETURE:
+            return _("Le service est fermé ce jour (Fermeture) : pas de pointage.")
         if not journee.ouvre:
             return _("La prestation n'ouvre pas ce jour : pas de pointage.")
         if journee.day > dates.today():

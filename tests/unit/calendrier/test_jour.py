@@ -176,3 +176,32 @@ def test_a_month_at_once_is_each_day_alone(calendrier, alsh, garderie):
     assert month[D(2015, 4, 9)] == FERMETURE and month[D(2015, 4, 20)] == FERMETURE
     assert month[D(2015, 4, 22)] == PETITES_VACANCES
     assert genres(calendrier, avril, garderie, "C")[D(2015, 4, 1)] is None
+
+
+def test_the_periods_agents_enter_replace_the_library_for_their_year(calendrier):
+    """2028-2029 is past the library's data: its periods come from the
+    agents; 2027-2028 keeps the library's; a public holiday still wins."""
+    from portail_famille.calendrier.resources import AnneeScolaire, PeriodeVacances
+
+    assert jours.fin_vacances_connues() == D(2028, 8, 31)
+    assert jours.vacances_connues(D(2027, 9, 1), D(2028, 7, 4))
+    assert not jours.vacances_connues(D(2028, 9, 1), D(2029, 7, 6))
+    calendrier.add("2027-2028", AnneeScolaire("2027-2028", D(2027, 9, 1), D(2028, 7, 4)))
+    annee = AnneeScolaire("2028-2029", D(2028, 9, 1), D(2029, 7, 6))
+    calendrier.add("2028-2029", annee)
+    assert jour(calendrier, D(2028, 12, 27), zone="C") is None  # unknown: a school day
+    annee.add("noel", PeriodeVacances("Vacances de Noël", D(2028, 12, 23), D(2029, 1, 7)))
+    annee.add("ete", PeriodeVacances("Vacances d'été", D(2029, 7, 5), D(2029, 7, 6)))
+    assert jour(calendrier, D(2028, 12, 22), zone="C") is None
+    assert jour(calendrier, D(2028, 12, 27), zone="C") == PETITES_VACANCES
+    assert jour(calendrier, D(2028, 12, 25), zone="C") == FERIE
+    assert jour(calendrier, D(2029, 7, 5), zone="C") == GRANDES_VACANCES
+    assert jour(calendrier, D(2027, 12, 20), zone="C") == PETITES_VACANCES  # the library's
+    assert [p.nom for p in annee.periodes()] == ["Vacances de Noël", "Vacances d'été"]
+    assert [
+        (n, d.isoformat(), f.isoformat())
+        for n, d, f in jours.periodes_connues(D(2027, 9, 1), D(2028, 1, 31), "C")
+    ] == [
+        ("Vacances de la Toussaint", "2027-10-23", "2027-11-07"),
+        ("Vacances de Noël", "2027-12-18", "2028-01-02"),
+    ]
