@@ -4,7 +4,12 @@ A step is a module ``stepN`` with ``evolve(root, registry)``; steps run with
 ``sd_evolve`` (or the SDI's Database > Evolve tab).  A new database marks
 every step as done: its root is created in the current shape."""
 
-STEPS = tuple("step%d" % n for n in range(1, 12))  # step1 ... step11
+STEPS = tuple("step%d" % n for n in range(1, 13))  # step1 ... step12
+
+
+class EtapeRefusee(Exception):
+    """A step that cannot run on the data as it is: ``args[0]`` says why
+    (English, then French) and what to fix; the step changed nothing."""
 
 
 def includeme(config):
