@@ -107,7 +107,7 @@ class TarifsSchema(Schema):
     (the existing régies) are given when the form is bound (sdi)."""
 
     regie_oid = colander.SchemaNode(
-        colander.Int(),
+        colander.String(),  # the oid as text (the select's value)
         title=_("Régie"),
         description=_("La régie qui facture cette prestation."),
         missing_msg=_("Choisissez la régie."),

@@ -161,7 +161,7 @@ class FormulaireTarifs(schemas.TarifsSchema):
             values=[("", _("— Choisissez la régie —"))] + valeurs
         )
         regie.validator = colander.OneOf(
-            [int(oid) for oid, _title in valeurs], msg_err=_("Choisissez une régie de la liste.")
+            [oid for oid, _title in valeurs], msg_err=_("Choisissez une régie de la liste.")
         )
 
 
@@ -206,7 +206,7 @@ class TarifsView(FormView):
     def before(self, form):
         form.set_appstruct(
             {
-                "regie_oid": self.context.regie_oid
+                "regie_oid": str(self.context.regie_oid)
                 if regies.regie_de(self.context) is not None
                 else colander.null,
                 "unite": self.context.unite,
@@ -216,8 +216,9 @@ class TarifsView(FormView):
         )
 
     def enregistrer_success(self, appstruct):
-        if self.context.regie_oid != appstruct["regie_oid"]:
-            self.context.regie_oid = appstruct["regie_oid"]
+        regie_oid = int(appstruct["regie_oid"])  # one of the régies' (validated)
+        if self.context.regie_oid != regie_oid:
+            self.context.regie_oid = regie_oid
         self.context.unite = appstruct["unite"]
         tarifs.definir(self.context, [(t["quotient"], t["prix"]) for t in appstruct["tarifs"]])
         self.request.sdiapi.flash(
