@@ -173,7 +173,7 @@ def message(problems):
             "désignées par leur identité, et ces objets ne nomment aucune régie existante "
             "(ou en nomment plusieurs) :",
             *("  - " + french for _english, french in problems),
-            "Créez la régie ou renommez-la (Gestion > Régies), puis relancez la migration "
+            "Créez la régie ou renommez-la (/manage/regies), puis relancez la migration "
             "(portail-famille-init ou sd_evolve --latest).",
         ]
     )
