@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import home  # noqa: E402  (bench/home.py: the application on a temporary FileStorage)
 import planning  # noqa: E402  (bench/planning.py: the town's generator)
 
-REGIE = "Régie garderie ALSH"
+REGIE = "regie-garderie-alsh"  # the demo's régie (its name in the régies folder)
 OUT = Path(__file__).resolve().parent / "out" / "facturation.json"
 
 
@@ -112,7 +112,6 @@ def mesurer(directory, args):
     from portail_famille.demo import close_databases
     from portail_famille.facturation import campagne
     from portail_famille.facturation.montants import euros
-    from portail_famille.facturation.regies import regie_nommee
 
     warnings.simplefilter("ignore")
     app = home.home_app(directory, planning.SETTINGS)
@@ -120,7 +119,7 @@ def mesurer(directory, args):
     root = env["root"]
     figures = {"familles_generees": args.familles, "lot": args.lot}
     try:
-        regie = regie_nommee(root, REGIE)
+        regie = root["regies"][REGIE]
         info = json.loads((directory / "info.json").read_text())
         annee = root["calendrier"][info["annee"]]
         if args.mois:

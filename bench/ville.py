@@ -113,8 +113,8 @@ def payer(root, registry, numeros, dernier_mois, rng):
                 continue
             if facture.reste <= 0 or rng.random() >= PAID:
                 continue
-            regie = cache.get(facture.regie) or regies.regie_nommee(root, facture.regie)
-            cache[facture.regie] = regie
+            regie = cache.get(facture.regie_oid) or regies.regie_de(facture)
+            cache[facture.regie_oid] = regie
             service.enregistrer_reglement(
                 famille,
                 regie,

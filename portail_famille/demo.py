@@ -130,7 +130,6 @@ def _prestation(title, code, unite, jours, periodes, capacite, validation):
         "periodes": periodes,
         "capacite": capacite,
         "validation": validation,
-        "regie": REGIE,
         **DELAIS,
     }
 
@@ -227,9 +226,27 @@ def annees_scolaires(today=None):
     return annees
 
 
+def load_regie(root, registry):
+    """The régie of the demo's prestations (made when missing)."""
+    regie = root["regies"].get("regie-garderie-alsh")
+    if regie is None:
+        regie = registry.content.create(
+            "Regie",
+            title=REGIE,
+            prefixe="AL-",
+            echeance_jours=22,
+            numcli="000000",
+            adresse="Mairie de Biviers, régie garderie ALSH, 38330 Biviers",
+        )
+        root["regies"].add("regie-garderie-alsh", regie, registry=registry)
+    return regie
+
+
 def load_activites(root, registry):
-    """The structures, their prestations and the school years."""
+    """The structures, their prestations (billed by the demo's régie) and
+    the school years."""
     content = registry.content
+    regie = load_regie(root, registry)
     structures = root["structures"]
     for name, (title, prestations) in STRUCTURES.items():
         if name not in structures:
@@ -237,7 +254,7 @@ def load_activites(root, registry):
         structure = structures[name]
         for pname, values in prestations.items():
             if pname not in structure:
-                prestation = content.create("Prestation", **values)
+                prestation = content.create("Prestation", regie=regie, **values)
                 structure.add(pname, prestation, registry=registry)
     calendrier = root["calendrier"]
     for libelle, (debut, fin) in annees_scolaires().items():
@@ -353,19 +370,8 @@ def load_facturation(root, registry, mois_passes=False, today=None):
     them out: the régie's next number there stays AL-229."""
     from . import dates
     from .facturation import tarifs
-    from .facturation.regies import regie_nommee
 
-    regie = regie_nommee(root, REGIE)
-    if regie is None:
-        regie = registry.content.create(
-            "Regie",
-            title=REGIE,
-            prefixe="AL-",
-            echeance_jours=22,
-            numcli="000000",
-            adresse="Mairie de Biviers, régie garderie ALSH, 38330 Biviers",
-        )
-        root["regies"].add("regie-garderie-alsh", regie, registry=registry)
+    regie = load_regie(root, registry)
     for structure, (_title, prestations) in STRUCTURES.items():
         for name in prestations:
             prestation = root["structures"][structure][name]

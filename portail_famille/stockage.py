@@ -31,6 +31,7 @@ from ZODB import DB
 from ZODB.POSException import ConflictError
 from zope.interface import classImplements
 
+from .evolve import EtapeRefusee
 from .util import close_databases
 
 # setting -> the zodburi query parameter (ZODB.DB's connection options, and
@@ -225,5 +226,9 @@ def initialiser_main(argv=None):
     if len(argv) != 2:
         print("usage: %s production.ini" % argv[0], file=sys.stderr)
         return 2
-    initialiser(argv[1])
+    try:
+        initialiser(argv[1])
+    except EtapeRefusee as refus:  # its message says what to fix; nothing changed
+        print(refus.args[0], file=sys.stderr)
+        return 1
     return 0

@@ -4,7 +4,14 @@ A step is a module ``stepN`` with ``evolve(root, registry)``; steps run with
 ``sd_evolve`` (or the SDI's Database > Evolve tab).  A new database marks
 every step as done: its root is created in the current shape."""
 
-STEPS = tuple("step%d" % n for n in range(1, 12)) + ("step14",)  # step1 ... step11, step14
+# In the order they run (numbers were given to parallel branches: a gap is
+# a step not merged yet).
+STEPS = tuple("step%d" % n for n in (*range(1, 13), 14))
+
+
+class EtapeRefusee(Exception):
+    """A step that cannot run on the data as it is: ``args[0]`` says why
+    (English, then French) and what to fix; the step changed nothing."""
 
 
 def includeme(config):

@@ -71,19 +71,24 @@ def _verifier(debut, fin):
         raise PeriodeInvalide(found)
 
 
-def prestations_de(root, regie):
-    """[(oid, Prestation)] of the prestations billed by ``regie``, in the
-    structures' order."""
+def _prestations(root):
     structures = root.get("structures")
     if structures is None:
         return []
     return [
-        (get_oid(prestation), prestation)
+        prestation
         for structure in structures.values()
         if hasattr(structure, "prestations")
         for prestation in structure.prestations()
-        if prestation.regie == regie.title
     ]
+
+
+def prestations_de(root, regie):
+    """[(oid, Prestation)] of the prestations billed by ``regie`` (by
+    identity: its title may change), in the structures' order; ``regie``
+    None: the prestations billed by no régie."""
+    oid = None if regie is None else get_oid(regie)
+    return [(get_oid(p), p) for p in _prestations(root) if p.regie_oid == oid]
 
 
 def _jours(debut, fin):
@@ -122,6 +127,12 @@ class Plan:
         familles = {}
         trouves = {}  # child oid -> Enfant or None: one lookup per child
         self.sans_tarif = []
+        # enrolled children in a prestation of no régie: billed by none
+        self.sans_regie = [
+            p
+            for _oid, p in prestations_de(root, None)
+            if any(inscrits(p, libelle) for libelle in libelles)
+        ]
         for oid, prestation in self.prestations.items():
             enrolled = False
             for libelle in libelles:
@@ -141,7 +152,7 @@ class Plan:
         self.familles = [familles[numero] for numero in sorted(familles)]
 
     def avertissements(self):
-        return [
+        found = [
             _(
                 "La prestation « ${prestation} » (${structure}) n'a pas de tarif : "
                 "fixez ses tarifs (onglet Tarifs) avant de facturer.",
@@ -149,6 +160,15 @@ class Plan:
             )
             for p in self.sans_tarif
         ]
+        found += [
+            _(
+                "La prestation « ${prestation} » (${structure}) a des inscrits mais n'est "
+                "rattachée à aucune régie : aucune régie ne la facture (onglet Tarifs).",
+                mapping={"prestation": p.title, "structure": p.structure.title},
+            )
+            for p in self.sans_regie
+        ]
+        return found
 
     def proposition(self, famille, enfants):
         """(lines, cells) of the family's invoice for the period, from the

@@ -23,7 +23,7 @@ from ..i18n import _
 from ..security import P
 from . import attestation
 from .montants import euros
-from .regies import regie_nommee
+from .regies import regie_de
 from .resources import Avoir, Facture, IAvoir, IFacture, Reglement
 
 log = logging.getLogger(__name__)
@@ -104,10 +104,10 @@ def _ville(request):
 
 def _entete(request, document):
     """The town, the régie and the family: the top of every document."""
-    regie = regie_nommee(find_root(document), document.regie)
+    regie = regie_de(document)
     return {
         **_ville(request),
-        "regie": document.regie,
+        "regie": document.regie,  # its title as issued
         "regie_adresse": regie.adresse if regie is not None else "",
         "en_ligne": bool(regie is not None and regie.numcli),
         "famille": _famille(document.famille),

@@ -7,16 +7,38 @@ resolution: two transactions that take a number at the same time conflict,
 one is retried (pyramid_retry) and takes the next one.  A transaction that
 aborts gives its numbers back, so the numbers have no gap and no duplicate,
 across threads, processes and machines alike.
+
+Everything else refers to a régie by identity, never by its title: a
+Prestation holds ``regie_oid`` (None: billed by no régie), an invoice,
+credit note or payment ``regie_oid`` beside ``regie``, the title it was
+issued (and printed) with; an online payment attempt (paiement) the same;
+a run (campagne.Campagne) lives inside its régie.  Renaming a régie changes
+no billing; its prefix is frozen once it has given a number.
+
+The API, for the other domains:
+
+- ``regies(root)``: the régies, by title;
+- ``regie_de(objet)``: the Régie of a prestation or an operation (or None);
+- ``par_oid(root, oid)``: the Régie of that oid (or None);
+- ``choix(root)``: [(oid as text, title)] for a select;
+- ``est_referencee(regie)``: whether numbered documents refer to it;
+- ``trouver(root, texte)``: the régies whose title is ``texte`` (exactly,
+  or else ignoring case, accents and punctuation): evolve step12 only.
 """
 
+import colander
+import deform.widget
 from persistent import Persistent
+from pyramid.traversal import find_root
 from substanced.content import content
 from substanced.folder import Folder
 from substanced.property import PropertySheet
+from substanced.util import get_oid
 from zope.interface import Interface, implementer
 
 from ..i18n import _
 from ..security import P
+from ..util import nom_de, objet
 from . import schemas
 
 
@@ -54,9 +76,54 @@ class Sequence(Persistent):
             self.dernier = numero
 
 
+class RegieSheetSchema(schemas.RegieSchema):
+    """The property sheet's form: the prefix shown read-only once the régie
+    has given a number; title and prefix unique among the régies."""
+
+    def after_bind(self, node, kw):
+        regie = kw["context"]
+        lier_unicite(node, regie.__parent__, regie)
+        if not regie.prefixe_modifiable:
+            prefixe = node["prefixe"]
+            prefixe.missing = colander.drop
+            prefixe.widget = deform.widget.TextInputWidget(readonly=True)
+            prefixe.description = _(
+                "Des numéros ont été émis avec ce préfixe : il ne peut plus changer."
+            )
+
+
+def lier_unicite(node, folder, regie=None):
+    """After binding a régie's form: its title and its prefix are no other
+    régie's (two régies with one prefix would give one family two
+    documents of one number)."""
+    autres = [r for r in folder.values() if IRegie.providedBy(r) and r is not regie]
+    title, prefixe = node["title"], node["prefixe"]
+    base_title, base_prefixe = title.validator, prefixe.validator
+
+    def unique_title(node, value):
+        base_title(node, value)
+        if any(nom_de(r.title) == nom_de(value) for r in autres):
+            raise colander.Invalid(node, _("Une autre régie porte déjà ce nom."))
+
+    def unique_prefixe(node, value):
+        base_prefixe(node, value)
+        if any(r.prefixe == value for r in autres):
+            raise colander.Invalid(node, _("Ce préfixe est déjà celui d'une autre régie."))
+
+    title.validator = unique_title
+    prefixe.validator = unique_prefixe
+
+
 class RegieSheet(PropertySheet):
-    schema = schemas.RegieSchema()
+    schema = RegieSheetSchema()
     permissions = (("view", P.SDI_VIEW), ("change", P.FACTURATION_GERER))
+
+    def set(self, struct, omit=()):
+        # the server's rule, whatever was posted: a prefix that numbered
+        # documents carry never changes
+        if not self.context.prefixe_modifiable:
+            omit = tuple(omit) + ("prefixe",)
+        return super().set(struct, omit)
 
 
 @content(
@@ -91,17 +158,60 @@ class Regie(Folder):
         """After loading 'AL-228' from an earlier system: never give it again."""
         self.sequence.au_moins(int(numero.removeprefix(self.prefixe)))
 
+    @property
+    def prefixe_modifiable(self):
+        """The prefix may change until the régie gives its first number."""
+        return not est_referencee(self)
+
 
 def regies(root):
+    """The town's régies, by title."""
     folder = root.get("regies")
     if folder is None:
         return []
-    return [value for value in folder.values() if IRegie.providedBy(value)]
+    found = [value for value in folder.values() if IRegie.providedBy(value)]
+    return sorted(found, key=lambda r: (nom_de(r.title), r.__name__))
 
 
-def regie_nommee(root, title):
-    """The Régie whose title is ``title`` (a Prestation names its régie)."""
-    for regie in regies(root):
-        if regie.title == title:
-            return regie
-    return None
+def par_oid(root, oid):
+    """The Régie of SubstanceD oid ``oid``, or None (no oid, or no régie)."""
+    if oid is None:
+        return None
+    found = objet(root, oid)
+    return found if IRegie.providedBy(found) else None
+
+
+def regie_de(objet_, root=None):
+    """The Régie a prestation, an invoice, a credit note, a payment or an
+    online payment attempt refers to (its ``regie_oid``), or None.  ``root``
+    for an object outside the tree (an online payment attempt)."""
+    if root is None:
+        root = find_root(objet_)
+    return par_oid(root, getattr(objet_, "regie_oid", None))
+
+
+def choix(root):
+    """[(oid as text, title)] of the régies, for a select widget."""
+    return [(str(get_oid(regie)), regie.title) for regie in regies(root)]
+
+
+def est_referencee(regie):
+    """Whether numbered documents (invoices, credit notes, payments) refer
+    to ``regie``: every one takes its number from the régie's sequence, or
+    pushes it past its own (documents taken over), so a sequence that has
+    moved is one that numbered something.  What a transaction numbered and
+    then aborted is given back with it.  (The prestations billed by a
+    régie: ``campagne.prestations_de``.)"""
+    return regie.sequence.dernier > 0
+
+
+def trouver(root, texte):
+    """The régies whose title is ``texte``: exactly, or else once case,
+    accents and punctuation are left out ("Regie garderie ALSH" finds
+    "Régie garderie ALSH").  Only to take over titles stored before the
+    régies were referenced by identity (evolve step12)."""
+    toutes = regies(root)
+    found = [r for r in toutes if r.title == texte]
+    if not found and nom_de(texte or ""):
+        found = [r for r in toutes if nom_de(r.title) == nom_de(texte)]
+    return found

@@ -7,6 +7,7 @@ from persistent import Persistent
 from persistent.mapping import PersistentMapping
 from substanced.content import content
 from substanced.folder import Folder
+from substanced.util import get_oid
 from zope.interface import Interface, implementer
 
 from .. import dates
@@ -101,15 +102,18 @@ class _Operation(Persistent):
 
     __sdi_deletable__ = False
     numero = ""
-    regie = ""  # the régie's title, as printed ("Régie garderie ALSH")
+    regie_oid = None  # the Régie's oid: which régie (regies.regie_de)
+    regie = ""  # the régie's title when issued, as printed ("Régie garderie ALSH")
     date = None
     montant = ZERO
     emise_le = None  # when it was recorded (UTC)
     emise_par = ""  # who recorded it (login), "" for the portal itself
 
     def __init__(self, numero, regie, date, montant, par=""):
+        """``regie``: the Régie (kept by oid, its title as printed)."""
         self.numero = numero
-        self.regie = regie
+        self.regie_oid = get_oid(regie)
+        self.regie = regie.title
         self.date = date
         self.montant = arrondi(montant)
         self.emise_le = dates.horodatage()

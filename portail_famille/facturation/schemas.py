@@ -103,6 +103,15 @@ class TranchesSchema(colander.SequenceSchema):
 
 
 class TarifsSchema(Schema):
+    """A prestation's billing settings ("Tarifs" tab).  The régie's choices
+    (the existing régies) are given when the form is bound (sdi)."""
+
+    regie_oid = colander.SchemaNode(
+        colander.String(),  # the oid as text (the select's value)
+        title=_("Régie"),
+        description=_("La régie qui facture cette prestation."),
+        missing_msg=_("Choisissez la régie."),
+    )
     unite = colander.SchemaNode(
         colander.String(),
         title=_("Unité facturée"),

@@ -3,12 +3,16 @@
 - "Facturation" on a Régie (``P.FACTURATION_GERER``): the period of a run
   ("Période du … au …"), its preview (families, lines, totals), then
   "Valider la facturation" (POST) issues the invoices; the régie's past runs;
-- "Tarifs" on a Prestation: its unit and its quotient familial brackets,
-  shown to the staff who see the prestation, changed by ``P.FACTURATION_GERER``.
+- "Tarifs" on a Prestation: its billing settings, the régie that bills it
+  (chosen among the régies), its unit and its quotient familial brackets,
+  shown to the staff who see the prestation, changed by
+  ``P.FACTURATION_GERER`` only (régisseurs, administrators): agents set
+  the rest of the prestation (its property sheet) and not these.
 """
 
 import datetime
 
+import colander
 import deform
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.form import FormView
@@ -19,7 +23,7 @@ from ..i18n import _
 from ..security import P
 from ..structures.resources import IPrestation
 from ..structures.schemas import UNITES
-from . import campagne, schemas, tarifs
+from . import campagne, regies, schemas, tarifs
 from .montants import euros, nombre
 from .regies import IRegie
 from .service import FacturationError
@@ -148,6 +152,19 @@ class FacturationView:
         return HTTPFound(self.url())
 
 
+class FormulaireTarifs(schemas.TarifsSchema):
+    def after_bind(self, node, kw):
+        """The régie: one of the existing régies."""
+        valeurs = regies.choix(kw["request"].root)
+        regie = node["regie_oid"]
+        regie.widget = deform.widget.SelectWidget(
+            values=[("", _("— Choisissez la régie —"))] + valeurs
+        )
+        regie.validator = colander.OneOf(
+            [oid for oid, _title in valeurs], msg_err=_("Choisissez une régie de la liste.")
+        )
+
+
 @mgmt_view(
     context=IPrestation,
     name="tarifs",
@@ -156,9 +173,10 @@ class FacturationView:
     renderer="templates/tarifs.pt",
 )
 class TarifsView(FormView):
-    """The prestation's unit and tariff brackets; changed by the régie."""
+    """The prestation's régie, unit and tariff brackets; changed by the
+    régie."""
 
-    schema = schemas.TarifsSchema()
+    schema = FormulaireTarifs()
     buttons = (deform.Button("enregistrer", _("Enregistrer")),)
     formid = "tarifs"
 
@@ -174,9 +192,11 @@ class TarifsView(FormView):
             unites = dict(UNITES)
             translate = self.request.localizer.translate
             unite = unites.get(self.context.unite)
+            regie = regies.regie_de(self.context)
             result.update(
                 {
                     "modifiable": modifiable,
+                    "regie": regie.title if regie is not None else None,
                     "unite": translate(unite) if unite else self.context.unite,
                     "tranches": [(nombre(q), euros(p)) for q, p in tarifs.tranches(self.context)],
                 }
@@ -186,6 +206,9 @@ class TarifsView(FormView):
     def before(self, form):
         form.set_appstruct(
             {
+                "regie_oid": str(self.context.regie_oid)
+                if regies.regie_de(self.context) is not None
+                else colander.null,
                 "unite": self.context.unite,
                 "tarifs": [{"quotient": q, "prix": p} for q, p in tarifs.tranches(self.context)]
                 or [{"quotient": 0, "prix": None}],
@@ -193,6 +216,9 @@ class TarifsView(FormView):
         )
 
     def enregistrer_success(self, appstruct):
+        regie_oid = int(appstruct["regie_oid"])  # one of the régies' (validated)
+        if self.context.regie_oid != regie_oid:
+            self.context.regie_oid = regie_oid
         self.context.unite = appstruct["unite"]
         tarifs.definir(self.context, [(t["quotient"], t["prix"]) for t in appstruct["tarifs"]])
         self.request.sdiapi.flash(

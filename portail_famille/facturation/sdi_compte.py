@@ -27,7 +27,7 @@ from ..security import P
 from ..structures.schemas import UNITES as _UNITES
 from . import compte, montants, service
 from .montants import ZERO, euros
-from .regies import IRegie, regie_nommee, regies
+from .regies import IRegie, regie_de, regies
 from .resources import (
     MODES,
     TITRES_MODES,
@@ -199,7 +199,7 @@ class CompteView(_Vue):
         cochees = [n for n in post.getall("factures") if isinstance(n, str)]
         numeros = None
         if cochees and "regie" not in found:
-            impayees = service.impayees(famille, regie.title)
+            impayees = service.impayees(famille, regie)
             connues = {f.numero for f in impayees}
             inconnues = [n for n in cochees if n not in connues]
             if inconnues:
@@ -342,7 +342,7 @@ class FactureView(_Vue):
             found["date"] = erreur
         elif date < facture.date:
             found["date"] = _("L'avoir ne peut précéder la facture.")
-        regie = regie_nommee(request.root, facture.regie)
+        regie = regie_de(facture)
         if regie is None:
             found["montant"] = _("La régie de cette facture n'existe plus.")
         if found:

@@ -51,19 +51,24 @@ def _ajouter(folder, document, registry):
     return document
 
 
-def _credits(famille, regie_title):
-    """The family's payments and credit notes of a régie with money left,
+def _de(document, regie):
+    """Whether ``document`` belongs to ``regie`` (None: to any régie)."""
+    return regie is None or document.regie_oid == get_oid(regie)
+
+
+def _credits(famille, regie):
+    """The family's payments and credit notes of ``regie`` with money left,
     oldest first."""
-    found = [r for r in reglements(famille).values() if r.regie == regie_title]
+    found = list(reglements(famille).values())
     found += [a for a in factures(famille).values() if isinstance(a, Avoir)]
-    found = [c for c in found if c.regie == regie_title and c.disponible > ZERO]
+    found = [c for c in found if _de(c, regie) and c.disponible > ZERO]
     return sorted(found, key=lambda c: (c.date, c.emise_le))
 
 
 def affecter(credit, facture, montant=None):
     """Allocate ``montant`` (default: all that can be) of ``credit`` (a
     payment or a credit note) to ``facture``; returns what was allocated."""
-    if credit.regie != facture.regie:
+    if credit.regie_oid != facture.regie_oid:
         raise FacturationError("Une opération d'une autre régie ne peut pas régler cette facture.")
     possible = min(credit.disponible, facture.reste)
     montant = possible if montant is None else min(arrondi(montant), possible)
@@ -74,27 +79,24 @@ def affecter(credit, facture, montant=None):
     return montant
 
 
-def impayees(famille, regie_title=None):
-    """The family's invoices with something still due, oldest first."""
+def impayees(famille, regie=None):
+    """The family's invoices (of ``regie``, a Régie, when given) with
+    something still due, oldest first."""
     found = [
         f
         for f in factures(famille).values()
-        if isinstance(f, Facture)
-        and f.reste > ZERO
-        and (regie_title is None or f.regie == regie_title)
+        if isinstance(f, Facture) and f.reste > ZERO and _de(f, regie)
     ]
     return sorted(found, key=lambda f: (f.date, f.numero))
 
 
-def credit_disponible(famille, regie_title=None):
-    """The credit on the family's account: payments and credit notes not
-    allocated to an invoice."""
+def credit_disponible(famille, regie=None):
+    """The credit on the family's account (at ``regie``, a Régie, when
+    given): payments and credit notes not allocated to an invoice."""
     total = ZERO
     for folder in (reglements(famille), factures(famille)):
         for document in folder.values():
-            if isinstance(document, (Reglement, Avoir)) and (
-                regie_title is None or document.regie == regie_title
-            ):
+            if isinstance(document, (Reglement, Avoir)) and _de(document, regie):
                 total += document.disponible
     return total
 
@@ -146,7 +148,7 @@ def emettre_facture(
     if echeance is None:
         echeance = date + datetime.timedelta(days=regie.echeance_jours)
     facture = Facture(
-        _numero(regie, numero), regie.title, date, echeance, debut, fin, lignes, cellules, par
+        _numero(regie, numero), regie, date, echeance, debut, fin, lignes, cellules, par
     )
     _ajouter(factures(famille), facture, registry)
     enfants = famille["enfants"]
@@ -155,7 +157,7 @@ def emettre_facture(
         par_enfant.setdefault((nom, prestation_oid), []).append(jour)
     for (nom, prestation_oid), jours in par_enfant.items():
         marquer_facturees(enfants[nom], prestation_oid, jours, facture.numero)
-    for credit in _credits(famille, regie.title):
+    for credit in _credits(famille, regie):
         if facture.payee:
             break
         affecter(credit, facture)
@@ -183,17 +185,17 @@ def enregistrer_reglement(
     if mode not in TITRES_MODES:
         raise FacturationError("Mode de règlement inconnu.")
     if numeros is None:
-        cibles = impayees(famille, regie.title)
+        cibles = impayees(famille, regie)
     else:
         cibles = []
         for numero_facture in numeros:
             facture = factures(famille).get(numero_facture)
-            if not isinstance(facture, Facture) or facture.regie != regie.title:
+            if not isinstance(facture, Facture) or not _de(facture, regie):
                 raise FacturationError(
                     "La facture %s n'existe pas pour cette régie." % numero_facture
                 )
             cibles.append(facture)
-    reglement = Reglement(_numero(regie, numero), regie.title, date, montant, mode, reference, par)
+    reglement = Reglement(_numero(regie, numero), regie, date, montant, mode, reference, par)
     _ajouter(reglements(famille), reglement, registry)
     for facture in cibles:
         if reglement.disponible <= ZERO:
@@ -221,6 +223,8 @@ def emettre_avoir(facture, regie, date, motif, montant=None, par="", registry=No
     invoice's planning cells may be billed again (corrected)."""
     if not isinstance(facture, Facture):
         raise FacturationError("Seule une facture peut être corrigée par un avoir.")
+    if not _de(facture, regie):
+        raise FacturationError("Un avoir est émis par la régie de la facture qu'il corrige.")
     if not (motif or "").strip():
         raise FacturationError("Le motif de l'avoir est obligatoire.")
     plafond = a_crediter(facture)
@@ -230,7 +234,7 @@ def emettre_avoir(facture, regie, date, motif, montant=None, par="", registry=No
             "Le montant de l'avoir doit être compris entre 0,01 et %s." % plafond
         )
     famille = facture.famille
-    avoir = Avoir(regie.numero_suivant(), regie.title, date, montant, facture.numero, motif, par)
+    avoir = Avoir(regie.numero_suivant(), regie, date, montant, facture.numero, motif, par)
     _ajouter(factures(famille), avoir, registry)
     affecter(avoir, facture)
     if montant == plafond:

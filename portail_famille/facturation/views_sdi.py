@@ -8,7 +8,7 @@ from ..sdi.forms import FORM, AddView
 from ..security import P
 from ..util import nom_de
 from . import schemas
-from .regies import IRegies
+from .regies import IRegies, lier_unicite
 
 
 class AddRegieSchema(schemas.RegieSchema):
@@ -22,6 +22,7 @@ class AddRegieSchema(schemas.RegieSchema):
                 raise colander.Invalid(node, _("Ce nom existe déjà ou ne contient pas de lettres."))
 
         node["title"].validator = validator
+        lier_unicite(node, folder)
 
 
 @mgmt_view(

@@ -6,6 +6,7 @@ import secrets
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from substanced.util import get_oid
 
 from .. import dates
 from ..facturation.montants import ZERO
@@ -44,11 +45,13 @@ class Paiement(Persistent):
     reglement = ""  # the Reglement's number once recorded
     credit = ZERO  # what of it went to the account's credit (invoice settled meanwhile)
     conclu_le = None
+    regie_oid = None
 
     def __init__(self, reference, famille, regie, facture, montant, email, fournisseur, par):
         self.reference = reference
         self.famille = famille  # the Famille's number
-        self.regie = regie  # the Régie's title
+        self.regie_oid = get_oid(regie)  # the Régie (facturation.regies.regie_de)
+        self.regie = regie.title  # its title when the attempt started
         self.facture = facture  # the invoice's number
         self.montant = montant  # Decimal: what was due when it started
         self.email = email

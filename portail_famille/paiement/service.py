@@ -11,7 +11,7 @@ import logging
 
 from .. import courriels, dates
 from ..facturation.montants import ZERO, arrondi, euros
-from ..facturation.regies import regie_nommee
+from ..facturation.regies import regie_de
 from ..facturation.resources import CARTE
 from ..facturation.service import enregistrer_reglement
 from ..i18n import _
@@ -44,7 +44,7 @@ def fournisseur(registry):
 def regie_en_ligne(root, facture):
     """The invoice's Régie when it takes online payments (a PayFiP client
     number is set), else None."""
-    regie = regie_nommee(root, facture.regie)
+    regie = regie_de(facture, root)
     if regie is None or not (regie.numcli or "").strip():
         return None
     return regie
@@ -90,7 +90,7 @@ def commencer(request, facture, email):
     paiement = Paiement(
         reference,
         facture.famille.numero,
-        regie.title,
+        regie,
         facture.numero,
         facture.reste,
         email,
@@ -134,7 +134,7 @@ def _enregistrer(request, paiement):
     the receipt."""
     root = request.root
     famille = root["familles"][paiement.famille]
-    regie = regie_nommee(root, paiement.regie)
+    regie = regie_de(paiement, root)
     jour = dates.today()
     reglement = enregistrer_reglement(
         famille,

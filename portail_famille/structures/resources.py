@@ -36,6 +36,9 @@ class StructureSheet(PropertySheet):
 
 
 class PrestationSheet(PropertySheet):
+    """What the service sets (agents): its billing settings (unit, régie,
+    tariffs) are the régie's, on the "Tarifs" tab (facturation.sdi)."""
+
     schema = schemas.PrestationSchema()
     permissions = (("view", P.SDI_EDIT), ("change", P.SDI_EDIT))
 
@@ -120,7 +123,9 @@ class Structure(Folder):
 @implementer(IPrestation)
 class Prestation(Folder):
     """ "Mercredi après-midi": when it opens, how many places, its deadlines,
-    its validation mode and the régie it bills to."""
+    its validation mode; and, set by the régie (facturation), the régie that
+    bills it (``regie_oid``: by identity, None until chosen), its unit and
+    its tariffs."""
 
     title = ""
     code = ""
@@ -133,15 +138,18 @@ class Prestation(Folder):
     delai_absence_jours = 2
     delai_absence_heure = "10:00"
     validation = schemas.VALIDATION_AGENT
-    regie = ""
+    regie_oid = None  # the oid of the Régie that bills it (facturation.regies)
 
     places = None  # date -> planning.places.Places
     inscrits = None  # (annee, enfant_oid) -> True (``inscriptions.inscrits``)
 
-    def __init__(self, **values):
+    def __init__(self, regie=None, **values):
+        """``regie``: the Régie that bills it (kept by oid)."""
         Folder.__init__(self)
         self.places = OOBTree()
         self.inscrits = OOBTree()
+        if regie is not None:
+            self.regie_oid = get_oid(regie)
         for name, value in values.items():
             if name in ("jours", "periodes"):
                 value = frozenset(value)

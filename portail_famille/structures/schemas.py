@@ -1,4 +1,6 @@
-"""Colander schemas of structures and prestations (SDI forms)."""
+"""Colander schemas of structures and prestations (SDI forms).  A
+prestation's billing settings (its unit, its régie, its tariffs) are not
+here: the régie sets them (facturation.schemas.TarifsSchema)."""
 
 import re
 
@@ -118,7 +120,6 @@ class StructureSchema(Schema):
 class PrestationSchema(Schema):
     title = _texte(_("Libellé de la prestation"))
     code = _texte(_("Code"), max_length=20)
-    unite = _choix(_("Unité"), UNITES)
     jours = _plusieurs(_("Jours d'ouverture"), JOURS, _("Choisissez au moins un jour d'ouverture."))
     periodes = _plusieurs(_("Périodes"), PERIODES, _("Choisissez au moins une période."))
     capacite = _nombre(
@@ -141,4 +142,5 @@ class PrestationSchema(Schema):
     )
     delai_absence_heure = _heure(_("Délai d'absence : heure limite (HH:MM)"))
     validation = _choix(_("Mode de validation"), VALIDATIONS)
-    regie = _texte(_("Régie"), description=_("Par exemple : Régie garderie ALSH"))
+    # The unit, the régie and the tariffs are the régie's: "Tarifs" tab
+    # (facturation.sdi), changed with P.FACTURATION_GERER only.

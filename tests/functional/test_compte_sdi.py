@@ -12,7 +12,6 @@ import pytest
 from portail_famille import dates
 from portail_famille.demo import DUPONT, MARTIN
 from portail_famille.facturation import service
-from portail_famille.facturation.regies import regie_nommee
 from portail_famille.facturation.resources import DocumentPermanent
 
 from ..conftest import ADMIN, COMPTES, csrf, login, with_root
@@ -40,7 +39,7 @@ def etat(app, numero=DUPONT["numero"]):
     def read(root, registry):
         famille = root["familles"][numero]
         return {
-            "sequence": regie_nommee(root, REGIE).sequence.dernier,
+            "sequence": root["regies"]["regie-garderie-alsh"].sequence.dernier,
             "reglements": sorted(famille["reglements"]),
             "factures": sorted(famille["factures"]),
             "credit": service.credit_disponible(famille),
@@ -128,7 +127,13 @@ def nouvelle_facture(app, numero_famille, montant, jour):
         famille = root["familles"][numero_famille]
         ligne = {"enfant": "X", "montant": D(montant), "quantite": 1, "prix": D(montant)}
         facture = service.emettre_facture(
-            famille, regie_nommee(root, REGIE), jour, jour, jour, [ligne], registry=registry
+            famille,
+            root["regies"]["regie-garderie-alsh"],
+            jour,
+            jour,
+            jour,
+            [ligne],
+            registry=registry,
         )
         return facture.numero
 

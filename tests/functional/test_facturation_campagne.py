@@ -10,7 +10,6 @@ from substanced.util import get_oid
 
 from portail_famille.demo import DUPONT, load, load_facturation
 from portail_famille.facturation import campagne, compte, service, tarifs
-from portail_famille.facturation.regies import regie_nommee
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells
 
@@ -64,7 +63,7 @@ def _enfant(root):
 
 
 def _regie(root):
-    return regie_nommee(root, "Régie garderie ALSH")
+    return root["regies"]["regie-garderie-alsh"]
 
 
 def _prestation(root, key):
@@ -96,7 +95,9 @@ def _mai(root, registry):
     service.marquer_facturees(enfant, oid, [datetime.date(2015, 5, 15)], "AL-1")
     _mettre(root, MERCREDI_PM, [6, 13], cells.PRESENT_RESERVE)
     _mettre(root, VACANCES, [6])
-    _prestation(root, VACANCES).regie = "Régie des vacances"
+    vacances = registry.content.create("Regie", title="Régie des vacances", prefixe="VA-")
+    root["regies"].add("regie-des-vacances", vacances, registry=registry)
+    _prestation(root, VACANCES).regie_oid = get_oid(vacances)
     # the next month is not billed in May
     _mettre(root, CANTINE, [1, 2], mois=6)
     return oid

@@ -10,7 +10,6 @@ from portail_famille import dates
 from portail_famille.demo import DUPONT
 from portail_famille.facturation import compte, service, tarifs
 from portail_famille.facturation.montants import arrondi, euros, lire
-from portail_famille.facturation.regies import regie_nommee
 
 from ..conftest import with_root
 
@@ -23,7 +22,7 @@ def _famille(root):
 
 
 def _regie(root):
-    return regie_nommee(root, "Régie garderie ALSH")
+    return root["regies"]["regie-garderie-alsh"]
 
 
 def test_manual_statement_adds_up(app):

@@ -23,7 +23,6 @@ from ZODB.POSException import ConflictError
 from portail_famille import main
 from portail_famille.demo import DUPONT, MARTIN, load
 from portail_famille.facturation import campagne, service
-from portail_famille.facturation.regies import regie_nommee
 from portail_famille.facturation.resources import Facture, Reglement
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells
@@ -35,7 +34,6 @@ FAMILLES = 24
 LOT = 4  # families per batch: the two runs interleave their batches
 JOURS = (4, 5, 7, 11, 12)  # May 2015 canteen days of each child
 PAIEMENTS = 8
-REGIE = "Régie garderie ALSH"
 URL = "/manage/regies/regie-garderie-alsh/@@facturation"
 
 
@@ -86,7 +84,7 @@ def _payer(db, numero_famille, errors):
                 manager.begin()
                 root = connection.root()["app_root"]
                 famille = root["familles"][numero_famille]
-                regie = regie_nommee(root, REGIE)
+                regie = root["regies"]["regie-garderie-alsh"]
                 service.enregistrer_reglement(
                     famille, regie, datetime.date(2015, 6, 2), Decimal("1.00"), "especes"
                 )
@@ -104,7 +102,9 @@ def _payer(db, numero_famille, errors):
 
 def test_two_runs_and_payments_at_the_same_moment(serveur):
     wsgi, port = serveur
-    before = with_root(wsgi, lambda root, registry: regie_nommee(root, REGIE).sequence.dernier)
+    before = with_root(
+        wsgi, lambda root, registry: root["regies"]["regie-garderie-alsh"].sequence.dernier
+    )
     # two régisseurs' sessions (the same account twice), one token each
     sessions = []
     for _n in range(2):
@@ -157,13 +157,13 @@ def test_two_runs_and_payments_at_the_same_moment(serveur):
     assert errors == []
 
     def count(root, registry):
-        regie = regie_nommee(root, REGIE)
+        regie = root["regies"]["regie-garderie-alsh"]
         numeros, factures, reglements, billed = [], {}, 0, []
         for famille in root["familles"].values():
             for document in list(famille["factures"].values()) + list(
                 famille["reglements"].values()
             ):
-                if document.regie != REGIE:
+                if document.regie_oid != get_oid(regie):
                     continue
                 numeros.append(_numero(document.numero))
                 if isinstance(document, Facture) and document.debut == datetime.date(2015, 5, 1):

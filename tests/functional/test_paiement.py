@@ -18,7 +18,6 @@ from pyramid.renderers import render
 from portail_famille import main
 from portail_famille.demo import COMPTES, DUPONT, load
 from portail_famille.facturation import service as facturation
-from portail_famille.facturation.regies import regie_nommee
 from portail_famille.paiement.fournisseurs import ANNULE, EN_COURS, PAYE, REFUSE
 from portail_famille.paiement.resources import NOM, paiements
 from portail_famille.paiement.simule import BanqueSimulee
@@ -305,7 +304,7 @@ def test_regie_without_online_payment(parent):
     app = parent
 
     def sans_numcli(root, registry):
-        regie_nommee(root, REGIE).numcli = ""
+        root["regies"]["regie-garderie-alsh"].numcli = ""
 
     with_root(app.app, sans_numcli)
     page = app.get(PAYER)

@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
+from substanced.util import set_oid
 
 from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT
 from portail_famille.facturation import attestation, service
-from portail_famille.facturation.regies import regie_nommee
+from portail_famille.facturation.regies import Regie, regie_de
 from portail_famille.facturation.resources import Facture
 
 from ..conftest import DUPONT_URL, login, make_app, with_root
@@ -104,7 +105,7 @@ def test_town_defaults_without_its_settings(dupont, tmp_path):
 
 def test_without_online_payment_the_invoice_does_not_offer_it(app):
     def sans_payfip(root, registry):
-        regie_nommee(root, "Régie garderie ALSH").numcli = ""
+        root["regies"]["regie-garderie-alsh"].numcli = ""
 
     with_root(app.app, sans_payfip)
     text = texte(_dupont(app).get(AL36))
@@ -116,7 +117,7 @@ def test_credit_note_pdf(app):
     def avoir(root, registry):
         famille = root["familles"][DUPONT["numero"]]
         facture = famille["factures"]["AL-36"]
-        regie = regie_nommee(root, facture.regie)
+        regie = regie_de(facture)
         return service.emettre_avoir(
             facture, regie, datetime.date(2015, 4, 20), "Sortie du 15 avril annulée", D("20.00")
         ).numero
@@ -200,7 +201,7 @@ def _annee_de_garde(root, registry):
     )
     famille["enfants"].add_next(emma, registry=registry)
     lucas = next(e for e in famille["enfants"].values() if e.prenom == "LUCAS")
-    regie = regie_nommee(root, "Régie garderie ALSH")
+    regie = root["regies"]["regie-garderie-alsh"]
     garderie = root["structures"]["garderie-periscolaire"]
     alsh = root["structures"]["accueil-de-loisirs-alsh"]
     juin = service.emettre_facture(
@@ -245,14 +246,22 @@ def test_shares_add_up_to_what_was_paid():
         return {"enfant": enfant, "unite": unite, "montant": D(montant), "quantite": 1}
 
     jour = datetime.date(2015, 6, 30)
+    regie = Regie(title="R", prefixe="AL-")
+    set_oid(regie, 1)  # as the objectmap gives it (the invoice keeps the oid)
     facture = Facture(
-        "AL-1", "R", jour, jour, jour, jour, [ligne("A", "10"), ligne("B", "10"), ligne("C", "10")]
+        "AL-1",
+        regie,
+        jour,
+        jour,
+        jour,
+        jour,
+        [ligne("A", "10"), ligne("B", "10"), ligne("C", "10")],
     )
     parts = attestation.repartir(facture, D("10.00"))
     assert parts == {"A": D("3.33"), "B": D("3.34"), "C": D("3.33")}
     assert sum(parts.values()) == D("10.00")
     facture = Facture(
-        "AL-2", "R", jour, jour, jour, jour, [ligne("A", "30"), ligne("A", "10", "repas")]
+        "AL-2", regie, jour, jour, jour, jour, [ligne("A", "30"), ligne("A", "10", "repas")]
     )
     assert attestation.repartir(facture, D("20.00")) == {"A": D("15.00")}
     assert attestation.repartir(facture, D("40.00")) == {"A": D("30.00")}
@@ -352,7 +361,7 @@ def test_markup_in_a_record_prints_as_text_and_loads_nothing(app):
                 date_naissance=datetime.date(2013, 1, 1),
             )
             famille["enfants"].add_next(enfant, registry=registry)
-            regie = regie_nommee(root, "Régie garderie ALSH")
+            regie = root["regies"]["regie-garderie-alsh"]
             garderie = root["structures"]["garderie-periscolaire"]
             ligne = dict(_ligne(enfant, garderie["garderie-matin"], 3))
             ligne["prestation"] = marques["prestation"]

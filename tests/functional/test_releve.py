@@ -13,7 +13,6 @@ import pytest
 from portail_famille import dates
 from portail_famille.demo import DUPONT
 from portail_famille.facturation import service
-from portail_famille.facturation.regies import regie_nommee
 
 from ..conftest import DUPONT_URL, MARTIN_URL, login, make_app, with_root
 from .conftest import leaked, no_traceback
@@ -169,7 +168,7 @@ def test_a_payment_clears_the_invoice_and_an_overpayment_is_credit(app, clock):
 
     def pay(root, registry):
         famille = _famille(root)
-        regie = regie_nommee(root, REGIE)
+        regie = root["regies"]["regie-garderie-alsh"]
         reglement = service.enregistrer_reglement(
             famille,
             regie,

@@ -11,6 +11,7 @@ from substanced.util import get_acl
 from portail_famille.calendrier.jours import FERIE, FERMETURE, PETITES_VACANCES, jour
 from portail_famille.demo import STRUCTURES, annees_scolaires
 from portail_famille.evolve import STEPS, step4
+from portail_famille.facturation.regies import regie_de
 from portail_famille.security import GROUPE_AGENTS, GROUPE_REGISSEURS, P, group_oid
 
 from ..conftest import login, with_root
@@ -62,13 +63,11 @@ def test_agent_adds_a_prestation_with_french_errors_then_valid_values(app):
     form = app.get(ALSH + "/@@add_prestation").forms["deform"]
     form["title"] = "Mercredi matin"
     form["code"] = "ALSH-MM"
-    form["unite"] = "demi-journee"
     form["capacite"] = "0"
     form["delai_reservation_jours"] = "-1"
     form["delai_reservation_heure"] = "25:00"
     form["delai_absence_jours"] = "deux"
     form["delai_absence_heure"] = "9h"
-    form["regie"] = "Régie garderie ALSH"
     refused = form.submit("ajouter", status=200)
     assert erreur(refused, "title") is None
     assert erreur(refused, "capacite") == "La capacité doit être d'au moins 1 place."
@@ -106,7 +105,6 @@ def test_agent_adds_a_prestation_with_french_errors_then_valid_values(app):
         return (
             p.title,
             p.code,
-            p.unite,
             set(p.jours),
             set(p.periodes),
             p.capacite,
@@ -115,7 +113,8 @@ def test_agent_adds_a_prestation_with_french_errors_then_valid_values(app):
             p.delai_absence_jours,
             p.delai_absence_heure,
             p.validation,
-            p.regie,
+            p.unite,
+            p.regie_oid,
             p.ouvert_le(D(2015, 4, 8)),
             p.ouvert_le(D(2015, 4, 9)),
         )
@@ -123,7 +122,6 @@ def test_agent_adds_a_prestation_with_french_errors_then_valid_values(app):
     assert with_root(app.app, stored) == (
         "Mercredi matin",
         "ALSH-MM",
-        "demi-journee",
         {"3"},
         {"scolaire"},
         20,
@@ -132,7 +130,8 @@ def test_agent_adds_a_prestation_with_french_errors_then_valid_values(app):
         1,
         "18:30",
         "agent",
-        "Régie garderie ALSH",
+        "journee",  # the unit and the régie are the régie's to set (Tarifs tab)
+        None,
         True,
         False,
     )
@@ -273,7 +272,7 @@ def test_demo_has_the_manuals_seven_prestations_and_calendar(shared):
             registry.content.typeof(structures),
             registry.content.typeof(calendrier),
             {s.title: [p.title for p in s.prestations()] for s in structures.values()},
-            {p.regie for s in structures.values() for p in s.prestations()},
+            {regie_de(p).title for s in structures.values() for p in s.prestations()},
             [a.libelle for a in calendrier.annees()],
             jour(calendrier, D(2015, 4, 6)),
             jour(calendrier, D(2015, 4, 20)),

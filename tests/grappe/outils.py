@@ -19,7 +19,6 @@ from substanced.util import get_oid
 
 from portail_famille import dates, main
 from portail_famille.demo import load
-from portail_famille.facturation.regies import regie_nommee
 from portail_famille.facturation.resources import Facture, Reglement
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells, places, service
@@ -36,7 +35,6 @@ MAM = ("accueil-de-loisirs-alsh", "mercredi-apres-midi")  # automatic, Wednesday
 CANTINE = ("garderie-periscolaire", "restauration-scolaire")
 FACTURES = 12  # families billed for May 2015 (one child each)
 JOURS_MAI = (4, 5, 7, 11, 12)
-REGIE = "Régie garderie ALSH"
 REGIE_NOM = "regie-garderie-alsh"
 FACTURATION = "/manage/regies/%s/@@facturation" % REGIE_NOM
 LOT = 4
@@ -318,12 +316,12 @@ def numeros(wsgi):
     the invoicing runs (invoices, finished)."""
 
     def lire(root, registry):
-        regie = regie_nommee(root, REGIE)
+        regie = root["regies"]["regie-garderie-alsh"]
         found, factures, reglements = [], {}, []
         for famille in root["familles"].values():
             documents = list(famille["factures"].values()) + list(famille["reglements"].values())
             for document in documents:
-                if document.regie != REGIE:
+                if document.regie_oid != get_oid(regie):
                     continue
                 found.append(int(document.numero.removeprefix("AL-")))
                 if isinstance(document, Facture) and document.debut == datetime.date(2015, 5, 1):
