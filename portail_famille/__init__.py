@@ -7,6 +7,7 @@ from pyramid.exceptions import ConfigurationError
 from substanced.db import root_factory
 
 from . import surcharge
+from .adresses import url_du_portail
 from .compilation import installer as installer_compilation
 from .comptes import configure_security
 from .mesures import installer as installer_mesures
@@ -18,6 +19,7 @@ DOMAINS = (
     ".i18n",
     ".comptes",
     ".skin",
+    ".adresses",
     ".sdi",
     ".evolve",
     ".courriels",
@@ -54,6 +56,7 @@ ENVIRONMENT = {
     "substanced.secret": "PORTAIL_FAMILLE_SECRET",
     "substanced.initial_password": "PORTAIL_FAMILLE_ADMIN_PASSWORD",
     "zodbconn.uri": "PORTAIL_FAMILLE_ZODB_URI",
+    "portail.url": "PORTAIL_FAMILLE_URL",
 }
 
 
@@ -66,6 +69,8 @@ def main(global_config, **settings):
             raise ConfigurationError(
                 "%s is not set: give it in the .ini or in %s" % (key, ENVIRONMENT[key])
             )
+    # Links that leave the site never come from the request's Host.
+    settings["portail.url"] = url_du_portail(settings)
     # Each process sizes its own caches; a shared storage may start empty.
     port = (global_config or {}).get("http_port")
     settings["zodbconn.uri"] = uri_avec_caches(settings["zodbconn.uri"], settings, port)

@@ -81,6 +81,8 @@ TEST_SETTINGS = {
     "pyramid.includes": "pyramid_tm",
     "pyramid.reload_templates": "false",
     "portail.site_commune": "https://www.mairie-biviers.fr",
+    # Production checks the Host: the processes are reached on 127.0.0.1.
+    "portail.url": "http://127.0.0.1",
     "portail.demo": "false",
 }
 

@@ -37,6 +37,8 @@ def settings_for(tmp_path, **extra):
         "pyramid.includes": "pyramid_tm",
         "portail.mail_directory": str(tmp_path / "mail"),
         "portail.site_commune": "https://www.mairie-biviers.fr",
+        # The address the tests' requests use (Host localhost).
+        "portail.url": "http://localhost",
         "portail.demo": "true",
     }
     settings.update(extra)

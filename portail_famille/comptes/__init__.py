@@ -5,6 +5,7 @@ from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 
 from .auth import IDLE_DEFAULT, PortailUserLocator, make_policy
+from .flashes import session_bornee
 
 WARNING_DEFAULT = 3 * 60
 
@@ -24,18 +25,20 @@ def configure_security(config):
     idle = int(settings.get("portail.session_idle", IDLE_DEFAULT))
     config.set_authentication_policy(make_policy(settings))
     config.set_session_factory(
-        SignedCookieSessionFactory(
-            settings["substanced.secret"],
-            cookie_name="pf_session",
-            httponly=True,
-            secure=secure,
-            samesite="Lax",
-            timeout=idle,
-            # Renewed while the person is active (a short idle limit, as in
-            # some tests, renews it on every request).
-            reissue_time=min(60, idle // 10),
-            hashalg="sha512",
-            serializer=JSONSerializer(),
+        session_bornee(
+            SignedCookieSessionFactory(
+                settings["substanced.secret"],
+                cookie_name="pf_session",
+                httponly=True,
+                secure=secure,
+                samesite="Lax",
+                timeout=idle,
+                # Renewed while the person is active (a short idle limit, as in
+                # some tests, renews it on every request).
+                reissue_time=min(60, idle // 10),
+                hashalg="sha512",
+                serializer=JSONSerializer(),
+            )
         )
     )
     config.set_default_csrf_options(require_csrf=True)

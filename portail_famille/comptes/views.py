@@ -9,6 +9,7 @@ from substanced.util import find_service, get_oid
 
 from .. import courriels
 from ..actualites.views import a_la_une
+from ..adresses import url_absolue
 from ..familles.resources import famille_of
 from ..i18n import _
 from ..security import P, may
@@ -276,7 +277,7 @@ def forgot_password(context, request):
     if user is not None and user.email and is_active(user):
         lifetime = int(request.registry.settings.get("portail.reset_lifetime", reset.LIFETIME))
         token = reset.create(context, user, get_oid(user), lifetime=lifetime)
-        url = request.resource_url(context, "reinitialiser", query={"jeton": token})
+        url = url_absolue(request, context, "reinitialiser", query={"jeton": token})
         courriels.send(request, "reinitialisation", [user.email], login=login, url=url)
     # The same answer whether the identifier exists or not.
     result["sent"] = True

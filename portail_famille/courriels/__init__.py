@@ -3,6 +3,13 @@
 Templates live in ``templates/<name>/{subject.txt,body.txt}``.  In
 development ``portail.mail_directory`` makes every mail a file there (one
 ``.eml`` each) instead of going to an SMTP server, still at commit time.
+
+A commit the database refuses at its vote (a conflict: concurrent payment
+returns, retried by pyramid_retry) made repoze.sendmail's data manager
+raise ``TPC_InProgress`` from ``abort()``, logged by ``transaction`` with a
+traceback for every retried attempt, though the mail was rightly dropped
+and the retry sent it once.  ``EnvoiTransactionnel`` leaves a two-phase
+commit under way to ``tpc_abort()``, which follows.
 """
 
 import os
@@ -10,9 +17,43 @@ import uuid
 
 from pyramid.renderers import render
 from pyramid_mailer import get_mailer
+from pyramid_mailer import mailer as pyramid_mailer
 from pyramid_mailer.interfaces import IMailer
-from pyramid_mailer.mailer import Mailer
 from pyramid_mailer.message import Message
+from repoze.sendmail.delivery import DirectMailDelivery, MailDataManager
+
+
+class EnvoiTransactionnel(MailDataManager):
+    """One mail in the transaction, quiet when the commit fails at its
+    vote: ``transaction`` calls ``abort()`` on the managers that have not
+    voted, then ``tpc_abort()`` on all."""
+
+    def abort(self, trans):
+        if self.tpc_phase == 0:
+            return super().abort(trans)
+        if self.onAbort:
+            self.onAbort()
+        return None
+
+
+class Livraison(DirectMailDelivery):
+    def createDataManager(self, fromaddr, toaddrs, message):
+        return EnvoiTransactionnel(
+            self.mailer.send,
+            args=(fromaddr, toaddrs, message),
+            transaction_manager=self.transaction_manager,
+        )
+
+
+class Mailer(pyramid_mailer.Mailer):
+    """pyramid_mailer's Mailer with our transactional delivery (kept by
+    ``bind()``, which makes an instance of the same class)."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        manager = self.transaction_manager
+        self.direct_delivery = Livraison(self.smtp_mailer, transaction_manager=manager)
+        self.sendmail_delivery = Livraison(self.sendmail_mailer, transaction_manager=manager)
 
 
 class DirectoryMailer:
@@ -57,7 +98,9 @@ def includeme(config):
     directory = settings.get("portail.mail_directory")
     if directory:
         sender = settings.get("mail.default_sender", "portail-famille@localhost")
-        # SubstanceD already included pyramid_mailer (request.mailer);
-        # only the utility changes.
         mailer = Mailer(smtp_mailer=DirectoryMailer(directory), default_sender=sender)
-        config.registry.registerUtility(mailer, IMailer)
+    else:
+        mailer = Mailer.from_settings(settings, settings.get("pyramid_mailer.prefix", "mail."))
+    # SubstanceD already included pyramid_mailer (request.mailer); only the
+    # utility changes.
+    config.registry.registerUtility(mailer, IMailer)

@@ -18,6 +18,7 @@ from pyramid.traversal import find_root
 from pyramid.view import exception_view_config, view_config
 
 from .. import dates, pdf
+from ..adresses import url_absolue
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
@@ -156,7 +157,7 @@ def html_facture(request, facture):
                 _operation(famille, numero, montant)
                 for numero, montant in sorted(facture.affectations.items())
             ],
-            "url_portail": request.resource_url(find_root(facture)),
+            "url_portail": url_absolue(request, find_root(facture)),
         }
     )
     return render("templates/facture_pdf.pt", values, request=request)

@@ -10,6 +10,7 @@ a child's health.
 from substanced.util import find_catalog, find_objectmap
 
 from .. import courriels, dates
+from ..adresses import url_absolue
 from ..demandes.catalog import CATALOG
 from ..i18n import _
 from .resources import FAMILLE, SERVICE, SERVICE_ENFANCE, Message
@@ -232,7 +233,7 @@ def prevenir(request, conversation):
         request,
         "nouveau_message",
         recipients,
-        url=request.resource_url(famille, "boite-de-reception"),
+        url=url_absolue(request, famille, "boite-de-reception"),
         famille=famille.nom_complet,
     )
 

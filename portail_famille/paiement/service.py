@@ -10,6 +10,7 @@ finds the attempt concluded.
 import logging
 
 from .. import courriels, dates
+from ..adresses import url_absolue
 from ..facturation.montants import ZERO, arrondi, euros
 from ..facturation.regies import regie_de
 from ..facturation.resources import CARTE
@@ -82,8 +83,8 @@ def commencer(request, facture, email):
         email=email,
         objet="Facture %s" % facture.numero,
         numcli=regie.numcli.strip(),
-        url_retour=request.resource_url(facture, RETOUR, reference),
-        url_notification=request.resource_url(request.root, NOTIFICATION, reference),
+        url_retour=url_absolue(request, facture, RETOUR, reference),
+        url_notification=url_absolue(request, request.root, NOTIFICATION, reference),
     )
     depart = banque.demarrer(request, ordre)
     user = request.user

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from webob.cookies import SignedSerializer
 from zope.interface import implementer
 
+from ..adresses import url_absolue
 from ..facturation.montants import ZERO, arrondi
 from .fournisseurs import (
     ANNULE,
@@ -57,7 +58,7 @@ class BanqueSimulee:
                 "notification": ordre.url_notification,
             }
         ).decode("ascii")
-        return Depart(request.resource_url(request.root, PAGE, token), "")
+        return Depart(url_absolue(request, request.root, PAGE, token), "")
 
     def verifier(self, request, paiement):
         """The signed message of the return's query or the notification's

@@ -29,6 +29,7 @@ from pyramid.view import view_config
 from substanced.util import get_oid
 
 from .. import dates
+from ..adresses import url_absolue
 from ..demandes.enfants import MENU_ENFANT
 from ..demandes.views import _sans_sous_chemin, _traduire
 from ..familles.resources import IEnfant
@@ -176,7 +177,7 @@ def flux(context, request):
 
 
 def url_flux(request, enfant, jeton):
-    return request.resource_url(enfant, FLUX, query={"jeton": jeton})
+    return url_absolue(request, enfant, FLUX, query={"jeton": jeton})
 
 
 def _page(request, context, jeton=None):

@@ -77,8 +77,11 @@ def servir(request, base, **extra):
     helpers.with_root(wsgi, load)
     server = _Server(wsgi, host="127.0.0.1", port=0, threads=4)
     server.start()
+    portail = Portail(wsgi, server)
+    # The links the application makes (payment return...) lead to this server.
+    wsgi.registry.settings["portail.url"] = portail.base
     try:
-        yield Portail(wsgi, server)
+        yield portail
     finally:
         server.stop()
         transaction.abort()

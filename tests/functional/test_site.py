@@ -99,8 +99,13 @@ def test_production_loads_no_demo_data_and_has_no_default_password(tmp_path, mon
         "PORTAIL_FAMILLE_ZODB_URI",
         "file://%s?blobstorage_dir=%s" % (tmp_path / "Data.fs", tmp_path / "blobs"),
     )
-    assert demo.main(["portail-famille-demo", os.path.join(HERE, "production.ini")]) == 1
     from pyramid.paster import bootstrap
+
+    # Its public address is required: links never come from the Host.
+    with pytest.raises(ConfigurationError, match="PORTAIL_FAMILLE_URL"):
+        bootstrap(os.path.join(HERE, "production.ini"))
+    monkeypatch.setenv("PORTAIL_FAMILLE_URL", "https://portail.mairie.example")
+    assert demo.main(["portail-famille-demo", os.path.join(HERE, "production.ini")]) == 1
 
     with bootstrap(os.path.join(HERE, "production.ini")) as env:
         users = find_service(env["root"], "principals", "users")
