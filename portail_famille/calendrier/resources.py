@@ -101,6 +101,10 @@ class CorrectionSheet(_Sheet):
 )
 @implementer(IAnneeScolaire)
 class AnneeScolaire(Folder):
+    # Nothing is added here from the SDI's generic menu (files, folders):
+    # its contents come from the portal's own forms.
+    __sdi_addable__ = ()
+
     def __init__(self, libelle, debut, fin):
         Folder.__init__(self)
         self.libelle = libelle

@@ -86,6 +86,10 @@ class Prestation(Folder):
     """ "Mercredi après-midi": when it opens, how many places, its deadlines,
     its validation mode and the régie it bills to."""
 
+    # Nothing is added here from the SDI's generic menu (files, folders):
+    # its contents come from the portal's own forms.
+    __sdi_addable__ = ()
+
     title = ""
     code = ""
     unite = "journee"
