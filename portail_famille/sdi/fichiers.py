@@ -10,9 +10,10 @@ under the same names (the application's registrations win over
 SubstanceD's):
 
 - the generic add-file, add-folder and upload actions answer only where
-  ``__sdi_addable__`` lets SubstanceD's File or Folder in: the root and the
-  plain folders an administrator made; every folder of the portal declares
-  what it holds, made by its own forms;
+  ``__sdi_addable__`` lets SubstanceD's File or Folder in: the root, the
+  plain folders an administrator made there, SubstanceD's users and groups
+  (administrators only); every folder of the portal declares what it
+  holds, made by its own forms;
 - a file is a PDF, JPEG or PNG by its content (the documents' checked
   upload widget, ``fichiers.lire``); its type is taken from its content;
 - every File, whatever was stored before, is served as the portal's own
