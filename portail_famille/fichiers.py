@@ -9,6 +9,7 @@ images with Pillow, so a truncated or forged file is refused too.
 import io
 import re
 import unicodedata
+from urllib.parse import quote
 
 from persistent import Persistent
 from pyramid.response import Response
@@ -22,6 +23,7 @@ TAILLE_MAX = 5 * MO
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
+INCONNU = "application/octet-stream"
 EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
 LIBELLES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
 
@@ -141,18 +143,36 @@ def _ascii(name):
 def reponse(request, fichier, inline=False):
     """The file as a download: its checked type, ``nosniff``, a
     ``Content-Disposition`` with its display name (RFC 6266/5987)."""
-    from urllib.parse import quote
-
     response = Response(
         body=fichier.contenu(),
         content_type=fichier.mimetype,
         conditional_response=True,
     )
+    return en_tetes(response, fichier.nom, inline)
+
+
+def reponse_contenu(data, nom):
+    """Bytes of no trusted type (SubstanceD's own files, whatever MIME type
+    was stored with them) served as what they are: a PDF, JPEG or PNG by
+    their content (an image inline), anything else a download of
+    ``application/octet-stream``."""
+    mimetype = type_du_contenu(data) or INCONNU
+    extension = EXTENSIONS.get(mimetype, "bin")
+    nom = nom_affiche(nom)
+    if not nom.lower().endswith("." + extension):
+        nom = "%s.%s" % (nom, extension)
+    response = Response(body=data, content_type=mimetype, conditional_response=True)
+    return en_tetes(response, nom, inline=mimetype in (JPEG, PNG))
+
+
+def en_tetes(response, nom, inline):
+    """The headers every stored file is served with: attachment (or inline)
+    under its display name, ``nosniff``, never cached, sandboxed."""
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = "%s; filename=\"%s\"; filename*=UTF-8''%s" % (
         disposition,
-        _ascii(fichier.nom),
-        quote(fichier.nom, safe=""),
+        _ascii(nom),
+        quote(nom, safe=""),
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -114,6 +114,10 @@ class PeriodeVacancesSheet(_Sheet):
 )
 @implementer(IAnneeScolaire)
 class AnneeScolaire(Folder):
+    # Nothing is added here from the SDI's generic menu (files, folders):
+    # its contents come from the portal's own forms.
+    __sdi_addable__ = ()
+
     def __init__(self, libelle, debut, fin):
         Folder.__init__(self)
         self.libelle = libelle

@@ -138,6 +138,10 @@ class Regie(Folder):
     """ "Régie garderie ALSH": the prefix of its numbers ("AL-"), its
     sequence, its PayFiP client number, the delay before an invoice is due."""
 
+    # Nothing is added here from the SDI's generic menu (files, folders):
+    # its contents come from the portal's own forms.
+    __sdi_addable__ = ()
+
     title = ""
     prefixe = ""
     numcli = ""  # PayFiP client number (6 digits), empty: no online payment

@@ -14,8 +14,6 @@ Everybody with ``P.FACTURE_VOIR`` (agents, régisseurs) reads them; only
 deleted, renamed, moved, copied or duplicated through the SDI, by anybody.
 """
 
-from html import escape
-
 from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.sdi import RIGHT, mgmt_view
@@ -125,8 +123,8 @@ def affectations(request, operation):
 
 
 def _flash(request, message):
-    # The SDI shows flash messages as HTML.
-    request.sdiapi.flash(escape(_tr(request, message)), "success")
+    # The SDI escapes its flash messages (sdi.echappement).
+    request.sdiapi.flash(_tr(request, message), "success")
 
 
 class _Vue:

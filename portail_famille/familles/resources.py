@@ -168,6 +168,10 @@ class Famille(Folder):
     requests, messages, invoices and payments.  Its ACL names the accounts
     of its parents."""
 
+    # Nothing is added here from the SDI's generic menu (files, folders):
+    # its contents come from the portal's own forms.
+    __sdi_addable__ = ()
+
     def __init__(self, **sections):
         Folder.__init__(self)
         for section in SECTIONS:
@@ -257,6 +261,10 @@ class Enfant(Folder):
     (``SECTIONS_ENFANT``) as mappings, like the Famille's.  A child stored
     before the sections existed reads them empty (evolve step3 gives it its
     own; ``section_modifiable`` too)."""
+
+    # Nothing is added here from the SDI's generic menu (files, folders):
+    # its contents come from the portal's own forms.
+    __sdi_addable__ = ()
 
     nom = ""
     prenom = ""

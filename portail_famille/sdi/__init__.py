@@ -3,6 +3,9 @@
 
 def includeme(config):
     config.include("portail_famille.sdi.grille")
+    config.include("portail_famille.sdi.fichiers")
+    config.include("portail_famille.sdi.noms")
+    config.include("portail_famille.sdi.echappement")
     config.add_subscriber(
         "portail_famille.sdi.subscribers.undo_token_to_header",
         "pyramid.events.NewRequest",

@@ -18,6 +18,7 @@ from ..familles.resources import IFamille
 from ..familles.validators import email
 from ..i18n import _
 from ..security import GROUPE_FAMILLES, P
+from . import noms
 
 
 @colander.deferred
@@ -25,10 +26,9 @@ def login_libre(node, kw):
     users = find_service(kw["context"], "principals", "users")
 
     def validator(node, value):
-        if not all(c.isalnum() or c in "._-@" for c in value) or len(value) > 100:
-            raise colander.Invalid(
-                node, _("Lettres, chiffres et . _ - @ seulement (100 caractères au plus).")
-            )
+        message = noms.probleme(value, login=True)
+        if message is not None:
+            raise colander.Invalid(node, message)
         if value in users:
             raise colander.Invalid(node, _("Cet identifiant est déjà pris."))
 

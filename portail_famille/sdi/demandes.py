@@ -37,6 +37,7 @@ from ..i18n import _
 from ..journal import journal
 from ..rgpd import audit
 from ..security import P
+from .echappement import Balisage
 
 PAR_PAGE = 20
 PAGE_MAX = 100_000  # a page number from the query string, before clamping
@@ -293,9 +294,10 @@ class FileDemandesView:
             titre = _("Demandes non acceptées :")
         request.sdiapi.flash(translate(bilan), "success")
         if ecartees:
-            # The SDI shows flash messages as HTML: everything is escaped.
+            # A list: markup built here from escaped parts.
             items = "".join("<li>%s</li>" % escape(text) for text in ecartees)
-            request.sdiapi.flash("%s<ul>%s</ul>" % (escape(translate(titre)), items), "warning")
+            liste = Balisage("%s<ul>%s</ul>" % (escape(translate(titre)), items))
+            request.sdiapi.flash(liste, "warning")
         return retour
 
 

@@ -6,7 +6,6 @@ import logging
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
 from pyramid.view import exception_view_config
-from substanced.file import views as file_views
 from substanced.folder import IFolder
 from substanced.sdi import mgmt_view
 
@@ -23,16 +22,6 @@ def pas_de_service(context, request):
     """Adding a principals or a lock service made one on a GET, in any
     folder (a family's): the site has one of each, at its root."""
     raise HTTPNotFound()
-
-
-@mgmt_view(name="preview_image_upload", tab_condition=False, permission=P.PORTAIL_PUBLIC)
-def apercu_televersement(request):
-    """The preview of an image being uploaded, by its id (kept in the
-    session, hence public as SubstanceD's): without one, SubstanceD's view
-    failed (a 500 to anybody)."""
-    if len(request.subpath) != 1:
-        raise HTTPNotFound()
-    return file_views.preview_image_upload(request)
 
 
 def _de_substanced(exc):

@@ -127,6 +127,10 @@ class Prestation(Folder):
     bills it (``regie_oid``: by identity, None until chosen), its unit and
     its tariffs."""
 
+    # Nothing is added here from the SDI's generic menu (files, folders):
+    # its contents come from the portal's own forms.
+    __sdi_addable__ = ()
+
     title = ""
     code = ""
     unite = "journee"
