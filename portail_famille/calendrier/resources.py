@@ -114,10 +114,6 @@ class PeriodeVacancesSheet(_Sheet):
 )
 @implementer(IAnneeScolaire)
 class AnneeScolaire(Folder):
-    # Nothing is added here from the SDI's generic menu (files, folders):
-    # its contents come from the portal's own forms.
-    __sdi_addable__ = ()
-
     def __init__(self, libelle, debut, fin):
         Folder.__init__(self)
         self.libelle = libelle
@@ -129,6 +125,8 @@ class AnneeScolaire(Folder):
         return "%s (du %s au %s)" % (self.libelle, _format(self.debut), _format(self.fin))
 
     def __sdi_addable__(self, context, introspectable):
+        # Its holiday periods only (the portal's own form), never the SDI's
+        # generic files or folders.
         return introspectable.get("content_type") == "PeriodeVacances"
 
     def periodes(self):
