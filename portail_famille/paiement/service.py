@@ -11,6 +11,7 @@ import logging
 
 from .. import courriels, dates
 from ..facturation.montants import ZERO, arrondi, euros
+from ..facturation.pdf import figer_emis
 from ..facturation.regies import regie_nommee
 from ..facturation.resources import CARTE
 from ..facturation.service import enregistrer_reglement
@@ -130,8 +131,8 @@ def conclure(request, paiement, resultat):
 
 def _enregistrer(request, paiement):
     """The Reglement of a confirmed payment, allocated to its invoice (or
-    a credit on the account when the invoice was settled meanwhile), and
-    the receipt."""
+    a credit on the account when the invoice was settled meanwhile), its
+    receipt frozen (the PDF), and the receipt mailed."""
     root = request.root
     famille = root["familles"][paiement.famille]
     regie = regie_nommee(root, paiement.regie)
@@ -148,6 +149,7 @@ def _enregistrer(request, paiement):
     )
     paiement.reglement = reglement.numero
     paiement.credit = reglement.disponible
+    figer_emis(request, [reglement])
     log.info(
         "payment %s recorded: %s %s for %s",
         paiement.reference,
