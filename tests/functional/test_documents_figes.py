@@ -11,15 +11,14 @@ import logging
 from decimal import Decimal
 
 from pypdf import PdfReader
-from substanced.util import get_oid
 
 from portail_famille import dates
 from portail_famille.demandes import service as demandes
 from portail_famille.demo import COMPTES, DUPONT
 from portail_famille.facturation.regies import regie_nommee
-from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells
 
+from .. import peuplement
 from ..conftest import ADMIN, DUPONT_URL, csrf, login, make_app, with_root
 from .conftest import client
 
@@ -67,20 +66,10 @@ def stored(app, numero, dossier="factures"):
 def reserver_mai(root, registry, familles):
     """The canteen booked on 4 and 5 May 2015 for DUPONT's child and for
     the one child of ``familles`` new families (8.00 € each)."""
-    prestation = root["structures"][CANTINE[0]][CANTINE[1]]
-    oid = get_oid(prestation)
-    dupont = root["familles"][DUPONT["numero"]]
-    enfants = [next(iter(dupont["enfants"].values()))]
-    for n in range(familles):
-        famille = registry.content.create("Famille", responsable={"nom": "LOT%d" % n})
-        root["familles"]["90000000%05d" % n] = famille
-        enfant = registry.content.create("Enfant", nom="LOT%d" % n, prenom="E")
-        famille["enfants"].add_next(enfant, registry=registry)
-        inscrire(enfant, oid, "2014-2015", datetime.date(2014, 9, 1))
-        enfants.append(enfant)
-    for enfant in enfants:
-        for day in (4, 5):
-            cells.set_cell(enfant, oid, datetime.date(2015, 5, day), cells.RESERVE)
+    oid = peuplement.cantine_mai_2015(root, registry, familles, "90000000", [4, 5])
+    enfant = next(iter(root["familles"][DUPONT["numero"]]["enfants"].values()))
+    for day in (4, 5):
+        cells.set_cell(enfant, oid, datetime.date(2015, 5, day), cells.RESERVE)
 
 
 def reglement(browser, **fields):
