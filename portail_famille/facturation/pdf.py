@@ -25,6 +25,7 @@ from pyramid.renderers import get_renderer, render
 from pyramid.response import Response
 from pyramid.traversal import find_root
 from pyramid.view import exception_view_config, view_config
+from ZODB.POSException import ConflictError
 
 from .. import dates, pdf
 from ..familles.resources import IFamille
@@ -248,36 +249,51 @@ def figer(request, prepares, tm=None):
     """Render the PDFs of ``prepares`` (``preparer``), several at a time,
     and keep each as its document's original: in a transaction of its own
     with ``tm`` (committed, retried on conflict), else in the caller's.
-    When the renderer fails the documents stay issued, with their HTML
-    kept instead (logged): each is frozen at its first download.  Returns
-    how many were frozen."""
+    Nothing here may undo an issue: when the renderer fails the documents
+    stay issued, their HTML kept instead, and each is frozen at its first
+    download (logged).  Returns how many were frozen."""
     if not prepares:
         return 0
+    numeros = ", ".join(d.numero for d, _h, _n in prepares)
     settings = request.registry.settings
     try:
         moteur = pdf.moteur(settings)
         datas = pdf.rendre_plusieurs([html for _d, html, _n in prepares], settings)
-    except pdf.PdfError as exc:
+    except Exception as exc:  # PdfError, or a pool of processes that broke
         log.error(
             "PDF of %s not frozen when issued (%s): its HTML is kept, the PDF made "
             "at the first download",
-            ", ".join(d.numero for d, _h, _n in prepares),
+            numeros,
             exc,
         )
-        essayer(tm, lambda: [originaux.garder_html(d, html) for d, html, _n in prepares])
+        garder = lambda: [originaux.garder_html(d, html) for d, html, _n in prepares]  # noqa: E731
+        datas = None
+    else:
+
+        def garder():
+            for (document, _html, nom), data in zip(prepares, datas, strict=True):
+                originaux.sceller(document, data, nom, moteur.nom)
+
+    try:
+        essayer(tm, garder)
+    except ConflictError:  # ten times: the documents stay issued, unfrozen
+        log.error("PDF of %s not kept (conflicts): frozen at the first download", numeros)
         return 0
-
-    def garder():
-        for (document, _html, nom), data in zip(prepares, datas, strict=True):
-            originaux.sceller(document, data, nom, moteur.nom)
-
-    essayer(tm, garder)
-    return len(prepares)
+    return len(prepares) if datas is not None else 0
 
 
 def figer_emis(request, documents):
-    """Freeze documents just issued, in the caller's transaction."""
-    return figer(request, preparer(request, documents))
+    """Freeze documents this request has just issued (a payment, a credit
+    note): their HTML made now (the data as issued), the request's
+    transaction committed (a conflict there retries the whole request, as
+    any), then their PDFs rendered and kept in a transaction of their
+    own.  The rendering (a third of a second or more) so never holds the
+    régie's sequence, which each payment and run of the régie writes; and
+    nothing after the commit can make the request be retried, so the
+    documents are never issued twice.  A view's last write."""
+    prepares = preparer(request, documents)
+    request.tm.commit()
+    return figer(request, prepares, request.tm)
 
 
 def servir(request, document):

@@ -10,8 +10,9 @@
   payment, one credit note, read only, with its PDF (the receipt, the
   credit note).
 
-A payment's receipt and a credit note are rendered and frozen as they are
-recorded (``pdf.figer_emis``), in the same transaction.
+A payment's receipt and a credit note are frozen as they are recorded
+(``pdf.figer_emis``: the request's transaction committed, then the PDF
+rendered and kept).
 
 Everybody with ``P.FACTURE_VOIR`` (agents, régisseurs) reads them; only
 ``P.FACTURATION_GERER`` (régisseurs) records.  Numbered documents cannot be
@@ -230,7 +231,7 @@ class CompteView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"montant": e.args[0]}))
-        pdf.figer_emis(request, [reglement])
+        pdf.figer_emis(request, [reglement])  # commits: no write after this
         mapping = {
             "numero": reglement.numero,
             "montant": euros(reglement.montant),
@@ -365,7 +366,7 @@ class FactureView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"montant": e.args[0]}))
-        pdf.figer_emis(request, [avoir])
+        pdf.figer_emis(request, [avoir])  # commits: no write after this
         mapping = {
             "numero": avoir.numero,
             "montant": euros(avoir.montant),

@@ -149,7 +149,6 @@ def _enregistrer(request, paiement):
     )
     paiement.reglement = reglement.numero
     paiement.credit = reglement.disponible
-    figer_emis(request, [reglement])
     log.info(
         "payment %s recorded: %s %s for %s",
         paiement.reference,
@@ -169,3 +168,4 @@ def _enregistrer(request, paiement):
         transaction=paiement.transaction,
         credit=euros(paiement.credit) if paiement.credit > ZERO else "",
     )
+    figer_emis(request, [reglement])  # commits: the last write
