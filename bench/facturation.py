@@ -2,7 +2,7 @@
 town of 10,000 families (20,000 children, each enrolled in the seven demo
 prestations with a year of planning: bench/planning.py's generator).
 
-    .venv/bin/python bench/facturation.py [--familles 10000] [--lot 250] [--mois AAAA-MM]
+    .venv/bin/python bench/facturation.py [--familles 10000] [--lot 250] [--mois AAAA-MM] [--sans-pdf]
 
 A first process generates the town on a FileStorage in a temporary
 directory (the demo data, then ``planning.generer``) and exits; this
@@ -14,7 +14,9 @@ step from an emptied connection cache:
   child's cells of the month, one range read per prestation;
 - ``apercu``: the preview (``campagne.apercu``: rules, prices, lines);
 - ``valider``: the run itself (``campagne.valider``), a commit every
-  ``--lot`` families, as the SDI runs it;
+  ``--lot`` families, as the SDI runs it: each invoice frozen (its PDF
+  rendered and kept, one renderer per core at a time), unless
+  ``--sans-pdf`` (the run before frozen documents);
 - ``relance``: the preview again, which must find nothing left to bill.
 
 The month is the last one over in the current school year (or the current
@@ -102,6 +104,26 @@ def lecture(root, regie, debut, fin):
     return len(plan.familles), n
 
 
+def originaux(root, regie, run):
+    """The run's invoices frozen (walking every family, after the
+    measure): how many, and their average size."""
+    from portail_famille.facturation.originaux import original
+
+    if not run.premier:
+        return {"figees": 0, "taille_moyenne": 0}
+    bornes = [int(n.removeprefix(regie.prefixe)) for n in (run.premier, run.dernier)]
+    numeros = {"%s%d" % (regie.prefixe, n) for n in range(bornes[0], bornes[1] + 1)}
+    tailles = []
+    for i, famille in enumerate(root["familles"].values()):
+        if i % 1000 == 999:
+            root._p_jar.cacheGC()
+        for numero in numeros.intersection(famille["factures"]):
+            found = original(famille["factures"][numero])
+            if found is not None:
+                tailles.append(found.taille)
+    return {"figees": len(tailles), "taille_moyenne": sum(tailles) / max(1, len(tailles))}
+
+
 def mesurer(directory, args):
     import warnings
 
@@ -159,6 +181,7 @@ def mesurer(directory, args):
                 lot=args.lot,
                 tm=transaction.manager,
                 registry=app.registry,
+                request=None if args.sans_pdf else env["request"],
             ),
         )
         if args.tracemalloc:
@@ -167,6 +190,7 @@ def mesurer(directory, args):
         figures["valider"].update(
             factures=run.factures, total=str(run.total), premier=run.premier, dernier=run.dernier
         )
+        figures["valider"]["pdf"] = originaux(root, regie, run)
         again = step("relance", lambda: campagne.apercu(root, regie, debut, fin, limite=0))
         figures["relance"]["factures"] = again["nombre"]
         transaction.abort()
@@ -222,6 +246,10 @@ def rapport(figures, euros):
             else "",
         )
     )
+    print(
+        "frozen invoices: %d of %d, %.0f kB each on average"
+        % (v["pdf"]["figees"], v["factures"], v["pdf"]["taille_moyenne"] / 1000)
+    )
     ok = f["relance"]["factures"] == 0 and v["factures"] == f["apercu"]["factures"]
     print("second run bills nothing: %s" % ("yes" if ok else "NO"))
 
@@ -232,6 +260,9 @@ def main():
     parser.add_argument("--lot", type=int, default=250, help="families per commit (250)")
     parser.add_argument("--mois", help="AAAA-MM (default: the last month over)")
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument(
+        "--sans-pdf", action="store_true", help="the run without freezing its invoices"
+    )
     parser.add_argument("--generer", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generer:

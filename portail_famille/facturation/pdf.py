@@ -1,10 +1,19 @@
-"""The invoice and the credit note as PDF (view ``pdf``) and the yearly
-"attestation fiscale" of a family (view ``attestation-fiscale``).
+"""The invoice, the credit note and the payment's receipt as PDF (view
+``pdf``) and the yearly "attestation fiscale" of a family (view
+``attestation-fiscale``).
 
 Each is an HTML page of its own (templates/*_pdf.pt: the CSS inline,
 no image, every value escaped by Chameleon) rendered by
 ``portail_famille.pdf``.  Served to the family's parents and to staff
 (P.FACTURE_VOIR), never cached.
+
+The invoice, the credit note and the receipt are numbered documents: they
+are frozen (``originaux``).  ``preparer`` makes their HTML where they are
+issued (the data as issued), ``figer`` renders and keeps the PDFs; a
+download serves the original, or freezes at its first download a document
+that has none (issued before, or its rendering failed when issued).  The
+attestation is no issued document (a yearly sum of payments, dated the day
+it is asked for): it is rendered at each request.
 """
 
 import datetime
@@ -16,16 +25,27 @@ from pyramid.renderers import get_renderer, render
 from pyramid.response import Response
 from pyramid.traversal import find_root
 from pyramid.view import exception_view_config, view_config
+from ZODB.POSException import ConflictError
 
 from .. import dates, pdf
 from ..adresses import url_absolue
 from ..familles.resources import IFamille
 from ..i18n import _
+from ..retry import essayer
 from ..security import P
-from . import attestation
+from . import attestation, originaux
 from .montants import euros
 from .regies import regie_de
-from .resources import Avoir, Facture, IAvoir, IFacture, Reglement
+from .resources import (
+    TITRES_MODES,
+    Avoir,
+    Facture,
+    IAvoir,
+    IFacture,
+    IReglement,
+    Reglement,
+    _Operation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +137,10 @@ def _entete(request, document):
 
 
 def _operation(famille, numero, montant):
-    """An allocation of an invoice, as printed: the payment or credit note."""
+    """An allocation, as printed: the other side (the payment or credit
+    note of an invoice, the invoice of a payment)."""
     found = famille["reglements"].get(numero) or famille["factures"].get(numero)
-    ok = isinstance(found, (Reglement, Avoir))
+    ok = isinstance(found, _Operation)
     return {
         "numero": numero,
         "date": dates.courte(found.date) if ok else "",
@@ -182,20 +203,146 @@ def html_avoir(request, avoir):
     return render("templates/avoir_pdf.pt", values, request=request)
 
 
+def html_recu(request, reglement):
+    values = _entete(request, reglement)
+    famille = reglement.famille
+    mode = TITRES_MODES.get(reglement.mode)
+    values.update(
+        {
+            "numero": reglement.numero,
+            "date": dates.courte(reglement.date),
+            "mode": request.localizer.translate(mode) if mode else reglement.mode,
+            "reference": reglement.reference,
+            "montant": euros(reglement.montant),
+            "factures": [
+                _operation(famille, numero, montant)
+                for numero, montant in sorted(reglement.affectations.items())
+            ],
+            "disponible": euros(reglement.disponible),
+        }
+    )
+    return render("templates/recu_pdf.pt", values, request=request)
+
+
+# Each numbered document: its HTML, the prefix of its file's name.
+MODELES = {
+    Facture: (html_facture, "facture"),
+    Avoir: (html_avoir, "avoir"),
+    Reglement: (html_recu, "recu"),
+}
+
+
+def preparer(request, documents):
+    """[(document, HTML, file name)] of the ``documents`` without original:
+    call it where they are issued, in the transaction that issues them
+    (the data as issued); for a document issued without its PDF, its HTML
+    kept then, else the data as it is now."""
+    found = []
+    for document in documents:
+        if originaux.original(document) is None:
+            modele, prefixe = MODELES[type(document)]
+            html = originaux.html_emis(document) or modele(request, document)
+            found.append((document, html, nom_de_fichier(prefixe, document.numero)))
+    return found
+
+
+def figer(request, prepares, tm=None):
+    """Render the PDFs of ``prepares`` (``preparer``), several at a time,
+    and keep each as its document's original: in a transaction of its own
+    with ``tm`` (committed, retried on conflict), else in the caller's.
+    Nothing here may undo an issue: when the renderer fails the documents
+    stay issued, their HTML kept instead, and each is frozen at its first
+    download (logged).  Returns how many were frozen."""
+    if not prepares:
+        return 0
+    numeros = ", ".join(d.numero for d, _h, _n in prepares)
+    settings = request.registry.settings
+    try:
+        moteur = pdf.moteur(settings)
+        datas = pdf.rendre_plusieurs([html for _d, html, _n in prepares], settings)
+    except Exception as exc:  # PdfError, or a pool of processes that broke
+        log.error(
+            "PDF of %s not frozen when issued (%s): its HTML is kept, the PDF made "
+            "at the first download",
+            numeros,
+            exc,
+        )
+        garder = lambda: [originaux.garder_html(d, html) for d, html, _n in prepares]  # noqa: E731
+        datas = None
+    else:
+
+        def garder():
+            for (document, _html, nom), data in zip(prepares, datas, strict=True):
+                originaux.sceller(document, data, nom, moteur.nom)
+
+    try:
+        essayer(tm, garder)
+    except ConflictError:  # ten times: the documents stay issued, unfrozen
+        log.error("PDF of %s not kept (conflicts): frozen at the first download", numeros)
+        return 0
+    return len(prepares) if datas is not None else 0
+
+
+def figer_emis(request, documents):
+    """Freeze documents this request has just issued (a payment, a credit
+    note): their HTML made now (the data as issued), the request's
+    transaction committed (a conflict there retries the whole request, as
+    any), then their PDFs rendered and kept in a transaction of their
+    own.  The rendering (a third of a second or more) so never holds the
+    régie's sequence, which each payment and run of the régie writes; and
+    nothing after the commit can make the request be retried, so the
+    documents are never issued twice.  A view's last write."""
+    prepares = preparer(request, documents)
+    request.tm.commit()
+    return figer(request, prepares, request.tm)
+
+
+def servir(request, document):
+    """The document's original; one issued without is frozen now, at its
+    first download (``originaux``).  Raises PdfError (a French 503) when
+    it cannot be made."""
+    _sans_sous_chemin(request)
+    found = originaux.original(document)
+    if found is None:
+        ((_document, html, nom),) = preparer(request, [document])
+        moteur = pdf.moteur(request.registry.settings)
+        found = originaux.sceller(document, moteur.rendre(html), nom, moteur.nom)
+        log.info("%s frozen at its first download", document.numero)
+    return originaux.reponse(request, found)
+
+
 @view_config(context=IFacture, name=PDF, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD"))
 def facture_pdf(context, request):
-    _sans_sous_chemin(request)
-    return reponse_pdf(
-        request, html_facture(request, context), nom_de_fichier("facture", context.numero)
-    )
+    return servir(request, context)
 
 
 @view_config(context=IAvoir, name=PDF, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD"))
 def avoir_pdf(context, request):
-    _sans_sous_chemin(request)
-    return reponse_pdf(
-        request, html_avoir(request, context), nom_de_fichier("avoir", context.numero)
-    )
+    return servir(request, context)
+
+
+@view_config(
+    context=IReglement, name=PDF, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD")
+)
+def recu_pdf(context, request):
+    """The payment's receipt ("Reçu")."""
+    return servir(request, context)
+
+
+@exception_view_config(originaux.OriginalAltere, renderer="portail_famille.skin:templates/error.pt")
+def original_altere(exc, request):
+    """The stored original is not the one issued any more: never served;
+    the cause in the log, for the administrators (restore the blob from a
+    backup)."""
+    log.error("Frozen document refused on %s: %s", request.path_info, exc)
+    request.response.status = 500
+    return {
+        "title": _("Document indisponible"),
+        "text": _(
+            "Ce document ne peut pas être affiché : son exemplaire enregistré ne "
+            "correspond plus à celui qui a été émis. Contactez le service."
+        ),
+    }
 
 
 def annee_demandee(request):

@@ -108,6 +108,8 @@ class _Operation(Persistent):
     montant = ZERO
     emise_le = None  # when it was recorded (UTC)
     emise_par = ""  # who recorded it (login), "" for the portal itself
+    original = None  # its PDF as issued (originaux.Original), once frozen
+    html_emis = None  # its HTML as issued, while its PDF could not be made
 
     def __init__(self, numero, regie, date, montant, par=""):
         """``regie``: the Régie (kept by oid, its title as printed)."""

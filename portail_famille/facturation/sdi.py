@@ -123,6 +123,7 @@ class FacturationView:
                 lot=int(request.registry.settings.get("portail.facturation_lot") or campagne.LOT),
                 tm=request.tm,
                 registry=request.registry,
+                request=request,
             )
         except FacturationError as e:
             values["refus"] = request.localizer.translate(

@@ -7,7 +7,12 @@
 - ``…/factures/AL-36/@@facture``: one invoice, its lines, what settles it,
   and "Émettre un avoir" (a numbered invoice is corrected, never deleted).
 - ``…/reglements/AL-228/@@reglement`` and ``…/factures/AL-37/@@avoir``: one
-  payment, one credit note, read only.
+  payment, one credit note, read only, with its PDF (the receipt, the
+  credit note).
+
+A payment's receipt and a credit note are frozen as they are recorded
+(``pdf.figer_emis``: the request's transaction committed, then the PDF
+rendered and kept).
 
 Everybody with ``P.FACTURE_VOIR`` (agents, régisseurs) reads them; only
 ``P.FACTURATION_GERER`` (régisseurs) records.  Numbered documents cannot be
@@ -23,7 +28,7 @@ from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
 from ..structures.schemas import UNITES as _UNITES
-from . import compte, montants, service
+from . import compte, montants, pdf, service
 from .montants import ZERO, euros
 from .regies import IRegie, regie_de, regies
 from .resources import (
@@ -224,6 +229,7 @@ class CompteView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"montant": e.args[0]}))
+        pdf.figer_emis(request, [reglement])  # commits: no write after this
         mapping = {
             "numero": reglement.numero,
             "montant": euros(reglement.montant),
@@ -358,6 +364,7 @@ class FactureView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"montant": e.args[0]}))
+        pdf.figer_emis(request, [avoir])  # commits: no write after this
         mapping = {
             "numero": avoir.numero,
             "montant": euros(avoir.montant),
@@ -445,6 +452,7 @@ def _document(context, request):
         "enregistre_le": dates.local(operation.emise_le).strftime("%d/%m/%Y %H:%M")
         if operation.emise_le
         else "",
+        "pdf": request.resource_path(operation, pdf.PDF),
     }
     values["reglement"] = isinstance(operation, Reglement)
     if values["reglement"]:
@@ -452,7 +460,6 @@ def _document(context, request):
     else:
         facture = service.factures(operation.famille).get(operation.facture)
         values["facture_url"] = _lien(request, facture)
-        values["pdf"] = request.resource_path(operation, "pdf")
     return values
 
 

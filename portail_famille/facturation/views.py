@@ -2,9 +2,10 @@
 "Factures Impayées", and the statement of a school year ("Relevé de
 compte") with its tabs "Mes factures" and "Mes règlements".
 
-The invoice's PDF (view ``pdf``), its online payment (``payer``) and the
-yearly tax certificate (``attestation-fiscale``) are pages of their own:
-only linked from here."""
+The PDF (view ``pdf``) of an invoice, a credit note or a payment (its
+receipt), an invoice's online payment (``payer``) and the yearly tax
+certificate (``attestation-fiscale``) are pages of their own: only linked
+from here."""
 
 from html import escape
 
@@ -19,7 +20,7 @@ from . import compte, service
 from .montants import ZERO, euros
 from .resources import TITRES_MODES, Avoir, Facture, Reglement
 
-PDF = "pdf"  # view on a Facture or an Avoir: its PDF
+PDF = "pdf"  # view on a Facture, an Avoir or a Reglement (its receipt): its PDF
 PAYER = "payer"  # view on a Facture: pay it online
 ATTESTATION = "attestation-fiscale"  # view on the Famille, ?annee=2015
 
@@ -51,13 +52,17 @@ LIEN_ICONE = (
 
 
 def icones(request, document, payer=True):
-    """The PDF icon's link of an invoice or a credit note and, when
-    ``payer``, the card icon's of an invoice with something due, with the
-    text a screen reader says; ``html``: both icons' markup (escaped here)."""
+    """The PDF icon's link of an invoice, a credit note or a payment's
+    receipt and, when ``payer``, the card icon's of an invoice with
+    something due, with the text a screen reader says; ``html``: both
+    icons' markup (escaped here)."""
     url = request.resource_path(document)  # ends with "/"
     numero = {"numero": document.numero}
     if isinstance(document, Avoir):
         texte_pdf = traduire(request, _("Imprimer l'avoir ${numero} (PDF)", mapping=numero))
+        payer_url = texte_payer = None
+    elif isinstance(document, Reglement):
+        texte_pdf = traduire(request, _("Imprimer le reçu ${numero} (PDF)", mapping=numero))
         payer_url = texte_payer = None
     else:
         texte_pdf = traduire(request, _("Imprimer la facture ${numero} (PDF)", mapping=numero))
@@ -194,6 +199,7 @@ def _facture(request, document, payer):
 
 def _reglement(request, reglement):
     return {
+        **icones(request, reglement, payer=False),
         "numero": reglement.numero,
         "date": _date(reglement.date),
         "mode": request.localizer.translate(TITRES_MODES.get(reglement.mode, reglement.mode)),

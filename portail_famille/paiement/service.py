@@ -12,6 +12,7 @@ import logging
 from .. import courriels, dates
 from ..adresses import url_absolue
 from ..facturation.montants import ZERO, arrondi, euros
+from ..facturation.pdf import figer_emis
 from ..facturation.regies import regie_de
 from ..facturation.resources import CARTE
 from ..facturation.service import enregistrer_reglement
@@ -131,8 +132,8 @@ def conclure(request, paiement, resultat):
 
 def _enregistrer(request, paiement):
     """The Reglement of a confirmed payment, allocated to its invoice (or
-    a credit on the account when the invoice was settled meanwhile), and
-    the receipt."""
+    a credit on the account when the invoice was settled meanwhile), its
+    receipt frozen (the PDF), and the receipt mailed."""
     root = request.root
     famille = root["familles"][paiement.famille]
     regie = regie_de(paiement, root)
@@ -168,3 +169,4 @@ def _enregistrer(request, paiement):
         transaction=paiement.transaction,
         credit=euros(paiement.credit) if paiement.credit > ZERO else "",
     )
+    figer_emis(request, [reglement])  # commits: the last write

@@ -10,6 +10,10 @@ class IMoteurPdf(Interface):
         "True when documents render in parallel only in separate processes "
         "(the backend holds the GIL); False when threads are enough"
     )
+    nom = Attribute(
+        "The backend and its version ('wkhtmltopdf 0.12.6', 'WeasyPrint 70.0'), kept "
+        "with each frozen document"
+    )
 
     def rendre(html):
         """The PDF (bytes) of ``html``, a complete document (str); loads

@@ -22,10 +22,11 @@ class Weasyprint:
 
     def __init__(self):
         try:
-            import weasyprint  # noqa: F401 (checked once, here)
+            import weasyprint  # (checked once, here)
         except (ImportError, OSError) as exc:
             # OSError: Debian's pango libraries are missing (make system).
             raise PdfError("WeasyPrint cannot be used: %s" % exc) from exc
+        self.nom = "WeasyPrint %s" % weasyprint.__version__
 
     def rendre(self, html):
         from weasyprint import HTML

@@ -59,6 +59,22 @@ class Wkhtmltopdf:
         os.chmod(self.runtime, 0o700)
         self.environ = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
         self.environ["XDG_RUNTIME_DIR"] = self.runtime
+        self.nom = self._version(found)
+
+    def _version(self, executable):
+        """'wkhtmltopdf 0.12.6': what renders, kept with each frozen document."""
+        try:
+            done = subprocess.run(  # noqa: S603 (our argument list, no shell)
+                [executable, "--version"],
+                capture_output=True,
+                timeout=self.timeout,
+                env=self.environ,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return "wkhtmltopdf"
+        words = done.stdout.decode("utf-8", "replace").split()
+        return " ".join(words[:2]) if words[:1] == ["wkhtmltopdf"] else "wkhtmltopdf"
 
     def rendre(self, html):
         try:

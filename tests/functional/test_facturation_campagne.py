@@ -13,6 +13,7 @@ from portail_famille.facturation import campagne, compte, service, tarifs
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells
 
+from .. import peuplement
 from ..conftest import csrf, login, with_root
 
 D = Decimal
@@ -106,14 +107,7 @@ def _mai(root, registry):
 def _ville(root, registry, familles):
     """``familles`` more families of one child each, on the canteen on
     Monday 4 May 2015."""
-    oid = get_oid(_prestation(root, CANTINE))
-    for n in range(familles):
-        famille = registry.content.create("Famille", responsable={"nom": "LOT%d" % n})
-        root["familles"]["90000000%05d" % n] = famille
-        enfant = registry.content.create("Enfant", nom="LOT%d" % n, prenom="E")
-        famille["enfants"].add_next(enfant, registry=registry)
-        inscrire(enfant, oid, "2014-2015", datetime.date(2014, 9, 1))
-        cells.set_cell(enfant, oid, datetime.date(2015, 5, 4), cells.RESERVE)
+    peuplement.cantine_mai_2015(root, registry, familles, "90000000", [4])
 
 
 def test_what_is_billed_from_the_planning(app):

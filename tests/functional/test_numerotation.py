@@ -17,16 +17,14 @@ from decimal import Decimal
 import pytest
 import transaction
 import webtest
-from substanced.util import get_oid
 from ZODB.POSException import ConflictError
 
 from portail_famille import main
 from portail_famille.demo import DUPONT, MARTIN, load
 from portail_famille.facturation import campagne, service
 from portail_famille.facturation.resources import Facture, Reglement
-from portail_famille.inscriptions import inscrire
-from portail_famille.planning import cells
 
+from .. import peuplement
 from ..conftest import csrf, login, settings_for, with_root
 from ..serveur import Serveur
 
@@ -58,16 +56,7 @@ def serveur(tmp_path):
 
 def _town(root, registry):
     """FAMILLES families, one child each, on the canteen in May 2015."""
-    prestation = root["structures"]["garderie-periscolaire"]["restauration-scolaire"]
-    oid = get_oid(prestation)
-    for n in range(FAMILLES):
-        famille = registry.content.create("Famille", responsable={"nom": "N%d" % n})
-        root["familles"]["80000000%05d" % n] = famille
-        enfant = registry.content.create("Enfant", nom="N%d" % n, prenom="E")
-        famille["enfants"].add_next(enfant, registry=registry)
-        inscrire(enfant, oid, "2014-2015", datetime.date(2014, 9, 1))
-        for day in JOURS:
-            cells.set_cell(enfant, oid, datetime.date(2015, 5, day), cells.RESERVE)
+    peuplement.cantine_mai_2015(root, registry, FAMILLES, "80000000", JOURS, nom="N")
 
 
 def _numero(numero):

@@ -5,6 +5,7 @@ duplicated notifications; a paid invoice paid again; isolation and CSRF."""
 
 import html
 import http.client
+import io
 import logging
 import threading
 from decimal import Decimal
@@ -13,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import transaction
 import webtest
+from pypdf import PdfReader
 from pyramid.exceptions import ConfigurationError
 from pyramid.renderers import render
 
@@ -125,10 +127,17 @@ def test_dupont_pays_al36_with_the_simulated_bank(parent):
 
     def reglement(root, registry):
         r = root["familles"][DUPONT["numero"]]["reglements"][numero]
-        return r.description, r.regie, r.date
+        return r.description, r.regie, r.date, r.original.contenu()
 
-    description, regie, _date = with_root(app.app, reglement)
+    description, regie, _date, original = with_root(app.app, reglement)
     assert (description, regie) == ("Règlement : Carte bancaire (en ligne)", REGIE)
+    # its receipt, frozen as it was recorded, is what the family downloads
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(original)).pages).split()
+    )
+    assert "Reçu %s" % numero in text and "Mode de règlement Carte bancaire (en ligne)" in text
+    assert "Référence %s" % ref_banque in text and "Montant reçu 120,60 €" in text
+    assert app.get(DUPONT_URL + "reglements/%s/pdf" % numero).body == original
     (recu,) = [m for m in mails(app) if "To: %s" % EMAIL in m]
     assert "reçu de votre paiement de la facture AL-36" in recu
     assert "120,60" in recu and numero in recu and ref_banque in recu

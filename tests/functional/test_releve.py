@@ -227,6 +227,7 @@ def test_a_payment_clears_the_invoice_and_an_overpayment_is_credit(app, clock):
         eur("150,00 €"),
         "AL-36 : " + eur("120,60 €"),
         eur("29,40 €"),
+        "Imprimer le reçu %s (PDF)" % numero,
     ]
 
 
@@ -392,6 +393,7 @@ def test_tab_mes_reglements(dupont, clock):
         "Montant",
         "Factures réglées",
         "Crédit restant",
+        "Reçu",
     ]
     assert rows(page, "section.releve table") == [
         [
@@ -401,7 +403,16 @@ def test_tab_mes_reglements(dupont, clock):
             eur("243,20 €"),
             "AL-12 : " + eur("243,20 €"),
             eur("0,00 €"),
+            "Imprimer le reçu AL-228 (PDF)",
         ],
+    ]
+    # each payment's receipt, and nothing to pay
+    assert links(page.html) == [
+        (
+            DUPONT_URL + "reglements/AL-228/pdf",
+            "Imprimer le reçu AL-228 (PDF)",
+            "Imprimer le reçu AL-228 (PDF)",
+        )
     ]
 
 
