@@ -15,7 +15,6 @@ from pypdf import PdfReader
 from portail_famille import dates
 from portail_famille.demandes import service as demandes
 from portail_famille.demo import COMPTES, DUPONT
-
 from portail_famille.planning import cells
 
 from .. import peuplement

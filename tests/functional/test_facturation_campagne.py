@@ -10,7 +10,6 @@ from substanced.util import get_oid
 
 from portail_famille.demo import DUPONT, load, load_facturation
 from portail_famille.facturation import campagne, compte, service, tarifs
-from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells
 
 from .. import peuplement

@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 import transaction
 import webtest
+from substanced.util import get_oid
 from ZODB.POSException import ConflictError
 
 from portail_famille import main
