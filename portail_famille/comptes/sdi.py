@@ -7,6 +7,8 @@
   (throttled as a login), applies the policy, makes the new password a
   temporary one for somebody else's account, and ends every session of
   the account.
+- "Add User" (administrators) applies the password policy too; the new
+  password is a temporary one.
 - "Accès": staff disable or re-enable an account; disabling ends every
   session of the account on the server (re-enabling revives none).
 """
@@ -16,14 +18,15 @@ import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import NO_PERMISSION_REQUIRED
 from substanced.form import FormView
-from substanced.interfaces import IPasswordReset, IUser
+from substanced.interfaces import IPasswordReset, IUser, IUsers
+from substanced.principal import views as principal_views
 from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 
 from ..i18n import _
 from ..security import P
 from . import passwords, sessions, throttle
-from .views import MAX_FIELD, min_length
+from .views import MAX_FIELD
 
 FORM = "substanced.sdi:views/templates/form.pt"
 
@@ -53,18 +56,6 @@ def sdi_reset_link(context, request):
     return _to_forgotten_password(context, request)
 
 
-@colander.deferred
-def _new_password_validator(node, kw):
-    user, request = kw["context"], kw["request"]
-
-    def validator(node, value):
-        found = passwords.problems(value, user.__name__, min_length(request))
-        if found:
-            raise colander.Invalid(node, found[0])
-
-    return validator
-
-
 class ChangePasswordSchema(Schema):
     current = colander.SchemaNode(
         colander.String(),
@@ -75,7 +66,7 @@ class ChangePasswordSchema(Schema):
     password = colander.SchemaNode(
         colander.String(),
         title=_("Nouveau mot de passe du compte"),
-        validator=_new_password_validator,
+        validator=passwords.validator,
         widget=deform.widget.CheckedPasswordWidget(redisplay=False),
     )
 
@@ -118,6 +109,31 @@ class ChangePasswordView(FormView):
             sessions.close_all(user)
         self._flash(_("Mot de passe changé ; les sessions du compte sont terminées."), "success")
         return back
+
+
+class AddUserSchema(principal_views.AddUserSchema):
+    password = colander.SchemaNode(
+        colander.String(),
+        title=_("Mot de passe provisoire (à changer à la première connexion)"),
+        validator=passwords.validator,
+        widget=deform.widget.CheckedPasswordWidget(),
+    )
+    validator = passwords.without_login("name")
+
+
+@mgmt_view(
+    context=IUsers,
+    name="add_user",
+    permission=P.SDI_ADD_USER,
+    renderer=FORM,
+    tab_condition=False,
+)
+class AddUserView(principal_views.AddUserView):
+    """SubstanceD's "Add User", under the password policy."""
+
+    title = _("Ajouter un compte")
+    schema = AddUserSchema()
+    buttons = (deform.Button("add", _("Ajouter")),)
 
 
 @mgmt_view(

@@ -35,10 +35,6 @@ def safe_came_from(value, default):
     return value
 
 
-def min_length(request):
-    return int(request.registry.settings.get("portail.password_min_length", 8))
-
-
 def home_url(request, user):
     """Parents: their family's home page; staff: their place in the
     management interface."""
@@ -207,7 +203,7 @@ def change_password(context, request):
     result = {
         "errors": {},
         "first": first,
-        "rules": passwords.rules(min_length(request)),
+        "rules": passwords.rules(request.registry.settings),
     }
     if request.method != "POST":
         return result
@@ -240,7 +236,7 @@ def _check_new(request, user, new, confirm, errors):
     if not new:
         errors["new"] = _("Saisissez le nouveau mot de passe.")
         return
-    found = passwords.problems(new, user.__name__, min_length(request))
+    found = passwords.check(request.registry.settings, new, user.__name__)
     if found:
         errors["new"] = found
     elif new != confirm:
@@ -297,7 +293,7 @@ def reset_password(context, request):
         "valid": user is not None,
         "token": token,
         "errors": {},
-        "rules": passwords.rules(min_length(request)),
+        "rules": passwords.rules(request.registry.settings),
     }
     if user is None or request.method != "POST":
         return result

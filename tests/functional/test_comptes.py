@@ -95,22 +95,24 @@ def test_first_login_forces_a_new_password(app):
     assert "Première connexion" in form.text
     assert "8 caractères minimum" in form.text
     # Bad choices are explained next to the field, nothing is saved.
-    weak = change_password(app, "Provisoire1", "faible", status=200)
+    weak = change_password(app, "Provisoire12", "faible", status=200)
     assert "au moins 8 caractères" in weak.text
     assert "1 majuscule" in weak.text and "1 caractère numérique" in weak.text
-    common = change_password(app, "Provisoire1", "Password1", status=200)
+    common = change_password(app, "Provisoire12", "Password1", status=200)
     assert "trop courant" in common.text
-    with_login = change_password(app, "Provisoire1", "Marie.Martin2026", status=200)
+    with_login = change_password(app, "Provisoire12", "Marie.Martin2026", status=200)
     assert "ne doit pas contenir votre identifiant" in with_login.text
-    mismatch = change_password(app, "Provisoire1", "Biviers-Chloe38", "Biviers-Chloe39", status=200)
+    mismatch = change_password(
+        app, "Provisoire12", "Biviers-Chloe38", "Biviers-Chloe39", status=200
+    )
     assert "ne sont pas identiques" in mismatch.text
     assert app.get(MARTIN_URL).status_int == 302
-    done = change_password(app, "Provisoire1", "Biviers-Chloe38")
+    done = change_password(app, "Provisoire12", "Biviers-Chloe38")
     assert done.location.endswith(MARTIN_URL)
     assert "MARTIN" in app.get(MARTIN_URL).text
     # The new password is the one that works now.
     other = new_client(app)
-    login(other, "marie.martin", "Provisoire1", status=200)
+    login(other, "marie.martin", "Provisoire12", status=200)
     assert login(other, "marie.martin", "Biviers-Chloe38").location.endswith(MARTIN_URL)
 
 
