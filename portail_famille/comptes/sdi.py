@@ -25,7 +25,8 @@ from substanced.sdi import mgmt_view
 
 from ..i18n import _
 from ..security import P
-from . import passwords, sessions, throttle
+from . import passwords, sessions
+from .tentatives import Tentative, delay_text
 from .views import MAX_FIELD
 
 FORM = "substanced.sdi:views/templates/form.pt"
@@ -89,15 +90,18 @@ class ChangePasswordView(FormView):
     def changer_success(self, appstruct):
         request, user = self.request, self.context
         me = request.user
-        guard = throttle.throttle(request.root)
-        keys = throttle.keys(me.__name__, request.client_addr)
+        attempt = Tentative(request, me.__name__)
         back = HTTPFound(request.sdiapi.mgmt_path(user, "@@change_password"))
-        if guard.wait(keys):
-            request.response.status = 429
-            self._flash(_("Trop de tentatives : réessayez plus tard."), "danger")
+        wait = attempt.wait()
+        if wait:
+            delay = request.localizer.translate(delay_text(wait))
+            self._flash(
+                _("Trop de tentatives : réessayez dans ${delai}.", mapping={"delai": delay}),
+                "danger",
+            )
             return back
         if not me.check_password(appstruct["current"]):
-            guard.fail(keys)
+            attempt.fail()
             self._flash(_("Mot de passe actuel incorrect."), "danger")
             return back
         user.set_password(appstruct["password"])
