@@ -100,10 +100,11 @@ class ChangePasswordView(FormView):
                 "danger",
             )
             return back
+        attempt.count()
         if not me.check_password(appstruct["current"]):
-            attempt.fail()
             self._flash(_("Mot de passe actuel incorrect."), "danger")
             return back
+        attempt.succeed()
         user.set_password(appstruct["password"])
         if user is me:
             sessions.close_all(user, keep=request.authenticated_token)

@@ -8,6 +8,8 @@ share the counts: ten wrong current passwords on the padlock make that
 browser wait as ten wrong logins would.
 """
 
+import time
+
 from ..i18n import _
 from . import appareil
 from .throttle import mail_checks, normal, pair, password_checks, rules, throttle
@@ -22,6 +24,7 @@ class Tentative:
         self.guard = throttle(request.root)
         self.nonce = appareil.nonce(request, login)
         self.address = request.client_addr or "?"
+        self.counted = None
 
     def _checks(self):
         return password_checks(self.rules, self.login, self.address, self.nonce)
@@ -33,15 +36,20 @@ class Tentative:
         """Seconds before a password may be tried (0: now)."""
         return self.guard.wait(self._checks())
 
-    def fail(self):
-        self.guard.fail(self._checks())
+    def count(self):
+        """Count the attempt as a failure before its password is checked
+        (``throttle``: concurrent attempts collide on it)."""
+        self.counted = time.time()
+        self.guard.fail(self._checks(), self.counted)
 
     def succeed(self):
-        """The right password: this browser's own failures are forgotten
-        (not the account's: those of other browsers still count)."""
+        """The right password: the attempt is taken back and this browser's
+        own failures are forgotten (not the account's: those of other
+        browsers still count)."""
         if self.nonce is not None:
             self.guard.forget(self.rules.appareil, self.nonce)
         else:
+            self.guard.unfail(self._checks(), self.counted)
             self.guard.forget(self.rules.paire, pair(self.address, self.login))
 
     def mail_wait(self):

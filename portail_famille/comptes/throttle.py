@@ -13,6 +13,10 @@ in which an account logged in carries a device cookie for it (``appareil``).
   much higher ceiling (``ADRESSE``: a school's or a town hall's NAT).
 - A refused attempt is answered at once (the seconds to wait), checks no
   password and is not counted: the wait always ends.
+- An attempt is counted before its password is checked (and taken back if
+  it was right): concurrent attempts write the same key, so all but one
+  conflict, are retried and find the wait; they cannot all slip into one
+  free slot.
 
 The counts live in the database (every process shares them), in one tree
 per day: only today's and yesterday's are read, older ones are dropped, so
@@ -175,6 +179,21 @@ class Throttle(Persistent):
             # the last ones that still count.
             times = tuple(t for t in tree.get(key, ()) if now - t < rule.window)
             tree[key] = (times + (now,))[-rule.kept() :]
+
+    def unfail(self, checks, now):
+        """Take back the failure ``fail`` counted at ``now``."""
+        tree = self.periods.get(int(now // PERIOD))
+        if tree is None:
+            return
+        for rule, ident in checks:
+            key = self._key(rule, ident)
+            times = tree.get(key, ())
+            if now in times:
+                kept = tuple(t for t in times if t != now)
+                if kept:
+                    tree[key] = kept
+                else:
+                    del tree[key]
 
     def forget(self, rule, ident):
         key = self._key(rule, ident)

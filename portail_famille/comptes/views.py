@@ -108,6 +108,7 @@ def login(context, request):
     if wait:
         refuse(request, wait, errors, _("Trop de tentatives de connexion"))
         return result
+    attempt.count()
     user = None
     if len(login) <= MAX_FIELD and len(password) <= MAX_FIELD:
         user = user_locator(request).get_user_by_login(login)
@@ -117,7 +118,6 @@ def login(context, request):
     else:
         ok = user.check_password(password) and is_active(user)
     if not ok:
-        attempt.fail()
         errors["form"] = _("Identifiant ou mot de passe incorrect.")
         return result
     attempt.succeed()
@@ -207,9 +207,12 @@ def change_password(context, request):
         return result
     if not current:
         errors["current"] = _("Saisissez votre mot de passe actuel.")
-    elif len(current) > MAX_FIELD or not user.check_password(current):
-        attempt.fail()
-        errors["current"] = _("Mot de passe actuel incorrect.")
+    else:
+        attempt.count()
+        if len(current) > MAX_FIELD or not user.check_password(current):
+            errors["current"] = _("Mot de passe actuel incorrect.")
+        else:
+            attempt.succeed()
     _check_new(request, user, new, confirm, errors)
     if errors:
         return result

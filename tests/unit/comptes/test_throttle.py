@@ -4,6 +4,11 @@ store bounded."""
 
 from types import SimpleNamespace
 
+import transaction
+import ZODB
+from ZODB.FileStorage import FileStorage
+from ZODB.POSException import ConflictError
+
 from portail_famille.comptes.throttle import (
     DAY,
     MINUTE,
@@ -172,3 +177,54 @@ def test_evolve_step16_replaces_the_old_store():
     empty = SimpleNamespace()
     step16.evolve(empty, None)
     assert not hasattr(empty, "_portail_throttle")
+
+
+def test_a_right_password_takes_its_count_back():
+    guard = Throttle()
+    checks = password_checks(RULES, "editeur", "203.0.113.1")
+    guard.fail(checks, now=100)
+    guard.fail(checks, now=101)
+    guard.unfail(checks, now=101)
+    assert guard._times("compte:editeur", 102, DAY) == (100,)
+    guard.unfail(checks, now=100)
+    assert len(guard.periods[0]) == 0
+
+
+def _two_transactions(path, first, second):
+    """Count ``first`` and ``second`` in two concurrent transactions on a
+    throttle already stored (a FileStorage: it resolves conflicts as the
+    site's storages do): whether the second one commits."""
+    db = ZODB.DB(FileStorage(str(path / "Data.fs")))
+    try:
+        with db.transaction() as connection:
+            connection.root()["t"] = Throttle()
+            connection.root()["t"].fail(password_checks(RULES, "agent", "192.0.2.1"), now=50)
+        one, two = transaction.TransactionManager(), transaction.TransactionManager()
+        a, b = db.open(one), db.open(two)
+        a.root()["t"].fail(first, now=100)
+        b.root()["t"].fail(second, now=100)
+        one.commit()
+        try:
+            two.commit()
+            return True
+        except ConflictError:
+            two.abort()
+            return False
+        finally:
+            a.close()
+            b.close()
+    finally:
+        db.close()
+
+
+def test_concurrent_attempts_on_one_account_collide_others_merge(tmp_path):
+    editeur = password_checks(RULES, "editeur", "203.0.113.1")
+    # Two tries at one account at once: one commits, the other is retried
+    # (and finds the wait): they cannot both use one free slot.
+    (tmp_path / "1").mkdir()
+    (tmp_path / "2").mkdir()
+    second = password_checks(RULES, "editeur", "203.0.113.2")
+    assert not _two_transactions(tmp_path / "1", editeur, second)
+    # Tries at two accounts from two addresses: both commit.
+    other = password_checks(RULES, "regisseur", "203.0.113.2")
+    assert _two_transactions(tmp_path / "2", editeur, other)
