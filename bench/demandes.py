@@ -36,7 +36,7 @@ import population  # noqa: E402
 
 QUEUE_PATH = "/manage/@@demandes"
 LIST_PATH = home.HOME_PATH + "liste-des-demandes"
-AGENT = ("agent", "Agent2015ej")
+AGENT = ("agent", "Enfance2015ej")
 SETTINGS = ["pyramid.reload_templates=false"]
 
 

@@ -44,7 +44,7 @@ import population  # noqa: E402
 MAILBOX_PATH = home.HOME_PATH + "boite-de-reception"
 INBOX_PATH = "/manage/@@messagerie"
 MAILBOX_MARKER = "Messages reçus".encode()
-AGENT = ("agent", "Agent2015ej")
+AGENT = ("agent", "Enfance2015ej")
 SETTINGS = ["pyramid.reload_templates=false"]
 BATCH = 250  # families per commit
 MAILBOX_CONVERSATIONS = 30  # DUPONT's, most from the service: a full first page

@@ -13,17 +13,19 @@ from pyramid.settings import asbool
 from substanced.util import find_service
 
 from .actualites import demo as demo_actualites
+from .comptes import passwords
 from .documents import demo as demo_documents
 from .messagerie import demo as demo_messagerie
 from .util import close_databases
 
-# login -> (password, email, group, must change password at first login)
+# login -> (password, email, group, must change password at first login);
+# every password obeys the policy, even with production's 12 characters.
 COMPTES = {
     "jean.dupont": ("Bonbons31400", "jean.dupont@wanadoo.fr", "familles", False),
-    "marie.martin": ("Provisoire1", "marie.martin@example.org", "familles", True),
-    "agent": ("Agent2015ej", "agent@mairie-biviers.fr", "agents", False),
-    "regisseur": ("Regie2015al", "regisseur@mairie-biviers.fr", "regisseurs", False),
-    "editeur": ("Editeur2015m", "editeur@mairie-biviers.fr", "editeurs", False),
+    "marie.martin": ("Provisoire12", "marie.martin@example.org", "familles", True),
+    "agent": ("Enfance2015ej", "agent@mairie-biviers.fr", "agents", False),
+    "regisseur": ("Regie2015alsh", "regisseur@mairie-biviers.fr", "regisseurs", False),
+    "editeur": ("Cantine2015m", "editeur@mairie-biviers.fr", "editeurs", False),
 }
 
 DUPONT = {
@@ -490,6 +492,11 @@ def load(root, registry, mois_passes=False):
     for login, (password, email, group, must_change) in COMPTES.items():
         if login in users:
             continue
+        found = passwords.check(registry.settings, password, login)
+        if found:
+            raise ValueError(
+                "demo password of %s: %s" % (login, " ".join(p.interpolate() for p in found))
+            )
         user = principals.add_user(login, password, email, registry=registry)
         user.must_change_password = must_change
         groups[group].memberids.connect([user])

@@ -74,7 +74,7 @@ TEST_SETTINGS = {
     "tm.annotate_user": "false",
     "substanced.secret": "grappe-secret-not-for-production",
     "substanced.initial_login": "admin",
-    "substanced.initial_password": "Admin2015pf",
+    "substanced.initial_password": "Mairie2015pf",
     "substanced.initial_email": "admin@example.org",
     "substanced.autosync_catalogs": "true",
     "substanced.statsd.enabled": "false",

@@ -49,6 +49,7 @@ class Permission(enum.StrEnum):
     # agents, administrators; not régisseurs (RGPD minimisation).
     SANTE_VOIR = "famille:sante:voir"
     SDI_ADD = "sdi.add-content"
+    SDI_ADD_USER = "sdi.add-user"
     SDI_EDIT = "sdi.edit-properties"
     SDI_MANAGE_CONTENTS = "sdi.manage-contents"
     SDI_VIEW = "sdi.view"

@@ -1,8 +1,10 @@
 """The shape of the site: the root folders, the groups, the ACLs."""
 
+from pyramid.exceptions import ConfigurationError
 from substanced.event import subscribe_root_added
 from substanced.util import find_service
 
+from .comptes import passwords
 from .i18n import _
 from .security import GROUPES, apply_role_table
 
@@ -68,8 +70,17 @@ def ensure_site(root, registry):
 @subscribe_root_added()
 def root_added(event):
     root = event.object
-    ensure_site(root, event.registry)
+    settings = event.registry.settings
     # The first administrator's password comes from the deployment settings
-    # (the environment in production): it is not a temporary one.
+    # (the environment in production): it is not a temporary one, so it
+    # obeys the policy, or no database is made.
+    login = settings.get("substanced.initial_login", "admin")
+    found = passwords.check(settings, settings.get("substanced.initial_password") or "", login)
+    if found:
+        raise ConfigurationError(
+            "substanced.initial_password (PORTAIL_FAMILLE_ADMIN_PASSWORD) does not follow "
+            "the password policy: %s" % " ".join(p.interpolate() for p in found)
+        )
+    ensure_site(root, event.registry)
     for user in find_service(root, "principals", "users").values():
         user.must_change_password = False

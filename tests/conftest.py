@@ -15,7 +15,7 @@ import webtest
 from portail_famille import main
 from portail_famille.demo import COMPTES, DUPONT, MARTIN, load
 
-ADMIN = ("admin", "Admin2015pf")
+ADMIN = ("admin", "Mairie2015pf")
 DUPONT_URL = "/familles/%s/" % DUPONT["numero"]
 MARTIN_URL = "/familles/%s/" % MARTIN["numero"]
 

@@ -7,6 +7,8 @@
   (throttled as a login), applies the policy, makes the new password a
   temporary one for somebody else's account, and ends every session of
   the account.
+- "Add User" (administrators) applies the password policy too; the new
+  password is a temporary one.
 - "Accès": staff disable or re-enable an account; disabling ends every
   session of the account on the server (re-enabling revives none).
 """
@@ -16,14 +18,16 @@ import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import NO_PERMISSION_REQUIRED
 from substanced.form import FormView
-from substanced.interfaces import IPasswordReset, IUser
+from substanced.interfaces import IPasswordReset, IUser, IUsers
+from substanced.principal import views as principal_views
 from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 
 from ..i18n import _
 from ..security import P
-from . import passwords, sessions, throttle
-from .views import MAX_FIELD, min_length
+from . import passwords, sessions
+from .tentatives import Tentative, delay_text
+from .views import MAX_FIELD
 
 FORM = "substanced.sdi:views/templates/form.pt"
 
@@ -53,18 +57,6 @@ def sdi_reset_link(context, request):
     return _to_forgotten_password(context, request)
 
 
-@colander.deferred
-def _new_password_validator(node, kw):
-    user, request = kw["context"], kw["request"]
-
-    def validator(node, value):
-        found = passwords.problems(value, user.__name__, min_length(request))
-        if found:
-            raise colander.Invalid(node, found[0])
-
-    return validator
-
-
 class ChangePasswordSchema(Schema):
     current = colander.SchemaNode(
         colander.String(),
@@ -75,7 +67,7 @@ class ChangePasswordSchema(Schema):
     password = colander.SchemaNode(
         colander.String(),
         title=_("Nouveau mot de passe du compte"),
-        validator=_new_password_validator,
+        validator=passwords.validator,
         widget=deform.widget.CheckedPasswordWidget(redisplay=False),
     )
 
@@ -98,17 +90,21 @@ class ChangePasswordView(FormView):
     def changer_success(self, appstruct):
         request, user = self.request, self.context
         me = request.user
-        guard = throttle.throttle(request.root)
-        keys = throttle.keys(me.__name__, request.client_addr)
+        attempt = Tentative(request, me.__name__)
         back = HTTPFound(request.sdiapi.mgmt_path(user, "@@change_password"))
-        if guard.wait(keys):
-            request.response.status = 429
-            self._flash(_("Trop de tentatives : réessayez plus tard."), "danger")
+        wait = attempt.wait()
+        if wait:
+            delay = request.localizer.translate(delay_text(wait))
+            self._flash(
+                _("Trop de tentatives : réessayez dans ${delai}.", mapping={"delai": delay}),
+                "danger",
+            )
             return back
+        attempt.count()
         if not me.check_password(appstruct["current"]):
-            guard.fail(keys)
             self._flash(_("Mot de passe actuel incorrect."), "danger")
             return back
+        attempt.succeed()
         user.set_password(appstruct["password"])
         if user is me:
             sessions.close_all(user, keep=request.authenticated_token)
@@ -118,6 +114,31 @@ class ChangePasswordView(FormView):
             sessions.close_all(user)
         self._flash(_("Mot de passe changé ; les sessions du compte sont terminées."), "success")
         return back
+
+
+class AddUserSchema(principal_views.AddUserSchema):
+    password = colander.SchemaNode(
+        colander.String(),
+        title=_("Mot de passe provisoire (à changer à la première connexion)"),
+        validator=passwords.validator,
+        widget=deform.widget.CheckedPasswordWidget(),
+    )
+    validator = passwords.without_login("name")
+
+
+@mgmt_view(
+    context=IUsers,
+    name="add_user",
+    permission=P.SDI_ADD_USER,
+    renderer=FORM,
+    tab_condition=False,
+)
+class AddUserView(principal_views.AddUserView):
+    """SubstanceD's "Add User", under the password policy."""
+
+    title = _("Ajouter un compte")
+    schema = AddUserSchema()
+    buttons = (deform.Button("add", _("Ajouter")),)
 
 
 @mgmt_view(

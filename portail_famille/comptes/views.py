@@ -13,8 +13,9 @@ from ..adresses import url_absolue
 from ..familles.resources import famille_of
 from ..i18n import _
 from ..security import P, may
-from . import passwords, reset, sessions, throttle
+from . import appareil, passwords, reset, sessions, throttle
 from .auth import is_active, user_locator
+from .tentatives import Tentative, refuse
 
 # Longest value read from a login-like form; longer is refused unread.
 MAX_FIELD = 1024
@@ -36,10 +37,6 @@ def safe_came_from(value, default):
     return value
 
 
-def min_length(request):
-    return int(request.registry.settings.get("portail.password_min_length", 8))
-
-
 def home_url(request, user):
     """Parents: their family's home page; staff: their place in the
     management interface."""
@@ -56,19 +53,6 @@ def management_url(request, user):
         if place is not None and may(request, user, P.SDI_VIEW, place):
             return request.sdiapi.mgmt_path(place)
     return None
-
-
-def _throttled(request, guard, keys, errors, what):
-    """Refuse (429, with the wait in minutes) while ``keys`` cool down."""
-    wait = guard.wait(keys)
-    if not wait:
-        return False
-    request.response.status = 429
-    errors["form"] = _(
-        "${what} : réessayez dans ${minutes} minute(s).",
-        mapping={"what": request.localizer.translate(what), "minutes": (wait + 59) // 60},
-    )
-    return True
 
 
 def _field(request, name):
@@ -120,10 +104,12 @@ def login(context, request):
     }
     if errors:
         return result
-    guard = throttle.throttle(context)
-    keys = throttle.keys(login, request.client_addr)
-    if _throttled(request, guard, keys, errors, _("Trop de tentatives de connexion")):
+    attempt = Tentative(request, login)
+    wait = attempt.wait()
+    if wait:
+        refuse(request, wait, errors, _("Trop de tentatives de connexion"))
         return result
+    attempt.count()
     user = None
     if len(login) <= MAX_FIELD and len(password) <= MAX_FIELD:
         user = user_locator(request).get_user_by_login(login)
@@ -133,14 +119,13 @@ def login(context, request):
     else:
         ok = user.check_password(password) and is_active(user)
     if not ok:
-        guard.fail(keys)
         errors["form"] = _("Identifiant ou mot de passe incorrect.")
         return result
-    guard.forget(keys[0])
+    attempt.succeed()
     if request.authenticated_userid is not None:
         forget(request)  # the session this browser had ends on the server
     request.session.invalidate()
-    headers = remember(request, get_oid(user))
+    headers = remember(request, get_oid(user)) + appareil.issue(request, user.__name__)
     if getattr(user, "must_change_password", False):
         location = request.resource_path(context, "mot-de-passe")
     else:
@@ -208,7 +193,7 @@ def change_password(context, request):
     result = {
         "errors": {},
         "first": first,
-        "rules": passwords.rules(min_length(request)),
+        "rules": passwords.rules(request.registry.settings),
     }
     if request.method != "POST":
         return result
@@ -216,15 +201,19 @@ def change_password(context, request):
     current = _field(request, "current")
     new = _field(request, "new")
     confirm = _field(request, "confirm")
-    guard = throttle.throttle(context)
-    keys = throttle.keys(user.__name__, request.client_addr)
-    if _throttled(request, guard, keys, errors, _("Trop de tentatives")):
+    attempt = Tentative(request, user.__name__)
+    wait = attempt.wait()
+    if wait:
+        refuse(request, wait, errors, _("Trop de tentatives"))
         return result
     if not current:
         errors["current"] = _("Saisissez votre mot de passe actuel.")
-    elif len(current) > MAX_FIELD or not user.check_password(current):
-        guard.fail(keys)
-        errors["current"] = _("Mot de passe actuel incorrect.")
+    else:
+        attempt.count()
+        if len(current) > MAX_FIELD or not user.check_password(current):
+            errors["current"] = _("Mot de passe actuel incorrect.")
+        else:
+            attempt.succeed()
     _check_new(request, user, new, confirm, errors)
     if errors:
         return result
@@ -241,7 +230,7 @@ def _check_new(request, user, new, confirm, errors):
     if not new:
         errors["new"] = _("Saisissez le nouveau mot de passe.")
         return
-    found = passwords.problems(new, user.__name__, min_length(request))
+    found = passwords.check(request.registry.settings, new, user.__name__)
     if found:
         errors["new"] = found
     elif new != confirm:
@@ -265,12 +254,14 @@ def forgot_password(context, request):
     if not login:
         result["errors"]["login"] = _("Saisissez votre identifiant.")
         return result
-    guard = throttle.throttle(context)
-    # Per address, and per account: many addresses cannot flood one mailbox.
-    keys = ("reset:" + (request.client_addr or "?"), "reset-login:" + login.lower()[:100])
-    if _throttled(request, guard, keys, result["errors"], _("Trop de demandes")):
+    # Mails per account and per address, or per device cookie: many
+    # addresses cannot flood one mailbox, nor stop its owner's browser.
+    attempt = Tentative(request, login)
+    wait = attempt.mail_wait()
+    if wait:
+        refuse(request, wait, result["errors"], _("Trop de demandes"))
         return result
-    guard.fail(keys)
+    attempt.count_mail()
     user = None
     if len(login) <= MAX_FIELD:
         user = find_service(context, "principals", "users").get(login)
@@ -298,7 +289,7 @@ def reset_password(context, request):
         "valid": user is not None,
         "token": token,
         "errors": {},
-        "rules": passwords.rules(min_length(request)),
+        "rules": passwords.rules(request.registry.settings),
     }
     if user is None or request.method != "POST":
         return result
@@ -311,7 +302,10 @@ def reset_password(context, request):
     user.must_change_password = False
     reset.consume(context, token)
     sessions.close_all(user)
-    throttle.throttle(context).forget(throttle.keys(user.__name__, "")[0])
+    # The link came to the account's mailbox: the failures of other
+    # browsers are forgotten, and this one is the owner's.
+    rules = throttle.rules(request.registry.settings)
+    throttle.throttle(context).forget(rules.compte, throttle.normal(user.__name__))
     message = _("Votre mot de passe a été modifié : vous pouvez vous connecter.")
     request.session.flash(request.localizer.translate(message), "portail")
-    return HTTPFound(request.resource_path(context))
+    return HTTPFound(request.resource_path(context), headers=appareil.issue(request, user.__name__))

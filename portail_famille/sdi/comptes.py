@@ -13,7 +13,7 @@ from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 from substanced.util import find_service
 
-from ..comptes.passwords import problems
+from ..comptes import passwords
 from ..familles.resources import IFamille
 from ..familles.validators import email
 from ..i18n import _
@@ -35,25 +35,16 @@ def login_libre(node, kw):
     return validator
 
 
-@colander.deferred
-def mot_de_passe_valide(node, kw):
-    def validator(node, value):
-        found = problems(value, "", 8)
-        if found:
-            raise colander.Invalid(node, found[0])
-
-    return validator
-
-
 class CompteParentSchema(Schema):
     login = colander.SchemaNode(colander.String(), title=_("Identifiant"), validator=login_libre)
     email = colander.SchemaNode(colander.String(), title=_("Email"), validator=email)
     password = colander.SchemaNode(
         colander.String(),
         title=_("Mot de passe provisoire (à changer à la première connexion)"),
-        validator=mot_de_passe_valide,
+        validator=passwords.validator,
         widget=deform.widget.TextInputWidget(),
     )
+    validator = passwords.without_login("login")
 
 
 @mgmt_view(

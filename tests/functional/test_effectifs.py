@@ -72,7 +72,7 @@ def rows(page, selector):
 
 
 def agent_app(app):
-    login(app, "agent", "Agent2015ej")
+    login(app, "agent", "Enfance2015ej")
     return app
 
 

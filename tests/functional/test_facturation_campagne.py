@@ -326,7 +326,7 @@ def test_demo_bills_the_past_months_of_the_year_once(app):
 
 def test_regisseur_previews_then_validates(app):
     with_root(app.app, _mai)
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", "Regie2015alsh")
     page = app.get(REGIE_URL)
     assert "Période du" in page.text
     page = app.get(REGIE_URL, {"debut": "01/05/2015", "fin": "2015-05-31", "apercu": "1"})
@@ -358,7 +358,7 @@ def test_regisseur_previews_then_validates(app):
 
 def test_a_big_preview_details_the_first_families_and_counts_all(app):
     with_root(app.app, lambda root, registry: _ville(root, registry, 55))
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", "Regie2015alsh")
     page = app.get(REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
     assert page.text.count('class="famille"') == 50
     assert "Seules les 50 premières familles sont détaillées" in page.text
@@ -377,7 +377,7 @@ def test_a_big_preview_details_the_first_families_and_counts_all(app):
 )
 def test_period_errors_in_french_and_nothing_written(app, debut, fin, message):
     with_root(app.app, _mai)
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", "Regie2015alsh")
     page = app.get(REGIE_URL, {"debut": debut, "fin": fin, "apercu": "1"})
     assert message in page.text and "help-block" in page.text
     assert "Aperçu de la facturation" not in page.text
@@ -390,7 +390,7 @@ def test_period_errors_in_french_and_nothing_written(app, debut, fin, message):
 
 def test_validation_without_csrf_token_is_refused(app):
     with_root(app.app, _mai)
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", "Regie2015alsh")
     app.get(REGIE_URL)
     refused = app.post(
         REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "valider": "1"}, status=400
@@ -405,7 +405,7 @@ def test_without_tariff_the_sdi_warns_and_refuses(app):
         _prestation(root, MERCREDI_PM).tarifs = ()
 
     with_root(app.app, sans_tarif)
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", "Regie2015alsh")
     page = app.get(REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
     assert "« Mercredi après-midi » (Accueil de Loisirs ALSH) n'a pas de tarif" in page.text
     assert "Valider la facturation" not in page.text
@@ -432,7 +432,7 @@ def test_agents_and_parents_cannot_run_it(agent, dupont, anonymous, regisseur):
 
 
 def test_regisseur_sets_tariffs_in_french(app):
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", "Regie2015alsh")
     page = app.get(TARIFS_URL)
     assert "Quotient familial à partir de" in page.text and "4,00" in page.text
     form = page.forms["tarifs"]

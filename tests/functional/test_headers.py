@@ -140,8 +140,8 @@ def test_cookies_are_httponly_and_samesite_lax(app):
     response = login_response(browser)
     cookies = set_cookies(response)
     cookies.setdefault("pf_session", []).extend(set_cookies(first).get("pf_session", []))
-    assert cookies.get("pf_auth") and cookies.get("pf_session"), cookies
-    for name in ("pf_auth", "pf_session"):
+    assert cookies.get("pf_auth") and cookies.get("pf_session") and cookies.get("pf_appareil")
+    for name in ("pf_auth", "pf_session", "pf_appareil"):
         for attributes in cookies[name]:
             assert "httponly" in attributes, (name, attributes)
             assert attributes.get("samesite", "").lower() == "lax", (name, attributes)
@@ -162,8 +162,8 @@ def test_cookies_are_secure_when_the_setting_says_so(tmp_path):
     response = login_response(browser, Origin="https://localhost")
     cookies = set_cookies(response)
     cookies.setdefault("pf_session", []).extend(set_cookies(first).get("pf_session", []))
-    assert cookies.get("pf_auth") and cookies.get("pf_session"), cookies
-    for name in ("pf_auth", "pf_session"):
+    assert cookies.get("pf_auth") and cookies.get("pf_session") and cookies.get("pf_appareil")
+    for name in ("pf_auth", "pf_session", "pf_appareil"):
         for attributes in cookies[name]:
             assert "secure" in attributes, (name, attributes)
             assert "httponly" in attributes, (name, attributes)

@@ -36,7 +36,7 @@ SDI_FAMILLE = "/manage/familles/%s/" % NUMERO
 
 def navigateur(app, qui):
     browser = webtest.TestApp(app.app, extra_environ={"HTTP_HOST": "localhost"})
-    login(browser, qui, COMPTES[qui][0] if qui in COMPTES else "Admin2015pf")
+    login(browser, qui, COMPTES[qui][0] if qui in COMPTES else "Mairie2015pf")
     return browser
 
 

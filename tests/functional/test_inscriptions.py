@@ -71,7 +71,7 @@ def rows(page, selector):
 
 
 def test_agent_adds_with_french_errors_then_deletes(app):
-    login(app, "agent", "Agent2015ej")
+    login(app, "agent", "Enfance2015ej")
     url = sdi_url(app)
     before = stored(app)
     cantine = oid_de(app, "garderie-periscolaire", "restauration-scolaire")

@@ -53,11 +53,11 @@ def test_no_password_iban_or_health_data_in_the_logs(app, caplog):
 
     # Staff read and accept the requests (the full IBAN shown once).
     agent = webtest.TestApp(app.app, extra_environ={"HTTP_HOST": "localhost"})
-    login(agent, "agent", "Agent2015ej")
+    login(agent, "agent", "Enfance2015ej")
     queue = agent.get("/manage/@@demandes")
     assert queue.status_int == 200
     regisseur = webtest.TestApp(app.app, extra_environ={"HTTP_HOST": "localhost"})
-    login(regisseur, "regisseur", "Regie2015al")
+    login(regisseur, "regisseur", "Regie2015alsh")
     regisseur.get("/manage/familles/%s/" % DUPONT["numero"], status="*")
 
     records = list(caplog.records)

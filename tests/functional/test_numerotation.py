@@ -99,7 +99,7 @@ def test_two_runs_and_payments_at_the_same_moment(serveur):
     sessions = []
     for _n in range(2):
         app = webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})
-        login(app, "regisseur", "Regie2015al")
+        login(app, "regisseur", "Regie2015alsh")
         token = csrf(app.get("/mot-de-passe"))
         cookie = "; ".join("%s=%s" % (c.name, c.value) for c in app.cookiejar)
         sessions.append((cookie, token))

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from substanced.util import get_oid
 
-from portail_famille.demo import DUPONT
+from portail_famille.demo import COMPTES, DUPONT
 from portail_famille.evolve import EtapeRefusee, step12
 from portail_famille.facturation import campagne, regies, service, tarifs
 from portail_famille.facturation.regies import regie_de
@@ -84,7 +84,7 @@ def test_renaming_the_regie_changes_no_billing(app):
     )
     assert avant[0] == 1 and avant[3] > 0  # something to bill
 
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", COMPTES["regisseur"][0])
     form = app.get(REGIE_SDI + "@@properties").forms["deform"]
     form["title"] = "Régie enfance (renommée)"
     form.submit("save", status=302)
@@ -136,7 +136,7 @@ def test_the_regie_is_chosen_among_the_regies(app):
     vacances = with_root(app.app, _vacances)
     demo = with_root(app.app, lambda root, r: get_oid(_regie(root)))
     structure = with_root(app.app, lambda root, r: get_oid(root["structures"][CANTINE[0]]))
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", COMPTES["regisseur"][0])
     url = CANTINE_SDI + "@@tarifs"
     form = app.get(url).forms["tarifs"]
     options = [(value, text) for value, _selected, text in form["regie_oid"].options]
@@ -183,7 +183,7 @@ def test_agents_cannot_change_the_billing_settings(app):
         return p.unite, p.regie_oid, tarifs.tranches(p), p.capacite, "regie" in p.__dict__
 
     unite, regie_oid, tranches, capacite, _texte = with_root(app.app, stored)
-    login(app, "agent", "Agent2015ej")
+    login(app, "agent", COMPTES["agent"][0])
     url = CANTINE_SDI + "@@properties"
     form = app.get(url).forms["deform"]
     assert "unite" not in form.fields and "regie" not in form.fields
@@ -223,7 +223,7 @@ def test_agents_cannot_change_the_billing_settings(app):
 def test_a_new_prestation_waits_for_its_regie(app):
     """An agent's new prestation is billed by no régie until the régie's
     staff choose one; meanwhile a run of the régie warns of it."""
-    login(app, "agent", "Agent2015ej")
+    login(app, "agent", COMPTES["agent"][0])
     form = app.get("/manage/structures/garderie-periscolaire/@@add_prestation").forms["deform"]
     assert "unite" not in form.fields and "regie" not in form.fields
 
@@ -239,7 +239,7 @@ def test_a_new_prestation_waits_for_its_regie(app):
         for a in avertissements
     )
     regisseur = client(app)
-    login(regisseur, "regisseur", "Regie2015al")
+    login(regisseur, "regisseur", COMPTES["regisseur"][0])
     page = regisseur.get(CANTINE_SDI + "@@tarifs")
     assert "n'est rattachée à aucune régie" in page.text
     assert page.forms["tarifs"]["regie_oid"].value == ""
@@ -249,7 +249,7 @@ def test_the_prefix_is_frozen_once_a_number_is_issued(app):
     """The demo's régie gave AL-228: its prefix shows read-only and a
     forged one is ignored; a new régie's prefix may change until then; two
     régies never share a prefix."""
-    login(app, "regisseur", "Regie2015al")
+    login(app, "regisseur", COMPTES["regisseur"][0])
     url = REGIE_SDI + "@@properties"
     page = app.get(url)
     form = page.forms["deform"]

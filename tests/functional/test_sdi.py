@@ -6,7 +6,7 @@ from ..conftest import login
 
 
 def test_agent_adds_a_family_a_child_and_the_parent_account(app):
-    login(app, "agent", "Agent2015ej")
+    login(app, "agent", "Enfance2015ej")
     form = app.get("/manage/familles/@@add_famille").forms["deform"]
     form["numero"] = "1001001818331"  # DUPONT's: taken
     form["nom"] = "DURAND"
@@ -46,7 +46,7 @@ def test_agent_adds_a_family_a_child_and_the_parent_account(app):
 
 
 def test_editeur_cannot_add_or_edit_families(app):
-    login(app, "editeur", "Editeur2015m")
+    login(app, "editeur", "Cantine2015m")
     for url in (
         "/manage/familles/@@add_famille",
         "/manage/familles/1001001818331/@@comptes",

@@ -94,7 +94,7 @@ def test_production_loads_no_demo_data_and_has_no_default_password(tmp_path, mon
     assert "portail.password_min_length = 12" in text
     assert "portail.cookie_secure = true" in text
     monkeypatch.setenv("PORTAIL_FAMILLE_SECRET", "s" * 64)
-    monkeypatch.setenv("PORTAIL_FAMILLE_ADMIN_PASSWORD", "Premier-Admin-2026")
+    monkeypatch.setenv("PORTAIL_FAMILLE_ADMIN_PASSWORD", "Premier-Gardien-2026")
     monkeypatch.setenv(
         "PORTAIL_FAMILLE_ZODB_URI",
         "file://%s?blobstorage_dir=%s" % (tmp_path / "Data.fs", tmp_path / "blobs"),
@@ -110,7 +110,7 @@ def test_production_loads_no_demo_data_and_has_no_default_password(tmp_path, mon
     with bootstrap(os.path.join(HERE, "production.ini")) as env:
         users = find_service(env["root"], "principals", "users")
         assert list(users) == ["admin"]
-        assert users["admin"].check_password("Premier-Admin-2026")
+        assert users["admin"].check_password("Premier-Gardien-2026")
         assert "familles" in env["root"] and len(env["root"]["familles"]) == 0
         transaction.abort()
         demo.close_databases(env["registry"])

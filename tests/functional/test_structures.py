@@ -40,7 +40,7 @@ def cocher(form, jours=(), periodes=()):
 
 
 def test_agent_adds_a_structure(app):
-    login(app, "agent", "Agent2015ej")
+    login(app, "agent", "Enfance2015ej")
     form = app.get("/manage/structures/@@add_structure").forms["deform"]
     refused = form.submit("ajouter", status=200)
     assert erreur(refused, "title") == "Ce champ est obligatoire."
@@ -59,7 +59,7 @@ def test_agent_adds_a_structure(app):
 
 
 def test_agent_adds_a_prestation_with_french_errors_then_valid_values(app):
-    login(app, "agent", "Agent2015ej")
+    login(app, "agent", "Enfance2015ej")
     form = app.get(ALSH + "/@@add_prestation").forms["deform"]
     form["title"] = "Mercredi matin"
     form["code"] = "ALSH-MM"
@@ -155,7 +155,7 @@ def test_agent_adds_a_prestation_with_french_errors_then_valid_values(app):
 
 
 def test_agent_edits_the_calendar(app):
-    login(app, "agent", "Agent2015ej")
+    login(app, "agent", "Enfance2015ej")
     form = app.get("/manage/calendrier/@@add_annee_scolaire").forms["deform"]
     form["libelle"] = "2014-2015"  # the demo's
     form.set("date", "2015-09-01", index=0)

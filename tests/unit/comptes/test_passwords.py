@@ -1,4 +1,4 @@
-from portail_famille.comptes.passwords import problems, rules
+from portail_famille.comptes.passwords import check, problems, rules
 
 
 def texts(password, login="jean.dupont", min_length=8):
@@ -35,6 +35,17 @@ def test_very_long_passwords_are_refused():
     assert any("dépasser" in t for t in texts("Aa1" + "x" * 5000))
 
 
-def test_rules_show_the_minimum():
-    assert str(rules(12)[0]) == "${n} caractères minimum"
-    assert rules(12)[0].mapping == {"n": 12}
+def test_rules_show_the_minimum_of_the_settings():
+    settings = {"portail.password_min_length": "12"}
+    assert str(rules(settings)[0]) == "${n} caractères minimum"
+    assert rules(settings)[0].mapping == {"n": 12}
+    assert rules({})[0].mapping == {"n": 8}
+
+
+def test_check_reads_the_minimum_from_the_settings():
+    assert check({}, "Kx7vTq2mPz", "jean.dupont") == []
+    found = check({"portail.password_min_length": "12"}, "Kx7vTq2mPz", "jean.dupont")
+    assert [p.interpolate() for p in found] == [
+        "Le mot de passe doit comporter au moins 12 caractères."
+    ]
+    assert check({}, "abc") and check({}, "Jean.Dupont-2026", "jean.dupont")
