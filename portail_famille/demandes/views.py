@@ -80,8 +80,6 @@ SAISIE = {
     "iban": {"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"},
     "bic": {"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"},
 }
-# Amounts: "1 234,50 €" is read as 1234.50.
-DECIMAUX = ("revenu_fiscal_reference", "nombre_parts", "quotient_familial")
 # Controls that would let peppercorn build nested values: no form here has any.
 MARQUEURS = ("__start__", "__end__")
 
@@ -279,11 +277,11 @@ def _pour_formulaire(valeurs, form=None):
 
 
 def _controles(request, actuelles, imbrique=False):
-    """The submitted controls, tidied: text trimmed, amounts written the
-    French way accepted, the masked IBAN sent back standing for the current
-    one.  Nesting markers are kept only for a form with a list
-    (``imbrique``).  Returns (controls, whether the masked IBAN was sent
-    back)."""
+    """The submitted controls, tidied: text trimmed (amounts are read by
+    their schema type, montants.Montant), the masked IBAN sent back
+    standing for the current one.  Nesting markers are kept only for a
+    form with a list (``imbrique``).  Returns (controls, whether the masked
+    IBAN was sent back)."""
     masque = masquer_iban(actuelles.get("iban")) if actuelles.get("iban") else None
     controls = []
     iban_masque = False
@@ -291,9 +289,6 @@ def _controles(request, actuelles, imbrique=False):
         if not isinstance(value, str) or (name in MARQUEURS and not imbrique):
             continue  # uploads and nesting: no field here takes them
         value = value.strip()
-        if name in DECIMAUX:
-            value = value.replace("\u00a0", "").replace(" ", "").replace("€", "")
-            value = value.replace(",", ".")
         if name == "iban" and masque is not None and " ".join(value.split()) == masque:
             value = actuelles["iban"]
             iban_masque = True
