@@ -23,6 +23,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from .. import dates
+from ..familles import limites
 from ..familles.resources import IEnfant, IFamille
 from ..familles.validators import masquer_iban
 from ..i18n import _, traduire
@@ -379,6 +380,7 @@ def _vue_formulaire(context, request):
         "attente": _jour(attente.date_demande) if attente is not None else None,
         "erreur": False,
         "inchange": False,
+        "limite": None,
         "retour": retour,
         "retour_titre": retour_titre,
     }
@@ -399,6 +401,17 @@ def _vue_formulaire(context, request):
     if not valeurs:
         result["form"] = form.render(_pour_formulaire(actuelles, form))
         result["inchange"] = True
+        return result
+    try:
+        limites.compter(request.registry.settings, famille, limites.DEMANDES)
+    except limites.LimiteAtteinte as refus:
+        # nothing written; what was typed is shown again (the IBAN masked
+        # if it was sent back masked)
+        limites.reessayer(request.response, refus)
+        if iban_masque:
+            appstruct["iban"] = masquer_iban(actuelles["iban"])
+        result["form"] = form.render(appstruct)
+        result["limite"] = _traduire(request, refus.args[0])
         return result
     _demande, remplacee = service.deposer(
         famille,
