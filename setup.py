@@ -34,6 +34,8 @@ requires = [
     "nh3==0.3.8",
     # uploaded PDFs are opened to check they are PDFs (fichiers.py)
     "pypdf",
+    # multipart form bodies read by boundary, not line by line (corps_multipart.py)
+    "python-multipart",
 ]
 
 # the opening-morning load scenario (bench/): locust drives the virtual
