@@ -11,15 +11,19 @@
       show no page: refused when the child process runs out of time;
     - a one-page and a 50-page PDF (accepted);
     ``--repetitions`` of each, median and worst seconds.  Target: the
-    hostile files refused within 0.5 s.
+    hostile files refused within 0.5 s.  And the reading of a multipart
+    body (6 Mo of newlines, the 52,000-page file) by WebOb's ``cgi`` (before)
+    and by ``corps_multipart``.
 (b) Under attack: the application served by waitress (bench/home.py's
     ``home`` server: development.ini's settings, its own FileStorage, the
     demo data), DUPONT's home page requested in a loop by one client
     (jean.dupont), first alone for ``--duree`` seconds, then while
     ``--attaquants`` clients logged in as MARIE MARTIN (another family)
     post messages with the hostile PDF attached as fast as they can, for
-    each of the two hostile files.  The family limits are lifted on that
-    server (the check itself is measured).  Then, on a server with the
+    each of the two hostile files; then while they post, anonymous, 6 Mo
+    of newlines as a file field of the login form (read before any login
+    or CSRF check).  The family limits are lifted on that server (the
+    check itself is measured).  Then, on a server with the
     default limits, the same attack: how many uploads are checked before
     the family is refused (429) for the rest of the hour.
     Printed: the home page's latency (median, 95th percentile, worst) in
@@ -63,6 +67,8 @@ SANS_LIMITES = [
     "portail.limites.pieces_jointes.mo_jour=0",
 ]
 COMMUNS = ["pyramid.reload_templates=false"]
+# A file field of nothing but newlines, as large as a form may be (6 Mo).
+NEWLINES = b"\n" * (6 * 1024 * 1024 - 1024)
 
 
 # --- (a) the check alone -------------------------------------------------------
@@ -130,6 +136,29 @@ def mesurer_verification(exemples, repetitions):
     return rows
 
 
+def mesurer_lecture(exemples):
+    """A multipart body read by WebOb's cgi (before) and by corps_multipart."""
+    from webob import Request
+
+    from portail_famille import corps_multipart
+
+    print("reading a multipart body of one file field (seconds)")
+    rows = {}
+    for nom, data in (("6 Mo of newlines", NEWLINES), ("52000 pages", exemples["52000 pages"])):
+        body, headers = multipart({"csrf_token": "x"}, "attestation.pdf", data)
+        durees = []
+        for lire in (lambda r: r.POST, corps_multipart.analyser):
+            requete = Request.blank("/", method="POST", body=body)
+            requete.content_type = headers["Content-Type"]
+            debut = time.perf_counter()
+            assert lire(requete)["fichier"].file.read() == data
+            durees.append(time.perf_counter() - debut)
+        rows[nom] = {"cgi": durees[0], "corps_multipart": durees[1]}
+        print("%-26s cgi (before) %7.3f   corps_multipart %7.3f" % (nom, *durees))
+    print()
+    return rows
+
+
 # --- (b) under attack ------------------------------------------------------------
 
 
@@ -180,13 +209,20 @@ def multipart(champs, fichier, data):
 
 
 def attaquer(port, cookies, data, arret, resultats):
+    """Post ``data`` as a message's attachment, as MARTIN; or, ``cookies``
+    None, as a file field of the login form, anonymous."""
     client = home.Client(port, cookies)
-    _s, _h, page = client.request("GET", MARTIN_PATH + "boite-de-reception?onglet=nouveau")
-    champs = {"csrf_token": jeton(page), "structure": "", "objet": "Attestation", "texte": "Voir"}
+    if cookies is None:
+        chemin = "/connexion"
+        champs = {"login": "x", "password": "x", "csrf_token": "x"}
+    else:
+        chemin = MARTIN_PATH + "boite-de-reception"
+        _s, _h, page = client.request("GET", chemin + "?onglet=nouveau")
+        champs = {"csrf_token": jeton(page), "structure": "", "objet": "Pièce", "texte": "Voir"}
     body, headers = multipart(champs, "attestation.pdf", data)
     while not arret.is_set():
         debut = time.perf_counter()
-        status, _h, _b = client.request("POST", MARTIN_PATH + "boite-de-reception", body, headers)
+        status, _h, _b = client.request("POST", chemin, body, headers)
         resultats.append((status, time.perf_counter() - debut))
     client.close()
 
@@ -266,12 +302,13 @@ def sous_attaque(exemples, args):
         process, port, dupont, martin = serveur(tmp, "sans-limites", SANS_LIMITES)
         processes["sans-limites"] = process
         print("family limits lifted on this server: %s" % ", ".join(SANS_LIMITES))
-        for nom, data in (
-            ("alone", None),
-            ("attack: 52000 pages", exemples["52000 pages"]),
-            ("attack: 52000 pages, compressed", exemples["52000 pages, compressed"]),
+        for nom, data, attaquant in (
+            ("alone", None, martin),
+            ("attack: 52000 pages", exemples["52000 pages"], martin),
+            ("attack: 52000 pages, compressed", exemples["52000 pages, compressed"], martin),
+            ("attack: 6 Mo of newlines, anonymous", NEWLINES, None),
         ):
-            resultats[nom] = phase(port, dupont, martin, data, args.attaquants, args.duree)
+            resultats[nom] = phase(port, dupont, attaquant, data, args.attaquants, args.duree)
             afficher(nom, resultats[nom])
         home.arreter(processes)
         processes.clear()
@@ -297,6 +334,7 @@ def main():
     debut = time.monotonic()
     exemples = fichiers_exemples()
     figures = {"verification": mesurer_verification(exemples, args.repetitions)}
+    figures["lecture"] = mesurer_lecture(exemples)
     figures["attaque"] = sous_attaque(exemples, args)
     print("total time: %.0f s" % (time.monotonic() - debut))
     out = ROOT / "bench" / "out"

@@ -19,7 +19,8 @@ thread running it cannot be stopped.  So the check is in two steps:
    request's thread only waits on a pipe (holding no GIL), and a child
    past its time is killed.  Pages hidden in compressed object streams,
    loops in the tree, decompression bombs: whatever pypdf would spend,
-   it spends at most ``secondes`` of one core.
+   it spends at most ``secondes`` of one core, at a lower priority (nice
+   10) than the pages other families are waiting for.
 
 The answer is one of ``LISIBLE``, ``ILLISIBLE``, ``TROP_DE_PAGES``,
 ``TROP_LONG``.
@@ -50,6 +51,7 @@ MARGE = 4
 OBJETS_MAX = 20_000
 MEMOIRE = 512 * 1024 * 1024  # bytes the child may add to what it inherits
 PROFONDEUR_MAX = 32  # levels of the page tree
+NICE = 10  # the child's priority: below the requests' threads
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z0-9#])")
 
@@ -108,6 +110,7 @@ def _enfant(ecriture, data, pages_max, secondes):
     try:
         gc.disable()  # no finaliser of the parent's objects runs here
         logging.disable(logging.CRITICAL)  # pypdf's warnings: not ours to log
+        os.nice(NICE)  # the pages people wait for first
         _limiter(resource.RLIMIT_CORE, 0)
         _limiter(resource.RLIMIT_CPU, int(secondes) + 1)  # SIGXCPU: the end
         _limiter(resource.RLIMIT_AS, _memoire_actuelle() + MEMOIRE)
