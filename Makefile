@@ -52,6 +52,7 @@ bench: install ## Benchmarks (production template settings): figures against a b
 	$(BIN)/python bench/facturation.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/messagerie.py
+	$(BIN)/python bench/fichiers.py
 	$(BIN)/python bench/ouverture.py
 	$(BIN)/python bench/ouverture_profil.py
 

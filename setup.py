@@ -32,6 +32,10 @@ requires = [
     "eopayment",
     # the news text's allow-list HTML sanitiser
     "nh3==0.3.8",
+    # uploaded PDFs are opened to check they are PDFs (fichiers.py)
+    "pypdf",
+    # multipart form bodies read by boundary, not line by line (corps_multipart.py)
+    "python-multipart",
 ]
 
 # the opening-morning load scenario (bench/): locust drives the virtual
@@ -48,7 +52,6 @@ tests_require = [
     "playwright",
     "axe-playwright-python",  # axe-core (axe.min.js) for the accessibility tests
     "ruff",
-    "pypdf",
 ]
 
 setup(

@@ -2,8 +2,9 @@
 names the server chooses, served as attachments.
 
 A file's type is what its bytes are, never what its name or the browser
-says: a "menu.pdf" that is HTML is refused.  PDFs are opened with pypdf,
-images with Pillow, so a truncated or forged file is refused too.
+says: a "menu.pdf" that is HTML is refused.  PDFs are opened with pypdf
+(within bounded time and pages: ``verification_pdf``), images with Pillow,
+so a truncated or forged file is refused too.
 """
 
 import io
@@ -13,8 +14,10 @@ from urllib.parse import quote
 
 from persistent import Persistent
 from pyramid.response import Response
+from pyramid.threadlocal import get_current_registry
 from ZODB.blob import Blob
 
+from . import verification_pdf
 from .i18n import _
 
 MO = 1024 * 1024
@@ -39,20 +42,19 @@ class FichierRefuse(ValueError):
     TranslationString) to show next to the field."""
 
 
-def type_du_contenu(data):
-    """The MIME type ``data`` really is (among PDF, JPEG, PNG), or None."""
+def type_du_contenu(data, types=(PDF, JPEG, PNG)):
+    """The MIME type ``data`` really is (among ``types``), or None;
+    FichierRefuse for a PDF of too many pages or too long to check."""
     for signature, mimetype in SIGNATURES:
         if data.startswith(signature):
-            return mimetype if _lisible(data, mimetype) else None
+            return mimetype if mimetype in types and _lisible(data, mimetype) else None
     return None
 
 
 def _lisible(data, mimetype):
+    if mimetype == PDF:
+        return _pdf_lisible(data)
     try:
-        if mimetype == PDF:
-            from pypdf import PdfReader
-
-            return len(PdfReader(io.BytesIO(data)).pages) > 0
         from PIL import Image
 
         with Image.open(io.BytesIO(data)) as image:
@@ -60,6 +62,32 @@ def _lisible(data, mimetype):
             return image.format == ("JPEG" if mimetype == JPEG else "PNG")
     except Exception:  # any parser error: not a file of that type
         return False
+
+
+def _pdf_lisible(data):
+    """Whether ``data`` is a PDF (verification_pdf: bounded in time and
+    pages, settings ``portail.fichiers.pdf_pages_max`` and
+    ``portail.fichiers.pdf_secondes``)."""
+    settings = get_current_registry().settings or {}
+    pages_max = int(settings.get("portail.fichiers.pdf_pages_max") or verification_pdf.PAGES_MAX)
+    secondes = float(settings.get("portail.fichiers.pdf_secondes") or verification_pdf.SECONDES)
+    found = verification_pdf.verifier(data, pages_max, secondes)
+    if found == verification_pdf.TROP_DE_PAGES:
+        raise FichierRefuse(
+            _(
+                "Ce fichier PDF a plus de ${max} pages : envoyez seulement les pages utiles.",
+                mapping={"max": pages_max},
+            )
+        )
+    if found == verification_pdf.TROP_LONG:
+        raise FichierRefuse(
+            _(
+                "Ce fichier PDF est trop complexe pour être vérifié : enregistrez-le de "
+                "nouveau (« Imprimer » puis « Enregistrer au format PDF ») ou envoyez "
+                "une photo du document."
+            )
+        )
+    return found == verification_pdf.LISIBLE
 
 
 def lire(upload, types=(PDF, JPEG, PNG), taille_max=TAILLE_MAX):
@@ -82,7 +110,7 @@ def lire(upload, types=(PDF, JPEG, PNG), taille_max=TAILLE_MAX):
                 mapping={"mo": taille_max // MO},
             )
         )
-    mimetype = type_du_contenu(data)
+    mimetype = type_du_contenu(data, types)
     if mimetype not in types:
         raise FichierRefuse(
             _(
@@ -91,6 +119,18 @@ def lire(upload, types=(PDF, JPEG, PNG), taille_max=TAILLE_MAX):
             )
         )
     return data, mimetype
+
+
+def taille(upload):
+    """The bytes of an uploaded file (as ``lire`` takes it), None when no
+    file was sent; the file is left at its start."""
+    fp = _flux(upload)
+    if fp is None:
+        return None
+    fp.seek(0, io.SEEK_END)
+    found = fp.tell()
+    fp.seek(0)
+    return found
 
 
 def _flux(upload):

@@ -23,6 +23,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from .. import dates
+from ..familles import limites
 from ..familles.resources import IEnfant, IFamille
 from ..familles.validators import masquer_iban
 from ..i18n import _, traduire
@@ -80,8 +81,6 @@ SAISIE = {
     "iban": {"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"},
     "bic": {"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"},
 }
-# Amounts: "1 234,50 €" is read as 1234.50.
-DECIMAUX = ("revenu_fiscal_reference", "nombre_parts", "quotient_familial")
 # Controls that would let peppercorn build nested values: no form here has any.
 MARQUEURS = ("__start__", "__end__")
 
@@ -279,11 +278,11 @@ def _pour_formulaire(valeurs, form=None):
 
 
 def _controles(request, actuelles, imbrique=False):
-    """The submitted controls, tidied: text trimmed, amounts written the
-    French way accepted, the masked IBAN sent back standing for the current
-    one.  Nesting markers are kept only for a form with a list
-    (``imbrique``).  Returns (controls, whether the masked IBAN was sent
-    back)."""
+    """The submitted controls, tidied: text trimmed (amounts are read by
+    their schema type, montants.Montant), the masked IBAN sent back
+    standing for the current one.  Nesting markers are kept only for a
+    form with a list (``imbrique``).  Returns (controls, whether the masked
+    IBAN was sent back)."""
     masque = masquer_iban(actuelles.get("iban")) if actuelles.get("iban") else None
     controls = []
     iban_masque = False
@@ -291,9 +290,6 @@ def _controles(request, actuelles, imbrique=False):
         if not isinstance(value, str) or (name in MARQUEURS and not imbrique):
             continue  # uploads and nesting: no field here takes them
         value = value.strip()
-        if name in DECIMAUX:
-            value = value.replace("\u00a0", "").replace(" ", "").replace("€", "")
-            value = value.replace(",", ".")
         if name == "iban" and masque is not None and " ".join(value.split()) == masque:
             value = actuelles["iban"]
             iban_masque = True
@@ -384,6 +380,7 @@ def _vue_formulaire(context, request):
         "attente": _jour(attente.date_demande) if attente is not None else None,
         "erreur": False,
         "inchange": False,
+        "limite": None,
         "retour": retour,
         "retour_titre": retour_titre,
     }
@@ -404,6 +401,17 @@ def _vue_formulaire(context, request):
     if not valeurs:
         result["form"] = form.render(_pour_formulaire(actuelles, form))
         result["inchange"] = True
+        return result
+    try:
+        limites.compter(request.registry.settings, famille, limites.DEMANDES)
+    except limites.LimiteAtteinte as refus:
+        # nothing written; what was typed is shown again (the IBAN masked
+        # if it was sent back masked)
+        limites.reessayer(request.response, refus)
+        if iban_masque:
+            appstruct["iban"] = masquer_iban(actuelles["iban"])
+        result["form"] = form.render(appstruct)
+        result["limite"] = _traduire(request, refus.args[0])
         return result
     _demande, remplacee = service.deposer(
         famille,

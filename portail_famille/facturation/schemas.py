@@ -6,7 +6,7 @@ from substanced.schema import Schema
 
 from ..i18n import _
 from ..structures.schemas import UNITES
-from .montants import lire
+from .montants import Montant
 
 
 class RegieSchema(Schema):
@@ -50,41 +50,16 @@ class RegieSchema(Schema):
 # --- Tariffs of a prestation ("Tarifs" tab) ----------------------------------
 
 
-class Montant(colander.SchemaType):
-    """A typed amount ('3,60', '3.60', '1 200') as a Decimal rounded to the
-    cent; a French error otherwise."""
-
-    def serialize(self, node, appstruct):
-        if appstruct is colander.null or appstruct is None:
-            return colander.null
-        return str(appstruct).replace(".", ",")
-
-    def deserialize(self, node, cstruct):
-        if cstruct is colander.null or not str(cstruct).strip():
-            return colander.null
-        value = lire(cstruct)
-        if value is None:
-            raise colander.Invalid(node, _("Saisissez un nombre, par exemple 3,60."))
-        return value
-
-
-def _positif(node, value):
-    if value < 0:
-        raise colander.Invalid(node, _("Ce nombre ne peut pas être négatif."))
-
-
 class TrancheSchema(colander.MappingSchema):
     quotient = colander.SchemaNode(
         Montant(),
         title=_("Quotient familial à partir de"),
         missing_msg=_("Ce champ est obligatoire."),
-        validator=_positif,
     )
     prix = colander.SchemaNode(
         Montant(),
         title=_("Prix unitaire (€)"),
         missing_msg=_("Ce champ est obligatoire."),
-        validator=_positif,
     )
 
 

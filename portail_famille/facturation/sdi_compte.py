@@ -45,8 +45,6 @@ from .resources import (
 )
 
 UNITES = dict(_UNITES)
-MONTANT_MAX = montants.arrondi("1000000")  # above: surely a typing error
-SAISIE_MAX = 30  # characters of a typed amount
 REFERENCE_MAX = 100
 MOTIF_MAX = 1000
 
@@ -70,19 +68,14 @@ def _chaine(request, name, limite):
     return value.strip()[: limite + 1] if isinstance(value, str) else ""
 
 
-def lire_montant(text):
-    """(amount, error) of a typed amount: > 0 and not absurd."""
-    if not isinstance(text, str) or not text.strip():
-        return None, _("Indiquez le montant.")
-    value = None
-    if len(text) <= SAISIE_MAX:
-        value = montants.lire(text)
-    if value is None:
-        return None, _("Montant invalide : écrivez par exemple 120,60.")
+def lire_montant(request, text):
+    """(amount, error) of a typed amount (``montants.lire``): above 0."""
+    try:
+        value = montants.lire(text, montants.montant_max(request.registry.settings))
+    except montants.MontantInvalide as refus:
+        return None, refus.args[0]
     if value <= ZERO:
         return None, _("Le montant doit être supérieur à 0.")
-    if value > MONTANT_MAX:
-        return None, _("Montant invalide : écrivez par exemple 120,60.")
     return value, None
 
 
@@ -188,7 +181,7 @@ class CompteView(_Vue):
         mode = post.get("mode", "")
         if mode not in TITRES_MODES:
             found["mode"] = _("Choisissez le mode de règlement.")
-        montant, erreur = lire_montant(post.get("montant", ""))
+        montant, erreur = lire_montant(request, post.get("montant", ""))
         if erreur is not None:
             found["montant"] = erreur
         date, erreur = lire_date(post.get("date", ""))
@@ -325,7 +318,7 @@ class FactureView(_Vue):
         facture = self.context
         plafond = service.a_crediter(facture)
         found = {}
-        montant, erreur = lire_montant(request.POST.get("montant", ""))
+        montant, erreur = lire_montant(request, request.POST.get("montant", ""))
         if erreur is not None:
             found["montant"] = erreur
         elif montant > plafond:

@@ -15,7 +15,7 @@ from zope.interface import Interface, implementer
 from ..i18n import _
 from ..security import FAMILLE_PERMISSIONS, P
 from ..util import ContenuPermanent, objet
-from . import schemas
+from . import limites, schemas
 from . import validators as v
 from .validators import masquer_iban
 
@@ -176,6 +176,7 @@ class Famille(Folder):
         Folder.__init__(self)
         for section in SECTIONS:
             setattr(self, section, PersistentMapping(sections.get(section, {})))
+        self.envois = limites.nouveau_journal()  # what its parents sent (limites.py)
 
     def remove(self, name, *args, **kw):
         # Its own folders (children, requests, money, messages) are part of

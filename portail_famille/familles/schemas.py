@@ -1,13 +1,21 @@
 """Colander schemas of the family record: one per section of "Mon compte"."""
 
 import datetime
+from decimal import Decimal
 
 import colander
 import deform.widget
 from substanced.schema import Schema
 
+from ..facturation.montants import Montant
 from ..i18n import _
 from . import validators as v
+
+# Typed as amounts (montants.lire: French digits, two decimals at most),
+# with maxima of their own: above them, surely a typing error.
+REVENU_MAX = Decimal("10000000")
+QUOTIENT_MAX = Decimal("100000")
+PARTS_MAX = Decimal("20")
 
 CIVILITES = (("Monsieur", _("Monsieur")), ("Madame", _("Madame")))
 QUALITES = (
@@ -132,21 +140,14 @@ class FiscalesSchema(Schema):
         ),
     )
     revenu_fiscal_reference = colander.SchemaNode(
-        colander.Decimal(quant="0.01"),
+        Montant(maximum=REVENU_MAX),
         title=_("Revenu fiscal de référence (€)"),
         missing=None,
-        validator=colander.Range(min=0, min_err=_("Le montant ne peut pas être négatif.")),
     )
     nombre_parts = colander.SchemaNode(
-        colander.Decimal(quant="0.25"),
+        Montant(maximum=PARTS_MAX, message=_("Nombre de parts invalide.")),
         title=_("Nombre de parts"),
         missing=None,
-        validator=colander.Range(
-            min=0,
-            max=20,
-            min_err=_("Nombre de parts invalide."),
-            max_err=_("Nombre de parts invalide."),
-        ),
     )
 
 
@@ -154,12 +155,9 @@ class CafSchema(Schema):
     regime = _choice(_("Régime allocataire"), REGIMES)
     numero_allocataire = _text(_("N° allocataire"), v.numero_allocataire, max_length=10)
     quotient_familial = colander.SchemaNode(
-        colander.Decimal(quant="0.01"),
+        Montant(maximum=QUOTIENT_MAX),
         title=_("Quotient familial (€)"),
         missing=None,
-        validator=colander.Range(
-            min=0, min_err=_("Le quotient familial ne peut pas être négatif.")
-        ),
     )
 
 

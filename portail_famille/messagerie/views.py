@@ -22,6 +22,7 @@ from pyramid.view import view_config
 from substanced.util import get_oid
 
 from .. import dates, fichiers
+from ..familles import limites
 from ..familles.resources import IFamille
 from ..i18n import _, traduire
 from ..inscriptions import prestation_de
@@ -140,7 +141,7 @@ def _ligne(request, conversation, titres):
     }
 
 
-def _page(request, famille, onglet, formulaire=None, erreurs=None):
+def _page(request, famille, onglet, formulaire=None, erreurs=None, limite=None):
     titres = dict(structures(famille))
     base = request.resource_path(famille, VUE)
     page = {
@@ -161,6 +162,7 @@ def _page(request, famille, onglet, formulaire=None, erreurs=None):
         "service_enfance": traduire(request, SERVICE_ENFANCE),
         "formulaire": formulaire or {"structure": "", "objet": "", "texte": ""},
         "erreurs": {k: traduire(request, v) for k, v in (erreurs or {}).items()},
+        "limite": traduire(request, limite) if limite is not None else None,
         "objet_max": service.OBJET_MAX,
         "texte_max": service.TEXTE_MAX,
         "taille_max": fichiers.TAILLE_MAX // fichiers.MO,
@@ -215,6 +217,25 @@ def _texte_du_formulaire(request, name):
     return value if isinstance(value, str) else ""
 
 
+def _limites(request, famille, erreurs):
+    """Whether the family may send this message (familles.limites): the
+    message limit refused (LimiteAtteinte, nothing written), an attachment
+    over its limit in ``erreurs``, else the attachment's check counted."""
+    settings = request.registry.settings
+    limites.verifier(settings, famille, limites.MESSAGES)
+    octets = fichiers.taille(request.POST.get("fichier"))
+    if not octets:
+        return True
+    try:
+        limites.verifier(settings, famille, limites.PIECES_JOINTES, octets)
+    except limites.LimiteAtteinte as refus:
+        erreurs["fichier"] = refus.args[0]
+        limites.reessayer(request.response, refus)
+        return False
+    limites.noter(famille, limites.PIECES_JOINTES, octets)
+    return True
+
+
 def _fichier(request, erreurs):
     """The attachment sent (a fichiers.Fichier), None if none; a refused
     one adds its message to ``erreurs``."""
@@ -258,10 +279,18 @@ def envoyer(context, request):
             lire(formulaire[champ])
         except service.MessagerieError as error:
             erreurs[champ] = error.args[0]
-    fichier = None if erreurs else _fichier(request, erreurs)
+    fichier = None
+    try:
+        if not erreurs and _limites(request, context, erreurs):
+            fichier = _fichier(request, erreurs)
+    except limites.LimiteAtteinte as refus:
+        limites.reessayer(request.response, refus)
+        return _page(request, context, NOUVEAU, formulaire, limite=refus.args[0])
     if erreurs:
-        request.response.status = 400
+        if request.response.status_int != 429:
+            request.response.status = 400
         return _page(request, context, NOUVEAU, formulaire, erreurs)
+    limites.noter(context, limites.MESSAGES)
     service.ecrire(
         request,
         context,
@@ -325,6 +354,7 @@ def _fil(request, conversation):
         "url_restaurer": request.resource_path(conversation, "restaurer"),
         "texte": "",
         "erreurs": {},
+        "limite": None,
         "texte_max": service.TEXTE_MAX,
         "taille_max": fichiers.TAILLE_MAX // fichiers.MO,
     }
@@ -364,13 +394,23 @@ def repondre(context, request):
         service.lire_texte(texte)
     except service.MessagerieError as error:
         erreurs["texte"] = error.args[0]
-    fichier = None if erreurs else _fichier(request, erreurs)
+    famille = context.famille
+    page = _fil(request, context)
+    page["texte"] = texte
+    fichier = None
+    try:
+        if not erreurs and _limites(request, famille, erreurs):
+            fichier = _fichier(request, erreurs)
+    except limites.LimiteAtteinte as refus:
+        limites.reessayer(request.response, refus)
+        page["limite"] = traduire(request, refus.args[0])
+        return page
     if erreurs:
-        request.response.status = 400
-        page = _fil(request, context)
-        page["texte"] = texte
+        if request.response.status_int != 429:
+            request.response.status = 400
         page["erreurs"] = {k: traduire(request, v) for k, v in erreurs.items()}
         return page
+    limites.noter(famille, limites.MESSAGES)
     service.repondre(request, context, FAMILLE, texte, fichier=fichier)
     request.session.flash(traduire(request, _("Votre réponse a été envoyée.")), "portail")
     return HTTPFound(request.resource_path(context))

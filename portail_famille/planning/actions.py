@@ -21,12 +21,14 @@ from substanced.util import get_oid
 from .. import dates
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
 from ..demandes.views import _sans_sous_chemin, _traduire
+from ..familles import limites
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import prestation_de
 from ..messagerie.views import lien_message
 from ..security import P
 from . import cells, places, regles, service
+from .ical import famille_de
 from .legende import ETATS
 
 JOUR = "planning-jour"
@@ -125,6 +127,16 @@ def jour(context, request):
     return _page(request, context, *found)
 
 
+def _limite(request, enfant, day):
+    """Back to the grid with the French refusal when the family has reached
+    a limit of its reservations and absences (familles.limites), else None."""
+    try:
+        limites.verifier(request.registry.settings, famille_de(enfant), limites.PLANNING)
+    except limites.LimiteAtteinte as refus:
+        return _refuser(request, enfant, refus.args[0], day)
+    return None
+
+
 def _demandeur(request):
     return request.user.__name__
 
@@ -141,12 +153,16 @@ def reserver(context, request):
     if refus is not None:
         return refus
     prestation, day = found
+    refus = _limite(request, context, day)
+    if refus is not None:
+        return refus
     try:
         demande = service.demander_reservation(
             context, get_oid(prestation), day, _demandeur(request), request
         )
     except service.Refus as error:
         return _refus(request, context, error, prestation, day)
+    limites.noter(famille_de(context), limites.PLANNING)
     messages = {
         ACCEPTEE: _("Réservation enregistrée : ${activite}, le ${jour}."),
         EN_ATTENTE: _(
@@ -192,12 +208,16 @@ def declarer_absence(context, request):
         erreurs["confirmation"] = _("Cochez la case pour confirmer l'absence.")
     if erreurs:
         return _page(request, context, prestation, day, erreurs, motif, confirme)
+    refus = _limite(request, context, day)
+    if refus is not None:
+        return refus
     try:
         demande = service.declarer_absence(
             context, get_oid(prestation), day, motif, _demandeur(request), request
         )
     except service.Refus as error:
         return _refus(request, context, error, prestation, day)
+    limites.noter(famille_de(context), limites.PLANNING)
     mapping = {"activite": prestation.title, "jour": day.strftime("%d/%m/%Y")}
     if demande.etat == ACCEPTEE:
         message = _("Absence enregistrée : ${activite}, le ${jour}.", mapping=mapping)

@@ -10,7 +10,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.response import Response
 from pyramid.settings import asbool
 
-from .. import champs
+from .. import champs, corps_multipart
 from ..i18n import _
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,10 @@ def limits_factory(handler, registry):
         try:
             # Parsed once here (WebOb keeps the result): a broken multipart
             # body raises ValueError, and would again in the error page.
+            # A multipart one by corps_multipart (not cgi's line by line).
             # Its control characters are dropped (champs.nettoyer).
+            if request.content_type == "multipart/form-data":
+                corps_multipart.analyser(request)
             champs.nettoyer(request.POST)
         except Exception:
             log.info("Unreadable body on %s %s", request.method, _raw_path(request))

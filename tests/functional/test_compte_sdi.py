@@ -14,7 +14,7 @@ from portail_famille.demo import DUPONT, MARTIN
 from portail_famille.facturation import service
 from portail_famille.facturation.resources import DocumentPermanent
 
-from ..conftest import ADMIN, COMPTES, csrf, login, with_root
+from ..conftest import ADMIN, COMPTES, csrf, login, make_app, with_root
 from .conftest import client, leaked, no_traceback
 
 D = Decimal
@@ -269,14 +269,32 @@ def test_ticked_invoice_is_settled_rather_than_the_oldest(app):
     assert etat(app)["restes"]["AL-36"] == D("100.60")
 
 
+# What the régie's forms once accepted (1e6 was 1 000 000,00 €, 12,345 was
+# rounded silently), and what they answer now.
+INVALIDE = "Montant invalide : écrivez par exemple 120,60."
+MONTANTS_HOSTILES = (
+    ("1e6", INVALIDE),
+    ("1_000", INVALIDE),
+    ("\u0661\u0662", INVALIDE),  # Arabic-Indic digits
+    ("\uff11\uff12", INVALIDE),  # full-width digits
+    ("NaN", INVALIDE),
+    ("Infinity", INVALIDE),
+    ("0x10", INVALIDE),
+    ("12,345", "Deux chiffres au plus après la virgule, par exemple 12,34."),
+    ("10 000,01", "Le montant ne peut dépasser 10\u202f000,00\xa0€."),
+    ("  ", "Indiquez le montant."),
+)
+
+
 def _bad_cases(app):
     demain = (dates.today() + datetime.timedelta(days=1)).isoformat()
     martin = nouvelle_facture(app, MARTIN["numero"], "12.00", datetime.date(2015, 5, 6))
     return [
         ("montant", {"montant": "0"}, "Le montant doit être supérieur à 0."),
-        ("montant", {"montant": "-5"}, "Le montant doit être supérieur à 0."),
+        ("montant", {"montant": "-5"}, "Le montant ne peut pas être négatif."),
         ("montant", {"montant": "abc"}, "Montant invalide : écrivez par exemple 120,60."),
         ("montant", {"montant": "1e30"}, "Montant invalide : écrivez par exemple 120,60."),
+        *(("montant", {"montant": typed}, message) for typed, message in MONTANTS_HOSTILES),
         ("montant", {"montant": ""}, "Indiquez le montant."),
         ("date", {"date": demain}, "La date ne peut pas être dans le futur."),
         ("date", {"date": "2015-02-30"}, "Date invalide (AAAA-MM-JJ ou jj/mm/aaaa)."),
@@ -317,6 +335,31 @@ def test_bad_input_is_refused_beside_the_field_and_records_nothing(app):
     numero = suivant(app)
     reglement(browser, montant="1")
     assert etat(app)["reglements"] == sorted(before["reglements"] + [numero])
+
+
+def test_amounts_grouped_the_french_way_are_read(app):
+    browser = staff(app, "regisseur")
+    for typed, value in (("1\u202f000,50", D("1000.50")), ("1\u00a0000,50 €", D("1000.50"))):
+        numero = suivant(app)
+        reglement(browser, montant=typed)
+        assert document(app, numero)["montant"] == value
+    numero = suivant(app)
+    reglement(browser, montant="12.34")
+    assert document(app, numero)["montant"] == D("12.34")
+
+
+def test_the_maximum_amount_is_a_setting(tmp_path):
+    app = make_app(tmp_path, **{"portail.montant_max": "50"})
+    browser = staff(app, "regisseur")
+    before = etat(app)
+    response = reglement(browser, status=400, montant="50,01")
+    assert erreur(response.text, "montant") == "Le montant ne peut dépasser 50,00\xa0€."
+    response = avoir(browser, status=400, montant="50,01")
+    assert erreur(response.text, "montant") == "Le montant ne peut dépasser 50,00\xa0€."
+    assert etat(app) == before
+    numero = suivant(app)
+    reglement(browser, montant="50")
+    assert document(app, numero)["montant"] == D("50.00")
 
 
 def test_payment_without_csrf_token_is_refused(app):
@@ -375,6 +418,8 @@ def test_partial_credit_note_and_its_limits(app):
         ),
         ("montant", {"montant": "0"}, "Le montant doit être supérieur à 0."),
         ("montant", {"montant": "douze"}, "Montant invalide : écrivez par exemple 120,60."),
+        ("montant", {"montant": "-1"}, "Le montant ne peut pas être négatif."),
+        *(("montant", {"montant": typed}, message) for typed, message in MONTANTS_HOSTILES),
         ("motif", {"motif": "   "}, "Indiquez le motif de l'avoir."),
         ("date", {"date": demain}, "La date ne peut pas être dans le futur."),
         ("date", {"date": "2015-04-07"}, "L'avoir ne peut précéder la facture."),

@@ -447,12 +447,32 @@ def test_regisseur_sets_tariffs_in_french(app):
     assert "La première tranche doit commencer au quotient 0." in refused.text
     form = refused.forms["tarifs"]
     form.fields["quotient"][0].value = "0"
+    avant = ((D("0.00"), D("2.00")), (D("700.00"), D("3.00")), (D("1200.00"), D("4.00")))
+    for champ, typed, message in (
+        ("prix", "trois", "Montant invalide : écrivez par exemple 120,60."),
+        ("prix", "1e6", "Montant invalide : écrivez par exemple 120,60."),
+        ("prix", "1_000", "Montant invalide : écrivez par exemple 120,60."),
+        ("prix", "\u0663", "Montant invalide : écrivez par exemple 120,60."),
+        ("prix", "NaN", "Montant invalide : écrivez par exemple 120,60."),
+        ("prix", "3,105", "Deux chiffres au plus après la virgule, par exemple 12,34."),
+        ("prix", "-3", "Le montant ne peut pas être négatif."),
+        ("quotient", "1e4", "Montant invalide : écrivez par exemple 120,60."),
+        # (deform's error template collapses the no-break spaces)
+        ("quotient", "10 000,01", "Le montant ne peut dépasser 10 000,00 €."),
+    ):
+        form = refused.forms["tarifs"]
+        form.fields[champ][1].value = typed
+        refused = form.submit("enregistrer", status=200)
+        assert message in refused.text, typed
+        assert refused.forms["tarifs"].fields[champ][1].value == typed
+        assert (
+            with_root(app.app, lambda root, registry: tarifs.tranches(_prestation(root, CANTINE)))
+            == avant
+        )
+    form = refused.forms["tarifs"]
+    form.fields["quotient"][1].value = "700"
     form.fields["prix"][1].value = "trois"
     refused = form.submit("enregistrer", status=200)
-    assert "Saisissez un nombre, par exemple 3,60." in refused.text
-    assert with_root(
-        app.app, lambda root, registry: tarifs.tranches(_prestation(root, CANTINE))
-    ) == ((D("0.00"), D("2.00")), (D("700.00"), D("3.00")), (D("1200.00"), D("4.00")))
     form = refused.forms["tarifs"]
     form.fields["prix"][1].value = "3,10"
     form["unite"] = "journee"

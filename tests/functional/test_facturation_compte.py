@@ -9,7 +9,7 @@ import pytest
 from portail_famille import dates
 from portail_famille.demo import DUPONT
 from portail_famille.facturation import compte, service, tarifs
-from portail_famille.facturation.montants import arrondi, euros, lire
+from portail_famille.facturation.montants import MontantInvalide, arrondi, euros, lire
 
 from ..conftest import with_root
 
@@ -215,8 +215,9 @@ def test_amounts():
     assert euros(D("1234.5")).replace("\u202f", " ") == "1 234,50\xa0€"
     assert lire("120,60") == D("120.60")
     assert lire(" 1 234,5 € ") == D("1234.50")
-    assert lire("abc") is None and lire("NaN") is None and lire(None) is None
-    assert lire("1e30") is None and lire("Infinity") is None
+    for typed in ("abc", "NaN", None, "1e30", "Infinity"):
+        with pytest.raises(MontantInvalide):
+            lire(typed)
     with pytest.raises(TypeError):
         arrondi(0.1)
 

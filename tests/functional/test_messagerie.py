@@ -17,6 +17,7 @@ from portail_famille.messagerie import demo as demo_messagerie
 from portail_famille.messagerie import service
 from portail_famille.messagerie.resources import ENVOYES, RECUS, SUPPRIMES
 
+from .. import pdf_hostiles
 from ..conftest import DUPONT_URL, csrf, login, mails, make_app, martin_logged_in, with_root
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -428,6 +429,13 @@ def test_script_in_subject_and_text_is_shown_as_text(app):
             ("gros.pdf", b"%PDF-1.4\n" + b"0" * (6 * MO)),
             "fichier",
             "Le fichier dépasse la taille maximale de 5 Mo.",
+        ),
+        (
+            {},
+            # the security review's valid 4.9 MB PDF of 52,000 empty pages
+            ("attestation.pdf", pdf_hostiles.pages_vides(52_000)),
+            "fichier",
+            "Ce fichier PDF a plus de 50 pages : envoyez seulement les pages utiles.",
         ),
     ],
 )
