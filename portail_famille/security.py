@@ -11,6 +11,7 @@ import enum
 from pyramid.interfaces import IAuthorizationPolicy
 from pyramid.security import (
     ALL_PERMISSIONS,
+    DENY_ALL,
     Allow,
     Authenticated,
     Everyone,
@@ -191,6 +192,15 @@ def apply_role_table(root, registry=None):
     for place, acl in acls.items():
         target = root if place == "" else root[place]
         set_acl(target, acl, registry=registry)
+    # The accounts (users and groups): administrators manage them; anybody
+    # else reaches only his own account, whose own ACL (SubstanceD's, set
+    # when it is added) lets him see and edit it.  Without this, the staff's
+    # ``sdi.view`` on the root showed every account's email and groups.
+    set_acl(
+        find_service(root, "principals"),
+        [(Allow, group_oid(root, GROUPE_ADMINS), ALL_PERMISSIONS), DENY_ALL],
+        registry=registry,
+    )
 
 
 def famille_acl(parent_oids):
