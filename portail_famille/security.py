@@ -52,6 +52,9 @@ class Permission(enum.StrEnum):
     SDI_ADD = "sdi.add-content"
     SDI_EDIT = "sdi.edit-properties"
     SDI_MANAGE_CONTENTS = "sdi.manage-contents"
+    # SubstanceD's folder operations but delete (rename, copy, move,
+    # duplicate, paste, reorder): administrators only, in no role below.
+    SDI_ORGANISER = "sdi:dossier:organiser"
     SDI_VIEW = "sdi.view"
 
 
@@ -98,7 +101,8 @@ ROLE_TABLE = {
             P.MESSAGERIE_TRAITER,
             P.SDI_EDIT,
             P.SDI_ADD,
-            P.SDI_MANAGE_CONTENTS,
+            # No SDI_MANAGE_CONTENTS: a family or a child that leaves is
+            # archived (tab Départ), never deleted by an agent.
         ),
         # Activities and calendar: structures, prestations, school years,
         # closures and corrections of days; the expected children of a day
