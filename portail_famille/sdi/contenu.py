@@ -77,16 +77,21 @@ def _compte(obj):
     return sum(1 + _compte(child) for child in children)
 
 
-@mgmt_view(
-    context=IFolder,
-    name="contents",
-    request_method="POST",
-    request_param="form.supprimer",
-    permission=P.SDI_MANAGE_CONTENTS,
-    check_csrf=True,
-    tab_condition=False,
-    attr="supprimer",
-)
+def bouton_supprimer(name):
+    """The view of the confirmation page's button, on the tab ``name``."""
+    return mgmt_view(
+        context=IFolder,
+        name=name,
+        request_method="POST",
+        request_param="form.supprimer",
+        permission=P.SDI_MANAGE_CONTENTS,
+        check_csrf=True,
+        tab_condition=False,
+        attr="supprimer",
+    )
+
+
+@bouton_supprimer("contents")
 @folder_contents_views()
 class Contenu(FolderContents):
     """The contents tab of every folder."""
@@ -242,16 +247,7 @@ class Contenu(FolderContents):
         return super().reorder_rows()
 
 
-@mgmt_view(
-    context=IFolder,
-    name="services",
-    request_method="POST",
-    request_param="form.supprimer",
-    permission=P.SDI_MANAGE_CONTENTS,
-    check_csrf=True,
-    tab_condition=False,
-    attr="supprimer",
-)
+@bouton_supprimer("services")
 @folder_contents_views(
     name="services",
     tab_title=_("Services"),
