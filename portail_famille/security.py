@@ -11,6 +11,7 @@ import enum
 from pyramid.interfaces import IAuthorizationPolicy
 from pyramid.security import (
     ALL_PERMISSIONS,
+    DENY_ALL,
     Allow,
     Authenticated,
     Everyone,
@@ -52,6 +53,9 @@ class Permission(enum.StrEnum):
     SDI_ADD_USER = "sdi.add-user"
     SDI_EDIT = "sdi.edit-properties"
     SDI_MANAGE_CONTENTS = "sdi.manage-contents"
+    # SubstanceD's folder operations but delete (rename, copy, move,
+    # duplicate, paste, reorder): administrators only, in no role below.
+    SDI_ORGANISER = "sdi:dossier:organiser"
     SDI_VIEW = "sdi.view"
 
 
@@ -98,7 +102,8 @@ ROLE_TABLE = {
             P.MESSAGERIE_TRAITER,
             P.SDI_EDIT,
             P.SDI_ADD,
-            P.SDI_MANAGE_CONTENTS,
+            # No SDI_MANAGE_CONTENTS: a family or a child that leaves is
+            # archived (tab Départ), never deleted by an agent.
         ),
         # Activities and calendar: structures, prestations, school years,
         # closures and corrections of days; the expected children of a day
@@ -192,6 +197,15 @@ def apply_role_table(root, registry=None):
     for place, acl in acls.items():
         target = root if place == "" else root[place]
         set_acl(target, acl, registry=registry)
+    # The accounts (users and groups): administrators manage them; anybody
+    # else reaches only his own account, whose own ACL (SubstanceD's, set
+    # when it is added) lets him see and edit it.  Without this, the staff's
+    # ``sdi.view`` on the root showed every account's email and groups.
+    set_acl(
+        find_service(root, "principals"),
+        [(Allow, group_oid(root, GROUPE_ADMINS), ALL_PERMISSIONS), DENY_ALL],
+        registry=registry,
+    )
 
 
 def famille_acl(parent_oids):

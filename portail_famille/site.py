@@ -5,6 +5,7 @@ from substanced.event import subscribe_root_added
 from substanced.util import find_service
 
 from .comptes import passwords
+from .facturation.permanence import reconstruction
 from .i18n import _
 from .security import GROUPES, apply_role_table
 
@@ -38,9 +39,11 @@ def retyper(root, name, registry):
     nouveau = content.create(content_type)
     nouveau.title = getattr(ancien, "title", None) or title
     nouveau.__sdi_deletable__ = False
-    for key in list(ancien.keys()):
-        nouveau.add(key, ancien.remove(key, registry=registry), registry=registry)
-    root.remove(name, registry=registry)
+    # the same objects back at the same paths: not a deletion
+    with reconstruction():
+        for key in list(ancien.keys()):
+            nouveau.add(key, ancien.remove(key, registry=registry), registry=registry)
+        root.remove(name, registry=registry)
     root.add(name, nouveau, registry=registry)
 
 

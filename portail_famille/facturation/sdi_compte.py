@@ -16,10 +16,10 @@ rendered and kept).
 
 Everybody with ``P.FACTURE_VOIR`` (agents, régisseurs) reads them; only
 ``P.FACTURATION_GERER`` (régisseurs) records.  Numbered documents cannot be
-deleted, renamed, moved, copied or duplicated through the SDI, by anybody.
+deleted, renamed, moved, copied or duplicated, by anybody
+(``permanence``; the SDI's contents tab: ``sdi.contenu``).
 """
 
-from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.sdi import RIGHT, mgmt_view
 
@@ -38,20 +38,13 @@ from .resources import (
     Facture,
     IAvoir,
     IFacture,
-    IFactures,
     IReglement,
-    IReglements,
     Reglement,
 )
 
 UNITES = dict(_UNITES)
 REFERENCE_MAX = 100
 MOTIF_MAX = 1000
-
-# The SDI contents actions that delete, rename, move, copy or duplicate.
-ACTIONS_CONTENU = ("form.delete", "form.rename", "form.move", "form.copy", "form.duplicate")
-DOSSIERS = ("factures", "reglements")
-REFUS = _("Un document numéroté ne peut être supprimé : corrigez une facture par un avoir.")
 
 
 def _login(request):
@@ -476,45 +469,3 @@ def reglement_view(context, request):
 )
 def avoir_view(context, request):
     return _document(context, request)
-
-
-# --- Never deleted -----------------------------------------------------------------
-
-
-def _refuser(context, request):
-    raise HTTPForbidden(detail=REFUS)
-
-
-for _action in ACTIONS_CONTENU:
-    # SubstanceD's contents tab posts its buttons to @@contents; these win
-    # over its own views (a more specific context).
-    for _dossier in (IFactures, IReglements):
-        mgmt_view(
-            context=_dossier,
-            name="contents",
-            request_method="POST",
-            request_param=_action,
-            permission=P.SDI_VIEW,
-            tab_condition=False,
-        )(_refuser)
-
-
-def _refuser_dossiers(context, request):
-    """On a Famille, the contents actions are refused for its Factures and
-    Reglements folders; others go to SubstanceD's own views."""
-    choisis = request.POST.get("item-modify", "")
-    choisis = choisis.split("/") if isinstance(choisis, str) else []
-    if any(nom in DOSSIERS for nom in choisis):
-        raise HTTPForbidden(detail=REFUS)
-    raise PredicateMismatch("not a money folder")
-
-
-for _action in ACTIONS_CONTENU:
-    mgmt_view(
-        context=IFamille,
-        name="contents",
-        request_method="POST",
-        request_param=_action,
-        permission=P.SDI_VIEW,
-        tab_condition=False,
-    )(_refuser_dossiers)

@@ -4,7 +4,7 @@ from types import MappingProxyType
 
 import colander
 from persistent.mapping import PersistentMapping
-from pyramid.security import Allow
+from pyramid.security import Allow, Deny, Everyone
 from substanced.content import content
 from substanced.folder import Folder, RandomAutoNamingFolder
 from substanced.interfaces import ReferenceType
@@ -171,6 +171,9 @@ class Famille(Folder):
     # Nothing is added here from the SDI's generic menu (files, folders):
     # its contents come from the portal's own forms.
     __sdi_addable__ = ()
+    # The state "partie": the day the family left the service (archived,
+    # ``portail_famille.departs``), None while it is a current family.
+    partie_le = None
 
     def __init__(self, **sections):
         Folder.__init__(self)
@@ -224,8 +227,16 @@ class Famille(Folder):
     def update_acl(self):
         set_acl(
             self,
-            [(Allow, get_oid(user), FAMILLE_PERMISSIONS) for user in self.parents()],
+            acl_partie(self)
+            + [(Allow, get_oid(user), FAMILLE_PERMISSIONS) for user in self.parents()],
         )
+
+
+def acl_partie(obj):
+    """What an archived Famille or Enfant refuses to everybody: any new
+    request (booking, absence, change of the record).  Its parents still
+    see everything, pay and write to the service."""
+    return [(Deny, Everyone, (P.DEMANDE_CREER,))] if obj.partie_le is not None else []
 
 
 def famille_of(user):
@@ -278,6 +289,8 @@ class Enfant(Folder):
     # Its inscriptions (``portail_famille.inscriptions``), by key; a child
     # stored before they existed reads none (evolve step5 gives it its own).
     inscriptions = MappingProxyType({})
+    # The state "partie" (archived), as the Famille's.
+    partie_le = None
 
     def __init__(self, **identite):
         Folder.__init__(self)
@@ -302,6 +315,9 @@ class Enfant(Folder):
         if "inscriptions" not in self.__dict__:
             self.inscriptions = PersistentMapping()
         return self.inscriptions
+
+    def update_acl(self):
+        set_acl(self, acl_partie(self))
 
     @property
     def title(self):

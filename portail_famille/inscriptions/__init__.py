@@ -111,6 +111,13 @@ def libelle_jours(jours):
 def erreurs(enfant, prestation_oid, libelle, debut, jours):
     """What is wrong with this inscription: {field: French message}."""
     found = {}
+    if enfant.partie_le is not None:
+        # archived (``portail_famille.departs``): réactiver first
+        found["prestation"] = _(
+            "Cet enfant est parti le ${date} : réactivez-le (onglet Départ) avant de l'inscrire.",
+            mapping={"date": _format(enfant.partie_le)},
+        )
+        return found
     prestation = prestation_de(enfant, prestation_oid)
     if prestation is None:
         found["prestation"] = _("Prestation inconnue.")

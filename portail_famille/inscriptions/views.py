@@ -1,5 +1,6 @@
 """SDI tab "Inscriptions" of an Enfant: its inscriptions, the form that adds
-one and the button that removes one (agents: ``P.FAMILLE_MODIFIER``)."""
+one and the button that removes one, after a confirmation naming it
+(agents: ``P.FAMILLE_MODIFIER``)."""
 
 import colander
 import deform
@@ -90,12 +91,17 @@ class InscriptionsView(FormView):
     formid = "inscription"
 
     def __call__(self):
-        if self.request.method == "POST" and "supprimer" in self.request.POST:
-            return self.supprimer(self.request.POST["supprimer"])
+        post = self.request.POST if self.request.method == "POST" else {}
+        if "confirmer_suppression" in post:
+            return self.supprimer(post["confirmer_suppression"])
         result = super().__call__()
         if isinstance(result, dict):
             result["lignes"] = lignes(self.context)
             result["csrf_token"] = self.request.session.get_csrf_token()
+            # "Supprimer": first a confirmation naming the inscription
+            key = post.get("supprimer")
+            found = [row for row in result["lignes"] if row["cle"] == key]
+            result["a_supprimer"] = found[0] if found else None
         return result
 
     def _retour(self):

@@ -111,6 +111,8 @@ class Journee:
                 continue
             if inscription.debut is not None and self.day < inscription.debut:
                 continue
+            if enfant.partie_le is not None and self.day > enfant.partie_le:
+                continue  # left the service (archived) before that day
             found[oid] = enfant
         return found
 

@@ -396,29 +396,42 @@ def liberer_contrat(enfant, inscription, depuis):
     return len(keys)
 
 
-def oublier_enfant(enfant, request=None):
-    """The child leaves the tree: its booked days to come give their places
-    back (to the first ones waiting, when there is a request to mail them
-    from), and it leaves the prestations' indexes of enrolled children.
-    Its past stays in its own cells (billing, history)."""
-    today = dates.today()
+def jours_occupes(enfant, depuis):
+    """[(Prestation, day)] of the child's days holding a place from
+    ``depuis`` on (nothing written)."""
     tree = cells.cellules(enfant)
-    liberes = []
+    found = []
     for oid in {i.prestation for i in enfant.inscriptions.values()} if tree is not None else ():
         prestation = prestation_de(enfant, oid)
         if prestation is None:
             continue
-        booked = [
-            day
-            for (_oid, day), etat in tree.items(min=(oid, today), max=(oid, datetime.date.max))
+        found += [
+            (prestation, day)
+            for (_oid, day), etat in tree.items(min=(oid, depuis), max=(oid, datetime.date.max))
             if etat in cells.OCCUPANTS
         ]
-        for day in booked:
-            changer(enfant, prestation, day, None)
-            liberes.append((prestation, day))
-    for inscription in enfant.inscriptions.values():
-        desindexer(enfant, inscription)
+    return found
+
+
+def liberer_jours(enfant, depuis, request=None):
+    """The child's days holding a place from ``depuis`` on give it back
+    (to the first ones waiting, when there is a request to mail them from).
+    Its days before stay in its own cells (billing, history).  Returns how
+    many were given back."""
+    liberes = jours_occupes(enfant, depuis)
+    for prestation, day in liberes:
+        changer(enfant, prestation, day, None)
     if request is not None:
         for prestation, day in liberes:
             promouvoir(prestation, day, request)
     return len(liberes)
+
+
+def oublier_enfant(enfant, request=None):
+    """The child leaves the tree: its booked days to come give their places
+    back (``liberer_jours``), and it leaves the prestations' indexes of
+    enrolled children."""
+    count = liberer_jours(enfant, dates.today(), request)
+    for inscription in enfant.inscriptions.values():
+        desindexer(enfant, inscription)
+    return count

@@ -1,12 +1,13 @@
 """Retention of a departed child's file (RGPD), run by cron:
 ``portail-famille-retention <config.ini>`` (README: once a night).
 
-A child has *left* when none of its inscriptions reaches today: its
-departure is the end of the school year of its last inscription (the
-inscriptions have no end of their own; a school year no longer in the
-calendar ends on 31 August of its second year).  A child never enrolled
-has no departure: it is kept (a new child's file, before its first
-inscription).
+A child has *left* when it was archived (its state "partie", with the
+date: ``portail_famille.departs``), or when none of its inscriptions reaches
+today: its departure is then the end of the school year of its last
+inscription (the inscriptions have no end of their own; a school year no
+longer in the calendar ends on 31 August of its second year).  A child
+never enrolled nor archived has no departure: it is kept (a new child's
+file, before its first inscription).
 
 Three years after the departure (``DELAI_ANS``: the day after the third
 anniversary), the job erases:
@@ -69,11 +70,15 @@ def fin_annee(enfant, libelle):
 
 
 def depart(enfant):
-    """The day the child left (the end of its last inscription's school
-    year), or None when it never was enrolled."""
+    """The day the child left: the end of its last inscription's school
+    year, or the day it was archived ("partie") when that came first; None
+    when it never was enrolled nor archived."""
     fins = [fin_annee(enfant, i.annee) for i in enfant.inscriptions.values()]
     fins = [fin for fin in fins if fin is not None]
-    return max(fins) if fins else None
+    fin = max(fins) if fins else None
+    if enfant.partie_le is not None:
+        return enfant.partie_le if fin is None else min(fin, enfant.partie_le)
+    return fin
 
 
 def a_effacer(enfant, today):

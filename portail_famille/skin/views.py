@@ -44,6 +44,8 @@ def home(context, request):
         "responsable": context.responsable,
         "compte": en_cours(request, context, dates.today()),
         "actualites": a_la_une(request.root),
+        # archived (``departs``): the family may still read and pay
+        "partie_le": dates.courte(context.partie_le),
     }
 
 
@@ -92,11 +94,16 @@ def forbidden(request):
         # To a parent, another family's page is a page that does not exist:
         # a 403 would tell which family numbers are in use.
         return not_found(request)
+    # A view's own refusal names its reason (a French translation string);
+    # Pyramid's (a missing permission) is English and technical.
+    detail = getattr(getattr(request, "exception", None), "detail", None)
     return _error(
         request,
         403,
         _("Accès refusé"),
-        _("Vous n'avez pas accès à cette page."),
+        detail
+        if isinstance(detail, TranslationString)
+        else _("Vous n'avez pas accès à cette page."),
     )
 
 

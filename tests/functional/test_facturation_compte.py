@@ -227,19 +227,22 @@ def test_evolve_step8_gives_old_families_their_accounts(app):
     from substanced.util import get_acl
 
     from portail_famille.evolve import step8
+    from portail_famille.facturation.permanence import reconstruction
     from portail_famille.security import P
 
     def old(root, registry):
         famille = _famille(root)
         # as stored before step8: no money folders, the old parents' ACL,
         # a plain "regies" folder holding the régie
-        # (Folder.remove: a Famille refuses to lose its folders)
-        Folder.remove(famille, "factures")
-        Folder.remove(famille, "reglements")
+        # (Folder.remove: a Famille refuses to lose its folders; an old
+        # database had no numbered documents to keep: reconstruction)
+        with reconstruction():
+            Folder.remove(famille, "factures")
+            Folder.remove(famille, "reglements")
+            regie = root["regies"].remove("regie-garderie-alsh")
+            root.remove("regies")
         oid = get_acl(famille)[0][1]
         famille.__acl__ = [("Allow", oid, (P.FAMILLE_VOIR, P.DEMANDE_CREER))]
-        regie = root["regies"].remove("regie-garderie-alsh")
-        root.remove("regies")
         plain = Folder()
         root.add("regies", plain)
         plain.add("regie-garderie-alsh", regie)

@@ -125,13 +125,23 @@ def test_agent_adds_with_french_errors_then_deletes(app):
         "Lundi, Vendredi",
     ] in [r[:5] for r in rows(page, "table.inscriptions")]
 
-    # Delete it (a POST with the CSRF token); without the token: refused.
+    # Delete it (a POST with the CSRF token), after a confirmation naming
+    # it; without the token: refused.
     cle = "%s:%s" % (COURANTE, matin)
     button = page.html.find("button", attrs={"name": "supprimer", "value": cle})
     token = button.find_parent("form").find("input", attrs={"name": "csrf_token"})["value"]
     app.post(url, {"supprimer": cle}, status=400)
     assert key in stored(app)
-    app.post(url, {"supprimer": cle, "csrf_token": token}, status=302)
+    confirmation = app.post(url, {"supprimer": cle, "csrf_token": token}, status=200)
+    panel = confirmation.html.select_one(".confirmation-suppression")
+    assert " ".join(panel.b.get_text().split()) == (
+        "Supprimer l'inscription de LUCAS DUPONT à « Garderie matin » "
+        "(Garderie périscolaire, %s) ?" % COURANTE
+    )
+    assert key in stored(app)  # nothing yet
+    app.post(url, {"confirmer_suppression": cle}, status=400)
+    assert key in stored(app)
+    app.post(url, {"confirmer_suppression": cle, "csrf_token": token}, status=302)
     assert key not in stored(app)
     assert len(stored(app)) == len(before)
 

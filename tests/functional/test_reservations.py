@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from substanced.util import get_oid
 
 from portail_famille import dates
 from portail_famille.demandes.resources import ACCEPTEE, LISTE_ATTENTE, REFUSEE
@@ -662,35 +663,56 @@ def test_the_agents_tab_removes_an_inscription_and_its_days_to_come(town, clock)
     key = "%s:%s" % (ANNEE, oid_of(town, REST))
     button = page.html.find("button", attrs={"name": "supprimer", "value": key})
     csrf_token = button.find_parent("form").find("input", attrs={"name": "csrf_token"})["value"]
-    agent.post(url, {"supprimer": key, "csrf_token": csrf_token}, status=302)
+    agent.post(url, {"supprimer": key, "csrf_token": csrf_token}, status=200)  # confirmation
+    assert cell(town, REST, JEUDI_CONTRAT) == cells.RESERVE
+    agent.post(url, {"confirmer_suppression": key, "csrf_token": csrf_token}, status=302)
     assert cell(town, REST, JEUDI_CONTRAT) is None
     assert cell(town, REST, D(2026, 11, 30)) == cells.RESERVE  # before today
 
 
 def test_a_removed_child_gives_back_its_places_to_come(town):
-    """An agent removes LUCAS: the places of his booked days to come go back
-    (the first family waiting gets one), he leaves the prestations' index of
-    enrolled children, and his pending request no longer breaks the queue."""
+    """An administrator removes NOÉ, a child no numbered document names
+    (LUCAS, on AL-12, can only be archived: test_departs): the places of
+    his booked days to come go back (the first family waiting gets one),
+    he leaves the prestations' index of enrolled children, and his pending
+    request no longer breaks the queue."""
+
+    def add(root, registry):
+        from portail_famille.inscriptions import inscrire
+        from portail_famille.planning.service import reserver_contrat
+
+        noe = registry.content.create("Enfant", nom="DUPONT", prenom="NOÉ")
+        root["familles"][NUMERO]["enfants"].add_next(noe, registry=registry)
+        for path, jours in ((VJ, ()), (REST, ("1", "2", "4", "5"))):
+            oid = get_oid(root["structures"][path[0]][path[1]])
+            inscription = inscrire(noe, oid, ANNEE, D(2026, 9, 1), jours)
+            reserver_contrat(noe, inscription, registry.settings)
+        return noe.__name__
+
+    noe = with_root(town.app, add)
     dupont = browser_for(town, "jean.dupont")
-    reserver(dupont, town, VJ, VACANCES)  # pending, holds a place
+    url = DUPONT_URL + "enfants/%s/" % noe
+    page = dupont.get(url + "planning?mois=2026-12")
+    values = {"csrf_token": token(page), "prestation": str(oid_of(town, VJ))}
+    values["date"] = VACANCES.isoformat()
+    dupont.post(url + "demande-de-reservation", values, status=302)  # pending, holds a place
+    assert taken(town, VJ, VACANCES) == 1
     before = taken(town, REST, JEUDI_CONTRAT)
 
     def remove(root, registry):
-        from substanced.util import get_oid
-
         from portail_famille.inscriptions import inscrits
 
-        enfant = lucas(root)
+        enfant = root["familles"][NUMERO]["enfants"][noe]
         oid = get_oid(enfant)
         prestation = root["structures"][REST[0]][REST[1]]
         assert oid in inscrits(prestation, ANNEE)
-        root["familles"][NUMERO]["enfants"].remove(enfant.__name__, registry=registry)
+        root["familles"][NUMERO]["enfants"].remove(noe, registry=registry)
         past = places.pris(prestation, D(2026, 11, 30))
         return oid in inscrits(prestation, ANNEE), past
 
     still_enrolled, past = with_root(town.app, remove)
     assert not still_enrolled
-    assert past == 1  # the past stays counted
+    assert past == 2  # the past stays counted (LUCAS and NOÉ)
     assert taken(town, REST, JEUDI_CONTRAT) == before - 1
     assert taken(town, VJ, VACANCES) == 0
     agent = staff(town, "agent")

@@ -11,6 +11,7 @@ from substanced.util import get_acl
 from portail_famille.calendrier.jours import FERIE, FERMETURE, PETITES_VACANCES, jour
 from portail_famille.demo import STRUCTURES, annees_scolaires
 from portail_famille.evolve import STEPS, step4
+from portail_famille.facturation.permanence import reconstruction
 from portail_famille.facturation.regies import regie_de
 from portail_famille.security import GROUPE_AGENTS, GROUPE_REGISSEURS, P, group_oid
 
@@ -325,7 +326,9 @@ def test_step4_replaces_empty_plain_folders(app):
 
     def old_site(root, registry):
         for name in ("structures", "calendrier"):
-            root.remove(name, registry=registry)
+            # an old database had no numbered documents naming prestations
+            with reconstruction():
+                root.remove(name, registry=registry)
             root.add(name, Folder(), registry=registry)
         root["calendrier"]["note"] = Folder()  # not empty: kept
 
