@@ -74,15 +74,21 @@ def comptable(db, undo_id):
         return None
     if len(tid) != 8:
         return None
-    for record in db.storage.iterator(tid, tid):
-        if est_marquee(getattr(record, "extension", None) or {}):
-            return True
-        for donnee in record:
-            classe = _classe(donnee.data) if donnee.data else None
-            if classe is not None and issubclass(classe, CLASSES_COMPTABLES):
+    records = db.storage.iterator(tid, tid)
+    try:
+        for record in records:
+            if est_marquee(getattr(record, "extension", None) or {}):
                 return True
-        return False
-    return None
+            for donnee in record:
+                classe = _classe(donnee.data) if donnee.data else None
+                if classe is not None and issubclass(classe, CLASSES_COMPTABLES):
+                    return True
+            return False
+        return None
+    finally:
+        fermer = getattr(records, "close", None)
+        if fermer is not None:
+            fermer()  # FileStorage's iterator holds a file open
 
 
 def _undo_id(value):

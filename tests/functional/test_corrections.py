@@ -454,3 +454,23 @@ def test_reasons_with_markup_are_shown_as_text(app):
         html = browser_.get(url).text
         assert hostile.obeit(html) == [], url
         assert "PFX1" in hostile.texte_de(html) or "PFX3" in hostile.texte_de(html), url
+
+
+def test_a_cancelled_payment_leaves_the_tax_certificate(app):
+    """The demo's cheque AL-228 (2015) paid AL-12: cancelled, it paid
+    nothing, and the 2015 attestation fiscale counts nothing of it."""
+    from portail_famille.facturation import attestation
+
+    def rajeunir(root, registry):
+        # LUCAS under six on 1 January 2015: his childcare counts
+        for enfant in root["familles"][DUPONT["numero"]]["enfants"].values():
+            enfant.date_naissance = datetime.date(2012, 3, 1)
+
+    def frais(root, registry):
+        return attestation.frais_de_garde(root["familles"][DUPONT["numero"]], 2015)["total"]
+
+    with_root(app.app, rajeunir)
+    assert with_root(app.app, frais) > D("0.00")
+    annuler(staff(app, "regisseur"), "AL-228", motif="Chèque rejeté par la banque")
+    assert with_root(app.app, frais) == D("0.00")
+    assert etat(app)["restes"]["AL-12"] == D("243.20")
