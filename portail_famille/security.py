@@ -139,7 +139,15 @@ ROLE_TABLE = {
             P.FACTURE_VOIR,
             P.FACTURATION_GERER,
         ),
-        "regies": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS, P.FACTURATION_GERER),
+        # The régie's journal reads every family's numbered documents.
+        "regies": (
+            P.SDI_VIEW,
+            P.SDI_EDIT,
+            P.SDI_ADD,
+            P.SDI_MANAGE_CONTENTS,
+            P.FACTURE_VOIR,
+            P.FACTURATION_GERER,
+        ),
         "structures": (P.SDI_VIEW, P.FACTURATION_GERER),
     },
     # Editors reach documents and news only: no family record.

@@ -49,7 +49,9 @@ DESCRIPTIONS = {
     P.PLANNING_POINTER: "record attendance (pointage)",
     P.MESSAGERIE_TRAITER: "read and answer families' messages; group messages",
     P.FACTURE_VOIR: "read invoices, credit notes, payments and their PDFs",
-    P.FACTURATION_GERER: "bill, set tariffs, record payments and credit notes",
+    P.FACTURATION_GERER: (
+        "bill, set tariffs, record payments and credit notes, cancel payments, refund credit"
+    ),
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",

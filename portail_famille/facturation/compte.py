@@ -5,17 +5,18 @@ import datetime
 
 from ..util import arbre
 from .montants import ZERO
-from .resources import Avoir, Facture, Reglement
+from .resources import IOperation
 
 # The family's quotient familial over time: day it applies from -> Decimal.
 QUOTIENTS = "quotients"
 
 
 def operations(famille):
-    """Every invoice, credit note and payment of the family, newest first
-    (the manual's "Relevé des opérations")."""
+    """Every numbered document of the family (invoices, credit notes,
+    payments, their cancellations, refunds), newest first (the manual's
+    "Relevé des opérations")."""
     found = list(famille["factures"].values()) + list(famille["reglements"].values())
-    found = [o for o in found if isinstance(o, (Facture, Avoir, Reglement))]
+    found = [o for o in found if IOperation.providedBy(o)]
     return sorted(found, key=lambda o: (o.date, o.emise_le), reverse=True)
 
 

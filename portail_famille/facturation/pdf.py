@@ -1,5 +1,5 @@
-"""The invoice, the credit note and the payment's receipt as PDF (view
-``pdf``) and the yearly "attestation fiscale" of a family (view
+"""The invoice, the credit note, the payment's receipt, a payment's
+cancellation and a refund as PDF (view ``pdf``) and the yearly "attestation fiscale" of a family (view
 ``attestation-fiscale``).
 
 Each is an HTML page of its own (templates/*_pdf.pt: the CSS inline,
@@ -7,8 +7,8 @@ no image, every value escaped by Chameleon) rendered by
 ``portail_famille.pdf``.  Served to the family's parents and to staff
 (P.FACTURE_VOIR), never cached.
 
-The invoice, the credit note and the receipt are numbered documents: they
-are frozen (``originaux``).  ``preparer`` makes their HTML where they are
+The invoice, the credit note, the receipt, the cancellation and the
+refund are numbered documents: they are frozen (``originaux``).  ``preparer`` makes their HTML where they are
 issued (the data as issued), ``figer`` renders and keeps the PDFs; a
 download serves the original, or freezes at its first download a document
 that has none (issued before, or its rendering failed when issued).  The
@@ -34,6 +34,13 @@ from ..i18n import _
 from ..retry import essayer
 from ..security import P
 from . import attestation, originaux
+from .corrections import (
+    TITRES_REMBOURSEMENT,
+    Annulation,
+    IAnnulation,
+    IRemboursement,
+    Remboursement,
+)
 from .montants import euros
 from .regies import regie_de
 from .resources import (
@@ -224,11 +231,56 @@ def html_recu(request, reglement):
     return render("templates/recu_pdf.pt", values, request=request)
 
 
+def html_annulation(request, annulation):
+    values = _entete(request, annulation)
+    famille = annulation.famille
+    reglement = famille["reglements"].get(annulation.reglement)
+    ok = isinstance(reglement, Reglement)
+    mode = TITRES_MODES.get(reglement.mode) if ok else None
+    values.update(
+        {
+            "numero": annulation.numero,
+            "date": dates.courte(annulation.date),
+            "reglement": annulation.reglement,
+            "reglement_date": dates.courte(reglement.date) if ok else "",
+            "reglement_mode": request.localizer.translate(mode) if mode else "",
+            "motif": annulation.motif,
+            "montant": euros(annulation.montant),
+            "factures": [
+                _operation(famille, numero, montant) for numero, montant in annulation.factures
+            ],
+        }
+    )
+    return render("templates/annulation_pdf.pt", values, request=request)
+
+
+def html_remboursement(request, remboursement):
+    values = _entete(request, remboursement)
+    mode = TITRES_REMBOURSEMENT.get(remboursement.mode)
+    values.update(
+        {
+            "numero": remboursement.numero,
+            "date": dates.courte(remboursement.date),
+            "mode": request.localizer.translate(mode) if mode else remboursement.mode,
+            "reference": remboursement.reference,
+            "motif": remboursement.motif,
+            "montant": euros(remboursement.montant),
+            "credits": [
+                _operation(remboursement.famille, numero, montant)
+                for numero, montant in sorted(remboursement.affectations.items())
+            ],
+        }
+    )
+    return render("templates/remboursement_pdf.pt", values, request=request)
+
+
 # Each numbered document: its HTML, the prefix of its file's name.
 MODELES = {
     Facture: (html_facture, "facture"),
     Avoir: (html_avoir, "avoir"),
     Reglement: (html_recu, "recu"),
+    Annulation: (html_annulation, "annulation"),
+    Remboursement: (html_remboursement, "remboursement"),
 }
 
 
@@ -326,6 +378,21 @@ def avoir_pdf(context, request):
 )
 def recu_pdf(context, request):
     """The payment's receipt ("Reçu")."""
+    return servir(request, context)
+
+
+@view_config(
+    context=IAnnulation, name=PDF, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD")
+)
+def annulation_pdf(context, request):
+    """A payment's cancellation."""
+    return servir(request, context)
+
+
+@view_config(
+    context=IRemboursement, name=PDF, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD")
+)
+def remboursement_pdf(context, request):
     return servir(request, context)
 
 

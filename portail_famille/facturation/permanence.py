@@ -29,11 +29,10 @@ from ..i18n import _
 from ..structures.resources import IPrestation, IStructure, IStructures
 from ..util import ContenuPermanent
 from .regies import IRegie, IRegies, regie_de
-from .resources import IAvoir, IFacture, IFactures, IReglement, IReglements
+from .resources import IFacture, IFactures, IOperation, IReglements
 
 # The attribute noting, on what a document names, that document's number.
 REFERENCE = "document_numerote"
-DOCUMENTS = (IFacture, IAvoir, IReglement)
 # Folders that are permanent when one of their contents is.
 CONTENEURS = (IFamilles, IEnfants, IStructures, IStructure, IRegies)
 EXEMPLES = 3  # numbers named in a family's reason
@@ -54,7 +53,8 @@ def reconstruction():
 
 
 def _est_document(obj):
-    return any(iface.providedBy(obj) for iface in DOCUMENTS)
+    # invoices, credit notes, payments, cancellations, refunds
+    return IOperation.providedBy(obj)
 
 
 def references(document):
@@ -192,8 +192,6 @@ def avant_ajout(event):
         raise
 
 
-@subscribe_added(IFacture)
-@subscribe_added(IAvoir)
-@subscribe_added(IReglement)
+@subscribe_added(IOperation)
 def document_ajoute(event):
     noter(event.object)

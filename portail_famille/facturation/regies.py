@@ -40,6 +40,7 @@ from ..i18n import _
 from ..security import P
 from ..util import nom_de, objet
 from . import schemas
+from .irreversible import Comptable
 
 
 class IRegies(Interface):
@@ -59,8 +60,9 @@ class Regies(Folder):
         return introspectable.get("content_type") == "Regie"
 
 
-class Sequence(Persistent):
-    """The last number given; ``suivant`` gives the next one."""
+class Sequence(Comptable, Persistent):
+    """The last number given; ``suivant`` gives the next one.  A number
+    given marks its transaction as an accounting one (``irreversible``)."""
 
     def __init__(self, dernier=0):
         self.dernier = dernier

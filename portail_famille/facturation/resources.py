@@ -13,6 +13,7 @@ from zope.interface import Interface, implementer
 from .. import dates
 from ..i18n import _
 from ..util import ContenuPermanent
+from .irreversible import Comptable
 from .montants import ZERO, arrondi
 
 MODES = (
@@ -45,6 +46,11 @@ class IAvoir(Interface):
 
 class IReglement(Interface):
     pass
+
+
+class IOperation(Interface):
+    """Any numbered document of a régie (invoice, credit note, payment,
+    cancellation, refund)."""
 
 
 class DocumentPermanent(ContenuPermanent):
@@ -96,9 +102,12 @@ class Reglements(_Documents):
     """A family's payments."""
 
 
-class _Operation(Persistent):
+@implementer(IOperation)
+class _Operation(Comptable, Persistent):
     """What invoices, credit notes and payments share: a number of their
-    régie, a date, an amount, and the allocations between them."""
+    régie, a date, an amount, and the allocations between them.  Any
+    change marks its transaction as an accounting one (never undone:
+    ``irreversible``)."""
 
     __sdi_deletable__ = False
     numero = ""
@@ -212,6 +221,7 @@ class Reglement(_Operation):
     sens = "credit"
     mode = "cheque"
     reference = ""  # cheque number, the bank's transaction id…
+    annule_par = ""  # the number of its cancellation (corrections.Annulation)
 
     def __init__(self, numero, regie, date, montant, mode, reference="", par=""):
         _Operation.__init__(self, numero, regie, date, montant, par)

@@ -8,7 +8,8 @@
   and "Émettre un avoir" (a numbered invoice is corrected, never deleted).
 - ``…/reglements/AL-228/@@reglement`` and ``…/factures/AL-37/@@avoir``: one
   payment, one credit note, read only, with its PDF (the receipt, the
-  credit note).
+  credit note); a payment's cancellation ("Annuler ce règlement") and a
+  refund of the account's credit are ``sdi_corrections``'.
 
 A payment's receipt and a credit note are frozen as they are recorded
 (``pdf.figer_emis``: the request's transaction committed, then the PDF
@@ -28,7 +29,8 @@ from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
 from ..structures.schemas import UNITES as _UNITES
-from . import compte, montants, pdf, service
+from . import compte, corrections, montants, pdf, service
+from .corrections import Annulation, Remboursement
 from .montants import ZERO, euros
 from .regies import IRegie, regie_de, regies
 from .resources import (
@@ -91,7 +93,13 @@ def document(famille, numero):
 def _lien(request, operation):
     if operation is None:
         return None
-    vue = {Facture: "@@facture", Avoir: "@@avoir", Reglement: "@@reglement"}[type(operation)]
+    vue = {
+        Facture: "@@facture",
+        Avoir: "@@avoir",
+        Reglement: "@@reglement",
+        Annulation: "@@annulation",
+        Remboursement: "@@remboursement",
+    }[type(operation)]
     return request.sdiapi.mgmt_path(operation, vue)
 
 
@@ -111,6 +119,12 @@ def affectations(request, operation):
             }
         )
     return lignes
+
+
+def _mention(request, operation):
+    """'Annulé le … (AL-230 : motif)' of a cancelled payment, else ''."""
+    mention = corrections.mention(operation)
+    return _tr(request, mention) if mention is not None else ""
 
 
 def _flash(request, message):
@@ -243,6 +257,7 @@ class CompteView(_Vue):
                 "url": _lien(request, o),
                 "date": dates.courte(o.date),
                 "description": o.description,
+                "mention": _mention(request, o),
                 "regie": o.regie,
                 "debit": euros(compte.debit(o)) if o.sens == "debit" else "",
                 "credit": euros(compte.credit(o)) if o.sens == "credit" else "",
@@ -253,10 +268,14 @@ class CompteView(_Vue):
         toutes = self.regies()
         valeur_regie = post.get("regie") or (toutes[0].__name__ if len(toutes) == 1 else "")
         cochees = set(post.getall("factures")) if post else set()
+        credit = service.credit_disponible(famille)
         return {
             "famille": famille,
             "operations": lignes,
-            "credit": euros(service.credit_disponible(famille)),
+            "credit": euros(credit),
+            "rembourser": request.sdiapi.mgmt_path(famille, "@@rembourser")
+            if self.peut_gerer and credit > ZERO
+            else None,
             "impayees": [
                 {
                     "numero": f.numero,
@@ -425,24 +444,46 @@ class FactureView(_Vue):
 # --- One payment, one credit note ------------------------------------------------------
 
 
-def _document(context, request):
-    operation = context
-    values = {
+def valeurs_document(request, operation):
+    """What the read-only tab of any numbered document shows."""
+    return {
         "operation": operation,
         "famille": operation.famille,
         "compte": request.sdiapi.mgmt_path(operation.famille, "@@compte"),
         "date": dates.courte(operation.date),
         "montant": euros(operation.montant),
-        "disponible": euros(operation.disponible),
         "affectations": affectations(request, operation),
         "enregistre_le": dates.local(operation.emise_le).strftime("%d/%m/%Y %H:%M")
         if operation.emise_le
         else "",
         "pdf": request.resource_path(operation, pdf.PDF),
     }
+
+
+def _document(context, request):
+    operation = context
+    values = valeurs_document(request, operation)
+    values["disponible"] = euros(operation.disponible)
     values["reglement"] = isinstance(operation, Reglement)
+    values["remboursements"] = [
+        {"numero": r.numero, "url": _lien(request, r), "date": dates.courte(r.date)}
+        for r in corrections.remboursements_de(operation)
+    ]
     if values["reglement"]:
         values["mode"] = _tr(request, TITRES_MODES.get(operation.mode, operation.mode))
+        values["mention"] = _mention(request, operation)
+        annulation = corrections.annulation_de(operation)
+        values["annulation_url"] = _lien(request, annulation)
+        peut_gerer = bool(request.has_permission(P.FACTURATION_GERER, context))
+        obstacle = corrections.obstacle(operation)
+        values["annuler"] = (
+            request.sdiapi.mgmt_path(operation, "@@annuler")
+            if peut_gerer and obstacle is None
+            else None
+        )
+        values["obstacle"] = (
+            _tr(request, obstacle) if peut_gerer and obstacle and annulation is None else ""
+        )
     else:
         facture = service.factures(operation.famille).get(operation.facture)
         values["facture_url"] = _lien(request, facture)

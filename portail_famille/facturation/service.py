@@ -10,6 +10,7 @@ import datetime
 from substanced.util import get_oid
 
 from ..util import arbre
+from .irreversible import marquer
 from .montants import ZERO, arrondi
 from .resources import TITRES_MODES, Avoir, Facture, Reglement
 
@@ -59,7 +60,7 @@ def _de(document, regie):
 def _credits(famille, regie):
     """The family's payments and credit notes of ``regie`` with money left,
     oldest first."""
-    found = list(reglements(famille).values())
+    found = [r for r in reglements(famille).values() if isinstance(r, Reglement)]
     found += [a for a in factures(famille).values() if isinstance(a, Avoir)]
     found = [c for c in found if _de(c, regie) and c.disponible > ZERO]
     return sorted(found, key=lambda c: (c.date, c.emise_le))
@@ -74,6 +75,7 @@ def affecter(credit, facture, montant=None):
     montant = possible if montant is None else min(arrondi(montant), possible)
     if montant <= ZERO:
         return ZERO
+    marquer()  # the allocations are mappings of their own: never undone either
     credit.affectations[facture.numero] = credit.affectations.get(facture.numero, ZERO) + montant
     facture.affectations[credit.numero] = facture.affectations.get(credit.numero, ZERO) + montant
     return montant

@@ -16,7 +16,8 @@ from .. import dates
 from ..familles.resources import IFamille
 from ..i18n import _, traduire
 from ..security import P
-from . import compte, service
+from . import compte, corrections, service
+from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
 from .montants import ZERO, euros
 from .resources import TITRES_MODES, Avoir, Facture, Reglement
 
@@ -63,6 +64,14 @@ def icones(request, document, payer=True):
         payer_url = texte_payer = None
     elif isinstance(document, Reglement):
         texte_pdf = traduire(request, _("Imprimer le reçu ${numero} (PDF)", mapping=numero))
+        payer_url = texte_payer = None
+    elif isinstance(document, Annulation):
+        texte_pdf = traduire(request, _("Imprimer l'annulation ${numero} (PDF)", mapping=numero))
+        payer_url = texte_payer = None
+    elif isinstance(document, Remboursement):
+        texte_pdf = traduire(
+            request, _("Imprimer le remboursement ${numero} (PDF)", mapping=numero)
+        )
         payer_url = texte_payer = None
     else:
         texte_pdf = traduire(request, _("Imprimer la facture ${numero} (PDF)", mapping=numero))
@@ -150,12 +159,19 @@ def _colonnes(montant):
     return {"debit": euros(montant), "credit": ""}
 
 
-def _operation(operation):
+def _mention(request, operation):
+    """'Annulé le … (AL-230 : motif)' of a cancelled payment, else ''."""
+    mention = corrections.mention(operation)
+    return request.localizer.translate(mention) if mention is not None else ""
+
+
+def _operation(request, operation):
     debit, credit = compte.debit(operation), compte.credit(operation)
     return {
         "numero": operation.numero,
         "date": _date(operation.date),
         "description": operation.description,
+        "mention": _mention(request, operation),
         "regie": operation.regie,
         "debit": euros(debit) if operation.sens == "debit" else "",
         "credit": euros(credit) if operation.sens == "credit" else "",
@@ -198,16 +214,34 @@ def _facture(request, document, payer):
 
 
 def _reglement(request, reglement):
+    """A payment of "Mes règlements": the invoices it settles (a cancelled
+    one settles none: its mention says why), or a refund."""
+    translate = request.localizer.translate
+    if isinstance(reglement, Remboursement):
+        mode = TITRES_REMBOURSEMENT.get(reglement.mode, reglement.mode)
+        return {
+            **icones(request, reglement, payer=False),
+            "numero": reglement.numero,
+            "date": _date(reglement.date),
+            "mode": translate(_("Remboursement : ${mode}", mapping={"mode": translate(mode)})),
+            "montant": euros(reglement.montant),
+            "factures": [],
+            "mention": reglement.motif,
+            "disponible": "",
+        }
+    factures = service.factures(reglement.famille)
     return {
         **icones(request, reglement, payer=False),
         "numero": reglement.numero,
         "date": _date(reglement.date),
-        "mode": request.localizer.translate(TITRES_MODES.get(reglement.mode, reglement.mode)),
+        "mode": translate(TITRES_MODES.get(reglement.mode, reglement.mode)),
         "montant": euros(reglement.montant),
         "factures": [
             "%s : %s" % (numero, euros(montant))
             for numero, montant in sorted(reglement.affectations.items())
+            if isinstance(factures.get(numero), Facture)
         ],
+        "mention": _mention(request, reglement),
         "disponible": euros(reglement.disponible),
     }
 
@@ -266,7 +300,7 @@ def releve_de_compte(context, request):
     }
     if onglet == OPERATIONS:
         page.update(
-            operations=[_operation(o) for o in operations],
+            operations=[_operation(request, o) for o in operations],
             ancien_solde=_colonnes(releve["ancien_solde"]),
             solde_annee=_colonnes(releve["solde"]),
             total_debit=euros(releve["total_debit"]),
@@ -279,6 +313,6 @@ def releve_de_compte(context, request):
         ]
     else:
         page["reglements"] = [
-            _reglement(request, o) for o in operations if isinstance(o, Reglement)
+            _reglement(request, o) for o in operations if isinstance(o, (Reglement, Remboursement))
         ]
     return page

@@ -17,7 +17,8 @@ from persistent.mapping import PersistentMapping
 from translationstring import TranslationString
 
 from .. import dates, inscriptions
-from ..facturation.resources import IAvoir, IFacture
+from ..facturation.corrections import IAnnulation, IRemboursement
+from ..facturation.resources import IAvoir, IFacture, IReglement
 from ..familles import schemas
 from ..familles.resources import IDENTITE_ENFANT, SECTIONS, SECTIONS_ENFANT
 from ..familles.validators import masquer_iban
@@ -195,7 +196,25 @@ def _avoir(avoir):
 
 
 def _reglement(reglement):
-    return {**_operation(reglement), "mode": reglement.mode, "reference": reglement.reference}
+    return {
+        **_operation(reglement),
+        "mode": reglement.mode,
+        "reference": reglement.reference,
+        "annule_par": reglement.annule_par,
+    }
+
+
+def _annulation(annulation):
+    return {**_operation(annulation), "reglement": annulation.reglement, "motif": annulation.motif}
+
+
+def _remboursement(remboursement):
+    return {
+        **_operation(remboursement),
+        "mode": remboursement.mode,
+        "reference": remboursement.reference,
+        "motif": remboursement.motif,
+    }
 
 
 def _valeurs(folder):
@@ -206,6 +225,7 @@ def donnees(famille, request=None):
     """Everything held about ``famille``, as JSON data."""
     prestations = inscriptions.prestations_par_oid(famille)
     factures = _valeurs(famille.get("factures"))
+    reglements = _valeurs(famille.get("reglements"))
     enfants = sorted(
         _valeurs(famille.get("enfants")),
         key=lambda e: (e.date_naissance is None, e.date_naissance or 0, e.prenom),
@@ -237,7 +257,15 @@ def donnees(famille, request=None):
             key=lambda a: (a["date"] or "", a["numero"]),
         ),
         "reglements": sorted(
-            (_reglement(r) for r in _valeurs(famille.get("reglements"))),
+            (_reglement(r) for r in reglements if IReglement.providedBy(r)),
+            key=lambda r: (r["date"] or "", r["numero"]),
+        ),
+        "annulations": sorted(
+            (_annulation(a) for a in reglements if IAnnulation.providedBy(a)),
+            key=lambda a: (a["date"] or "", a["numero"]),
+        ),
+        "remboursements": sorted(
+            (_remboursement(r) for r in reglements if IRemboursement.providedBy(r)),
             key=lambda r: (r["date"] or "", r["numero"]),
         ),
     }

@@ -17,6 +17,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from .. import dates, pdf
+from ..facturation.corrections import TITRES_REMBOURSEMENT
 from ..facturation.montants import nombre
 from ..facturation.resources import TITRES_MODES
 from ..familles.resources import IFamille
@@ -216,6 +217,19 @@ def contexte_pdf(request, data):
                 mode=translate(TITRES_MODES.get(r["mode"], r["mode"])),
             )
             for r in data["reglements"]
+        ],
+        "annulations": [
+            dict(a, date=lisible(request, a["date"]), montant=_nombre(a["montant"]))
+            for a in data["annulations"]
+        ],
+        "remboursements": [
+            dict(
+                r,
+                date=lisible(request, r["date"]),
+                montant=_nombre(r["montant"]),
+                mode=translate(TITRES_REMBOURSEMENT.get(r["mode"], r["mode"])),
+            )
+            for r in data["remboursements"]
         ],
     }
 

@@ -1,23 +1,179 @@
-"""The SDI's Undo tab on RelStorage (``keep_history=true``): its template
-prints each transaction's ``size``, which FileStorage's and ZEO's undo
-records carry and RelStorage's lack (a KeyError, a 500).  SubstanceD's own
-tab (its view and permission unchanged) gets each record with an empty
-size when it has none: its records' method is wrapped once, when this
-module is imported (the package scan)."""
+"""The SDI's Undo, made safe for accounting, and fixed for RelStorage.
 
-from substanced.sdi.views.undo import UndoViews
+Accounting transactions are never undone (``facturation.irreversible``):
+a transaction that issued, allocated, cancelled, refunded or froze a
+numbered document, or gave a number of a régie's sequence, is corrected
+by a counter-entry (credit note, cancellation, refund), never erased.
+SubstanceD's own views keep their names, permissions and CSRF checks;
+their methods are wrapped once, when this module is imported (the
+package scan):
+
+- the Undo tab (``@@undo``, administrators) lists such a transaction
+  without its checkbox, marked "Opération comptable" (the template
+  ``templates/undo.pt`` overrides SubstanceD's, in French);
+- ``@@undo_multiple`` (the tab's button) refuses, with a French message
+  and nothing undone, a list that holds one, or an id it cannot find;
+- ``@@undo_recent`` (a flash message's "Undo" link) refuses one;
+- no "Undo" link is offered in a transaction that is one.
+
+A transaction is one when it carries the mark (``irreversible.MARQUE``),
+or, for transactions committed before the mark existed, when it wrote an
+object of an accounting class (read from the stored records' class names,
+the objects themselves are not loaded).
+
+On RelStorage (``keep_history=true``) the tab's template prints each
+transaction's ``size``, which FileStorage's and ZEO's undo records carry
+and RelStorage's lack (a KeyError, a 500): records without one get an
+empty size.
+"""
+
+import base64
+import binascii
+import sys
+
+import transaction
+from pyramid.httpexceptions import HTTPFound
+from substanced.sdi import sdiapi
+from substanced.sdi.views.undo import UndoViews, decode64
+from ZODB.utils import get_pickle_metadata
+
+from ..facturation.irreversible import est_marquee
+from ..facturation.originaux import Original
+from ..facturation.regies import Sequence
+from ..facturation.resources import _Operation
+from ..i18n import _
+
+# Objects whose change makes a transaction an accounting one.
+CLASSES_COMPTABLES = (_Operation, Sequence, Original)
+REFUS = _(
+    "Cette transaction a créé ou modifié un document numéroté (facture, avoir, règlement, "
+    "annulation, remboursement) : elle ne peut être défaite. Corrigez par un avoir, une "
+    "annulation ou un remboursement."
+)
+INCONNUE = _("Transaction introuvable : rien n'a été défait.")
 
 
-def avec_taille(lister):
+def _classe(data):
+    """The class a stored record is of, when its module is loaded (ours
+    all are), else None; the record is not unpickled."""
+    try:
+        module, nom = get_pickle_metadata(data)
+    except Exception:
+        return None
+    found = getattr(sys.modules.get(module), nom, None)
+    return found if isinstance(found, type) else None
+
+
+def comptable(db, undo_id):
+    """Whether the transaction of undo id ``undo_id`` (bytes, as in
+    ``db.undoLog``) is an accounting one; None when there is no such
+    transaction (nothing is undone that was not checked)."""
+    try:
+        tid = base64.decodebytes(undo_id + b"\n")
+    except (binascii.Error, TypeError):
+        return None
+    if len(tid) != 8:
+        return None
+    records = db.storage.iterator(tid, tid)
+    try:
+        for record in records:
+            if est_marquee(getattr(record, "extension", None) or {}):
+                return True
+            for donnee in record:
+                classe = _classe(donnee.data) if donnee.data else None
+                if classe is not None and issubclass(classe, CLASSES_COMPTABLES):
+                    return True
+            return False
+        return None
+    finally:
+        fermer = getattr(records, "close", None)
+        if fermer is not None:
+            fermer()  # FileStorage's iterator holds a file open
+
+
+def _undo_id(value):
+    """The undo id in a checkbox's value of the Undo tab (SubstanceD's
+    ``encode64(undo id) + b' ' + description``), or None."""
+    try:
+        if not isinstance(value, bytes):
+            value = value.encode("ascii", "surrogateescape")
+        return decode64(value.split(b" ", 1)[0]) or None
+    except (binascii.Error, UnicodeError, AttributeError):
+        return None
+
+
+def _refuser(request, message):
+    request.sdiapi.flash(request.localizer.translate(message), "danger")
+
+
+def avec_taille_et_verrou(lister):
     def _undoable_transactions(self, first, last):
         records = lister(self, first, last)
+        db = self._get_db()
         for record in records:
             record.setdefault("size", "")
+            undo_id = _undo_id(record["id"])
+            # one that cannot be checked is shown as one: never undone
+            record["comptable"] = est_marquee(record) or comptable(db, undo_id or b"") is not False
         return records
 
-    _undoable_transactions.avec_taille = True
+    _undoable_transactions.portail = True
     return _undoable_transactions
 
 
-if not getattr(UndoViews._undoable_transactions, "avec_taille", False):
-    UndoViews._undoable_transactions = avec_taille(UndoViews._undoable_transactions)
+def sans_comptable_multiple(original):
+    def undo_multiple(self):
+        request = self.request
+        db = self._get_db()
+        for value in request.POST.getall("transaction"):
+            undo_id = _undo_id(value)
+            found = comptable(db, undo_id) if undo_id is not None else None
+            if found is not False:
+                _refuser(request, INCONNUE if found is None else REFUS)
+                return HTTPFound(request.sdiapi.mgmt_path(request.context, "undo"))
+        return original(self)
+
+    undo_multiple.portail = True
+    return undo_multiple
+
+
+def sans_comptable_recent(original):
+    def undo_recent(self):
+        request = self.request
+        undohash = request.params.get("undohash")
+        db = self._get_db()
+        # the records SubstanceD's view looks among (the 50 latest)
+        for record in db.undoLog(0, -50):
+            if record.get("undohash") == undohash:
+                if est_marquee(record) or comptable(db, record["id"]) is not False:
+                    _refuser(request, REFUS)
+                    return HTTPFound(request.referrer or request.sdiapi.mgmt_path(request.context))
+                break
+        return original(self)
+
+    undo_recent.portail = True
+    return undo_recent
+
+
+def sans_lien_comptable(original):
+    def get_flash_with_undo_snippet(self, msg, queue="", allow_duplicate=True):
+        if est_marquee(transaction.get().extension):
+            return msg
+        return original(self, msg, queue, allow_duplicate)
+
+    get_flash_with_undo_snippet.portail = True
+    return get_flash_with_undo_snippet
+
+
+if not getattr(UndoViews._undoable_transactions, "portail", False):
+    UndoViews._undoable_transactions = avec_taille_et_verrou(UndoViews._undoable_transactions)
+    UndoViews.undo_multiple = sans_comptable_multiple(UndoViews.undo_multiple)
+    UndoViews.undo_recent = sans_comptable_recent(UndoViews.undo_recent)
+    sdiapi.get_flash_with_undo_snippet = sans_lien_comptable(sdiapi.get_flash_with_undo_snippet)
+
+
+def includeme(config):
+    config.override_asset(
+        to_override="substanced.sdi.views:templates/undo.pt",
+        override_with="portail_famille.sdi:templates/undo.pt",
+    )

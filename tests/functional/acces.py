@@ -315,19 +315,25 @@ def veto(request, response):
 
 def completer_la_demo(root, registry):
     """An object for each context the demo data has none of: a credit
-    note on DUPONT's AL-12, a SubstanceD password reset of DUPONT's
-    account, a SubstanceD File at the root."""
+    note on DUPONT's AL-12, a refund of part of his credit and a cancelled
+    payment, a SubstanceD password reset of DUPONT's account, a
+    SubstanceD File at the root."""
     import io
 
     from substanced.util import find_service
 
     from portail_famille import dates
-    from portail_famille.facturation.service import emettre_avoir
+    from portail_famille.facturation.corrections import annuler_reglement, rembourser
+    from portail_famille.facturation.service import emettre_avoir, enregistrer_reglement
 
     famille = root["familles"][DUPONT["numero"]]
     facture = famille["factures"]["AL-12"]
     regie = next(iter(root["regies"].values()))
-    emettre_avoir(facture, regie, dates.today(), "Erreur de saisie", Decimal("1.00"))
+    aujourdhui = dates.today()
+    emettre_avoir(facture, regie, aujourdhui, "Erreur de saisie", Decimal("1.00"))
+    rembourser(famille, regie, aujourdhui, Decimal("0.50"), "virement", "Trop-perçu")
+    faux = enregistrer_reglement(famille, regie, aujourdhui, Decimal("3.00"), "especes")
+    annuler_reglement(faux, aujourdhui, "Erreur de saisie")
     users = find_service(root, "principals", "users")
     find_service(root, "principals").add_reset(users["jean.dupont"])
     fichier = registry.content.create("File", io.BytesIO(b"texte"), "text/plain")
