@@ -185,7 +185,7 @@ class RembourserView(_Vue):
         mode = post.get("mode", "")
         if mode not in TITRES_REMBOURSEMENT:
             found["mode"] = _("Choisissez le mode de remboursement.")
-        montant, erreur = lire_montant(post.get("montant", ""))
+        montant, erreur = lire_montant(self.request, post.get("montant", ""))
         if erreur is not None:
             found["montant"] = erreur
         elif regie is not None:

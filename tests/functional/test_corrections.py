@@ -258,7 +258,7 @@ def test_refund_beyond_the_credit_and_bad_input_are_refused_beside_the_field(app
     cas = [
         ("montant", {"montant": "299,41"}, "disponible à cette régie (299,40\xa0€)."),
         ("montant", {"montant": "0"}, "Le montant doit être supérieur à 0."),
-        ("montant", {"montant": "-5"}, "Le montant doit être supérieur à 0."),
+        ("montant", {"montant": "-5"}, "Le montant ne peut pas être négatif."),
         ("mode", {"mode": "cheque"}, "Choisissez le mode de remboursement."),
         ("regie", {"regie": "inconnue"}, "Choisissez la régie."),
         ("motif", {"motif": "  "}, "Indiquez le motif du remboursement."),
