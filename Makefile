@@ -5,12 +5,23 @@ SHELL := /bin/bash
 VENV      ?= .venv
 PYTHON    ?= $(shell command -v python3.11 || command -v python3)
 BIN       := $(VENV)/bin
-# Debian packages: PDF rendering (wkhtmltopdf; pango for WeasyPrint, the
-# fallback), browser tests, libmagic for uploads, PostgreSQL for the
-# RelStorage tests (each test starts its own cluster on 127.0.0.1).
-SYSTEM_PACKAGES := wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 chromium libmagic1 fonts-dejavu-core \
-                   postgresql
-STAMP     := $(VENV)/.installed
+# Debian packages.  Serving: PDF rendering (wkhtmltopdf; pango for
+# WeasyPrint, the fallback), libmagic for uploads, fonts.  The tests add
+# Chromium (browser tests) and PostgreSQL (the RelStorage tests: each starts
+# its own cluster on 127.0.0.1).
+SYSTEM_serve := wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 libmagic1 fonts-dejavu-core
+SYSTEM_test  := $(SYSTEM_serve) chromium postgresql
+SYSTEM_bench := $(SYSTEM_serve)
+SYSTEM_PACKAGES ?= $(SYSTEM_test)
+# What each target installs in the virtualenv: serving needs the package
+# alone; the tests and the bench add their extras (setup.py).  One stamp
+# per set, so that `make serve` then `make test` installs what is missing.
+EXTRAS_serve :=
+EXTRAS_test  := [test]
+EXTRAS_bench := [test,bench]
+SERVE := $(VENV)/.installed-serve
+TEST  := $(VENV)/.installed-test
+BENCH := $(VENV)/.installed-bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,27 +36,27 @@ system: ## Install the Debian packages that are missing (needs root)
 	  apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): setup.py constraints.txt
-	$(MAKE) system
+$(VENV)/.installed-%: setup.py constraints.txt
+	$(MAKE) system SYSTEM_PACKAGES="$(SYSTEM_$*)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
+	$(BIN)/pip install -q -c constraints.txt -e '.$(EXTRAS_$*)'
 	touch $@
 
-install: $(STAMP) ## Create the virtualenv and install everything
+install: $(TEST) $(BENCH) ## Create the virtualenv and install everything (serving, tests, bench)
 
-serve: install ## Load the demo data (idempotent), serve http://127.0.0.1:6543
+serve: $(SERVE) ## Install what serving needs, load the demo data (idempotent), serve http://127.0.0.1:6543
 	$(BIN)/portail-famille-demo development.ini
 	$(BIN)/pserve development.ini
 
-lint: install ## ruff check + ruff format --check
+lint: $(TEST) ## ruff check + ruff format --check
 	$(BIN)/ruff check portail_famille tests bench
 	$(BIN)/ruff format --check portail_famille tests bench
 
-test: install lint ## The whole test suite (unit, functional, browser)
+test: $(TEST) lint ## Install the test tools, then the whole test suite (unit, functional, browser)
 	$(BIN)/pytest -n 2 -p no:cacheprovider --durations=25 tests
 
-bench: install ## Benchmarks (production template settings): figures against a baseline of the same run
+bench: $(BENCH) ## Benchmarks (production template settings): figures against a baseline of the same run
 	$(BIN)/python bench/home.py --set pyramid.reload_templates=false
 	$(BIN)/python bench/demandes.py
 	$(BIN)/python bench/planning.py
@@ -60,10 +71,10 @@ bench: install ## Benchmarks (production template settings): figures against a b
 # (UTC AAAA-MM-JJ-hh-mm-ss, default the latest) into TO (an empty directory).
 BACKUPS ?= var/backups
 TO      ?= var/restored
-backup: install ## Back up var/Data.fs and var/blobs into $(BACKUPS) (incremental; FULL=1: full)
+backup: $(SERVE) ## Back up var/Data.fs and var/blobs into $(BACKUPS) (incremental; FULL=1: full)
 	$(BIN)/python -m portail_famille.sauvegarde backup var/Data.fs var/blobs $(BACKUPS) $(if $(FULL),--full)
 
-restore: install ## Restore $(BACKUPS) as of DATE (UTC; default the latest) into $(TO)/Data.fs and $(TO)/blobs
+restore: $(SERVE) ## Restore $(BACKUPS) as of DATE (UTC; default the latest) into $(TO)/Data.fs and $(TO)/blobs
 	$(BIN)/python -m portail_famille.sauvegarde restore $(BACKUPS) $(TO)/Data.fs $(if $(DATE),--date $(DATE))
 
 # Several processes on one machine (README: "Several processes, several
@@ -75,13 +86,13 @@ restore: install ## Restore $(BACKUPS) as of DATE (UTC; default the latest) into
 INI  ?= production.ini
 N    ?= 2
 PORT ?= 6543
-zeo: install ## Start the ZEO server of etc/zeo.conf on 127.0.0.1:8100 (var/Data.fs, var/blobs)
+zeo: $(SERVE) ## Start the ZEO server of etc/zeo.conf on 127.0.0.1:8100 (var/Data.fs, var/blobs)
 	$(BIN)/runzeo -C etc/zeo.conf
 
-init: install ## Initialise a new database with ONE process (INI=production.ini), before `make processes`
+init: $(SERVE) ## Initialise a new database with ONE process (INI=production.ini), before `make processes`
 	$(BIN)/portail-famille-init $(INI)
 
-processes: install ## Start N processes of $(INI) on ports PORT.. (N=2 PORT=6543); Ctrl-C stops them
+processes: $(SERVE) ## Start N processes of $(INI) on ports PORT.. (N=2 PORT=6543); Ctrl-C stops them
 	@mkdir -p var/log; trap 'kill $$(jobs -p) 2>/dev/null' INT TERM EXIT; \
 	for i in $$(seq 0 $$(($(N) - 1))); do \
 	  port=$$(($(PORT) + i)); \

@@ -1,5 +1,8 @@
 from setuptools import find_packages, setup
 
+# What serving needs: every distribution portail_famille imports
+# (tests/unit/test_paquet.py checks it), and what the .ini files name
+# (pyramid_tm, pyramid_zodbconn, waitress).
 requires = [
     "setuptools<82",
     "pyramid==1.10.8",
@@ -9,6 +12,10 @@ requires = [
     "BTrees==6.4",
     "bcrypt==4.3.0",
     "ZODB>=6,<7",
+    "persistent",
+    "transaction",
+    "zope.interface",
+    "zodburi",
     # shared databases for several processes: a ZEO server, or RelStorage
     # on PostgreSQL (the binary driver needs no compiler nor libpq-dev)
     "ZEO",
@@ -18,7 +25,11 @@ requires = [
     "pyramid_tm",
     "pyramid_retry",
     "pyramid_mailer",
+    "repoze.sendmail",  # its mail data manager, made quiet (courriels)
     "pyramid_chameleon",
+    "Chameleon",
+    "WebOb",
+    "translationstring",
     "pdfkit",
     # the PDF renderer where wkhtmltopdf is absent (needs Debian's pango)
     "weasyprint==70.0",
@@ -32,8 +43,10 @@ requires = [
     "eopayment",
     # the news text's allow-list HTML sanitiser
     "nh3==0.3.8",
-    # uploaded PDFs are opened to check they are PDFs (fichiers.py)
+    # uploaded files are opened to check what they are (fichiers.py):
+    # PDFs with pypdf, images with Pillow
     "pypdf",
+    "Pillow",
     # multipart form bodies read by boundary, not line by line (corps_multipart.py)
     "python-multipart",
 ]
@@ -42,6 +55,7 @@ requires = [
 # parents, psutil reads each process's CPU and memory
 bench_require = [
     "locust",
+    "gevent",  # bench/ouverture_locust.py's pauses (locust runs on it)
     "psutil",
 ]
 
@@ -49,6 +63,7 @@ tests_require = [
     "pytest",
     "pytest-xdist",
     "WebTest",
+    "beautifulsoup4",  # pages read by their elements
     "playwright",
     "axe-playwright-python",  # axe-core (axe.min.js) for the accessibility tests
     "ruff",

@@ -37,10 +37,11 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import home  # noqa: E402  (development.ini, the trivial view)
 
-from portail_famille import grappe  # noqa: E402
+from tests.grappe import lanceur  # noqa: E402  (ZEO and pserve processes)
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out" / "ouverture.json"
@@ -90,7 +91,7 @@ class Trivial:
         self.url = "http://127.0.0.1:%d" % home.wait_port(self.processus, "trivial")
 
     def arreter(self):
-        grappe._terminer(self.processus)
+        lanceur.terminer(self.processus)
 
 
 def servir_trivial(uri, threads):
@@ -166,7 +167,7 @@ def charger(tmp, info_path, urls, mode, args, pids):
         OUVERTURE_OUT=str(out),
     )
     command = [
-        str(grappe.BIN / "locust"),
+        str(lanceur.BIN / "locust"),
         "-f",
         str(LOCUSTFILE),
         "--headless",
@@ -325,7 +326,7 @@ def main():
         info = json.loads(info_path.read_text())
         figures["ville"] = info
         figures["generation_s"] = generation
-        zeo = grappe.Zeo(zeo_dir).demarrer()
+        zeo = lanceur.Zeo(zeo_dir).demarrer()
         settings = reglages_application(tmp, args)
         print(
             "ZEO on %s; waitress threads=%d, portail.max_en_cours=%s; %d parents at %.1f/s, "
@@ -342,7 +343,7 @@ def main():
         )
         for n in [int(x) for x in args.processus.split(",")]:
             apps = [
-                grappe.Application(
+                lanceur.Application(
                     zeo.uri(tmp / ("cache-%d-%d" % (n, k)), **URI_PARAMS),
                     tmp / "apps",
                     threads=args.threads,
@@ -351,7 +352,7 @@ def main():
                 )
                 for k in range(n)
             ]
-            started = grappe.demarrer(*apps)
+            started = lanceur.demarrer(*apps)
             pids = {"app%d" % k: a.processus.pid for k, a in enumerate(started)}
             pids["zeo"] = zeo.processus.pid
             run = charger(tmp, info_path, [a.url for a in started], "portail", args, pids)

@@ -6,11 +6,9 @@ from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
 from substanced.db import root_factory
 
-from . import surcharge
+from . import correctifs, surcharge
 from .adresses import url_du_portail
-from .compilation import installer as installer_compilation
 from .comptes import configure_security
-from .mesures import installer as installer_mesures
 from .stockage import creer_application, preparer, uri_avec_caches
 
 # Domains, in the order their directives and subscribers must exist.
@@ -36,8 +34,7 @@ DOMAINS = (
 
 def includeme(config):
     """Everything the application needs; used by main() and by the tests."""
-    installer_compilation()
-    installer_mesures()
+    correctifs.installer()  # upstream fixes, before SubstanceD's include and scans
     config.include("substanced.include")
     config.include("pyramid_retry")
     config.include(".retry")
@@ -61,6 +58,7 @@ ENVIRONMENT = {
 
 
 def main(global_config, **settings):
+    correctifs.installer()
     for key, variable in ENVIRONMENT.items():
         if os.environ.get(variable):
             settings[key] = os.environ[variable]

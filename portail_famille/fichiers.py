@@ -13,6 +13,7 @@ import unicodedata
 from urllib.parse import quote
 
 from persistent import Persistent
+from PIL import Image
 from pyramid.response import Response
 from pyramid.threadlocal import get_current_registry
 from ZODB.blob import Blob
@@ -55,8 +56,6 @@ def _lisible(data, mimetype):
     if mimetype == PDF:
         return _pdf_lisible(data)
     try:
-        from PIL import Image
-
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
             return image.format == ("JPEG" if mimetype == JPEG else "PNG")

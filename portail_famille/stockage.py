@@ -101,8 +101,6 @@ def preparer(uri, essais=10, attente=60):
     schema = uri.split(":", 1)[0]
     if schema not in PARTAGES:
         return
-    if schema == "zeo":
-        oublier_oids_a_la_reconnexion()
     if schema == "postgres":
         marquer_deconnexions()
     from ZEO.Exceptions import ClientDisconnected
@@ -168,27 +166,6 @@ def creer_application(config, essais=10):
                 raise
             time.sleep(random.uniform(0.1, 1.0))  # noqa: S311 (not security)
     return None  # pragma: no cover
-
-
-def oublier_oids_a_la_reconnexion():
-    """A ZEO client keeps the new oids the server handed out in advance
-    (``new_oids``, 100 at a time).  A restarted server has forgotten those
-    not yet stored and hands them out again to the other clients: two new
-    objects of two processes got one oid, and a process failed its requests
-    ("A different object already has the same oid", measured: 2 requests in
-    28 across a restart).  After a reconnection, the client asks anew."""
-    from ZEO.ClientStorage import ClientStorage
-
-    if getattr(ClientStorage.notify_connected, "oublie_les_oids", False):
-        return
-    notify_connected = ClientStorage.notify_connected
-
-    def notify_connected_sans_oids(self, conn, info):
-        self._oids = []
-        return notify_connected(self, conn, info)
-
-    notify_connected_sans_oids.oublie_les_oids = True
-    ClientStorage.notify_connected = notify_connected_sans_oids
 
 
 def initialiser(config_uri, essais=10, sortie=print):

@@ -1,11 +1,11 @@
-"""Everything added to SubstanceD's management interface (SDI)."""
+"""Everything added to SubstanceD's management interface (SDI).  What
+replaces SubstanceD's own code (names, escaping, the Undo tab) is applied
+by ``portail_famille.correctifs``."""
 
 
 def includeme(config):
-    config.include("portail_famille.sdi.grille")
     config.include("portail_famille.sdi.fichiers")
-    config.include("portail_famille.sdi.noms")
-    config.include("portail_famille.sdi.echappement")
+    # the Undo tab's French template (its guard: correctifs.substanced)
     config.include("portail_famille.sdi.annuler")
     config.add_subscriber(
         "portail_famille.sdi.subscribers.undo_token_to_header",

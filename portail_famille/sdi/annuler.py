@@ -5,8 +5,8 @@ a transaction that issued, allocated, cancelled, refunded or froze a
 numbered document, or gave a number of a régie's sequence, is corrected
 by a counter-entry (credit note, cancellation, refund), never erased.
 SubstanceD's own views keep their names, permissions and CSRF checks;
-their methods are wrapped once, when this module is imported (the
-package scan):
+their methods are wrapped (``correctifs.substanced.annuler_sans_comptable``:
+every monkey-patch lives in ``correctifs``) to ask the functions below:
 
 - the Undo tab (``@@undo``, administrators) lists such a transaction
   without its checkbox, marked "Opération comptable" (the template
@@ -33,8 +33,7 @@ import sys
 
 import transaction
 from pyramid.httpexceptions import HTTPFound
-from substanced.sdi import sdiapi
-from substanced.sdi.views.undo import UndoViews, decode64
+from substanced.sdi.views.undo import decode64
 from ZODB.utils import get_pickle_metadata
 
 from ..facturation.irreversible import est_marquee
@@ -106,70 +105,47 @@ def _refuser(request, message):
     request.sdiapi.flash(request.localizer.translate(message), "danger")
 
 
-def avec_taille_et_verrou(lister):
-    def _undoable_transactions(self, first, last):
-        records = lister(self, first, last)
-        db = self._get_db()
-        for record in records:
-            record.setdefault("size", "")
-            undo_id = _undo_id(record["id"])
-            # one that cannot be checked is shown as one: never undone
-            record["comptable"] = est_marquee(record) or comptable(db, undo_id or b"") is not False
-        return records
-
-    _undoable_transactions.portail = True
-    return _undoable_transactions
+def marquer(db, records):
+    """The Undo tab's records, each given a ``size`` (RelStorage's have
+    none: a KeyError in the template) and ``comptable`` (no checkbox)."""
+    for record in records:
+        record.setdefault("size", "")
+        undo_id = _undo_id(record["id"])
+        # one that cannot be checked is shown as one: never undone
+        record["comptable"] = est_marquee(record) or comptable(db, undo_id or b"") is not False
+    return records
 
 
-def sans_comptable_multiple(original):
-    def undo_multiple(self):
-        request = self.request
-        db = self._get_db()
-        for value in request.POST.getall("transaction"):
-            undo_id = _undo_id(value)
-            found = comptable(db, undo_id) if undo_id is not None else None
-            if found is not False:
-                _refuser(request, INCONNUE if found is None else REFUS)
-                return HTTPFound(request.sdiapi.mgmt_path(request.context, "undo"))
-        return original(self)
-
-    undo_multiple.portail = True
-    return undo_multiple
+def refus_multiple(request, db):
+    """The redirection that refuses the Undo tab's button (an accounting
+    transaction, or an id it cannot find, among those ticked), or None."""
+    for value in request.POST.getall("transaction"):
+        undo_id = _undo_id(value)
+        found = comptable(db, undo_id) if undo_id is not None else None
+        if found is not False:
+            _refuser(request, INCONNUE if found is None else REFUS)
+            return HTTPFound(request.sdiapi.mgmt_path(request.context, "undo"))
+    return None
 
 
-def sans_comptable_recent(original):
-    def undo_recent(self):
-        request = self.request
-        undohash = request.params.get("undohash")
-        db = self._get_db()
-        # the records SubstanceD's view looks among (the 50 latest)
-        for record in db.undoLog(0, -50):
-            if record.get("undohash") == undohash:
-                if est_marquee(record) or comptable(db, record["id"]) is not False:
-                    _refuser(request, REFUS)
-                    return HTTPFound(request.referrer or request.sdiapi.mgmt_path(request.context))
-                break
-        return original(self)
-
-    undo_recent.portail = True
-    return undo_recent
+def refus_recent(request, db):
+    """The redirection that refuses a flash message's "Undo" link on an
+    accounting transaction, or None."""
+    undohash = request.params.get("undohash")
+    # the records SubstanceD's view looks among (the 50 latest)
+    for record in db.undoLog(0, -50):
+        if record.get("undohash") == undohash:
+            if est_marquee(record) or comptable(db, record["id"]) is not False:
+                _refuser(request, REFUS)
+                return HTTPFound(request.referrer or request.sdiapi.mgmt_path(request.context))
+            break
+    return None
 
 
-def sans_lien_comptable(original):
-    def get_flash_with_undo_snippet(self, msg, queue="", allow_duplicate=True):
-        if est_marquee(transaction.get().extension):
-            return msg
-        return original(self, msg, queue, allow_duplicate)
-
-    get_flash_with_undo_snippet.portail = True
-    return get_flash_with_undo_snippet
-
-
-if not getattr(UndoViews._undoable_transactions, "portail", False):
-    UndoViews._undoable_transactions = avec_taille_et_verrou(UndoViews._undoable_transactions)
-    UndoViews.undo_multiple = sans_comptable_multiple(UndoViews.undo_multiple)
-    UndoViews.undo_recent = sans_comptable_recent(UndoViews.undo_recent)
-    sdiapi.get_flash_with_undo_snippet = sans_lien_comptable(sdiapi.get_flash_with_undo_snippet)
+def sans_lien():
+    """Whether the current transaction is an accounting one (no "Undo"
+    link offered in its flash message)."""
+    return est_marquee(transaction.get().extension)
 
 
 def includeme(config):

@@ -5,18 +5,18 @@ without accents, digits, ``-``, ``_`` and ``.`` (a login may also hold
 SubstanceD refused only an empty name, ``@@…`` and ``/``: a document
 renamed ``<img src=x onerror=…>`` in the contents tab, or an agent's new
 folder of that name, was then written as HTML by the folder grid (issue
-15).  The rule is checked in ``Folder.validate_name``, which every way in
-goes through: SubstanceD's add forms and property sheets (their name
-field shows the French message), its rename, copy, move and duplicate
-(a ``FolderKeyError``: the contents tab shows it), and the portal's own
-code.  Names already stored are left as they are: every SDI view shows
-them as text (``echappement``).
+15).  The rule is checked in ``Folder.validate_name`` and
+``Folder.check_name`` (``correctifs.substanced.noms_selon_la_regle``),
+which every way in goes through: SubstanceD's add forms and property
+sheets (their name field shows the French message), its rename, copy,
+move and duplicate (a ``FolderKeyError``: the contents tab shows it), and
+the portal's own code.  Names already stored are left as they are: every
+SDI view shows them as text (``echappement``).
 """
 
 import re
 
-from substanced.folder import Folder, FolderKeyError
-from substanced.interfaces import IUsers
+from substanced.folder import FolderKeyError
 
 from ..i18n import _
 
@@ -31,10 +31,8 @@ MESSAGE_LOGIN = _(
     "Un identifiant ne contient que des lettres sans accent, des chiffres et les signes "
     ". _ - @ (100 caractères au plus)."
 )
-
-# SubstanceD's own check, which ours completes (tests store with it the
-# names of before the rule).
-VALIDATE_NAME_SUBSTANCED = Folder.validate_name
+MESSAGE_RESERVE = _("Ce nom est réservé.")
+MESSAGE_PRIS = _("Ce nom est déjà pris dans ce dossier.")
 
 
 class NomRefuse(FolderKeyError, ValueError):
@@ -49,27 +47,3 @@ def probleme(name, login=False):
     if not isinstance(name, str) or not motif.fullmatch(name) or not name.strip("."):
         return message
     return None
-
-
-def validate_name(folder, name, reserved_names=()):
-    """``Folder.validate_name``: the rule (stricter than SubstanceD's, whose
-    messages were English), then SubstanceD's reserved names."""
-    message = probleme(name, login=IUsers.providedBy(folder))
-    if message is None and name in reserved_names:
-        message = _("Ce nom est réservé.")
-    if message is not None:
-        raise NomRefuse(message)
-    return VALIDATE_NAME_SUBSTANCED(folder, name, reserved_names)
-
-
-def check_name(folder, name, reserved_names=()):
-    """``Folder.check_name``: a valid name not yet taken in ``folder``."""
-    name = folder.validate_name(name, reserved_names)
-    if name in folder.data:
-        raise NomRefuse(_("Ce nom est déjà pris dans ce dossier."))
-    return name
-
-
-def includeme(config):
-    Folder.validate_name = validate_name
-    Folder.check_name = check_name

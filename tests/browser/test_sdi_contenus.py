@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from substanced.folder import Folder
 
-from portail_famille.sdi import noms
+from portail_famille.correctifs.amont import original
+from portail_famille.correctifs.substanced import VALIDATE_NAME
 
 from ..conftest import ADMIN, with_root
 
@@ -22,7 +23,7 @@ NOM = "<img src=x onerror=\"fetch('pwned-2')\">"
 
 def _stocker(root, registry):
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(Folder, "validate_name", noms.VALIDATE_NAME_SUBSTANCED)
+        m.setattr(Folder, "validate_name", original(VALIDATE_NAME))
         root[NOM] = registry.content.create("Folder")
         root["page"] = registry.content.create("File", io.BytesIO(PAGE), "text/html")
 

@@ -18,7 +18,8 @@ import pytest
 import webtest
 from substanced.folder import Folder
 
-from portail_famille.sdi import noms
+from portail_famille.correctifs.amont import original
+from portail_famille.correctifs.substanced import VALIDATE_NAME
 
 from .. import hostile
 from ..conftest import make_app, with_root
@@ -183,7 +184,7 @@ def anciens(ville):
 
     def creer(root, registry):
         with pytest.MonkeyPatch.context() as m:
-            m.setattr(Folder, "validate_name", noms.VALIDATE_NAME_SUBSTANCED)
+            m.setattr(Folder, "validate_name", original(VALIDATE_NAME))
             dossier = registry.content.create("Folder")
             dossier.title = SCRIPT
             root[IMG] = dossier

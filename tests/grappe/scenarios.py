@@ -10,11 +10,11 @@ import time
 from collections import Counter
 
 from portail_famille.demandes.resources import ACCEPTEE, LISTE_ATTENTE
-from portail_famille.grappe import Application, Postgres, Zeo
 from portail_famille.planning import cells
 
 from ..conftest import COMPTES
 from . import outils
+from .lanceur import Application, Postgres, Zeo
 from .outils import (
     CAPACITE,
     FACTURATION,

@@ -7,7 +7,7 @@ logged as an unexpected error."""
 
 import subprocess
 
-from portail_famille.grappe import (
+from .lanceur import (
     BIN,
     TEST_SETTINGS,
     Application,
@@ -16,7 +16,6 @@ from portail_famille.grappe import (
     demarrer,
     ecrire_ini,
 )
-
 from .outils import Navigateur, ensemble, jeton
 from .scenarios import RELSTORAGE, ZEO
 

@@ -6,7 +6,7 @@ import json
 
 from webob.multidict import MultiDict, NoVars
 
-from portail_famille import champs
+from portail_famille import champs, correctifs
 from portail_famille.sdi import grille
 
 from .. import hostile
@@ -53,7 +53,7 @@ def test_grid_json_cannot_end_its_script():
     assert json.loads(text) == data
     from substanced.util import JsonDict
 
-    grille.includeme(None)
+    correctifs.installer()
     assert str(JsonDict(data)) == text
 
 

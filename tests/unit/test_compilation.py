@@ -1,4 +1,5 @@
-"""Templates are compiled one at a time (portail_famille.compilation)."""
+"""Templates are compiled one at a time; Chameleon's scope copied fast
+(portail_famille.correctifs.chameleon)."""
 
 import threading
 import time
@@ -7,7 +8,7 @@ from chameleon import PageTemplate
 from chameleon.template import BaseTemplate
 from chameleon.utils import Scope
 
-from portail_famille.compilation import installer
+from portail_famille.correctifs import installer
 
 
 def test_threads_compiling_templates_at_once_wait_for_each_other(monkeypatch):
@@ -61,7 +62,7 @@ def test_ast_parse_waits_for_a_compilation_in_another_thread():
     import ast
     import traceback
 
-    from portail_famille.compilation import VERROU
+    from portail_famille.correctifs.chameleon import VERROU
 
     installer()
     done = threading.Event()

@@ -4,7 +4,8 @@ import substanced.stats
 from substanced.folder import Folder
 from substanced.stats import statsd_timer
 
-from portail_famille.mesures import RIEN, installer
+from portail_famille.correctifs import installer
+from portail_famille.correctifs.substanced import RIEN
 
 
 def test_timers_without_statsd_share_one_context_manager_and_still_work():

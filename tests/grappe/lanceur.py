@@ -1,8 +1,9 @@
 """A small cluster on one machine: a ZEO server, a PostgreSQL cluster, and
 application processes on them.  For the tests of several processes and for
-the bench; every server listens on 127.0.0.1 only, on a free port.
+the bench (test tooling: not part of the installed package); every server
+listens on 127.0.0.1 only, on a free port.
 
-    from portail_famille.grappe import Application, Postgres, Zeo, demarrer, initialiser
+    from tests.grappe.lanceur import Application, Postgres, Zeo, demarrer, initialiser
 
     zeo = Zeo(dossier).demarrer()        # runzeo: FileStorage + blobs in dossier
     zeo.port                              # its port (kept by redemarrer)
@@ -151,7 +152,7 @@ class Zeo(_Serveur):
 
     def arreter(self):
         if self.processus is not None:
-            _terminer(self.processus)
+            terminer(self.processus)
             self.processus = None
 
     def redemarrer(self):
@@ -363,7 +364,7 @@ class Application(_Serveur):
 
     def arreter(self):
         if self.processus is not None:
-            _terminer(self.processus)
+            terminer(self.processus)
             self.processus = None
 
 
@@ -374,7 +375,7 @@ def demarrer(*applications):
     return [application.attendre() for application in applications]
 
 
-def _terminer(processus, delai=15):
+def terminer(processus, delai=15):
     if processus.poll() is None:
         processus.send_signal(signal.SIGTERM)
         try:
