@@ -13,8 +13,11 @@ thread running it cannot be stopped.  So the check is in two steps:
    52,000), is refused without parsing anything.  The 52,000-page file is
    refused there.
 2. pypdf then runs in a child process (``os.fork``: no interpreter to
-   start, about 2 ms), bounded in wall-clock time (``secondes``), in CPU
-   time and memory (rlimits): it reads the trailer, the page tree's
+   start, about 2 ms), bounded in CPU time (``secondes`` of the child's
+   own CPU, read from /proc while the parent waits; a wall-clock ceiling
+   of ``ATTENTE_MAX`` times that for a machine so busy the child hardly
+   runs: on a loaded server a real file is not refused for waiting its
+   turn) and memory (rlimits): it reads the trailer, the page tree's
    ``/Count`` and walks the tree, stopping past ``pages_max`` pages.  The
    request's thread only waits on a pipe (holding no GIL), and a child
    past its time is killed.  Pages hidden in compressed object streams,
@@ -52,6 +55,9 @@ OBJETS_MAX = 20_000
 MEMOIRE = 512 * 1024 * 1024  # bytes the child may add to what it inherits
 PROFONDEUR_MAX = 32  # levels of the page tree
 NICE = 10  # the child's priority: below the requests' threads
+ATTENTE_MAX = 10  # the wall-clock ceiling, in times ``secondes``
+SONDE = 0.02  # seconds between two reads of the child's CPU time
+_TICS = os.sysconf("SC_CLK_TCK")
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z0-9#])")
 
@@ -78,15 +84,16 @@ def _dans_un_processus(data, pages_max, secondes):
         os.close(lecture)
         _enfant(ecriture, data, pages_max, secondes)
     os.close(ecriture)
+    code, trop_long = b"", False
     try:
-        reste = secondes
-        code = b""
-        while reste > 0:
-            prets, _w, _x = select.select([lecture], [], [], reste)
+        while True:
+            prets, _w, _x = select.select([lecture], [], [], SONDE)
             if prets:
                 code = os.read(lecture, 1)
                 break
-            reste = secondes - (time.monotonic() - debut)
+            if _temps_cpu(pid) >= secondes or time.monotonic() - debut >= ATTENTE_MAX * secondes:
+                trop_long = True
+                break
     finally:
         os.close(lecture)
         if not code:
@@ -94,8 +101,19 @@ def _dans_un_processus(data, pages_max, secondes):
         os.waitpid(pid, 0)
     if not code:
         # past its time (killed), or dead without an answer (out of memory)
-        return TROP_LONG if time.monotonic() - debut >= secondes else ILLISIBLE
+        return TROP_LONG if trop_long else ILLISIBLE
     return _CODES.get(code, ILLISIBLE)
+
+
+def _temps_cpu(pid):
+    """Seconds of CPU the process ``pid`` has used (0 once it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as stat:
+            champs = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # after the name: state is field 3, utime 14 and stime 15 (proc(5))
+    return (int(champs[11]) + int(champs[12])) / _TICS
 
 
 def _tuer(pid):

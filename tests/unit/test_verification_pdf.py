@@ -4,6 +4,8 @@
 bench/fichiers.py prints it; nothing here asserts on time.)"""
 
 import io
+import os
+import signal
 
 import pytest
 from pypdf import PdfReader
@@ -93,3 +95,40 @@ def test_too_many_objects_is_refused_before_pypdf():
     objets = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 0 /Kids [] >>"]
     data = pdf_hostiles._objets_en_clair(objets + [b"null"] * verification_pdf.OBJETS_MAX)
     assert verification_pdf.verifier(data, secondes=60) == TROP_LONG
+
+
+def test_the_budget_is_the_child_s_cpu_not_the_wall_clock(monkeypatch):
+    """On a loaded server the child may wait for a core: a real file that
+    waited its turn (here: a child that sleeps, spending no CPU, three
+    times its budget) is read, not refused; one that spends its budget
+    of CPU is stopped."""
+    import time
+
+    def endormi(data, pages_max):
+        time.sleep(0.3)
+        return b"L"
+
+    def affaire(data, pages_max):
+        while True:
+            pass
+
+    monkeypatch.setattr(verification_pdf, "_compter", endormi)
+    assert verification_pdf._dans_un_processus(b"%PDF-", 50, 0.1) == LISIBLE
+    monkeypatch.setattr(verification_pdf, "_compter", affaire)
+    assert verification_pdf._dans_un_processus(b"%PDF-", 50, 0.1) == TROP_LONG
+
+
+def test_the_cpu_time_of_a_process_is_read():
+    import time
+
+    pid = os.fork()
+    if pid == 0:  # a child that spends CPU until it is killed
+        while True:
+            pass
+    try:
+        while verification_pdf._temps_cpu(pid) < 0.05:
+            time.sleep(0.01)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert verification_pdf._temps_cpu(pid) == 0.0  # gone: nothing to read
