@@ -11,6 +11,15 @@ transaction when a transaction manager is given: its numbers are taken
 inside it, so they stay gapless; a crash leaves billed what was committed,
 and a new run bills only the rest (billed cells are never billed again).
 
+A régie à terme échu (the default) bills days passed only: a period that
+ends after today is refused; à terme à échoir, booked days are billed
+ahead.  Each invoice also settles the family's pending regularisations
+(``regularisation``): a day of an earlier period that became billable (a
+line "Régularisation : …" at the day's tariff), a billed day that was not
+any more (a negative line), unless the invoice would not stay positive:
+those credits are then given back by credit notes.  The preview's digest
+(``empreinte``) lets the SDI confirm exactly what was shown.
+
 Given the request, the run also freezes each invoice (``pdf``): its HTML
 is made in the batch's transaction, from the data as issued; the PDFs are
 rendered after that transaction commits, several at a time, and kept in a

@@ -56,7 +56,7 @@ from . import compte, figement, service, tarifs
 from .montants import ZERO, arrondi
 from .regies import regie_de
 from .resources import Avoir, Facture
-from .schemas import AVOIR
+from .schemas import AVOIR, FACTURE_SUIVANTE
 
 # The cells billed; any other state (absent excusé, refused, waiting list,
 # a request not processed yet, leave, error, closure) is not.
@@ -89,6 +89,7 @@ CAUSES = {
     cells.POINTAGE: _("pointage"),
     cells.PLANNING: _("modification du planning"),
 }
+REPRISE = _("avant la mise à jour du portail")  # the detail of step20's credits
 ETATS = {
     EN_ATTENTE: _("En attente"),
     FAITE: _("Faite"),
@@ -316,9 +317,9 @@ def _tarif(famille, prestation, day):
     return found if found is not None else ZERO
 
 
-def _crediter(regie, famille, enfant, prestation, event, numero):
+def _crediter(regie, famille, enfant, prestation, event, numero, par=None, regle=None):
     """The billed day is not billable any more: not billed now, credited
-    by the régie's rule."""
+    by the régie's rule (or ``regle``)."""
     oid = get_oid(prestation)
     del arbre(enfant, service.FACTUREES)[(oid, event.day)]
     reg = Regularisation(
@@ -330,16 +331,32 @@ def _crediter(regie, famille, enfant, prestation, event, numero):
         event.apres,
         event.cause,
         event.detail,
-        _par(),
+        _par() if par is None else par,
     )
     reg.facture = numero
     facture = famille["factures"].get(numero)
     if isinstance(facture, Facture):
         reg.montant = prix_facture(facture, enfant, oid, event.day)
     _enregistrer(regie, reg)
-    if regie.regularisation == AVOIR:
+    if (regle or regie.regularisation) == AVOIR:
         _au_commit(regie, reg)
     return reg
+
+
+def reprendre(regie, enfant, prestation, day, par):
+    """A billed day whose cell is not billable any more, left so before
+    regularisations existed (evolve step20): a pending credit, given back
+    by the next run.  Returns it, or None when there is nothing to do."""
+    oid = get_oid(prestation)
+    numero = service.facturees(enfant, oid, day, day).get(day)
+    etat = cells.etat(enfant, oid, day)
+    if numero is None or etat in FACTURABLES or etat in SUSPENS:
+        return None
+    event = cells.CelluleModifiee(
+        enfant, oid, day, None, etat, cells.PLANNING, REPRISE.interpolate(), prestation
+    )
+    famille = enfant.__parent__.__parent__
+    return _crediter(regie, famille, enfant, prestation, event, numero, par, FACTURE_SUIVANTE)
 
 
 def _au_commit(regie, reg):

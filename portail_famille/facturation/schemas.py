@@ -70,7 +70,7 @@ class RegieSchema(Schema):
         ),
         missing=ECHU,
         validator=colander.OneOf([v for v, _t in TERMES], msg_err=_("Choix invalide.")),
-        widget=deform.widget.RadioChoiceWidget(values=TERMES),
+        widget=deform.widget.SelectWidget(values=TERMES),
     )
     regularisation = colander.SchemaNode(
         colander.String(),
@@ -84,7 +84,7 @@ class RegieSchema(Schema):
         validator=colander.OneOf(
             [v for v, _t in REGLES_REGULARISATION], msg_err=_("Choix invalide.")
         ),
-        widget=deform.widget.RadioChoiceWidget(values=REGLES_REGULARISATION),
+        widget=deform.widget.SelectWidget(values=REGLES_REGULARISATION),
     )
 
 

@@ -50,6 +50,24 @@ ETATS_MAI = (
 )
 
 
+def confirmer(page, status=302):
+    """From a run's preview ``page``: "Valider la facturation" (the default
+    dates), then "Confirmer la facturation"."""
+    confirmation = page.forms["valider"].submit("verifier", status=200)
+    return confirmation.forms["confirmer"].submit("confirmer", status=status)
+
+
+def empreinte(wsgi, debut, fin):
+    """The digest of the run's preview of ``debut``..``fin`` (what a
+    confirmation posts)."""
+
+    def read(root, registry):
+        regie = root["regies"]["regie-garderie-alsh"]
+        return campagne.apercu(root, regie, debut, fin)["empreinte"]
+
+    return with_root(wsgi, read)
+
+
 def jeton(client):
     """The CSRF token of the client's session (any form of the site)."""
     return csrf(client.get("/mot-de-passe"))
@@ -350,7 +368,7 @@ def test_regisseur_previews_confirms_then_validates(app):
         "Période du 01/05/2015 au 31/05/2015 : 1 facture(s), total 34,40\xa0€, "
         "date de facture 02/06/2015, échéance 30/06/2015."
     )
-    response = confirmation.forms[1].submit("confirmer", status=302)
+    response = confirmation.forms["confirmer"].submit("confirmer", status=302)
     done = response.follow()
     assert "Facturation validée : 1 facture(s), du n° AL-229 au n° AL-229" in done.text
     assert "34,40" in done.text and "01/05/2015 - 31/05/2015" in done.text  # past runs
@@ -366,7 +384,7 @@ def test_regisseur_previews_confirms_then_validates(app):
 
     with_root(app.app, check)
     # confirmed again: what was previewed is billed already
-    again = confirmation.forms[1].submit("confirmer", status=200)
+    again = confirmation.forms["confirmer"].submit("confirmer", status=200)
     assert "Les données ont changé depuis l'aperçu" in again.text
     assert "Rien à facturer sur cette période." in again.text
     assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 229
@@ -539,9 +557,6 @@ def test_without_tariff_the_sdi_warns_and_refuses(app):
     page = app.get(REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
     assert "« Mercredi après-midi » (Accueil de Loisirs ALSH) n'a pas de tarif" in page.text
     assert "Valider la facturation" not in page.text
-    empreinte = with_root(
-        app.app, lambda root, registry: campagne.apercu(root, _regie(root), *MAI)["empreinte"]
-    )
     refused = app.post(
         REGIE_URL,
         {
@@ -549,7 +564,7 @@ def test_without_tariff_the_sdi_warns_and_refuses(app):
             "fin": "2015-05-31",
             "date_facture": "2015-06-02",
             "echeance": "2015-06-24",
-            "empreinte": empreinte,
+            "empreinte": empreinte(app.app, *MAI),
             "confirmer": "1",
             "csrf_token": jeton(app),
         },

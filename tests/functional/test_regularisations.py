@@ -18,7 +18,7 @@ from portail_famille.facturation.resources import Avoir, Facture
 from portail_famille.facturation.schemas import AVOIR, ECHOIR, ECHU, FACTURE_SUIVANTE
 from portail_famille.planning import cells
 
-from ..conftest import DUPONT_URL, with_root
+from ..conftest import DUPONT_URL, csrf, with_root
 from .test_demandes_staff import staff
 from .test_enfants import browser_for, enfants
 from .test_reservations import (  # noqa: F401 (clock and town: fixtures)
@@ -465,3 +465,145 @@ def test_a_credit_not_given_yet_is_dropped_when_the_day_is_billable_again(town):
     assert facturee(town, REST, JEUDI_CONTRAT) == "AL-229"
     assert apercu(town, JANVIER)["regularisations"] == 0
     assert numero_suivant(town) == 230
+
+
+# --- the run and the régie -------------------------------------------------------
+
+
+def supprimer_inscription(app, path):
+    def run(root, registry):
+        from portail_famille.inscriptions import cle, desinscrire
+        from portail_famille.planning.service import liberer_contrat
+
+        enfant = lucas(root)
+        key = cle(ANNEE, get_oid(root["structures"][path[0]][path[1]]))
+        liberer_contrat(enfant, enfant.inscriptions[key], dates.today())
+        desinscrire(enfant, key)
+
+    with_root(app.app, run)
+
+
+def test_credits_larger_than_the_next_invoice_are_issued_as_credit_notes_by_the_run(town):  # noqa: F811
+    """Rule "facture suivante": the canteen ended after December was billed
+    ahead; January has nothing else to bill for DUPONT, so its run gives
+    the credits back by one credit note of the invoice they correct."""
+    regler(town, ECHOIR, FACTURE_SUIVANTE)
+    jours = contrat_de_decembre(town)
+    facturer(town, DECEMBRE)
+    supprimer_inscription(town, REST)
+    attendu = E("4.00") * len(jours)
+    assert numero_suivant(town) == 230  # nothing issued yet: they wait
+    found = apercu(town, JANVIER)
+    assert (found["nombre"], found["avoirs"], found["total_avoirs"]) == (0, 1, attendu)
+
+    regisseur = staff(town, "regisseur")
+    url = "/manage/regies/%s/@@facturation" % REGIE
+    page = regisseur.get(url, {"debut": "2027-01-01", "fin": "2027-01-31", "apercu": "1"})
+    assert "Avoirs à émettre :" in page.text
+    confirmation = page.forms["valider"].submit("verifier")
+    assert "Et 1 avoir(s) de régularisation, total 44,00" in confirmation.text.replace("\xa0", " ")
+    done = confirmation.forms["confirmer"].submit("confirmer", status=302).follow()
+    assert "Rien à facturer sur cette période : aucune facture émise." in done.text
+    assert "1 avoir(s) de régularisation émis" in done.text
+    kind, montant, corrigee, _motif, figee = document(town, "AL-230")
+    assert (kind, montant, corrigee, figee) == ("avoir", attendu, "AL-229", True)
+    assert {r[3:] for r in regularisations(town)} == {
+        (regularisation.FAITE, E("4.00"), "AL-229", "AL-230")
+    }
+    assert apercu(town, JANVIER)["avoirs"] == 0
+
+
+def test_an_invoice_cancelled_gives_its_regularisation_lines_back(town):  # noqa: F811
+    """January's invoice carried the credit of 10 December; the régisseur
+    cancels it by a credit note: the credit waits again, and the next run
+    gives it back once more (and bills January again)."""
+    regler(town, ECHOIR, FACTURE_SUIVANTE)
+    facturer(town, DECEMBRE)
+    absence(browser_for(town, "jean.dupont"), town, REST, JEUDI_CONTRAT, motif="Dentiste")
+    janvier, _n, total = facturer(town, JANVIER)
+    lignes = document(town, janvier)[2]
+    assert lignes[-1][1:] == (-1, E("-4.00"))
+
+    def annuler(root, registry):
+        facture = root["familles"][NUMERO]["factures"][janvier]
+        avoir = service.emettre_avoir(
+            facture, _regie(root), dates.today(), "Erreur de période", par="regisseur"
+        )
+        corrigee = root["familles"][NUMERO]["factures"]["AL-229"]
+        return avoir.numero, avoir.montant, corrigee.regularise
+
+    assert with_root(town.app, annuler) == ("AL-231", total, E("0.00"))
+    found = regularisations(town)
+    assert sorted(r[3] for r in found) == [regularisation.EN_ATTENTE, regularisation.FAITE]
+    again, _n, total_again = facturer(town, JANVIER)
+    assert total_again == total
+    assert document(town, again)[2][-1][1:] == (-1, E("-4.00"))
+    assert [r[3] for r in regularisations(town)] == [regularisation.FAITE] * 2
+    assert facturer(town, JANVIER)[1] == 0
+
+
+def test_the_regisseur_sets_the_billing_mode_and_the_rule_on_the_regie_sheet(town):  # noqa: F811
+    url = "/manage/regies/%s/@@properties" % REGIE
+    regisseur = staff(town, "regisseur")
+    form = regisseur.get(url).forms["deform"]
+    assert (form["terme"].value, form["regularisation"].value) == (ECHU, AVOIR)
+    form["terme"] = ECHOIR
+    form["regularisation"] = FACTURE_SUIVANTE
+    fields = form.submit_fields("save")
+
+    def lire(root, registry):
+        return _regie(root).terme, _regie(root).regularisation
+
+    # an agent's POST of the same form changes nothing (the sheet's
+    # "change" permission)
+    agent = staff(town, "agent")
+    token = csrf(agent.get("/mot-de-passe"))
+    posted = agent.post(
+        url,
+        [(k, token if k == "csrf_token" else v) for k, v in fields],
+        expect_errors=True,
+    )
+    assert posted.status_int in (200, 302, 400, 403)
+    assert with_root(town.app, lire) == (ECHU, AVOIR)
+    form.submit("save", status=302)
+    assert with_root(town.app, lire) == (ECHOIR, FACTURE_SUIVANTE)
+
+
+def test_step20_regularises_what_was_rewritten_before(town):  # noqa: F811
+    """Before this, an absence accepted after billing left a billed day
+    excused, silently; step20 finds it, and teaches the régie where its
+    runs stopped."""
+    from portail_famille.evolve import STEPS, step20
+
+    assert "step20" in STEPS
+    regler(town, ECHOIR, AVOIR)
+    facturer(town, DECEMBRE)
+    oid = oid_of(town, REST)
+
+    def avant(root, registry):
+        # what the former code did: the cell written, nothing else
+        cells.cellules_modifiables(lucas(root))[(oid, JEUDI_CONTRAT)] = cells.ABSENT_EXCUSE
+        del _regie(root).facturee_jusqua
+
+    with_root(town.app, avant)
+    assert regularisations(town) == []
+    with_root(town.app, step20.evolve)
+    assert with_root(town.app, lambda root, r: _regie(root).facturee_jusqua) == DECEMBRE[1]
+    assert regularisations(town) == [
+        (
+            regularisation.CREDIT,
+            cells.PLANNING,
+            JEUDI_CONTRAT,
+            regularisation.EN_ATTENTE,
+            E("4.00"),
+            "AL-229",
+            "",
+        )
+    ]
+    assert numero_suivant(town) == 230  # nothing numbered by the step
+    with_root(town.app, step20.evolve)
+    assert len(regularisations(town)) == 1
+    tab = staff(town, "regisseur").get(TAB).html.find(id="en-attente").get_text(" ", strip=True)
+    assert "modification du planning (avant la mise à jour du portail)" in tab
+    numero, _n, _total = facturer(town, JANVIER)
+    assert document(town, numero)[2][-1][1:] == (-1, E("-4.00"))
