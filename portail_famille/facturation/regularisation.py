@@ -97,6 +97,11 @@ ETATS = {
 }
 
 
+def _cle():
+    """A key of the régie's register: in time order, unique."""
+    return "%s %06d" % (dates.horodatage().isoformat(), random.randrange(10**6))  # noqa: S311
+
+
 class Regularisation(Persistent):
     """A billed day to credit (``sens`` CREDIT: ``facture`` billed it for
     ``montant``) or a day of a billed period to bill (DEBIT: ``montant``
@@ -112,7 +117,7 @@ class Regularisation(Persistent):
 
     def __init__(self, sens, enfant, prestation, day, avant, apres, cause, detail, par):
         famille = enfant.__parent__.__parent__
-        self.cle = "%s %06d" % (dates.horodatage().isoformat(), random.randrange(10**6))  # noqa: S311
+        self.cle = _cle()
         self.sens = sens
         self.le = dates.horodatage()
         self.famille = famille.__name__
@@ -166,7 +171,7 @@ class Regularisation(Persistent):
         """A new pending credit like this one: the invoice ``numero`` that
         gave it back was cancelled."""
         again = copy.copy(self)
-        again.cle = "%s %06d" % (dates.horodatage().isoformat(), random.randrange(10**6))  # noqa: S311
+        again.cle = _cle()
         again.le = dates.horodatage()
         again.etat = EN_ATTENTE
         again.document = ""
@@ -254,29 +259,35 @@ def cellule_modifiee(event):
     prestation = event.prestation
     if prestation is None:
         prestation = prestation_de(enfant, event.prestation_oid)
-    if prestation is None:
-        return
-    regie = regie_de(prestation)
-    if regie is None:
-        return
-    reconcilier(regie, enfant, prestation, event)
+    if prestation is not None:
+        reconcilier(enfant, prestation, event)
 
 
-def reconcilier(regie, enfant, prestation, event):
+def reconcilier(enfant, prestation, event):
     """Keep the billing of the event's day in step with its new cell;
-    returns the Regularisation made or cancelled, or None."""
+    returns the Regularisation made or cancelled, or None.  A credit goes
+    to the régie of the invoice that billed the day (the prestation may
+    have changed régie since, or have none now); the rest to the
+    prestation's régie."""
     day = event.day
     oid = get_oid(prestation)
     famille = enfant.__parent__.__parent__
     billed = arbre(enfant, service.FACTUREES)
     numero = billed.get((oid, day)) if billed is not None else None
-    attente = en_attente(regie)
-    pending = attente.get((famille.__name__, enfant.__name__, oid, day)) if attente else None
     facturable = event.apres in FACTURABLES
     if numero is not None:
         if facturable:
             return None
+        facture = famille["factures"].get(numero)
+        regie = regie_de(facture) if isinstance(facture, Facture) else regie_de(prestation)
+        if regie is None:
+            return None
         return _crediter(regie, famille, enfant, prestation, event, numero)
+    regie = regie_de(prestation)
+    if regie is None:
+        return None
+    attente = en_attente(regie)
+    pending = attente.get((famille.__name__, enfant.__name__, oid, day)) if attente else None
     if facturable:
         if pending is not None and pending.sens == CREDIT:
             facture = famille["factures"].get(pending.facture)

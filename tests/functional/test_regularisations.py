@@ -20,6 +20,7 @@ from portail_famille.planning import cells
 
 from ..conftest import DUPONT_URL, csrf, with_root
 from .test_demandes_staff import staff
+from .test_documents_figes import texte
 from .test_enfants import browser_for, enfants
 from .test_reservations import (  # noqa: F401 (clock and town: fixtures)
     ANNEE,
@@ -249,6 +250,11 @@ def test_an_absence_accepted_by_an_agent_waits_for_the_next_invoice(town):  # no
         E("-14.60"),
     ) in lignes
     assert montant == total == sum(ligne[2] for ligne in lignes)
+    # the family reads the negative line on its invoice
+    pdf = dupont.get(DUPONT_URL + "factures/%s/pdf" % numero)
+    text = texte(pdf.body)
+    assert "Régularisation : absence acceptée par le service le 21/12/2026" in text
+    assert "-14,60" in text
     assert regularisations(town)[0][3:] == (regularisation.FAITE, E("14.60"), "AL-229", numero)
     assert facturer(town, JANVIER, D(2026, 12, 28))[1] == 0
 
@@ -607,3 +613,25 @@ def test_step20_regularises_what_was_rewritten_before(town):  # noqa: F811
     assert "modification du planning (avant la mise à jour du portail)" in tab
     numero, _n, _total = facturer(town, JANVIER)
     assert document(town, numero)[2][-1][1:] == (-1, E("-4.00"))
+
+
+def test_a_credit_goes_to_the_regie_of_the_invoice(town):  # noqa: F811
+    """The canteen moved to another régie after December was billed: the
+    day is credited by the régie that billed it, in its own sequence."""
+    regler(town, ECHOIR, AVOIR)
+    facturer(town, DECEMBRE)
+
+    def deplacer(root, registry):
+        autre = registry.content.create(
+            "Regie", title="Régie de la restauration", prefixe="RS-", echeance_jours=30
+        )
+        root["regies"].add("regie-de-la-restauration", autre, registry=registry)
+        root["structures"][REST[0]][REST[1]].regie_oid = get_oid(autre)
+
+    with_root(town.app, deplacer)
+    absence(browser_for(town, "jean.dupont"), town, REST, JEUDI_CONTRAT, motif="Malade")
+    assert regularisations(town)[0][3:] == (regularisation.FAITE, E("4.00"), "AL-229", "AL-230")
+    autre = with_root(
+        town.app, lambda root, r: root["regies"]["regie-de-la-restauration"].sequence.dernier
+    )
+    assert autre == 0
