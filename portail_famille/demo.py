@@ -476,6 +476,7 @@ def facturer_mois_passes(root, registry, regie, today):
                 dernier + datetime.timedelta(days=1),
                 par="demo",
                 registry=registry,
+                aujourdhui=today,
             )
         debut = dernier + datetime.timedelta(days=1)
 

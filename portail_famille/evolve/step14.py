@@ -16,4 +16,5 @@ def evolve(root, registry):
         return
     for closure in calendrier.fermetures():
         bilan = fermeture.bilan(root, closure.debut, closure.fin, closure.structure)
+        bilan.annulations = [a for a in bilan.annulations if not a.facture]
         fermeture.annuler(bilan, PAR, closure.motif, registry)

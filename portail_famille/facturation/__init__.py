@@ -5,4 +5,5 @@ from ..i18n import _
 
 
 def includeme(config):
+    config.include(".figement")
     config.add_menu_entry(30, "releve-de-compte", _("Relevé de compte"))

@@ -11,6 +11,15 @@ transaction when a transaction manager is given: its numbers are taken
 inside it, so they stay gapless; a crash leaves billed what was committed,
 and a new run bills only the rest (billed cells are never billed again).
 
+A régie à terme échu (the default) bills days passed only: a period that
+ends after today is refused; à terme à échoir, booked days are billed
+ahead.  Each invoice also settles the family's pending regularisations
+(``regularisation``): a day of an earlier period that became billable (a
+line "Régularisation : …" at the day's tariff), a billed day that was not
+any more (a negative line), unless the invoice would not stay positive:
+those credits are then given back by credit notes.  The preview's digest
+(``empreinte``) lets the SDI confirm exactly what was shown.
+
 Given the request, the run also freezes each invoice (``pdf``): its HTML
 is made in the batch's transaction, from the data as issued; the PDFs are
 rendered after that transaction commits, several at a time, and kept in a
@@ -24,6 +33,7 @@ then when the process stopped between the two transactions.
 """
 
 import datetime
+import hashlib
 import random
 
 from BTrees.OOBTree import OOBTree
@@ -31,29 +41,27 @@ from persistent import Persistent
 from substanced.util import find_objectmap, get_oid
 
 from .. import dates
-from ..calendrier.jours import FERIE, FERMETURE, ZONE_DEFAUT, genres
+from ..calendrier.jours import ZONE_DEFAUT, genres
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, inscrits
 from ..planning import cells
 from ..retry import essayer
-from . import compte, pdf, service, tarifs
+from . import compte, pdf, regularisation, service, tarifs
 from .montants import ZERO
+from .schemas import ECHOIR
 
-# The cells billed; any other state (absent excusé, refused, waiting list,
-# a request not processed yet, leave, error) is not.
-FACTURABLES = frozenset(
-    (cells.RESERVE, cells.PRESENT, cells.PRESENT_RESERVE, cells.ABSENT_FACTURE, cells.HORS_CONTRAT)
-)
-# The days never billed, whatever their cell says.
-FERMES = frozenset((FERMETURE, FERIE))
+# The cells billed, the days never billed (``regularisation``).
+FACTURABLES = regularisation.FACTURABLES
+FERMES = regularisation.FERMES
 LOT = 250  # families per transaction of ``valider``
 MAX_JOURS = 92  # a run covers at most about three months
 CAMPAGNES = "campagnes"  # the Régie's record of its runs
 
 
-def erreurs_periode(debut, fin):
-    """{field: French message} of what is wrong with the period."""
+def erreurs_periode(debut, fin, regie=None, aujourdhui=None):
+    """{field: French message} of what is wrong with the period (of
+    ``regie``: a régie à terme échu bills days passed only)."""
     found = {}
     if debut is None:
         found["debut"] = _("Date de début invalide (AAAA-MM-JJ ou jj/mm/aaaa).")
@@ -65,6 +73,14 @@ def erreurs_periode(debut, fin):
         found["fin"] = _("La date de fin doit être après la date de début.")
     elif (fin - debut).days + 1 > MAX_JOURS:
         found["fin"] = _("La période ne peut pas dépasser trois mois.")
+    elif regie is not None and regie.terme != ECHOIR:
+        aujourdhui = aujourdhui or dates.today()
+        if fin > aujourdhui:
+            found["fin"] = _(
+                "Facturation à terme échu : les jours qui ne sont pas encore passés ne "
+                "peuvent pas être facturés. La période doit finir au plus tard le ${jour}.",
+                mapping={"jour": dates.courte(aujourdhui)},
+            )
     return found
 
 
@@ -76,8 +92,8 @@ class PeriodeInvalide(service.FacturationError):
         self.erreurs = erreurs
 
 
-def _verifier(debut, fin):
-    found = erreurs_periode(debut, fin)
+def _verifier(debut, fin, regie=None, aujourdhui=None):
+    found = erreurs_periode(debut, fin, regie, aujourdhui)
     if found:
         raise PeriodeInvalide(found)
 
@@ -110,11 +126,54 @@ def _jours(debut, fin):
     return found
 
 
+class Proposition:
+    """What a run gives one family: its invoice's ``lignes`` and the
+    planning ``cellules`` they bill, the pending ``regularisations`` the
+    invoice settles (debits billed, credits given back as negative lines,
+    debits of days the period bills anyway) and ``avoirs``: the pending
+    credits given back by credit notes instead, [(Regularisation, amount)],
+    when the invoice would not stay positive with them."""
+
+    def __init__(self):
+        self.lignes = []
+        self.cellules = []
+        self.regularisations = []
+        self.avoirs = []
+
+    @property
+    def montant(self):
+        return sum((ligne["montant"] for ligne in self.lignes), ZERO)
+
+    @property
+    def montant_avoirs(self):
+        return sum((montant for _reg, montant in self.avoirs), ZERO)
+
+    def empreinte(self, famille):
+        """What the family's part of a preview shows, as text (for the
+        digest the confirmation carries)."""
+        parts = [famille.__name__]
+        for ligne in self.lignes:
+            parts.append(
+                "%s;%s;%s;%s;%s;%s;%s"
+                % (
+                    ligne.get("enfant_nom", ligne["enfant"]),
+                    ligne["prestation_oid"],
+                    ligne["quantite"],
+                    ligne["prix"],
+                    ligne["montant"],
+                    ",".join(d.isoformat() for d in ligne.get("jours", ())),
+                    ligne.get("regularisation", ""),
+                )
+            )
+        parts += ["avoir;%s;%s" % (reg.cle, montant) for reg, montant in self.avoirs]
+        return "|".join(parts)
+
+
 class Plan:
     """What a run needs, read once: the régie's prestations, their closed
     days of the period, the families with their children to bill (each
-    child with the oids of its prestations of the régie), the prestations
-    without tariff."""
+    child with the oids of its prestations of the régie) and those with a
+    pending regularisation, the prestations without tariff."""
 
     def __init__(self, root, regie, debut, fin):
         self.regie = regie
@@ -160,6 +219,11 @@ class Plan:
                     enfants.setdefault(enfant.__name__, (enfant, []))[1].append(oid)
             if enrolled and not tarifs.tranches(prestation):
                 self.sans_tarif.append(prestation)
+        # the pending regularisations, and their families billed by nothing else
+        self.attente = regularisation.par_famille(regie)
+        for numero in self.attente:
+            if numero not in familles and numero in root["familles"]:
+                familles[numero] = (root["familles"][numero], {})
         self.familles = [familles[numero] for numero in sorted(familles)]
 
     def avertissements(self):
@@ -182,9 +246,14 @@ class Plan:
         return found
 
     def proposition(self, famille, enfants):
-        """(lines, cells) of the family's invoice for the period, from the
-        database as it is now: what is not billed yet."""
+        """The family's Proposition for the period, from the database as it
+        is now: what is not billed yet, and its pending regularisations."""
         debut, fin = self.debut, self.fin
+        found = Proposition()
+        attente = {
+            (reg.enfant, reg.prestation_oid, reg.jour): reg
+            for reg in self.attente.get(famille.__name__, ())
+        }
         groupes = {}  # (child name, prestation oid, price) -> [days]
         quotients = {}
         ordre = {oid: n for n, oid in enumerate(self.prestations)}
@@ -209,57 +278,119 @@ class Plan:
                     if prix is None:
                         continue  # refused up front (sans_tarif)
                     groupes.setdefault((nom, oid, prix), []).append(day)
-        lignes, cellules = [], []
+                    reg = attente.get((nom, oid, day))
+                    if reg is not None and reg.sens == regularisation.DEBIT:
+                        del attente[(nom, oid, day)]
+                        found.regularisations.append(reg)  # billed by the period itself
         for (nom, oid, prix), days in groupes.items():
             enfant, prestation = enfants[nom][0], self.prestations[oid]
-            lignes.append(service.ligne(enfant, prestation, len(days), prix, oid))
-            cellules.extend((nom, oid, day) for day in days)
-        return lignes, cellules
+            ligne = service.ligne(enfant, prestation, len(days), prix, oid)
+            ligne.update(enfant_nom=nom, jours=tuple(days))
+            found.lignes.append(ligne)
+            found.cellules.extend((nom, oid, day) for day in days)
+        credits = []
+        for reg in sorted(attente.values(), key=lambda r: (r.jour, r.cle)):
+            if reg.sens == regularisation.CREDIT:
+                credits.append((reg, regularisation.montant_credit(reg, famille)))
+                continue
+            if debut <= reg.jour <= fin:
+                continue  # a day of the period: billed with it when billable
+            a_facturer = regularisation.debit_facturable(reg, famille)
+            if a_facturer is None:
+                continue
+            enfant, prestation, prix = a_facturer
+            found.lignes.append(regularisation.ligne_debit(reg, enfant, prestation, prix))
+            found.cellules.append((reg.enfant, reg.prestation_oid, reg.jour))
+            found.regularisations.append(reg)
+        if credits:
+            if found.lignes and found.montant > sum((m for _r, m in credits), ZERO):
+                for reg, montant in credits:
+                    if montant > ZERO:
+                        found.lignes.append(regularisation.ligne_credit(reg, montant))
+                        found.regularisations.append(reg)
+                    else:
+                        found.avoirs.append((reg, montant))  # nothing left: closed
+            else:
+                found.avoirs.extend(credits)
+        return found
 
 
-def _famille_apercu(famille, lignes):
+def _famille_apercu(famille, proposition):
     return {
         "numero": famille.numero,
         "nom": famille.nom_complet or famille.title,
-        "lignes": lignes,
-        "montant": sum((ligne["montant"] for ligne in lignes), ZERO),
+        "lignes": proposition.lignes,
+        "avoirs": [
+            regularisation.ligne_credit(reg, montant)
+            for reg, montant in proposition.avoirs
+            if montant > ZERO
+        ],
+        "montant": proposition.montant,
     }
 
 
-def apercu(root, regie, debut, fin, limite=None):
+def apercu(root, regie, debut, fin, limite=None, aujourdhui=None):
     """The run's preview, nothing written: {familles (the first ``limite``
-    when given), nombre (invoices), lignes, cellules, total, avertissements
-    (French), sans_tarif (prestation titles)}."""
-    _verifier(debut, fin)
+    when given), nombre (invoices), lignes, cellules, total, avoirs
+    (credit notes of regularisations) and their total, avertissements
+    (French), sans_tarif (prestation titles), empreinte (a digest of all
+    it would issue: the confirmation carries it)}."""
+    _verifier(debut, fin, regie, aujourdhui)
     plan = Plan(root, regie, debut, fin)
-    found = {"familles": [], "nombre": 0, "lignes": 0, "cellules": 0, "total": ZERO}
+    found = {
+        "familles": [],
+        "nombre": 0,
+        "lignes": 0,
+        "cellules": 0,
+        "total": ZERO,
+        "avoirs": 0,
+        "total_avoirs": ZERO,
+        "regularisations": 0,
+    }
+    digest = hashlib.sha256(("%s|%s|%s" % (get_oid(regie), debut, fin)).encode("utf-8"))
     jar = getattr(root, "_p_jar", None)
     for n, (famille, enfants) in enumerate(plan.familles):
         if jar is not None and n % LOT == LOT - 1:
             jar.cacheGC()  # nothing is changed: memory stays bounded
-        lignes, cellules = plan.proposition(famille, enfants)
-        if not lignes:
+        proposition = plan.proposition(famille, enfants)
+        avoirs = {}  # one credit note per invoice corrected
+        for reg, montant in proposition.avoirs:
+            if montant > ZERO:
+                avoirs[reg.facture] = avoirs.get(reg.facture, ZERO) + montant
+        if not proposition.lignes and not avoirs:
             continue
-        row = _famille_apercu(famille, lignes)
-        found["nombre"] += 1
-        found["lignes"] += len(lignes)
-        found["cellules"] += len(cellules)
+        digest.update(proposition.empreinte(famille).encode("utf-8"))
+        row = _famille_apercu(famille, proposition)
+        if proposition.lignes:
+            found["nombre"] += 1
+        found["lignes"] += len(proposition.lignes)
+        found["cellules"] += len(proposition.cellules)
         found["total"] += row["montant"]
+        found["avoirs"] += len(avoirs)
+        found["total_avoirs"] += sum(avoirs.values(), ZERO)
+        found["regularisations"] += len(proposition.regularisations) + len(proposition.avoirs)
         if limite is None or len(found["familles"]) < limite:
             found["familles"].append(row)
     found["avertissements"] = plan.avertissements()
     found["sans_tarif"] = [p.title for p in plan.sans_tarif]
+    found["empreinte"] = digest.hexdigest()[:32]
     return found
 
 
 class Campagne(Persistent):
-    """The record of one run of a régie: its period, date, who ran it, the
-    invoices issued (count, total, first and last numbers)."""
+    """The record of one run of a régie: its period, invoice date and due
+    date, who ran it, the invoices issued (count, total, first and last
+    numbers) and the credit notes of regularisations."""
 
-    def __init__(self, debut, fin, date, par):
+    echeance = None
+    avoirs = 0
+    total_avoirs = ZERO
+
+    def __init__(self, debut, fin, date, par, echeance=None):
         self.debut = debut
         self.fin = fin
         self.date = date
+        self.echeance = echeance
         self.par = par
         self.lancee_le = dates.horodatage()
         self.factures = 0
@@ -268,12 +399,15 @@ class Campagne(Persistent):
         self.dernier = ""
         self.terminee = False
 
-    def noter(self, numeros, total):
+    def noter(self, numeros, total, avoirs=()):
         if numeros:
             self.premier = self.premier or numeros[0]
             self.dernier = numeros[-1]
         self.factures += len(numeros)
         self.total += total
+        if avoirs:
+            self.avoirs += len(avoirs)
+            self.total_avoirs += sum((a.montant for a in avoirs), ZERO)
 
 
 def campagnes(regie):
@@ -282,15 +416,30 @@ def campagnes(regie):
     return list(reversed(tree.values())) if tree is not None else []
 
 
-def valider(root, regie, debut, fin, date, par="", lot=LOT, tm=None, registry=None, request=None):
-    """Issue the period's invoices of ``regie`` (dated ``date``) and return
-    the run's record (a Campagne).  With ``tm`` (a transaction manager),
-    the record, then each batch of ``lot`` families, is committed on its
-    own (a batch that conflicts is done again from the database as it is
+def valider(
+    root,
+    regie,
+    debut,
+    fin,
+    date,
+    par="",
+    lot=LOT,
+    tm=None,
+    registry=None,
+    request=None,
+    echeance=None,
+    aujourdhui=None,
+):
+    """Issue the period's invoices of ``regie`` (dated ``date``, due on
+    ``echeance``: by default the régie's delay after it) and return the
+    run's record (a Campagne).  With ``tm`` (a transaction manager), the
+    record, then each batch of ``lot`` families, is committed on its own
+    (a batch that conflicts is done again from the database as it is
     then); without it, everything is in the caller's transaction.  With
     ``request``, each invoice is frozen (its PDF, see above).  Raises
-    PeriodeInvalide, or FacturationError when a prestation has no tariff."""
-    _verifier(debut, fin)
+    PeriodeInvalide (a régie à terme échu bills days passed only), or
+    FacturationError when a prestation has no tariff."""
+    _verifier(debut, fin, regie, aujourdhui)
     plan = Plan(root, regie, debut, fin)
     if plan.sans_tarif:
         raise service.FacturationError(
@@ -303,26 +452,49 @@ def valider(root, regie, debut, fin, date, par="", lot=LOT, tm=None, registry=No
         if tree is None:
             tree = OOBTree()
             setattr(regie, CAMPAGNES, tree)
-        campagne = Campagne(debut, fin, date, par)
+        campagne = Campagne(debut, fin, date, par, echeance)
         key = "%s %s %06d" % (campagne.lancee_le.isoformat(), par, random.randrange(10**6))  # noqa: S311
         tree[key] = campagne
+        # from now on, a day of the period that becomes billable is billed
+        # by this run or the next one (regularisation)
+        if regie.facturee_jusqua is None or regie.facturee_jusqua < fin:
+            regie.facturee_jusqua = fin
         return campagne
 
     campagne = essayer(tm, commencer)
 
     def emettre(familles):
-        factures, total = [], ZERO
+        factures, avoirs, total = [], [], ZERO
         for famille, enfants in familles:
-            lignes, cellules = plan.proposition(famille, enfants)
-            if not lignes:
+            proposition = plan.proposition(famille, enfants)
+            par_facture = {}
+            for reg, _montant in proposition.avoirs:
+                par_facture.setdefault(reg.facture, []).append(reg)
+            for regs in par_facture.values():
+                avoir = regularisation.crediter_par_avoir(
+                    regs, regie, date, par, registry=registry, figer=False
+                )
+                if avoir is not None:
+                    avoirs.append(avoir)
+            if not proposition.lignes:
                 continue
             facture = service.emettre_facture(
-                famille, regie, date, debut, fin, lignes, cellules, par=par, registry=registry
+                famille,
+                regie,
+                date,
+                debut,
+                fin,
+                proposition.lignes,
+                proposition.cellules,
+                echeance=echeance,
+                par=par,
+                registry=registry,
             )
+            regularisation.appliquer(regie, famille, facture, proposition.regularisations)
             factures.append(facture)
             total += facture.montant
-        campagne.noter([f.numero for f in factures], total)
-        return pdf.preparer(request, factures) if request is not None else []
+        campagne.noter([f.numero for f in factures], total, avoirs)
+        return pdf.preparer(request, avoirs + factures) if request is not None else []
 
     for start in range(0, len(plan.familles), lot):
         batch = plan.familles[start : start + lot]

@@ -138,7 +138,10 @@ class RegieSheet(PropertySheet):
 @implementer(IRegie)
 class Regie(Folder):
     """ "Régie garderie ALSH": the prefix of its numbers ("AL-"), its
-    sequence, its PayFiP client number, the delay before an invoice is due."""
+    sequence, its PayFiP client number, the delay before an invoice is due,
+    its billing mode (terme échu or à échoir) and how a billed day that
+    changes is regularised (a credit note at once, or a line on the next
+    invoice: ``regularisation``)."""
 
     # Nothing is added here from the SDI's generic menu (files, folders):
     # its contents come from the portal's own forms.
@@ -149,6 +152,11 @@ class Regie(Folder):
     numcli = ""  # PayFiP client number (6 digits), empty: no online payment
     echeance_jours = 22  # the due date: that many days after the invoice
     adresse = ""  # printed on the invoices: where to pay by cheque or cash
+    terme = schemas.ECHU  # ECHU: a run bills days passed only; ECHOIR: booked days ahead
+    regularisation = schemas.AVOIR  # a billed day that changes: AVOIR or FACTURE_SUIVANTE
+    # The last day of the periods its runs billed (campagne): a day up to
+    # it that becomes billable afterwards is billed by the next run.
+    facturee_jusqua = None
 
     def __init__(self, **values):
         Folder.__init__(self)

@@ -161,6 +161,9 @@ class Facture(_Operation):
     # a credit note cancelling the invoice gives them back to billing.
     cellules = ()
     annulee_par = ""
+    # what negative lines of later invoices gave back of this one
+    # (regularisation): credit notes may correct the rest only
+    regularise = ZERO
 
     def __init__(self, numero, regie, date, echeance, debut, fin, lignes, cellules=(), par=""):
         lignes = tuple(dict(ligne) for ligne in lignes)

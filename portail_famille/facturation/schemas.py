@@ -8,6 +8,22 @@ from ..i18n import _
 from ..structures.schemas import UNITES
 from .montants import Montant
 
+# A régie's billing mode: after the days (the default: a run bills only
+# days that have passed) or in advance (booked days ahead).
+ECHU = "echu"
+ECHOIR = "echoir"
+TERMES = (
+    (ECHU, _("Terme échu (après les jours, par défaut)")),
+    (ECHOIR, _("Terme à échoir (à l'avance)")),
+)
+# How a billed day that changes is regularised.
+AVOIR = "avoir"
+FACTURE_SUIVANTE = "facture_suivante"
+REGLES_REGULARISATION = (
+    (AVOIR, _("Un avoir émis aussitôt")),
+    (FACTURE_SUIVANTE, _("Une ligne sur la facture suivante")),
+)
+
 
 class RegieSchema(Schema):
     """Schema (SubstanceD's) adds and checks a CSRF token: the add form and
@@ -44,6 +60,31 @@ class RegieSchema(Schema):
         title=_("Adresse de la régie (imprimée sur les factures)"),
         missing="",
         validator=colander.Length(max=300),
+    )
+    terme = colander.SchemaNode(
+        colander.String(),
+        title=_("Mode de facturation"),
+        description=_(
+            "Terme échu : une facturation ne peut porter que sur des jours passés. "
+            "Terme à échoir : les jours réservés sont facturés à l'avance."
+        ),
+        missing=ECHU,
+        validator=colander.OneOf([v for v, _t in TERMES], msg_err=_("Choix invalide.")),
+        widget=deform.widget.SelectWidget(values=TERMES),
+    )
+    regularisation = colander.SchemaNode(
+        colander.String(),
+        title=_("Régularisation d'un jour déjà facturé"),
+        description=_(
+            "Quand un jour facturé change (absence acceptée, fermeture, inscription "
+            "supprimée, pointage corrigé) : un avoir aussitôt, ou une ligne négative "
+            "sur la prochaine facture de la famille."
+        ),
+        missing=AVOIR,
+        validator=colander.OneOf(
+            [v for v, _t in REGLES_REGULARISATION], msg_err=_("Choix invalide.")
+        ),
+        widget=deform.widget.SelectWidget(values=REGLES_REGULARISATION),
     )
 
 

@@ -1,8 +1,15 @@
 """The régisseurs' SDI tabs of the money domain:
 
 - "Facturation" on a Régie (``P.FACTURATION_GERER``): the period of a run
-  ("Période du … au …"), its preview (families, lines, totals), then
-  "Valider la facturation" (POST) issues the invoices; the régie's past runs;
+  ("Période du … au …"), its preview (families, lines, totals), the
+  invoice date and due date (defaults: today, and the régie's delay),
+  then "Valider la facturation" shows what will be issued ("Période du …
+  au …, N factures, total …, date de facture …, échéance …") and only
+  "Confirmer la facturation" issues it: that POST carries the preview's
+  digest, refused (and the new preview shown) when the planning changed
+  in between; the régie's past runs.  A régie à terme échu bills days
+  passed only (``campagne.erreurs_periode``, beside the field);
+- "Régularisations" on a Régie: ``regularisations_sdi``;
 - "Tarifs" on a Prestation: its billing settings, the régie that bills it
   (chosen among the régies), its unit and its quotient familial brackets,
   shown to the staff who see the prestation, changed by
@@ -11,6 +18,7 @@
 """
 
 import datetime
+from urllib.parse import urlencode
 
 import colander
 import deform
@@ -29,6 +37,8 @@ from .regies import IRegie
 from .service import FacturationError
 
 APERCU_FAMILLES = 50  # the families shown in a preview (the totals count all)
+ECART_DATE = 92  # days: an invoice date at most that far ahead (a typing error)
+ECHEANCE_MAX = 120  # days after the invoice date (the régie's delay's range)
 
 
 def mois_precedent(today):
@@ -36,17 +46,58 @@ def mois_precedent(today):
     return fin.replace(day=1), fin
 
 
+def periode_par_defaut(regie, today):
+    """The previous month (terme échu); the current month (à échoir)."""
+    if regie.terme == schemas.ECHOIR:
+        debut = today.replace(day=1)
+        fin = (debut + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        return debut, fin
+    return mois_precedent(today)
+
+
 def _ligne_campagne(run):
     return {
         "periode": "%s - %s" % (dates.courte(run.debut), dates.courte(run.fin)),
         "date": dates.courte(run.date),
+        "echeance": dates.courte(run.echeance),
         "lancee_le": dates.local(run.lancee_le).strftime("%d/%m/%Y %H:%M"),
         "par": run.par,
         "factures": run.factures,
         "total": euros(run.total),
+        "avoirs": run.avoirs,
+        "total_avoirs": euros(run.total_avoirs),
         "numeros": "%s – %s" % (run.premier, run.dernier) if run.premier else "",
         "terminee": run.terminee,
     }
+
+
+def erreurs_dates(regie, fin, date, echeance, today):
+    """{field: French message} of the invoice date and due date."""
+    found = {}
+    if date is None:
+        found["date_facture"] = _("Date de facture invalide (AAAA-MM-JJ ou jj/mm/aaaa).")
+    elif (date - today).days > ECART_DATE:
+        found["date_facture"] = _(
+            "La date de facture ne peut pas dépasser le ${jour}.",
+            mapping={"jour": dates.courte(today + datetime.timedelta(days=ECART_DATE))},
+        )
+    elif regie.terme != schemas.ECHOIR and fin is not None and date < fin:
+        found["date_facture"] = _(
+            "Facturation à terme échu : la facture est datée au plus tôt du dernier jour "
+            "de la période (${jour}).",
+            mapping={"jour": dates.courte(fin)},
+        )
+    if echeance is None:
+        found["echeance"] = _("Date d'échéance invalide (AAAA-MM-JJ ou jj/mm/aaaa).")
+    elif date is not None and "date_facture" not in found:
+        if echeance < date:
+            found["echeance"] = _("L'échéance ne peut pas précéder la date de facture.")
+        elif (echeance - date).days > ECHEANCE_MAX:
+            found["echeance"] = _(
+                "L'échéance doit être au plus ${jours} jours après la date de facture.",
+                mapping={"jours": ECHEANCE_MAX},
+            )
+    return found
 
 
 @mgmt_view(
@@ -57,7 +108,10 @@ def _ligne_campagne(run):
     renderer="templates/campagne.pt",
 )
 class FacturationView:
-    """A run of the régie: the period, the preview, the validation."""
+    """A run of the régie: the period, the preview with the invoice and due
+    dates, the confirmation, the issue."""
+
+    CHAMPS = ("debut", "fin", "date_facture", "echeance")
 
     def __init__(self, context, request):
         self.context = context
@@ -65,24 +119,37 @@ class FacturationView:
 
     def url(self, **query):
         path = self.request.sdiapi.mgmt_path(self.context, "@@facturation")
-        return path + ("?" + "&".join("%s=%s" % item for item in query.items()) if query else "")
+        return path + ("?" + urlencode(query) if query else "")
+
+    def translate(self, value):
+        return self.request.localizer.translate(value)
 
     def __call__(self):
         request = self.request
+        today = dates.today()
         params = request.POST if request.method == "POST" else request.GET
-        if "debut" in params or "fin" in params:
-            saisie = {k: params.get(k, "").strip() for k in ("debut", "fin")}
-        else:
-            debut, fin = mois_precedent(dates.today())
-            saisie = {"debut": debut.isoformat(), "fin": fin.isoformat()}
+        saisie = {k: params.get(k, "") for k in self.CHAMPS}
+        saisie = {k: v.strip() if isinstance(v, str) else "" for k, v in saisie.items()}
+        periode_saisie = bool(saisie["debut"] or saisie["fin"]) or "apercu" in params
+        if not periode_saisie:
+            debut, fin = periode_par_defaut(self.context, today)
+            saisie.update(debut=debut.isoformat(), fin=fin.isoformat())
         debut, fin = dates.lire_date(saisie["debut"]), dates.lire_date(saisie["fin"])
+        if not saisie["date_facture"]:
+            saisie["date_facture"] = today.isoformat()
+        date = dates.lire_date(saisie["date_facture"])
+        if not saisie["echeance"] and date is not None:
+            echeance = date + datetime.timedelta(days=self.context.echeance_jours)
+            saisie["echeance"] = echeance.isoformat()
+        echeance = dates.lire_date(saisie["echeance"])
         erreurs = {}
-        if "debut" in params or "fin" in params:
-            erreurs = campagne.erreurs_periode(debut, fin)
+        if periode_saisie:
+            erreurs = campagne.erreurs_periode(debut, fin, self.context, today)
         values = {
             "saisie": saisie,
-            "erreurs": {k: request.localizer.translate(v) for k, v in erreurs.items()},
+            "erreurs": {},
             "apercu": None,
+            "confirmation": None,
             "refus": None,
             "action": self.url(),
             "csrf_token": request.session.get_csrf_token(),
@@ -90,25 +157,71 @@ class FacturationView:
             "euros": euros,
             "nombre": nombre,
             "limite": APERCU_FAMILLES,
+            "echu": self.context.terme != schemas.ECHOIR,
         }
-        if erreurs:
+        if request.method == "POST" and not erreurs:
+            erreurs = erreurs_dates(self.context, fin, date, echeance, today)
+        values["erreurs"] = {k: self.translate(v) for k, v in erreurs.items()}
+        if any(k in erreurs for k in ("debut", "fin")):
             return values
-        if request.method == "POST" and "valider" in request.POST:
-            return self.valider(debut, fin, values)
-        if "apercu" in params:
-            values["apercu"] = self.apercu(debut, fin)
-            values["debut"], values["fin"] = debut.isoformat(), fin.isoformat()
+        if not periode_saisie:
+            return values
+        values["apercu"] = self.apercu(debut, fin)
+        if request.method != "POST" or erreurs:
+            return values
+        if request.POST.get("empreinte") != values["apercu"]["empreinte"]:
+            values["refus"] = self.translate(
+                _(
+                    "Les données ont changé depuis l'aperçu (réservations, absences, "
+                    "tarifs…) : rien n'a été facturé. Vérifiez le nouvel aperçu ci-dessous, "
+                    "puis validez à nouveau."
+                )
+            )
+            return values
+        if "confirmer" in request.POST:
+            return self.valider(debut, fin, date, echeance, values)
+        values["confirmation"] = self.confirmation(debut, fin, date, echeance, values["apercu"])
         return values
 
     def apercu(self, debut, fin):
         root = self.request.root
         found = campagne.apercu(root, self.context, debut, fin, limite=APERCU_FAMILLES)
-        translate = self.request.localizer.translate
-        found["avertissements"] = [translate(a) for a in found["avertissements"]]
+        found["avertissements"] = [self.translate(a) for a in found["avertissements"]]
         found["periode"] = "%s - %s" % (dates.courte(debut), dates.courte(fin))
         return found
 
-    def valider(self, debut, fin, values):
+    def confirmation(self, debut, fin, date, echeance, apercu):
+        """What "Confirmer la facturation" issues, in one sentence."""
+        texte = _(
+            "Période du ${debut} au ${fin} : ${nombre} facture(s), total ${total}, "
+            "date de facture ${date}, échéance ${echeance}.",
+            mapping={
+                "debut": dates.courte(debut),
+                "fin": dates.courte(fin),
+                "nombre": apercu["nombre"],
+                "total": euros(apercu["total"]),
+                "date": dates.courte(date),
+                "echeance": dates.courte(echeance),
+            },
+        )
+        found = {"texte": self.translate(texte), "avoirs": None}
+        if apercu["avoirs"]:
+            found["avoirs"] = self.translate(
+                _(
+                    "Et ${nombre} avoir(s) de régularisation, total ${total}.",
+                    mapping={"nombre": apercu["avoirs"], "total": euros(apercu["total_avoirs"])},
+                )
+            )
+        found["retour"] = self.url(
+            debut=debut.isoformat(),
+            fin=fin.isoformat(),
+            date_facture=date.isoformat(),
+            echeance=echeance.isoformat(),
+            apercu="1",
+        )
+        return found
+
+    def valider(self, debut, fin, date, echeance, values):
         request = self.request
         user = request.user
         par = getattr(user, "__name__", "") or ""
@@ -118,23 +231,22 @@ class FacturationView:
                 self.context,
                 debut,
                 fin,
-                dates.today(),
+                date,
                 par=par,
                 lot=int(request.registry.settings.get("portail.facturation_lot") or campagne.LOT),
                 tm=request.tm,
                 registry=request.registry,
                 request=request,
+                echeance=echeance,
             )
         except FacturationError as e:
-            values["refus"] = request.localizer.translate(
+            values["refus"] = self.translate(
                 _(
                     "Facturation refusée. ${motif} Fixez d'abord ses tarifs "
                     "(onglet Tarifs de la prestation).",
                     mapping={"motif": e.args[0] if isinstance(e.args[0], str) else ""},
                 )
             )
-            values["apercu"] = self.apercu(debut, fin)
-            values["debut"], values["fin"] = debut.isoformat(), fin.isoformat()
             return values
         if run.factures:
             message = _(
@@ -149,7 +261,17 @@ class FacturationView:
             )
         else:
             message = _("Rien à facturer sur cette période : aucune facture émise.")
-        request.sdiapi.flash(request.localizer.translate(message), "success")
+        request.sdiapi.flash(self.translate(message), "success")
+        if run.avoirs:
+            request.sdiapi.flash(
+                self.translate(
+                    _(
+                        "${nombre} avoir(s) de régularisation émis, total ${total}.",
+                        mapping={"nombre": run.avoirs, "total": euros(run.total_avoirs)},
+                    )
+                ),
+                "success",
+            )
         return HTTPFound(self.url())
 
 

@@ -7,6 +7,7 @@ aborts, nothing of it stays, numbers included.
 
 import datetime
 
+from pyramid.threadlocal import get_current_registry
 from substanced.util import get_oid
 
 from ..util import arbre
@@ -20,6 +21,14 @@ FACTUREES = "cellules_facturees"
 
 class FacturationError(Exception):
     """A rule of the money domain refused the operation (French message)."""
+
+
+class FactureAnnulee:
+    """``facture`` was cancelled by a credit note, its planning cells given
+    back to billing (``regularisation`` listens)."""
+
+    def __init__(self, facture):
+        self.facture = facture
 
 
 def ligne(enfant, prestation, quantite, prix, prestation_oid=None):
@@ -215,8 +224,10 @@ def avoirs_de(facture):
 
 
 def a_crediter(facture):
-    """What credit notes may still correct on ``facture``."""
-    return facture.montant - sum((a.montant for a in avoirs_de(facture)), ZERO)
+    """What credit notes may still correct on ``facture`` (less what
+    regularisation lines of later invoices gave back of it)."""
+    credite = sum((a.montant for a in avoirs_de(facture)), ZERO) + facture.regularise
+    return facture.montant - credite
 
 
 def emettre_avoir(facture, regie, date, motif, montant=None, par="", registry=None):
@@ -247,6 +258,7 @@ def emettre_avoir(facture, regie, date, motif, montant=None, par="", registry=No
             tree = arbre(enfant, FACTUREES) if enfant is not None else None
             if tree is not None and tree.get((prestation_oid, jour)) == facture.numero:
                 del tree[(prestation_oid, jour)]
+        get_current_registry().notify(FactureAnnulee(facture))
     # what the invoice did not need (it was paid) stays as a credit, used
     # by the next invoice of the régie
     return avoir

@@ -4,10 +4,17 @@ one range read per prestation row (DESIGN.md).
 
 The tree is created lazily (``cellules`` is None on a child that has none):
 reading a planning never writes to the database.
+
+Every change of a cell goes through ``set_cell``, which tells the registry
+(``CelluleModifiee``, with the cause its caller gives): the money domain
+listens, so that a day already billed is regularised whatever changed it
+(``facturation.regularisation``), a cause added later included.
 """
 
 import calendar
 import datetime
+
+from pyramid.threadlocal import get_current_registry
 
 from ..util import arbre
 
@@ -60,6 +67,48 @@ RESERVES = frozenset((RESERVE,))
 ATTRIBUT = "planning_cellules"
 MODIFICATIONS = "planning_modifications"
 
+# Why a cell changes (``set_cell``'s ``cause``), as the régie's
+# regularisations name it.
+ABSENCE_AUTOMATIQUE = "absence_automatique"  # accepted by the rules, within the deadline
+ABSENCE_ACCEPTEE = "absence_acceptee"  # accepted by staff (after the deadline or not)
+ABSENCE_DECLAREE = "absence_declaree"  # declared, for staff to process
+ABSENCE_REFUSEE = "absence_refusee"  # refused by staff: the day back as it was
+RESERVATION = "reservation"  # asked, accepted, refused, given a freed place
+INSCRIPTION = "inscription"  # the contract's days booked
+FIN_INSCRIPTION = "fin_inscription"  # an enrolment ended: its days to come given back
+FERMETURE_SERVICE = "fermeture"  # a closure of the service cancelled the day
+POINTAGE = "pointage"  # staff recorded (or corrected) the attendance
+PLANNING = "planning"  # any other change
+CAUSES = (
+    ABSENCE_AUTOMATIQUE,
+    ABSENCE_ACCEPTEE,
+    ABSENCE_DECLAREE,
+    ABSENCE_REFUSEE,
+    RESERVATION,
+    INSCRIPTION,
+    FIN_INSCRIPTION,
+    FERMETURE_SERVICE,
+    POINTAGE,
+    PLANNING,
+)
+
+
+class CelluleModifiee:
+    """A cell changed from ``avant`` to ``apres`` (None: no cell) because
+    of ``cause`` (one of CAUSES; ``detail``: a closure's reason...);
+    ``prestation``: the Prestation when the caller has it (else found from
+    ``prestation_oid``)."""
+
+    def __init__(self, enfant, prestation_oid, day, avant, apres, cause, detail, prestation):
+        self.enfant = enfant
+        self.prestation_oid = prestation_oid
+        self.day = day
+        self.avant = avant
+        self.apres = apres
+        self.cause = cause
+        self.detail = detail
+        self.prestation = prestation
+
 
 def cellules(enfant):
     """The child's tree of cells, or None when it has none yet."""
@@ -71,16 +120,24 @@ def cellules_modifiables(enfant):
     return arbre(enfant, ATTRIBUT, create=True)
 
 
-def set_cell(enfant, prestation_oid, day, etat):
-    """Store ``etat`` for the cell; None removes it."""
+def set_cell(enfant, prestation_oid, day, etat, cause=PLANNING, detail="", prestation=None):
+    """Store ``etat`` for the cell; None removes it.  A change is told to
+    the registry's subscribers (``CelluleModifiee``) with its ``cause``."""
     if etat is not None and etat not in ETATS:
         raise ValueError("unknown planning state %r" % (etat,))
+    if cause not in CAUSES:
+        raise ValueError("unknown cause %r" % (cause,))
     tree = cellules_modifiables(enfant)
     key = (prestation_oid, day)
+    avant = tree.get(key)
     if etat is None:
         tree.pop(key, None)
     else:
         tree[key] = etat
+    if avant != etat:
+        get_current_registry().notify(
+            CelluleModifiee(enfant, prestation_oid, day, avant, etat, cause, detail, prestation)
+        )
 
 
 def etat(enfant, prestation_oid, day):

@@ -8,11 +8,13 @@ an absence accepted: the day is not billed either way), and each family is
 told once: one message in its Boîte de réception and one mail, listing its
 children and days.
 
-A closure may not cover what already happened for the accounts: a day
-already billed (its regularisation would need a credit note, which a
-closure does not make) or a child pointed present.  ``bilan`` finds both,
-and what would be cancelled, without writing; the SDI shows it, asks for a
-confirmation, then ``annuler`` and ``prevenir`` act in one transaction.
+A day already billed is cancelled too: the change of its cell makes the
+régie's regularisation (a credit note or a line on the next invoice,
+``facturation.regularisation``).  A closure may not cover a day a child
+was pointed present: it happened.  ``bilan`` finds what would be
+cancelled (the billed days among them) and the pointed days, without
+writing; the SDI shows it, asks for a confirmation, then ``annuler`` and
+``prevenir`` act in one transaction.
 
 The children are those enrolled in the closed prestations for the school
 years of the period (each prestation's index ``inscrits``), one range read
@@ -60,19 +62,19 @@ class Annulation:
     prestation: object
     day: datetime.date
     etat: str
+    facture: str = ""  # the invoice that billed the day, if any
 
 
 class Bilan:
     """What closing ``debut``..``fin`` (of one structure, or all) does:
-    ``annulations`` (the cells it cancels), ``facturees`` ({day: invoice
-    number}) and ``pointees`` (days a child was pointed present)."""
+    ``annulations`` (the cells it cancels, billed ones included: each is
+    regularised) and ``pointees`` (days a child was pointed present)."""
 
     def __init__(self, debut, fin, structure_oid=None):
         self.debut = debut
         self.fin = fin
         self.structure_oid = structure_oid
         self.annulations = []
-        self.facturees = {}
         self.pointees = set()
 
     def familles(self):
@@ -83,19 +85,12 @@ class Bilan:
             found.setdefault(famille.__name__, (famille, []))[1].append(annulation)
         return [found[numero] for numero in sorted(found)]
 
+    def facturees(self):
+        """The cancelled days already billed (each will be regularised)."""
+        return [a for a in self.annulations if a.facture]
+
     def refus(self):
         """The French reason the closure is refused, or None."""
-        if self.facturees:
-            days = sorted(self.facturees)
-            return _(
-                "Cette période contient des jours déjà facturés (${jours}, facture "
-                "${facture}) : une fermeture ne peut pas annuler une journée facturée. "
-                "Choisissez des jours qui ne sont pas encore facturés.",
-                mapping={
-                    "jours": _quelques(days),
-                    "facture": self.facturees[days[0]],
-                },
-            )
         if self.pointees:
             return _(
                 "Des enfants ont été pointés présents dans cette période (${jours}) : "
@@ -162,20 +157,20 @@ def bilan(context, debut, fin, structure_oid=None):
 
 
 def _enfant(found, enfant, prestation, oid):
-    """The child's cells of the prestation in the period: a billed cell is
-    noted (never cancelled), a pointed one too, a booking to cancel kept."""
+    """The child's cells of the prestation in the period: a pointed one is
+    noted, a booking to cancel kept (with the invoice that billed it)."""
     tree = cells.cellules(enfant)
     if tree is None:
         return
     billed = facturees(enfant, oid, found.debut, found.fin)
     famille = enfant.__parent__.__parent__
     for (_oid, day), etat in tree.items(min=(oid, found.debut), max=(oid, found.fin)):
-        if day in billed:
-            found.facturees.setdefault(day, billed[day])
-        elif etat in POINTES:
+        if etat in POINTES:
             found.pointees.add(day)
         elif etat in ANNULABLES:
-            found.annulations.append(Annulation(famille, enfant, prestation, day, etat))
+            found.annulations.append(
+                Annulation(famille, enfant, prestation, day, etat, billed.get(day, ""))
+            )
 
 
 def annuler(bilan, par, motif, registry):
@@ -186,7 +181,9 @@ def annuler(bilan, par, motif, registry):
         enfant, prestation, day = annulation.enfant, annulation.prestation, annulation.day
         oid = get_oid(prestation)
         demande_oid = cells.modification(enfant, oid, day)
-        changer(enfant, prestation, day, cells.FERMETURE)
+        changer(
+            enfant, prestation, day, cells.FERMETURE, cause=cells.FERMETURE_SERVICE, detail=motif
+        )
         if demande_oid is None:
             continue
         if objectmap is None:

@@ -331,7 +331,7 @@ class PointageView(_Onglet):
             avant = cells.etat(enfant, journee.oid, day)
             apres = nouvel_etat(avant, present)
             if apres != avant:
-                service.changer(enfant, self.context, day, apres, capacite=False)
+                service.changer(enfant, self.context, day, apres, cause=cells.POINTAGE)
                 changes += 1
         self.request.sdiapi.flash(
             _(

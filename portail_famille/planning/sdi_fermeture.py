@@ -1,7 +1,8 @@
 """The SDI's "Ajouter une fermeture" (Calendrier): a closure of days that
 children booked shows what it cancels ("N réservations de M familles
-seront annulées", family by family), then asks for a confirmation; a closure
-of days already billed or pointed is refused beside its dates
+seront annulées", family by family, the days already billed among them:
+they are regularised), then asks for a confirmation; a closure of days a
+child was pointed present is refused beside its dates
 (``planning.fermeture``)."""
 
 import colander
@@ -75,6 +76,7 @@ class AddFermetureView(AddView):
         )
         familles = bilan.familles()
         translate = self.request.localizer.translate
+        facturees = len(bilan.facturees())
         return {
             "form": form.render(values),
             "apercu": {
@@ -89,6 +91,16 @@ class AddFermetureView(AddView):
                         },
                     )
                 ),
+                "facturees": translate(
+                    _(
+                        "Dont ${jours} journée(s) déjà facturée(s) : elles seront "
+                        "régularisées par la régie (avoir ou ligne sur la prochaine "
+                        "facture), listées dans son onglet Régularisations.",
+                        mapping={"jours": facturees},
+                    )
+                )
+                if facturees
+                else None,
                 "familles": [
                     {
                         "numero": famille.numero,

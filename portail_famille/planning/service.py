@@ -143,10 +143,11 @@ def verifier_absence(enfant, prestation_oid, day, settings, now):
     return prestation, now >= regles.limite_absence(prestation, day)
 
 
-def changer(enfant, prestation, day, etat, capacite=False):
+def changer(enfant, prestation, day, etat, capacite=False, cause=cells.PLANNING, detail=""):
     """Set the cell and keep the day's places in step: a state that holds a
     place takes one (False, nothing written, when ``capacite`` binds and the
-    day is full); a state that does not gives it back."""
+    day is full); a state that does not gives it back.  ``cause`` (and
+    ``detail``): why, for the regularisation of a billed day (``cells``)."""
     oid = get_oid(prestation)
     avant = cells.etat(enfant, oid, day) in cells.OCCUPANTS
     apres = etat in cells.OCCUPANTS
@@ -155,7 +156,7 @@ def changer(enfant, prestation, day, etat, capacite=False):
             return False
     elif avant and not apres:
         places.liberer(prestation, day)
-    cells.set_cell(enfant, oid, day, etat)
+    cells.set_cell(enfant, oid, day, etat, cause, detail, prestation)
     return True
 
 
@@ -202,10 +203,12 @@ def demander_reservation(enfant, prestation_oid, day, demandeur, request, now=No
     prestation = verifier_reservation(enfant, prestation_oid, day, settings, now)
     automatique = prestation.validation == VALIDATION_AUTOMATIQUE
     etat_cellule = cells.RESERVE if automatique else cells.RESERVATION_TRAITEMENT
-    if changer(enfant, prestation, day, etat_cellule, capacite=True):
+    if changer(enfant, prestation, day, etat_cellule, capacite=True, cause=cells.RESERVATION):
         etat = ACCEPTEE if automatique else EN_ATTENTE
     else:
-        cells.set_cell(enfant, prestation_oid, day, cells.ATTENTE)
+        cells.set_cell(
+            enfant, prestation_oid, day, cells.ATTENTE, cells.RESERVATION, prestation=prestation
+        )
         etat = LISTE_ATTENTE
     return _deposer(enfant, prestation, day, RESERVATION, etat, demandeur, request.registry, now)
 
@@ -228,10 +231,10 @@ def declarer_absence(enfant, prestation_oid, day, motif, demandeur, request, now
     )
     avant = cells.etat(enfant, prestation_oid, day)
     if prestation.validation == VALIDATION_AUTOMATIQUE and not hors_delai:
-        changer(enfant, prestation, day, cells.ABSENT_EXCUSE)
+        changer(enfant, prestation, day, cells.ABSENT_EXCUSE, cause=cells.ABSENCE_AUTOMATIQUE)
         etat = ACCEPTEE
     else:
-        changer(enfant, prestation, day, cells.ABSENCE_TRAITEMENT)
+        changer(enfant, prestation, day, cells.ABSENCE_TRAITEMENT, cause=cells.ABSENCE_DECLAREE)
         etat = EN_ATTENTE
     demande = _deposer(
         enfant,
@@ -265,10 +268,10 @@ def accepter(demande, agent, request, now=None):
     enfant, prestation = _contexte(demande)
     day = demande.jour
     if demande.type_demande == RESERVATION:
-        changer(enfant, prestation, day, cells.RESERVE)
+        changer(enfant, prestation, day, cells.RESERVE, cause=cells.RESERVATION)
     else:
         etat = cells.ABSENT_FACTURE if demande.hors_delai else cells.ABSENT_EXCUSE
-        changer(enfant, prestation, day, etat)
+        changer(enfant, prestation, day, etat, cause=cells.ABSENCE_ACCEPTEE)
     _traiter(demande, ACCEPTEE, agent, now)
     if demande.type_demande == ABSENCE and not demande.hors_delai:
         promouvoir(prestation, day, request, now)
@@ -282,9 +285,10 @@ def refuser(demande, agent, motif, request, now=None):
     enfant, prestation = _contexte(demande)
     day = demande.jour
     if demande.type_demande == RESERVATION:
-        changer(enfant, prestation, day, cells.RESERVATION_REFUSEE)
+        changer(enfant, prestation, day, cells.RESERVATION_REFUSEE, cause=cells.RESERVATION)
     else:
-        changer(enfant, prestation, day, demande.etat_cellule_avant or cells.RESERVE)
+        avant = demande.etat_cellule_avant or cells.RESERVE
+        changer(enfant, prestation, day, avant, cause=cells.ABSENCE_REFUSEE)
     demande.motif_refus = motif
     _traiter(demande, REFUSEE, agent, now)
     if demande.type_demande == RESERVATION:
@@ -313,7 +317,9 @@ def promouvoir(prestation, day, request, now=None):
             continue
         automatique = prestation.validation == VALIDATION_AUTOMATIQUE
         etat_cellule = cells.RESERVE if automatique else cells.RESERVATION_TRAITEMENT
-        if not changer(enfant, prestation, day, etat_cellule, capacite=True):
+        if not changer(
+            enfant, prestation, day, etat_cellule, capacite=True, cause=cells.RESERVATION
+        ):
             return None
         if automatique:
             demande.etat = ACCEPTEE
@@ -367,7 +373,7 @@ def reserver_contrat(enfant, inscription, settings, depuis=None):
     booked = 0
     for day in jours_du_contrat(calendrier, prestation, inscription, zone, depuis):
         if cells.etat(enfant, inscription.prestation, day) is None:
-            changer(enfant, prestation, day, cells.RESERVE)
+            changer(enfant, prestation, day, cells.RESERVE, cause=cells.INSCRIPTION)
             booked += 1
     return booked
 
@@ -392,7 +398,7 @@ def liberer_contrat(enfant, inscription, depuis):
         if etat == cells.RESERVE
     ]
     for _oid, day in keys:
-        changer(enfant, prestation, day, None)
+        changer(enfant, prestation, day, None, cause=cells.FIN_INSCRIPTION)
     return len(keys)
 
 
@@ -420,7 +426,7 @@ def liberer_jours(enfant, depuis, request=None):
     many were given back."""
     liberes = jours_occupes(enfant, depuis)
     for prestation, day in liberes:
-        changer(enfant, prestation, day, None)
+        changer(enfant, prestation, day, None, cause=cells.FIN_INSCRIPTION)
     if request is not None:
         for prestation, day in liberes:
             promouvoir(prestation, day, request)

@@ -249,13 +249,20 @@ def test_the_invoicing_run_takes_only_its_period(app):
     (test_facturation_campagne: one invoice AL-229 of 34.40 for DUPONT)."""
     from decimal import Decimal
 
-    from .test_facturation_campagne import REGIE_URL, _mai
+    from .test_facturation_campagne import MAI, REGIE_URL, _mai, empreinte
 
     with_root(app.app, _mai)
     regisseur = client(app)
     login(regisseur, "regisseur", COMPTES["regisseur"][0])
     token = acces.jeton_de(regisseur)
-    fields = dict(EN_TROP, debut="2015-05-01", fin="2015-05-31", valider="1", csrf_token=token)
+    fields = dict(
+        EN_TROP,
+        debut="2015-05-01",
+        fin="2015-05-31",
+        empreinte=empreinte(app.app, *MAI),
+        confirmer="1",
+        csrf_token=token,
+    )
     fields.update({"par": "admin", "emise_par": "admin", "regie": "PIRATE", "total": "0"})
     regisseur.post(REGIE_URL, fields, status=302)
 

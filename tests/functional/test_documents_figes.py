@@ -20,6 +20,7 @@ from portail_famille.planning import cells
 from .. import peuplement
 from ..conftest import ADMIN, DUPONT_URL, csrf, login, make_app, with_root
 from .conftest import client
+from .test_facturation_campagne import confirmer
 
 D = Decimal
 AL36 = DUPONT_URL + "factures/AL-36/pdf"
@@ -158,7 +159,7 @@ def test_a_run_freezes_each_invoice_it_issues(app):
     with_root(app.app, lambda root, registry: reserver_mai(root, registry, 2))
     browser = staff(app, "regisseur")
     page = browser.get(RUN_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
-    done = page.forms[1].submit("valider", status=302).follow()
+    done = confirmer(page).follow()
     assert "3 facture(s), du n° AL-229 au n° AL-231" in done.text
 
     def originals(root, registry):
@@ -237,7 +238,7 @@ def test_a_renderer_missing_at_issue_loses_no_issue(tmp_path, caplog):
     regisseur = staff(app, "regisseur")
     page = regisseur.get(RUN_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
     with caplog.at_level(logging.ERROR):
-        done = page.forms[1].submit("valider", status=302).follow()
+        done = confirmer(page).follow()
         assert "1 facture(s), du n° AL-229 au n° AL-229" in done.text
         done = reglement(regisseur, mode="especes", montant="20,00").follow()
         assert "Règlement AL-230 enregistré" in done.text

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from substanced.util import get_oid
 
+from portail_famille import dates
 from portail_famille.demo import DUPONT, load, load_facturation
 from portail_famille.facturation import campagne, compte, service, tarifs
 from portail_famille.planning import cells
@@ -47,6 +48,24 @@ ETATS_MAI = (
     (29, cells.RESERVE, False),  # closed
     (15, cells.RESERVE, False),  # billed already
 )
+
+
+def confirmer(page, status=302):
+    """From a run's preview ``page``: "Valider la facturation" (the default
+    dates), then "Confirmer la facturation"."""
+    confirmation = page.forms["valider"].submit("verifier", status=200)
+    return confirmation.forms["confirmer"].submit("confirmer", status=status)
+
+
+def empreinte(wsgi, debut, fin):
+    """The digest of the run's preview of ``debut``..``fin`` (what a
+    confirmation posts)."""
+
+    def read(root, registry):
+        regie = root["regies"]["regie-garderie-alsh"]
+        return campagne.apercu(root, regie, debut, fin)["empreinte"]
+
+    return with_root(wsgi, read)
 
 
 def jeton(client):
@@ -324,7 +343,10 @@ def test_demo_bills_the_past_months_of_the_year_once(app):
 # --- SDI ------------------------------------------------------------------------
 
 
-def test_regisseur_previews_then_validates(app):
+def test_regisseur_previews_confirms_then_validates(app):
+    """The preview, then "Valider la facturation" with the invoice and due
+    dates asks for a confirmation stating what will be issued; only
+    "Confirmer la facturation" issues it."""
     with_root(app.app, _mai)
     login(app, "regisseur", "Regie2015alsh")
     page = app.get(REGIE_URL)
@@ -334,26 +356,153 @@ def test_regisseur_previews_then_validates(app):
     assert "Aperçu de la facturation" in text and "01/05/2015 - 31/05/2015" in text
     assert "JEAN DUPONT" in text and "Restauration scolaire" in text
     assert "34,40" in text
+    form = page.forms["valider"]
+    assert form["date_facture"].value == dates.today().isoformat()  # the defaults
+    assert form["echeance"].value == (dates.today() + datetime.timedelta(days=22)).isoformat()
+    form["date_facture"] = "2015-06-02"
+    form["echeance"] = "30/06/2015"
+    confirmation = form.submit("verifier", status=200)
     assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
-    response = page.forms[1].submit("valider", status=302)
+    resume = confirmation.html.select_one("#confirmation .resume-confirmation").get_text(strip=True)
+    assert resume == (
+        "Période du 01/05/2015 au 31/05/2015 : 1 facture(s), total 34,40\xa0€, "
+        "date de facture 02/06/2015, échéance 30/06/2015."
+    )
+    response = confirmation.forms["confirmer"].submit("confirmer", status=302)
     done = response.follow()
     assert "Facturation validée : 1 facture(s), du n° AL-229 au n° AL-229" in done.text
     assert "34,40" in done.text and "01/05/2015 - 31/05/2015" in done.text  # past runs
+    assert "30/06/2015" in done.text
 
     def check(root, registry):
         facture = _famille(root)["factures"]["AL-229"]
         assert facture.montant == D("34.40")
         assert facture.emise_par == "regisseur"
+        assert (facture.date, facture.echeance) == (RUN, datetime.date(2015, 6, 30))
+        (run,) = campagne.campagnes(_regie(root))
+        assert (run.date, run.echeance) == (RUN, datetime.date(2015, 6, 30))
 
     with_root(app.app, check)
-    # validated again: nothing more
-    again = app.post(
+    # confirmed again: what was previewed is billed already
+    again = confirmation.forms["confirmer"].submit("confirmer", status=200)
+    assert "Les données ont changé depuis l'aperçu" in again.text
+    assert "Rien à facturer sur cette période." in again.text
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 229
+
+
+def _confirmer(app, page, **valeurs):
+    """POST "Confirmer la facturation" with the preview ``page``'s values."""
+    form = page.forms["valider"]
+    values = {name: form[name].value for name in ("csrf_token", "debut", "fin", "empreinte")}
+    values.update(date_facture="2015-06-02", echeance="2015-06-24", confirmer="1")
+    values.update(valeurs)
+    return app.post(REGIE_URL, values, expect_errors=True)
+
+
+def test_no_invoice_without_the_confirmation_nor_with_a_stale_preview(app):
+    with_root(app.app, _mai)
+    login(app, "regisseur", "Regie2015alsh")
+    page = app.get(REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
+    # the former single button: a confirmation is asked, nothing issued
+    asked = app.post(
         REGIE_URL,
         {"debut": "2015-05-01", "fin": "2015-05-31", "valider": "1", "csrf_token": csrf(page)},
-        status=302,
-    ).follow()
-    assert "Rien à facturer sur cette période" in again.text
-    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 229
+    )
+    assert asked.status_int == 200 and "Confirmer la facturation" not in asked.text
+    assert "Les données ont changé depuis l'aperçu" in asked.text  # no digest posted
+    # the planning changes between the preview and the confirmation
+    with_root(app.app, lambda root, registry: _mettre(root, CANTINE, [26]))
+    stale = _confirmer(app, page)
+    assert stale.status_int == 200
+    assert "Les données ont changé depuis l'aperçu" in stale.text
+    assert 'class="total">38,40\xa0€<' in stale.text  # shown again, with the new day
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
+    assert "AL-229" not in with_root(
+        app.app, lambda root, registry: list(_famille(root)["factures"])
+    )
+    done = _confirmer(app, stale)
+    assert done.status_int == 302
+    montant = with_root(app.app, lambda root, r: _famille(root)["factures"]["AL-229"].montant)
+    assert montant == D("38.40")
+
+
+@pytest.mark.parametrize(
+    "champ, valeur, message",
+    [
+        ("date_facture", "31/02/2015", "Date de facture invalide"),
+        ("date_facture", "2099-01-01", "La date de facture ne peut pas dépasser le "),
+        (
+            "date_facture",
+            "2015-05-30",
+            "la facture est datée au plus tôt du dernier jour de la période (31/05/2015)",
+        ),
+        ("echeance", "2015-06-01", "L'échéance ne peut pas précéder la date de facture."),
+        (
+            "echeance",
+            "2015-12-31",
+            "L'échéance doit être au plus 120 jours après la date de facture.",
+        ),
+        ("echeance", "demain", "Date d'échéance invalide"),
+    ],
+)
+def test_invoice_and_due_dates_errors_in_french(app, champ, valeur, message):
+    with_root(app.app, _mai)
+    login(app, "regisseur", "Regie2015alsh")
+    page = app.get(REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
+    refused = _confirmer(app, page, **{champ: valeur})
+    assert refused.status_int == 200
+    erreur = refused.html.find(id="%s-erreur" % champ)
+    assert erreur is not None and message in erreur.get_text()
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
+
+
+def test_terme_echu_refuses_days_not_passed_a_echoir_bills_ahead(app):
+    """A régie à terme échu cannot bill days not passed yet (beside the
+    field, nothing issued); à terme à échoir, it bills the booked days
+    ahead."""
+    fin = datetime.date(2015, 6, 30)
+
+    def aujourdhui():
+        return datetime.date(2015, 6, 10)
+
+    with_root(app.app, lambda root, registry: _mettre(root, CANTINE, [1, 2, 29], mois=6))
+    juin = (datetime.date(2015, 6, 1), fin)
+    with pytest.raises(campagne.PeriodeInvalide) as refused:
+        with_root(
+            app.app,
+            lambda root, registry: campagne.valider(
+                root, _regie(root), *juin, fin, registry=registry, aujourdhui=aujourdhui()
+            ),
+        )
+    assert "les jours qui ne sont pas encore passés ne peuvent pas être facturés" in (
+        refused.value.erreurs["fin"].interpolate()
+    )
+    login(app, "regisseur", "Regie2015alsh")
+    page = app.get(REGIE_URL, {"debut": "2099-06-01", "fin": "2099-06-30", "apercu": "1"})
+    erreur = page.html.find(id="fin-erreur").get_text()
+    assert erreur.startswith(
+        "Facturation à terme échu : les jours qui ne sont pas encore passés ne peuvent pas "
+        "être facturés. La période doit finir au plus tard le "
+    )
+    assert "Aperçu de la facturation" not in page.text
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
+
+    def echoir(root, registry):
+        _regie(root).terme = "echoir"
+        run = campagne.valider(
+            root,
+            _regie(root),
+            *juin,
+            datetime.date(2015, 6, 1),
+            registry=registry,
+            aujourdhui=aujourdhui(),
+        )
+        return run.factures, run.total
+
+    assert with_root(app.app, echoir) == (1, D("12.00"))  # 1, 2 and 29 June
+    page = app.get(REGIE_URL, {"debut": "2099-06-01", "fin": "2099-06-30", "apercu": "1"})
+    assert page.html.find(id="fin-erreur") is None
+    assert "Aperçu de la facturation" in page.text
 
 
 def test_a_big_preview_details_the_first_families_and_counts_all(app):
@@ -391,10 +540,9 @@ def test_period_errors_in_french_and_nothing_written(app, debut, fin, message):
 def test_validation_without_csrf_token_is_refused(app):
     with_root(app.app, _mai)
     login(app, "regisseur", "Regie2015alsh")
-    app.get(REGIE_URL)
-    refused = app.post(
-        REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "valider": "1"}, status=400
-    )
+    page = app.get(REGIE_URL, {"debut": "2015-05-01", "fin": "2015-05-31", "apercu": "1"})
+    values = {k: page.forms["valider"][k].value for k in ("debut", "fin", "empreinte")}
+    refused = app.post(REGIE_URL, dict(values, confirmer="1"), status=400)
     assert "Formulaire expiré" in refused.text
     assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
 
@@ -411,7 +559,15 @@ def test_without_tariff_the_sdi_warns_and_refuses(app):
     assert "Valider la facturation" not in page.text
     refused = app.post(
         REGIE_URL,
-        {"debut": "2015-05-01", "fin": "2015-05-31", "valider": "1", "csrf_token": jeton(app)},
+        {
+            "debut": "2015-05-01",
+            "fin": "2015-05-31",
+            "date_facture": "2015-06-02",
+            "echeance": "2015-06-24",
+            "empreinte": empreinte(app.app, *MAI),
+            "confirmer": "1",
+            "csrf_token": jeton(app),
+        },
     )
     assert "Facturation refusée" in refused.text
     assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228

@@ -1,9 +1,10 @@
 """A closure of booked days (issue 16, "the calendar's guards"): the SDI
 shows what it cancels and asks for a confirmation; the bookings become
 "Fermeture" (places given back, not billed), each family gets one message
-and one mail, the day lists show the closure; a closure of billed or
-pointed days is refused; evolve step14 cancels the bookings of older
-closures.  The town's clock is frozen on Tuesday 1 December 2026."""
+and one mail, the day lists show the closure; billed days are cancelled
+and regularised; a closure of pointed days is refused; evolve step14
+cancels the bookings of older closures.  The town's clock is frozen on
+Tuesday 1 December 2026."""
 
 import datetime
 
@@ -113,7 +114,7 @@ def factures_de(app, debut, fin):
         plan = campagne.Plan(root, regie, debut, fin)
         found = set()
         for famille, enfants in plan.familles:
-            found.update(plan.proposition(famille, enfants)[1])
+            found.update(plan.proposition(famille, enfants).cellules)
         return found
 
     return with_root(app.app, read)
@@ -267,18 +268,23 @@ def test_a_closure_without_bookings_is_added_at_once(town):  # noqa: F811
     assert cell(town, REST, JEUDI_CONTRAT) == cells.RESERVE
 
 
-def test_a_closure_of_billed_or_pointed_days_is_refused(town):  # noqa: F811
+def test_a_closure_of_billed_days_says_they_will_be_regularised(town):  # noqa: F811
+    """Billed days are cancelled too, each regularised by the régie
+    (test_regularisations); the preview says how many."""
     agent = staff(town, "agent")
     octobre = D(2026, 10, 1)
     facturer_octobre(town)
     page = remplir(agent.get(AJOUT), octobre, D(2026, 10, 2), "Erreur").submit(
         "ajouter", status=200
     )
-    message = erreur(page, "debut")
-    assert message.startswith("Cette période contient des jours déjà facturés (01/10/2026")
-    assert "une fermeture ne peut pas annuler une journée facturée" in message
+    assert erreur(page, "debut") is None
+    assert "Dont 2 journée(s) déjà facturée(s) : elles seront régularisées" in page.text
     assert fermetures(town) == []
     assert cell(town, REST, octobre) == cells.RESERVE
+
+
+def test_a_closure_of_pointed_days_is_refused(town):  # noqa: F811
+    agent = staff(town, "agent")
 
     # A child pointed present on a day not billed yet.
     pointe = D(2026, 12, 1)

@@ -28,6 +28,7 @@ from .. import hostile
 from ..conftest import DUPONT_URL, csrf, login, make_app, with_root
 from ..espion import Espion
 from .test_enfants import demandes, enfants, traiter
+from .test_facturation_campagne import confirmer
 from .test_reservations import clock, town  # noqa: F401 (fixtures)
 
 NUMERO = DUPONT["numero"]
@@ -214,7 +215,7 @@ def ville(tmp_path_factory):
     fin = dates.today().replace(day=1) - datetime.timedelta(days=1)
     periode = {"debut": fin.replace(day=1).isoformat(), "fin": fin.isoformat(), "apercu": "1"}
     page = regisseur.get("/manage/regies/regie-garderie-alsh/@@facturation", periode)
-    page.forms[1].submit("valider", status=302)
+    confirmer(page)
     yield {
         "app": app,
         "espion": espion,

@@ -28,6 +28,7 @@ from portail_famille.facturation.resources import Facture, Reglement
 from .. import peuplement
 from ..conftest import csrf, login, settings_for, with_root
 from ..serveur import Serveur
+from .test_facturation_campagne import empreinte
 
 FAMILLES = 24
 LOT = 4  # families per batch: the two runs interleave their batches
@@ -107,13 +108,20 @@ def test_two_runs_and_payments_at_the_same_moment(serveur):
     familles_payees = [DUPONT["numero"], MARTIN["numero"]] + [
         "80000000%05d" % n for n in range(PAIEMENTS - 2)
     ]
+    digest = empreinte(wsgi, datetime.date(2015, 5, 1), datetime.date(2015, 5, 31))
     barrier = threading.Barrier(2 + PAIEMENTS)
     statuses, errors = [], []
     base = "http://localhost:%d" % port
 
     def run(cookie, token):
         body = urllib.parse.urlencode(
-            {"csrf_token": token, "debut": "2015-05-01", "fin": "2015-05-31", "valider": "1"}
+            {
+                "csrf_token": token,
+                "debut": "2015-05-01",
+                "fin": "2015-05-31",
+                "empreinte": digest,
+                "confirmer": "1",
+            }
         )
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         barrier.wait()

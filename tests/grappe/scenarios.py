@@ -192,13 +192,20 @@ def numerotation(grappe):
         navigateur.connecter("regisseur", COMPTES["regisseur"][0])
         regisseurs.append((navigateur, navigateur.jeton()))
 
+    # what both régisseurs previewed (the confirmation posts its digest)
+    _status, _headers, apercu = regisseurs[0][0].get(
+        FACTURATION + "?debut=2015-05-01&fin=2015-05-31&apercu=1"
+    )
+    empreinte = re.search(r'name="empreinte" value="([^"]+)"', apercu).group(1)
+
     def run(n):
         navigateur, token = regisseurs[n]
         donnees = {
             "csrf_token": token,
             "debut": "2015-05-01",
             "fin": "2015-05-31",
-            "valider": "1",
+            "empreinte": empreinte,
+            "confirmer": "1",
         }
         return navigateur.post(FACTURATION, donnees)[0]
 
