@@ -127,6 +127,8 @@ def production(tmp_path_factory):
             "portail.paiement": "",
             "portail.url": "https://localhost/portail",
             "portail.hotes_autorises": "portail.ville.example",
+            # Each case below also asks one reset the right way.
+            "portail.reinitialisation.par_compte": "10",
         },
     )
 
