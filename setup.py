@@ -48,6 +48,8 @@ bench_require = [
 tests_require = [
     "pytest",
     "pytest-xdist",
+    # tests in a random order (a run prints its seed; --randomly-seed=N replays it)
+    "pytest-randomly",
     "WebTest",
     "playwright",
     "axe-playwright-python",  # axe-core (axe.min.js) for the accessibility tests
