@@ -9,16 +9,19 @@ own temporary directory, and copies it afterwards: a test gets the same
 committed data as a fresh load, in a database of its own.
 
 What the build depends on is its key: every setting but the paths of
-the test's own files, today's date, and the values of the town's clock
-when a test froze it (``dates.now``, ``dates.today``, ``dates.horodatage``,
-``time.time`` patched).  A clock that moves while patched gives a new key
-at each call: that test gets a fresh build, as before.
+the test's own files, today's date, the values of the town's clock when a
+test froze it (``dates.now``, ``dates.today``, ``dates.horodatage``,
+``time.time`` patched), and the demo modules' names as the test sees them
+(a test that patched the demo's data or functions gets a build of its
+own).  A clock that moves while patched gives a new key at each call:
+that test gets a fresh build, as before.
 """
 
 import atexit
 import datetime
 import os
 import shutil
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -56,7 +59,21 @@ def cle(settings):
         for (module, name), original in HORLOGE.items()
         if getattr(module, name) is not original
     )
-    return reglages, horloge, datetime.date.today()
+    return reglages, horloge, datetime.date.today(), _demo()
+
+
+def _demo():
+    """The names of the demo modules (portail_famille.demo and each
+    domain's ``demo``), their values written out."""
+    return tuple(
+        (
+            nom,
+            tuple((k, repr(v)) for k, v in sorted(vars(module).items()) if not k.startswith("__")),
+        )
+        for nom, module in sorted(sys.modules.items())
+        if nom == "portail_famille.demo"
+        or (nom.startswith("portail_famille.") and nom.endswith(".demo"))
+    )
 
 
 def installer(settings, construire):
