@@ -57,6 +57,8 @@ class Permission(enum.StrEnum):
     # duplicate, paste, reorder): administrators only, in no role below.
     SDI_ORGANISER = "sdi:dossier:organiser"
     SDI_VIEW = "sdi.view"
+    # SubstanceD's Services tab (catalogs, principals...): administrators only.
+    SDI_VIEW_SERVICES = "sdi.view-services"
 
 
 P = Permission

@@ -252,7 +252,7 @@ class Contenu(FolderContents):
     name="services",
     tab_title=_("Services"),
     tab_near=RIGHT,
-    view_permission="sdi.view-services",
+    view_permission=P.SDI_VIEW_SERVICES,
     tab_condition=has_services,
 )
 class Services(Contenu, FolderServices):

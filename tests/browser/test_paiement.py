@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 
 from portail_famille.demo import COMPTES, DUPONT
 
+from .conftest import servir
+
 pytestmark = pytest.mark.browser
 
 EMAIL = "recu.navigateur@example.org"
@@ -33,8 +35,14 @@ def recus(portail):
     return found
 
 
+@pytest.fixture
+def portail(request, tmp_path):
+    """A server of its own for each test: one pays AL-36, the other needs it
+    due (the tests run in a random order)."""
+    yield from servir(request, tmp_path)
+
+
 def test_refuse_then_cancel_at_the_bank_leave_al36_due(portail, page, log_in):
-    """First in the module: AL-36 is still due (the module's server is shared)."""
     log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
     for bouton, texte in (
         ("Refuser", "Paiement refusé : la facture AL-36 reste à payer."),

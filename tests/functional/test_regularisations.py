@@ -298,7 +298,11 @@ def test_an_enrolment_ended_credits_its_billed_days_in_one_credit_note(town):  #
     key = "%s:%s" % (ANNEE, oid_of(town, REST))
     button = page.html.find("button", attrs={"name": "supprimer", "value": key})
     token = button.find_parent("form").find("input", attrs={"name": "csrf_token"})["value"]
-    agent.post(url, {"supprimer": key, "csrf_token": token}, status=302)
+    # "Supprimer" asks first; the confirmation names the inscription.
+    confirmation = agent.post(url, {"supprimer": key, "csrf_token": token}, status=200)
+    button = confirmation.html.find("button", attrs={"name": "confirmer_suppression"})
+    assert button["value"] == key
+    agent.post(url, {"confirmer_suppression": key, "csrf_token": token}, status=302)
 
     found = regularisations(town)
     assert [r[2] for r in found] == jours  # from today on
