@@ -1,5 +1,6 @@
 """Personal data (RGPD): the family's own export ("Mes données"), the
-retention job that erases a departed child's file, and the SDI tab "Audit RGPD" of what
+retention job that erases a departed child's file (and drops the journal's
+and the login throttle's old records), and the SDI tab "Audit RGPD" of what
 staff read (health data, bank details), kept in the site's journal
 (``journal.audit``)."""
 
