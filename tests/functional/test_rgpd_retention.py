@@ -208,7 +208,6 @@ def test_the_console_script_prints_counts_and_no_names(app, le, tmp_path, capsys
         "tm.annotate_user",
         "substanced.statsd.enabled",
         "portail.url",
-        "pyramid.includes",
     ):
         lines.append("%s = %s" % (key, settings[key].replace("%", "%%")))
     ini.write_text("\n".join(lines) + "\n")
