@@ -20,8 +20,10 @@ in which an account logged in carries a device cookie for it (``appareil``).
 
 The counts live in the database (every process shares them), in one tree
 per day: only today's and yesterday's are read, older ones are dropped, so
-the store stays bounded.  Concurrent failures on different keys touch
-different BTree entries, which ZODB merges.
+the store stays bounded; the nightly retention job (``rgpd.retention``)
+drops what no longer counts, which a quiet site would otherwise keep.
+Concurrent failures on different keys touch different BTree entries,
+which ZODB merges.
 """
 
 import math
@@ -37,7 +39,7 @@ MINUTE = 60
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 PERIOD = DAY  # longer than every window: today's and yesterday's trees suffice
-_ATTR = "_portail_throttle"
+ATTRIBUT = "_portail_throttle"
 
 
 class Rule(NamedTuple):
@@ -195,6 +197,28 @@ class Throttle(Persistent):
                 else:
                     del tree[key]
 
+    def purger(self, rules, now=None):
+        """Drop the records that no longer count: the days before yesterday,
+        and the keys of today and yesterday whose newest failure left its
+        rule's window (their trees stay: attempts write there).  They name
+        addresses and logins (personal data), and nothing else drops them
+        when nobody fails any more.  The number of records dropped."""
+        now = time.time() if now is None else now
+        windows = {rule.prefix: rule.window for rule in rules}
+        longest = max(windows.values())
+        dropped = 0
+        for day in list(self.periods.keys()):
+            tree = self.periods[day]
+            if day < int(now // PERIOD) - 1:
+                dropped += len(tree)
+                del self.periods[day]
+                continue
+            for key, times in list(tree.items()):
+                if now - max(times, default=0) >= windows.get(key.split(":", 1)[0], longest):
+                    del tree[key]
+                    dropped += 1
+        return dropped
+
     def forget(self, rule, ident):
         key = self._key(rule, ident)
         for tree in self.periods.values():
@@ -203,4 +227,4 @@ class Throttle(Persistent):
 
 
 def throttle(root):
-    return root_attribute(root, _ATTR, Throttle)
+    return root_attribute(root, ATTRIBUT, Throttle)

@@ -11,7 +11,7 @@ from .. import dates, inscriptions
 from ..familles.resources import IEnfant, IFamille
 from ..familles.schemas import SEXES, EnfantSchema
 from ..i18n import _
-from ..rgpd import audit
+from ..journal import audit
 from ..security import P
 from . import service
 from .types import TYPES

@@ -7,13 +7,11 @@ too, so a failed commit sends nothing.
 
 import datetime
 
-from pyramid.traversal import find_root
 from substanced.event import ObjectModified
-from substanced.util import find_catalog, find_objectmap, get_oid
+from substanced.util import find_catalog, find_objectmap
 
-from .. import courriels, dates
+from .. import courriels, dates, journal
 from ..familles.resources import IDENTITE_ENFANT
-from ..journal import journal
 from .catalog import CATALOG
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE
 from .types import TYPES
@@ -158,13 +156,16 @@ def _traiter(demande, etat, agent, now):
     demande.etat = etat
     demande.date_traitement = now or dates.horodatage()
     demande.traite_par = agent
-    journal(find_root(demande)).add(
+    journal.noter(
+        demande,
         "Demande" + etat.capitalize(),
-        agent,
-        get_oid(demande),
+        demande,
+        par=agent,
         famille=demande.numero_famille,
-        type=demande.type_demande,
-        **({"enfant": demande.enfant} if demande.enfant is not None else {}),
+        details={
+            "type": demande.type_demande,
+            **({"enfant": demande.enfant} if demande.enfant is not None else {}),
+        },
     )
 
 

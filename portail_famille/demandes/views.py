@@ -27,7 +27,7 @@ from ..familles import limites
 from ..familles.resources import IEnfant, IFamille
 from ..familles.validators import masquer_iban
 from ..i18n import _, traduire
-from ..rgpd import audit
+from ..journal import audit
 from ..security import P
 from . import affichage, service
 from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE

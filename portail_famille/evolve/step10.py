@@ -1,11 +1,9 @@
-"""Personal data (RGPD): the root gets its Audit of staff reads, and every
-Famille an ACL with the parents' new permission (download "Mes données")."""
-
-from ..rgpd.audit import audit
+"""Personal data (RGPD): every Famille an ACL with the parents' new
+permission (download "Mes données").  (This step also gave the root its
+audit of staff reads; that store is now the site's journal: step23.)"""
 
 
 def evolve(root, registry):
-    audit(root)
     familles = root.get("familles")
     if familles is None:
         return

@@ -13,6 +13,7 @@ from substanced.util import find_objectmap, get_oid, set_acl
 from zope.interface import Interface, implementer
 
 from ..i18n import _
+from ..journal import audit
 from ..security import FAMILLE_PERMISSIONS, P
 from ..util import ContenuPermanent, objet
 from . import limites, schemas
@@ -119,8 +120,6 @@ class BancairesSheet(SectionSheet):
     schema = BancairesSheetSchema()
 
     def get(self):
-        from ..rgpd import audit
-
         # Bank details shown: audited (a write on GET, on purpose).
         audit.noter_personnel(self.request, self.context, audit.BANCAIRES)
         values = super().get()

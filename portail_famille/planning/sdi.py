@@ -24,7 +24,7 @@ from ..calendrier.jours import FERMETURE
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, cle, inscrits
-from ..rgpd import audit
+from ..journal import audit
 from ..security import P
 from ..structures.resources import IPrestation
 from . import cells, places, regles, service

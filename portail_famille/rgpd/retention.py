@@ -26,6 +26,11 @@ lines, for the period the law sets for public accounting records
 (pièces justificatives of a régie: 10 years are commonly required — the
 decision of the town's accountant, not of this job).
 
+The same job drops the site's journal entries older than
+``portail.journal.annees`` years (a month at a time: at most a month more
+is kept), makes the journal's next month ready, and drops the login
+throttle's records that no longer count (they name addresses and logins).
+
 Idempotent: an erased child is marked (``donnees_effacees_le``) and erased
 again only if something new was written since.  The job prints counts,
 never a name.
@@ -34,12 +39,14 @@ never a name.
 import datetime
 import re
 import sys
+import time
 
 import transaction
 from persistent.mapping import PersistentMapping
 from pyramid.paster import bootstrap, setup_logging
 
-from .. import dates
+from .. import dates, journal
+from ..comptes import throttle
 from ..familles.resources import SECTIONS_ENFANT
 from ..inscriptions import annee_de_libelle
 from ..planning import cells
@@ -160,10 +167,30 @@ def appliquer(root, today=None, tm=None):
     return total
 
 
+def purger(root, settings, today=None, now=None, tm=None):
+    """Drop the journal's months past its retention and the throttle's
+    records past their window; {what: count}.  With ``tm``, commits
+    (retried on conflict)."""
+    today = today or dates.today()
+    now = time.time() if now is None else now
+    years = journal.annees(settings)
+
+    def travail():
+        found = {"annees": years, "journal": journal.purger(root, today, years)}
+        journal.journal(root).preparer(now)
+        guard = getattr(root, throttle.ATTRIBUT, None)  # not made here
+        found["tentatives"] = guard.purger(throttle.rules(settings), now) if guard else 0
+        return found
+
+    return essayer(tm, travail)
+
+
 RAPPORT = (
     "Retention (%(delai)d years after leaving, as of %(jour)s): %(enfants)d children examined, "
     "%(effaces)d erased (%(sections)d sections, %(cellules)d planning cells, "
-    "%(demandes)d requests emptied)."
+    "%(demandes)d requests emptied).\n"
+    "Journal: %(journal)d entries older than %(annees)d year(s) dropped; "
+    "login throttle: %(tentatives)d records past their window dropped."
 )
 
 
@@ -178,6 +205,9 @@ def main(argv=None):
             today = dates.today()
             total = appliquer(env["root"], today, tm=transaction.manager)
             transaction.commit()
+            total.update(
+                purger(env["root"], env["registry"].settings, today, tm=transaction.manager)
+            )
         finally:
             close_databases(env["registry"])
     print(RAPPORT % dict(total, delai=DELAI_ANS, jour=today.isoformat()))

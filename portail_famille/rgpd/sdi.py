@@ -1,23 +1,22 @@
 """SDI tab "Audit RGPD" of the root (administrators, ``P.AUDIT_VOIR``): the
-staff's reads of health data and bank details, newest first, 50 a page,
-filtered by N° famille."""
+staff's reads of health data and bank details (the site's journal, kind
+``LECTURE``), newest first, 50 a page, filtered by N° famille."""
 
 import datetime
 import re
-from urllib.parse import urlencode
 
 from substanced.interfaces import IRoot
 from substanced.sdi import mgmt_view
 
 from .. import dates
 from ..i18n import _
+from ..journal import LECTURE, curseur, liens, lire
+from ..journal.audit import QUOI
 from ..security import P
 from ..util import objet
-from .audit import QUOI, audit
 
 PAR_PAGE = 50
 _NUMERO = re.compile(r"\d{1,20}")
-_CLE = re.compile(r"-?\d{1,20}")
 
 
 def _enfant(context, oid):
@@ -38,23 +37,23 @@ def audit_view(context, request):
     translate = request.localizer.translate
     famille = request.GET.get("famille", "")
     famille = famille.strip() if isinstance(famille, str) else ""
-    apres = request.GET.get("apres", "")
-    apres = int(apres) if isinstance(apres, str) and _CLE.fullmatch(apres) else None
+    apres = curseur(request.GET.get("apres"))
     erreur = None
     if famille and not _NUMERO.fullmatch(famille):
         erreur = translate(_("Le n° famille ne comporte que des chiffres."))
         entrees, suivante = [], None
     else:
-        entrees, suivante = audit(context).page(PAR_PAGE, apres=apres, numero=famille or None)
+        entrees, suivante = lire(
+            context, genre=LECTURE, famille=famille or None, limite=PAR_PAGE, apres=apres
+        )
     base = request.sdiapi.mgmt_path(context, "@@audit")
     query = {"famille": famille} if famille and not erreur else {}
+    premiere, suivante = liens(base, query, apres, suivante)
     return {
         "famille": famille,
         "erreur": erreur,
-        "premiere": (base + "?" + urlencode(query)) if apres is not None else None,
-        "suivante": (
-            base + "?" + urlencode(dict(query, apres=suivante)) if suivante is not None else None
-        ),
+        "premiere": premiere,
+        "suivante": suivante,
         "lignes": [
             {
                 "moment": datetime.datetime.fromtimestamp(e["moment"], dates.PARIS).strftime(
@@ -62,7 +61,7 @@ def audit_view(context, request):
                 ),
                 "qui": e["qui"],
                 "famille": e["famille"],
-                "enfant": _enfant(context, e["enfant_oid"]),
+                "enfant": _enfant(context, e["enfant"]),
                 "quoi": translate(QUOI.get(e["quoi"], e["quoi"])),
                 "ecran": e["ecran"],
             }

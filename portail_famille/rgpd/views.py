@@ -22,8 +22,8 @@ from ..facturation.montants import nombre
 from ..facturation.resources import TITRES_MODES
 from ..familles.resources import IFamille
 from ..i18n import _
+from ..journal import audit
 from ..security import P
-from . import audit
 from .export import donnees, titres
 
 JSON = "mes-donnees.json"

@@ -28,14 +28,13 @@ from substanced.sdi import mgmt_view
 from substanced.util import find_objectmap, get_oid
 from translationstring import TranslationString
 
-from .. import dates
+from .. import dates, journal
 from ..demandes import service
 from ..demandes.affichage import MASQUES, valeur
 from ..demandes.resources import EN_ATTENTE, REMPLACEE, IDemande
 from ..demandes.types import SANTE_MASQUEE, TYPES, sante_cachee
 from ..i18n import _
-from ..journal import journal
-from ..rgpd import audit
+from ..journal import audit
 from ..security import P
 from .echappement import Balisage
 
@@ -86,9 +85,7 @@ def _famille(request, famille):
 def journaliser_iban(request, famille, **extra):
     """Write "the full IBAN of this family was shown" in the site's journal
     (who, when, which family; never the IBAN)."""
-    journal(request.root).add(
-        AUDIT_IBAN, _login(request), get_oid(famille), famille=famille.numero, **extra
-    )
+    journal.noter(request, AUDIT_IBAN, famille, famille=famille.numero, details=extra)
 
 
 # --- The queue ---------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""SDI tab "Journal" of the root: the latest staff actions (administrators)."""
+"""SDI tab "Journal" of the root: the staff actions of the site's journal,
+newest first, 100 a page, filtered by action (administrators)."""
 
 import datetime
 
@@ -7,7 +8,7 @@ from substanced.sdi import mgmt_view
 
 from .. import dates
 from ..i18n import _
-from ..journal import _ATTR, Journal
+from ..journal import ACTION, curseur, liens, lire
 from ..security import P
 
 ACTIONS = {
@@ -29,28 +30,26 @@ def journal_view(context, request):
     action = request.GET.get("action")
     if action not in ACTIONS:
         action = None
-    # Read without making it: a GET writes nothing (no journal yet, no line).
-    kept = context.__dict__.get(_ATTR)
-    if kept is None:
-        kept = Journal()
-    entries = kept.latest(PAR_PAGE, action=action)
+    apres = curseur(request.GET.get("apres"))
+    # Read without making it: a GET writes nothing.
+    entries, suivante = lire(context, genre=ACTION, quoi=action, limite=PAR_PAGE, apres=apres)
+    base = request.sdiapi.mgmt_path(context, "@@journal")
+    premiere, suivante = liens(base, {"action": action} if action else {}, apres, suivante)
     translate = request.localizer.translate
     return {
         "actions": [(key, translate(title)) for key, title in ACTIONS.items()],
         "action": action,
+        "premiere": premiere,
+        "suivante": suivante,
         "lignes": [
             {
                 "moment": datetime.datetime.fromtimestamp(e["moment"], dates.PARIS).strftime(
                     "%d/%m/%Y %H:%M:%S"
                 ),
-                "action": translate(ACTIONS.get(e["action"], e["action"])),
+                "action": translate(ACTIONS.get(e["quoi"], e["quoi"])),
                 "qui": e["qui"],
-                "famille": e["details"].get("famille", ""),
-                "details": ", ".join(
-                    "%s : %s" % item
-                    for item in sorted(e["details"].items())
-                    if item[0] != "famille"
-                ),
+                "famille": e["famille"] or "",
+                "details": ", ".join("%s : %s" % item for item in sorted(e["details"].items())),
             }
             for e in entries
         ],

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from substanced.util import get_oid
 
+from portail_famille import journal
 from portail_famille.demandes import service
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
-from portail_famille.journal import journal
 
 from ..conftest import ADMIN, login, mails, with_root
 from .conftest import client
@@ -80,9 +80,13 @@ def audit(app):
     """The site's journal, oldest first: (action, objet, details + qui)."""
 
     def read(root, registry):
-        entries = journal(root).latest(limit=10_000)
+        entries, _suite = journal.lire(root, genre=journal.ACTION, limite=10_000)
         return [
-            (e["action"], e["objet"], dict(e["details"], par=e["qui"], time=e["moment"]))
+            (
+                e["quoi"],
+                e["objet"],
+                dict(e["details"], famille=e["famille"], par=e["qui"], time=e["moment"]),
+            )
             for e in reversed(entries)
         ]
 
@@ -752,3 +756,43 @@ def test_administrators_read_the_journal_others_do_not(app):
             403,
             404,
         )
+
+
+def test_the_journal_pages_from_a_cursor_keeping_its_filter(app):
+    def fill(root, registry):
+        for i in range(250):
+            journal.noter(
+                root,
+                "DemandeAcceptee" if i % 2 else "DemandeRefusee",
+                i,
+                par="agent-%d" % i,
+                famille=DUPONT["numero"],
+                details={"type": "responsable"},
+                moment=1_700_000_000 + i,
+            )
+
+    with_root(app.app, fill)
+    admin = staff(app, "admin")
+
+    def qui(page):
+        return [tr.find_all("td")[2].get_text() for tr in page.html.select("table tbody tr")]
+
+    page = admin.get("/manage/@@journal")
+    assert qui(page) == ["agent-%d" % i for i in range(249, 149, -1)]
+    assert "type : responsable" in page.html.select_one("table tbody tr").get_text()
+    assert page.html.find("a", string="Les plus récentes") is None
+    page = admin.get(page.html.find("a", string="Plus anciennes")["href"])
+    assert qui(page) == ["agent-%d" % i for i in range(149, 49, -1)]
+    page = admin.get(page.html.find("a", string="Plus anciennes")["href"])
+    assert qui(page) == ["agent-%d" % i for i in range(49, -1, -1)]
+    assert page.html.find("a", string="Plus anciennes") is None
+    assert page.html.find("a", string="Les plus récentes")["href"].endswith("@@journal?")
+    # One action: its pages keep the filter.
+    page = admin.get("/manage/@@journal", {"action": "DemandeRefusee"})
+    assert qui(page) == ["agent-%d" % i for i in range(248, 48, -2)]
+    page = admin.get(page.html.find("a", string="Plus anciennes")["href"])
+    assert qui(page) == ["agent-%d" % i for i in range(48, -1, -2)]
+    actions = {tr.find_all("td")[1].get_text() for tr in page.html.select("table tbody tr")}
+    assert actions == {"Demande refusée"}
+    # A forged cursor is ignored.
+    assert len(qui(admin.get("/manage/@@journal", {"apres": "x' OR 1"}))) == 100

@@ -2,7 +2,8 @@
 family's bank details on a staff screen writes an entry (who, when, which
 family and child, what); the family reading its own record writes none;
 administrators only read the log (newest first, paged, by family); entries
-never hold the data read; concurrent reads do not conflict; evolve step10."""
+never hold the data read; concurrent reads do not conflict; evolve step10.
+The entries are the site's journal's of kind LECTURE."""
 
 import threading
 
@@ -10,10 +11,11 @@ import pytest
 import transaction
 from substanced.util import get_oid
 
+from portail_famille import journal
 from portail_famille.demandes import service
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.evolve import step10
-from portail_famille.rgpd import audit
+from portail_famille.journal import audit
 from portail_famille.security import P
 
 from ..conftest import ADMIN, login, with_root
@@ -35,7 +37,7 @@ def entrees(app):
     """The audit's entries, oldest first."""
 
     def read(root, registry):
-        found, _suite = audit.audit(root).page(limite=100_000)
+        found, _suite = journal.lire(root, genre=journal.LECTURE, limite=100_000)
         return list(reversed(found))
 
     return with_root(app.app, read)
@@ -87,7 +89,7 @@ def test_staff_screens_write_an_entry_per_read(app, monkeypatch):
     agent.get(url)
     found = entrees(app)
     assert resume(found) == [("agent", NUMERO, "sanitaires")] * 2
-    assert {(e["famille_oid"], e["enfant_oid"]) for e in found} == {(famille_oid, enfant_oid)}
+    assert {(e["objet"], e["enfant"]) for e in found} == {(famille_oid, enfant_oid)}
     assert found[1]["ecran"].endswith("@@traiter")
     assert found[0]["moment"] <= found[1]["moment"]
 
@@ -126,7 +128,7 @@ def test_staff_screens_write_an_entry_per_read(app, monkeypatch):
         assert ALLERGIE in agent.get(screen + "?date=" + day.isoformat()).text
     new = entrees(app)[before:]
     assert resume(new) == [("agent", NUMERO, "sanitaires")] * 2
-    assert {e["enfant_oid"] for e in new} == {enfant_oid}
+    assert {e["enfant"] for e in new} == {enfant_oid}
 
     # No entry holds what was read.
     text = repr(entrees(app))
@@ -146,17 +148,21 @@ def test_the_family_reading_its_own_record_is_not_audited(app):
     assert entrees(app) == []
 
 
+def lecture(root, qui, famille, quoi, moment=None):
+    """A staff read written as the screens do (``audit.noter``), by ``qui``."""
+    return journal.noter(
+        root, quoi, famille, par=qui, famille=famille, genre=journal.LECTURE, moment=moment
+    )
+
+
 def _remplir(app, n):
     """``n`` entries: one a second, alternately DUPONT's and MARTIN's."""
 
     def fill(root, registry):
-        log = audit.audit(root)
         familles = root["familles"]
         for i in range(n):
             numero = NUMERO if i % 2 == 0 else MARTIN["numero"]
-            log.ajouter(
-                "agent-%d" % i, familles[numero], audit.SANITAIRES, moment=1_700_000_000 + i
-            )
+            lecture(root, "agent-%d" % i, familles[numero], audit.SANITAIRES, 1_700_000_000 + i)
 
     with_root(app.app, fill)
 
@@ -219,8 +225,7 @@ def test_concurrent_reads_do_not_conflict(app):
         conn = db.open(transaction_manager=tm)
         try:
             root = conn.root()["app_root"]
-            log = audit.audit(root)
-            log.ajouter(qui, root["familles"][NUMERO], audit.BANCAIRES)
+            lecture(root, qui, root["familles"][NUMERO], audit.BANCAIRES)
             ready.wait()
             tm.commit()
         except Exception as error:  # noqa: BLE001 - reported below
@@ -239,12 +244,11 @@ def test_concurrent_reads_do_not_conflict(app):
     assert len(entrees(app)) == 5
 
 
-def test_evolve_step10_gives_older_databases_the_audit_and_the_permission(app):
-    # A new database has its audit from the start.
-    assert with_root(app.app, lambda root, r: hasattr(root, audit.NOM)) is True
+def test_evolve_step10_gives_older_databases_the_permission(app):
+    # A new database has its journal (the audit's store) from the start.
+    assert with_root(app.app, lambda root, r: hasattr(root, journal.ATTRIBUT)) is True
 
     def older(root, registry):
-        delattr(root, audit.NOM)
         famille = root["familles"][NUMERO]
         from pyramid.security import Allow
         from substanced.util import set_acl
@@ -262,14 +266,12 @@ def test_evolve_step10_gives_older_databases_the_audit_and_the_permission(app):
         )
 
     with_root(app.app, older)
-    assert with_root(app.app, lambda root, r: hasattr(root, audit.NOM)) is False
 
     def permissions(root, registry):
         return set(root["familles"][NUMERO].__acl__[0][2])
 
     assert P.FAMILLE_DONNEES_TELECHARGER not in with_root(app.app, permissions)
     with_root(app.app, step10.evolve)
-    assert with_root(app.app, lambda root, r: hasattr(root, audit.NOM)) is True
     assert P.FAMILLE_DONNEES_TELECHARGER in with_root(app.app, permissions)
     # Run again: nothing changes.
     with_root(app.app, step10.evolve)

@@ -183,7 +183,7 @@ def test_a_new_client_of_the_family_must_log_in(shared):
 
 
 def test_an_administrator_may_download_it_and_is_audited(app):
-    from portail_famille.rgpd import audit
+    from portail_famille import journal
 
     from ..conftest import ADMIN
 
@@ -193,7 +193,7 @@ def test_an_administrator_may_download_it_and_is_audited(app):
     assert data["famille"]["numero"] == DUPONT["numero"]
 
     def entries(root, registry):
-        found, _suite = audit.audit(root).page(100)
+        found, _suite = journal.lire(root, genre=journal.LECTURE, limite=100)
         return sorted((e["qui"], e["famille"], e["quoi"]) for e in found)
 
     assert with_root(app.app, entries) == [

@@ -3,16 +3,18 @@ the school year of its last inscription), its health data, authorisations
 (authorised persons) and planning details are erased, its requests'
 values emptied; the invoices and payments stay.  A frozen clock
 (``dates.today``); idempotent; the console script prints counts, no
-names."""
+names, and drops the old journal entries and throttle records too."""
 
 import datetime
+import time
 
 import pytest
 import transaction
 import ZODB
 from zodburi import resolve_uri
 
-from portail_famille import dates, inscriptions
+from portail_famille import dates, inscriptions, journal
+from portail_famille.comptes import throttle
 from portail_famille.demandes import service
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.planning import cells
@@ -178,8 +180,19 @@ def test_a_child_still_enrolled_or_never_enrolled_is_kept(app, le):
     }
 
 
+def vieux(root, registry):
+    """A journal entry of 2016 and a failed login two days ago."""
+    journal.noter(root, "DemandeAcceptee", par="agent", famille=DUPONT["numero"], moment=1.46e9)
+    guard = throttle.throttle(root)
+    guard.fail(
+        throttle.password_checks(throttle.rules({}), "agent", "203.0.113.9"),
+        time.time() - 2 * 86400,
+    )
+
+
 def test_the_console_script_prints_counts_and_no_names(app, le, tmp_path, capsys):
     with_root(app.app, preparer)
+    with_root(app.app, vieux)
     settings = app.app.registry.settings
     uri = settings["zodbconn.uri"]
     for db in app.app.registry._zodb_databases.values():
@@ -203,6 +216,8 @@ def test_the_console_script_prints_counts_and_no_names(app, le, tmp_path, capsys
     assert retention.main(["portail-famille-retention", str(ini)]) == 0
     out = capsys.readouterr().out
     assert "1 erased" in out and "children examined" in out
+    assert "Journal: 1 entries older than 1 year(s) dropped" in out
+    assert "login throttle: 3 records past their window dropped" in out
     for name in ("LUCAS", "DUPONT", "MARTIN", "arachide", "GRANDMERE", DUPONT["numero"]):
         assert name not in out
 
@@ -212,6 +227,8 @@ def test_the_console_script_prints_counts_and_no_names(app, le, tmp_path, capsys
         conn = db.open()
         lucas = _lucas(conn.root()["app_root"])
         assert dict(lucas.sanitaires) == {} and cells.cellules(lucas) is None
+        kept, _apres = journal.lire(conn.root()["app_root"], limite=10_000)
+        assert [e for e in kept if e["moment"] < 1.5e9] == []
         transaction.abort()
         conn.close()
     finally:

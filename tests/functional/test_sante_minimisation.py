@@ -10,11 +10,11 @@ import re
 from pyramid.security import Allow
 from substanced.util import set_acl
 
-from portail_famille import dates
+from portail_famille import dates, journal
 from portail_famille.demandes import service
 from portail_famille.demo import COMPTES, DUPONT
 from portail_famille.evolve import STEPS, step11
-from portail_famille.rgpd import audit
+from portail_famille.journal import audit
 from portail_famille.security import GROUPE_AGENTS, GROUPE_REGISSEURS, P, group_oid
 
 from ..conftest import ADMIN, login, with_root
@@ -73,7 +73,7 @@ def csrf_sdi(page):
 
 def entrees_sante(app, qui):
     def read(root, registry):
-        found, _suite = audit.audit(root).page(limite=100_000)
+        found, _suite = journal.lire(root, genre=journal.LECTURE, limite=100_000)
         return [e for e in found if e["qui"] == qui and e["quoi"] == audit.SANITAIRES]
 
     return with_root(app.app, read)

@@ -228,3 +228,28 @@ def test_concurrent_attempts_on_one_account_collide_others_merge(tmp_path):
     # Tries at two accounts from two addresses: both commit.
     other = password_checks(RULES, "regisseur", "203.0.113.2")
     assert _two_transactions(tmp_path / "2", editeur, other)
+
+
+def test_the_retention_job_drops_records_past_their_window():
+    guard = Throttle()
+    day = 10 * DAY
+    guard.fail(password_checks(RULES, "agent", "203.0.113.1"), now=day - 2 * DAY + 100)
+    guard.fail(password_checks(RULES, "editeur", "203.0.113.2"), now=day - 3600)
+    guard.fail(mail_checks(RULES, "jean.dupont", "2001:db8::7"), now=day - 600)
+    guard.fail(password_checks(RULES, "regisseur", "203.0.113.3", nonce="n-1"), now=day - 300)
+    # Nobody failed since: the records stay until the job drops them.
+    assert sorted(guard.periods.keys()) == [8, 9]
+    assert guard.purger(RULES, now=day + 1200) == 3 + 2 + 1
+    # The day before yesterday goes; yesterday's account count (a day) and
+    # reset mails (an hour) stay; its address, pair and device cookie (a
+    # quarter of an hour) go.
+    assert list(guard.periods.keys()) == [9]
+    assert sorted(guard.periods[9].keys()) == [
+        "compte:editeur",
+        "reset-adresse:2001:db8::7",
+        "reset-compte:jean.dupont",
+    ]
+    # A day later, nothing is left.
+    assert guard.purger(RULES, now=day + DAY + 1200) == 3
+    assert len(guard.periods) == 0
+    assert guard.purger(RULES, now=day + DAY + 1200) == 0

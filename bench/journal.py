@@ -1,7 +1,8 @@
-"""The audit of staff reads under concurrent writers: conflicts per number
-of parts (``portail_famille.rgpd.audit.PARTS``), on a FileStorage.
+"""The site's journal under concurrent writers (staff reads audited, staff
+actions): conflicts per number of trees in a month
+(``portail_famille.journal.resources.PARTS``), on a FileStorage.
 
-    .venv/bin/python bench/audit.py [threads] [entries per thread]
+    .venv/bin/python bench/journal.py [threads] [entries per thread]
 
 Prints the conflicts for one tree (the baseline) and for the parts the
 module uses; every entry is committed, retried on conflict."""
@@ -9,25 +10,23 @@ module uses; every entry is committed, retried on conflict."""
 import sys
 import tempfile
 import threading
+import time
 
 import transaction
 import ZODB
 import ZODB.FileStorage
 from ZODB.POSException import ConflictError
 
-from portail_famille.rgpd import audit
-
-
-class Famille:
-    __name__ = "1001001818331"
+from portail_famille.journal import LECTURE, resources
 
 
 def mesurer(parts, threads, n):
-    audit.PARTS = parts
-    directory = tempfile.mkdtemp(prefix="bench-audit-")
+    resources.PARTS = parts
+    directory = tempfile.mkdtemp(prefix="bench-journal-")
     db = ZODB.DB(ZODB.FileStorage.FileStorage(directory + "/Data.fs"))
     with db.transaction() as conn:
-        conn.root()["audit"] = audit.Audit()
+        conn.root()["journal"] = journal = resources.Journal()
+        journal.preparer(time.time())
     stats = {"commits": 0, "conflits": 0}
     lock = threading.Lock()
 
@@ -37,7 +36,9 @@ def mesurer(parts, threads, n):
         for _i in range(n):
             while True:
                 try:
-                    conn.root()["audit"].ajouter("agent", Famille(), audit.SANITAIRES)
+                    conn.root()["journal"].ajouter(
+                        time.time(), LECTURE, "agent", "sanitaires", "1001", 1, 2, "/", None
+                    )
                     tm.commit()
                     with lock:
                         stats["commits"] += 1
@@ -54,7 +55,8 @@ def mesurer(parts, threads, n):
     for worker in workers:
         worker.join()
     with db.transaction() as conn:
-        assert len(conn.root()["audit"]) == threads * n
+        journal = conn.root()["journal"]
+        assert sum(len(partition) for partition in journal.mois.values()) == threads * n
     db.close()
     return stats
 
@@ -62,14 +64,14 @@ def mesurer(parts, threads, n):
 def main(argv=sys.argv):
     threads = int(argv[1]) if len(argv) > 1 else 4
     n = int(argv[2]) if len(argv) > 2 else 300
-    parts = audit.PARTS
+    parts = resources.PARTS
     for count in (1, parts):
         stats = mesurer(count, threads, n)
         print(
-            "audit, %d part(s), %d threads: %d commits, %d conflicts"
+            "journal, %d tree(s), %d threads: %d commits, %d conflicts"
             % (count, threads, stats["commits"], stats["conflits"])
         )
-    audit.PARTS = parts
+    resources.PARTS = parts
 
 
 if __name__ == "__main__":
