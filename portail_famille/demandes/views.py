@@ -192,7 +192,7 @@ def mon_compte(context, request):
 FORMULAIRES = {
     ("ajouter-un-enfant" if kind.nouvel_enfant else PREFIXE_FORMULAIRE + nom): nom
     for nom, kind in TYPES.items()
-    if not kind.planning
+    if kind.formulaire
 }
 # Empty rows offered in the list of a form (persons authorised...).
 LIGNES_VIDES = 2
@@ -478,7 +478,7 @@ def _non_renseigne(request):
 def _modifications(request, demande):
     """'Label : ancienne → nouvelle' for what the manual's columns do not show."""
     lines = []
-    if demande.type.planning:
+    if demande.jour is not None:  # a day of the planning: what it asks for
         lines = ["%s : %s" % (traduire(request, title), value) for title, value in demande.resume()]
         if demande.etat == LISTE_ATTENTE:
             lines.append(traduire(request, _("Liste d'attente : la journée est complète.")))
