@@ -62,6 +62,8 @@ bench_require = [
 tests_require = [
     "pytest",
     "pytest-xdist",
+    # tests in a random order (a run prints its seed; --randomly-seed=N replays it)
+    "pytest-randomly",
     "WebTest",
     "beautifulsoup4",  # pages read by their elements
     "playwright",

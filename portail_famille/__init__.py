@@ -36,6 +36,7 @@ DOMAINS = (
 def includeme(config):
     """Everything the application needs; used by main() and by the tests."""
     correctifs.installer()  # upstream fixes, before SubstanceD's include and scans
+    config.include("pyramid_tm")  # the tweens below and every write depend on it
     config.include("substanced.include")
     config.include("pyramid_retry")
     config.include(".retry")

@@ -8,12 +8,34 @@ import os
 import re
 import tempfile
 
+import bcrypt
 import pytest
 import transaction
 import webtest
+from substanced.principal import User
 
 from portail_famille import main
 from portail_famille.demo import COMPTES, DUPONT, MARTIN, load
+from portail_famille.util import close_databases
+
+from . import base_demo, gabarits
+
+gabarits.installer()
+
+# The tests' passwords are hashed at bcrypt's lowest cost: SubstanceD's
+# (bcrypt's default, 12) costs a quarter of a second of CPU per account
+# made and per login, and a login checks a hash at the cost it names.
+# tests/unit/comptes/test_hachage.py keeps production's cost in sight.
+HACHAGE = User.__dict__["hash_new_password"]
+
+
+def _hacher_vite(password):
+    if isinstance(password, str):
+        password = password.encode("utf-8")
+    return bcrypt.hashpw(password, bcrypt.gensalt(4))
+
+
+User.hash_new_password = staticmethod(_hacher_vite)
 
 ADMIN = ("admin", "Mairie2015pf")
 DUPONT_URL = "/familles/%s/" % DUPONT["numero"]
@@ -46,12 +68,24 @@ def settings_for(tmp_path, **extra):
 
 
 def make_app(tmp_path, **extra):
-    """A fresh application, its root created, the demo data loaded."""
-    wsgi = main({}, **settings_for(tmp_path, **extra))
+    """A fresh application, its root created, the demo data loaded: on a
+    copy of the demo database built once (tests/base_demo.py)."""
+    settings = settings_for(tmp_path, **extra)
+    base_demo.installer(settings, construire_demo)
+    wsgi = main({}, **settings)
     app = webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})
-    app.get("/")  # creates the root
-    with_root(wsgi, load)
+    app.get("/")
     return app
+
+
+def construire_demo(settings):
+    """A new database at ``settings``' zodbconn.uri: the root (made by the
+    application's start), the demo data; closed."""
+    wsgi = main({}, **settings)
+    try:
+        with_root(wsgi, load)
+    finally:
+        close_databases(wsgi.registry)
 
 
 def with_root(wsgi, func):
@@ -100,6 +134,12 @@ def mails(app):
         headers = "".join("%s: %s\n" % item for item in message.items())
         found.append(headers + "\n" + message.get_body(("plain",)).get_content())
     return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _base_demo(tmp_path_factory):
+    """The demo databases copied by make_app, in the session's directory."""
+    base_demo.ranger_dans(tmp_path_factory.mktemp("base-demo"))
 
 
 @pytest.fixture

@@ -1,13 +1,16 @@
-"""Freezing the documents a request issues deep inside another domain's
-work: a credit note of a regularisation issued because an agent accepted
-an absence, closed a day or corrected a pointage (``regularisation``).
+"""Freezing the documents a request issues: a payment (its receipt), a
+credit note, a cancellation or a refund recorded by a régisseur or paid
+online, and the credit notes of regularisations issued deep inside
+another domain's work (an agent accepting an absence, closing a day,
+correcting a pointage: ``regularisation``).
 
-Those views know nothing of money, so they cannot call
-``pdf.figer_emis`` (which commits mid-request): ``a_figer`` makes the
-document's HTML at once (the data as issued) and keeps it on the request;
-the tween below, outside pyramid_tm, renders and keeps the PDFs after the
-request's transaction has committed, in a transaction of its own, as
-``figer_emis`` does.  A request whose transaction aborts (an error, a
+``a_figer`` makes the document's HTML at once (the data as issued) and
+keeps it on the request; the tween below, outside pyramid_tm, renders and
+keeps the PDFs after the request's transaction has committed, in a
+transaction of its own: the rendering (a third of a second or more) never
+holds the régie's sequence, and nothing after the commit can make the
+request be retried, so a document is never issued twice.  (An invoicing
+run freezes its invoices batch by batch itself: ``campagne``.)  A request whose transaction aborts (an error, a
 conflict that pyramid_retry runs again) freezes nothing: its documents
 were never issued.  Outside a web request (scripts, the demo, evolve
 steps) nothing is prepared: the document is frozen at its first download.

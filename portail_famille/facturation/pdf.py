@@ -335,20 +335,6 @@ def figer(request, prepares, tm=None):
     return len(prepares) if datas is not None else 0
 
 
-def figer_emis(request, documents):
-    """Freeze documents this request has just issued (a payment, a credit
-    note): their HTML made now (the data as issued), the request's
-    transaction committed (a conflict there retries the whole request, as
-    any), then their PDFs rendered and kept in a transaction of their
-    own.  The rendering (a third of a second or more) so never holds the
-    régie's sequence, which each payment and run of the régie writes; and
-    nothing after the commit can make the request be retried, so the
-    documents are never issued twice.  A view's last write."""
-    prepares = preparer(request, documents)
-    request.tm.commit()
-    return figer(request, prepares, request.tm)
-
-
 def servir(request, document):
     """The document's original; one issued without is frozen now, at its
     first download (``originaux``).  Raises PdfError (a French 503) when

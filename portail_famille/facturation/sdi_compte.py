@@ -12,8 +12,8 @@
   refund of the account's credit are ``sdi_corrections``'.
 
 A payment's receipt and a credit note are frozen as they are recorded
-(``pdf.figer_emis``: the request's transaction committed, then the PDF
-rendered and kept).
+(``figement.a_figer``: the PDF rendered and kept once the request's
+transaction has committed).
 
 Everybody with ``P.FACTURE_VOIR`` (agents, régisseurs) reads them; only
 ``P.FACTURATION_GERER`` (régisseurs) records.  Numbered documents cannot be
@@ -29,7 +29,7 @@ from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
 from ..structures.schemas import UNITES as _UNITES
-from . import compte, corrections, montants, pdf, service
+from . import compte, corrections, figement, montants, pdf, service
 from .corrections import Annulation, Remboursement
 from .montants import ZERO, euros
 from .regies import IRegie, regie_de, regies
@@ -229,7 +229,7 @@ class CompteView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"montant": e.args[0]}))
-        pdf.figer_emis(request, [reglement])  # commits: no write after this
+        figement.a_figer(reglement, request)
         mapping = {
             "numero": reglement.numero,
             "montant": euros(reglement.montant),
@@ -369,7 +369,7 @@ class FactureView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"montant": e.args[0]}))
-        pdf.figer_emis(request, [avoir])  # commits: no write after this
+        figement.a_figer(avoir, request)
         mapping = {
             "numero": avoir.numero,
             "montant": euros(avoir.montant),

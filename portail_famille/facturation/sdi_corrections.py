@@ -12,7 +12,7 @@
 Reading: ``P.FACTURE_VOIR``; cancelling and refunding:
 ``P.FACTURATION_GERER`` (régisseurs, administrators), the views' own
 permission, so an agent's POST is a 403 before anything is read.  Each
-document is frozen as it is issued (``pdf.figer_emis``: it commits).
+document is frozen as it is issued (``figement.a_figer``).
 """
 
 from pyramid.httpexceptions import HTTPFound
@@ -22,7 +22,7 @@ from .. import dates
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
-from . import corrections, pdf, service
+from . import corrections, figement, service
 from .corrections import MODES_REMBOURSEMENT, TITRES_REMBOURSEMENT, IAnnulation, IRemboursement
 from .montants import ZERO, euros
 from .regies import IRegie, regies
@@ -94,7 +94,7 @@ class AnnulerView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(self.erreurs({"motif": e.args[0]}))
-        pdf.figer_emis(request, [annulation])  # commits: no write after this
+        figement.a_figer(annulation, request)
         _flash(
             request,
             _(
@@ -233,7 +233,7 @@ class RembourserView(_Vue):
         except service.FacturationError as e:
             request.tm.doom()
             return self.show(request.POST, self.erreurs({"montant": e.args[0]}))
-        pdf.figer_emis(request, [remboursement])  # commits: no write after this
+        figement.a_figer(remboursement, request)
         _flash(
             request,
             _(

@@ -11,8 +11,8 @@ import logging
 
 from .. import courriels, dates
 from ..adresses import url_absolue
+from ..facturation.figement import a_figer
 from ..facturation.montants import ZERO, arrondi, euros
-from ..facturation.pdf import figer_emis
 from ..facturation.regies import regie_de
 from ..facturation.resources import CARTE
 from ..facturation.service import enregistrer_reglement
@@ -169,4 +169,4 @@ def _enregistrer(request, paiement):
         transaction=paiement.transaction,
         credit=euros(paiement.credit) if paiement.credit > ZERO else "",
     )
-    figer_emis(request, [reglement])  # commits: the last write
+    a_figer(reglement, request)  # its PDF once the transaction commits

@@ -67,14 +67,16 @@ def servir(request, base, **extra):
     from webob import Request
 
     from portail_famille import main
-    from portail_famille.demo import load
+
+    from .. import base_demo
 
     helpers = _tests_conftest(request.config)
     uri = "file://%s?blobstorage_dir=%s" % (base / "Data.fs", base / "blobs")
-    wsgi = main({}, **helpers.settings_for(base, **{"zodbconn.uri": uri, **extra}))
-    # The first request creates the root, then the demo data goes in.
+    settings = helpers.settings_for(base, **{"zodbconn.uri": uri, **extra})
+    # A copy of the demo database (tests/base_demo.py).
+    base_demo.installer(settings, helpers.construire_demo)
+    wsgi = main({}, **settings)
     assert Request.blank("/", base_url="http://localhost").get_response(wsgi).status_code == 200
-    helpers.with_root(wsgi, load)
     server = _Server(wsgi, host="127.0.0.1", port=0, threads=4)
     server.start()
     portail = Portail(wsgi, server)

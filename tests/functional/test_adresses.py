@@ -116,25 +116,33 @@ def test_development_defaults_to_the_local_server():
     )
 
 
+# A production site (no demo, no online payment) at portail.url's host,
+# answering to one more name.
+PRODUCTION = {
+    "portail.demo": "false",
+    "portail.paiement": "",
+    "portail.url": "https://localhost/portail",
+    "portail.hotes_autorises": "portail.ville.example",
+}
+
+
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
-    """A production site (no demo, no online payment) at portail.url's host,
-    answering to one more name."""
-    return make_app(
-        tmp_path_factory.mktemp("production"),
-        **{
-            "portail.demo": "false",
-            "portail.paiement": "",
-            "portail.url": "https://localhost/portail",
-            "portail.hotes_autorises": "portail.ville.example",
-        },
-    )
+    return make_app(tmp_path_factory.mktemp("production"), **PRODUCTION)
+
+
+@pytest.fixture
+def production_neuve(tmp_path):
+    """A production site of its own: each case below asks for jean.dupont's
+    reset mail, and an account gets 3 an hour (comptes.throttle)."""
+    return make_app(tmp_path, **PRODUCTION)
 
 
 @pytest.mark.parametrize(
     "hote", [PIRATE, "localhost.evil.example", "evil.example:80", "", "localhost:abc"]
 )
-def test_production_refuses_an_unknown_host_in_french_and_writes_nothing(production, hote):
+def test_production_refuses_an_unknown_host_in_french_and_writes_nothing(production_neuve, hote):
+    production = production_neuve
     avant = len(mails(production))
     page = client(production).get("/mot-de-passe-oublie")
     refus = client(production, HTTP_HOST=hote).post(

@@ -819,11 +819,20 @@ def test_query_strings_are_never_reflected_as_markup(ville):
     assert "<script>alert('PFX1')</script>" in page.html.find("input", id="objet")["value"]
 
 
+@pytest.fixture
+def ville_neuve(tmp_path):
+    """A town of its own: the invoice's PDF freezes the family's name the
+    first time it is made, which the module's town may have done."""
+    app = make_app(tmp_path)
+    return {"app": app, "parent": navigateur(app, "jean.dupont"), "agent": navigateur(app, "agent")}
+
+
 @pytest.mark.parametrize("moteur", ["wkhtmltopdf", "weasyprint"])
-def test_control_characters_already_stored_break_no_page_nor_pdf(ville, moteur):
+def test_control_characters_already_stored_break_no_page_nor_pdf(ville_neuve, moteur):
     """Values stored before the forms dropped them (or by a script): a NUL,
     a vertical tab, an escape, a non-character in the family's name and a
     child's first name still give whole pages and PDFs."""
+    ville = ville_neuve
     app, parent = ville["app"], ville["parent"]
     sale = "A\x00B\x0bC\x1b[31mD\x7fE\ufffeF\uffffG"
     settings = app.app.registry.settings
@@ -850,7 +859,10 @@ def test_control_characters_already_stored_break_no_page_nor_pdf(ville, moteur):
             response = parent.get(DUPONT_URL + url)
             assert response.content_type == "application/pdf", url
             assert est_pdf(response.body), url
-            if moteur == "wkhtmltopdf":  # (WeasyPrint's text reads back as glyph codes)
+            # The invoice was frozen when issued: it keeps the name it had then;
+            # the certificate is drawn today.  (WeasyPrint's text reads back
+            # as glyph codes.)
+            if moteur == "wkhtmltopdf" and url.startswith("attestation"):
                 assert "[31mD" in _texte_pdf(response), url
     finally:
         settings["portail.pdf"] = before

@@ -198,6 +198,7 @@ def test_the_first_administrator_obeys_the_policy(tmp_path):
         "use = call:portail_famille:main\n"
         "zodbconn.uri = file://%s/Data.fs\n"
         "substanced.secret = test-secret\n"
+        "portail.url = https://portail.mairie.example\n"
         "substanced.initial_login = admin\n"
         "substanced.initial_password = Admin2026\n"
         "portail.password_min_length = 12\n" % tmp_path

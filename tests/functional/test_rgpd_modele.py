@@ -54,7 +54,11 @@ def _textes_schema(node):
     yield node.name
     yield node.title
     yield getattr(node, "description", "")
-    values = getattr(getattr(node, "widget", None), "values", None)
+    try:
+        widget = getattr(node, "widget", None)
+    except TypeError:  # a widget built from the bound context (SubstanceD's references)
+        widget = None
+    values = getattr(widget, "values", None)
     if isinstance(values, (list, tuple)):
         for item in values:
             yield from (item if isinstance(item, (list, tuple)) else (item,))
@@ -123,6 +127,9 @@ def _textes(value, seen):
             yield from _textes(item, seen)
     elif isinstance(value, OOBTree):
         for item in value.values():
+            yield from _textes(item, seen)
+    elif type(value).__module__.startswith("BTrees."):  # other trees and sets
+        for item in value.values() if hasattr(value, "values") else value:
             yield from _textes(item, seen)
     elif isinstance(value, Persistent) and id(value) not in seen:
         seen.add(id(value))

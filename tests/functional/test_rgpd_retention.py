@@ -194,6 +194,7 @@ def test_the_console_script_prints_counts_and_no_names(app, le, tmp_path, capsys
         "substanced.initial_email",
         "tm.annotate_user",
         "substanced.statsd.enabled",
+        "portail.url",
     ):
         lines.append("%s = %s" % (key, settings[key].replace("%", "%%")))
     ini.write_text("\n".join(lines) + "\n")

@@ -12,7 +12,7 @@ from portail_famille import pdf
 from portail_famille.pdf.weasy import Weasyprint
 from portail_famille.pdf.wkhtml import Wkhtmltopdf
 
-from ..espion import Espion, pieges
+from ...espion import Espion, pieges
 
 MOTEURS = ("wkhtmltopdf", "weasyprint")
 

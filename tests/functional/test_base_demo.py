@@ -1,0 +1,79 @@
+"""The demo database the tests copy (tests/base_demo.py): what a copy holds
+is what a fresh load commits, each application writes to its own copy,
+and a frozen clock gets a build of its own."""
+
+import datetime
+import re
+
+from substanced.util import find_objectmap
+
+from portail_famille import dates, main
+from portail_famille.demo import DUPONT, load
+from portail_famille.planning import cells
+
+from .. import base_demo
+from ..conftest import make_app, settings_for, with_root
+
+# The names add_next draws for children and conversations.
+ALEATOIRE = re.compile(r"(?<=/)[0-9A-Z]{7}(?=/|$)")
+
+
+def _contenu(root, registry):
+    """Every object's path (the names drawn at random: ``*``) and class, the accounts and their groups, the
+    DUPONT child's cells."""
+    objectmap = find_objectmap(root)
+    chemins = sorted(
+        (ALEATOIRE.sub("*", "/".join(path)), type(objectmap.object_for(path)).__name__)
+        for path in objectmap.pathindex
+    )
+    comptes = sorted(
+        (name, tuple(sorted(g.__name__ for g in user.groups)))
+        for name, user in root["principals"]["users"].items()
+    )
+    famille = root["familles"][DUPONT["numero"]]
+    enfant = next(iter(famille["enfants"].values()))
+    cellules = sorted((str(day), etat) for (_oid, day), etat in cells.cellules(enfant).items())
+    return chemins, comptes, cellules
+
+
+def test_a_copy_holds_what_a_fresh_load_commits(tmp_path):
+    wsgi = main({}, **settings_for(tmp_path / "frais"))
+    with_root(wsgi, load)
+    frais = with_root(wsgi, _contenu)
+    copie = with_root(make_app(tmp_path / "copie").app, _contenu)
+    assert copie == frais
+    chemins, comptes, cellules = copie
+    assert ("/familles/%s/factures/AL-36" % DUPONT["numero"], "Facture") in chemins
+    assert ("jean.dupont", ("familles",)) in comptes
+    assert len(cellules) > 100  # April 2015 and the current year's contract
+
+
+def test_each_application_writes_to_its_own_copy(tmp_path):
+    premiere = make_app(tmp_path / "1")
+    seconde = make_app(tmp_path / "2")
+
+    def renommer(root, registry):
+        root["familles"][DUPONT["numero"]].responsable["nom"] = "RENOMMÉ"
+
+    def nom(root, registry):
+        return root["familles"][DUPONT["numero"]].responsable["nom"]
+
+    with_root(premiere.app, renommer)
+    assert with_root(premiere.app, nom) == "RENOMMÉ"
+    assert with_root(seconde.app, nom) == "DUPONT"
+    assert with_root(make_app(tmp_path / "3").app, nom) == "DUPONT"
+
+
+def test_a_frozen_clock_or_other_settings_get_a_build_of_their_own(tmp_path, monkeypatch):
+    make_app(tmp_path / "1")
+    avant = len(base_demo._modeles)
+    make_app(tmp_path / "2")
+    assert len(base_demo._modeles) == avant
+    make_app(tmp_path / "3", **{"portail.zone_vacances": "C"})
+    assert len(base_demo._modeles) == avant + 1
+    moment = datetime.datetime(2015, 5, 4, 9, 0, tzinfo=dates.PARIS)
+    monkeypatch.setattr(dates, "now", lambda: moment)
+    make_app(tmp_path / "4")
+    assert len(base_demo._modeles) == avant + 2
+    make_app(tmp_path / "5")
+    assert len(base_demo._modeles) == avant + 2
