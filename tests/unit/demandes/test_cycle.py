@@ -267,8 +267,10 @@ def test_a_type_without_its_handler_is_refused_at_start():
     config.include("portail_famille.demandes.fiche")
     with pytest.raises(ConfigurationError) as refus:
         config.commit()
-    # Reservations and absences are registered by the planning's package.
-    assert "absence" in str(refus.value) and "reservation" in str(refus.value)
+    # Reservations and absences are registered by the planning's package,
+    # the CAF section by the billing's.
+    for nom in ("absence", "reservation", "caf"):
+        assert nom in str(refus.value)
     assert "responsable" not in str(refus.value)
 
 
@@ -277,15 +279,18 @@ def test_each_type_is_handled_by_its_own_package():
     config.include("portail_famille.demandes.cycle")
     config.include("portail_famille.demandes.fiche")
     config.include("portail_famille.planning")
+    config.include("portail_famille.facturation.compte")
     config.commit()
     modules = {
         nom: config.registry.getUtility(cycle.ITraitement, name=nom).accepter.__module__
         for nom in TYPES
     }
-    assert modules["reservation"] == modules["absence"] == "portail_famille.planning.service"
-    assert {modules[nom] for nom in TYPES if nom not in ("reservation", "absence")} == {
-        "portail_famille.demandes.fiche"
-    }
+    # The planning's days, the billing's quotient familial, the record's sections.
+    assert (
+        modules.pop("reservation") == modules.pop("absence") == "portail_famille.planning.service"
+    )
+    assert modules.pop("caf") == "portail_famille.facturation.compte"
+    assert set(modules.values()) == {"portail_famille.demandes.fiche"}
 
 
 def test_an_unknown_type_cannot_be_registered():
