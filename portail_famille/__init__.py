@@ -22,6 +22,7 @@ DOMAINS = (
     ".evolve",
     ".courriels",
     ".demandes",
+    ".planning",
     ".calendrier",
     ".facturation",
     ".paiement",

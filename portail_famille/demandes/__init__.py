@@ -1,9 +1,16 @@
-"""Change requests (demandes): made by families, processed by staff."""
+"""Change requests (demandes): made by families, processed by staff.
+
+``cycle`` owns a request's states and transitions; each type's package
+registers what accepting or refusing it does (``fiche`` here for the
+family record and the children, ``planning`` for reservations and
+absences)."""
 
 from ..i18n import _
 
 
 def includeme(config):
+    config.include(".cycle")
+    config.include(".fiche")
     config.add_menu_entry(10, "mon-compte", _("Mon compte"))
     config.add_menu_entry(20, "mes-enfants", _("Mes enfants"))
     config.add_menu_entry(60, "liste-des-demandes", _("Liste des demandes"))

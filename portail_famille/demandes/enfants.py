@@ -10,12 +10,13 @@ from pyramid.view import view_config
 from .. import dates, inscriptions
 from ..familles.resources import IEnfant, IFamille
 from ..familles.schemas import SEXES, EnfantSchema
-from ..i18n import _
+from ..i18n import _, traduire
 from ..journal import audit
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import service
 from .types import TYPES
-from .views import PAGES_ENFANT, _jour, _sans_sous_chemin, _traduire, afficher
+from .views import PAGES_ENFANT, _jour, afficher
 
 # The left menu of a child's file: (view name on the Enfant, title).
 MENU_ENFANT = (
@@ -35,10 +36,10 @@ def _identite(request, enfant):
     for name in IDENTITE:
         value = getattr(enfant, name, None)
         if name == "sexe":
-            texte = _traduire(request, sexes.get(value, value or ""))
+            texte = traduire(request, sexes.get(value, value or ""))
         else:
             texte = afficher(request, "nouvel_enfant", name, value)
-        champs.append({"titre": _traduire(request, titles[name]), "texte": texte, "liste": None})
+        champs.append({"titre": traduire(request, titles[name]), "texte": texte, "liste": None})
     return champs
 
 
@@ -51,17 +52,17 @@ def _section(request, enfant, kind):
         texte = afficher(request, kind.nom, name, value)
         if isinstance(value, (list, tuple)):
             liste = [afficher(request, kind.nom, name, [row]) for row in value]
-            texte = "" if liste else _traduire(request, _("Aucune"))
-        champs.append({"titre": _traduire(request, title), "texte": texte, "liste": liste})
+            texte = "" if liste else traduire(request, _("Aucune"))
+        champs.append({"titre": traduire(request, title), "texte": texte, "liste": liste})
     return champs
 
 
 def _fiche(context, request, rubrique):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     famille = context.__parent__.__parent__
     menu = [
         {
-            "titre": _traduire(request, titre),
+            "titre": traduire(request, titre),
             "url": request.resource_path(context, vue) if vue else request.resource_path(context),
             "actif": vue == rubrique,
         }
@@ -73,7 +74,7 @@ def _fiche(context, request, rubrique):
         "famille": famille,
         "enfant": context,
         "menu": menu,
-        "rubrique": _traduire(request, dict(MENU_ENFANT)[rubrique]),
+        "rubrique": traduire(request, dict(MENU_ENFANT)[rubrique]),
         "modifier": None,
         "attente": None,
         "liste": None,
@@ -84,7 +85,7 @@ def _fiche(context, request, rubrique):
         libelles = inscriptions.annees_courante_et_suivante(context, dates.today())
         result["champs"] = []
         result["inscriptions"] = [
-            dict(ligne, prestation=_traduire(request, ligne["prestation"]))
+            dict(ligne, prestation=traduire(request, ligne["prestation"]))
             for ligne in inscriptions.lignes(context, libelles)
         ]
         result["annees"] = libelles
@@ -150,7 +151,7 @@ def inscriptions_enfant(context, request):
     permission=P.FAMILLE_VOIR,
 )
 def mes_enfants(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     enfants = sorted(
         context["enfants"].values(),
         key=lambda e: (e.date_naissance is None, e.date_naissance or 0, e.prenom),

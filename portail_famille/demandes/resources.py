@@ -48,7 +48,7 @@ class Demande(Persistent):
     """``valeurs``: the values asked for; ``anciennes``: the record's values
     when the request was made.  Both are plain dicts, never changed after."""
 
-    etat = EN_ATTENTE
+    _etat = EN_ATTENTE  # written by ``cycle`` only: see ``etat``
     motif_refus = ""
     date_traitement = None
     traite_par = None
@@ -74,6 +74,17 @@ class Demande(Persistent):
         self.demandeur = demandeur
 
     @property
+    def etat(self):
+        """The request's state (``ETATS``)."""
+        return self._etat
+
+    @etat.setter
+    def etat(self, value):
+        # One lifecycle: a state changes through ``demandes.cycle`` (its
+        # table of transitions, its journal entry), never by assignment.
+        raise AttributeError("a request's state changes through portail_famille.demandes.cycle")
+
+    @property
     def type(self):
         return TYPES[self.type_demande]
 
@@ -91,7 +102,7 @@ class Demande(Persistent):
         """The record's current values of what this request changes: the
         Famille's or the child's section; nothing for a new child."""
         kind = self.type
-        if kind.nouvel_enfant or kind.planning:
+        if kind.section is None:  # a new child, a day of the planning
             return {}
         if kind.pour_enfant:
             enfant = self.objet_enfant()

@@ -1,4 +1,6 @@
-"""Making, accepting and refusing requests; the queries behind the lists.
+"""Making requests; the queries behind the lists.  Accepting and refusing
+are the lifecycle's (``cycle``), kept here under their names for the
+screens.
 
 Accepting applies the change to the record in the same transaction (both
 commit or neither does); the family's mail is queued in that transaction
@@ -7,31 +9,15 @@ too, so a failed commit sends nothing.
 
 import datetime
 
-from substanced.event import ObjectModified
 from substanced.util import find_catalog, find_objectmap
 
-from .. import courriels, dates, journal
-from ..familles.resources import IDENTITE_ENFANT
+from .. import dates
+from . import cycle
 from .catalog import CATALOG
-from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE
+from .cycle import DemandeError, accepter, refuser  # noqa: F401 (the screens' entry points)
+from .fiche import FicheModifiee  # noqa: F401
+from .resources import EN_ATTENTE, REMPLACEE
 from .types import TYPES
-
-
-class DemandeError(Exception):
-    """The request is not in a state that allows this."""
-
-
-class FicheModifiee(DemandeError):
-    """The record changed since the request was made; ``champs`` says where."""
-
-    def __init__(self, champs):
-        super().__init__(champs)
-        self.champs = champs
-
-
-def _modified(registry, obj):
-    event = ObjectModified(obj)
-    registry.subscribers((event, obj), None)
 
 
 def en_attente(famille, type_demande, enfant=None):
@@ -77,9 +63,7 @@ def deposer(famille, type_demande, valeurs, demandeur, registry, now=None, enfan
     anciennes = {name: section.get(name) for name in valeurs}
     remplacee = en_attente(famille, type_demande, enfant)
     if remplacee is not None:
-        remplacee.etat = REMPLACEE
-        remplacee.date_traitement = now or dates.horodatage()
-        _modified(registry, remplacee)
+        cycle.passer(remplacee, REMPLACEE, demandeur, registry, now)
     demande = registry.content.create(
         "Demande",
         type_demande,
@@ -89,98 +73,8 @@ def deposer(famille, type_demande, valeurs, demandeur, registry, now=None, enfan
         demandeur,
         enfant=enfant,
     )
-    famille["demandes"].add_next(demande, registry=registry)
+    cycle.deposer(demande, famille, registry)
     return demande, remplacee
-
-
-def accepter(demande, agent, request, force=False, now=None):
-    """Apply the request to the record.  Raises FicheModifiee when the
-    record changed since, unless ``force`` (the agent saw it)."""
-    if demande.etat != EN_ATTENTE:
-        raise DemandeError(demande.etat)
-    if demande.type.planning:
-        from ..planning import service as planning
-
-        return planning.accepter(demande, agent, request, now)
-    changed = demande.champs_modifies_depuis()
-    if changed and not force:
-        raise FicheModifiee(changed)
-    famille = demande.famille
-    kind = demande.type
-    registry = request.registry
-    if kind.nouvel_enfant:
-        identite = {
-            name: demande.valeurs[name] for name in IDENTITE_ENFANT if name in demande.valeurs
-        }
-        cible = registry.content.create("Enfant", **identite)
-        famille["enfants"].add_next(cible, registry=registry)
-        demande.enfant = cible.__name__  # the child it created
-    elif kind.pour_enfant:
-        cible = demande.objet_enfant()
-        if cible is None:
-            raise DemandeError("enfant")
-        section = cible.section_modifiable(kind.section)
-        for name, value in demande.valeurs.items():
-            section[name] = value
-    else:
-        cible = famille
-        if kind.section == "caf" and "quotient_familial" in demande.valeurs:
-            from ..facturation.compte import noter_quotient
-
-            jour = dates.local(now).date() if now else dates.today()
-            noter_quotient(famille, jour, demande.valeurs["quotient_familial"])
-        section = getattr(famille, kind.section)
-        for name, value in demande.valeurs.items():
-            section[name] = value
-    _traiter(demande, ACCEPTEE, agent, now)
-    _modified(registry, cible)
-    _prevenir(request, demande, "demande_acceptee")
-
-
-def refuser(demande, agent, motif, request, now=None):
-    motif = (motif or "").strip()
-    if not motif:
-        raise ValueError("motif")
-    if demande.etat != EN_ATTENTE:
-        raise DemandeError(demande.etat)
-    if demande.type.planning:
-        from ..planning import service as planning
-
-        return planning.refuser(demande, agent, motif, request, now)
-    demande.motif_refus = motif
-    _traiter(demande, REFUSEE, agent, now)
-    _prevenir(request, demande, "demande_refusee")
-
-
-def _traiter(demande, etat, agent, now):
-    demande.etat = etat
-    demande.date_traitement = now or dates.horodatage()
-    demande.traite_par = agent
-    journal.noter(
-        demande,
-        "Demande" + etat.capitalize(),
-        demande,
-        par=agent,
-        famille=demande.numero_famille,
-        details={
-            "type": demande.type_demande,
-            **({"enfant": demande.enfant} if demande.enfant is not None else {}),
-        },
-    )
-
-
-def _prevenir(request, demande, template):
-    responsable = demande.famille.responsable
-    if responsable.get("autorisation_courriel") and responsable.get("email"):
-        courriels.send(
-            request,
-            template,
-            [responsable["email"]],
-            demande=demande,
-            titre=request.localizer.translate(demande.type.titre),
-            date=dates.local(demande.date_demande).strftime("%d/%m/%Y"),
-        )
-    _modified(request.registry, demande)
 
 
 def _resolve(root, oids):

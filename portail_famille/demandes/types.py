@@ -3,7 +3,8 @@
 Each type names the record section it changes, the colander schema of its
 form, the permission needed to process it, and the tab of "Liste des
 demandes" it belongs to ("compte" for the family record, "enfants" for the
-children, filled as those features land).
+children, filled as those features land).  What accepting or refusing one
+does is not here: the type's own package registers it (``cycle``).
 """
 
 from ..familles import schemas
@@ -17,7 +18,7 @@ ONGLET_ENFANTS = "enfants"
 CIBLE_FAMILLE = "famille"  # a section of the Famille
 CIBLE_ENFANT = "enfant"  # a section of one child (Demande.enfant)
 CIBLE_NOUVEL_ENFANT = "nouvel_enfant"  # creates a child when accepted
-CIBLE_PLANNING = "planning"  # a day of the child's planning (planning.service)
+CIBLE_JOUR = "jour"  # a day of the child's planning, asked for from its grid
 
 # The record section holding a child's health data (``P.SANTE_VOIR``).
 SECTION_SANTE = "sanitaires"
@@ -47,8 +48,10 @@ class TypeDemande:
         return self.cible == CIBLE_NOUVEL_ENFANT
 
     @property
-    def planning(self):
-        return self.cible == CIBLE_PLANNING
+    def formulaire(self):
+        """Asked for through a form of Mon compte or Mes enfants (a day of
+        the planning is asked for from the grid)."""
+        return self.cible != CIBLE_JOUR
 
     def titles(self):
         """field name -> title, in the form's order (computed once)."""
@@ -136,7 +139,7 @@ TYPES = {
             schemas.PlanningSchema,
             P.PLANNING_TRAITER,
             ONGLET_ENFANTS,
-            CIBLE_PLANNING,
+            CIBLE_JOUR,
         ),
         TypeDemande(
             "absence",
@@ -146,7 +149,7 @@ TYPES = {
             schemas.PlanningSchema,
             P.PLANNING_TRAITER,
             ONGLET_ENFANTS,
-            CIBLE_PLANNING,
+            CIBLE_JOUR,
         ),
         TypeDemande(
             "nouvel_enfant",

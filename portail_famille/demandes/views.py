@@ -15,7 +15,7 @@ import deform
 from deform.template import ZPTRendererFactory
 from deform.template import default_dir as DEFORM_DEFAULT_DIR
 from pyramid.csrf import get_csrf_token
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPFound
 from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
 from pyramid.view import view_config
@@ -29,6 +29,7 @@ from ..familles.validators import masquer_iban
 from ..i18n import _, traduire
 from ..journal import audit
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import affichage, service
 from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from .types import (
@@ -117,28 +118,18 @@ def _choix(type_demande):
     return found
 
 
-def _traduire(request, value):
-    return traduire(request, value)
-
-
 def afficher(request, type_demande, name, value):
     """A record value as the parent reads it: list labels, Oui/Non, French
     dates, amounts, the IBAN masked."""
     choix = _choix(type_demande).get(name)
     label = choix.get(value) if choix and isinstance(value, str) else None
     if label is not None:
-        return _traduire(request, label)
-    return _traduire(request, affichage.valeur(name, value))
+        return traduire(request, label)
+    return traduire(request, affichage.valeur(name, value))
 
 
 def _jour(moment):
     return dates.local(moment).strftime("%d/%m/%Y")
-
-
-def _sans_sous_chemin(request):
-    """/mon-compte/anything is not a page (Pyramid would hand it the view)."""
-    if request.subpath:
-        raise HTTPNotFound()
 
 
 # --- Mon compte ----------------------------------------------------------------
@@ -151,7 +142,7 @@ def _sans_sous_chemin(request):
     permission=P.FAMILLE_VOIR,
 )
 def mon_compte(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     # Bank details read by staff: audited (a write on GET, on purpose).
     audit.noter_personnel(request, context, audit.BANCAIRES)
     peut_demander = request.has_permission(P.DEMANDE_CREER, context)
@@ -161,7 +152,7 @@ def mon_compte(context, request):
         champs = []
         for name, title in kind.titles().items():
             champs.append(
-                (_traduire(request, title), afficher(request, kind.nom, name, section.get(name)))
+                (traduire(request, title), afficher(request, kind.nom, name, section.get(name)))
             )
             if kind.nom == "responsable" and name == "civilite":
                 champs.append((request.localizer.translate(_("N° Famille")), context.numero))
@@ -169,7 +160,7 @@ def mon_compte(context, request):
         rubriques.append(
             {
                 "nom": kind.nom,
-                "titre": _traduire(request, kind.titre),
+                "titre": traduire(request, kind.titre),
                 "champs": champs,
                 "renseignee": any(value not in (None, "", False) for value in section.values()),
                 "modifier": (
@@ -201,7 +192,7 @@ def mon_compte(context, request):
 FORMULAIRES = {
     ("ajouter-un-enfant" if kind.nouvel_enfant else PREFIXE_FORMULAIRE + nom): nom
     for nom, kind in TYPES.items()
-    if not kind.planning
+    if kind.formulaire
 }
 # Empty rows offered in the list of a form (persons authorised...).
 LIGNES_VIDES = 2
@@ -360,7 +351,7 @@ def _retour(request, famille, enfant, kind):
 
 
 def _vue_formulaire(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     famille, enfant = _contexte(context)
     kind = TYPES[FORMULAIRES[request.view_name]]
     nom_enfant = enfant.__name__ if enfant is not None else None
@@ -368,7 +359,7 @@ def _vue_formulaire(context, request):
     form = _formulaire(request, context, request.view_name, kind, actuelles)
     attente = service.en_attente(famille, kind.nom, nom_enfant)
     retour, retour_titre = _retour(request, famille, enfant, kind)
-    titre = _traduire(request, kind.titre)
+    titre = traduire(request, kind.titre)
     if enfant is not None:
         titre = "%s — %s" % (titre, enfant.title)
     result = {
@@ -411,7 +402,7 @@ def _vue_formulaire(context, request):
         if iban_masque:
             appstruct["iban"] = masquer_iban(actuelles["iban"])
         result["form"] = form.render(appstruct)
-        result["limite"] = _traduire(request, refus.args[0])
+        result["limite"] = traduire(request, refus.args[0])
         return result
     _demande, remplacee = service.deposer(
         famille,
@@ -487,21 +478,19 @@ def _non_renseigne(request):
 def _modifications(request, demande):
     """'Label : ancienne → nouvelle' for what the manual's columns do not show."""
     lines = []
-    if demande.type.planning:
-        lines = [
-            "%s : %s" % (_traduire(request, title), value) for title, value in demande.resume()
-        ]
+    if demande.jour is not None:  # a day of the planning: what it asks for
+        lines = ["%s : %s" % (traduire(request, title), value) for title, value in demande.resume()]
         if demande.etat == LISTE_ATTENTE:
-            lines.append(_traduire(request, _("Liste d'attente : la journée est complète.")))
+            lines.append(traduire(request, _("Liste d'attente : la journée est complète.")))
         return lines
     if sante_cachee(request, demande):
-        return [_traduire(request, SANTE_MASQUEE)]
+        return [traduire(request, SANTE_MASQUEE)]
     for name, title, old, new in demande.changements():
         if demande.type_demande in PERSONNES and name in CHAMPS_COLONNES:
             continue
         old_text = afficher(request, demande.type_demande, name, old) or _non_renseigne(request)
         new_text = afficher(request, demande.type_demande, name, new) or _non_renseigne(request)
-        lines.append("%s : %s → %s" % (_traduire(request, title), old_text, new_text))
+        lines.append("%s : %s → %s" % (traduire(request, title), old_text, new_text))
     return lines
 
 
@@ -581,7 +570,7 @@ def _tableau(request, etat, ident, titre, vide, demandes, filtre):
     permission=P.FAMILLE_VOIR,
 )
 def liste_des_demandes(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     onglet = request.GET.get("onglet")
     if onglet not in dict(ONGLETS):
         onglet = ONGLET_COMPTE
@@ -601,7 +590,7 @@ def liste_des_demandes(context, request):
         return request.resource_path(context, "liste-des-demandes", query=query)
 
     onglets = [
-        {"titre": _traduire(request, titre), "url": lien(onglet=nom), "actif": nom == onglet}
+        {"titre": traduire(request, titre), "url": lien(onglet=nom), "actif": nom == onglet}
         for nom, titre in ONGLETS
     ]
     filtres = []
@@ -615,7 +604,7 @@ def liste_des_demandes(context, request):
         )
         filtres.extend(
             {
-                "titre": _traduire(request, kind.filtre),
+                "titre": traduire(request, kind.filtre),
                 "url": lien(onglet=onglet, type=kind.nom),
                 "actif": kind.nom == filtre,
             }
@@ -642,7 +631,7 @@ def liste_des_demandes(context, request):
         "onglet": onglet,
         "onglets": onglets,
         "filtres": filtres,
-        "filtre": _traduire(request, TYPES[filtre].filtre) if filtre else None,
+        "filtre": traduire(request, TYPES[filtre].filtre) if filtre else None,
         "jours": jours,
         "aucune": not demandes,
         "tableaux": tableaux,

@@ -35,7 +35,7 @@ import datetime
 from substanced.util import get_oid
 
 from .. import dates
-from ..demandes.resources import EN_ATTENTE, LISTE_ATTENTE
+from ..demandes.cycle import EN_COURS
 from ..facturation.service import facturees
 from ..familles.resources import IEnfant, IFamille
 from ..i18n import _
@@ -43,7 +43,6 @@ from ..planning.service import changer, jours_occupes, promouvoir
 from ..util import arbre
 
 DEPARTS = "departs"  # the Familles folder's index of departures
-EN_COURS = frozenset((EN_ATTENTE, LISTE_ATTENTE))
 
 
 class DepartRefuse(Exception):

@@ -1,8 +1,11 @@
 """The family's account: its operations, the statement of a school year
-("Relevé de compte") and the quotient familial at a given date."""
+("Relevé de compte") and the quotient familial at a given date (which is
+why accepting a request of the CAF section is handled here)."""
 
 import datetime
 
+from .. import dates
+from ..demandes import fiche
 from ..util import arbre
 from .montants import ZERO
 from .resources import IOperation
@@ -79,6 +82,19 @@ def noter_quotient(famille, depuis, valeur):
     tree[depuis] = valeur
 
 
+def accepter_caf(demande, request, force=False, now=None):
+    """The handler of an accepted request of the CAF section
+    (``demandes.cycle``): a new quotient familial is dated from the day of
+    the acceptance (the days before keep the earlier one), then the record
+    takes the request's values.  Nothing is written when the record changed
+    since the request (``fiche.FicheModifiee``), unless ``force``."""
+    fiche.verifier(demande, force)
+    if "quotient_familial" in demande.valeurs:
+        jour = dates.local(now).date() if now else dates.today()
+        noter_quotient(demande.famille, jour, demande.valeurs["quotient_familial"])
+    fiche.modifier_famille(demande, request, force=True, now=now)  # checked above
+
+
 def quotient_au(famille, jour):
     """The family's quotient familial on ``jour``: the last one recorded
     from that day or before; else the record's current one."""
@@ -88,3 +104,7 @@ def quotient_au(famille, jour):
         if len(keys):
             return tree[keys[-1]]
     return famille.caf.get("quotient_familial")
+
+
+def includeme(config):
+    config.add_traitement_demande("caf", accepter=accepter_caf)

@@ -1,3 +1,9 @@
-"""The parent's month planning of a child (issue 4, "The planning grid"):
-the cells (child × prestation × day) in ``cells``, the read-only month
-page in ``views``.  Reservations and absences come next."""
+"""The children's plannings: the cells (child × prestation × day) in
+``cells``, the month grid in ``views``, reservations and absences asked
+for from it in ``actions`` and ``service`` (whose ``includeme`` registers
+what accepting or refusing one does, ``demandes.cycle``), closures in
+``fermeture``."""
+
+
+def includeme(config):
+    config.include(".service")

@@ -20,13 +20,13 @@ from substanced.util import get_oid
 
 from .. import dates
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
-from ..demandes.views import _sans_sous_chemin, _traduire
 from ..familles import limites
 from ..familles.resources import IEnfant
-from ..i18n import _
+from ..i18n import _, traduire
 from ..inscriptions import prestation_de
 from ..messagerie.views import lien_message
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import cells, places, regles, service
 from .ical import famille_de
 from .legende import ETATS
@@ -57,7 +57,7 @@ def url_planning(request, enfant, day=None):
 
 
 def _refuser(request, enfant, message, day=None):
-    request.session.flash(_traduire(request, message), ERREURS)
+    request.session.flash(traduire(request, message), ERREURS)
     return HTTPFound(url_planning(request, enfant, day))
 
 
@@ -95,14 +95,14 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
         "jour": dates.en_toutes_lettres(day),
         "date": day.isoformat(),
         "prestation": oid,
-        "etat": _traduire(request, texte_etat),
+        "etat": traduire(request, texte_etat),
         "ouvert": regles.ouvre(prestation, day, genre),
         "restantes": places.restantes(prestation, day),
         "limite_reservation": service.moment(regles.limite_reservation(prestation, day)),
         "limite_absence": service.moment(regles.limite_absence(prestation, day)),
         "deja_modifiee": cells.modification(enfant, oid, day) is not None,
         "url_message": lien_message(request, enfant, oid, day),
-        "erreurs": {k: _traduire(request, v) for k, v in (erreurs or {}).items()},
+        "erreurs": {k: traduire(request, v) for k, v in (erreurs or {}).items()},
         "motif": motif,
         "confirme": confirme,
         "motif_max": service.MOTIF_MAX,
@@ -120,7 +120,7 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
     request_method="GET",
 )
 def jour(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     found, refus = _cellule(request, context)
     if refus is not None:
         return refus
@@ -148,7 +148,7 @@ def _demandeur(request):
     request_method="POST",
 )
 def reserver(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     found, refus = _cellule(request, context)
     if refus is not None:
         return refus
@@ -176,7 +176,7 @@ def reserver(context, request):
     }
     mapping = {"activite": prestation.title, "jour": day.strftime("%d/%m/%Y")}
     message = messages[demande.etat]
-    request.session.flash(_traduire(request, _(message, mapping=mapping)), "portail")
+    request.session.flash(traduire(request, _(message, mapping=mapping)), "portail")
     return HTTPFound(url_planning(request, context, day))
 
 
@@ -188,7 +188,7 @@ def reserver(context, request):
     request_method="POST",
 )
 def declarer_absence(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     found, refus = _cellule(request, context)
     if refus is not None:
         return refus
@@ -232,5 +232,5 @@ def declarer_absence(context, request):
             "Absence transmise au service enfance jeunesse : ${activite}, le ${jour}.",
             mapping=mapping,
         )
-    request.session.flash(_traduire(request, message), "portail")
+    request.session.flash(traduire(request, message), "portail")
     return HTTPFound(url_planning(request, context, day))

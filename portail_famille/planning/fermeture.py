@@ -29,8 +29,8 @@ from pyramid.traversal import find_root
 from substanced.util import find_objectmap, get_oid
 
 from .. import courriels, dates
-from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
-from ..demandes.service import _modified, _traiter
+from ..demandes import cycle
+from ..demandes.resources import ACCEPTEE, REFUSEE
 from ..facturation.service import facturees
 from ..familles.resources import IEnfant
 from ..i18n import _
@@ -189,7 +189,7 @@ def annuler(bilan, par, motif, registry):
         if objectmap is None:
             objectmap = find_objectmap(enfant)
         demande = objectmap.object_for(demande_oid)
-        if demande is not None and demande.etat in (EN_ATTENTE, LISTE_ATTENTE):
+        if demande is not None and demande.etat in cycle.EN_COURS:
             _clore(demande, par, motif, registry)
     return len(bilan.annulations)
 
@@ -198,11 +198,9 @@ def _clore(demande, par, motif, registry):
     """A pending request of a closed day: an absence is accepted (the day
     is not billed), a reservation refused with the closure as its reason."""
     if demande.type_demande == ABSENCE:
-        _traiter(demande, ACCEPTEE, par, None)
+        cycle.passer(demande, ACCEPTEE, par, registry)
     else:
-        demande.motif_refus = "Fermeture du service : %s" % motif
-        _traiter(demande, REFUSEE, par, None)
-    _modified(registry, demande)
+        cycle.passer(demande, REFUSEE, par, registry, motif="Fermeture du service : %s" % motif)
 
 
 def details(annulations):

@@ -31,11 +31,11 @@ from substanced.util import get_oid
 from .. import dates
 from ..adresses import url_absolue
 from ..demandes.enfants import MENU_ENFANT
-from ..demandes.views import _sans_sous_chemin, _traduire
 from ..familles.resources import IEnfant
-from ..i18n import _
+from ..i18n import _, traduire
 from ..inscriptions import prestation_de
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import cells
 from .legende import ETATS
 
@@ -163,7 +163,7 @@ def calendrier_ics(request, enfant, today=None):
 )
 def flux(context, request):
     """The feed; the token is the check (the permission is everybody's)."""
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     if not jeton_valide(famille_de(context), request.GET.get("jeton")):
         raise HTTPNotFound()
     response = Response(
@@ -201,7 +201,7 @@ def _page(request, context, jeton=None):
             )
     menu = [
         {
-            "titre": _traduire(request, titre),
+            "titre": traduire(request, titre),
             "url": request.resource_path(context, vue) if vue else request.resource_path(context),
             "actif": vue == "planning",
         }
@@ -211,7 +211,7 @@ def _page(request, context, jeton=None):
         "famille": famille,
         "enfant": context,
         "menu": menu,
-        "rubrique": _traduire(request, _("S'abonner au planning (agenda)")),
+        "rubrique": traduire(request, _("S'abonner au planning (agenda)")),
         "retour": request.resource_path(context, "planning"),
         "existe": stored is not None,
         "depuis": dates.courte(dates.local(stored[1]).date()) if stored else "",
@@ -229,7 +229,7 @@ def _page(request, context, jeton=None):
     request_method="GET",
 )
 def agenda(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     return _page(request, context)
 
 
@@ -243,6 +243,6 @@ def agenda(context, request):
 def generer(context, request):
     """Create or replace the family's token; the links are shown in this
     answer only (never stored, never in a redirect or the session)."""
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     jeton = creer_jeton(famille_de(context))
     return _page(request, context, jeton)

@@ -13,6 +13,12 @@ A reservation takes one of the day's places (``places``) at once, even while
 an agent has to validate it; a full day puts it on the waiting list (cell
 "Demande en attente"), and a place given back (a refusal, an excused
 absence) goes to the first one waiting, whose parent is emailed.
+
+The request's states are the lifecycle's (``demandes.cycle``): what the
+rules decide at once (Réservé, the waiting list, Absent excusé) is recorded
+there as a transition of ``AUTOMATIQUE``, journaled as an agent's would be;
+``accepter`` and ``refuser`` are this package's handlers of an agent's
+decision, registered in ``includeme``.
 """
 
 import datetime
@@ -20,11 +26,12 @@ import datetime
 from pyramid.traversal import find_root
 from substanced.util import find_catalog, find_objectmap, get_oid
 
-from .. import courriels, dates
+from .. import dates
 from ..calendrier.jours import genres, jour, zone_vacances
+from ..demandes import cycle
 from ..demandes.catalog import CATALOG
-from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
-from ..demandes.service import DemandeError, _modified, _prevenir, _traiter
+from ..demandes.cycle import AUTOMATIQUE, DemandeError
+from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
 from ..i18n import _
 from ..inscriptions import desindexer, prestation_de
 from ..structures.schemas import VALIDATION_AUTOMATIQUE
@@ -33,7 +40,6 @@ from . import cells, places, regles
 RESERVATION = "reservation"
 ABSENCE = "absence"
 MOTIF_MAX = 500
-AUTOMATIQUE = "automatique"  # Demande.traite_par of what the rules accepted
 
 
 class Refus(Exception):
@@ -169,8 +175,9 @@ def _valeurs(prestation, day, motif=""):
 
 
 def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, **attrs):
-    """Make the Demande in its final state before it is added (and
-    catalogued once)."""
+    """Make the Demande and add it in the state the rules gave it (the
+    lifecycle records that transition before it is added: catalogued
+    once)."""
     famille = enfant.__parent__.__parent__
     demande = registry.content.create(
         "Demande",
@@ -183,13 +190,9 @@ def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, **at
     )
     demande.prestation = get_oid(prestation)
     demande.jour = day
-    demande.etat = etat
     for name, value in attrs.items():
         setattr(demande, name, value)
-    if etat == ACCEPTEE:
-        demande.date_traitement = now
-        demande.traite_par = AUTOMATIQUE
-    famille["demandes"].add_next(demande, registry=registry)
+    cycle.deposer(demande, famille, registry, etat, AUTOMATIQUE, now)
     cells.noter_modification(enfant, demande.prestation, day, get_oid(demande))
     return demande
 
@@ -262,9 +265,10 @@ def _contexte(demande):
     return enfant, prestation
 
 
-def accepter(demande, agent, request, now=None):
-    """An agent accepts a pending reservation (Réservé) or absence (Absent
-    excusé, or Absent facturé when it came after the deadline)."""
+def accepter(demande, request, force=False, now=None):
+    """The handler of an agent's acceptance (``demandes.cycle``): the day
+    becomes Réservé, or Absent excusé (Absent facturé when the absence came
+    after the deadline: its place is not given back)."""
     enfant, prestation = _contexte(demande)
     day = demande.jour
     if demande.type_demande == RESERVATION:
@@ -272,16 +276,14 @@ def accepter(demande, agent, request, now=None):
     else:
         etat = cells.ABSENT_FACTURE if demande.hors_delai else cells.ABSENT_EXCUSE
         changer(enfant, prestation, day, etat, cause=cells.ABSENCE_ACCEPTEE)
-    _traiter(demande, ACCEPTEE, agent, now)
     if demande.type_demande == ABSENCE and not demande.hors_delai:
         promouvoir(prestation, day, request, now)
-    _prevenir(request, demande, "planning_acceptee")
 
 
-def refuser(demande, agent, motif, request, now=None):
-    """An agent refuses a pending reservation (Réservation refusée: its
-    place goes to the first one waiting) or absence (the day stays
-    booked)."""
+def refuser(demande, request, now=None):
+    """The handler of an agent's refusal: a reservation becomes
+    Réservation refusée (its place goes to the first one waiting), an
+    absence gives the day back its state before (booked)."""
     enfant, prestation = _contexte(demande)
     day = demande.jour
     if demande.type_demande == RESERVATION:
@@ -289,11 +291,8 @@ def refuser(demande, agent, motif, request, now=None):
     else:
         avant = demande.etat_cellule_avant or cells.RESERVE
         changer(enfant, prestation, day, avant, cause=cells.ABSENCE_REFUSEE)
-    demande.motif_refus = motif
-    _traiter(demande, REFUSEE, agent, now)
     if demande.type_demande == RESERVATION:
         promouvoir(prestation, day, request, now)
-    _prevenir(request, demande, "planning_refusee")
 
 
 def liste_attente(prestation, day):
@@ -321,31 +320,19 @@ def promouvoir(prestation, day, request, now=None):
             enfant, prestation, day, etat_cellule, capacite=True, cause=cells.RESERVATION
         ):
             return None
-        if automatique:
-            demande.etat = ACCEPTEE
-            demande.date_traitement = now or dates.horodatage()
-            demande.traite_par = AUTOMATIQUE
-        else:
-            demande.etat = EN_ATTENTE
-        _modified(request.registry, demande)
-        _prevenir_place(request, demande, enfant, automatique)
-        return demande
-    return None
-
-
-def _prevenir_place(request, demande, enfant, automatique):
-    responsable = demande.famille.responsable
-    if responsable.get("autorisation_courriel") and responsable.get("email"):
-        courriels.send(
+        etat = ACCEPTEE if automatique else EN_ATTENTE
+        cycle.passer(demande, etat, AUTOMATIQUE, request.registry, now)
+        cycle.prevenir(
             request,
+            demande,
             "place_liberee",
-            [responsable["email"]],
-            demande=demande,
             enfant=enfant.prenom,
             activite=demande.valeurs.get("activite", ""),
             jour=demande.valeurs.get("jour", ""),
             automatique=automatique,
         )
+        return demande
+    return None
 
 
 def jours_du_contrat(calendrier, prestation, inscription, zone, depuis=None):
@@ -441,3 +428,9 @@ def oublier_enfant(enfant, request=None):
     for inscription in enfant.inscriptions.values():
         desindexer(enfant, inscription)
     return count
+
+
+def includeme(config):
+    courriels = ("planning_acceptee", "planning_refusee")
+    for kind in (RESERVATION, ABSENCE):
+        config.add_traitement_demande(kind, accepter, refuser, courriels)

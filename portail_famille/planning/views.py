@@ -17,11 +17,11 @@ from pyramid.view import view_config
 from .. import dates
 from ..calendrier.jours import genres, zone_vacances
 from ..demandes.enfants import MENU_ENFANT
-from ..demandes.views import _sans_sous_chemin, _traduire
 from ..familles.resources import IEnfant
-from ..i18n import _
+from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import cells, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RESERVER
 from .formulaires import formulaires
@@ -138,7 +138,7 @@ def _erreurs(request, queue=ERREURS):
     permission=P.FAMILLE_VOIR,
 )
 def planning(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     famille = context.__parent__.__parent__
     year, month = mois_demande(request.params.get("mois"), dates.today())
     debut, fin = cells.bornes(year, month)
@@ -171,9 +171,9 @@ def planning(context, request):
     base = escape(chemin + JOUR)
     traductions = {}
 
-    def traduire(texte):
+    def traduit(texte):
         if texte not in traductions:
-            traductions[texte] = _traduire(request, texte)
+            traductions[texte] = traduire(request, texte)
         return traductions[texte]
 
     apparences = {}
@@ -202,7 +202,7 @@ def planning(context, request):
             key = (row.get(day), kinds[day], day in ouverts, action)
             found = apparences.get(key)
             if found is None:
-                found = apparences[key] = _apparence(traduire, *key)
+                found = apparences[key] = _apparence(traduit, *key)
             td, marque, texte = found
             if action:
                 cellules.append(ACTION % (td, url, iso, iso, marque, texte, long))
@@ -221,7 +221,7 @@ def planning(context, request):
 
     lignes = [ligne(*active) for active in actives]
     menu = [
-        {"titre": traduire(titre), "url": chemin + vue, "actif": vue == VUE}
+        {"titre": traduit(titre), "url": chemin + vue, "actif": vue == VUE}
         for vue, titre in MENU_ENFANT
     ]
 
@@ -233,7 +233,7 @@ def planning(context, request):
         "famille": famille,
         "enfant": context,
         "menu": menu,
-        "rubrique": traduire(_("Planning")),
+        "rubrique": traduit(_("Planning")),
         "retour": request.resource_path(famille, "mes-enfants"),
         "mois": "%s %d" % (MOIS[month - 1], year),
         "precedent": lien(-1),
@@ -281,17 +281,17 @@ def _legende(request):
     if langue not in _LEGENDES:
         etats = "".join(
             '<li class="legende-%s"><span class="pastille etat-%s" aria-hidden="true">%s</span>'
-            " %s</li>" % (c, c, m, escape(_traduire(request, t)))
+            " %s</li>" % (c, c, m, escape(traduire(request, t)))
             for c, m, t in LEGENDE
         )
         jours = "".join(
             '<li><span class="pastille jour-%s" aria-hidden="true">%s</span> %s</li>'
-            % (c, c, escape(_traduire(request, t)))
+            % (c, c, escape(traduire(request, t)))
             for c, t in LEGENDE_JOURS
         )
         marques = "".join(
             '<li><span class="pastille etat-%s" aria-hidden="true">✓</span> %s</li>'
-            % (c, escape(_traduire(request, t)))
+            % (c, escape(traduire(request, t)))
             for c, t in MARQUES
         )
         _LEGENDES[langue] = (

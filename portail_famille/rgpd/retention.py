@@ -117,8 +117,8 @@ def effacer(enfant, today):
                 counts["cellules"] += len(tree)
             delattr(enfant, attribute)
     for demande in _demandes(enfant):
-        kind = demande.type
-        if demande.type_demande in TYPES_EFFACES or kind.planning:
+        # The child's sections, and the days of its planning (an absence's reason).
+        if demande.type_demande in TYPES_EFFACES or demande.jour is not None:
             if demande.valeurs or demande.anciennes:
                 demande.valeurs = {}
                 demande.anciennes = {}

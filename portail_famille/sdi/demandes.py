@@ -29,9 +29,9 @@ from substanced.util import find_objectmap, get_oid
 from translationstring import TranslationString
 
 from .. import dates, journal
-from ..demandes import service
+from ..demandes import cycle, service
 from ..demandes.affichage import MASQUES, valeur
-from ..demandes.resources import EN_ATTENTE, REMPLACEE, IDemande
+from ..demandes.resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
 from ..demandes.types import SANTE_MASQUEE, TYPES, sante_cachee
 from ..i18n import _
 from ..journal import audit
@@ -205,7 +205,7 @@ class FileDemandesView:
 
     def changements(self, demande):
         request = self.request
-        if demande.type.planning:
+        if demande.jour is not None:  # a day of the planning: what it asks for
             return ["%s : %s" % (_tr(request, title), value) for title, value in demande.resume()]
         return [
             "%s : %s → %s"
@@ -336,10 +336,11 @@ class TraiterDemandeView:
         if not peut_traiter(self.request, self.context):
             raise HTTPForbidden()
 
-    def _deja_traitee(self):
-        self.request.sdiapi.flash(
-            self.request.localizer.translate(_("Cette demande a déjà été traitée.")), "warning"
-        )
+    def _interdite(self, refus):
+        """The lifecycle refused the transition (already processed...), or
+        the type's handler the change: its message, back on the request's
+        page."""
+        self.request.sdiapi.flash(self.request.localizer.translate(refus.message), "warning")
         return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@traiter"))
 
     def _fait(self, message):
@@ -362,8 +363,10 @@ class TraiterDemandeView:
     def accepter(self):
         self._verifier_permission()
         demande = self.context
-        if demande.etat != EN_ATTENTE:
-            return self._deja_traitee()
+        try:
+            cycle.decidable(demande, ACCEPTEE)
+        except cycle.TransitionInterdite as refus:
+            return self._interdite(refus)
         modifies = demande.champs_modifies_depuis()
         if modifies:
             # Confirmed for the fields the page showed, not for others
@@ -383,15 +386,17 @@ class TraiterDemandeView:
                     "La fiche a changé depuis l'affichage de cette page : vérifiez-la."
                 )
             )
-        except service.DemandeError:
-            return self._deja_traitee()
+        except service.DemandeError as refus:
+            return self._interdite(refus)
         return self._fait(_("Demande acceptée : ${type}, famille ${numero}."))
 
     def refuser(self):
         self._verifier_permission()
         demande = self.context
-        if demande.etat != EN_ATTENTE:
-            return self._deja_traitee()
+        try:
+            cycle.decidable(demande, REFUSEE)
+        except cycle.TransitionInterdite as refus:
+            return self._interdite(refus)
         motif = self.request.POST.get("motif", "")
         motif = motif.strip() if isinstance(motif, str) else ""
         if not motif:
@@ -405,8 +410,8 @@ class TraiterDemandeView:
             )
         try:
             service.refuser(demande, _login(self.request), motif, self.request)
-        except service.DemandeError:
-            return self._deja_traitee()
+        except service.DemandeError as refus:
+            return self._interdite(refus)
         return self._fait(_("Demande refusée : ${type}, famille ${numero}."))
 
     def reveler(self):

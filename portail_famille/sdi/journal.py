@@ -7,14 +7,14 @@ from substanced.interfaces import IRoot
 from substanced.sdi import mgmt_view
 
 from .. import dates
+from ..demandes import cycle
 from ..i18n import _
 from ..journal import ACTION, curseur, liens, lire
 from ..security import P
 
 ACTIONS = {
     "IbanConsulte": _("IBAN complet consulté"),
-    "DemandeAcceptee": _("Demande acceptée"),
-    "DemandeRefusee": _("Demande refusée"),
+    **cycle.ACTIONS,  # a request's transitions
 }
 PAR_PAGE = 100
 

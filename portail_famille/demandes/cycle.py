@@ -1,0 +1,260 @@
+"""The life of a request (Demande): its states, the transitions allowed
+between them, and the one place that makes them.
+
+A request is made "en attente" (``deposer``).  From there an agent accepts
+or refuses it, a newer request of the same kind replaces it, or (a
+reservation of a full day) it waits for a place: "liste d'attente", from
+which a freed place sends it back to an agent or has the rules accept it,
+and a closure of the day refuses it.  Accepted, refused and replaced are
+final: a refused request is never accepted later, the family asks again.
+``TRANSITIONS`` is the whole table; anything else raises
+``TransitionInterdite`` and writes nothing.
+
+Every transition, whoever makes it (an agent's login, the parent's for a
+replacement, ``AUTOMATIQUE`` for the rules), is recorded the same way: the
+state, the date when it ends the request, who processed it, one entry in
+the site's journal (``journaliser``), and the catalog told.  The state is
+written nowhere else: ``Demande.etat`` refuses an assignment.
+
+What accepting or refusing changes (the family record, a child, a day of
+the planning) belongs to the type's own package, which registers it from
+its ``includeme``::
+
+    config.add_traitement_demande(
+        "reservation", accepter=..., refuser=...,
+        courriels=("planning_acceptee", "planning_refusee"))
+
+An agent's decision (``accepter``, ``refuser``) calls that handler first
+(it raises, having written nothing, when it cannot apply), then records the
+transition and mails the family.  A transition the rules make (``passer``,
+``deposer``: an automatic acceptance, the waiting list, a freed place, a
+closure, a replacement) comes after its cause has changed what it changes:
+it records, and the cause tells the family its own way.
+"""
+
+from dataclasses import dataclass
+
+from pyramid.exceptions import ConfigurationError
+from substanced.event import ObjectModified
+from zope.interface import Interface
+
+from .. import courriels, dates, journal
+from ..i18n import _
+from .resources import ACCEPTEE, EN_ATTENTE, ETATS, LISTE_ATTENTE, REFUSEE, REMPLACEE
+from .types import TYPES
+
+AUTOMATIQUE = "automatique"  # who made a transition of the rules
+
+# (state, next state) -> the journal's action.
+TRANSITIONS = {
+    (EN_ATTENTE, ACCEPTEE): "DemandeAcceptee",
+    (EN_ATTENTE, REFUSEE): "DemandeRefusee",
+    (EN_ATTENTE, REMPLACEE): "DemandeRemplacee",
+    (EN_ATTENTE, LISTE_ATTENTE): "DemandeListeAttente",
+    (LISTE_ATTENTE, EN_ATTENTE): "DemandeEnAttente",  # a place freed, for an agent
+    (LISTE_ATTENTE, ACCEPTEE): "DemandeAcceptee",  # a place freed, the rules accept
+    (LISTE_ATTENTE, REFUSEE): "DemandeRefusee",  # a closure of the day
+}
+# The journal's actions, as the SDI's Journal tab names them.
+ACTIONS = {
+    "DemandeAcceptee": _("Demande acceptée"),
+    "DemandeRefusee": _("Demande refusée"),
+    "DemandeRemplacee": _("Demande remplacée"),
+    "DemandeListeAttente": _("Demande en liste d'attente"),
+    "DemandeEnAttente": _("Demande remise en attente (place libérée)"),
+}
+FINALS = frozenset((ACCEPTEE, REFUSEE, REMPLACEE))  # dated (date_traitement)
+TRAITEES = frozenset((ACCEPTEE, REFUSEE))  # with who processed them
+EN_COURS = frozenset((EN_ATTENTE, LISTE_ATTENTE))
+
+
+class DemandeError(Exception):
+    """The request cannot be processed; ``message`` says why, in French
+    (here: what it changes is gone, a handler's refusal)."""
+
+    message = _("L'enfant ou l'activité de cette demande n'existe plus.")
+
+
+class TransitionInterdite(DemandeError):
+    """``args``: (the state, the state asked for), not in ``TRANSITIONS``;
+    ``message``: why, in French, for the agent."""
+
+    def __init__(self, etat, vers):
+        super().__init__(etat, vers)
+        if etat in FINALS:
+            self.message = _("Cette demande a déjà été traitée.")
+        else:
+            self.message = _(
+                "Cette demande est « ${etat} » : elle ne peut pas passer à « ${vers} ».",
+                mapping={"etat": ETATS[etat], "vers": ETATS[vers]},
+            )
+
+
+# --- Who does what: each type's handler ----------------------------------------
+
+
+class ITraitement(Interface):
+    """What accepting or refusing one type of request does (a utility named
+    after the type, registered by the type's package)."""
+
+
+@dataclass(frozen=True)
+class Traitement:
+    # accepter(demande, request, force=False, now=None): applies the request;
+    # raises (DemandeError) having written nothing when it cannot.
+    accepter: object
+    # refuser(demande, request, now=None): undoes what the request held, or None.
+    refuser: object
+    courriel_acceptee: str
+    courriel_refusee: str
+
+
+def add_traitement_demande(
+    config,
+    type_demande,
+    accepter,
+    refuser=None,
+    courriels=("demande_acceptee", "demande_refusee"),
+):
+    """Directive: the handlers of ``type_demande`` and the mails of its
+    acceptance and refusal (``courriels/templates/<name>``)."""
+    if type_demande not in TYPES:
+        raise ConfigurationError("unknown type of request: %r" % type_demande)
+    traitement = Traitement(accepter, refuser, *courriels)
+
+    def register():
+        config.registry.registerUtility(traitement, ITraitement, name=type_demande)
+
+    config.action(("portail_famille.traitement_demande", type_demande), register)
+
+
+def verifier_traitements(registry):
+    """Every type has its handler: a type without one fails at start, not
+    at the first acceptance."""
+    manquants = [nom for nom in TYPES if registry.queryUtility(ITraitement, name=nom) is None]
+    if manquants:
+        raise ConfigurationError("types of request without a handler: %s" % ", ".join(manquants))
+
+
+def traitement_de(registry, demande):
+    return registry.getUtility(ITraitement, name=demande.type_demande)
+
+
+# --- The transitions ----------------------------------------------------------
+
+
+def _ecrire(demande, etat, par, now):
+    """Write the transition to ``etat`` (nothing when it is not allowed);
+    returns its journal action."""
+    action = TRANSITIONS.get((demande.etat, etat))
+    if action is None:
+        raise TransitionInterdite(demande.etat, etat)
+    demande._etat = etat
+    if etat in FINALS:
+        demande.date_traitement = now or dates.horodatage()
+    if etat in TRAITEES:
+        demande.traite_par = par
+    return action
+
+
+def journaliser(demande, action, par):
+    """The journal entry of a transition: the one call to the site's
+    journal for requests (who, which request, family, type, child)."""
+    journal.noter(
+        demande,
+        action,
+        demande,
+        par=par,
+        famille=demande.numero_famille,
+        details={
+            "type": demande.type_demande,
+            **({"enfant": demande.enfant} if demande.enfant is not None else {}),
+        },
+    )
+
+
+def signaler_modification(registry, obj):
+    """Tell the catalog (and any subscriber) that ``obj`` changed."""
+    registry.subscribers((ObjectModified(obj), obj), None)
+
+
+def deposer(demande, famille, registry, etat=EN_ATTENTE, par=AUTOMATIQUE, now=None):
+    """Add the new ``demande`` to the family's requests, en attente or where
+    the rules put it at once (accepted, on the waiting list): that
+    transition is written before the request is added (catalogued once) and
+    journaled once it has its oid."""
+    action = _ecrire(demande, etat, par, now) if etat != EN_ATTENTE else None
+    famille["demandes"].add_next(demande, registry=registry)
+    if action is not None:
+        journaliser(demande, action, par)
+    return demande
+
+
+def passer(demande, etat, par, registry, now=None, motif=""):
+    """A transition the rules make, after its cause changed what it
+    changes: recorded and journaled, no handler, no mail.  ``motif``: the
+    reason of a refusal."""
+    action = _ecrire(demande, etat, par, now)
+    if etat == REFUSEE:
+        demande.motif_refus = motif
+    journaliser(demande, action, par)
+    signaler_modification(registry, demande)
+
+
+def decidable(demande, vers):
+    """Can an agent make ``demande`` ``vers`` (accepted, refused)?  Only
+    from en attente (one on the waiting list waits for a place, not for an
+    agent); raises ``TransitionInterdite`` otherwise."""
+    if demande.etat != EN_ATTENTE or (EN_ATTENTE, vers) not in TRANSITIONS:
+        raise TransitionInterdite(demande.etat, vers)
+
+
+def accepter(demande, par, request, force=False, now=None):
+    """An agent accepts ``demande``: its type's handler applies it (raising
+    ``fiche.FicheModifiee`` when the record changed since, unless
+    ``force``: the agent saw it), then the transition and the mail."""
+    decidable(demande, ACCEPTEE)
+    traitement = traitement_de(request.registry, demande)
+    traitement.accepter(demande, request, force=force, now=now)
+    journaliser(demande, _ecrire(demande, ACCEPTEE, par, now), par)
+    prevenir(request, demande, traitement.courriel_acceptee)
+    signaler_modification(request.registry, demande)
+
+
+def refuser(demande, par, motif, request, now=None):
+    """An agent refuses ``demande`` with ``motif`` (required)."""
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValueError("motif")
+    decidable(demande, REFUSEE)
+    traitement = traitement_de(request.registry, demande)
+    if traitement.refuser is not None:
+        traitement.refuser(demande, request, now=now)
+    action = _ecrire(demande, REFUSEE, par, now)
+    demande.motif_refus = motif
+    journaliser(demande, action, par)
+    prevenir(request, demande, traitement.courriel_refusee)
+    signaler_modification(request.registry, demande)
+
+
+def prevenir(request, demande, template, **valeurs):
+    """Mail the family about ``demande`` (when its responsable accepts mails
+    and has an address): the type's title and the request's date, plus
+    ``valeurs``."""
+    responsable = demande.famille.responsable
+    if responsable.get("autorisation_courriel") and responsable.get("email"):
+        courriels.send(
+            request,
+            template,
+            [responsable["email"]],
+            demande=demande,
+            titre=request.localizer.translate(demande.type.titre),
+            date=dates.local(demande.date_demande).strftime("%d/%m/%Y"),
+            **valeurs,
+        )
+
+
+def includeme(config):
+    config.add_directive("add_traitement_demande", add_traitement_demande)
+    # After every package's registration (actions of order 0).
+    config.action(None, verifier_traitements, args=(config.registry,), order=1)
