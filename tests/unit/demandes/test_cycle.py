@@ -14,6 +14,7 @@ from pyramid.registry import Registry
 from pyramid.testing import DummyRequest
 
 import portail_famille
+from portail_famille import journal
 from portail_famille.demandes import cycle
 from portail_famille.demandes.resources import (
     ACCEPTEE,
@@ -26,7 +27,6 @@ from portail_famille.demandes.resources import (
 )
 from portail_famille.demandes.types import TYPES
 from portail_famille.evolve import step22
-from portail_famille import journal
 
 NOW = datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC)
 
@@ -76,8 +76,7 @@ def nouvelle(numero="1001001818331", oid=42):
 def entrees(root):
     found, _ = journal.lire(root, limite=1000)
     return [
-        (e["quoi"], e["qui"], e["objet"], {"famille": e["famille"], **e["details"]})
-        for e in found
+        (e["quoi"], e["qui"], e["objet"], {"famille": e["famille"], **e["details"]}) for e in found
     ]
 
 
