@@ -29,15 +29,15 @@ from substanced.util import find_objectmap, get_oid
 from translationstring import TranslationString
 
 from .. import dates
-from ..demandes import service
-from ..demandes.affichage import MASQUES, valeur
-from ..demandes.resources import EN_ATTENTE, REMPLACEE, IDemande
-from ..demandes.types import SANTE_MASQUEE, TYPES, sante_cachee
 from ..i18n import _
 from ..journal import journal
 from ..rgpd import audit
+from ..sdi.echappement import Balisage
 from ..security import P
-from .echappement import Balisage
+from . import service
+from .affichage import MASQUES, valeur
+from .resources import EN_ATTENTE, REMPLACEE, IDemande
+from .types import SANTE_MASQUEE, TYPES, sante_cachee
 
 PAR_PAGE = 20
 PAGE_MAX = 100_000  # a page number from the query string, before clamping

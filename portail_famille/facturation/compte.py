@@ -3,8 +3,8 @@
 
 import datetime
 
+from ..montants import ZERO
 from ..util import arbre
-from .montants import ZERO
 from .resources import IOperation
 
 # The family's quotient familial over time: day it applies from -> Decimal.
