@@ -9,7 +9,7 @@
 - ``…/reglements/AL-228/@@reglement`` and ``…/factures/AL-37/@@avoir``: one
   payment, one credit note, read only, with its PDF (the receipt, the
   credit note); a payment's cancellation ("Annuler ce règlement") and a
-  refund of the account's credit are ``sdi_corrections``'.
+  refund of the account's credit are ``corrections``'.
 
 A payment's receipt and a credit note are frozen as they are recorded
 (``figement.a_figer``: the PDF rendered and kept once the request's
