@@ -49,9 +49,10 @@ serve: $(SERVE) ## Install what serving needs, load the demo data (idempotent), 
 	$(BIN)/portail-famille-demo development.ini
 	$(BIN)/pserve development.ini
 
-lint: $(TEST) ## ruff check + ruff format --check
+lint: $(TEST) ## ruff check + ruff format --check + lint-imports (the layers of .importlinter)
 	$(BIN)/ruff check portail_famille tests bench
 	$(BIN)/ruff format --check portail_famille tests bench
+	$(BIN)/lint-imports
 
 # Two workers; each test file runs whole on one of them (a module's shared
 # application, logins and sweeps are made once, not once per worker).

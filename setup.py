@@ -69,6 +69,8 @@ tests_require = [
     "playwright",
     "axe-playwright-python",  # axe-core (axe.min.js) for the accessibility tests
     "ruff",
+    # the layers of the package (.importlinter), checked by make lint
+    "import-linter",
 ]
 
 setup(

@@ -133,7 +133,7 @@ def mesurer(directory, args):
     from portail_famille import dates
     from portail_famille.demo import close_databases
     from portail_famille.facturation import campagne
-    from portail_famille.facturation.montants import euros
+    from portail_famille.montants import euros
 
     warnings.simplefilter("ignore")
     app = home.home_app(directory, planning.SETTINGS)

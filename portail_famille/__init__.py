@@ -18,6 +18,7 @@ DOMAINS = (
     ".comptes",
     ".skin",
     ".adresses",
+    ".familles",
     ".sdi",
     ".evolve",
     ".courriels",

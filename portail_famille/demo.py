@@ -519,7 +519,7 @@ def load(root, registry, mois_passes=False):
     load_facturation(root, registry, mois_passes=mois_passes)
     demo_actualites.load(root, registry)
     demo_documents.load(root, registry)
-    demo_messagerie.load(root, registry)
+    demo_messagerie.load(root, registry, DUPONT["numero"])
 
 
 def main(argv=sys.argv):

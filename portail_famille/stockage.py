@@ -31,7 +31,6 @@ from ZODB import DB
 from ZODB.POSException import ConflictError
 from zope.interface import classImplements
 
-from .evolve import EtapeRefusee
 from .util import close_databases
 
 # setting -> the zodburi query parameter (ZODB.DB's connection options, and
@@ -44,6 +43,11 @@ CACHES = {
 }
 # Storages that several processes share (and that may start empty).
 PARTAGES = ("zeo", "postgres", "mysql", "oracle")
+
+
+class EtapeRefusee(Exception):
+    """An evolve step that cannot run on the data as it is: ``args[0]`` says why
+    (English, then French) and what to fix; the step changed nothing."""
 
 
 class IBaseInjoignable(IException):

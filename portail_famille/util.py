@@ -5,12 +5,26 @@ import unicodedata
 
 from BTrees.OOBTree import OOBTree
 from substanced.util import find_objectmap
+from zope.interface import Interface
 
 
 class ContenuPermanent(Exception):
     """Content that is never deleted, renamed, moved or copied (from the
     SDI's contents tab or otherwise); ``args[0]``: the French reason, shown
     in a 403 page (skin.views)."""
+
+
+class IPermanence(Interface):
+    """A function ``motif(obj)``: why ``obj`` must stay (a French message),
+    or None.  Registered by the domain that makes content permanent (the
+    money domain's includeme: ``facturation.permanence.motif``), asked by
+    the SDI's contents tab (``sdi.contenu``), which knows no domain."""
+
+
+def motif_de_permanence(registry, obj):
+    """Why ``obj`` must stay, or None (nothing registered: nothing must)."""
+    motif = registry.queryUtility(IPermanence)
+    return motif(obj) if motif is not None else None
 
 
 def root_attribute(root, name, factory):

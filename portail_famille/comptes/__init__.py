@@ -64,7 +64,27 @@ def current_user(request):
     return policy.account(request)
 
 
+def add_extra_principals(config, source):
+    """A domain's extra principals: ``source`` (a module, say) answers
+    ``concerne(request)`` (is this request one where they matter?) and
+    ``principaux(request, user)`` (the principals added to the logged-in
+    account's groups there).  Called from the domain's includeme."""
+    config.registry.portail_principaux.append(source)
+
+
+def gestion_url(request):
+    """The first place of the management interface the logged-in account
+    may see (None: a parent, or nobody): the header's link."""
+    from .views import management_url
+
+    user = request.user
+    return management_url(request, user) if user is not None else None
+
+
 def includeme(config):
+    config.add_request_method(gestion_url, "gestion_url", reify=True)
+    config.registry.portail_principaux = []
+    config.add_directive("add_extra_principals", add_extra_principals)
     config.add_request_method(authenticated_token, "authenticated_token", reify=True)
     config.add_request_method(session_remaining, "session_remaining", property=True)
     config.add_request_method(session_warning, "session_warning", reify=True)

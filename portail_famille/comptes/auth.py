@@ -14,7 +14,6 @@ from pyramid.settings import asbool
 from substanced.interfaces import IUserLocator
 from substanced.principal import DefaultUserLocator
 
-from ..documents import visibilite
 from ..util import objet
 from . import sessions
 
@@ -90,11 +89,14 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
 
     def _groupfinder(self, userid, request):
         groups = self._groups(userid, request)
-        if groups is not None and visibilite.concerne(request):
-            # A document or the documents page: the family's enrolments
-            # are principals too (a Document's ACL names them).
-            user = request.__dict__["_portail_account"][1]
-            return groups + visibilite.principaux(request, user)
+        if groups is None:
+            return None
+        # Extra principals of a domain, on the requests where they matter
+        # (documents: the family's enrolments, which a Document's ACL names).
+        for source in getattr(request.registry, "portail_principaux", ()):
+            if source.concerne(request):
+                user = request.__dict__["_portail_account"][1]
+                groups = groups + source.principaux(request, user)
         return groups
 
     def _groups(self, userid, request):

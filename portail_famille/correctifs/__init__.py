@@ -48,7 +48,7 @@ against):
   conflicts.
 - Views registered under SubstanceD's names: ``sdi.fichiers`` (File add,
   upload, view), ``sdi.contenu`` (the contents tab), ``sdi.garde``,
-  ``comptes.sdi`` (password screens, Add User); ``catalogue_systeme``
+  ``comptes.sdi.connexion`` (password screens, Add User); ``catalogue_systeme``
   (the system catalog's text index); ``comptes.auth.PortailUserLocator``;
   ``comptes.flashes`` (Pyramid's cookie session, bounded).
 """

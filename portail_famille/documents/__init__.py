@@ -7,8 +7,12 @@ import os
 import shutil
 import tempfile
 
+from . import visibilite
+
 
 def includeme(config):
+    # the family's enrolments, on the pages where a Document's ACL is read
+    config.add_extra_principals(visibilite)
     settings = config.registry.settings
     configured = settings.get("substanced.uploads_tempdir")
     if configured:

@@ -12,8 +12,9 @@ from ..calendrier.schemas import Date
 from ..champs import OBLIGATOIRE
 from ..champs import texte as _texte
 from ..i18n import _
+from ..sdi import envoi
 from ..security import P
-from . import envoi, visibilite
+from . import visibilite
 
 
 @colander.deferred

@@ -5,10 +5,10 @@ from substanced.sdi import mgmt_view
 
 from .. import fichiers
 from ..i18n import _
+from ..sdi import envoi
 from ..sdi.forms import FORM, AddView
 from ..security import P
 from ..util import nom_libre
-from . import envoi
 from .resources import IDocument, IDocuments, IDossierDocuments
 from .schemas import DocumentSchema, DossierSchema
 

@@ -5,7 +5,8 @@ or "structure:<oid>" / "prestation:<oid>": the families with a child
 enrolled this school year in that structure or prestation.  Such a parent
 acts as "inscrit:structure:<oid>" and "inscrit:prestation:<oid>" for each
 inscription of his children this school year; the authentication policy
-(comptes.auth) adds these principals only on the requests where they can
+(comptes.auth) adds these principals (this module is registered as their
+source by the domain's includeme) only on the requests where they can
 matter (``concerne``): the pages under ``documents/`` and the family's
 documents page, so that no other page pays for them.
 """

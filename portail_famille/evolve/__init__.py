@@ -2,16 +2,14 @@
 
 A step is a module ``stepN`` with ``evolve(root, registry)``; steps run with
 ``sd_evolve`` (or the SDI's Database > Evolve tab).  A new database marks
-every step as done: its root is created in the current shape."""
+every step as done: its root is created in the current shape.  A step
+that cannot run raises ``EtapeRefusee`` (``stockage``, which runs them)."""
+
+from ..stockage import EtapeRefusee  # noqa: F401  (the steps raise it)
 
 # In the order they run (numbers were given to parallel branches: a gap is
 # a step not merged yet).
 STEPS = tuple("step%d" % n for n in (*range(1, 13), 14, 15, 16, 17, 20, 21, 22, 23))
-
-
-class EtapeRefusee(Exception):
-    """A step that cannot run on the data as it is: ``args[0]`` says why
-    (English, then French) and what to fix; the step changed nothing."""
 
 
 def includeme(config):

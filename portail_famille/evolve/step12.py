@@ -24,7 +24,7 @@ from persistent import Persistent
 from substanced.util import get_oid
 
 from ..facturation import regies
-from ..facturation.resources import _Operation
+from ..facturation.resources import IOperation
 from ..paiement.resources import NOM as PAIEMENTS
 from ..structures.resources import IPrestation
 from . import EtapeRefusee
@@ -72,7 +72,7 @@ def _documents(root):
         for name in ("factures", "reglements"):
             folder = famille.get(name)
             for document in folder.values() if folder is not None else ():
-                if isinstance(document, _Operation):
+                if IOperation.providedBy(document):
                     yield famille, document
 
 

@@ -22,7 +22,7 @@ What we count, and its limits:
 
 import datetime
 
-from .montants import ZERO, arrondi
+from ..montants import ZERO, arrondi
 from .resources import Facture, Reglement
 
 REPAS = "repas"

@@ -45,10 +45,10 @@ from ..calendrier.jours import ZONE_DEFAUT, genres
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, inscrits
+from ..montants import ZERO
 from ..planning import cells
 from ..retry import essayer
 from . import compte, pdf, regularisation, service, tarifs
-from .montants import ZERO
 from .schemas import ECHOIR
 
 # The cells billed, the days never billed (``regularisation``).

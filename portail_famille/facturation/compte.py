@@ -6,8 +6,8 @@ import datetime
 
 from .. import dates
 from ..demandes import fiche
+from ..montants import ZERO
 from ..util import arbre
-from .montants import ZERO
 from .resources import IOperation
 
 # The family's quotient familial over time: day it applies from -> Decimal.

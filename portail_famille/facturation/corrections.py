@@ -35,9 +35,9 @@ from zope.interface import Interface, implementer
 
 from .. import dates
 from ..i18n import _
+from ..irreversible import marquer
+from ..montants import ZERO, arrondi, euros
 from . import service
-from .irreversible import marquer
-from .montants import ZERO, arrondi, euros
 from .regies import regie_de
 from .resources import CARTE, Facture, Reglement, _Operation
 

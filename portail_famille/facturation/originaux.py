@@ -22,8 +22,10 @@ import hashlib
 import zlib
 
 from pyramid.response import Response
+from zope.interface import implementer
 
 from .. import dates, fichiers
+from ..irreversible import IComptable
 
 
 class OriginalAltere(Exception):
@@ -34,6 +36,7 @@ def empreinte(data):
     return hashlib.sha256(data).hexdigest()
 
 
+@implementer(IComptable)  # a frozen PDF is never undone (sdi.annuler)
 class Original(fichiers.Fichier):
     """The PDF of a document as issued: a blob, its SHA-256, the renderer
     that made it ('wkhtmltopdf 0.12.6') and when (UTC)."""

@@ -31,6 +31,7 @@ from .. import dates, pdf
 from ..adresses import url_absolue
 from ..familles.resources import IFamille
 from ..i18n import _
+from ..montants import euros
 from ..retry import essayer
 from ..security import P
 from . import attestation, originaux
@@ -41,7 +42,6 @@ from .corrections import (
     IRemboursement,
     Remboursement,
 )
-from .montants import euros
 from .regies import regie_de
 from .resources import (
     TITRES_MODES,

@@ -37,10 +37,10 @@ from substanced.util import get_oid
 from zope.interface import Interface, implementer
 
 from ..i18n import _
+from ..irreversible import Comptable
 from ..security import P
 from ..util import nom_de, objet
 from . import schemas
-from .irreversible import Comptable
 
 
 class IRegies(Interface):

@@ -50,10 +50,10 @@ from .. import dates
 from ..calendrier.jours import FERIE, FERMETURE, ZONE_DEFAUT, jour
 from ..i18n import _
 from ..inscriptions import prestation_de
+from ..montants import ZERO, arrondi
 from ..planning import cells
 from ..util import arbre
 from . import compte, figement, service, tarifs
-from .montants import ZERO, arrondi
 from .regies import regie_de
 from .resources import Avoir, Facture
 from .schemas import AVOIR, FACTURE_SUIVANTE

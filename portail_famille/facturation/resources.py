@@ -12,9 +12,9 @@ from zope.interface import Interface, implementer
 
 from .. import dates
 from ..i18n import _
+from ..irreversible import Comptable
+from ..montants import ZERO, arrondi
 from ..util import ContenuPermanent
-from .irreversible import Comptable
-from .montants import ZERO, arrondi
 
 MODES = (
     ("cheque", _("Chèque")),

@@ -5,8 +5,8 @@ import deform.widget
 from substanced.schema import Schema
 
 from ..i18n import _
+from ..montants import Montant
 from ..structures.schemas import UNITES
-from .montants import Montant
 
 # A régie's billing mode: after the days (the default: a run bills only
 # days that have passed) or in advance (booked days ahead).

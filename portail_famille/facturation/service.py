@@ -10,13 +10,14 @@ import datetime
 from pyramid.threadlocal import get_current_registry
 from substanced.util import get_oid
 
+from ..irreversible import marquer
+from ..montants import ZERO, arrondi
+from ..planning.cells import (
+    FACTUREES,
+    facturees,  # noqa: F401  (read here by the money domain)
+)
 from ..util import arbre
-from .irreversible import marquer
-from .montants import ZERO, arrondi
 from .resources import TITRES_MODES, Avoir, Facture, Reglement
-
-# A child's billed planning cells: (prestation oid, day) -> invoice number.
-FACTUREES = "cellules_facturees"
 
 
 class FacturationError(Exception):
@@ -116,17 +117,6 @@ def marquer_facturees(enfant, prestation_oid, jours, numero):
     tree = arbre(enfant, FACTUREES, create=True)
     for jour in jours:
         tree[(prestation_oid, jour)] = numero
-
-
-def facturees(enfant, prestation_oid, debut, fin):
-    """{day: invoice number} of the child's billed cells in [debut, fin]."""
-    tree = arbre(enfant, FACTUREES)
-    if tree is None:
-        return {}
-    return {
-        key[1]: numero
-        for key, numero in tree.items(min=(prestation_oid, debut), max=(prestation_oid, fin))
-    }
 
 
 def _numero(regie, numero):

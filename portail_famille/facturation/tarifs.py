@@ -8,7 +8,7 @@ highest bracket's price (what towns do when the CAF number is missing).
 
 from decimal import Decimal
 
-from .montants import arrondi
+from ..montants import arrondi
 
 UNITES = (
     ("journee", "journée"),

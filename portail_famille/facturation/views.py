@@ -15,10 +15,10 @@ from pyramid.view import view_config
 from .. import dates
 from ..familles.resources import IFamille
 from ..i18n import _, traduire
+from ..montants import ZERO, euros
 from ..security import P
 from . import compte, corrections, service
 from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
-from .montants import ZERO, euros
 from .resources import TITRES_MODES, Avoir, Facture, Reglement
 
 PDF = "pdf"  # view on a Facture, an Avoir or a Reglement (its receipt): its PDF

@@ -7,8 +7,8 @@ import colander
 import deform.widget
 from substanced.schema import Schema
 
-from ..facturation.montants import Montant
 from ..i18n import _
+from ..montants import Montant
 from . import validators as v
 
 # Typed as amounts (montants.lire: French digits, two decimals at most),

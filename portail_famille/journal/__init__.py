@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 from pyramid.interfaces import IRequest
 from pyramid.traversal import find_root
 from substanced.util import get_oid
+from zope.interface import Interface
 
 from . import resources
 
@@ -38,6 +39,26 @@ LECTURE = "lecture"
 ATTRIBUT = "_portail_journal_mensuel"  # on the root
 ANNEES = 1  # default of the setting portail.journal.annees
 _CURSEUR = re.compile(r"-?\d{1,20}")
+
+
+class ITitres(Interface):
+    """The titles of the journal's actions (``quoi`` -> French title)."""
+
+
+def nommer_actions(config, titres):
+    """A domain names its journal actions, in the order the Journal tab's
+    filter lists them (called from its includeme: this package imports no
+    domain)."""
+    found = config.registry.queryUtility(ITitres)
+    if found is None:
+        found = {}
+        config.registry.registerUtility(found, ITitres)
+    found.update(titres)
+
+
+def titres_actions(registry):
+    """Every action the domains named: ``quoi`` -> title."""
+    return registry.queryUtility(ITitres) or {}
 
 
 def journal(root):

@@ -7,4 +7,8 @@ from ..i18n import _
 
 
 def includeme(config):
+    from .catalog import INDEXES
+
+    config.include("portail_famille.catalogue")
+    config.add_portail_indexes(**INDEXES)
     config.add_menu_entry(40, "boite-de-reception", _("Boîte de réception"))

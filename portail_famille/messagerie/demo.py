@@ -32,11 +32,11 @@ def _dater(conversation, *moments):
     service.reindexer(conversation)
 
 
-def load(root, registry):
-    from ..demo import DUPONT  # the demo module calls this one
-
+def load(root, registry, numero):
+    """The messages of the family of N° ``numero`` (the demo's DUPONT: the
+    demo module, which made it, gives its number)."""
     familles = root.get("familles")
-    famille = familles.get(DUPONT["numero"]) if familles is not None else None
+    famille = familles.get(numero) if familles is not None else None
     if famille is None or "messages" not in famille:
         return
     objets = {c.objet for c in famille["messages"].values() if isinstance(c, Conversation)}

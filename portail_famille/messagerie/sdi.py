@@ -23,7 +23,7 @@ from substanced.sdi import LEFT, mgmt_view
 from substanced.util import find_catalog, find_objectmap, get_oid
 
 from .. import dates, fichiers
-from ..demandes.catalog import CATALOG
+from ..catalogue import CATALOG
 from ..i18n import _
 from ..security import P
 from . import groupe, service

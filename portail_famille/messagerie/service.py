@@ -11,7 +11,7 @@ from substanced.util import find_catalog, find_objectmap
 
 from .. import courriels, dates
 from ..adresses import url_absolue
-from ..demandes.catalog import CATALOG
+from ..catalogue import CATALOG
 from ..i18n import _
 from .resources import FAMILLE, SERVICE, SERVICE_ENFANCE, Message
 

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 
-from ..facturation.montants import euros
+from ..montants import euros
 from . import service
 from .fournisseurs import ANNULE, PAYE, REFUSE, NotificationInvalide
 from .resources import trouver

@@ -9,7 +9,7 @@ from persistent import Persistent
 from substanced.util import get_oid
 
 from .. import dates
-from ..facturation.montants import ZERO
+from ..montants import ZERO
 from ..util import root_attribute
 from .fournisseurs import EN_COURS
 

@@ -12,11 +12,11 @@ import logging
 from .. import courriels, dates
 from ..adresses import url_absolue
 from ..facturation.figement import a_figer
-from ..facturation.montants import ZERO, arrondi, euros
 from ..facturation.regies import regie_de
 from ..facturation.resources import CARTE
 from ..facturation.service import enregistrer_reglement
 from ..i18n import _
+from ..montants import ZERO, arrondi, euros
 from .fournisseurs import (
     EN_COURS,
     PAYE,

@@ -16,7 +16,7 @@ from webob.cookies import SignedSerializer
 from zope.interface import implementer
 
 from ..adresses import url_absolue
-from ..facturation.montants import ZERO, arrondi
+from ..montants import ZERO, arrondi
 from .fournisseurs import (
     ANNULE,
     PAYE,

@@ -10,9 +10,9 @@ from pyramid.response import Response
 from pyramid.view import view_config
 from substanced.interfaces import IRoot
 
-from ..facturation.montants import ZERO, euros
 from ..facturation.resources import IFacture
 from ..i18n import _
+from ..montants import ZERO, euros
 from ..security import P
 from ..skin.tweens import PORTAL_CSP
 from . import service

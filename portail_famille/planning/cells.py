@@ -175,3 +175,20 @@ def cells_of_month(enfant, year, month, prestation_oids=None):
     for oid in prestation_oids:
         found.update(tree.items(min=(oid, debut), max=(oid, fin)))
     return found
+
+
+# A child's billed cells: (prestation oid, day) -> invoice number.  Written
+# by the money domain when it bills them (``facturation.service``), read by
+# what must not change a billed day silently (a closure, a departure).
+FACTUREES = "cellules_facturees"
+
+
+def facturees(enfant, prestation_oid, debut, fin):
+    """{day: invoice number} of the child's billed cells in [debut, fin]."""
+    tree = arbre(enfant, FACTUREES)
+    if tree is None:
+        return {}
+    return {
+        key[1]: numero
+        for key, numero in tree.items(min=(prestation_oid, debut), max=(prestation_oid, fin))
+    }

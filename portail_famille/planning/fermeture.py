@@ -31,7 +31,6 @@ from substanced.util import find_objectmap, get_oid
 from .. import courriels, dates
 from ..demandes import cycle
 from ..demandes.resources import ACCEPTEE, REFUSEE
-from ..facturation.service import facturees
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, inscrits
@@ -162,7 +161,7 @@ def _enfant(found, enfant, prestation, oid):
     tree = cells.cellules(enfant)
     if tree is None:
         return
-    billed = facturees(enfant, oid, found.debut, found.fin)
+    billed = cells.facturees(enfant, oid, found.debut, found.fin)
     famille = enfant.__parent__.__parent__
     for (_oid, day), etat in tree.items(min=(oid, found.debut), max=(oid, found.fin)):
         if etat in POINTES:

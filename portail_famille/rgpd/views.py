@@ -18,11 +18,11 @@ from pyramid.view import view_config
 
 from .. import dates, pdf
 from ..facturation.corrections import TITRES_REMBOURSEMENT
-from ..facturation.montants import nombre
 from ..facturation.resources import TITRES_MODES
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..journal import audit
+from ..montants import nombre
 from ..security import P
 from .export import donnees, titres
 

@@ -1,6 +1,6 @@
 """The SDI's Undo, made safe for accounting, and fixed for RelStorage.
 
-Accounting transactions are never undone (``facturation.irreversible``):
+Accounting transactions are never undone (``irreversible``):
 a transaction that issued, allocated, cancelled, refunded or froze a
 numbered document, or gave a number of a régie's sequence, is corrected
 by a counter-entry (credit note, cancellation, refund), never erased.
@@ -18,8 +18,8 @@ every monkey-patch lives in ``correctifs``) to ask the functions below:
 
 A transaction is one when it carries the mark (``irreversible.MARQUE``),
 or, for transactions committed before the mark existed, when it wrote an
-object of an accounting class (read from the stored records' class names,
-the objects themselves are not loaded).
+object of a class declaring ``irreversible.IComptable`` (read from the
+stored records' class names, the objects themselves are not loaded).
 
 On RelStorage (``keep_history=true``) the tab's template prints each
 transaction's ``size``, which FileStorage's and ZEO's undo records carry
@@ -36,14 +36,9 @@ from pyramid.httpexceptions import HTTPFound
 from substanced.sdi.views.undo import decode64
 from ZODB.utils import get_pickle_metadata
 
-from ..facturation.irreversible import est_marquee
-from ..facturation.originaux import Original
-from ..facturation.regies import Sequence
-from ..facturation.resources import _Operation
 from ..i18n import _
+from ..irreversible import IComptable, est_marquee
 
-# Objects whose change makes a transaction an accounting one.
-CLASSES_COMPTABLES = (_Operation, Sequence, Original)
 REFUS = _(
     "Cette transaction a créé ou modifié un document numéroté (facture, avoir, règlement, "
     "annulation, remboursement) : elle ne peut être défaite. Corrigez par un avoir, une "
@@ -80,7 +75,7 @@ def comptable(db, undo_id):
                 return True
             for donnee in record:
                 classe = _classe(donnee.data) if donnee.data else None
-                if classe is not None and issubclass(classe, CLASSES_COMPTABLES):
+                if classe is not None and IComptable.implementedBy(classe):
                     return True
             return False
         return None

@@ -5,9 +5,10 @@
 - Rename, copy, move, duplicate, paste and reorder are for administrators
   only (``P.SDI_ORGANISER``): staff add, edit and delete (with a
   confirmation) in the folders the role table gives them.
-- No button works on what must stay (``facturation.permanence.motif``: a
-  numbered document, a family, child, régie or prestation it names, or a
-  folder holding one): the grid disables it on such a row, and a forged
+- No button works on what must stay (``util.IPermanence``: the money
+  domain registers ``facturation.permanence.motif``, a numbered document,
+  a family, child, régie or prestation it names, or a folder holding
+  one): the grid disables it on such a row, and a forged
   POST gets the same French refusal (a 403).  Below the screens, the
   folders' guard (the same module) refuses whatever comes another way.
 
@@ -27,10 +28,9 @@ from substanced.folder.views import (
 from substanced.sdi import RIGHT, mgmt_view
 from substanced.util import find_objectmap
 
-from ..facturation.permanence import motif
 from ..i18n import _
 from ..security import P
-from ..util import ContenuPermanent
+from ..util import ContenuPermanent, motif_de_permanence
 
 # The buttons SubstanceD offers on selected rows, and who may use them.
 SUR_SELECTION = ("rename", "copy", "move", "duplicate", "delete")
@@ -60,7 +60,9 @@ def _permis(original):
     def enabled_for(folder, resource, request):
         if original is not None and not original(folder, resource, request):
             return False
-        return _visible(resource, request) and motif(resource) is None
+        return (
+            _visible(resource, request) and motif_de_permanence(request.registry, resource) is None
+        )
 
     return enabled_for
 
@@ -148,7 +150,7 @@ class Contenu(FolderContents):
     def _verifier(self, objs, button=None):
         condition = button.get("enabled_for") if button is not None else None
         for obj in objs:
-            reason = motif(obj)
+            reason = motif_de_permanence(self.request.registry, obj)
             if reason is not None:
                 raise ContenuPermanent(reason)
             if condition is not None and not condition(self.context, obj, self.request):

@@ -40,10 +40,10 @@ from substanced.util import get_oid
 
 from .. import fichiers
 from ..champs import OBLIGATOIRE
-from ..documents import envoi
 from ..i18n import _
 from ..security import P
 from ..util import nom_libre
+from . import envoi
 from .forms import FORM
 
 # What the preview shows of a file that is not an image (SubstanceD's own).

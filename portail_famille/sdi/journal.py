@@ -7,15 +7,10 @@ from substanced.interfaces import IRoot
 from substanced.sdi import mgmt_view
 
 from .. import dates
-from ..demandes import cycle
 from ..i18n import _
-from ..journal import ACTION, curseur, liens, lire
+from ..journal import ACTION, curseur, liens, lire, titres_actions
 from ..security import P
 
-ACTIONS = {
-    "IbanConsulte": _("IBAN complet consulté"),
-    **cycle.ACTIONS,  # a request's transitions
-}
 PAR_PAGE = 100
 
 
@@ -27,8 +22,10 @@ PAR_PAGE = 100
     renderer="templates/journal.pt",
 )
 def journal_view(context, request):
+    # The actions the domains named (journal.nommer_actions).
+    actions = titres_actions(request.registry)
     action = request.GET.get("action")
-    if action not in ACTIONS:
+    if action not in actions:
         action = None
     apres = curseur(request.GET.get("apres"))
     # Read without making it: a GET writes nothing.
@@ -37,7 +34,7 @@ def journal_view(context, request):
     premiere, suivante = liens(base, {"action": action} if action else {}, apres, suivante)
     translate = request.localizer.translate
     return {
-        "actions": [(key, translate(title)) for key, title in ACTIONS.items()],
+        "actions": [(key, translate(title)) for key, title in actions.items()],
         "action": action,
         "premiere": premiere,
         "suivante": suivante,
@@ -46,7 +43,7 @@ def journal_view(context, request):
                 "moment": datetime.datetime.fromtimestamp(e["moment"], dates.PARIS).strftime(
                     "%d/%m/%Y %H:%M:%S"
                 ),
-                "action": translate(ACTIONS.get(e["quoi"], e["quoi"])),
+                "action": translate(actions.get(e["quoi"], e["quoi"])),
                 "qui": e["qui"],
                 "famille": e["famille"] or "",
                 "details": ", ".join("%s : %s" % item for item in sorted(e["details"].items())),

@@ -1,4 +1,9 @@
-"""The family portal's skin: layout, menu, static files, headers, errors."""
+"""The family portal's skin: layout, menu, static files, headers, errors.
+
+A low layer: it knows no domain.  What the header shows comes from the
+domains through the request (``request.famille``, registered by
+``familles``; ``request.gestion_url``, by ``comptes``) and the menu's
+entries are added by the domains that build their pages."""
 
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender
@@ -8,7 +13,6 @@ from pyramid.settings import asbool
 from pyramid.tweens import EXCVIEW
 
 from .. import dates
-from ..familles.resources import famille_of
 from ..security import GROUPES_PERSONNEL
 
 STATIC_PREFIX = "/static-portail/"
@@ -46,11 +50,6 @@ def sans_sous_chemin(request):
         raise HTTPNotFound()
 
 
-def current_famille(request):
-    user = request.user
-    return famille_of(user) if user is not None else None
-
-
 _STATIC = {}  # (script name, file) -> URL path
 
 
@@ -79,10 +78,7 @@ class Layout:
 
     @property
     def gestion_url(self):
-        from ..comptes.views import management_url
-
-        user = self.request.user
-        return management_url(self.request, user) if user is not None else None
+        return self.request.gestion_url
 
     def entete(self):
         """The family header (skin.entete), as markup."""
@@ -139,7 +135,6 @@ def includeme(config):
         cache_max_age=3600 if asbool(settings.get("pyramid.reload_templates")) else 86400 * 7,
     )
     config.add_request_method(is_staff, "is_staff", reify=True)
-    config.add_request_method(current_famille, "famille", reify=True)
     config.add_subscriber(add_layout, BeforeRender)
     config.add_tween("portail_famille.skin.tweens.limits_factory", under=EXCVIEW)
     config.add_tween("portail_famille.skin.tweens.headers_factory")

@@ -1,4 +1,5 @@
-"""The family home page ("Accueil") and the error pages."""
+"""The error pages of the portal (the SDI's error screens call them too:
+``sdi.garde``)."""
 
 import logging
 
@@ -12,17 +13,11 @@ from pyramid.view import (
     exception_view_config,
     forbidden_view_config,
     notfound_view_config,
-    view_config,
 )
 from transaction.interfaces import TransientError
 from translationstring import TranslationString
 
-from .. import dates
-from ..actualites.views import a_la_une
-from ..facturation.views import en_cours
-from ..familles.resources import IFamille
 from ..i18n import _
-from ..security import P
 from ..stockage import IBaseInjoignable
 from ..util import ContenuPermanent
 from .tweens import (
@@ -35,18 +30,6 @@ from .tweens import (
 )
 
 log = logging.getLogger(__name__)
-
-
-@view_config(context=IFamille, renderer="templates/home.pt", permission=P.FAMILLE_VOIR)
-def home(context, request):
-    return {
-        "famille": context,
-        "responsable": context.responsable,
-        "compte": en_cours(request, context, dates.today()),
-        "actualites": a_la_une(request.root),
-        # archived (``departs``): the family may still read and pay
-        "partie_le": dates.courte(context.partie_le),
-    }
 
 
 def _ensure_context(request):

@@ -7,9 +7,7 @@ from substanced.property import PropertySheet
 from substanced.util import get_oid
 from zope.interface import Interface, implementer
 
-from .. import dates
 from ..i18n import _
-from ..planning import places
 from ..security import P
 from . import schemas
 
@@ -24,6 +22,13 @@ class IStructure(Interface):
 
 class IPrestation(Interface):
     pass
+
+
+class IAvertissementCapacite(Interface):
+    """A function ``(prestation, translate)`` -> the French warning shown
+    when a Prestation's sheet is saved (its capacity below the places taken
+    on days to come), or None.  Registered by the planning, which keeps the
+    places (``planning.capacite``)."""
 
 
 # Seeing a sheet needs the right to edit it: staff who hold ``sdi.view`` on
@@ -44,37 +49,12 @@ class PrestationSheet(PropertySheet):
 
     def after_set(self, changed):
         super().after_set(changed)
-        avertissement = depassement(self.context, self.request.localizer.translate)
+        avertir = self.request.registry.queryUtility(IAvertissementCapacite)
+        if avertir is None:
+            return
+        avertissement = avertir(self.context, self.request.localizer.translate)
         if avertissement is not None:
             self.request.sdiapi.flash(avertissement, "warning")
-
-
-DEPASSEMENTS_CITES = 10
-
-
-def depassement(prestation, translate):
-    """The French warning when the capacity is below the places taken on
-    days to come (the bookings stay; those days take no new one), or None."""
-    days = places.depassements(prestation, dates.today())
-    if not days:
-        return None
-    cites = ", ".join(
-        translate(
-            _("${jour} (${pris} places prises)", mapping={"jour": dates.courte(d), "pris": n})
-        )
-        for d, n in days[:DEPASSEMENTS_CITES]
-    )
-    if len(days) > DEPASSEMENTS_CITES:
-        cites += "…"
-    return translate(
-        _(
-            "Attention : la capacité de ${capacite} place(s) par jour est inférieure aux "
-            "places déjà prises de ${nombre} jour(s) à venir : ${jours}. Ces réservations "
-            "sont gardées ; ces jours-là n'acceptent plus de nouvelle réservation tant que "
-            "les places prises dépassent la capacité.",
-            mapping={"capacite": prestation.capacite, "nombre": len(days), "jours": cites},
-        )
-    )
 
 
 @content("Structures", icon="glyphicon glyphicon-tower")

@@ -171,7 +171,7 @@ def test_every_view_answers_each_role_as_the_table_says(balayage):
     assert not message, "\n\n".join(message)
     # The sweep saw what it is about.
     assert len(observe) > 200
-    assert observe[("skin.views:home", "IFamille", "-", "GET")] == (
+    assert observe[("accueil.views:home", "IFamille", "-", "GET")] == (
         "cnx",
         "200",
         "404",

@@ -11,9 +11,9 @@ from pyramid.scripting import prepare
 from substanced.sdi import sdiapi
 from substanced.sdi.views.undo import encode64
 
-from portail_famille import dates
+from portail_famille import dates, irreversible
 from portail_famille.demo import DUPONT
-from portail_famille.facturation import irreversible, service
+from portail_famille.facturation import service
 
 from ..conftest import csrf, with_root
 from .test_compte_sdi import COMPTE, REGIE_NOM, etat, reglement, staff, suivant

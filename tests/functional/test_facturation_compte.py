@@ -9,7 +9,7 @@ import pytest
 from portail_famille import dates
 from portail_famille.demo import DUPONT
 from portail_famille.facturation import compte, service, tarifs
-from portail_famille.facturation.montants import MontantInvalide, arrondi, euros, lire
+from portail_famille.montants import MontantInvalide, arrondi, euros, lire
 
 from ..conftest import with_root
 
@@ -202,7 +202,7 @@ def test_amounts_are_written_as_babel_writes_them_in_french():
 
     from babel.numbers import format_decimal
 
-    from portail_famille.facturation.montants import nombre
+    from portail_famille.montants import nombre
 
     values = [D("0"), D("-0.004"), D("0.005"), D("999999999.995"), D("-1234.5")]
     values += [D(random.randint(-(10**9), 10**9)) / 100 for _ in range(2000)]

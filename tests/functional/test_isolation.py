@@ -344,10 +344,10 @@ def test_other_staff_cannot_edit_a_family(app, role):
 # The SDI's login, logout and password reset screens only redirect to the
 # portal's own pages.
 OPEN_ON_PURPOSE = {
-    ("portail_famille.sdi.views", "sdi_login"),
-    ("portail_famille.sdi.views", "sdi_logout"),
-    ("portail_famille.comptes.sdi", "sdi_reset_request"),
-    ("portail_famille.comptes.sdi", "sdi_reset_link"),
+    ("portail_famille.comptes.sdi.connexion", "sdi_login"),
+    ("portail_famille.comptes.sdi.connexion", "sdi_logout"),
+    ("portail_famille.comptes.sdi.connexion", "sdi_reset_request"),
+    ("portail_famille.comptes.sdi.connexion", "sdi_reset_link"),
 }
 
 
@@ -379,9 +379,9 @@ def test_every_view_of_the_package_names_a_permission(shared):
             )
     assert not problems, "\n".join(problems)
     # The check saw the views it is about.
-    assert any("skin.views.home" in label for label in checked)
+    assert any("accueil.views.home" in label for label in checked)
     assert any("comptes.views.login " in label for label in checked)
-    assert any("sdi.views.AddFamilleView" in label for label in checked)
+    assert any("familles.sdi.AddFamilleView" in label for label in checked)
 
 
 def test_a_parent_cannot_tell_which_family_numbers_exist(dupont):

@@ -296,7 +296,9 @@ def test_the_demo_family_has_one_new_message_and_an_answered_one(app):
     envoyes = dupont.get(BOITE + "?onglet=envoyes")
     assert lignes(envoyes) == [(demo_messagerie.ENVOYE, "Répondu")]
     # Loading the demo again adds nothing.
-    with_root(app.app, demo_messagerie.load)
+    with_root(
+        app.app, lambda root, registry: demo_messagerie.load(root, registry, DUPONT["numero"])
+    )
     assert len(conversations(app)) == 2
     assert compteur(dupont.get(DUPONT_URL)) == 1
 

@@ -1,7 +1,7 @@
 """SDI views of the calendar: add school years, corrections and holiday
 periods; a school year's "Vacances scolaires" tab, which says whether the
 holiday library knows its holidays (closures are added in
-``planning.sdi_fermeture``: they cancel bookings)."""
+``planning.sdi.fermeture``: they cancel bookings)."""
 
 import colander
 from pyramid.httpexceptions import HTTPFound

@@ -26,15 +26,15 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.form import FormView
 from substanced.sdi import mgmt_view
 
-from .. import dates
-from ..i18n import _
-from ..security import P
-from ..structures.resources import IPrestation
-from ..structures.schemas import UNITES
-from . import campagne, regies, schemas, tarifs
-from .montants import euros, nombre
-from .regies import IRegie
-from .service import FacturationError
+from ... import dates
+from ...i18n import _
+from ...montants import euros, nombre
+from ...security import P
+from ...structures.resources import IPrestation
+from ...structures.schemas import UNITES
+from .. import campagne, regies, schemas, tarifs
+from ..regies import IRegie
+from ..service import FacturationError
 
 APERCU_FAMILLES = 50  # the families shown in a preview (the totals count all)
 ECART_DATE = 92  # days: an invoice date at most that far ahead (a typing error)
@@ -105,7 +105,7 @@ def erreurs_dates(regie, fin, date, echeance, today):
     name="facturation",
     tab_title=_("Facturation"),
     permission=P.FACTURATION_GERER,
-    renderer="templates/campagne.pt",
+    renderer="portail_famille.facturation:templates/campagne.pt",
 )
 class FacturationView:
     """A run of the régie: the period, the preview with the invoice and due
@@ -293,7 +293,7 @@ class FormulaireTarifs(schemas.TarifsSchema):
     name="tarifs",
     tab_title=_("Tarifs"),
     permission=P.SDI_VIEW,
-    renderer="templates/tarifs.pt",
+    renderer="portail_famille.facturation:templates/tarifs.pt",
 )
 class TarifsView(FormView):
     """The prestation's régie, unit and tariff brackets; changed by the

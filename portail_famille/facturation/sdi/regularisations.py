@@ -14,13 +14,13 @@ import itertools
 from pyramid.traversal import find_root
 from substanced.sdi import mgmt_view
 
-from .. import dates
-from ..i18n import _
-from ..security import P
-from . import regularisation, schemas
-from .montants import euros
-from .regies import IRegie
-from .sdi_compte import _lien, document
+from ... import dates
+from ...i18n import _
+from ...montants import euros
+from ...security import P
+from .. import regularisation, schemas
+from ..regies import IRegie
+from .compte import _lien, document
 
 PAGE = 50  # regularisations done or cancelled a page shows
 
@@ -62,7 +62,7 @@ def _ligne(request, familles, reg):
     name="regularisations",
     tab_title=_("Régularisations"),
     permission=P.FACTURATION_GERER,
-    renderer="templates/regularisations.pt",
+    renderer="portail_famille.facturation:templates/regularisations.pt",
 )
 def regularisations_view(context, request):
     try:

@@ -7,8 +7,8 @@ import colander
 import pytest
 from pyramid import testing
 
-from portail_famille.facturation import montants
-from portail_famille.facturation.montants import Montant, MontantInvalide, lire
+from portail_famille import montants
+from portail_famille.montants import Montant, MontantInvalide, lire
 
 ACCEPTES = (
     ("12,34", D("12.34")),

@@ -29,14 +29,14 @@ from substanced.util import find_objectmap, get_oid
 from translationstring import TranslationString
 
 from .. import dates, journal
-from ..demandes import cycle, service
-from ..demandes.affichage import MASQUES, valeur
-from ..demandes.resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
-from ..demandes.types import SANTE_MASQUEE, TYPES, sante_cachee
 from ..i18n import _
 from ..journal import audit
+from ..sdi.echappement import Balisage
 from ..security import P
-from .echappement import Balisage
+from . import cycle, service
+from .affichage import MASQUES, valeur
+from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
+from .types import SANTE_MASQUEE, TYPES, sante_cachee
 
 PAR_PAGE = 20
 PAGE_MAX = 100_000  # a page number from the query string, before clamping

@@ -13,12 +13,12 @@ from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 from substanced.util import find_service
 
-from ..comptes import passwords
-from ..familles.resources import IFamille
-from ..familles.validators import email
-from ..i18n import _
-from ..security import GROUPE_FAMILLES, P
-from . import noms
+from ...familles.resources import IFamille
+from ...familles.validators import email
+from ...i18n import _
+from ...sdi import noms
+from ...security import GROUPE_FAMILLES, P
+from .. import passwords
 
 
 @colander.deferred
@@ -52,7 +52,7 @@ class CompteParentSchema(Schema):
     name="comptes",
     tab_title=_("Comptes parents"),
     permission=P.FAMILLE_MODIFIER,
-    renderer="templates/comptes.pt",
+    renderer="portail_famille.comptes:templates/comptes.pt",
 )
 class ComptesParentsView(FormView):
     title = _("Créer le compte d'un parent")

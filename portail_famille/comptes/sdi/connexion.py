@@ -1,5 +1,8 @@
-"""Accounts in the SDI: SubstanceD's own password screens replaced by ours.
+"""Accounts in the SDI: SubstanceD's own login and password screens replaced
+by ours.
 
+- The SDI's login and logout go to the portal's own pages (one login, one
+  throttle, one policy); a logged-in member refused gets a real 403.
 - SubstanceD's "Request Password Reset" (anonymous, unthrottled, mails any
   account) and the links it made go to the portal's forgotten password
   page: one reset flow, throttled, single use, with the password policy.
@@ -15,21 +18,50 @@
 
 import colander
 import deform
-from pyramid.httpexceptions import HTTPFound
-from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.security import NO_PERMISSION_REQUIRED, Authenticated
 from substanced.form import FormView
 from substanced.interfaces import IPasswordReset, IUser, IUsers
 from substanced.principal import views as principal_views
 from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 
-from ..i18n import _
-from ..security import P
-from . import passwords, sessions
-from .tentatives import Tentative, delay_text
-from .views import MAX_FIELD
+from ...i18n import _
+from ...security import P
+from ...skin.views import forbidden
+from .. import passwords, sessions
+from ..tentatives import Tentative, delay_text
+from ..views import MAX_FIELD
 
 FORM = "substanced.sdi:views/templates/form.pt"
+ERROR_PAGE = "portail_famille.skin:templates/error.pt"
+
+
+@mgmt_view(
+    name="login", tab_condition=False, permission=NO_PERMISSION_REQUIRED, renderer=ERROR_PAGE
+)
+@mgmt_view(
+    context=HTTPForbidden,
+    tab_condition=False,
+    permission=NO_PERMISSION_REQUIRED,
+    renderer=ERROR_PAGE,
+)
+@mgmt_view(
+    context=HTTPForbidden,
+    effective_principals=Authenticated,
+    tab_condition=False,
+    permission=NO_PERMISSION_REQUIRED,
+    renderer=ERROR_PAGE,
+)
+def sdi_login(request):
+    """Anonymous: to the portal's login page; logged in: a real 403."""
+    return forbidden(request)
+
+
+@mgmt_view(name="logout", tab_condition=False, permission=NO_PERMISSION_REQUIRED)
+def sdi_logout(request):
+    # Logging out writes (it ends the server session): a POST from our page.
+    return HTTPFound(request.resource_path(request.root, "deconnexion"))
 
 
 def _to_forgotten_password(context, request):

@@ -3,12 +3,12 @@
 import colander
 from substanced.sdi import mgmt_view
 
-from ..i18n import _
-from ..sdi.forms import FORM, AddView
-from ..security import P
-from ..util import nom_de
-from . import schemas
-from .regies import IRegies, lier_unicite
+from ...i18n import _
+from ...sdi.forms import FORM, AddView
+from ...security import P
+from ...util import nom_de
+from .. import schemas
+from ..regies import IRegies, lier_unicite
 
 
 class AddRegieSchema(schemas.RegieSchema):

@@ -1,47 +1,16 @@
-"""SDI views: adding families and children, and the SDI's login and logout
-sent to the portal's own pages (one login, one throttle, one policy)."""
+"""SDI add views of the families' record: a Famille (its N° famille) and an
+Enfant."""
 
 import colander
-from pyramid.httpexceptions import HTTPForbidden, HTTPFound
-from pyramid.security import NO_PERMISSION_REQUIRED, Authenticated
+from pyramid.httpexceptions import HTTPFound
 from substanced.form import FormView
 from substanced.sdi import mgmt_view
 
-from ..familles import schemas
-from ..familles.resources import IEnfants, IFamilles
-from ..familles.validators import numero_famille
 from ..i18n import _
 from ..security import P
-from ..skin.views import forbidden
-
-ERROR_PAGE = "portail_famille.skin:templates/error.pt"
-
-
-@mgmt_view(
-    name="login", tab_condition=False, permission=NO_PERMISSION_REQUIRED, renderer=ERROR_PAGE
-)
-@mgmt_view(
-    context=HTTPForbidden,
-    tab_condition=False,
-    permission=NO_PERMISSION_REQUIRED,
-    renderer=ERROR_PAGE,
-)
-@mgmt_view(
-    context=HTTPForbidden,
-    effective_principals=Authenticated,
-    tab_condition=False,
-    permission=NO_PERMISSION_REQUIRED,
-    renderer=ERROR_PAGE,
-)
-def sdi_login(request):
-    """Anonymous: to the portal's login page; logged in: a real 403."""
-    return forbidden(request)
-
-
-@mgmt_view(name="logout", tab_condition=False, permission=NO_PERMISSION_REQUIRED)
-def sdi_logout(request):
-    # Logging out writes (it ends the server session): a POST from our page.
-    return HTTPFound(request.resource_path(request.root, "deconnexion"))
+from . import schemas
+from .resources import IEnfants, IFamilles
+from .validators import numero_famille
 
 
 @colander.deferred

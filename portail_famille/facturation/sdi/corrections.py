@@ -18,16 +18,16 @@ document is frozen as it is issued (``figement.a_figer``).
 from pyramid.httpexceptions import HTTPFound
 from substanced.sdi import mgmt_view
 
-from .. import dates
-from ..familles.resources import IFamille
-from ..i18n import _
-from ..security import P
-from . import corrections, figement, service
-from .corrections import MODES_REMBOURSEMENT, TITRES_REMBOURSEMENT, IAnnulation, IRemboursement
-from .montants import ZERO, euros
-from .regies import IRegie, regies
-from .resources import TITRES_MODES, IReglement
-from .sdi_compte import (
+from ... import dates
+from ...familles.resources import IFamille
+from ...i18n import _
+from ...montants import ZERO, euros
+from ...security import P
+from .. import corrections, figement, service
+from ..corrections import MODES_REMBOURSEMENT, TITRES_REMBOURSEMENT, IAnnulation, IRemboursement
+from ..regies import IRegie, regies
+from ..resources import TITRES_MODES, IReglement
+from .compte import (
     MOTIF_MAX,
     REFERENCE_MAX,
     _chaine,
@@ -61,7 +61,7 @@ def _motif(request, found, message):
     name="annuler",
     tab_condition=False,
     permission=P.FACTURATION_GERER,
-    renderer="templates/annuler_sdi.pt",
+    renderer="portail_famille.facturation:templates/annuler_sdi.pt",
 )
 class AnnulerView(_Vue):
     """GET: what the cancellation does, and its form; POST: cancel."""
@@ -154,7 +154,7 @@ class AnnulerView(_Vue):
     name="rembourser",
     tab_condition=False,
     permission=P.FACTURATION_GERER,
-    renderer="templates/rembourser_sdi.pt",
+    renderer="portail_famille.facturation:templates/rembourser_sdi.pt",
 )
 class RembourserView(_Vue):
     """GET: the form; POST: checked, then the confirmation; POST with
@@ -318,7 +318,7 @@ def _document(context, request):
     name="annulation",
     tab_title=_("Annulation"),
     permission=P.FACTURE_VOIR,
-    renderer="templates/correction_sdi.pt",
+    renderer="portail_famille.facturation:templates/correction_sdi.pt",
 )
 def annulation_view(context, request):
     return _document(context, request)
@@ -329,7 +329,7 @@ def annulation_view(context, request):
     name="remboursement",
     tab_title=_("Remboursement"),
     permission=P.FACTURE_VOIR,
-    renderer="templates/correction_sdi.pt",
+    renderer="portail_famille.facturation:templates/correction_sdi.pt",
 )
 def remboursement_view(context, request):
     return _document(context, request)

@@ -10,12 +10,15 @@ written with it, ``MARQUE``); the SDI's Undo tab and its "Undo" links
 (``sdi.annuler``) refuse marked transactions, and those that changed such
 an object before the mark existed.
 
-The mark is set where the objects change (``_Operation`` and ``Sequence``
-attributes, allocations): whatever code path issues a document, its
-transaction is marked.
+The mark is set where the objects change (the ``Comptable`` mixin of
+facturation's ``_Operation`` and ``Sequence``, allocations): whatever code
+path issues a document, its transaction is marked.  A primitive every
+domain may use: the money domain declares its classes, the SDI's Undo
+reads the declarations.
 """
 
 import transaction
+from zope.interface import Interface, implementer
 
 MARQUE = "portail_famille.comptable"
 
@@ -33,6 +36,13 @@ def est_marquee(informations):
     return bool(informations.get(MARQUE))
 
 
+class IComptable(Interface):
+    """What the classes of accounting objects declare: a transaction that
+    changed one of them is an accounting one (the Undo guard, ``sdi.annuler``,
+    reads the classes of a transaction's records), marked or not."""
+
+
+@implementer(IComptable)
 class Comptable:
     """Mixin of persistent accounting objects: setting any attribute (but
     the persistence machinery's ``_p_`` and volatile ``_v_`` ones) marks

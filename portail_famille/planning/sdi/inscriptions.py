@@ -10,16 +10,16 @@ from substanced.form import FormView
 from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 
-from .. import dates
-from ..calendrier.schemas import Date
-from ..familles.resources import IEnfant
-from ..i18n import _
-from ..planning.service import liberer_contrat, reserver_contrat
-from ..security import P
-from ..structures.schemas import JOURS, OBLIGATOIRE, Entier
-from . import annees as annees_scolaires
-from . import desinscrire, erreurs, inscrire, lignes
-from . import prestations as toutes_prestations
+from ... import dates
+from ...calendrier.schemas import Date
+from ...familles.resources import IEnfant
+from ...i18n import _
+from ...inscriptions import annees as annees_scolaires
+from ...inscriptions import desinscrire, erreurs, inscrire, lignes
+from ...inscriptions import prestations as toutes_prestations
+from ...security import P
+from ...structures.schemas import JOURS, OBLIGATOIRE, Entier
+from ..service import liberer_contrat, reserver_contrat
 
 
 @colander.deferred
@@ -82,7 +82,7 @@ class InscriptionSchema(Schema):
     name="inscriptions",
     tab_title=_("Inscriptions"),
     permission=P.FAMILLE_MODIFIER,
-    renderer="templates/inscriptions.pt",
+    renderer="portail_famille.planning:templates/inscriptions.pt",
 )
 class InscriptionsView(FormView):
     title = _("Ajouter une inscription")

@@ -10,13 +10,13 @@ import deform
 import deform.widget
 from substanced.sdi import mgmt_view
 
-from ..calendrier import schemas
-from ..calendrier.interfaces import ICalendrier
-from ..i18n import _
-from ..sdi.forms import AddView
-from ..security import P
-from ..util import nom_libre
-from . import fermeture
+from ...calendrier import schemas
+from ...calendrier.interfaces import ICalendrier
+from ...i18n import _
+from ...sdi.forms import AddView
+from ...security import P
+from ...util import nom_libre
+from .. import fermeture
 
 APERCU_MAX = 100  # families listed in the preview
 
@@ -33,7 +33,7 @@ class AddFermetureSchema(schemas.FermetureSchema):
     context=ICalendrier,
     name="add_fermeture",
     permission=P.SDI_ADD,
-    renderer="templates/fermeture.pt",
+    renderer="portail_famille.planning:templates/fermeture.pt",
     tab_condition=False,
 )
 class AddFermetureView(AddView):

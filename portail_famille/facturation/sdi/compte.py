@@ -9,7 +9,7 @@
 - ``…/reglements/AL-228/@@reglement`` and ``…/factures/AL-37/@@avoir``: one
   payment, one credit note, read only, with its PDF (the receipt, the
   credit note); a payment's cancellation ("Annuler ce règlement") and a
-  refund of the account's credit are ``sdi_corrections``'.
+  refund of the account's credit are ``corrections``'.
 
 A payment's receipt and a credit note are frozen as they are recorded
 (``figement.a_figer``: the PDF rendered and kept once the request's
@@ -24,16 +24,16 @@ deleted, renamed, moved, copied or duplicated, by anybody
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.sdi import RIGHT, mgmt_view
 
-from .. import dates
-from ..familles.resources import IFamille
-from ..i18n import _
-from ..security import P
-from ..structures.schemas import UNITES as _UNITES
-from . import compte, corrections, figement, montants, pdf, service
-from .corrections import Annulation, Remboursement
-from .montants import ZERO, euros
-from .regies import IRegie, regie_de, regies
-from .resources import (
+from ... import dates, montants
+from ...familles.resources import IFamille
+from ...i18n import _
+from ...montants import ZERO, euros
+from ...security import P
+from ...structures.schemas import UNITES as _UNITES
+from .. import compte, corrections, figement, pdf, service
+from ..corrections import Annulation, Remboursement
+from ..regies import IRegie, regie_de, regies
+from ..resources import (
     MODES,
     TITRES_MODES,
     Avoir,
@@ -162,7 +162,7 @@ class _Vue:
     # last: a family's page still opens on the tab it opened on before
     tab_near=RIGHT,
     permission=P.FACTURE_VOIR,
-    renderer="templates/compte_sdi.pt",
+    renderer="portail_famille.facturation:templates/compte_sdi.pt",
 )
 class CompteView(_Vue):
     """The account; POST "Enregistrer un règlement" (régisseurs)."""
@@ -314,7 +314,7 @@ class CompteView(_Vue):
     name="facture",
     tab_title=_("Facture"),
     permission=P.FACTURE_VOIR,
-    renderer="templates/facture_sdi.pt",
+    renderer="portail_famille.facturation:templates/facture_sdi.pt",
 )
 class FactureView(_Vue):
     """The invoice; POST "Émettre un avoir" (régisseurs)."""
@@ -495,7 +495,7 @@ def _document(context, request):
     name="reglement",
     tab_title=_("Règlement"),
     permission=P.FACTURE_VOIR,
-    renderer="templates/reglement_sdi.pt",
+    renderer="portail_famille.facturation:templates/reglement_sdi.pt",
 )
 def reglement_view(context, request):
     return _document(context, request)
@@ -506,7 +506,7 @@ def reglement_view(context, request):
     name="avoir",
     tab_title=_("Avoir"),
     permission=P.FACTURE_VOIR,
-    renderer="templates/reglement_sdi.pt",
+    renderer="portail_famille.facturation:templates/reglement_sdi.pt",
 )
 def avoir_view(context, request):
     return _document(context, request)

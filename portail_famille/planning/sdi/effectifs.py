@@ -19,16 +19,16 @@ from pyramid.traversal import find_root
 from substanced.sdi import mgmt_view
 from substanced.util import find_objectmap, get_oid
 
-from .. import dates
-from ..calendrier.jours import FERMETURE
-from ..familles.resources import IEnfant
-from ..i18n import _
-from ..inscriptions import annees, cle, inscrits
-from ..journal import audit
-from ..security import P
-from ..structures.resources import IPrestation
-from . import cells, places, regles, service
-from .legende import ETATS, GENRES
+from ... import dates
+from ...calendrier.jours import FERMETURE
+from ...familles.resources import IEnfant
+from ...i18n import _
+from ...inscriptions import annees, cle, inscrits
+from ...journal import audit
+from ...security import P
+from ...structures.resources import IPrestation
+from .. import cells, places, regles, service
+from ..legende import ETATS, GENRES
 
 PRESENT = "present"
 ABSENT = "absent"
@@ -229,7 +229,7 @@ class _Onglet:
     name="effectifs",
     tab_title=_("Effectifs"),
     permission=P.PLANNING_VOIR,
-    renderer="templates/effectifs.pt",
+    renderer="portail_famille.planning:templates/effectifs.pt",
 )
 class EffectifsView(_Onglet):
     """The expected children of a day, the places and the waiting list."""
@@ -258,7 +258,7 @@ class EffectifsView(_Onglet):
     name="pointage",
     tab_title=_("Pointage"),
     permission=P.PLANNING_POINTER,
-    renderer="templates/pointage.pt",
+    renderer="portail_famille.planning:templates/pointage.pt",
 )
 class PointageView(_Onglet):
     """The attendance sheet of a day; POST "Enregistrer le pointage"."""

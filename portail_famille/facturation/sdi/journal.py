@@ -11,15 +11,15 @@ a refund's mode and reason).  A GET writes nothing.
 
 from substanced.sdi import mgmt_view
 
-from .. import dates
-from ..i18n import _
-from ..security import P
-from . import corrections, journal_regie
-from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
-from .montants import euros
-from .regies import IRegie
-from .resources import TITRES_MODES, Avoir, Facture, Reglement
-from .sdi_compte import _lien, _tr
+from ... import dates
+from ...i18n import _
+from ...montants import euros
+from ...security import P
+from .. import corrections, journal_regie
+from ..corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
+from ..regies import IRegie
+from ..resources import TITRES_MODES, Avoir, Facture, Reglement
+from .compte import _lien, _tr
 
 NATURES = {
     Facture: _("Facture"),
@@ -67,7 +67,7 @@ def _entier(valeur):
     name="journal",
     tab_title=_("Journal"),
     permission=P.FACTURE_VOIR,
-    renderer="templates/journal_regie.pt",
+    renderer="portail_famille.facturation:templates/journal_regie.pt",
 )
 def journal_view(context, request):
     regie = context

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import colander
 from pyramid.threadlocal import get_current_registry
 
-from ..i18n import _
+from .i18n import _
 
 ZERO = Decimal("0.00")
 CENTIME = Decimal("0.01")

@@ -1,0 +1,8 @@
+"""The planning's screens in the SDI (agents):
+
+- ``effectifs``: a Prestation's "Effectifs" (the day's children, the
+  waiting list) and "Pointage" (attendance);
+- ``inscriptions``: an Enfant's "Inscriptions" tab (adding one books its
+  contract days, ``service.reserver_contrat``);
+- ``fermeture``: "Ajouter une fermeture" on the Calendrier (the bookings
+  it cancels, then a confirmation)."""
