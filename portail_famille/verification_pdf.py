@@ -126,6 +126,12 @@ def _tuer(pid):
 def _enfant(ecriture, data, pages_max, secondes):
     code = b"I"
     try:
+        # Nothing of the parent's but the pipe: a descriptor kept here
+        # would keep its lock (the Data.fs's flock) while the child runs,
+        # after the parent was killed, and the restarted process could not
+        # open its database.
+        os.closerange(3, ecriture)
+        os.closerange(ecriture + 1, os.sysconf("SC_OPEN_MAX"))
         gc.disable()  # no finaliser of the parent's objects runs here
         logging.disable(logging.CRITICAL)  # pypdf's warnings: not ours to log
         os.nice(NICE)  # the pages people wait for first

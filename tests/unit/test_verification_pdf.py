@@ -118,6 +118,25 @@ def test_the_budget_is_the_child_s_cpu_not_the_wall_clock(monkeypatch):
     assert verification_pdf._dans_un_processus(b"%PDF-", 50, 0.1) == TROP_LONG
 
 
+def test_the_child_keeps_none_of_the_parent_s_files(tmp_path, monkeypatch):
+    """The database's lock file (an flock) held by the process is not held
+    by the check's child: killed, the process leaves no lock behind."""
+    import fcntl
+
+    with open(tmp_path / "Data.fs.lock", "w") as verrou:
+        fcntl.flock(verrou.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+        def ouverts(data, pages_max):
+            try:
+                os.fstat(verrou.fileno())
+            except OSError:
+                return b"L"  # closed in the child
+            return b"T"
+
+        monkeypatch.setattr(verification_pdf, "_compter", ouverts)
+        assert verification_pdf._dans_un_processus(b"%PDF-", 50, 5) == LISIBLE
+
+
 def test_the_cpu_time_of_a_process_is_read():
     import time
 
