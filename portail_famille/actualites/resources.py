@@ -43,7 +43,7 @@ def colonnes(folder, item, request, defaults):
     if not IActualite.providedBy(item):
         return defaults
     translate = request.localizer.translate
-    publiee_le = dates.local(item.publiee_le).strftime("%d/%m/%Y %H:%M") if item.publiee_le else ""
+    publiee_le = dates.moment(item.publiee_le)
     return defaults + [
         {"name": translate(_("Titre")), "value": item.titre},
         {"name": translate(_("État")), "value": translate(ETATS[etat(item)])},

@@ -50,7 +50,7 @@ def _ligne(request, document):
         "description": document.description,
         "type": fichiers.LIBELLES.get(fichier.mimetype, ""),
         "taille": fichier.taille_lisible,
-        "date": document.date.strftime("%d/%m/%Y"),
+        "date": dates.courte(document.date),
         "iso": document.date.isoformat(),
         "url": request.resource_path(document, TELECHARGER),
         "nom": fichier.nom,

@@ -453,9 +453,7 @@ def valeurs_document(request, operation):
         "date": dates.courte(operation.date),
         "montant": euros(operation.montant),
         "affectations": affectations(request, operation),
-        "enregistre_le": dates.local(operation.emise_le).strftime("%d/%m/%Y %H:%M")
-        if operation.emise_le
-        else "",
+        "enregistre_le": dates.moment(operation.emise_le),
         "pdf": request.resource_path(operation, pdf.PDF),
     }
 

@@ -93,9 +93,9 @@ def lisible(request, value):
         return translate(_("Non"))
     if isinstance(value, str) and _ISO_MOMENT.match(value):
         moment = datetime.datetime.fromisoformat(value)
-        return dates.local(moment).strftime("%d/%m/%Y %H:%M")
+        return dates.moment(moment)
     if isinstance(value, str) and _ISO_DATE.match(value):
-        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        return dates.courte(datetime.date.fromisoformat(value))
     if isinstance(value, list):
         return "; ".join(lisible(request, v) for v in value)
     if isinstance(value, dict):
