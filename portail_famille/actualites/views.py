@@ -9,6 +9,7 @@ from pyramid.view import view_config
 
 from .. import dates, fichiers
 from ..security import P
+from ..skin import sans_sous_chemin
 from .publication import PUBLIEE, etat
 from .resources import IActualite, IActualites, ligne
 
@@ -27,8 +28,7 @@ def a_la_une(root):
     permission=P.PORTAIL_PUBLIC,
 )
 def actualites(context, request):
-    if request.subpath:
-        raise HTTPNotFound()
+    sans_sous_chemin(request)
     return {"liste": "".join(ligne(resume) for resume in context.publiees)}
 
 

@@ -27,7 +27,7 @@ from substanced.sdi import RIGHT, mgmt_view
 from .. import dates
 from ..familles.resources import IFamille
 from ..i18n import _
-from ..security import P
+from ..security import P, login
 from ..structures.schemas import UNITES as _UNITES
 from . import compte, corrections, figement, montants, pdf, service
 from .corrections import Annulation, Remboursement
@@ -47,11 +47,6 @@ from .resources import (
 UNITES = dict(_UNITES)
 REFERENCE_MAX = 100
 MOTIF_MAX = 1000
-
-
-def _login(request):
-    user = request.user
-    return getattr(user, "__name__", None) or str(request.authenticated_userid)
 
 
 def _tr(request, value):
@@ -223,7 +218,7 @@ class CompteView(_Vue):
                 mode,
                 numeros=numeros,
                 reference=reference,
-                par=_login(request),
+                par=login(request),
                 registry=request.registry,
             )
         except service.FacturationError as e:
@@ -363,7 +358,7 @@ class FactureView(_Vue):
                 date,
                 motif,
                 montant=montant,
-                par=_login(request),
+                par=login(request),
                 registry=request.registry,
             )
         except service.FacturationError as e:

@@ -9,13 +9,13 @@ from here."""
 
 from html import escape
 
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
 from .. import dates
 from ..familles.resources import IFamille
 from ..i18n import _, traduire
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import compte, corrections, service
 from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
 from .montants import ZERO, euros
@@ -253,8 +253,7 @@ def _reglement(request, reglement):
     permission=P.FACTURE_VOIR,
 )
 def releve_de_compte(context, request):
-    if request.subpath:
-        raise HTTPNotFound()
+    sans_sous_chemin(request)
     jour = dates.today()
     annees, (debut, fin) = annee_choisie(context, jour, request.GET.get("annee"))
     libelle = compte.libelle_annee(debut)

@@ -11,7 +11,6 @@ import json
 import re
 from decimal import Decimal
 
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.renderers import render
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -23,6 +22,7 @@ from ..facturation.resources import TITRES_MODES
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import audit
 from .export import donnees, titres
 
@@ -30,11 +30,6 @@ JSON = "mes-donnees.json"
 PDF = "mes-donnees.pdf"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T")
-
-
-def _sans_sous_chemin(request):
-    if request.subpath:
-        raise HTTPNotFound()
 
 
 def _piece_jointe(response, content_type, body, filename):
@@ -68,7 +63,7 @@ def nom_de_fichier(famille, extension):
     permission=P.FAMILLE_DONNEES_TELECHARGER,
 )
 def mes_donnees_json(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     _auditer(request, context)
     body = json.dumps(donnees(context, request), ensure_ascii=False, indent=1, sort_keys=True)
     return _piece_jointe(
@@ -241,7 +236,7 @@ def contexte_pdf(request, data):
     permission=P.FAMILLE_DONNEES_TELECHARGER,
 )
 def mes_donnees_pdf(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     _auditer(request, context)
     values = contexte_pdf(request, donnees(context, request))
     html = render("templates/mes_donnees_pdf.pt", values, request=request)

@@ -2,6 +2,7 @@
 
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender
+from pyramid.httpexceptions import HTTPNotFound
 from pyramid.renderers import get_renderer
 from pyramid.settings import asbool
 from pyramid.tweens import EXCVIEW
@@ -36,6 +37,13 @@ def is_staff(request):
         return False
     groups = {getattr(g, "__name__", None) for g in user.groups}
     return bool(groups.intersection(GROUPES_PERSONNEL))
+
+
+def sans_sous_chemin(request):
+    """A family page's view name followed by more path (/mon-compte/x) is
+    not a page: Pyramid would hand it the view, this makes it a 404."""
+    if request.subpath:
+        raise HTTPNotFound()
 
 
 def current_famille(request):
