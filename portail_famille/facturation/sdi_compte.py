@@ -60,13 +60,11 @@ def _chaine(request, name, limite):
 
 def lire_montant(request, text):
     """(amount, error) of a typed amount (``montants.lire``): above 0."""
+    maximum = montants.montant_max(request.registry.settings)
     try:
-        value = montants.lire(text, montants.montant_max(request.registry.settings))
+        return montants.lire(text, maximum, positif=True), None
     except montants.MontantInvalide as refus:
         return None, refus.args[0]
-    if value <= ZERO:
-        return None, _("Le montant doit être supérieur à 0.")
-    return value, None
 
 
 def lire_date(text):
