@@ -6,7 +6,7 @@ every step as done: its root is created in the current shape."""
 
 # In the order they run (numbers were given to parallel branches: a gap is
 # a step not merged yet).
-STEPS = tuple("step%d" % n for n in (*range(1, 13), 14, 15, 16, 17, 20, 21))
+STEPS = tuple("step%d" % n for n in (*range(1, 13), 14, 15, 16, 17, 20, 21, 24))
 
 
 class EtapeRefusee(Exception):
