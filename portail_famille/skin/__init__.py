@@ -85,7 +85,7 @@ class Layout:
         return management_url(self.request, user) if user is not None else None
 
     def entete(self):
-        """The family header (skin.entete), as markup."""
+        """What the family header shows (skin.entete), for layout.pt."""
         from .entete import entete
 
         return entete(self.request, self, self.famille)
