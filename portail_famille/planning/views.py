@@ -8,7 +8,6 @@ greyed.  Only that month's cells are read."""
 import datetime
 import functools
 import re
-from html import escape
 
 from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
@@ -93,8 +92,9 @@ def _responsable(famille):
 
 
 def _apparence(traduire, etat, genre, ouvert, action):
-    """(opening <td>, mark's HTML, escaped text) of a cell: the same for
-    every cell of the same kind (computed once per page and kind)."""
+    """(CSS classes or None, mark, text for screen readers) of a cell: the
+    same for every cell of the same kind (computed once per page and
+    kind)."""
     classes = []
     marque = texte = ""
     if etat is not None:
@@ -109,19 +109,7 @@ def _apparence(traduire, etat, genre, ouvert, action):
             texte = _("Non ouvert")
     elif action and not texte:
         texte = _("Libre")
-    td = '<td class="%s">' % " ".join(classes) if classes else "<td>"
-    marque = '<span class="marque" aria-hidden="true">%s</span>' % marque if marque else ""
-    return td, marque, escape(traduire(texte)) if texte else ""
-
-
-# A cell the parent may ask something on: a link to its day page (the
-# target of the menu, which finds the prestation on the row; all values
-# escaped).
-ACTION = (
-    '%s<a class="cellule-action" href="%s&amp;date=%s" aria-haspopup="menu" data-date="%s">'
-    '%s<span class="visuellement-cache">%s, %s</span></a></td>'
-)
-CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
+    return " ".join(classes) if classes else None, marque, traduire(texte) if texte else ""
 
 
 def _erreurs(request, queue=ERREURS):
@@ -168,7 +156,7 @@ def planning(context, request):
     aujourdhui = dates.today()
     # The child's path, once: its views' URLs are this plus their name.
     chemin = request.resource_path(context)
-    base = escape(chemin + JOUR)
+    base = chemin + JOUR
     traductions = {}
 
     def traduire(texte):
@@ -203,20 +191,15 @@ def planning(context, request):
             found = apparences.get(key)
             if found is None:
                 found = apparences[key] = _apparence(traduire, *key)
-            td, marque, texte = found
-            if action:
-                cellules.append(ACTION % (td, url, iso, iso, marque, texte, long))
-            elif texte:
-                cellules.append(CACHE % (td, marque, texte))
-            else:
-                cellules.append(td + marque + "</td>")
+            # (classes, mark, text, the day when the parent may ask on it:
+            # a link to its day page, the menu's target; the day in words)
+            cellules.append((*found, iso if action else None, long))
         return {
             "titre": titre,
             "responsable": responsable,
             "prestation": inscription.prestation,
-            # Inserted as markup by the template: every value inside is
-            # escaped (_apparence, ACTION).
-            "cellules": "".join(cellules),
+            "url": url,
+            "cellules": cellules,
         }
 
     lignes = [ligne(*active) for active in actives]
@@ -253,19 +236,14 @@ def planning(context, request):
 
 @functools.lru_cache(maxsize=64)
 def _colonnes(year, month):
-    """The month's columns, (day, ISO date, day in words escaped), and its
-    header cells as markup (escaped here): the same for every child."""
+    """The month's columns, (day, ISO date, day in words), and its header
+    cells, (day in words, short day name, weekend?, '07'): the same for
+    every child."""
     debut, fin = cells.bornes(year, month)
     jours = [debut + datetime.timedelta(days=n) for n in range((fin - debut).days + 1)]
-    colonnes = tuple((day, day.isoformat(), escape(dates.en_toutes_lettres(day))) for day in jours)
-    entetes = "".join(
-        '<th scope="col"%s><abbr title="%s">%s</abbr> %02d</th>'
-        % (
-            ' class="weekend"' if day.weekday() >= 5 else "",
-            long,
-            JOURS_COURTS[day.weekday()],
-            day.day,
-        )
+    colonnes = tuple((day, day.isoformat(), dates.en_toutes_lettres(day)) for day in jours)
+    entetes = tuple(
+        (long, JOURS_COURTS[day.weekday()], day.weekday() >= 5, "%02d" % day.day)
         for day, _iso, long in colonnes
     )
     return colonnes, entetes
@@ -275,27 +253,14 @@ _LEGENDES = {}
 
 
 def _legende(request):
-    """The legend's markup in the request's language (the same on every
-    page: made once per language)."""
+    """The legend in the request's language, for the template: states
+    (class, mark, text), kinds of day (letter, text), marks (class, text);
+    the same on every page: made once per language."""
     langue = request.localizer.locale_name
     if langue not in _LEGENDES:
-        etats = "".join(
-            '<li class="legende-%s"><span class="pastille etat-%s" aria-hidden="true">%s</span>'
-            " %s</li>" % (c, c, m, escape(_traduire(request, t)))
-            for c, m, t in LEGENDE
-        )
-        jours = "".join(
-            '<li><span class="pastille jour-%s" aria-hidden="true">%s</span> %s</li>'
-            % (c, c, escape(_traduire(request, t)))
-            for c, t in LEGENDE_JOURS
-        )
-        marques = "".join(
-            '<li><span class="pastille etat-%s" aria-hidden="true">✓</span> %s</li>'
-            % (c, escape(_traduire(request, t)))
-            for c, t in MARQUES
-        )
-        _LEGENDES[langue] = (
-            '<ul class="legende">%s</ul><ul class="legende legende-jours">%s</ul>'
-            '<ul class="legende legende-marques">%s</ul>' % (etats, jours, marques)
-        )
+        _LEGENDES[langue] = {
+            "etats": [(c, m, _traduire(request, t)) for c, m, t in LEGENDE],
+            "jours": [(c, _traduire(request, t)) for c, t in LEGENDE_JOURS],
+            "marques": [(c, _traduire(request, t)) for c, t in MARQUES],
+        }
     return _LEGENDES[langue]
