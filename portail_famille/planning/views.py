@@ -8,6 +8,7 @@ greyed.  Only that month's cells are read."""
 import datetime
 import functools
 import re
+from html import escape
 
 from pyramid.csrf import get_csrf_token
 from pyramid.traversal import find_root
@@ -92,9 +93,8 @@ def _responsable(famille):
 
 
 def _apparence(traduire, etat, genre, ouvert, action):
-    """(CSS classes or None, mark, text for screen readers) of a cell: the
-    same for every cell of the same kind (computed once per page and
-    kind)."""
+    """(opening <td>, mark's HTML, escaped text) of a cell: the same for
+    every cell of the same kind (computed once per page and kind)."""
     classes = []
     marque = texte = ""
     if etat is not None:
@@ -109,7 +109,19 @@ def _apparence(traduire, etat, genre, ouvert, action):
             texte = _("Non ouvert")
     elif action and not texte:
         texte = _("Libre")
-    return " ".join(classes) if classes else None, marque, traduire(texte) if texte else ""
+    td = '<td class="%s">' % " ".join(classes) if classes else "<td>"
+    marque = '<span class="marque" aria-hidden="true">%s</span>' % marque if marque else ""
+    return td, marque, escape(traduire(texte)) if texte else ""
+
+
+# A cell the parent may ask something on: a link to its day page (the
+# target of the menu, which finds the prestation on the row; all values
+# escaped).
+ACTION = (
+    '%s<a class="cellule-action" href="%s&amp;date=%s" aria-haspopup="menu" data-date="%s">'
+    '%s<span class="visuellement-cache">%s, %s</span></a></td>'
+)
+CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
 
 
 def _erreurs(request, queue=ERREURS):
@@ -156,7 +168,7 @@ def planning(context, request):
     aujourdhui = dates.today()
     # The child's path, once: its views' URLs are this plus their name.
     chemin = request.resource_path(context)
-    base = chemin + JOUR
+    base = escape(chemin + JOUR)
     traductions = {}
 
     def traduire(texte):
@@ -191,15 +203,20 @@ def planning(context, request):
             found = apparences.get(key)
             if found is None:
                 found = apparences[key] = _apparence(traduire, *key)
-            # (classes, mark, text, the day when the parent may ask on it:
-            # a link to its day page, the menu's target; the day in words)
-            cellules.append((*found, iso if action else None, long))
+            td, marque, texte = found
+            if action:
+                cellules.append(ACTION % (td, url, iso, iso, marque, texte, long))
+            elif texte:
+                cellules.append(CACHE % (td, marque, texte))
+            else:
+                cellules.append(td + marque + "</td>")
         return {
             "titre": titre,
             "responsable": responsable,
             "prestation": inscription.prestation,
-            "url": url,
-            "cellules": cellules,
+            # Inserted as markup by the template: every value inside is
+            # escaped (_apparence, ACTION).
+            "cellules": "".join(cellules),
         }
 
     lignes = [ligne(*active) for active in actives]
@@ -236,14 +253,19 @@ def planning(context, request):
 
 @functools.lru_cache(maxsize=64)
 def _colonnes(year, month):
-    """The month's columns, (day, ISO date, day in words), and its header
-    cells, (day in words, short day name, weekend?, '07'): the same for
-    every child."""
+    """The month's columns, (day, ISO date, day in words escaped), and its
+    header cells as markup (escaped here): the same for every child."""
     debut, fin = cells.bornes(year, month)
     jours = [debut + datetime.timedelta(days=n) for n in range((fin - debut).days + 1)]
-    colonnes = tuple((day, day.isoformat(), dates.en_toutes_lettres(day)) for day in jours)
-    entetes = tuple(
-        (long, JOURS_COURTS[day.weekday()], day.weekday() >= 5, "%02d" % day.day)
+    colonnes = tuple((day, day.isoformat(), escape(dates.en_toutes_lettres(day))) for day in jours)
+    entetes = "".join(
+        '<th scope="col"%s><abbr title="%s">%s</abbr> %02d</th>'
+        % (
+            ' class="weekend"' if day.weekday() >= 5 else "",
+            long,
+            JOURS_COURTS[day.weekday()],
+            day.day,
+        )
         for day, _iso, long in colonnes
     )
     return colonnes, entetes
