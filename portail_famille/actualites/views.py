@@ -17,6 +17,9 @@ from .publication import PUBLIEE, etat
 from .resources import A_LA_UNE, IActualite, IActualites
 
 LISTE = "portail_famille.actualites:templates/liste.pt"
+# (the list's path, the stored items) -> what the macro shows: the same for
+# every page view until an item changes (the key holds the stored values).
+_BREVES = {}
 
 
 def macro():
@@ -35,6 +38,10 @@ def breves(request, folder, nombre=None):
     if not publiees:
         return []
     base = request.resource_path(folder)
+    key = (base, publiees)
+    found = _BREVES.get(key)
+    if found is not None:
+        return found
     found = []
     for breve in publiees:
         jour = dates.local(breve.date).date()
@@ -47,6 +54,9 @@ def breves(request, folder, nombre=None):
                 "extrait": breve.extrait,
             }
         )
+    if len(_BREVES) >= 64:
+        _BREVES.clear()
+    _BREVES[key] = found
     return found
 
 
