@@ -24,7 +24,7 @@ LIBELLES = {
     "mot_de_passe": _("Mot de passe"),
     "deconnexion": _("Déconnexion"),
 }
-_VALEURS = re.compile(r"(\$\{nom\}|\$\{n\})")
+_VALEURS = re.compile(r"\$\{nom\}|\$\{n\}")
 
 _FIXES = {}  # language -> (translated labels, the welcome sentence's parts)
 
@@ -34,16 +34,17 @@ def _fixes(request):
     found = _FIXES.get(langue)
     if found is None:
         libelles = {key: traduire(request, label) for key, label in LIBELLES.items()}
-        # ('Bienvenue ', '${nom}', ', vous avez ', '${n}', ' Nouveau(x) Message(s)')
-        parties = tuple(p for p in _VALEURS.split(traduire(request, BIENVENUE)) if p)
+        # ('Bienvenue ', ', vous avez ', ' Nouveau(x) Message(s)', the name first?)
+        texte = traduire(request, BIENVENUE)
+        parties = (*_VALEURS.split(texte), texte.find("${nom}") < texte.find("${n}"))
         found = _FIXES[langue] = (libelles, parties)
     return found
 
 
 def entete(request, layout, famille):
     """The header of a page of ``famille``: the labels, the welcome line's
-    parts (``${nom}`` and ``${n}`` stand for the name and the count of new
-    messages), the date, the menu (url, title, current page?), the
+    parts (the texts before, between and after the name and the count of
+    new messages, and whether the name comes first), the date, the menu (url, title, current page?), the
     documents link and the logout form's token."""
     libelles, parties = _fixes(request)
     ici = request.context is famille
