@@ -65,5 +65,23 @@ def lire_date(value):
 
 
 def courte(day):
-    """date(2015, 4, 8) -> '08/04/2015'."""
-    return day.strftime("%d/%m/%Y") if day else ""
+    """date(2015, 4, 8) -> '08/04/2015'; '' for None.  The one way a date
+    is written short (a datetime gives its own date: ``local`` it first)."""
+    return "%02d/%02d/%04d" % (day.day, day.month, day.year) if day else ""
+
+
+def moment(value):
+    """A stored (aware) datetime as the town reads it: '07/12/2026 14:05',
+    Paris time; '' for None."""
+    if not value:
+        return ""
+    value = local(value)
+    return "%s %02d:%02d" % (courte(value), value.hour, value.minute)
+
+
+def moment_a(value):
+    """The same in a sentence: '07/12/2026 à 14:05'; '' for None."""
+    if not value:
+        return ""
+    value = local(value)
+    return "%s à %02d:%02d" % (courte(value), value.hour, value.minute)

@@ -55,12 +55,13 @@ def montant_max(settings):
     return lire(str(value), maximum=Decimal("1e12"))
 
 
-def lire(text, maximum=MAXIMUM, message=None):
+def lire(text, maximum=MAXIMUM, message=None, positif=False):
     """The amount ``text`` says ('120,60', '1 234,56', '12.34', '5 €'), a
     Decimal with two decimals; MontantInvalide (French message) when it is
     empty, not an amount, negative, with more than two decimals or above
-    ``maximum``.  ``message``: one message for every refusal (a number
-    that is not in euros: "Nombre de parts invalide.")."""
+    ``maximum``; zero too when ``positif`` (a payment, a refund).
+    ``message``: one message for every refusal (a number that is not in
+    euros: "Nombre de parts invalide.")."""
 
     def refus(texte):
         return MontantInvalide(message or texte)
@@ -84,6 +85,8 @@ def lire(text, maximum=MAXIMUM, message=None):
         raise refus(
             _("Le montant ne peut dépasser ${maximum}.", mapping={"maximum": euros(maximum)})
         )
+    if positif and value <= ZERO:
+        raise refus(_("Le montant doit être supérieur à 0."))
     return value
 
 

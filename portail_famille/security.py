@@ -186,6 +186,13 @@ def principals_of(user):
     return [Everyone, Authenticated, get_oid(user), *user.groupids]
 
 
+def login(request):
+    """Who acts, as journals and documents record it (``par``): the login
+    of the request's user (its userid when the user is gone)."""
+    user = getattr(request, "user", None)
+    return getattr(user, "__name__", None) or str(request.authenticated_userid)
+
+
 def may(request, user, permission, context):
     policy = request.registry.getUtility(IAuthorizationPolicy)
     return policy.permits(context, principals_of(user), permission)

@@ -17,7 +17,7 @@ def home(context, request):
         "famille": context,
         "responsable": context.responsable,
         "compte": en_cours(request, context, dates.today()),
-        "actualites": a_la_une(request.root),
+        **a_la_une(request),
         # archived (``departs``): the family may still read and pay
         "partie_le": dates.courte(context.partie_le),
     }

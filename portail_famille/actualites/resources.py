@@ -1,19 +1,19 @@
 """The news folder (the root's ``actualites``) and its news items.
 
-The folder keeps what the login and home pages show, ready to insert:
-``publiees`` (the published items, newest first, at most ``LISTE_MAX``
-for the page of all news) and ``html`` (the first ``A_LA_UNE`` as sanitised
-markup).  It is rebuilt when an item is
-published, withdrawn, archived, edited, renamed or deleted
-(``rafraichir``), so a page view reads one attribute: no catalog query, no
-walk of the news.
+The folder keeps what the login and home pages list: ``publiees``, the
+published items newest first (at most ``LISTE_MAX``, for the page of all
+news; the first ``A_LA_UNE`` on the login and home pages), each as data
+(``Breve``: its name in the folder, title, publication date, the plain
+beginning of its text).  It is rebuilt when an item is published,
+withdrawn, archived, edited, renamed or deleted (``rafraichir``), so a page
+view reads one attribute: no catalog query, no walk of the news.  Links
+and markup are made at request time (``actualites/templates/liste.pt``), so
+they follow the portal's address, under a path (``/portail``) too.
 """
 
 from collections import namedtuple
-from html import escape
 
 from persistent import Persistent
-from pyramid.traversal import resource_path
 from substanced.content import content
 from substanced.folder import Folder
 from zope.interface import Interface, implementer
@@ -26,7 +26,11 @@ from .publication import ETATS, PUBLIEE, etat
 A_LA_UNE = 5  # published items shown on the login and home pages
 LISTE_MAX = 100  # published items listed on the page of all news
 
-# One published item as the lists show it (``date``: aware, UTC).
+# One published item as the lists show it (``nom``: its name in the folder;
+# ``date``: aware, UTC; ``extrait``: plain text).
+Breve = namedtuple("Breve", "nom titre date extrait")
+# Before evolve step 24 (``chemin``: an absolute path, a rendered ``html``
+# beside): kept so that an older database loads until the step runs.
 Resume = namedtuple("Resume", "nom titre date chemin extrait")
 
 
@@ -43,7 +47,7 @@ def colonnes(folder, item, request, defaults):
     if not IActualite.providedBy(item):
         return defaults
     translate = request.localizer.translate
-    publiee_le = dates.local(item.publiee_le).strftime("%d/%m/%Y %H:%M") if item.publiee_le else ""
+    publiee_le = dates.moment(item.publiee_le)
     return defaults + [
         {"name": translate(_("Titre")), "value": item.titre},
         {"name": translate(_("État")), "value": translate(ETATS[etat(item)])},
@@ -62,13 +66,12 @@ class Actualites(Folder):
     """The root folder of the news: holds Actualité objects only."""
 
     publiees = ()
-    html = ""
 
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") == "Actualite"
 
     def rafraichir(self):
-        """Rebuild ``publiees`` and ``html`` from the items."""
+        """Rebuild ``publiees`` from the items."""
         items = [
             item
             for item in self.values()
@@ -76,36 +79,11 @@ class Actualites(Folder):
         ]
         items.sort(key=lambda item: (item.publiee_le, item.__name__), reverse=True)
         publiees = tuple(
-            Resume(
-                item.__name__,
-                item.titre,
-                item.publiee_le,
-                resource_path(item),
-                rendu.extrait(item.texte),
-            )
+            Breve(item.__name__, item.titre, item.publiee_le, rendu.extrait(item.texte))
             for item in items[:LISTE_MAX]
         )
         if publiees != self.publiees:
             self.publiees = publiees
-            self.html = "".join(ligne(resume) for resume in publiees[:A_LA_UNE])
-
-
-def ligne(resume):
-    """One published item of a list: its title linked to the whole item,
-    its date, the beginning of its text (all escaped)."""
-    jour = dates.local(resume.date).date()
-    return (
-        '<li class="actualite"><h3><a href="%s">%s</a></h3>'
-        '<p class="date"><time datetime="%s">%s</time></p>'
-        '<p class="extrait">%s</p></li>'
-        % (
-            escape(resume.chemin),
-            escape(resume.titre),
-            jour.isoformat(),
-            escape(dates.en_toutes_lettres(jour)),
-            escape(resume.extrait),
-        )
-    )
 
 
 @content(

@@ -113,10 +113,6 @@ class ModifierActualiteView(_Echec, FormView):
         return HTTPFound(self.request.sdiapi.mgmt_path(item, "@@modifier"))
 
 
-def _moment(value):
-    return dates.local(value).strftime("%d/%m/%Y %H:%M") if value else ""
-
-
 @mgmt_view(
     context=IActualite,
     name="publication",
@@ -134,9 +130,9 @@ def publication(context, request):
     return {
         "etat": translate(ETATS[etat(context)]),
         "etat_code": etat(context),
-        "creee_le": _moment(context.creee_le),
-        "modifiee_le": _moment(context.modifiee_le),
-        "publiee_le": _moment(context.publiee_le),
+        "creee_le": dates.moment(context.creee_le),
+        "modifiee_le": dates.moment(context.modifiee_le),
+        "publiee_le": dates.moment(context.publiee_le),
         "transitions": transitions,
         "action": request.sdiapi.mgmt_path(context, "@@publication"),
         "public_url": request.resource_path(context),

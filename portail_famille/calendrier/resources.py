@@ -9,6 +9,7 @@ from substanced.folder import Folder
 from substanced.property import PropertySheet
 from zope.interface import implementer
 
+from .. import dates
 from ..i18n import _
 from ..security import P
 from . import jours, schemas
@@ -76,10 +77,6 @@ class Calendrier(Folder):
         return None
 
 
-def _format(date):
-    return date.strftime("%d/%m/%Y")
-
-
 class _Sheet(PropertySheet):
     # Seeing a sheet needs the right to edit it (régisseurs, who hold
     # ``sdi.view`` on the root, do not get the calendar's forms).
@@ -122,7 +119,7 @@ class AnneeScolaire(Folder):
 
     @property
     def title(self):
-        return "%s (du %s au %s)" % (self.libelle, _format(self.debut), _format(self.fin))
+        return "%s (du %s au %s)" % (self.libelle, dates.courte(self.debut), dates.courte(self.fin))
 
     def __sdi_addable__(self, context, introspectable):
         # Its holiday periods only (the portal's own form), never the SDI's
@@ -160,7 +157,7 @@ class PeriodeVacances(Folder):
 
     @property
     def title(self):
-        return "%s (du %s au %s)" % (self.nom, _format(self.debut), _format(self.fin))
+        return "%s (du %s au %s)" % (self.nom, dates.courte(self.debut), dates.courte(self.fin))
 
 
 @content(
@@ -188,7 +185,11 @@ class Fermeture(Folder):
 
     @property
     def title(self):
-        return "Fermeture du %s au %s : %s" % (_format(self.debut), _format(self.fin), self.motif)
+        return "Fermeture du %s au %s : %s" % (
+            dates.courte(self.debut),
+            dates.courte(self.fin),
+            self.motif,
+        )
 
 
 @content(
@@ -214,4 +215,4 @@ class Correction(Folder):
     @property
     def title(self):
         label = dict(schemas.GENRES).get(self.genre, self.genre)
-        return "%s : %s" % (_format(self.date), label)
+        return "%s : %s" % (dates.courte(self.date), label)

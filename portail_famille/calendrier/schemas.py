@@ -13,6 +13,7 @@ from pyramid.traversal import find_root
 from substanced.schema import Schema
 from substanced.util import get_oid
 
+from .. import dates
 from ..champs import OBLIGATOIRE
 from ..champs import texte as _texte
 from ..i18n import _
@@ -65,10 +66,6 @@ def _fin_apres_debut(message):
     return validator
 
 
-def _format(date):
-    return date.strftime("%d/%m/%Y")
-
-
 def _chevauchement(form, value, autres, message):
     """Refuse ``value`` (debut, fin) when it overlaps one of ``autres``
     (objects with ``debut`` and ``fin``): ``message`` beside the field
@@ -98,8 +95,8 @@ def _annees_valides(form, value, context):
             "Cette période chevauche l'année scolaire ${libelle} (du ${debut} au ${fin}).",
             mapping={
                 "libelle": autre.libelle,
-                "debut": _format(autre.debut),
-                "fin": _format(autre.fin),
+                "debut": dates.courte(autre.debut),
+                "fin": dates.courte(autre.fin),
             },
         ),
     )
@@ -215,8 +212,8 @@ def _periodes_valides(form, value, context):
                 "(du ${debut} au ${fin}).",
                 mapping={
                     "libelle": annee.libelle,
-                    "debut": _format(annee.debut),
-                    "fin": _format(annee.fin),
+                    "debut": dates.courte(annee.debut),
+                    "fin": dates.courte(annee.fin),
                 },
             ),
         )

@@ -7,6 +7,7 @@ import colander
 from pyramid.httpexceptions import HTTPFound
 from substanced.sdi import mgmt_view
 
+from .. import dates
 from ..i18n import _
 from ..sdi.forms import FORM, AddView
 from ..security import P
@@ -62,7 +63,7 @@ def vacances_inconnues(request, annee):
         "périodes de vacances (onglet Vacances scolaires) : sans elles, les jours de "
         "vacances sont des jours d'école (ni P ni G).",
         mapping={
-            "date": jours.fin_vacances_connues().strftime("%d/%m/%Y"),
+            "date": dates.courte(jours.fin_vacances_connues()),
             "libelle": annee.libelle,
             "zone": _zone(request),
         },
@@ -181,8 +182,8 @@ def vacances(context, request):
         "periodes": [
             {
                 "nom": nom,
-                "debut": debut.strftime("%d/%m/%Y"),
-                "fin": fin.strftime("%d/%m/%Y"),
+                "debut": dates.courte(debut),
+                "fin": dates.courte(fin),
                 "genre": jours.genre_vacances(nom),
                 "url": url,
             }

@@ -76,7 +76,7 @@ def login_page(context, request):
         "login": "",
         "errors": {},
         "came_from": safe_came_from(request.GET.get("came_from"), ""),
-        "actualites": a_la_une(context),
+        **a_la_une(request),
     }
 
 
@@ -100,7 +100,7 @@ def login(context, request):
         "login": login[:200],
         "errors": errors,
         "came_from": came_from,
-        "actualites": a_la_une(context),
+        **a_la_une(request),
     }
     if errors:
         return result

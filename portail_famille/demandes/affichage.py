@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from .. import dates
+from ..facturation.montants import nombre
 from ..familles.validators import masquer_iban
 from ..i18n import _
 
@@ -29,11 +30,11 @@ def valeur(name, value, reveler=False):
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
     if isinstance(value, Decimal):
-        return "%.2f" % value
+        return nombre(value)
     if isinstance(value, datetime.datetime):
-        return dates.local(value).strftime("%d/%m/%Y %H:%M")
+        return dates.moment(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return dates.courte(value)
     if name in MASQUES and not reveler:
         return masquer_iban(value)
     return str(value)

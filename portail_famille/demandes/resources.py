@@ -141,7 +141,7 @@ class Demande(Persistent):
 
     @property
     def title(self):
-        moment = dates.local(self.date_demande).strftime("%d/%m/%Y %H:%M")
+        moment = dates.moment(self.date_demande)
         return "%s — %s" % (self.type_demande, moment)
 
     def changements(self):

@@ -32,7 +32,7 @@ from .. import dates, journal
 from ..i18n import _
 from ..journal import audit
 from ..sdi.echappement import Balisage
-from ..security import P
+from ..security import P, login
 from . import cycle, service
 from .affichage import MASQUES, valeur
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
@@ -53,15 +53,6 @@ def _tr(request, value):
     if isinstance(value, TranslationString):
         return request.localizer.translate(value)
     return value
-
-
-def _login(request):
-    user = request.user
-    return getattr(user, "__name__", None) or str(request.authenticated_userid)
-
-
-def _moment(value):
-    return dates.local(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 def peut_traiter(request, demande):
@@ -185,7 +176,7 @@ class FileDemandesView:
             audit.noter_demande(request, demande)
         return {
             "oid": get_oid(demande),
-            "date": _moment(demande.date_demande),
+            "date": dates.moment(demande.date_demande),
             "famille": _famille(request, demande.famille),
             "type": _tr(request, demande.type.titre),
             "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
@@ -274,9 +265,9 @@ class FileDemandesView:
             else:
                 try:
                     if refuser:
-                        service.refuser(demande, _login(request), motif, request)
+                        service.refuser(demande, login(request), motif, request)
                     else:
-                        service.accepter(demande, _login(request), request)
+                        service.accepter(demande, login(request), request)
                 except service.DemandeError:
                     raison = _("l'enfant ou l'activité de la demande n'existe plus")
                 else:
@@ -379,7 +370,7 @@ class TraiterDemandeView:
                     )
                 )
         try:
-            service.accepter(demande, _login(self.request), self.request, force=bool(modifies))
+            service.accepter(demande, login(self.request), self.request, force=bool(modifies))
         except service.FicheModifiee:  # changed between the check and now
             return self.show(
                 erreur_confirmation=_(
@@ -409,7 +400,7 @@ class TraiterDemandeView:
                 motif=motif,
             )
         try:
-            service.refuser(demande, _login(self.request), motif, self.request)
+            service.refuser(demande, login(self.request), motif, self.request)
         except service.DemandeError as refus:
             return self._interdite(refus)
         return self._fait(_("Demande refusée : ${type}, famille ${numero}."))
@@ -458,13 +449,13 @@ class TraiterDemandeView:
             "type": _tr(request, demande.type.titre),
             "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
             "famille": _famille(request, famille),
-            "date": _moment(demande.date_demande),
+            "date": dates.moment(demande.date_demande),
             "demandeur": demande.demandeur,
             "etat": _tr(request, demande.titre_etat),
             "en_attente": en_attente,
             "remplacee": demande.etat == REMPLACEE,
             "traite_par": demande.traite_par,
-            "date_traitement": _moment(demande.date_traitement),
+            "date_traitement": dates.moment(demande.date_traitement),
             "motif_refus": demande.motif_refus,
             "lignes": lignes,
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],

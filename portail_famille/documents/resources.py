@@ -55,7 +55,7 @@ class Documents(Folder):
 
 
 def _date(jour):
-    return jour.strftime("%d/%m/%Y") if jour is not None else ""
+    return dates.courte(jour)
 
 
 def colonnes(folder, document, request, defaults):

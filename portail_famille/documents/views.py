@@ -15,6 +15,7 @@ from pyramid.view import view_config
 from .. import dates, fichiers
 from ..familles.resources import IFamille
 from ..security import P
+from ..skin import sans_sous_chemin
 from .resources import IDocument, IDocuments
 
 TELECHARGER = "telecharger"
@@ -50,7 +51,7 @@ def _ligne(request, document):
         "description": document.description,
         "type": fichiers.LIBELLES.get(fichier.mimetype, ""),
         "taille": fichier.taille_lisible,
-        "date": document.date.strftime("%d/%m/%Y"),
+        "date": dates.courte(document.date),
         "iso": document.date.isoformat(),
         "url": request.resource_path(document, TELECHARGER),
         "nom": fichier.nom,
@@ -64,8 +65,7 @@ def _ligne(request, document):
     permission=P.FAMILLE_VOIR,
 )
 def documents(context, request):
-    if request.subpath:
-        raise HTTPNotFound()
+    sans_sous_chemin(request)
     return {
         "famille": context,
         "dossiers": [

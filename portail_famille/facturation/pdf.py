@@ -20,7 +20,7 @@ import datetime
 import logging
 import re
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
+from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.renderers import get_renderer, render
 from pyramid.response import Response
 from pyramid.traversal import find_root
@@ -34,6 +34,7 @@ from ..i18n import _
 from ..montants import euros
 from ..retry import essayer
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import attestation, originaux
 from .corrections import (
     TITRES_REMBOURSEMENT,
@@ -60,11 +61,6 @@ PDF = "pdf"
 ATTESTATION = "attestation-fiscale"
 MAIRIE = "Mairie"
 MAIRIE_DE = "Mairie de %s"
-
-
-def _sans_sous_chemin(request):
-    if request.subpath:
-        raise HTTPNotFound()
 
 
 def nom_de_fichier(*parts):
@@ -339,7 +335,7 @@ def servir(request, document):
     """The document's original; one issued without is frozen now, at its
     first download (``originaux``).  Raises PdfError (a French 503) when
     it cannot be made."""
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     found = originaux.original(document)
     if found is None:
         ((_document, html, nom),) = preparer(request, [document])
@@ -444,7 +440,7 @@ def html_attestation(request, famille, annee):
     context=IFamille, name=ATTESTATION, permission=P.FACTURE_VOIR, request_method=("GET", "HEAD")
 )
 def attestation_pdf(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     annee = annee_demandee(request)
     return reponse_pdf(
         request,

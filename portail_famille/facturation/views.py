@@ -7,9 +7,7 @@ receipt), an invoice's online payment (``payer``) and the yearly tax
 certificate (``attestation-fiscale``) are pages of their own: only linked
 from here."""
 
-from html import escape
-
-from pyramid.httpexceptions import HTTPNotFound
+from pyramid.renderers import get_renderer
 from pyramid.view import view_config
 
 from .. import dates
@@ -17,6 +15,7 @@ from ..familles.resources import IFamille
 from ..i18n import _, traduire
 from ..montants import ZERO, euros
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import compte, corrections, service
 from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
 from .resources import TITRES_MODES, Avoir, Facture, Reglement
@@ -44,19 +43,20 @@ def peut_payer(request, famille):
     return bool(request.has_permission(P.FACTURE_PAYER, famille))
 
 
-# The icons' markup (the texts a screen reader says are beside them).
-SVG_PDF = '<svg aria-hidden="true" focusable="false" width="24" height="24" viewBox="0 0 24 24"><path fill="currentColor" d="M6 2h8l5 5v15H6zm7 1.5V8h4.5zM8 13v5h1.2v-1.6h.8a1.7 1.7 0 0 0 0-3.4zm1.2 1h.8a.7.7 0 0 1 0 1.4h-.8zm3.3-1v5h1.4a2.5 2.5 0 0 0 0-5zm1.2 1h.2a1.5 1.5 0 0 1 0 3h-.2zm3.3-1v5h1.2v-2h1.5v-1h-1.5v-1h1.7v-1z"/></svg>'
-SVG_CARTE = '<svg aria-hidden="true" focusable="false" width="24" height="24" viewBox="0 0 24 24"><path fill="currentColor" d="M2 5h20v14H2zm1.5 1.5v2h17v-2zm0 5v6h17v-6zM5 14h5v1.5H5z"/></svg>'
-LIEN_ICONE = (
-    '<a class="icone %s" href="%s" title="%s">%s<span class="visuellement-cache">%s</span></a>'
-)
+ICONES = "portail_famille.facturation:templates/icones.pt"
+
+
+def macro_icones():
+    """The icons' macro (``icones.pt``): a row ``i`` with ``pdf``,
+    ``texte_pdf``, ``payer`` and ``texte_payer`` (icones' result)."""
+    return get_renderer(ICONES).implementation().macros["icones"]
 
 
 def icones(request, document, payer=True):
     """The PDF icon's link of an invoice, a credit note or a payment's
     receipt and, when ``payer``, the card icon's of an invoice with
-    something due, with the text a screen reader says; ``html``: both
-    icons' markup (escaped here)."""
+    something due, with the text a screen reader says (the markup:
+    ``icones.pt``)."""
     url = request.resource_path(document)  # ends with "/"
     numero = {"numero": document.numero}
     if isinstance(document, Avoir):
@@ -82,27 +82,15 @@ def icones(request, document, payer=True):
             if a_payer
             else ""
         )
-    texte = escape(texte_pdf)
-    html = LIEN_ICONE % ("icone-pdf", escape(url + PDF), texte, SVG_PDF, texte)
-    if payer_url:
-        texte = escape(texte_payer)
-        html += LIEN_ICONE % ("icone-carte", escape(payer_url), texte, SVG_CARTE, texte)
     return {
         "pdf": url + PDF,
         "texte_pdf": texte_pdf,
         "payer": payer_url,
         "texte_payer": texte_payer,
-        "html": '<span class="icones-facture">%s</span>' % html,
     }
 
 
 # --- the home page's blocks ---------------------------------------------------
-
-LIGNE_IMPAYEE = (
-    '<tr><th scope="row">%s</th><td><time datetime="%s">%s</time></td>'
-    '<td><time datetime="%s">%s</time></td><td class="montant">%s</td>'
-    '<td class="actions-facture">%s</td></tr>'
-)
 
 
 def en_cours(request, famille, jour):
@@ -117,24 +105,21 @@ def en_cours(request, famille, jour):
         reste = facture.reste
         total += reste
         lignes.append(
-            LIGNE_IMPAYEE
-            % (
-                escape(facture.numero),
-                facture.date.isoformat(),
-                dates.courte(facture.date),
-                facture.echeance.isoformat(),
-                dates.courte(facture.echeance),
-                euros(reste),
-                icones(request, facture, payer)["html"],
-            )
+            {
+                **icones(request, facture, payer),
+                "numero": facture.numero,
+                "date": _date(facture.date),
+                "echeance": _date(facture.echeance),
+                "montant": euros(reste),
+            }
         )
     return {
         "date": dates.en_toutes_lettres(jour),
         "solde": euros(service.credit_disponible(famille)),
         "impayees": bool(lignes),
-        # the table's rows, as markup (every value escaped or ours)
-        "lignes": "".join(lignes),
+        "lignes": lignes,
         "total": euros(total),
+        "icones": macro_icones() if lignes else None,
     }
 
 
@@ -253,8 +238,7 @@ def _reglement(request, reglement):
     permission=P.FACTURE_VOIR,
 )
 def releve_de_compte(context, request):
-    if request.subpath:
-        raise HTTPNotFound()
+    sans_sous_chemin(request)
     jour = dates.today()
     annees, (debut, fin) = annee_choisie(context, jour, request.GET.get("annee"))
     libelle = compte.libelle_annee(debut)
@@ -297,6 +281,7 @@ def releve_de_compte(context, request):
             if annee <= jour.year
         ],
         "action": request.resource_path(context, "releve-de-compte"),
+        "icones": macro_icones(),
     }
     if onglet == OPERATIONS:
         page.update(

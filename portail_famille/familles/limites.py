@@ -161,7 +161,7 @@ def verifier(settings, famille, genre, poids=1, now=None):
     if attente is not None:
         libre, periode, limite = attente
         moment = datetime.datetime.fromtimestamp(libre, datetime.UTC)
-        quand = dates.local(moment).strftime("%d/%m/%Y à %H:%M")
+        quand = dates.moment_a(moment)
         message = _(REFUS[(genre, periode)], mapping={"max": limite, "quand": quand})
         raise LimiteAtteinte(message, max(1, int(libre - now) + 1))
 

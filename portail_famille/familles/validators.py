@@ -7,6 +7,7 @@ import colander
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from .. import dates
 from ..i18n import _
 
 _PHONE_PREFIX = re.compile(r"^(?:\+33|0033)")
@@ -101,7 +102,7 @@ class DateFr(colander.SchemaType):
     def serialize(self, node, appstruct):
         if appstruct in (colander.null, None):
             return colander.null
-        return appstruct.strftime("%d/%m/%Y")
+        return dates.courte(appstruct)
 
     def deserialize(self, node, cstruct):
         if cstruct in (colander.null, None, ""):

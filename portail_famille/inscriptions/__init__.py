@@ -12,6 +12,7 @@ from persistent import Persistent
 from pyramid.traversal import find_root
 from substanced.util import find_objectmap, get_oid
 
+from .. import dates
 from ..i18n import _
 from ..structures.schemas import JOURS
 from ..util import arbre
@@ -27,10 +28,6 @@ class InscriptionInvalide(ValueError):
 
 def cle(annee, prestation_oid):
     return "%s:%s" % (annee, prestation_oid)
-
-
-def _format(date):
-    return date.strftime("%d/%m/%Y")
 
 
 class Inscription(Persistent):
@@ -115,7 +112,7 @@ def erreurs(enfant, prestation_oid, libelle, debut, jours):
         # archived (``portail_famille.departs``): réactiver first
         found["prestation"] = _(
             "Cet enfant est parti le ${date} : réactivez-le (onglet Départ) avant de l'inscrire.",
-            mapping={"date": _format(enfant.partie_le)},
+            mapping={"date": dates.courte(enfant.partie_le)},
         )
         return found
     prestation = prestation_de(enfant, prestation_oid)
@@ -129,8 +126,8 @@ def erreurs(enfant, prestation_oid, libelle, debut, jours):
             "La date de début doit être dans l'année scolaire ${annee} (du ${debut} au ${fin}).",
             mapping={
                 "annee": annee.libelle,
-                "debut": _format(annee.debut),
-                "fin": _format(annee.fin),
+                "debut": dates.courte(annee.debut),
+                "fin": dates.courte(annee.fin),
             },
         )
     if prestation is not None:
@@ -227,7 +224,7 @@ def lignes(enfant, libelles=None):
                 "structure": prestation.structure.title if prestation else "",
                 "prestation": prestation.title if prestation else _("(prestation supprimée)"),
                 "jours": libelle_jours(inscription.jours),
-                "debut": _format(inscription.debut) if inscription.debut else "",
+                "debut": dates.courte(inscription.debut) if inscription.debut else "",
             }
         )
     return sorted(rows, key=lambda r: (r["annee"], str(r["structure"]), str(r["prestation"])))

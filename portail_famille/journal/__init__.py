@@ -32,6 +32,7 @@ from pyramid.traversal import find_root
 from substanced.util import get_oid
 from zope.interface import Interface
 
+from ..security import login
 from . import resources
 
 ACTION = "action"
@@ -71,12 +72,6 @@ def journal(root):
     return found
 
 
-def qui(request):
-    """The login of the request's user."""
-    user = getattr(request, "user", None)
-    return getattr(user, "__name__", None) or str(request.authenticated_userid)
-
-
 def _oid(value):
     return value if value is None or isinstance(value, int) else get_oid(value, None)
 
@@ -104,7 +99,7 @@ def noter(
     values, stored as JSON (never the data the action is about)."""
     if IRequest.providedBy(source):
         root = source.root
-        par = par if par is not None else qui(source)
+        par = par if par is not None else login(source)
     else:
         root = find_root(source)
     if not par:

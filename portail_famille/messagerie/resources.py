@@ -104,7 +104,7 @@ class Message(Persistent):
     @property
     def date_affichee(self):
         """ "08/04/2015 09:12" (Paris time)."""
-        return dates.local(self.date).strftime("%d/%m/%Y %H:%M")
+        return dates.moment(self.date)
 
 
 @content("Conversation", icon="glyphicon glyphicon-comment", catalog=True)
@@ -173,7 +173,7 @@ class Conversation(Persistent):
 
     @property
     def date_affichee(self):
-        return dates.local(self.derniere).strftime("%d/%m/%Y %H:%M")
+        return dates.moment(self.derniere)
 
     def avec_fichier(self):
         """[(index, Message)] of the messages with an attachment."""

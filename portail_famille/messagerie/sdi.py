@@ -25,7 +25,7 @@ from substanced.util import find_catalog, find_objectmap, get_oid
 from .. import dates, fichiers
 from ..catalogue import CATALOG
 from ..i18n import _
-from ..security import P
+from ..security import P, login
 from . import groupe, service
 from .resources import SERVICE, SERVICE_ENFANCE, IConversation
 
@@ -42,15 +42,6 @@ SANS_STRUCTURE = "0"  # the filter value of "Service enfance jeunesse"
 # back from now): the sort then reads a few hundred entries, not the town's.
 FENETRES = (7, 31, 92, 366, 1100)
 SEUIL_FENETRES = 500  # under this many, the whole set is sorted at once
-
-
-def _login(request):
-    user = request.user
-    return getattr(user, "__name__", None) or str(request.authenticated_userid)
-
-
-def _moment(value):
-    return dates.local(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 def _plus_recentes(index, ids, n, now):
@@ -216,7 +207,7 @@ class MessagerieView:
             "famille_url": request.sdiapi.mgmt_path(famille, "@@properties"),
             "objet": conversation.objet,
             "structure": nom_structure(request, noms, conversation.structure),
-            "date": _moment(conversation.derniere),
+            "date": dates.moment(conversation.derniere),
             "non_lu": not conversation.lu_service,
             "traitee": conversation.traitee,
             "groupe": conversation.groupe is not None,
@@ -335,7 +326,7 @@ class ConversationView:
 
     def traiter(self):
         request = self.request
-        service.traiter(self.context, _login(request))
+        service.traiter(self.context, login(request))
         request.sdiapi.flash(
             request.localizer.translate(
                 _(
@@ -373,7 +364,7 @@ class ConversationView:
                     "service": message.auteur == SERVICE,
                     "nom": message.nom,
                     "compte": message.compte,
-                    "date": _moment(message.date),
+                    "date": dates.moment(message.date),
                     "texte": message.texte,
                     "fichier": message.fichier
                     and {

@@ -27,6 +27,7 @@ from ..familles.resources import IFamille
 from ..i18n import _, traduire
 from ..inscriptions import prestation_de
 from ..security import P
+from ..skin import sans_sous_chemin
 from . import service
 from .resources import (
     BOITES,
@@ -51,11 +52,6 @@ PAR_PAGE = 20
 PAGE_MAX = 10_000
 _ENTIER = re.compile(r"^\d{1,9}$")
 _OID = re.compile(r"^-?\d{1,19}$")  # oids are signed 64-bit integers
-
-
-def _sans_sous_chemin(request):
-    if request.subpath:
-        raise HTTPNotFound()
 
 
 def _entier(value, defaut):
@@ -201,7 +197,7 @@ def _page(request, famille, onglet, formulaire=None, erreurs=None, limite=None):
     request_method="GET",
 )
 def boite_de_reception(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     onglet = request.GET.get("onglet")
     structure, objet = _prerempli(request, context)
     if objet:
@@ -259,7 +255,7 @@ def _fichier(request, erreurs):
     request_method="POST",
 )
 def envoyer(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     if not est_la_famille(request, context):
         raise HTTPNotFound()
     formulaire = {
@@ -367,14 +363,14 @@ def _fil(request, conversation):
     request_method="GET",
 )
 def conversation(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     if est_la_famille(request, context.famille):
         service.ouvrir(context, FAMILLE)
     return _fil(request, context)
 
 
 def _la_famille_seulement(request, conversation):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     if not est_la_famille(request, conversation.famille):
         raise HTTPNotFound()
 

@@ -275,27 +275,14 @@ _LEGENDES = {}
 
 
 def _legende(request):
-    """The legend's markup in the request's language (the same on every
-    page: made once per language)."""
+    """The legend in the request's language, for the template: states
+    (class, mark, text), kinds of day (letter, text), marks (class, text);
+    the same on every page: made once per language."""
     langue = request.localizer.locale_name
     if langue not in _LEGENDES:
-        etats = "".join(
-            '<li class="legende-%s"><span class="pastille etat-%s" aria-hidden="true">%s</span>'
-            " %s</li>" % (c, c, m, escape(traduire(request, t)))
-            for c, m, t in LEGENDE
-        )
-        jours = "".join(
-            '<li><span class="pastille jour-%s" aria-hidden="true">%s</span> %s</li>'
-            % (c, c, escape(traduire(request, t)))
-            for c, t in LEGENDE_JOURS
-        )
-        marques = "".join(
-            '<li><span class="pastille etat-%s" aria-hidden="true">✓</span> %s</li>'
-            % (c, escape(traduire(request, t)))
-            for c, t in MARQUES
-        )
-        _LEGENDES[langue] = (
-            '<ul class="legende">%s</ul><ul class="legende legende-jours">%s</ul>'
-            '<ul class="legende legende-marques">%s</ul>' % (etats, jours, marques)
-        )
+        _LEGENDES[langue] = {
+            "etats": [(c, m, traduire(request, t)) for c, m, t in LEGENDE],
+            "jours": [(c, traduire(request, t)) for c, t in LEGENDE_JOURS],
+            "marques": [(c, traduire(request, t)) for c, t in MARQUES],
+        }
     return _LEGENDES[langue]

@@ -11,7 +11,6 @@ import json
 import re
 from decimal import Decimal
 
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.renderers import render
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -24,17 +23,13 @@ from ..i18n import _
 from ..journal import audit
 from ..montants import nombre
 from ..security import P
+from ..skin import sans_sous_chemin
 from .export import donnees, titres
 
 JSON = "mes-donnees.json"
 PDF = "mes-donnees.pdf"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T")
-
-
-def _sans_sous_chemin(request):
-    if request.subpath:
-        raise HTTPNotFound()
 
 
 def _piece_jointe(response, content_type, body, filename):
@@ -68,7 +63,7 @@ def nom_de_fichier(famille, extension):
     permission=P.FAMILLE_DONNEES_TELECHARGER,
 )
 def mes_donnees_json(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     _auditer(request, context)
     body = json.dumps(donnees(context, request), ensure_ascii=False, indent=1, sort_keys=True)
     return _piece_jointe(
@@ -93,9 +88,9 @@ def lisible(request, value):
         return translate(_("Non"))
     if isinstance(value, str) and _ISO_MOMENT.match(value):
         moment = datetime.datetime.fromisoformat(value)
-        return dates.local(moment).strftime("%d/%m/%Y %H:%M")
+        return dates.moment(moment)
     if isinstance(value, str) and _ISO_DATE.match(value):
-        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        return dates.courte(datetime.date.fromisoformat(value))
     if isinstance(value, list):
         return "; ".join(lisible(request, v) for v in value)
     if isinstance(value, dict):
@@ -241,7 +236,7 @@ def contexte_pdf(request, data):
     permission=P.FAMILLE_DONNEES_TELECHARGER,
 )
 def mes_donnees_pdf(context, request):
-    _sans_sous_chemin(request)
+    sans_sous_chemin(request)
     _auditer(request, context)
     values = contexte_pdf(request, donnees(context, request))
     html = render("templates/mes_donnees_pdf.pt", values, request=request)

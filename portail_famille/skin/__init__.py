@@ -81,7 +81,7 @@ class Layout:
         return self.request.gestion_url
 
     def entete(self):
-        """The family header (skin.entete), as markup."""
+        """What the family header shows (skin.entete), for layout.pt."""
         from .entete import entete
 
         return entete(self.request, self, self.famille)

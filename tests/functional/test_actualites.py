@@ -14,8 +14,9 @@ from webtest import Upload
 from portail_famille.actualites import rendu
 from portail_famille.actualites.demo import ACTUALITES, _Demo
 from portail_famille.actualites.publication import BROUILLON, PUBLIEE, WORKFLOW, etat
-from portail_famille.actualites.resources import A_LA_UNE
+from portail_famille.actualites.resources import A_LA_UNE, Breve, Resume
 from portail_famille.demo import COMPTES, DUPONT, load
+from portail_famille.evolve import step24
 
 from ..conftest import DUPONT_URL, csrf, login, make_app, with_root
 from .conftest import client, leaked
@@ -121,6 +122,67 @@ def test_the_demo_news_show_on_the_login_and_home_pages(anonymous, dupont):
     assert dupont.get("/actualites/" + MENUS).status_int == 200
 
 
+def test_the_news_links_follow_a_portal_served_under_a_path(tmp_path):
+    """Behind the town's proxy (https://portail.mairie.example/portail, the
+    prefix in SCRIPT_NAME) the news links carry the prefix, as the
+    stylesheet does, and lead to the items."""
+    ville = make_app(tmp_path, **{"portail.url": "https://portail.mairie.example/portail/"})
+    visiteur = client(ville, SCRIPT_NAME="/portail")
+    parent = client(ville, SCRIPT_NAME="/portail")
+    login(parent, *PARENT)
+    for page in (visiteur.get("/connexion"), visiteur.get("/actualites/"), parent.get(DUPONT_URL)):
+        soup = BeautifulSoup(page.text, "html.parser")
+        assert soup.find("link", rel="stylesheet")["href"].startswith("/portail/static-portail/")
+        liens = [a["href"] for a in soup.select("ul.liste-actualites h3 a")]
+        assert liens[0] == "/portail/actualites/" + VACANCES, liens
+        for lien in liens:
+            assert lien.startswith("/portail/actualites/")
+            # the proxy takes the prefix off before the application
+            item = visiteur.get(lien.removeprefix("/portail"))
+            assert item.status_int == 200 and soup.find("a", href=lien).text in item.text
+        toutes = soup.find("p", class_="toutes-actualites")
+        assert toutes is None or toutes.a["href"] == "/portail/actualites/"
+    assert 'href="/portail/"' in visiteur.get("/actualites/" + VACANCES).text
+
+
+def test_the_news_folder_keeps_data_not_markup(app):
+    def lire(root, registry):
+        folder = root["actualites"]
+        return folder.__dict__.get("html"), folder.publiees
+
+    html, publiees = with_root(app.app, lire)
+    assert html is None
+    assert [type(b) for b in publiees] == [Breve, Breve]
+    assert publiees[0].nom == VACANCES and publiees[0].titre == "Inscriptions aux vacances d'été"
+    assert "<" not in publiees[0].extrait and "vacances d'été" in publiees[0].extrait
+
+
+def test_evolve_step24_turns_the_kept_markup_into_data(app):
+    def ancienne_forme(root, registry):
+        folder = root["actualites"]
+        folder.publiees = tuple(
+            Resume(b.nom, b.titre, b.date, "/actualites/" + b.nom, b.extrait)
+            for b in folder.publiees
+        )
+        folder.html = '<li class="actualite"><h3><a href="/actualites/x">X</a></h3></li>'
+
+    def evoluer(root, registry):
+        step24.evolve(root, registry)
+
+    def lire(root, registry):
+        folder = root["actualites"]
+        return folder.__dict__.get("html"), folder.publiees
+
+    avant = with_root(app.app, lire)[1]
+    with_root(app.app, ancienne_forme)
+    assert type(with_root(app.app, lire)[1][0]) is Resume
+    with_root(app.app, evoluer)
+    html, publiees = with_root(app.app, lire)
+    assert html is None and publiees == avant
+    assert [type(b) for b in publiees] == [Breve, Breve]
+    assert a_la_une(client(app).get("/connexion"))[0] == "Inscriptions aux vacances d'été"
+
+
 def test_a_draft_answers_404_to_parents_and_visitors(anonymous, dupont):
     for browser in (anonymous, dupont):
         browser.get("/actualites/" + BROUILLON_DEMO, status=404)
@@ -142,7 +204,8 @@ def test_the_pages_show_the_kept_list_without_looking_at_the_news(app):
     read): no query, no walk of the items per page view."""
 
     def marquer(root, registry):
-        root["actualites"].html = '<li class="actualite"><h3>Liste gardée</h3></li>'
+        folder = root["actualites"]
+        folder.publiees = (Breve("gardee", "Liste gardée", folder.publiees[0].date, "Extrait"),)
 
     with_root(app.app, marquer)
     parent = client(app)

@@ -102,6 +102,25 @@ def test_what_nombre_writes_is_read_back():
         assert lire(montants.euros(value)) == value
 
 
+def test_a_payment_is_more_than_zero():
+    assert lire("0,00") == D("0.00")
+    assert lire("0,01", positif=True) == D("0.01")
+    for typed in ("0", "0,00", "0 €"):
+        with pytest.raises(MontantInvalide) as refus:
+            lire(typed, positif=True)
+        assert _message(refus.value) == "Le montant doit être supérieur à 0."
+
+
+def test_amounts_are_written_the_french_way():
+    assert montants.nombre(D("1234.5")) == "1\u202f234,50"
+    assert montants.nombre(D("0.005")) == "0,01"  # half up, as a cashier
+    assert montants.nombre(2) == "2,00"
+    assert montants.euros(D("120.6")) == "120,60\xa0€"
+    assert montants.euros(D("-3")) == "-3,00\xa0€"
+    with pytest.raises(TypeError):
+        montants.nombre(1.5)
+
+
 class _Prix(colander.MappingSchema):
     prix = colander.SchemaNode(Montant(), missing_msg="obligatoire")
 

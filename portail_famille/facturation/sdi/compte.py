@@ -28,7 +28,7 @@ from ... import dates, montants
 from ...familles.resources import IFamille
 from ...i18n import _
 from ...montants import ZERO, euros
-from ...security import P
+from ...security import P, login
 from ...structures.schemas import UNITES as _UNITES
 from .. import compte, corrections, figement, pdf, service
 from ..corrections import Annulation, Remboursement
@@ -49,11 +49,6 @@ REFERENCE_MAX = 100
 MOTIF_MAX = 1000
 
 
-def _login(request):
-    user = request.user
-    return getattr(user, "__name__", None) or str(request.authenticated_userid)
-
-
 def _tr(request, value):
     return request.localizer.translate(value)
 
@@ -65,13 +60,11 @@ def _chaine(request, name, limite):
 
 def lire_montant(request, text):
     """(amount, error) of a typed amount (``montants.lire``): above 0."""
+    maximum = montants.montant_max(request.registry.settings)
     try:
-        value = montants.lire(text, montants.montant_max(request.registry.settings))
+        return montants.lire(text, maximum, positif=True), None
     except montants.MontantInvalide as refus:
         return None, refus.args[0]
-    if value <= ZERO:
-        return None, _("Le montant doit être supérieur à 0.")
-    return value, None
 
 
 def lire_date(text):
@@ -223,7 +216,7 @@ class CompteView(_Vue):
                 mode,
                 numeros=numeros,
                 reference=reference,
-                par=_login(request),
+                par=login(request),
                 registry=request.registry,
             )
         except service.FacturationError as e:
@@ -363,7 +356,7 @@ class FactureView(_Vue):
                 date,
                 motif,
                 montant=montant,
-                par=_login(request),
+                par=login(request),
                 registry=request.registry,
             )
         except service.FacturationError as e:
@@ -453,9 +446,7 @@ def valeurs_document(request, operation):
         "date": dates.courte(operation.date),
         "montant": euros(operation.montant),
         "affectations": affectations(request, operation),
-        "enregistre_le": dates.local(operation.emise_le).strftime("%d/%m/%Y %H:%M")
-        if operation.emise_le
-        else "",
+        "enregistre_le": dates.moment(operation.emise_le),
         "pdf": request.resource_path(operation, pdf.PDF),
     }
 

@@ -22,7 +22,7 @@ from ... import dates
 from ...familles.resources import IFamille
 from ...i18n import _
 from ...montants import ZERO, euros
-from ...security import P
+from ...security import P, login
 from .. import corrections, figement, service
 from ..corrections import MODES_REMBOURSEMENT, TITRES_REMBOURSEMENT, IAnnulation, IRemboursement
 from ..regies import IRegie, regies
@@ -33,7 +33,6 @@ from .compte import (
     _chaine,
     _flash,
     _lien,
-    _login,
     _tr,
     _Vue,
     lire_date,
@@ -89,7 +88,7 @@ class AnnulerView(_Vue):
             return self.show(self.erreurs(found))
         try:
             annulation = corrections.annuler_reglement(
-                reglement, date, motif, par=_login(request), registry=request.registry
+                reglement, date, motif, par=login(request), registry=request.registry
             )
         except service.FacturationError as e:
             request.tm.doom()
@@ -227,7 +226,7 @@ class RembourserView(_Vue):
                 saisie["mode"],
                 saisie["motif"],
                 reference=saisie["reference"],
-                par=_login(request),
+                par=login(request),
                 registry=request.registry,
             )
         except service.FacturationError as e:

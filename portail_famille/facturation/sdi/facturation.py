@@ -60,7 +60,7 @@ def _ligne_campagne(run):
         "periode": "%s - %s" % (dates.courte(run.debut), dates.courte(run.fin)),
         "date": dates.courte(run.date),
         "echeance": dates.courte(run.echeance),
-        "lancee_le": dates.local(run.lancee_le).strftime("%d/%m/%Y %H:%M"),
+        "lancee_le": dates.moment(run.lancee_le),
         "par": run.par,
         "factures": run.factures,
         "total": euros(run.total),

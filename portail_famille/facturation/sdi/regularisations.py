@@ -38,7 +38,7 @@ def _ligne(request, familles, reg):
         return {"numero": numero, "url": _lien(request, found)}
 
     return {
-        "le": dates.local(reg.le).strftime("%d/%m/%Y %H:%M"),
+        "le": dates.moment(reg.le),
         "cause": cause,
         "famille": "%s %s" % (reg.famille, reg.famille_nom),
         "compte": request.sdiapi.mgmt_path(famille, "@@compte") if famille is not None else None,

@@ -166,7 +166,7 @@ class Journee:
                     "famille": demande.numero_famille,
                     "nom": enfant.nom if enfant is not None else "",
                     "prenom": enfant.prenom if enfant is not None else demande.nom_enfant,
-                    "date": dates.local(demande.date_demande).strftime("%d/%m/%Y %H:%M"),
+                    "date": dates.moment(demande.date_demande),
                 }
             )
         return rows

@@ -14,7 +14,7 @@ from ...calendrier import schemas
 from ...calendrier.interfaces import ICalendrier
 from ...i18n import _
 from ...sdi.forms import AddView
-from ...security import P
+from ...security import P, login
 from ...util import nom_libre
 from .. import fermeture
 
@@ -119,7 +119,7 @@ class AddFermetureView(AddView):
         obj = registry.content.create("Fermeture", **appstruct)
         name = nom_libre(self.context, "fermeture-%s" % appstruct["debut"].isoformat(), "fermeture")
         self.context.add(name, obj, registry=registry)
-        par = getattr(request.user, "__name__", None) or str(request.authenticated_userid)
+        par = login(request)
         annulees = fermeture.annuler(bilan, par, obj.motif, registry)
         familles = fermeture.prevenir(request, bilan, obj)
         request.sdiapi.flash(
