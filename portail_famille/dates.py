@@ -79,6 +79,13 @@ def moment(value):
     return "%s %02d:%02d" % (courte(value), value.hour, value.minute)
 
 
+def horodatage_lisible(secondes):
+    """A journal's instant (seconds since the epoch) to the second, Paris
+    time: '07/12/2026 14:05:09'."""
+    value = datetime.datetime.fromtimestamp(secondes, PARIS)
+    return "%s %02d:%02d:%02d" % (courte(value), value.hour, value.minute, value.second)
+
+
 def moment_a(value):
     """The same in a sentence: '07/12/2026 à 14:05'; '' for None."""
     if not value:

@@ -249,7 +249,7 @@ def prevenir(request, demande, template, **valeurs):
             [responsable["email"]],
             demande=demande,
             titre=request.localizer.translate(demande.type.titre),
-            date=dates.local(demande.date_demande).strftime("%d/%m/%Y"),
+            date=dates.courte(dates.local(demande.date_demande)),
             **valeurs,
         )
 

@@ -129,7 +129,7 @@ def afficher(request, type_demande, name, value):
 
 
 def _jour(moment):
-    return dates.local(moment).strftime("%d/%m/%Y")
+    return dates.courte(dates.local(moment))
 
 
 # --- Mon compte ----------------------------------------------------------------

@@ -98,8 +98,8 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
         "etat": traduire(request, texte_etat),
         "ouvert": regles.ouvre(prestation, day, genre),
         "restantes": places.restantes(prestation, day),
-        "limite_reservation": service.moment(regles.limite_reservation(prestation, day)),
-        "limite_absence": service.moment(regles.limite_absence(prestation, day)),
+        "limite_reservation": dates.moment_a(regles.limite_reservation(prestation, day)),
+        "limite_absence": dates.moment_a(regles.limite_absence(prestation, day)),
         "deja_modifiee": cells.modification(enfant, oid, day) is not None,
         "url_message": lien_message(request, enfant, oid, day),
         "erreurs": {k: traduire(request, v) for k, v in (erreurs or {}).items()},
@@ -174,7 +174,7 @@ def reserver(context, request):
             "le ${jour}). Vous recevrez un courriel si une place se libère."
         ),
     }
-    mapping = {"activite": prestation.title, "jour": day.strftime("%d/%m/%Y")}
+    mapping = {"activite": prestation.title, "jour": dates.courte(day)}
     message = messages[demande.etat]
     request.session.flash(traduire(request, _(message, mapping=mapping)), "portail")
     return HTTPFound(url_planning(request, context, day))
@@ -218,7 +218,7 @@ def declarer_absence(context, request):
     except service.Refus as error:
         return _refus(request, context, error, prestation, day)
     limites.noter(famille_de(context), limites.PLANNING)
-    mapping = {"activite": prestation.title, "jour": day.strftime("%d/%m/%Y")}
+    mapping = {"activite": prestation.title, "jour": dates.courte(day)}
     if demande.etat == ACCEPTEE:
         message = _("Absence enregistrée : ${activite}, le ${jour}.", mapping=mapping)
     elif demande.hors_delai:

@@ -52,15 +52,6 @@ class Refus(Exception):
         self.seconde = seconde
 
 
-def _format(day):
-    return day.strftime("%d/%m/%Y")
-
-
-def moment(when):
-    """An aware datetime as the town reads it: '07/12/2026 à 10:00'."""
-    return dates.local(when).strftime("%d/%m/%Y à %H:%M")
-
-
 def inscription_du_jour(enfant, prestation_oid, day):
     """The child's inscription in the prestation whose school year holds
     ``day`` (and that has started), or None."""
@@ -82,7 +73,7 @@ def inscription_du_jour(enfant, prestation_oid, day):
 def non_inscrit(enfant, day):
     return _(
         "${enfant} n'est pas inscrit à cette activité le ${jour}.",
-        mapping={"enfant": enfant.prenom, "jour": _format(day)},
+        mapping={"enfant": enfant.prenom, "jour": dates.courte(day)},
     )
 
 
@@ -100,7 +91,7 @@ def _jour_valide(enfant, prestation_oid, day, settings):
         raise Refus(
             _(
                 "${activite} n'est pas ouvert le ${jour}.",
-                mapping={"activite": prestation.title, "jour": _format(day)},
+                mapping={"activite": prestation.title, "jour": dates.courte(day)},
             )
         )
     return prestation
@@ -130,7 +121,7 @@ def verifier_reservation(enfant, prestation_oid, day, settings, now):
             _(
                 "Le délai de réservation est dépassé : il fallait réserver le ${jour} "
                 "avant le ${limite}.",
-                mapping={"jour": _format(day), "limite": moment(limite)},
+                mapping={"jour": dates.courte(day), "limite": dates.moment_a(limite)},
             )
         )
     return prestation
@@ -169,7 +160,7 @@ def changer(enfant, prestation, day, etat, capacite=False, cause=cells.PLANNING,
 def _valeurs(prestation, day, motif=""):
     return {
         "activite": "%s — %s" % (prestation.structure.title, prestation.title),
-        "jour": _format(day),
+        "jour": dates.courte(day),
         "motif": motif,
     }
 

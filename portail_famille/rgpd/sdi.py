@@ -2,7 +2,6 @@
 staff's reads of health data and bank details (the site's journal, kind
 ``LECTURE``), newest first, 50 a page, filtered by N° famille."""
 
-import datetime
 import re
 
 from substanced.interfaces import IRoot
@@ -56,9 +55,7 @@ def audit_view(context, request):
         "suivante": suivante,
         "lignes": [
             {
-                "moment": datetime.datetime.fromtimestamp(e["moment"], dates.PARIS).strftime(
-                    "%d/%m/%Y %H:%M:%S"
-                ),
+                "moment": dates.horodatage_lisible(e["moment"]),
                 "qui": e["qui"],
                 "famille": e["famille"],
                 "enfant": _enfant(context, e["enfant"]),

@@ -1,8 +1,6 @@
 """SDI tab "Journal" of the root: the staff actions of the site's journal,
 newest first, 100 a page, filtered by action (administrators)."""
 
-import datetime
-
 from substanced.interfaces import IRoot
 from substanced.sdi import mgmt_view
 
@@ -40,9 +38,7 @@ def journal_view(context, request):
         "suivante": suivante,
         "lignes": [
             {
-                "moment": datetime.datetime.fromtimestamp(e["moment"], dates.PARIS).strftime(
-                    "%d/%m/%Y %H:%M:%S"
-                ),
+                "moment": dates.horodatage_lisible(e["moment"]),
                 "action": translate(actions.get(e["quoi"], e["quoi"])),
                 "qui": e["qui"],
                 "famille": e["famille"] or "",
