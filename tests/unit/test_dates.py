@@ -57,7 +57,7 @@ def test_the_short_forms_agree_with_strftime():
 def test_a_journal_instant_is_read_in_paris_to_the_second():
     # 2026-07-01 12:00:05 UTC is 14:00:05 in Paris (summer time), and a
     # winter instant one hour ahead of UTC.
-    ete = datetime.datetime(2026, 7, 1, 12, 0, 5, tzinfo=datetime.timezone.utc).timestamp()
-    hiver = datetime.datetime(2026, 12, 7, 23, 30, 9, tzinfo=datetime.timezone.utc).timestamp()
+    ete = datetime.datetime(2026, 7, 1, 12, 0, 5, tzinfo=datetime.UTC).timestamp()
+    hiver = datetime.datetime(2026, 12, 7, 23, 30, 9, tzinfo=datetime.UTC).timestamp()
     assert dates.horodatage_lisible(ete) == "01/07/2026 14:00:05"
     assert dates.horodatage_lisible(hiver) == "08/12/2026 00:30:09"
