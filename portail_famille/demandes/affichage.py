@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from .. import dates
-from ..facturation.montants import nombre
+from ..montants import nombre
 from ..familles.validators import masquer_iban
 from ..i18n import _
 
