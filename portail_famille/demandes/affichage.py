@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal
 
 from .. import dates
-from ..facturation.montants import nombre
 from ..familles.validators import masquer_iban
 from ..i18n import _
+from ..montants import nombre
 
 MASQUES = ("iban",)
 
