@@ -17,7 +17,6 @@ A_CONVERTIR = {
     "comptes/views.py",
     "demandes/views.py",
     "departs/sdi.py",
-    "messagerie/sdi.py",
     "paiement/views.py",
     "planning/sdi/effectifs.py",
     "planning/sdi/inscriptions.py",
