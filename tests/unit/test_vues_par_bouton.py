@@ -16,10 +16,8 @@ GARDES = {"sdi/subscribers.py", "sdi/garde.py"}
 A_CONVERTIR = {
     "comptes/views.py",
     "demandes/views.py",
-    "departs/sdi.py",
     "paiement/views.py",
     "planning/sdi/effectifs.py",
-    "planning/sdi/inscriptions.py",
 }
 
 
