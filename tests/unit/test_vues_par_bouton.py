@@ -16,8 +16,6 @@ GARDES = {"sdi/subscribers.py", "sdi/garde.py"}
 A_CONVERTIR = {
     "comptes/views.py",
     "demandes/views.py",
-    "paiement/views.py",
-    "planning/sdi/effectifs.py",
 }
 
 
