@@ -14,7 +14,6 @@ GARDES = {"sdi/subscribers.py", "sdi/garde.py"}
 # Still hand-branched, to be split into one view per button (issue 17):
 # the list only shrinks.
 A_CONVERTIR = {
-    "comptes/views.py",
     "demandes/views.py",
 }
 
