@@ -11,11 +11,6 @@ import portail_famille
 
 PAQUET = pathlib.Path(portail_famille.__file__).parent
 GARDES = {"sdi/subscribers.py", "sdi/garde.py"}
-# Still hand-branched, to be split into one view per button (issue 17):
-# the list only shrinks.
-A_CONVERTIR = {
-    "demandes/views.py",
-}
 
 
 def _est_methode(noeud):
@@ -46,9 +41,7 @@ def branches_sur_la_methode(racine=PAQUET):
 
 def test_no_view_branches_on_the_request_method():
     trouves = branches_sur_la_methode()
-    assert set(trouves) - GARDES - A_CONVERTIR == set(), trouves
-    # A module converted leaves the list.
-    assert A_CONVERTIR <= set(trouves), A_CONVERTIR - set(trouves)
+    assert set(trouves) - GARDES == set(), trouves
 
 
 def test_the_scan_sees_each_way_of_branching(tmp_path):
