@@ -186,17 +186,27 @@ def extend_session(context, request):
     name="mot-de-passe",
     renderer="templates/password.pt",
     permission=P.COMPTE_MOT_DE_PASSE_MODIFIER,
+    request_method="GET",
 )
 def change_password(context, request):
-    user = request.user
-    first = getattr(user, "must_change_password", False)
-    result = {
+    """The form (the first login's too)."""
+    return {
         "errors": {},
-        "first": first,
+        "first": getattr(request.user, "must_change_password", False),
         "rules": passwords.rules(request.registry.settings),
     }
-    if request.method != "POST":
-        return result
+
+
+@view_config(
+    context=IRoot,
+    name="mot-de-passe",
+    renderer="templates/password.pt",
+    permission=P.COMPTE_MOT_DE_PASSE_MODIFIER,
+    request_method="POST",
+)
+def save_password(context, request):
+    user = request.user
+    result = change_password(context, request)
     errors = result["errors"]
     current = _field(request, "current")
     new = _field(request, "new")
@@ -244,11 +254,21 @@ def _check_new(request, user, new, confirm, errors):
     name="mot-de-passe-oublie",
     renderer="templates/forgot.pt",
     permission=P.PORTAIL_PUBLIC,
+    request_method="GET",
 )
 def forgot_password(context, request):
-    result = {"errors": {}, "sent": False, "login": ""}
-    if request.method != "POST":
-        return result
+    return {"errors": {}, "sent": False, "login": ""}
+
+
+@view_config(
+    context=IRoot,
+    name="mot-de-passe-oublie",
+    renderer="templates/forgot.pt",
+    permission=P.PORTAIL_PUBLIC,
+    request_method="POST",
+)
+def send_reset_link(context, request):
+    result = forgot_password(context, request)
     login = _field(request, "login").strip()
     result["login"] = login[:200]
     if not login:
@@ -280,8 +300,15 @@ def forgot_password(context, request):
     name="reinitialiser",
     renderer="templates/reset.pt",
     permission=P.PORTAIL_PUBLIC,
+    request_method="GET",
 )
 def reset_password(context, request):
+    """The new password's form, if the link (its ``jeton``) is valid."""
+    return _lien(context, request)[1]
+
+
+def _lien(context, request):
+    """(the account of the reset link, or None; the page's values)."""
     token = request.params.get("jeton", "")
     locate = user_locator(request).get_user_by_userid
     user = reset.find(context, token, locate)
@@ -291,8 +318,21 @@ def reset_password(context, request):
         "errors": {},
         "rules": passwords.rules(request.registry.settings),
     }
-    if user is None or request.method != "POST":
+    return user, result
+
+
+@view_config(
+    context=IRoot,
+    name="reinitialiser",
+    renderer="templates/reset.pt",
+    permission=P.PORTAIL_PUBLIC,
+    request_method="POST",
+)
+def save_new_password(context, request):
+    user, result = _lien(context, request)
+    if user is None:
         return result
+    token = result["token"]
     new = _field(request, "new")
     confirm = _field(request, "confirm")
     _check_new(request, user, new, confirm, result["errors"])

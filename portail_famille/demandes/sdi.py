@@ -65,6 +65,12 @@ def _texte(request, name, value, reveler=False):
     return text if text != "" else request.localizer.translate(_("(vide)"))
 
 
+def lire_motif(post, name):
+    """The motif of a refusal as typed, stripped ("" when absent or forged)."""
+    motif = post.get(name, "")
+    return motif.strip() if isinstance(motif, str) else ""
+
+
 def _famille(request, famille):
     return {
         "numero": famille.numero,
@@ -88,17 +94,17 @@ def journaliser_iban(request, famille, **extra):
     tab_title=_("Demandes"),
     permission=P.DEMANDES_VOIR,
     renderer="templates/demandes.pt",
+    request_method="GET",
 )
 class FileDemandesView:
-    """The pending requests; POST: "Accepter la sélection"."""
+    """The pending requests (GET); each button of the selection is its own
+    view: accepter_selection, refuser_selection."""
 
     def __init__(self, context, request):
         self.context = context
         self.request = request
 
     def __call__(self):
-        if self.request.method == "POST":
-            return self.traiter_selection()
         return self.show()
 
     # Filters: only known values are used, whatever the query string holds.
@@ -204,31 +210,71 @@ class FileDemandesView:
             for name, title, old, new in demande.changements()
         ]
 
-    def traiter_selection(self):
-        """ "Accepter la sélection", or "Refuser la sélection" with one motif
-        for all."""
+    @mgmt_view(
+        context=IRoot,
+        name="demandes",
+        permission=P.DEMANDES_VOIR,
+        renderer="templates/demandes.pt",
+        request_method="POST",
+        request_param="accepter_selection",
+        tab_condition=False,
+    )
+    def accepter_selection(self):
+        """ "Accepter la sélection": the requests unchanged since."""
         request = self.request
-        type_demande, famille = self.filtres(request.POST)
-        retour = HTTPFound(self.url(type=type_demande, famille=famille))
-        refuser = "refuser_selection" in request.POST
-        if not refuser and "accepter_selection" not in request.POST:
-            return retour
+
+        def accepter(demande):
+            if demande.champs_modifies_depuis():
+                return _("la fiche a changé depuis la demande : ouvrez-la pour la traiter")
+            service.accepter(demande, login(request), request)
+            return None
+
+        return self.traiter_selection(
+            accepter,
+            _("${n} demande(s) acceptée(s)."),
+            _("Demandes non acceptées :"),
+        )
+
+    @mgmt_view(
+        context=IRoot,
+        name="demandes",
+        permission=P.DEMANDES_VOIR,
+        renderer="templates/demandes.pt",
+        request_method="POST",
+        request_param="refuser_selection",
+        tab_condition=False,
+    )
+    def refuser_selection(self):
+        """ "Refuser la sélection", with one motif for all."""
+        request = self.request
+        motif = lire_motif(request.POST, "motif_selection")
+        erreur = None
+        if not motif:
+            erreur = _("Indiquez le motif du refus.")
+        elif len(motif) > MOTIF_MAX:
+            erreur = _(
+                "Le motif est trop long (${max} caractères au plus).",
+                mapping={"max": MOTIF_MAX},
+            )
+        if erreur is not None:
+            request.response.status = 400
+            return self.show(request.POST, request.localizer.translate(erreur), motif)
+
+        def refuser(demande):
+            service.refuser(demande, login(request), motif, request)
+
+        return self.traiter_selection(
+            refuser,
+            _("${n} demande(s) refusée(s)."),
+            _("Demandes non refusées :"),
+        )
+
+    def traiter_selection(self, traiter, bilan, titre):
+        """Apply ``traiter`` to each selected request the user may process
+        (it returns why it left one, or None), then flash what was done and
+        what was left; back to the queue with its filters."""
+        request = self.request
         translate = request.localizer.translate
-        motif = ""
-        if refuser:
-            motif = request.POST.get("motif_selection", "")
-            motif = motif.strip() if isinstance(motif, str) else ""
-            erreur = None
-            if not motif:
-                erreur = _("Indiquez le motif du refus.")
-            elif len(motif) > MOTIF_MAX:
-                erreur = _(
-                    "Le motif est trop long (${max} caractères au plus).",
-                    mapping={"max": MOTIF_MAX},
-                )
-            if erreur is not None:
-                request.response.status = 400
-                return self.show(request.POST, translate(erreur), motif)
         objectmap = find_objectmap(self.context)
         traitees, ecartees, vues = 0, [], set()
         for raw in request.POST.getall("oid")[:SELECTION_MAX]:
@@ -247,6 +293,10 @@ class FileDemandesView:
             if demande is None or not IDemande.providedBy(demande):
                 ecartees.append(translate(_("une demande introuvable")))
                 continue
+            raison = self.raison_de_laisser(demande, traiter)
+            if raison is None:
+                traitees += 1
+                continue
             nom = translate(
                 _(
                     "${type} de la famille ${numero}",
@@ -256,37 +306,26 @@ class FileDemandesView:
                     },
                 )
             )
-            if demande.etat != EN_ATTENTE:
-                raison = _("déjà traitée ou remplacée")
-            elif not peut_traiter(request, demande):
-                raison = _("vous ne pouvez pas traiter ce type de demande")
-            elif not refuser and demande.champs_modifies_depuis():
-                raison = _("la fiche a changé depuis la demande : ouvrez-la pour la traiter")
-            else:
-                try:
-                    if refuser:
-                        service.refuser(demande, login(request), motif, request)
-                    else:
-                        service.accepter(demande, login(request), request)
-                except service.DemandeError:
-                    raison = _("l'enfant ou l'activité de la demande n'existe plus")
-                else:
-                    traitees += 1
-                    continue
             ecartees.append("%s (%s)" % (nom, translate(raison)))
-        if refuser:
-            bilan = _("${n} demande(s) refusée(s).", mapping={"n": traitees})
-            titre = _("Demandes non refusées :")
-        else:
-            bilan = _("${n} demande(s) acceptée(s).", mapping={"n": traitees})
-            titre = _("Demandes non acceptées :")
-        request.sdiapi.flash(translate(bilan), "success")
+        request.sdiapi.flash(translate(bilan, mapping={"n": traitees}), "success")
         if ecartees:
             # A list: markup built here from escaped parts.
             items = "".join("<li>%s</li>" % escape(text) for text in ecartees)
             liste = Balisage("%s<ul>%s</ul>" % (escape(translate(titre)), items))
             request.sdiapi.flash(liste, "warning")
-        return retour
+        type_demande, famille = self.filtres(request.POST)
+        return HTTPFound(self.url(type=type_demande, famille=famille))
+
+    def raison_de_laisser(self, demande, traiter):
+        """Why one selected request is left (None: it was processed)."""
+        if demande.etat != EN_ATTENTE:
+            return _("déjà traitée ou remplacée")
+        if not peut_traiter(self.request, demande):
+            return _("vous ne pouvez pas traiter ce type de demande")
+        try:
+            return traiter(demande)
+        except service.DemandeError:
+            return _("l'enfant ou l'activité de la demande n'existe plus")
 
 
 # --- One request ---------------------------------------------------------------
@@ -298,25 +337,20 @@ class FileDemandesView:
     tab_title=_("Traiter"),
     permission=P.DEMANDES_VOIR,
     renderer="templates/demandes_traiter.pt",
+    request_method="GET",
 )
 class TraiterDemandeView:
-    """GET shows; POST: accepter, refuser or reveler (the full IBAN)."""
+    """GET shows; each button is its own view: accepter, refuser, reveler
+    (the full IBAN)."""
 
     def __init__(self, context, request):
+        # A child's health data: not for who may not read it (a régisseur).
+        if sante_cachee(request, context):
+            raise HTTPForbidden()
         self.context = context
         self.request = request
 
     def __call__(self):
-        # A child's health data: not for who may not read it (a régisseur).
-        if sante_cachee(self.request, self.context):
-            raise HTTPForbidden()
-        post = self.request.POST if self.request.method == "POST" else {}
-        if "accepter" in post:
-            return self.accepter()
-        if "refuser" in post:
-            return self.refuser()
-        if "reveler" in post:
-            return self.reveler()
         return self.show()
 
     @property
@@ -351,6 +385,15 @@ class TraiterDemandeView:
         )
         return HTTPFound(self.file)
 
+    @mgmt_view(
+        context=IDemande,
+        name="traiter",
+        permission=P.DEMANDES_VOIR,
+        renderer="templates/demandes_traiter.pt",
+        request_method="POST",
+        request_param="accepter",
+        tab_condition=False,
+    )
     def accepter(self):
         self._verifier_permission()
         demande = self.context
@@ -381,6 +424,15 @@ class TraiterDemandeView:
             return self._interdite(refus)
         return self._fait(_("Demande acceptée : ${type}, famille ${numero}."))
 
+    @mgmt_view(
+        context=IDemande,
+        name="traiter",
+        permission=P.DEMANDES_VOIR,
+        renderer="templates/demandes_traiter.pt",
+        request_method="POST",
+        request_param="refuser",
+        tab_condition=False,
+    )
     def refuser(self):
         self._verifier_permission()
         demande = self.context
@@ -388,8 +440,7 @@ class TraiterDemandeView:
             cycle.decidable(demande, REFUSEE)
         except cycle.TransitionInterdite as refus:
             return self._interdite(refus)
-        motif = self.request.POST.get("motif", "")
-        motif = motif.strip() if isinstance(motif, str) else ""
+        motif = lire_motif(self.request.POST, "motif")
         if not motif:
             return self.show(erreur_motif=_("Indiquez le motif du refus."), motif="")
         if len(motif) > MOTIF_MAX:
@@ -405,6 +456,15 @@ class TraiterDemandeView:
             return self._interdite(refus)
         return self._fait(_("Demande refusée : ${type}, famille ${numero}."))
 
+    @mgmt_view(
+        context=IDemande,
+        name="traiter",
+        permission=P.DEMANDES_VOIR,
+        renderer="templates/demandes_traiter.pt",
+        request_method="POST",
+        request_param="reveler",
+        tab_condition=False,
+    )
     def reveler(self):
         famille = self.context.famille
         if not self.request.has_permission(P.FAMILLE_IBAN_VOIR, famille):

@@ -350,7 +350,9 @@ def _retour(request, famille, enfant, kind):
     return request.resource_path(famille, "mon-compte"), translate(_("Retour à Mon compte"))
 
 
-def _vue_formulaire(context, request):
+def _page(context, request):
+    """What a request form's page needs: (famille, enfant, type, the
+    record's current values, the form, the page's values)."""
     sans_sous_chemin(request)
     famille, enfant = _contexte(context)
     kind = TYPES[FORMULAIRES[request.view_name]]
@@ -375,9 +377,21 @@ def _vue_formulaire(context, request):
         "retour": retour,
         "retour_titre": retour_titre,
     }
-    if request.method != "POST":
-        result["form"] = form.render(_pour_formulaire(actuelles, form))
-        return result
+    return famille, enfant, kind, actuelles, form, result
+
+
+def _vue_formulaire(context, request):
+    """The form, filled with the record's current values."""
+    *_rest, actuelles, form, result = _page(context, request)
+    result["form"] = form.render(_pour_formulaire(actuelles, form))
+    return result
+
+
+def deposer_demande(context, request):
+    """The form sent: checked, then deposited as a request (Demande)."""
+    famille, enfant, kind, actuelles, form, result = _page(context, request)
+    nom_enfant = enfant.__name__ if enfant is not None else None
+    retour = result["retour"]
     controls, iban_masque = _controles(request, actuelles, imbrique=bool(_sequences(form.schema)))
     try:
         appstruct = form.validate(controls)
@@ -424,12 +438,16 @@ def _vue_formulaire(context, request):
 
 
 for _vue, _nom in FORMULAIRES.items():
-    view_config(
-        context=IEnfant if TYPES[_nom].pour_enfant else IFamille,
-        name=_vue,
-        renderer="templates/demande.pt",
-        permission=P.DEMANDE_CREER,
-    )(_vue_formulaire)
+    for _methode, _fonction in (("GET", _vue_formulaire), ("POST", deposer_demande)):
+        view_config(
+            context=IEnfant if TYPES[_nom].pour_enfant else IFamille,
+            name=_vue,
+            renderer="templates/demande.pt",
+            permission=P.DEMANDE_CREER,
+            request_method=_methode,
+        )(_fonction)
+# (venusian would register deposer_demande again under this module-level name)
+del _methode, _fonction
 
 
 # --- Liste des demandes ------------------------------------------------------------

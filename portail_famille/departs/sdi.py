@@ -16,53 +16,55 @@ from . import departs as lister
 
 PAR_PAGE = 50
 PAGE_MAX = 100_000
+# The tab "Départ", on a family and on a child; each button's view (POST).
+DEPART = {"name": "depart", "permission": P.FAMILLE_MODIFIER, "renderer": "templates/depart.pt"}
+BOUTON = dict(DEPART, request_method="POST", tab_condition=False)
 
 
-@mgmt_view(
-    context=IFamille,
-    name="depart",
-    tab_title=_("Départ"),
-    permission=P.FAMILLE_MODIFIER,
-    renderer="templates/depart.pt",
-)
-@mgmt_view(
-    context=IEnfant,
-    name="depart",
-    tab_title=_("Départ"),
-    permission=P.FAMILLE_MODIFIER,
-    renderer="templates/depart.pt",
-)
+@mgmt_view(context=IFamille, tab_title=_("Départ"), request_method="GET", **DEPART)
+@mgmt_view(context=IEnfant, tab_title=_("Départ"), request_method="GET", **DEPART)
 class DepartView:
-    """GET: the state, and the form (a date); POST "preparer": the
-    confirmation page; POST "archiver": done; POST "reactiver"."""
+    """GET: the state, and the form (a date); each button is its own view:
+    "preparer" (the confirmation page), "archiver" (done), "reactiver"."""
 
     def __init__(self, context, request):
         self.context = context
         self.request = request
 
     def __call__(self):
-        post = self.request.POST if self.request.method == "POST" else {}
-        if "reactiver" in post:
-            return self.reactiver()
-        if "archiver" in post or "preparer" in post:
-            saisie = post.get("date", "")
-            saisie = saisie if isinstance(saisie, str) else ""
-            jour = dates.lire_date(saisie)
-            found = erreurs(self.context, jour)
-            if found is not None:
-                self.request.response.status = 400
-                return self.page(saisie=saisie[:20], erreur=found)
-            if "archiver" in post:
-                return self.archiver(jour)
-            return self.page(saisie=dates.courte(jour), confirmation=bilan(self.context, jour))
         return self.page(saisie=dates.courte(dates.today()))
+
+    def lire_jour(self):
+        """The date typed, checked: (the day, None), or (None, the page
+        with its error)."""
+        saisie = self.request.POST.get("date", "")
+        saisie = saisie if isinstance(saisie, str) else ""
+        jour = dates.lire_date(saisie)
+        found = erreurs(self.context, jour)
+        if found is not None:
+            self.request.response.status = 400
+            return None, self.page(saisie=saisie[:20], erreur=found)
+        return jour, None
+
+    @mgmt_view(context=IFamille, request_param="preparer", **BOUTON)
+    @mgmt_view(context=IEnfant, request_param="preparer", **BOUTON)
+    def preparer(self):
+        jour, refus = self.lire_jour()
+        if refus is not None:
+            return refus
+        return self.page(saisie=dates.courte(jour), confirmation=bilan(self.context, jour))
 
     def _retour(self, message, kind="success"):
         request = self.request
         request.sdiapi.flash(request.localizer.translate(message), kind)
         return HTTPFound(request.sdiapi.mgmt_path(self.context, "@@depart"))
 
-    def archiver(self, jour):
+    @mgmt_view(context=IFamille, request_param="archiver", **BOUTON)
+    @mgmt_view(context=IEnfant, request_param="archiver", **BOUTON)
+    def archiver(self):
+        jour, refus = self.lire_jour()
+        if refus is not None:
+            return refus
         try:
             count = archiver(self.context, jour, self.request)
         except DepartRefuse as e:
@@ -74,6 +76,8 @@ class DepartView:
             )
         )
 
+    @mgmt_view(context=IFamille, request_param="reactiver", **BOUTON)
+    @mgmt_view(context=IEnfant, request_param="reactiver", **BOUTON)
     def reactiver(self):
         try:
             reactiver(self.context)

@@ -265,10 +265,11 @@ def signature(context, structure_oid):
     tab_near=LEFT,
     permission=P.MESSAGERIE_TRAITER,
     renderer="templates/sdi_conversation.pt",
+    request_method="GET",
 )
 class ConversationView:
-    """GET shows (and marks it read by the service); POST: repondre or
-    traiter."""
+    """GET shows (and marks it read by the service); each button is its
+    own view: repondre, traiter."""
 
     def __init__(self, context, request):
         self.context = context
@@ -279,13 +280,17 @@ class ConversationView:
         return self.request.sdiapi.mgmt_path(self.context, "@@conversation")
 
     def __call__(self):
-        post = self.request.POST if self.request.method == "POST" else {}
-        if "repondre" in post:
-            return self.repondre()
-        if "traiter" in post:
-            return self.traiter()
         return self.show()
 
+    @mgmt_view(
+        context=IConversation,
+        name="conversation",
+        permission=P.MESSAGERIE_TRAITER,
+        renderer="templates/sdi_conversation.pt",
+        request_method="POST",
+        request_param="repondre",
+        tab_condition=False,
+    )
     def repondre(self):
         request = self.request
         texte = request.POST.get("texte", "")
@@ -324,6 +329,15 @@ class ConversationView:
         )
         return HTTPFound(self.url)
 
+    @mgmt_view(
+        context=IConversation,
+        name="conversation",
+        permission=P.MESSAGERIE_TRAITER,
+        renderer="templates/sdi_conversation.pt",
+        request_method="POST",
+        request_param="traiter",
+        tab_condition=False,
+    )
     def traiter(self):
         request = self.request
         service.traiter(self.context, login(request))
@@ -412,10 +426,11 @@ def piece_jointe(context, request):
     tab_title=_("Message groupé"),
     permission=P.MESSAGERIE_TRAITER,
     renderer="templates/sdi_message_groupe.pt",
+    request_method="GET",
 )
 class MessageGroupeView:
     """GET without ``cible``: choose the families; GET with it: how many
-    families, and the message form; POST: send."""
+    families, and the message form; "Envoyer" is its own view."""
 
     def __init__(self, context, request):
         self.context = context
@@ -435,8 +450,6 @@ class MessageGroupeView:
         return value, kind, obj
 
     def __call__(self):
-        if self.request.method == "POST" and "envoyer" in self.request.POST:
-            return self.envoyer()
         cible = self.cible(self.request.GET)
         inconnue = cible is None and bool(self.request.GET.get("cible"))
         return self.show(cible, erreurs={"cible": _("Destinataires inconnus.")} if inconnue else {})
@@ -475,6 +488,15 @@ class MessageGroupeView:
             }
         return values
 
+    @mgmt_view(
+        context=IRoot,
+        name="message-groupe",
+        permission=P.MESSAGERIE_TRAITER,
+        renderer="templates/sdi_message_groupe.pt",
+        request_method="POST",
+        request_param="envoyer",
+        tab_condition=False,
+    )
     def envoyer(self):
         request = self.request
         post = request.POST

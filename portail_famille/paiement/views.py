@@ -60,13 +60,9 @@ def _autoriser_banque(request):
     )
 
 
-@view_config(
-    context=IFacture,
-    name="payer",
-    renderer="templates/payer.pt",
-    permission=P.FACTURE_PAYER,
-)
-def payer(context, request):
+def _page(context, request):
+    """What "Payer en ligne" shows: the amount, the email for the receipt,
+    why the invoice cannot be paid now (None when it can)."""
     famille = _parent_de(context, request)
     _autoriser_banque(request)
     email = (famille.responsable.get("email") or "").strip()
@@ -81,10 +77,32 @@ def payer(context, request):
         service.verifier_payable(request, context)
     except service.PaiementImpossible as refus:
         result["impossible"] = refus.args[0]
-        if request.method == "POST":
-            request.response.status = 409
-        return result
-    if request.method != "POST":
+    return result
+
+
+@view_config(
+    context=IFacture,
+    name="payer",
+    renderer="templates/payer.pt",
+    permission=P.FACTURE_PAYER,
+    request_method="GET",
+)
+def payer(context, request):
+    return _page(context, request)
+
+
+@view_config(
+    context=IFacture,
+    name="payer",
+    renderer="templates/payer.pt",
+    permission=P.FACTURE_PAYER,
+    request_method="POST",
+)
+def commencer_paiement(context, request):
+    """ "Payer" (the form's only button): off to the provider's site."""
+    result = _page(context, request)
+    if result["impossible"] is not None:
+        request.response.status = 409
         return result
     email = request.POST.get("email", "")
     email = email.strip() if isinstance(email, str) else ""

@@ -21,7 +21,7 @@ deleted, renamed, moved, copied or duplicated, by anybody
 (``permanence``; the SDI's contents tab: ``sdi.contenu``).
 """
 
-from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.httpexceptions import HTTPFound
 from substanced.sdi import RIGHT, mgmt_view
 
 from ... import dates, montants
@@ -134,10 +134,6 @@ class _Vue:
     def peut_gerer(self):
         return bool(self.request.has_permission(P.FACTURATION_GERER, self.context))
 
-    def verifier_gerer(self):
-        if not self.peut_gerer:
-            raise HTTPForbidden()
-
     def erreurs(self, found):
         """The translated messages; a form with errors answers 400."""
         if found:
@@ -156,20 +152,27 @@ class _Vue:
     tab_near=RIGHT,
     permission=P.FACTURE_VOIR,
     renderer="portail_famille.facturation:templates/compte_sdi.pt",
+    request_method="GET",
 )
 class CompteView(_Vue):
-    """The account; POST "Enregistrer un règlement" (régisseurs)."""
+    """The account (GET); "Enregistrer un règlement" (régisseurs) is its
+    own view."""
 
     def __call__(self):
-        if self.request.method == "POST":
-            return self.enregistrer()
         return self.show()
 
     def regies(self):
         return regies(self.request.root)
 
+    @mgmt_view(
+        context=IFamille,
+        name="compte",
+        permission=P.FACTURATION_GERER,
+        renderer="portail_famille.facturation:templates/compte_sdi.pt",
+        request_method="POST",
+        tab_condition=False,
+    )
     def enregistrer(self):
-        self.verifier_gerer()
         request = self.request
         famille = self.context
         post = request.POST
@@ -308,17 +311,24 @@ class CompteView(_Vue):
     tab_title=_("Facture"),
     permission=P.FACTURE_VOIR,
     renderer="portail_famille.facturation:templates/facture_sdi.pt",
+    request_method="GET",
 )
 class FactureView(_Vue):
-    """The invoice; POST "Émettre un avoir" (régisseurs)."""
+    """The invoice (GET); "Émettre un avoir" (régisseurs) is its own
+    view."""
 
     def __call__(self):
-        if self.request.method == "POST":
-            return self.emettre_avoir()
         return self.show()
 
+    @mgmt_view(
+        context=IFacture,
+        name="facture",
+        permission=P.FACTURATION_GERER,
+        renderer="portail_famille.facturation:templates/facture_sdi.pt",
+        request_method="POST",
+        tab_condition=False,
+    )
     def emettre_avoir(self):
-        self.verifier_gerer()
         request = self.request
         facture = self.context
         plafond = service.a_crediter(facture)

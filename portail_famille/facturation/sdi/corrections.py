@@ -61,15 +61,23 @@ def _motif(request, found, message):
     tab_condition=False,
     permission=P.FACTURATION_GERER,
     renderer="portail_famille.facturation:templates/annuler_sdi.pt",
+    request_method="GET",
 )
 class AnnulerView(_Vue):
-    """GET: what the cancellation does, and its form; POST: cancel."""
+    """GET: what the cancellation does, and its form; "Confirmer
+    l'annulation" (a POST) is its own view."""
 
     def __call__(self):
-        if self.request.method == "POST":
-            return self.annuler()
         return self.show()
 
+    @mgmt_view(
+        context=IReglement,
+        name="annuler",
+        permission=P.FACTURATION_GERER,
+        renderer="portail_famille.facturation:templates/annuler_sdi.pt",
+        request_method="POST",
+        tab_condition=False,
+    )
     def annuler(self):
         request = self.request
         reglement = self.context
@@ -154,20 +162,55 @@ class AnnulerView(_Vue):
     tab_condition=False,
     permission=P.FACTURATION_GERER,
     renderer="portail_famille.facturation:templates/rembourser_sdi.pt",
+    request_method="GET",
 )
 class RembourserView(_Vue):
-    """GET: the form; POST: checked, then the confirmation; POST with
-    ``confirmer``: the refund."""
+    """GET: the form; each button is its own view: ``verifier`` (any POST
+    without another button: checked, then the confirmation), ``modifier``
+    (back to the form, as typed), ``confirmer`` (the refund)."""
 
     def __call__(self):
-        post = self.request.POST
-        if self.request.method != "POST" or "modifier" in post:
-            return self.show(post if "modifier" in post else None)
+        return self.show()
+
+    @mgmt_view(
+        context=IFamille,
+        name="rembourser",
+        permission=P.FACTURATION_GERER,
+        renderer="portail_famille.facturation:templates/rembourser_sdi.pt",
+        request_method="POST",
+        tab_condition=False,
+    )
+    def verifier(self):
         saisie, found = self.lire()
         if found:
-            return self.show(post, self.erreurs(found))
-        if "confirmer" not in post:
-            return self.show(post, confirmation=saisie)
+            return self.show(self.request.POST, self.erreurs(found))
+        return self.show(self.request.POST, confirmation=saisie)
+
+    @mgmt_view(
+        context=IFamille,
+        name="rembourser",
+        permission=P.FACTURATION_GERER,
+        renderer="portail_famille.facturation:templates/rembourser_sdi.pt",
+        request_method="POST",
+        request_param="modifier",
+        tab_condition=False,
+    )
+    def modifier(self):
+        return self.show(self.request.POST)
+
+    @mgmt_view(
+        context=IFamille,
+        name="rembourser",
+        permission=P.FACTURATION_GERER,
+        renderer="portail_famille.facturation:templates/rembourser_sdi.pt",
+        request_method="POST",
+        request_param="confirmer",
+        tab_condition=False,
+    )
+    def confirmer(self):
+        saisie, found = self.lire()
+        if found:
+            return self.show(self.request.POST, self.erreurs(found))
         return self.rembourser(saisie)
 
     def lire(self):

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import colander
 import deform
-from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.httpexceptions import HTTPFound
 from substanced.form import FormView
 from substanced.sdi import mgmt_view
 
@@ -106,6 +106,7 @@ def erreurs_dates(regie, fin, date, echeance, today):
     tab_title=_("Facturation"),
     permission=P.FACTURATION_GERER,
     renderer="portail_famille.facturation:templates/campagne.pt",
+    request_method="GET",
 )
 class FacturationView:
     """A run of the régie: the period, the preview with the invoice and due
@@ -124,10 +125,10 @@ class FacturationView:
     def translate(self, value):
         return self.request.localizer.translate(value)
 
-    def __call__(self):
-        request = self.request
+    def lire(self, params):
+        """The form's fields completed with their defaults, whether a period
+        was asked for, and the four dates read (None: unreadable)."""
         today = dates.today()
-        params = request.POST if request.method == "POST" else request.GET
         saisie = {k: params.get(k, "") for k in self.CHAMPS}
         saisie = {k: v.strip() if isinstance(v, str) else "" for k, v in saisie.items()}
         periode_saisie = bool(saisie["debut"] or saisie["fin"]) or "apercu" in params
@@ -142,33 +143,55 @@ class FacturationView:
             echeance = date + datetime.timedelta(days=self.context.echeance_jours)
             saisie["echeance"] = echeance.isoformat()
         echeance = dates.lire_date(saisie["echeance"])
-        erreurs = {}
-        if periode_saisie:
-            erreurs = campagne.erreurs_periode(debut, fin, self.context, today)
-        values = {
+        return saisie, periode_saisie, (debut, fin, date, echeance)
+
+    def valeurs(self, saisie, erreurs):
+        """What the page shows, before the preview."""
+        return {
             "saisie": saisie,
-            "erreurs": {},
+            "erreurs": {k: self.translate(v) for k, v in erreurs.items()},
             "apercu": None,
             "confirmation": None,
             "refus": None,
             "action": self.url(),
-            "csrf_token": request.session.get_csrf_token(),
+            "csrf_token": self.request.session.get_csrf_token(),
             "campagnes": [_ligne_campagne(r) for r in campagne.campagnes(self.context)],
             "euros": euros,
             "nombre": nombre,
             "limite": APERCU_FAMILLES,
             "echu": self.context.terme != schemas.ECHOIR,
         }
-        if request.method == "POST" and not erreurs:
+
+    def __call__(self):
+        """The period (the query string's, or the default one) and its
+        preview."""
+        saisie, periode_saisie, (debut, fin, _date, _echeance) = self.lire(self.request.GET)
+        erreurs = {}
+        if periode_saisie:
+            erreurs = campagne.erreurs_periode(debut, fin, self.context, dates.today())
+        values = self.valeurs(saisie, erreurs)
+        if periode_saisie and not erreurs:
+            values["apercu"] = self.apercu(debut, fin)
+        return values
+
+    def examiner(self):
+        """A POSTed run checked (period, dates, the preview's fingerprint):
+        the page's values, and the dates (None when refused)."""
+        request = self.request
+        today = dates.today()
+        saisie, periode_saisie, choisies = self.lire(request.POST)
+        debut, fin, date, echeance = choisies
+        erreurs = {}
+        if periode_saisie:
+            erreurs = campagne.erreurs_periode(debut, fin, self.context, today)
+        if not erreurs:
             erreurs = erreurs_dates(self.context, fin, date, echeance, today)
-        values["erreurs"] = {k: self.translate(v) for k, v in erreurs.items()}
-        if any(k in erreurs for k in ("debut", "fin")):
-            return values
-        if not periode_saisie:
-            return values
+        values = self.valeurs(saisie, erreurs)
+        if any(k in erreurs for k in ("debut", "fin")) or not periode_saisie:
+            return values, None
         values["apercu"] = self.apercu(debut, fin)
-        if request.method != "POST" or erreurs:
-            return values
+        if erreurs:
+            return values, None
         if request.POST.get("empreinte") != values["apercu"]["empreinte"]:
             values["refus"] = self.translate(
                 _(
@@ -177,11 +200,40 @@ class FacturationView:
                     "puis validez à nouveau."
                 )
             )
-            return values
-        if "confirmer" in request.POST:
-            return self.valider(debut, fin, date, echeance, values)
-        values["confirmation"] = self.confirmation(debut, fin, date, echeance, values["apercu"])
+            return values, None
+        return values, choisies
+
+    @mgmt_view(
+        context=IRegie,
+        name="facturation",
+        permission=P.FACTURATION_GERER,
+        renderer="portail_famille.facturation:templates/campagne.pt",
+        request_method="POST",
+        tab_condition=False,
+    )
+    def verifier(self):
+        """ "Valider la facturation" (a POST without another button): what
+        would be issued, to confirm."""
+        values, choisies = self.examiner()
+        if choisies is not None:
+            values["confirmation"] = self.confirmation(*choisies, values["apercu"])
         return values
+
+    @mgmt_view(
+        context=IRegie,
+        name="facturation",
+        permission=P.FACTURATION_GERER,
+        renderer="portail_famille.facturation:templates/campagne.pt",
+        request_method="POST",
+        request_param="confirmer",
+        tab_condition=False,
+    )
+    def confirmer(self):
+        """ "Confirmer la facturation": the run is issued."""
+        values, choisies = self.examiner()
+        if choisies is None:
+            return values
+        return self.valider(*choisies, values)
 
     def apercu(self, debut, fin):
         root = self.request.root
@@ -294,10 +346,19 @@ class FormulaireTarifs(schemas.TarifsSchema):
     tab_title=_("Tarifs"),
     permission=P.SDI_VIEW,
     renderer="portail_famille.facturation:templates/tarifs.pt",
+    request_method="GET",
+)
+@mgmt_view(
+    context=IPrestation,
+    name="tarifs",
+    permission=P.FACTURATION_GERER,
+    renderer="portail_famille.facturation:templates/tarifs.pt",
+    request_method="POST",
+    tab_condition=False,
 )
 class TarifsView(FormView):
-    """The prestation's régie, unit and tariff brackets; changed by the
-    régie."""
+    """The prestation's régie, unit and tariff brackets: shown to every
+    staff member (GET), changed by the régie (POST, deform's buttons)."""
 
     schema = FormulaireTarifs()
     buttons = (deform.Button("enregistrer", _("Enregistrer")),)
@@ -308,8 +369,6 @@ class TarifsView(FormView):
 
     def __call__(self):
         modifiable = self.peut_modifier()
-        if self.request.method == "POST" and not modifiable:
-            raise HTTPForbidden()
         result = super().__call__() if modifiable else {"form": None}
         if isinstance(result, dict):
             unites = dict(UNITES)

@@ -259,15 +259,15 @@ class EffectifsView(_Onglet):
     tab_title=_("Pointage"),
     permission=P.PLANNING_POINTER,
     renderer="portail_famille.planning:templates/pointage.pt",
+    request_method="GET",
 )
 class PointageView(_Onglet):
-    """The attendance sheet of a day; POST "Enregistrer le pointage"."""
+    """The attendance sheet of a day (GET); "Enregistrer le pointage" (its
+    form's only button, any POST) is its own view."""
 
     vue = "pointage"
 
     def __call__(self):
-        if self.request.method == "POST":
-            return self.enregistrer()
         day, erreur = self.jour_demande()
         journee = Journee(self.context, self.request, day)
         attendus, autres = journee.lignes()
@@ -299,6 +299,13 @@ class PointageView(_Onglet):
         self.request.sdiapi.flash(message, "danger")
         return HTTPFound(self.url(day))
 
+    @mgmt_view(
+        context=IPrestation,
+        name="pointage",
+        permission=P.PLANNING_POINTER,
+        request_method="POST",
+        tab_condition=False,
+    )
     def enregistrer(self):
         post = self.request.POST
         day = dates.lire_iso(post.get("date"))

@@ -77,6 +77,17 @@ class InscriptionSchema(Schema):
         node.validator = validator
 
 
+# The two steps of "Supprimer" (POST), beside deform's form.
+SUPPRESSION = {
+    "context": IEnfant,
+    "name": "inscriptions",
+    "permission": P.FAMILLE_MODIFIER,
+    "renderer": "portail_famille.planning:templates/inscriptions.pt",
+    "request_method": "POST",
+    "tab_condition": False,
+}
+
+
 @mgmt_view(
     context=IEnfant,
     name="inscriptions",
@@ -91,18 +102,22 @@ class InscriptionsView(FormView):
     formid = "inscription"
 
     def __call__(self):
-        post = self.request.POST if self.request.method == "POST" else {}
-        if "confirmer_suppression" in post:
-            return self.supprimer(post["confirmer_suppression"])
+        """The inscriptions and deform's form ("Ajouter")."""
+        return self.page()
+
+    def page(self, a_supprimer=None):
         result = super().__call__()
         if isinstance(result, dict):
             result["lignes"] = lignes(self.context)
             result["csrf_token"] = self.request.session.get_csrf_token()
-            # "Supprimer": first a confirmation naming the inscription
-            key = post.get("supprimer")
-            found = [row for row in result["lignes"] if row["cle"] == key]
+            found = [row for row in result["lignes"] if row["cle"] == a_supprimer]
             result["a_supprimer"] = found[0] if found else None
         return result
+
+    @mgmt_view(request_param="supprimer", **SUPPRESSION)
+    def demander_suppression(self):
+        """ "Supprimer": first a confirmation naming the inscription."""
+        return self.page(a_supprimer=self.request.POST.get("supprimer"))
 
     def _retour(self):
         return HTTPFound(self.request.sdiapi.mgmt_path(self.context, "@@inscriptions"))
@@ -125,7 +140,9 @@ class InscriptionsView(FormView):
         )
         return self._retour()
 
-    def supprimer(self, key):
+    @mgmt_view(request_param="confirmer_suppression", **SUPPRESSION)
+    def supprimer(self):
+        key = self.request.POST["confirmer_suppression"]
         inscription = self.context.inscriptions.get(key)
         if inscription is not None:
             # The contract's days to come are given back (the past stays).
