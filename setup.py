@@ -49,6 +49,8 @@ requires = [
     "Pillow",
     # multipart form bodies read by boundary, not line by line (corps_multipart.py)
     "python-multipart",
+    # the lists' spreadsheet exports (tableur.py)
+    "openpyxl",
 ]
 
 # the opening-morning load scenario (bench/): locust drives the virtual

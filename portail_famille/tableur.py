@@ -1,0 +1,85 @@
+"""The lists staff download as spreadsheets: one table (a header row, then
+rows of values) written as CSV or as XLSX (openpyxl), and the HTTP answer
+that carries the file.
+
+Formula injection: a cell is typed by people (a child's first name, an
+allergy...), and a spreadsheet program runs a cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return as a formula
+(``=HYPERLINK(...)`` leaks data on a click).  Such a text is written as
+text: in CSV prefixed with a quote (the OWASP advice, what Excel and
+LibreOffice show as the text itself); in XLSX stored as a string cell
+(``data_type 's'``), which no program evaluates, so the value keeps its
+first character unchanged.  Numbers stay numbers.
+"""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from pyramid.response import Response
+
+DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def dangereux(value):
+    """Whether a spreadsheet program would read ``value`` as a formula."""
+    return isinstance(value, str) and value.startswith(DANGEREUX)
+
+
+def _texte(value):
+    return "" if value is None else str(value)
+
+
+def csv_de(entetes, lignes):
+    """The CSV file (bytes, UTF-8 with a BOM so that Excel reads accents,
+    ``;`` as the separator of French spreadsheets)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in [entetes, *lignes]:
+        cells = []
+        for value in row:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                cells.append(value)
+                continue
+            text = _texte(value)
+            cells.append("'" + text if dangereux(text) else text)
+        writer.writerow(cells)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_de(titre, entetes, lignes):
+    """The XLSX file (bytes): one sheet named ``titre`` (31 characters at
+    most, as Excel wants), the header row in bold."""
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "".join(c for c in titre if c not in "[]:*?/\\")[:31] or "Liste"
+    for numero, row in enumerate([entetes, *lignes], 1):
+        for colonne, value in enumerate(row, 1):
+            cell = feuille.cell(row=numero, column=colonne)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                cell.value = value
+                continue
+            text = _texte(value)
+            cell.value = text
+            # openpyxl guesses a formula from a leading "=": never for a text.
+            cell.data_type = "s"
+            if numero == 1:
+                cell.font = Font(bold=True)
+    out = io.BytesIO()
+    classeur.save(out)
+    return out.getvalue()
+
+
+def piece_jointe(body, content_type, filename):
+    """The download of ``body`` as ``filename`` (never cached: the lists
+    hold children's names and health data)."""
+    response = Response(body=body, content_type=content_type)
+    if content_type == CSV:
+        response.charset = "utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
