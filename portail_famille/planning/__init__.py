@@ -2,7 +2,7 @@
 ``cells``, the month grid in ``views``, reservations and absences asked
 for from it in ``actions`` and ``service`` (whose ``includeme`` registers
 what accepting or refusing one does, ``demandes.cycle``), closures in
-``fermeture``."""
+``fermeture``; the kitchen's meal counts in ``repas``."""
 
 
 def includeme(config):

@@ -4,5 +4,7 @@
   waiting list) and "Pointage" (attendance);
 - ``inscriptions``: an Enfant's "Inscriptions" tab (adding one books its
   contract days, ``service.reserver_contrat``);
+- ``listes``: a Prestation's "Liste du jour" and the Structures folder's
+  "Commande des repas" (screen, PDF, CSV, XLSX);
 - ``fermeture``: "Ajouter une fermeture" on the Calendrier (the bookings
   it cancels, then a confirmation)."""
