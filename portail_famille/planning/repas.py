@@ -42,12 +42,15 @@ def regime(enfant):
     return (value if value in REGIMES else SANS_REGIME), sanitaires.get("pai") == "Oui"
 
 
-def _enfants_inscrits(prestation, annee, objectmap):
+def _enfants_inscrits(prestation, annee, objectmap, enfants):
     """The children enrolled in ``prestation`` for the school year
-    ``annee``, with their inscription."""
+    ``annee``, with their inscription; ``enfants`` caches {oid: Enfant}
+    (a child is found once, whatever his number of prestations)."""
     oid = get_oid(prestation)
     for enfant_oid in inscrits(prestation, annee.libelle):
-        enfant = objectmap.object_for(enfant_oid)
+        enfant = enfants.get(enfant_oid)
+        if enfant is None:
+            enfant = enfants[enfant_oid] = objectmap.object_for(enfant_oid)
         if enfant is None or not IEnfant.providedBy(enfant):
             continue
         inscription = enfant.inscriptions.get(cle(annee.libelle, oid))
@@ -87,10 +90,11 @@ def commande(structures, debut, fin):
                 du, au = max(debut, annee.debut), min(fin, annee.fin)
                 if du > au:
                     continue
-                for oid, enfant, inscription in _enfants_inscrits(prestation, annee, objectmap):
+                for oid, enfant, inscription in _enfants_inscrits(
+                    prestation, annee, objectmap, enfants
+                ):
                     for day in _jours_servis(enfant, inscription, prestation_oid, du, au):
                         servis[(day, structure)].add(oid)
-                        enfants[oid] = enfant
     found = {}
     for key, oids in servis.items():
         compte = dict.fromkeys((*REGIMES, PAI), 0)
