@@ -48,9 +48,11 @@ def remplir_lucas(app, **identite):
 
 
 def audits(app):
+    """The RGPD audit's (login, what) entries, oldest first."""
+
     def read(root, registry):
         found, _suite = journal.lire(root, genre=journal.LECTURE, limite=100_000)
-        return [(e["qui"], e["quoi"]) for e in found]
+        return [(e["qui"], e["quoi"]) for e in reversed(found)]  # oldest first
 
     return with_root(app.app, read)
 
@@ -91,6 +93,10 @@ def test_agent_reads_the_days_list_with_health_and_persons(app):
     assert page.html.select_one(".nombre").get_text() == "1"
     # The health data shown was audited, committed.
     assert audits(app)[before:] == [("agent", "sanitaires")]
+    # Reached from the day's Effectifs.
+    effectifs = agent.get(BASE + "@@effectifs?date=" + day.isoformat())
+    lien = effectifs.html.select_one("a.liste-du-jour")["href"]
+    assert lien.endswith("@@liste-du-jour?date=" + day.isoformat())
     # A day the canteen does not open: nobody.
     mercredi = day + datetime.timedelta(days=(2 - day.weekday()) % 7)
     page = agent.get(LISTE + "?date=" + mercredi.isoformat())

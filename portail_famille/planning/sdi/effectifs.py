@@ -248,6 +248,7 @@ class EffectifsView(_Onglet):
                 "capacite": self.context.capacite,
                 "attente": journee.attente(),
                 "pointage": self.url(day, "pointage"),
+                "liste": self.url(day, "liste-du-jour"),
             }
         )
         return values
