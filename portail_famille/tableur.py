@@ -14,6 +14,7 @@ first character unchanged.  Numbers stay numbers.
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -73,9 +74,16 @@ def xlsx_de(titre, entetes, lignes):
     return out.getvalue()
 
 
+def nom_de_fichier(filename):
+    """``filename`` reduced to ASCII letters, digits, ``.``, ``_`` and
+    ``-`` (it goes into a header; a folder's name may hold anything)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", filename)
+
+
 def piece_jointe(body, content_type, filename):
     """The download of ``body`` as ``filename`` (never cached: the lists
     hold children's names and health data)."""
+    filename = nom_de_fichier(filename)
     response = Response(body=body, content_type=content_type)
     if content_type == CSV:
         response.charset = "utf-8"

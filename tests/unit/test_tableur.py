@@ -43,3 +43,13 @@ def test_plain_text_and_numbers_are_kept():
     assert feuille.title == "Commande des repas du 01022027 "
     assert [c.value for c in feuille[2]] == ["DUPONT", 3]
     assert feuille.cell(row=2, column=2).data_type == "n"
+
+
+def test_the_file_name_is_plain_ascii():
+    response = tableur.piece_jointe(b"x", tableur.CSV, 'liste-Cantine "été"\r\n-2027-02-01.csv')
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="liste-Cantine-t--2027-02-01.csv"'
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.content_type == "text/csv"
+    assert response.charset == "utf-8"
