@@ -9,14 +9,17 @@ import io
 
 import openpyxl
 import pytest
-from substanced.util import get_oid
+from pyramid.security import Allow
+from substanced.util import get_oid, set_acl
 
 from portail_famille import dates, journal
-from portail_famille.demo import MARTIN
+from portail_famille.demo import COMPTES, MARTIN
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells
+from portail_famille.security import GROUPE_REGISSEURS, P, group_oid
 
-from ..conftest import with_root
+from ..conftest import login, with_root
+from .conftest import client
 from .test_effectifs import COURANTE, _cantine, _enfant, agent_app, lucas, rows
 
 BASE = "/manage/structures/garderie-periscolaire/restauration-scolaire/"
@@ -101,6 +104,40 @@ def test_agent_reads_the_days_list_with_health_and_persons(app):
     mercredi = day + datetime.timedelta(days=(2 - day.weekday()) % 7)
     page = agent.get(LISTE + "?date=" + mercredi.isoformat())
     assert page.html.select_one(".aucun") is not None
+
+
+def test_a_reader_without_health_rights_gets_the_list_without_it(app):
+    """A town that gives régisseurs the planning's lists (an ACL on the
+    structures, as an administrator may set): the list without the health
+    columns, nothing audited."""
+
+    def ouvrir(root, registry):
+        structures = root["structures"]
+        regisseurs = group_oid(root, GROUPE_REGISSEURS)
+        set_acl(structures, [*structures.__acl__, (Allow, regisseurs, P.PLANNING_VOIR)])
+
+    remplir_lucas(app)
+    with_root(app.app, ouvrir)
+    regisseur = client(app)
+    login(regisseur, "regisseur", COMPTES["regisseur"][0])
+    _oid, (day, _second) = lucas(app)
+    before = len(audits(app))
+    page = regisseur.get(LISTE + "?date=" + day.isoformat())
+    heads = [th.get_text(strip=True) for th in page.html.select("table.liste thead th")]
+    assert heads == [
+        "Nom",
+        "Prénom",
+        "Classe",
+        "N° famille",
+        "État",
+        "Personnes autorisées",
+        "Autorisation de partir seul",
+    ]
+    assert "arachide" not in page.text and "Sans porc" not in page.text
+    response = regisseur.get(LISTE + "-csv?date=" + day.isoformat())
+    assert "arachide" not in response.body.decode("utf-8-sig")
+    assert rows(page, "table.liste")[0][:2] == ["DUPONT", "LUCAS"]
+    assert audits(app)[before:] == []
 
 
 def test_days_list_pdf(app):
