@@ -144,6 +144,9 @@ class Demande(Persistent):
         moment = dates.moment(self.date_demande)
         return "%s — %s" % (self.type_demande, moment)
 
+    # its name in the SDI's breadcrumbs, not its random ``__name__``
+    sdi_title = title
+
     def changements(self):
         """[(field, title, old, new)] for the fields this request changes."""
         titles = self.type.titles()

@@ -207,6 +207,12 @@ class Famille(Folder):
     def title(self):
         return "%s %s" % (self.numero, self.responsable.get("nom", ""))
 
+    @property
+    def sdi_title(self):
+        """Its name in the SDI's breadcrumbs (SubstanceD shows the
+        family number otherwise)."""
+        return self.responsable.get("nom") or self.numero
+
     def nouveaux_messages(self):
         """The conversations with a message from the service the family has
         not opened yet (kept by ``messagerie.service``: one attribute read)."""
@@ -321,3 +327,9 @@ class Enfant(Folder):
     @property
     def title(self):
         return "%s %s" % (self.prenom, self.nom)
+
+    @property
+    def sdi_title(self):
+        """Its first name in the SDI's breadcrumbs (SubstanceD shows its
+        random ``__name__`` otherwise)."""
+        return self.prenom or self.title

@@ -142,6 +142,9 @@ class Conversation(Persistent):
     def title(self):
         return self.objet
 
+    # its name in the SDI's breadcrumbs, not its random ``__name__``
+    sdi_title = title
+
     @property
     def famille(self):
         return self.__parent__.__parent__

@@ -7,6 +7,11 @@ def includeme(config):
     config.include("portail_famille.sdi.fichiers")
     # the Undo tab's French template (its guard: correctifs.substanced)
     config.include("portail_famille.sdi.annuler")
+    # every SDI page's frame, in French (its guard: correctifs.GABARITS)
+    config.override_asset(
+        to_override="substanced.sdi.views:templates/master.pt",
+        override_with="portail_famille.sdi:templates/master.pt",
+    )
     config.add_subscriber(
         "portail_famille.sdi.subscribers.undo_token_to_header",
         "pyramid.events.NewRequest",
