@@ -227,10 +227,15 @@ def undo_recent(self):
 
 
 def get_flash_with_undo_snippet(self, msg, queue="", allow_duplicate=True):
-    msg = en_francais(self.request, msg)
+    if isinstance(msg, echappement.Balisage):
+        texte = msg  # built by the portal, as in ``flash``
+    else:
+        texte = en_francais(self.request, msg)
+        msg = escape(texte, quote=False)
     if annuler.sans_lien():
-        return escape(msg, quote=False)
-    return _LIEN_ANNULER(self, msg, queue, allow_duplicate)
+        return msg
+    # upstream's template escapes the text itself
+    return _LIEN_ANNULER(self, texte, queue, allow_duplicate)
 
 
 def annuler_sans_comptable():

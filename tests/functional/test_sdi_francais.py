@@ -197,22 +197,27 @@ def test_the_breadcrumbs_name_the_family_and_the_child(shared, agent):
     assert fil[-4:] == ["familles", famille, "enfants", prenom]
 
 
-def test_a_property_sheet_saves_in_french(shared, agent):
-    """SubstanceD's button ("Save") and message ("Updated properties")."""
+@pytest.mark.parametrize("role", ["agent", "admin"])
+def test_a_property_sheet_saves_in_french(request, shared, role):
+    """SubstanceD's button ("Save") and message ("Updated properties"),
+    with the Undo link (an administrator) and without (an agent)."""
     from portail_famille.familles.resources import IEnfant
 
+    browser = request.getfixturevalue(role)
     chemin = _chemin(shared, IEnfant)
-    page = agent.get("/manage%s/@@properties" % chemin)
+    page = browser.get("/manage%s/@@properties" % chemin)
     boutons = [b.get_text(strip=True) for b in page.html.select("form button[name=save]")]
     assert boutons == ["Enregistrer"]
     form = next(f for f in page.forms.values() if "classe" in f.fields)
-    form["classe"] = "CM2 bis"
+    form["classe"] = "CM2 " + role
     saved = form.submit("save", status=302).follow()
-    messages = messages_de(saved)
-    assert messages == ["Modifications enregistrées."]
+    attendu = "Modifications enregistrées."
+    if role == "admin":
+        attendu += " Revenir à la version précédente"  # SubstanceD's "Undo"
+    assert messages_de(saved) == [attendu]
     assert not fautes(saved.text)
     classe = with_root(shared.app, lambda root, registry: find_resource(root, chemin).classe)
-    assert classe == "CM2 bis"
+    assert classe == "CM2 " + role
 
 
 def test_substanced_plural_messages_have_no_marker(shared):
