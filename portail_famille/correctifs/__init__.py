@@ -52,7 +52,8 @@ against):
   (the system catalog's text index); ``comptes.auth.PortailUserLocator``;
   ``comptes.flashes`` (Pyramid's cookie session, bounded); ``sdi.flux``
   (the contents grid's ``auditstream-sse``: an empty stream).
-- Templates of SubstanceD replaced by the portal's copy (``override_asset``):
+- Templates and scripts of SubstanceD replaced by the portal's copy
+  (``override_asset``):
   ``GABARITS`` fingerprints the upstream file each copy was made from.
 - ``locale/fr/LC_MESSAGES/substanced.po``: SubstanceD's French catalog
   corrected (plural markers "one:"/"other:") and completed.
@@ -94,6 +95,8 @@ AILLEURS = (
 GABARITS = {
     # sdi/templates/master.pt: lang, no English alt or tooltip (issue 18)
     "substanced.sdi.views:templates/master.pt": ("substanced", "1.0b1", "9126126ba60b5193"),
+    # sdi/static/folder.js (a static file): the grid's messages in French
+    "substanced.folder:static/js/folder.js": ("substanced", "1.0b1", "32e6b0679cbb8df0"),
 }
 
 

@@ -12,6 +12,11 @@ def includeme(config):
         to_override="substanced.sdi.views:templates/master.pt",
         override_with="portail_famille.sdi:templates/master.pt",
     )
+    # the contents grid's messages (session expired, server unreachable)
+    config.override_asset(
+        to_override="substanced.folder:static/js/folder.js",
+        override_with="portail_famille.sdi:static/folder.js",
+    )
     config.add_subscriber(
         "portail_famille.sdi.subscribers.undo_token_to_header",
         "pyramid.events.NewRequest",

@@ -43,6 +43,12 @@ ANGLAIS = (
     "Root",
     "Logout",
     "Log out",
+    "Log Out",
+    "Account",
+    "selected",
+    "Required",
+    "Please",
+    "Error",
     "Manage",
     "Home",
     "Search",
@@ -279,3 +285,15 @@ def test_the_grids_name_families_and_children(shared, agent):
     assert lien % nom in familles and lien % numero not in familles
     enfants = agent.get("/manage%s/@@contents" % chemin.rsplit("/", 1)[0]).text
     assert lien % prenom in enfants and lien % cle not in enfants
+
+
+def test_the_contents_grid_script_speaks_french(shared, agent):
+    """SubstanceD's folder.js: its messages when the session expired or the
+    server does not answer (the page's script is the portal's copy)."""
+    page = agent.get("/manage/familles/@@contents")
+    src = next(s["src"] for s in page.html.select("script[src]") if s["src"].endswith("/folder.js"))
+    script = agent.get(src).text
+    assert "Votre session a expiré." in script
+    assert "Le serveur ne répond pas" in script
+    for anglais in ("It looks like", "Error reaching", "> reload the page", "Please select"):
+        assert anglais not in script
