@@ -38,6 +38,9 @@ class IDemande(Interface):
 class Demandes(RandomAutoNamingFolder):
     """The requests of one family (kept: history and audit)."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Demandes")
+
     def __sdi_addable__(self, context, introspectable):
         return False
 

@@ -144,6 +144,9 @@ class BancairesSheet(SectionSheet):
 class Familles(Folder):
     """The folder of all families, named by their N° Famille."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Familles")
+
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") == "Famille"
 
@@ -257,6 +260,9 @@ def famille_of(user):
 @content("Enfants", icon="glyphicon glyphicon-folder-open")
 @implementer(IEnfants)
 class Enfants(RandomAutoNamingFolder):
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Enfants")
+
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") == "Enfant"
 

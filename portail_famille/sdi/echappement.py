@@ -16,6 +16,8 @@ from html import escape
 from substanced.util import _ as _substanced
 from substanced.util import get_icon_name
 
+from ..i18n import traduire
+
 
 class Balisage(str):
     """HTML the portal built from escaped parts: written as it is."""
@@ -31,7 +33,7 @@ def colonne_nom(request, resource, sorter):
     when it has one (a family's name, a child's first name: their
     ``__name__`` is a number or a random id)."""
     name = getattr(resource, "__name__", "") or ""
-    libelle = str(getattr(resource, "sdi_title", None) or name)
+    libelle = str(traduire(request, getattr(resource, "sdi_title", None) or name))
     icon = get_icon_name(resource, request) or ""
     url = request.sdiapi.mgmt_path(resource, "@@manage_main")
     content_type = request.registry.content.typeof(resource) or ""

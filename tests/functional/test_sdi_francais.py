@@ -7,6 +7,7 @@ The pages are those of the access sweep (``acces.vues``): each SDI view an
 agent, a régisseur or an editor may GET, on the demo's objects.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -200,7 +201,7 @@ def test_the_breadcrumbs_name_the_family_and_the_child(shared, agent):
         return [enfant.__parent__.__parent__.responsable["nom"], enfant.prenom]
 
     famille, prenom = with_root(shared.app, lambda root, registry: noms(root))
-    assert fil[-4:] == ["familles", famille, "enfants", prenom]
+    assert fil[-4:] == ["Familles", famille, "Enfants", prenom]
 
 
 @pytest.mark.parametrize("role", ["agent", "admin"])
@@ -285,6 +286,12 @@ def test_the_grids_name_families_and_children(shared, agent):
     assert lien % nom in familles and lien % numero not in familles
     enfants = agent.get("/manage%s/@@contents" % chemin.rsplit("/", 1)[0]).text
     assert lien % prenom in enfants and lien % cle not in enfants
+    # the folders by their French names, not their internal ones
+    racine = agent.get("/manage/@@contents").text
+    assert lien % "Familles" in racine and lien % "familles" not in racine
+    famille = agent.get("/manage/familles/%s/@@contents" % numero).text
+    for dossier in ("Enfants", "Demandes", "Factures", "Règlements", "Messages"):
+        assert lien % json.dumps(dossier)[1:-1] in famille, dossier
 
 
 def test_the_contents_grid_script_speaks_french(shared, agent):
