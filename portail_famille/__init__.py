@@ -39,6 +39,8 @@ def includeme(config):
     correctifs.installer()  # upstream fixes, before SubstanceD's include and scans
     config.include("pyramid_tm")  # the tweens below and every write depend on it
     config.include("substanced.include")
+    # SubstanceD's French corrected and completed: read after its own.
+    config.add_translation_dirs("portail_famille:locale/", override=True)
     config.include("pyramid_retry")
     config.include(".retry")
     for domain in DOMAINS:

@@ -65,6 +65,9 @@ def colonnes(folder, item, request, defaults):
 class Actualites(Folder):
     """The root folder of the news: holds Actualité objects only."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Actualités")
+
     publiees = ()
 
     def __sdi_addable__(self, context, introspectable):

@@ -30,6 +30,9 @@ class Calendrier(Folder):
     """School years (named "2014-2015"), closures ("fermeture-…") and
     corrections (named by their ISO date, one per day)."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Calendrier")
+
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") in ADDABLE
 

@@ -50,7 +50,13 @@ against):
   upload, view), ``sdi.contenu`` (the contents tab), ``sdi.garde``,
   ``comptes.sdi.connexion`` (password screens, Add User); ``catalogue_systeme``
   (the system catalog's text index); ``comptes.auth.PortailUserLocator``;
-  ``comptes.flashes`` (Pyramid's cookie session, bounded).
+  ``comptes.flashes`` (Pyramid's cookie session, bounded); ``sdi.flux``
+  (the contents grid's ``auditstream-sse``: an empty stream).
+- Templates and scripts of SubstanceD replaced by the portal's copy
+  (``override_asset``):
+  ``GABARITS`` fingerprints the upstream file each copy was made from.
+- ``locale/fr/LC_MESSAGES/substanced.po``: SubstanceD's French catalog
+  corrected (plural markers "one:"/"other:") and completed.
 """
 
 from . import chameleon, substanced, zeo
@@ -66,6 +72,7 @@ CORRECTIFS = (
     substanced.grille_echappee,
     substanced.flash_echappe,
     substanced.annuler_sans_comptable,
+    substanced.proprietes_en_francais,
     zeo.oids_oublies_a_la_reconnexion,
 )
 
@@ -82,6 +89,15 @@ AILLEURS = (
     Amont("webob.request:BaseRequest.POST.fget", "WebOb", "1.8.11", "41002b0c2cf3f4af"),
     Amont("pyramid.csrf:check_csrf_token", "pyramid", "1.10.8", "39e136edad28e735"),
 )
+
+# SubstanceD's templates the portal replaces with a copy: the asset, and
+# the sha256 (first 16 hex digits) of upstream's file the copy was made from.
+GABARITS = {
+    # sdi/templates/master.pt: lang, no English alt or tooltip (issue 18)
+    "substanced.sdi.views:templates/master.pt": ("substanced", "1.0b1", "9126126ba60b5193"),
+    # sdi/static/folder.js (a static file): the grid's messages in French
+    "substanced.folder:static/js/folder.js": ("substanced", "1.0b1", "32e6b0679cbb8df0"),
+}
 
 
 def installer():

@@ -4,9 +4,11 @@ management interface (SDI) writes as HTML or JSON."""
 import contextlib
 from html import escape
 
+from deform import Button
 from substanced.interfaces import IUsers
 from translationstring import TranslationString
 
+from ..i18n import _
 from ..sdi import annuler, echappement, noms
 from ..sdi.grille import json_sans_balise
 from .amont import Amont, garder, remplacer
@@ -25,6 +27,8 @@ ANNULER = "substanced.sdi.views.undo:UndoViews._undoable_transactions"
 ANNULER_PLUSIEURS = "substanced.sdi.views.undo:UndoViews.undo_multiple"
 ANNULER_RECENTE = "substanced.sdi.views.undo:UndoViews.undo_recent"
 LIEN_ANNULER = "substanced.sdi:sdiapi.get_flash_with_undo_snippet"
+PROPRIETES = "substanced.property.views:PropertySheetsView"
+BOUTONS = PROPRIETES + ".buttons"
 
 AMONT = (
     Amont(DONOTHING, *SUBSTANCED, "514907bedb8f3f43"),
@@ -39,6 +43,7 @@ AMONT = (
     Amont(ANNULER_PLUSIEURS, *SUBSTANCED, "cf36dbff432f292e"),
     Amont(ANNULER_RECENTE, *SUBSTANCED, "e30aeb8e0441f661"),
     Amont(LIEN_ANNULER, *SUBSTANCED, "4cf95dcbc86cf591"),
+    Amont(PROPRIETES, *SUBSTANCED, "882908e3917eeb70"),
 )
 
 RIEN = contextlib.nullcontext()  # reusable and re-entrant: it keeps no state
@@ -54,6 +59,7 @@ garder(DONOTHING)
 garder(JSON_STR)
 garder(CHECK_NAME)
 garder(COLONNES)
+garder(BOUTONS)
 
 
 def rien():
@@ -171,14 +177,22 @@ def grille_echappee():
     remplacer(CONTENUS, contenus)
 
 
+def en_francais(request, msg):
+    """``msg`` in the request's language: a translation string in its own
+    domain, a plain text in SubstanceD's (its own messages are plain
+    English texts, ``'Updated properties'``; the portal's plain texts are
+    French already, and SubstanceD's catalog gives them back as they are)."""
+    if not isinstance(msg, TranslationString):
+        msg = TranslationString(str(msg), domain="substanced")
+    return request.localizer.translate(msg)
+
+
 def flash(self, msg, queue="info", allow_duplicate=True):
-    """SubstanceD's ``sdiapi.flash``, the message escaped (translated
-    first: the session keeps text) unless the portal built it
-    (``Balisage``)."""
+    """SubstanceD's ``sdiapi.flash``, the message translated (the session
+    keeps text, its variables put in) and escaped, unless the portal built
+    it (``Balisage``)."""
     if not isinstance(msg, echappement.Balisage):
-        if isinstance(msg, TranslationString):
-            msg = self.request.localizer.translate(msg)
-        msg = escape(str(msg), quote=False)
+        msg = escape(en_francais(self.request, msg), quote=False)
     return _FLASH(self, msg, queue, allow_duplicate)
 
 
@@ -191,7 +205,9 @@ def flash_echappe():
     ``An object named <name> already exists``).
     Effect on us: a stored name or title with markup ran as HTML in a
     flash message (issue 15).  ``sdiapi.flash`` escapes what it is given,
-    but a ``Balisage`` (``sdi.echappement``).
+    but a ``Balisage`` (``sdi.echappement``).  SubstanceD flashes its own
+    messages as plain English texts ("Could not undo, sorry"): they are
+    translated in its domain first (issue 18).
     Upstream: substanced 1.0b1, substanced/sdi/__init__.py,
     ``sdiapi.flash``; upstream issue: none found.
     """
@@ -211,9 +227,15 @@ def undo_recent(self):
 
 
 def get_flash_with_undo_snippet(self, msg, queue="", allow_duplicate=True):
+    if isinstance(msg, echappement.Balisage):
+        texte = msg  # built by the portal, as in ``flash``
+    else:
+        texte = en_francais(self.request, msg)
+        msg = escape(texte, quote=False)
     if annuler.sans_lien():
         return msg
-    return _LIEN_ANNULER(self, msg, queue, allow_duplicate)
+    # upstream's template escapes the text itself
+    return _LIEN_ANNULER(self, texte, queue, allow_duplicate)
 
 
 def annuler_sans_comptable():
@@ -233,7 +255,9 @@ def annuler_sans_comptable():
     names, permissions and CSRF checks; the tab lists such transactions
     without a checkbox, its button and the flash message's "Undo" link
     refuse them in French, and no "Undo" link is offered after one
-    (the rules: ``sdi.annuler``).
+    (the rules: ``sdi.annuler``).  The message of ``flash_with_undo`` is
+    translated (SubstanceD gives it as plain English, "Updated properties",
+    issue 18) and escaped when it goes without the link.
     Upstream: substanced 1.0b1, substanced/sdi/views/undo.py,
     ``UndoViews._undoable_transactions``, ``undo_multiple``,
     ``undo_recent`` (and templates/undo.pt), substanced/sdi/__init__.py
@@ -243,3 +267,27 @@ def annuler_sans_comptable():
     remplacer(ANNULER_PLUSIEURS, undo_multiple)
     remplacer(ANNULER_RECENTE, undo_recent)
     remplacer(LIEN_ANNULER, get_flash_with_undo_snippet)
+
+
+class Boutons(tuple):
+    """The buttons of SubstanceD's property sheets, ours (a tuple, as
+    deform wants)."""
+
+
+ENREGISTRER = Boutons((Button("save", title=_("Enregistrer")),))
+
+
+def proprietes_en_francais():
+    """The button of every property sheet reads "Enregistrer".
+
+    Upstream wrong: ``PropertySheetsView.buttons`` is ``(_('save'),)``, and
+    deform makes a button of a string with ``name.capitalize()`` as its
+    title: the translation string becomes the plain text "Save".
+    Effect on us: "Save" under the child's, the family's, every staff
+    form of properties (issue 18).  The same button (name ``save``, which
+    the view reads) with a translated title.
+    Upstream: substanced 1.0b1, substanced/property/views.py,
+    ``PropertySheetsView.buttons`` (and deform 2's ``Form.__init__``);
+    upstream issue: none found.
+    """
+    remplacer(BOUTONS, ENREGISTRER)

@@ -38,6 +38,9 @@ class IDemande(Interface):
 class Demandes(RandomAutoNamingFolder):
     """The requests of one family (kept: history and audit)."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Demandes")
+
     def __sdi_addable__(self, context, introspectable):
         return False
 
@@ -143,6 +146,9 @@ class Demande(Persistent):
     def title(self):
         moment = dates.moment(self.date_demande)
         return "%s — %s" % (self.type_demande, moment)
+
+    # its name in the SDI's breadcrumbs, not its random ``__name__``
+    sdi_title = title
 
     def changements(self):
         """[(field, title, old, new)] for the fields this request changes."""

@@ -43,6 +43,9 @@ class Documents(Folder):
     """The root folder ``documents``: holds the folders of documents, in
     the order they were made (editors may reorder them)."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Documents")
+
     def __init__(self, data=None, family=None):
         Folder.__init__(self, data, family)
         self.set_order((), reorderable=True)

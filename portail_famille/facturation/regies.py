@@ -56,6 +56,9 @@ class IRegie(Interface):
 class Regies(Folder):
     """The town's régies."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Régies")
+
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") == "Regie"
 

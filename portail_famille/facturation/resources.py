@@ -95,11 +95,17 @@ class _Documents(Folder):
 class Factures(_Documents):
     """A family's invoices and credit notes."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Factures")
+
 
 @content("Reglements", icon="glyphicon glyphicon-folder-open", buttons=_sans_boutons)
 @implementer(IReglements)
 class Reglements(_Documents):
     """A family's payments."""
+
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Règlements")
 
 
 @implementer(IOperation)

@@ -144,6 +144,9 @@ class BancairesSheet(SectionSheet):
 class Familles(Folder):
     """The folder of all families, named by their N° Famille."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Familles")
+
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") == "Famille"
 
@@ -207,6 +210,12 @@ class Famille(Folder):
     def title(self):
         return "%s %s" % (self.numero, self.responsable.get("nom", ""))
 
+    @property
+    def sdi_title(self):
+        """Its name in the SDI's breadcrumbs (SubstanceD shows the
+        family number otherwise)."""
+        return self.responsable.get("nom") or self.numero
+
     def nouveaux_messages(self):
         """The conversations with a message from the service the family has
         not opened yet (kept by ``messagerie.service``: one attribute read)."""
@@ -251,6 +260,9 @@ def famille_of(user):
 @content("Enfants", icon="glyphicon glyphicon-folder-open")
 @implementer(IEnfants)
 class Enfants(RandomAutoNamingFolder):
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Enfants")
+
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") == "Enfant"
 
@@ -321,3 +333,9 @@ class Enfant(Folder):
     @property
     def title(self):
         return "%s %s" % (self.prenom, self.nom)
+
+    @property
+    def sdi_title(self):
+        """Its first name in the SDI's breadcrumbs (SubstanceD shows its
+        random ``__name__`` otherwise)."""
+        return self.prenom or self.title

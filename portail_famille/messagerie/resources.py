@@ -63,6 +63,9 @@ def _sans_boutons(context, request, default_buttons):
 class Messages(RandomAutoNamingFolder):
     """The conversations of one family."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Messages")
+
     __sdi_deletable__ = False
 
     # Conversations holding a message from the service the family has not
@@ -141,6 +144,9 @@ class Conversation(Persistent):
     @property
     def title(self):
         return self.objet
+
+    # its name in the SDI's breadcrumbs, not its random ``__name__``
+    sdi_title = title
 
     @property
     def famille(self):

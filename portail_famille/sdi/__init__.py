@@ -7,6 +7,16 @@ def includeme(config):
     config.include("portail_famille.sdi.fichiers")
     # the Undo tab's French template (its guard: correctifs.substanced)
     config.include("portail_famille.sdi.annuler")
+    # every SDI page's frame, in French (its guard: correctifs.GABARITS)
+    config.override_asset(
+        to_override="substanced.sdi.views:templates/master.pt",
+        override_with="portail_famille.sdi:templates/master.pt",
+    )
+    # the contents grid's messages (session expired, server unreachable)
+    config.override_asset(
+        to_override="substanced.folder:static/js/folder.js",
+        override_with="portail_famille.sdi:static/folder.js",
+    )
     config.add_subscriber(
         "portail_famille.sdi.subscribers.undo_token_to_header",
         "pyramid.events.NewRequest",

@@ -16,6 +16,8 @@ from html import escape
 from substanced.util import _ as _substanced
 from substanced.util import get_icon_name
 
+from ..i18n import traduire
+
 
 class Balisage(str):
     """HTML the portal built from escaped parts: written as it is."""
@@ -27,8 +29,11 @@ def texte(value):
 
 def colonne_nom(request, resource, sorter):
     """SubstanceD's name column of a folder grid, the same link and icon,
-    built from escaped parts."""
+    built from escaped parts; the link reads the object's ``sdi_title``
+    when it has one (a family's name, a child's first name: their
+    ``__name__`` is a number or a random id)."""
     name = getattr(resource, "__name__", "") or ""
+    libelle = str(traduire(request, getattr(resource, "sdi_title", None) or name))
     icon = get_icon_name(resource, request) or ""
     url = request.sdiapi.mgmt_path(resource, "@@manage_main")
     content_type = request.registry.content.typeof(resource) or ""
@@ -36,7 +41,7 @@ def colonne_nom(request, resource, sorter):
         texte(icon),
         texte("%s '%s'" % (content_type, name)),
         texte(url),
-        texte(name),
+        texte(libelle),
     )
     return {
         "name": request.localizer.translate(_substanced("Name")),

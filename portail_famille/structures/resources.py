@@ -62,6 +62,9 @@ class PrestationSheet(PropertySheet):
 class Structures(Folder):
     """The root folder of the structures: holds Structure objects only."""
 
+    # its name in the SDI (breadcrumbs, grids), not its internal name
+    sdi_title = _("Structures")
+
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") == "Structure"
 

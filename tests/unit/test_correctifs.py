@@ -10,6 +10,7 @@ messages), test_annuler.py and tests/grappe/test_relstorage.py (the Undo
 tab), below and tests/grappe/test_zeo.py (ZEO's oids)."""
 
 import ast
+import hashlib
 import importlib.metadata
 import pathlib
 import re
@@ -17,6 +18,7 @@ import sys
 import time
 
 import pytest
+from pyramid.path import AssetResolver
 
 from portail_famille import correctifs
 from portail_famille.correctifs import chameleon, zeo
@@ -37,6 +39,20 @@ def test_upstream_code_is_the_one_each_fix_was_written_against(amont):
     )
 
 
+@pytest.mark.parametrize("gabarit", sorted(correctifs.GABARITS))
+def test_upstream_templates_are_the_ones_the_copies_were_made_from(gabarit):
+    """Fails after an upgrade that changed a template the portal replaces
+    with its copy: report upstream's change in the copy, then update the
+    fingerprint in ``GABARITS``."""
+    projet, version, attendue = correctifs.GABARITS[gabarit]
+    chemin = AssetResolver().resolve(gabarit).abspath()
+    with open(chemin, "rb") as fichier:
+        assert hashlib.sha256(fichier.read()).hexdigest()[:16] == attendue, (
+            "%s changed upstream (%s %s checked, %s installed)"
+            % (gabarit, projet, version, importlib.metadata.version(projet))
+        )
+
+
 def test_this_python_still_has_the_ast_race():
     """CPython gh-106905 is fixed in 3.11.8 (python/cpython#113035): on a
     Python that has the fix, the compilation lock may go (check it with
@@ -50,7 +66,7 @@ def test_this_python_still_has_the_ast_race():
 def test_installer_puts_every_fix_in_place_once():
     correctifs.installer()
     en_place = {cible: resoudre(cible) for cible in ORIGINAUX}
-    assert len(en_place) == 15
+    assert len(en_place) == 16
     for cible, objet in en_place.items():
         assert objet is not ORIGINAUX[cible], cible
         assert objet.__module__.startswith("portail_famille.correctifs."), cible
