@@ -77,6 +77,13 @@ def deposer(famille, type_demande, valeurs, demandeur, registry, now=None, enfan
     return demande, remplacee
 
 
+def nombre_en_attente(famille):
+    """How many requests of ``famille`` wait for the service."""
+    catalog = find_catalog(famille, CATALOG)
+    query = catalog["famille"].eq(famille.__name__) & catalog["demande_etat"].eq(EN_ATTENTE)
+    return len(query.execute())
+
+
 def _resolve(root, oids):
     """The objects of ``oids``, lazily (a caller may stop early)."""
     objectmap = find_objectmap(root)
