@@ -11,17 +11,17 @@ mots, a prefix is a key range); the state shows the requests waiting
 from pyramid.renderers import get_renderer
 from substanced.interfaces import IRoot
 from substanced.sdi import mgmt_view
-from substanced.util import find_catalog, find_objectmap
+from substanced.util import find_catalog
 
 from .. import dates
 from ..catalogue import CATALOG
 from ..demandes.service import nombre_en_attente
-from ..familles.catalog import chercher, enfants_de
+from ..familles.catalog import chercher, resumes
 from ..i18n import _
 from ..security import P
 
 # The families shown at most (sorted by name); more: the staff refine.
-LIMITE = 50
+LIMITE = 20
 LONGUEUR_MAX = 100
 FORMULAIRE = "portail_famille.accueil:templates/recherche_formulaire.pt"
 
@@ -31,40 +31,46 @@ def formulaire():
     return get_renderer(FORMULAIRE).implementation().macros["formulaire"]
 
 
-def _personne(personne):
-    return " ".join(p for p in (personne.get("nom"), personne.get("prenom")) if p)
-
-
-def resultat(request, famille, jour):
-    """What a result shows of ``famille``: names, children, state, link."""
+def resultats(request, catalog, docids, jour):
+    """What each result shows (names, children, state, link), from the
+    families' summaries (``familles.catalog.resumes``): no family, child
+    or request is loaded."""
     traduire = request.localizer.translate
-    enfants = []
-    for enfant in enfants_de(famille):
-        age = dates.age(enfant.date_naissance, jour)
-        enfants.append(
-            traduire(_("${prenom}, ${age} ans", mapping={"prenom": enfant.prenom, "age": age}))
-            if age is not None
-            else enfant.prenom
+    lignes = [r for r in resumes(catalog, docids) if r is not None]
+    attente = nombre_en_attente(catalog, [r[0] for r in lignes]) if lignes else {}
+    familles = request.root["familles"]
+    found = []
+    for numero, responsable, conjoint, partie_le, enfants in lignes:
+        noms = []
+        for prenom, naissance in enfants:
+            age = dates.age(naissance, jour)
+            noms.append(
+                traduire(_("${prenom}, ${age} ans", mapping={"prenom": prenom, "age": age}))
+                if age is not None
+                else prenom
+            )
+        if partie_le is not None:
+            etat = traduire(_("Partie le ${jour}", mapping={"jour": dates.courte(partie_le)}))
+        else:
+            etat = traduire(_("Active"))
+        nombre = attente.get(numero, 0)
+        found.append(
+            {
+                "numero": numero,
+                "responsable": responsable,
+                "conjoint": conjoint,
+                "enfants": noms,
+                "etat": etat,
+                "partie": partie_le is not None,
+                "attente": (
+                    traduire(_("${nombre} demande(s) en attente", mapping={"nombre": nombre}))
+                    if nombre
+                    else ""
+                ),
+                "url": request.sdiapi.mgmt_path(familles, numero, "@@properties"),
+            }
         )
-    if famille.partie_le is not None:
-        etat = traduire(_("Partie le ${jour}", mapping={"jour": dates.courte(famille.partie_le)}))
-    else:
-        etat = traduire(_("Active"))
-    attente = nombre_en_attente(famille)
-    return {
-        "numero": famille.numero,
-        "responsable": _personne(famille.responsable),
-        "conjoint": _personne(famille.conjoint),
-        "enfants": enfants,
-        "etat": etat,
-        "partie": famille.partie_le is not None,
-        "attente": (
-            traduire(_("${nombre} demande(s) en attente", mapping={"nombre": attente}))
-            if attente
-            else ""
-        ),
-        "url": request.sdiapi.mgmt_path(famille, "@@properties"),
-    }
+    return found
 
 
 @mgmt_view(
@@ -78,23 +84,20 @@ def resultat(request, famille, jour):
 def recherche(context, request):
     requete = request.GET.get("q", "")
     requete = requete.strip()[:LONGUEUR_MAX] if isinstance(requete, str) else ""
-    total, docids = (
-        chercher(find_catalog(context, CATALOG), requete, LIMITE) if requete else (0, [])
-    )
-    objectmap = find_objectmap(context)
-    jour = dates.today()
-    resultats = [resultat(request, objectmap.object_for(docid), jour) for docid in docids]
+    catalog = find_catalog(context, CATALOG)
+    total, docids = chercher(catalog, requete, LIMITE) if requete else (0, [])
+    trouves = resultats(request, catalog, docids, dates.today())
     traduire = request.localizer.translate
     if not requete:
         resume = ""
     elif not total:
         resume = traduire(_("Aucune famille trouvée."))
-    elif total > len(resultats):
+    elif total > len(trouves):
         resume = traduire(
             _(
                 "${total} familles trouvées : les ${nombre} premières par nom. "
                 "Précisez la recherche.",
-                mapping={"total": total, "nombre": len(resultats)},
+                mapping={"total": total, "nombre": len(trouves)},
             )
         )
     else:
@@ -102,6 +105,6 @@ def recherche(context, request):
     return {
         "q": requete,
         "resume": resume,
-        "resultats": resultats,
+        "resultats": trouves,
         "formulaire": formulaire(),
     }

@@ -9,6 +9,7 @@ import re
 
 import webtest
 
+from portail_famille import departs
 from portail_famille.demandes import service
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
 
@@ -115,6 +116,28 @@ def test_an_accepted_new_child_and_a_renamed_child_are_found(app):
     assert "LÉON" in enfants(app)
     assert numeros(agent.get(RECHERCHE, {"q": "leon"})) == [DUPONT["numero"]]
     assert numeros(agent.get(RECHERCHE, {"q": "lucas"})) == []
+
+
+def test_a_result_shows_a_renamed_child_and_a_departure(app):
+    """What a result shows is the family's summary kept in the catalog:
+    it follows a child renamed in its record and the family's departure."""
+    agent = staff(app, "agent")
+    (ligne,) = lignes(agent.get(RECHERCHE, {"q": "dupont jean"}))
+    assert "LUCAS" in ligne and "LÉON" not in ligne and "Active" in ligne
+    lucas = enfants(app)["LUCAS"][0]
+    form = agent.get("/manage/familles/%s/enfants/%s/@@properties" % (DUPONT["numero"], lucas))
+    form = form.forms["deform"]
+    form["prenom"] = "LÉON"
+    form.submit("save", status=302)
+    (ligne,) = lignes(agent.get(RECHERCHE, {"q": "dupont jean"}))
+    assert "LÉON, " in ligne and "LUCAS" not in ligne
+
+    def partir(root, registry):
+        departs.archiver(root["familles"][DUPONT["numero"]], datetime.date(2026, 7, 31))
+
+    with_root(app.app, partir)
+    (ligne,) = lignes(agent.get(RECHERCHE, {"q": "dupont jean"}))
+    assert "Partie le 31/07/2026" in ligne and "Active" not in ligne
 
 
 def test_state_shows_requests_waiting(app):
