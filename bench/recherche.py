@@ -15,7 +15,7 @@ view.
 - this process: the load generator (bench/home.py's run_load), alternating
   trivial and the typical queries: a name's beginning ("dup"), an accented
   name typed without accent ("lefev"), a family name and a child's first
-  name shared by a thousand families ("martin lucas": 50 shown), a phone
+  name shared by a thousand families ("martin lucas": 20 shown), a phone
   with spaces, a N° famille's beginning.
 Figures only: nothing asserts on them.
 """

@@ -6,7 +6,13 @@ enough), each with its children and its state, linked to its record.
 The search itself is the families' domain's (``familles.catalog``: sorted
 mots, a prefix is a key range); the state shows the requests waiting
 (``demandes``), hence this module sits above both.  The box is a macro
-(``templates/recherche_formulaire.pt``) other staff pages include."""
+(``templates/recherche_formulaire.pt``) other staff pages include.
+
+A page of results reads no family, child or request: each row comes from
+the family's summary kept in the catalog (``familles.catalog.resume``),
+the waiting requests of the page's families from one catalog query.  The
+rest of the page's time is the SDI's frame (its tabs: SubstanceD checks
+every management view of the root)."""
 
 from pyramid.renderers import get_renderer
 from substanced.interfaces import IRoot
