@@ -64,6 +64,7 @@ test: $(TEST) lint ## Install the test tools, then the whole test suite (unit, f
 bench: $(BENCH) ## Benchmarks (production template settings): figures against a baseline of the same run
 	$(BIN)/python bench/home.py --set pyramid.reload_templates=false
 	$(BIN)/python bench/demandes.py
+	$(BIN)/python bench/recherche.py
 	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/facturation.py
 	$(BIN)/python bench/pdf.py

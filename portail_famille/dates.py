@@ -64,6 +64,13 @@ def lire_date(value):
     return lire_iso(value)
 
 
+def age(naissance, jour):
+    """Full years from ``naissance`` to ``jour`` (None without a birth date)."""
+    if naissance is None:
+        return None
+    return jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
+
+
 def courte(day):
     """date(2015, 4, 8) -> '08/04/2015'; '' for None.  The one way a date
     is written short (a datetime gives its own date: ``local`` it first)."""

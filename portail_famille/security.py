@@ -33,6 +33,9 @@ class Permission(enum.StrEnum):
     FAMILLE_DONNEES_TELECHARGER = "famille:donnees:telecharger"
     FAMILLE_IBAN_VOIR = "famille:iban:voir"
     FAMILLE_MODIFIER = "famille:fiche:modifier"
+    # The staff's search by name (root view ``@@recherche``): agents,
+    # régisseurs, administrators; not editors (no family record).
+    FAMILLE_RECHERCHER = "famille:recherche:voir"
     FAMILLE_VOIR = "famille:fiche:voir"
     FACTURATION_GERER = "facturation:regie:gerer"
     FACTURE_PAYER = "facturation:facture:payer"
@@ -90,7 +93,7 @@ FAMILLE_PERMISSIONS = (
 ROLE_TABLE = {
     GROUPE_FAMILLES: {},
     GROUPE_AGENTS: {
-        "": (P.SDI_VIEW, P.DEMANDES_VOIR, P.MESSAGERIE_TRAITER),
+        "": (P.SDI_VIEW, P.DEMANDES_VOIR, P.MESSAGERIE_TRAITER, P.FAMILLE_RECHERCHER),
         "familles": (
             P.FAMILLE_VOIR,
             # Allergies, PAI, diets: canteen and activities need them.
@@ -133,7 +136,7 @@ ROLE_TABLE = {
     # fiscal information), run the invoicing, record payments and credit
     # notes, set the tariffs; nothing else (no health data: P.SANTE_VOIR).
     GROUPE_REGISSEURS: {
-        "": (P.SDI_VIEW, P.DEMANDES_VOIR),
+        "": (P.SDI_VIEW, P.DEMANDES_VOIR, P.FAMILLE_RECHERCHER),
         "familles": (
             P.FAMILLE_VOIR,
             P.FAMILLE_IBAN_VOIR,

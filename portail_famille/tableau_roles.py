@@ -38,6 +38,7 @@ DESCRIPTIONS = {
     P.SDI_ADD: "add content",
     P.SDI_MANAGE_CONTENTS: "use a folder's contents tab",
     P.FAMILLE_VOIR: "read a family's record",
+    P.FAMILLE_RECHERCHER: "search the families by name, number, email or phone",
     P.FAMILLE_MODIFIER: "change a family's record, enrolments and parent accounts",
     P.SANTE_VOIR: "read children's health data (allergies, PAI, diet, doctor)",
     P.FAMILLE_IBAN_VOIR: "read a family's full bank details",

@@ -77,6 +77,17 @@ def deposer(famille, type_demande, valeurs, demandeur, registry, now=None, enfan
     return demande, remplacee
 
 
+def nombre_en_attente(catalog, numeros):
+    """{numero: how many requests wait for the service} of the families
+    ``numeros``: one catalog query for them all, then a set intersection
+    per family (no request is loaded)."""
+    index = catalog["famille"]
+    query = index.any(list(numeros)) & catalog["demande_etat"].eq(EN_ATTENTE)
+    attente = query.execute().ids
+    intersection = index.family.IF.intersection
+    return {n: len(intersection(index.applyEq(n), attente)) for n in numeros}
+
+
 def _resolve(root, oids):
     """The objects of ``oids``, lazily (a caller may stop early)."""
     objectmap = find_objectmap(root)
