@@ -136,6 +136,11 @@ def _pdf(request, titre, sous_titre, entetes, lignes, filename):
     return tableur.piece_jointe(body, "application/pdf", filename)
 
 
+def _format(request):
+    """ "csv" or "xlsx": the end of the download's view name."""
+    return request.view_name.rsplit("-", 1)[1]
+
+
 def _exports(request, titre, entetes, lignes, fichier, format_):
     """The CSV or XLSX download of a table."""
     if format_ == "csv":
@@ -203,11 +208,6 @@ def liste_du_jour_pdf(context, request):
     request_method=LIRE,
     tab_condition=False,
 )
-def liste_du_jour_csv(context, request):
-    liste, lignes, _erreur = _Liste(context, request).liste()
-    return _exports(request, liste.titre(), liste.entetes(), lignes, liste.fichier, "csv")
-
-
 @mgmt_view(
     context=IPrestation,
     name=LISTE + "-xlsx",
@@ -215,9 +215,11 @@ def liste_du_jour_csv(context, request):
     request_method=LIRE,
     tab_condition=False,
 )
-def liste_du_jour_xlsx(context, request):
+def liste_du_jour_tableur(context, request):
     liste, lignes, _erreur = _Liste(context, request).liste()
-    return _exports(request, liste.titre(), liste.entetes(), lignes, liste.fichier, "xlsx")
+    return _exports(
+        request, liste.titre(), liste.entetes(), lignes, liste.fichier, _format(request)
+    )
 
 
 # --- The kitchen's order -------------------------------------------------------
@@ -351,13 +353,6 @@ def commande_repas_pdf(context, request):
     request_method=LIRE,
     tab_condition=False,
 )
-def commande_repas_csv(context, request):
-    commande = Commande(context, request)
-    return _exports(
-        request, commande.titre(), commande.entetes(), commande.lignes(), commande.fichier, "csv"
-    )
-
-
 @mgmt_view(
     context=IStructures,
     name=COMMANDE + "-xlsx",
@@ -365,8 +360,13 @@ def commande_repas_csv(context, request):
     request_method=LIRE,
     tab_condition=False,
 )
-def commande_repas_xlsx(context, request):
+def commande_repas_tableur(context, request):
     commande = Commande(context, request)
     return _exports(
-        request, commande.titre(), commande.entetes(), commande.lignes(), commande.fichier, "xlsx"
+        request,
+        commande.titre(),
+        commande.entetes(),
+        commande.lignes(),
+        commande.fichier,
+        _format(request),
     )
