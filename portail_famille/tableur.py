@@ -20,6 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from pyramid.response import Response
 
+from .fichiers import en_tetes
+
 DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,11 +85,8 @@ def nom_de_fichier(filename):
 def piece_jointe(body, content_type, filename):
     """The download of ``body`` as ``filename`` (never cached: the lists
     hold children's names and health data)."""
-    filename = nom_de_fichier(filename)
     response = Response(body=body, content_type=content_type)
     if content_type == CSV:
         response.charset = "utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="%s"' % filename
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    # The headers of every file the portal serves (fichiers.en_tetes).
+    return en_tetes(response, nom_de_fichier(filename), inline=False)

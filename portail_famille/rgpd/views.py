@@ -12,7 +12,6 @@ import re
 from decimal import Decimal
 
 from pyramid.renderers import render
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from .. import dates, pdf
@@ -24,20 +23,13 @@ from ..journal import audit
 from ..montants import nombre
 from ..security import P
 from ..skin import sans_sous_chemin
+from ..tableur import piece_jointe
 from .export import donnees, titres
 
 JSON = "mes-donnees.json"
 PDF = "mes-donnees.pdf"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T")
-
-
-def _piece_jointe(response, content_type, body, filename):
-    response = Response(body=body, content_type=content_type)
-    response.headers["Content-Disposition"] = 'attachment; filename="%s"' % filename
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _auditer(request, famille):
@@ -66,12 +58,7 @@ def mes_donnees_json(context, request):
     sans_sous_chemin(request)
     _auditer(request, context)
     body = json.dumps(donnees(context, request), ensure_ascii=False, indent=1, sort_keys=True)
-    return _piece_jointe(
-        request.response,
-        "application/json",
-        body.encode("utf-8"),
-        nom_de_fichier(context, "json"),
-    )
+    return piece_jointe(body.encode("utf-8"), "application/json", nom_de_fichier(context, "json"))
 
 
 # --- The readable PDF -----------------------------------------------------------
@@ -241,4 +228,4 @@ def mes_donnees_pdf(context, request):
     values = contexte_pdf(request, donnees(context, request))
     html = render("templates/mes_donnees_pdf.pt", values, request=request)
     body = pdf.rendre(html, request.registry.settings)
-    return _piece_jointe(request.response, "application/pdf", body, nom_de_fichier(context, "pdf"))
+    return piece_jointe(body, "application/pdf", nom_de_fichier(context, "pdf"))

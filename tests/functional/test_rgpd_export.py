@@ -31,7 +31,7 @@ def texte_pdf(body):
 def _attachment(response, extension):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;"), disposition
-    assert disposition.endswith('.%s"' % extension)
+    assert '.%s"; filename*=' % extension in disposition and disposition.endswith("." + extension)
     assert "no-store" in response.headers["Cache-Control"]
 
 

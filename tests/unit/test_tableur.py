@@ -48,8 +48,11 @@ def test_plain_text_and_numbers_are_kept():
 def test_the_file_name_is_plain_ascii():
     response = tableur.piece_jointe(b"x", tableur.CSV, 'liste-Cantine "été"\r\n-2027-02-01.csv')
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="liste-Cantine-t--2027-02-01.csv"'
+        'attachment; filename="liste-Cantine-t--2027-02-01.csv"; '
+        "filename*=UTF-8''liste-Cantine-t--2027-02-01.csv"
     )
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response.content_type == "text/csv"
     assert response.charset == "utf-8"
