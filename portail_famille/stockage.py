@@ -29,7 +29,7 @@ import transaction
 from pyramid.interfaces import IException
 from ZODB import DB
 from ZODB.POSException import ConflictError
-from zope.interface import classImplements
+from zope.interface import alsoProvides, classImplements
 
 from .util import close_databases
 
@@ -65,6 +65,20 @@ def marquer_deconnexions():
         if not IBaseInjoignable.implementedBy(classe):
             classImplements(classe, IBaseInjoignable)
             mark_error_retryable(classe)
+
+
+def marquer_si_deconnexion(exc):
+    """psycopg2 raises a SystemError from its C code when PostgreSQL stops
+    in the middle of a COPY (its cause: AdminShutdown, an OperationalError;
+    seen once in the restart test, a 500 among the 503s): that error is a
+    disconnection too, retried then answered by the French 503."""
+    from pyramid_retry import IRetryableError
+
+    cause = exc.__cause__ or exc.__context__
+    if cause is None or not IBaseInjoignable.providedBy(cause):
+        return False
+    alsoProvides(exc, IBaseInjoignable, IRetryableError)
+    return True
 
 
 def uri_avec_caches(uri, settings, port=None):

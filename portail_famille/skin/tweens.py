@@ -124,7 +124,13 @@ def limits_factory(handler, registry):
             log.info("Unreadable body on %s %s", request.method, _raw_path(request))
             _drop_body(request)
             raise _unreadable() from None
-        return handler(request)
+        try:
+            return handler(request)
+        except SystemError as exc:
+            from ..stockage import marquer_si_deconnexion
+
+            marquer_si_deconnexion(exc)  # then retried, or the French 503
+            raise
 
     return limits_tween
 
@@ -147,6 +153,10 @@ def _fallback(request, exc):
     )
     request.exception = exc
     request.exc_info = sys.exc_info()
+    if isinstance(exc, SystemError):  # psycopg2's, in a commit (stockage)
+        from ..stockage import marquer_si_deconnexion
+
+        marquer_si_deconnexion(exc)
     if transitoire(exc):
         # The database out of reach even before the views (beginning the
         # transaction polls it): retried, and after the last attempt the

@@ -137,3 +137,34 @@ def test_the_application_opens_its_database_with_the_settings_caches(tmp_path):
         assert db.getPoolSize() == 5
     finally:
         db.close()
+
+
+def test_a_system_error_caused_by_a_disconnection_is_one():
+    """psycopg2's C code raises SystemError when PostgreSQL stops during a
+    COPY; its cause says it is the database going away."""
+    import psycopg2
+    from pyramid_retry import IRetryableError
+
+    from portail_famille.stockage import (
+        IBaseInjoignable,
+        marquer_deconnexions,
+        marquer_si_deconnexion,
+    )
+
+    marquer_deconnexions()
+
+    def echoue(cause):
+        try:
+            try:
+                raise cause
+            except Exception as exc:
+                raise SystemError("decode returned a result with an exception set") from exc
+        except SystemError as exc:
+            return exc
+
+    coupure = echoue(psycopg2.OperationalError("terminating connection"))
+    assert marquer_si_deconnexion(coupure)
+    assert IBaseInjoignable.providedBy(coupure) and IRetryableError.providedBy(coupure)
+    autre = echoue(ValueError("a bug"))
+    assert not marquer_si_deconnexion(autre)
+    assert not IRetryableError.providedBy(autre)
