@@ -228,10 +228,14 @@ def numerotation(grappe):
     taches = [lambda n=n: run(n) for n in range(PROCESSUS)]
     taches += [lambda n=n: payer(n) for n in range(paiements)]
     statuts = ensemble(taches, len(taches))
-    assert statuts[:PROCESSUS] == [302] * PROCESSUS, statuts
+    # Each run is confirmed (302), or, when the other one committed before
+    # it read the period, its preview no longer matches what was confirmed:
+    # the page again (200), nothing billed by it.
+    confirmees = statuts[:PROCESSUS].count(302)
+    assert confirmees >= 1 and set(statuts[:PROCESSUS]) <= {200, 302}, statuts
     assert all(s in (200, 302) for s in statuts[PROCESSUS:]), statuts
     numeros, factures, reglements, dernier, runs = outils.numeros(grappe.wsgi)
-    assert len(runs) == PROCESSUS and all(terminee for _n, terminee in runs)
+    assert len(runs) == confirmees and all(terminee for _n, terminee in runs)
     assert sum(n for n, _terminee in runs) == FACTURES
     nouveaux = [n for n in numeros if n > avant]
     assert nouveaux == list(range(avant + 1, dernier + 1))  # no gap
