@@ -56,10 +56,12 @@ against):
   (``override_asset``):
   ``GABARITS`` fingerprints the upstream file each copy was made from.
 - ``locale/fr/LC_MESSAGES/substanced.po``: SubstanceD's French catalog
-  corrected (plural markers "one:"/"other:") and completed.
+  corrected (plural markers "one:"/"other:") and completed;
+  ``deform.po``: deform's ("Time"); ``outils``: the administrator's forms
+  of SubstanceD (add a lock, a group; search a catalog) in French.
 """
 
-from . import chameleon, substanced, zeo
+from . import chameleon, outils, substanced, zeo
 from .amont import Amont
 
 CORRECTIFS = (
@@ -73,10 +75,11 @@ CORRECTIFS = (
     substanced.flash_echappe,
     substanced.annuler_sans_comptable,
     substanced.proprietes_en_francais,
+    outils.outils_en_francais,
     zeo.oids_oublies_a_la_reconnexion,
 )
 
-AMONT = chameleon.AMONT + substanced.AMONT + zeo.AMONT
+AMONT = chameleon.AMONT + substanced.AMONT + outils.AMONT + zeo.AMONT
 
 AILLEURS = (
     Amont(

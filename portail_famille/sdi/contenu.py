@@ -252,7 +252,7 @@ class Contenu(FolderContents):
 @bouton_supprimer("services")
 @folder_contents_views(
     name="services",
-    tab_title=_("Services"),
+    tab_title=_("Outils du site"),
     tab_near=RIGHT,
     view_permission=P.SDI_VIEW_SERVICES,
     tab_condition=has_services,

@@ -18,7 +18,7 @@ from pyramid.traversal import find_resource
 from ..conftest import with_root
 from . import acces
 
-ROLES = ("agent", "regisseur", "editeur")
+ROLES = ("agent", "regisseur", "editeur", "admin")
 # Words SubstanceD writes in English, as whole words of the visible text.
 ANGLAIS = (
     "Save",
@@ -146,11 +146,11 @@ def test_the_reader_finds_each_kind_of_leak():
 
 
 @pytest.fixture(scope="module")
-def pages(shared, dupont, agent, regisseur, editeur):
+def pages(shared, dupont, agent, regisseur, editeur, admin):
     """{role: [(url, html)]} of every SDI page the role may GET."""
     acces.preparer_dupont(shared, dupont)
     arbre = acces.objets(shared)
-    browsers = {"agent": agent, "regisseur": regisseur, "editeur": editeur}
+    browsers = {"agent": agent, "regisseur": regisseur, "editeur": editeur, "admin": admin}
     out = {role: [] for role in ROLES}
     for vue in acces.vues(shared.app.registry):
         if vue.exception or vue.methode != "GET" or vue.route != "substanced_manage":

@@ -22,7 +22,8 @@ def _messages(catalog):
 
 def test_there_are_catalogs():
     assert [p.relative_to(LOCALE).as_posix() for p in CATALOGUES] == [
-        "fr/LC_MESSAGES/substanced.po"
+        "fr/LC_MESSAGES/deform.po",
+        "fr/LC_MESSAGES/substanced.po",
     ]
 
 
