@@ -17,6 +17,11 @@ def includeme(config):
         to_override="substanced.folder:static/js/folder.js",
         override_with="portail_famille.sdi:static/folder.js",
     )
+    # the contents grid's dates ("7 décembre", not "December 7")
+    config.override_asset(
+        to_override="substanced.folder:static/js/slickgrid-config.js",
+        override_with="portail_famille.sdi:static/slickgrid-config.js",
+    )
     config.add_subscriber(
         "portail_famille.sdi.subscribers.undo_token_to_header",
         "pyramid.events.NewRequest",

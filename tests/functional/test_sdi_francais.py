@@ -304,3 +304,17 @@ def test_the_contents_grid_script_speaks_french(shared, agent):
     assert "Le serveur ne répond pas" in script
     for anglais in ("It looks like", "Error reaching", "> reload the page", "Please select"):
         assert anglais not in script
+
+
+def test_the_contents_grid_writes_dates_in_french(agent):
+    """SubstanceD's slickgrid-config.js: the "Modifié" column's dates read
+    "7 décembre" (the page's script is the portal's copy)."""
+    page = agent.get("/manage/familles/@@contents")
+    src = next(
+        s["src"]
+        for s in page.html.select("script[src]")
+        if s["src"].endswith("/slickgrid-config.js")
+    )
+    script = agent.get(src).text
+    assert "'janvier', 'février'" in script and "day + ' ' + monthText" in script
+    assert "January" not in script and "This is a required field" not in script
