@@ -100,6 +100,9 @@ GABARITS = {
     "substanced.sdi.views:templates/master.pt": ("substanced", "1.0b1", "9126126ba60b5193"),
     # sdi/static/folder.js (a static file): the grid's messages in French
     "substanced.folder:static/js/folder.js": ("substanced", "1.0b1", "32e6b0679cbb8df0"),
+    # folder/templates/multiupload.pt and its script: the Upload tab in French
+    "substanced.folder:templates/multiupload.pt": ("substanced", "1.0b1", "55ce99f1ca22bde4"),
+    "substanced.folder:static/js/multiupload.js": ("substanced", "1.0b1", "962bb34e07544de0"),
     # folder/static/js/slickgrid-config.js: the grid's dates in French
     "substanced.folder:static/js/slickgrid-config.js": ("substanced", "1.0b1", "30a6b3eaf6e67dca"),
 }

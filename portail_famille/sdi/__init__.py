@@ -17,6 +17,15 @@ def includeme(config):
         to_override="substanced.folder:static/js/folder.js",
         override_with="portail_famille.sdi:static/folder.js",
     )
+    # the Upload tab (administrators, where SubstanceD's files may go)
+    config.override_asset(
+        to_override="substanced.folder:templates/multiupload.pt",
+        override_with="portail_famille.sdi:templates/multiupload.pt",
+    )
+    config.override_asset(
+        to_override="substanced.folder:static/js/multiupload.js",
+        override_with="portail_famille.sdi:static/multiupload.js",
+    )
     # the contents grid's dates ("7 décembre", not "December 7")
     config.override_asset(
         to_override="substanced.folder:static/js/slickgrid-config.js",

@@ -318,3 +318,19 @@ def test_the_contents_grid_writes_dates_in_french(agent):
     script = agent.get(src).text
     assert "'janvier', 'février'" in script and "day + ' ' + monthText" in script
     assert "January" not in script and "This is a required field" not in script
+
+
+def test_the_upload_tab_is_french(admin):
+    """SubstanceD's Upload tab (multiupload.pt and its script), where an
+    administrator may upload files (the root)."""
+    page = admin.get("/manage/@@upload")
+    assert not fautes(page.text), fautes(page.text)
+    assert "Ajouter des fichiers" in page.text
+    src = next(
+        s["src"] for s in page.html.select("script[src]") if s["src"].endswith("/multiupload.js")
+    )
+    script = admin.get(src).text
+    for francais in ("fichiers envoyés", "Envoi refusé pour ", "'Envoyer'", "'fr-FR'"):
+        assert francais in script
+    for anglais in ("files uploaded", "Upload failed", "'Upload'", "'Abort'"):
+        assert anglais not in script
