@@ -136,10 +136,10 @@ def test_walk_in_with_times_is_billed_by_the_hour(town, clock):  # noqa: F811
         "agent",
         NUMERO,
         {
-            "jour": "2026-12-03",
-            "prestation": oid_of(town, GAR),
-            "avant": cells.PRESENT,
-            "apres": cells.PRESENT,
+            "jour": "03/12/2026",
+            "prestation": "Garderie périscolaire — Garderie matin",
+            "avant": "Présent",
+            "apres": "Présent",
             "arrivee": "07:30",
             "depart": "08:00",
         },
@@ -255,3 +255,30 @@ def test_correction_after_billing_is_a_credit_note_of_the_hours_billed(town, clo
     assert "pointage le 01/12/2026 (LUCAS) — Garderie matin" in motif
     assert document(town, numero)[1] == montant  # the invoice never changes
     assert facturee(town, GAR, MARDI) is None
+
+
+def test_a_forged_walk_in_enrols_nobody(town, clock):  # noqa: F811
+    """Only a child of the town who has not left may be added: not a
+    family, not an archived child, not a number of nothing."""
+    agent = staff(town, "agent")
+    clock.now = moment(MARDI, 7, 30)
+    garderie = oid_of(town, GAR)
+
+    def oids(root, registry):
+        return str(get_oid(root["familles"][NUMERO])), str(get_oid(lucas(root)))
+
+    def partir(root, registry):
+        lucas(root).partie_le = MARDI - datetime.timedelta(days=1)
+
+    def inscrit(root, registry):
+        return cle(ANNEE, garderie) in lucas(root).inscriptions
+
+    famille, enfant = with_root(town.app, oids)
+    for value in (famille, "999999", "abc"):
+        page = poster(agent, MARDI, {"ajouter": value}).follow()
+        assert "ne peut pas être ajouté" in page.text, value
+    with_root(town.app, partir)
+    page = poster(agent, MARDI, {"ajouter": enfant}).follow()
+    assert "ne peut pas être ajouté" in page.text
+    assert cell(town, GAR, MARDI) is None
+    assert with_root(town.app, inscrit) is False

@@ -39,6 +39,7 @@ from ...security import P
 from ...structures.resources import IPrestation
 from ...util import objet
 from .. import POINTAGE_ENREGISTRE, cells, horaires, service
+from ..legende import ETATS
 from .effectifs import Journee, _Onglet
 
 PRESENT = "present"
@@ -370,6 +371,10 @@ class PointageView(_Onglet):
             erreurs[DEPART + key] = _("L'heure de départ doit être après l'heure d'arrivée.")
         return arrivee, depart
 
+    def _etat(self, etat):
+        """The legend's French name of a cell ("Absent excusé"), "—" for none."""
+        return self.request.localizer.translate(ETATS[etat][1]) if etat in ETATS else "—"
+
     def appliquer(self, journee, enfants, choix, releves):
         """Record the rows; the number of children whose pointage changed.
         The times are recorded before the cell: a day of a billed period
@@ -394,10 +399,11 @@ class PointageView(_Onglet):
                     enfant=enfant,
                     ecran=self.request.path,
                     details={
-                        "jour": day.isoformat(),
-                        "prestation": journee.oid,
-                        "avant": avant or "",
-                        "apres": apres or "",
+                        "jour": dates.courte(day),
+                        "prestation": "%s — %s"
+                        % (self.context.structure.title, self.context.title),
+                        "avant": self._etat(avant),
+                        "apres": self._etat(apres),
                         "arrivee": arrivee,
                         "depart": depart,
                     },
