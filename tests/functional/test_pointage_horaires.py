@@ -16,9 +16,11 @@ from portail_famille.facturation import regularisation
 from portail_famille.facturation.schemas import AVOIR, ECHU
 from portail_famille.inscriptions import cle
 from portail_famille.planning import cells, horaires
+from portail_famille.rgpd import retention
 
-from ..conftest import with_root
+from ..conftest import DUPONT_URL, with_root
 from .test_demandes_staff import staff
+from .test_enfants import browser_for
 from .test_regularisations import (
     DECEMBRE,
     apercu,
@@ -220,6 +222,21 @@ def test_excused_absence_is_not_billed_and_keeps_its_reason(town, clock):  # noq
     assert vendredi in billed  # absent facturé
     assert JEUDI_CONTRAT not in billed  # absent excusé
     assert facturee(town, REST, JEUDI_CONTRAT) is None
+
+    # The family's "Mes données" holds the reason; the retention erases it.
+    data = browser_for(town, "jean.dupont").get(DUPONT_URL + "mes-donnees.json").json
+    (row,) = [
+        r
+        for r in data["enfants"][0]["planning"]
+        if r["date"] == JEUDI_CONTRAT.isoformat() and r["prestation"] == "Restauration scolaire"
+    ]
+    assert (row["libelle"], row["motif"]) == ("Absent excusé", "Malade, certificat")
+
+    def effacer(root, registry):
+        retention.effacer(lucas(root), D(2031, 1, 1))
+
+    with_root(town.app, effacer)
+    assert releve(town, REST, JEUDI_CONTRAT) is None
 
 
 def test_correction_after_billing_is_a_credit_note_of_the_hours_billed(town, clock):  # noqa: F811
