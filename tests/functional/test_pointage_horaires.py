@@ -118,6 +118,9 @@ def test_walk_in_with_times_is_billed_by_the_hour(town, clock):  # noqa: F811
     agent, oid = walk_in_with_times(town, clock)
     # Thursday: enrolled now, chosen in the list; 7:30 to 8:00.
     clock.now = moment(JEUDI, 8, 5)
+    (trouve,) = feuille(agent, JEUDI, q="Dupont LUC").html.select("ul.trouves li")
+    assert "LUCAS" in trouve.get_text() and "sera inscrit" not in trouve.get_text()
+    assert feuille(agent, JEUDI, q="zzz").html.select_one(".aucun-trouve") is not None
     form = feuille(agent, JEUDI).forms["pointage"]
     form["ajout"] = oid
     form.submit("enregistrer", status=302)

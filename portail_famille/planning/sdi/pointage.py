@@ -34,7 +34,7 @@ from ...familles.catalog import chercher
 from ...familles.recherche import mots_requete, mots_texte
 from ...familles.resources import IEnfant
 from ...i18n import _
-from ...inscriptions import InscriptionInvalide, inscrire
+from ...inscriptions import InscriptionInvalide, cle, inscrire
 from ...security import P
 from ...structures.resources import IPrestation
 from ...util import objet
@@ -65,7 +65,8 @@ SANS_RESERVATION = frozenset((None, cells.PRESENT))
 
 def nouvel_etat(avant, choix):
     """The cell after the pointage ``choix`` of a child with cell
-    ``avant``; None for a choice that does not fit the cell."""
+    ``avant`` (None: no cell); False for a choice that does not fit the
+    cell (a forged post)."""
     if avant in RESERVES:
         return {
             PRESENT: cells.PRESENT_RESERVE,
@@ -156,13 +157,17 @@ class Feuille:
             return found
         catalog = find_catalog(self.vue.context, CATALOG)
         _total, docids = chercher(catalog, requete, RESULTATS_MAX)
+        inscription = cle(self.journee.annee.libelle, self.journee.oid)
         for docid in docids:
             famille = objet(self.vue.context, docid)
             enfants = famille.get("enfants") if famille is not None else None
             candidats = [
                 e
                 for e in (enfants.values() if enfants is not None else ())
-                if IEnfant.providedBy(e) and e.partie_le is None and get_oid(e, None) not in vus
+                if IEnfant.providedBy(e)
+                and e.partie_le is None
+                and get_oid(e, None) not in vus
+                and inscription not in e.inscriptions  # enrolled: listed above, or not pointable
             ]
             nommes = [e for e in candidats if correspond(e, prefixes)]
             for enfant in nommes or candidats:
@@ -210,7 +215,11 @@ class PointageView(_Onglet):
                 "autres": autres,
                 "par_heure": feuille.par_heure,
                 "q": requete,
-                "trouves": feuille.recherche(requete, autres, attendus) if requete else [],
+                "trouves": (
+                    feuille.recherche(requete, autres, attendus)
+                    if requete and journee.annee is not None
+                    else []
+                ),
                 "erreurs": erreurs or {},
                 "refus": refus and self.request.localizer.translate(refus),
                 "csrf_token": self.request.session.get_csrf_token(),
