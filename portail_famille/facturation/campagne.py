@@ -5,10 +5,12 @@ children enrolled in them (each prestation's index ``inscrits``, never every
 family), each child's planning cells of the period (one range read per
 prestation) give one invoice per family: one line per child, prestation and
 unit price (the family's quotient familial on each billed day chooses the
-price).  ``apercu`` computes it without writing anything; ``valider``
-issues the invoices, by batches of families, each batch in its own
-transaction when a transaction manager is given: its numbers are taken
-inside it, so they stay gapless; a crash leaves billed what was committed,
+price); a prestation billed by the hour counts each day's pointed hours
+(``planning.horaires``), kept on the line beside its days.  ``apercu``
+computes it without writing anything; ``valider`` issues the invoices,
+by batches of families, each batch in its own transaction when a
+transaction manager is given: its numbers are taken inside it, so they
+stay gapless; a crash leaves billed what was committed,
 and a new run bills only the rest (billed cells are never billed again).
 
 A régie à terme échu (the default) bills days passed only: a period that
@@ -46,7 +48,7 @@ from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, inscrits
 from ..montants import ZERO
-from ..planning import cells
+from ..planning import cells, horaires
 from ..retry import essayer
 from . import compte, pdf, regularisation, service, tarifs
 from .schemas import ECHOIR
@@ -284,7 +286,13 @@ class Plan:
                         found.regularisations.append(reg)  # billed by the period itself
         for (nom, oid, prix), days in groupes.items():
             enfant, prestation = enfants[nom][0], self.prestations[oid]
-            ligne = service.ligne(enfant, prestation, len(days), prix, oid)
+            if horaires.par_heure(prestation):
+                # billed by the hour: each day's hours, kept on the line
+                heures = tuple(horaires.quantite(prestation, enfant, oid, d) for d in days)
+                ligne = service.ligne(enfant, prestation, sum(heures), prix, oid)
+                ligne["heures"] = heures
+            else:
+                ligne = service.ligne(enfant, prestation, len(days), prix, oid)
             ligne.update(enfant_nom=nom, jours=tuple(days))
             found.lignes.append(ligne)
             found.cellules.extend((nom, oid, day) for day in days)

@@ -30,6 +30,10 @@ accept: "Absence en cours de traitement") leaves the billing as it is
 until the agent decides.  Every billable state bills one unit at one
 price, so a change between billable states (reserved, then pointed
 present; a late absence accepted as "Absent facturé") changes nothing.
+A prestation billed by the hour bills a day's pointed hours
+(``planning.horaires``): a credit gives back what the invoice billed
+for that day, a debit bills the day's hours; its times are not changed
+once the day is billed (the pointage refuses it).
 
 Each régie keeps its regularisations (``regularisations``: its tab
 "Régularisations", newest first) and the pending ones by (family, child,
@@ -51,7 +55,7 @@ from ..calendrier.jours import FERIE, FERMETURE, ZONE_DEFAUT, jour
 from ..i18n import _
 from ..inscriptions import prestation_de
 from ..montants import ZERO, arrondi
-from ..planning import cells
+from ..planning import cells, horaires
 from ..util import arbre
 from . import compte, figement, service, tarifs
 from .regies import regie_de
@@ -239,6 +243,30 @@ def prix_facture(facture, enfant, prestation_oid, day):
     return min((ligne["prix"] for ligne in candidates), default=ZERO)
 
 
+def heures_facturees(facture, enfant, prestation_oid, day):
+    """The units ``facture`` billed the child's ``day``: the hours its line
+    keeps for the day (a prestation billed by the hour), else one."""
+    for ligne in facture.lignes:
+        if (
+            ligne.get("prestation_oid") == prestation_oid
+            and ligne.get("enfant_nom") == enfant.__name__
+            and "heures" in ligne
+            and day in ligne.get("jours", ())
+        ):
+            return ligne["heures"][ligne["jours"].index(day)]
+    return horaires.UNE
+
+
+def montant_facture(facture, enfant, prestation_oid, day):
+    """What ``facture`` billed for the child's ``day``: its unit price
+    times its units (the day's hours for a prestation billed by the hour),
+    rounded to the cent."""
+    return arrondi(
+        prix_facture(facture, enfant, prestation_oid, day)
+        * heures_facturees(facture, enfant, prestation_oid, day)
+    )
+
+
 def couvert(regie, prestation, day):
     """Whether ``day`` lies in what the régie's runs billed, and may be
     billed (not a public holiday, not closed)."""
@@ -312,7 +340,9 @@ def reconcilier(enfant, prestation, event):
                 event.detail,
                 _par(),
             )
-            reg.montant = _tarif(famille, prestation, day)
+            reg.montant = arrondi(
+                _tarif(famille, prestation, day) * horaires.quantite(prestation, enfant, oid, day)
+            )
             _enregistrer(regie, reg)
             return reg
         return None
@@ -347,7 +377,7 @@ def _crediter(regie, famille, enfant, prestation, event, numero, par=None, regle
     reg.facture = numero
     facture = famille["factures"].get(numero)
     if isinstance(facture, Facture):
-        reg.montant = prix_facture(facture, enfant, oid, event.day)
+        reg.montant = montant_facture(facture, enfant, oid, event.day)
     _enregistrer(regie, reg)
     if (regle or regie.regularisation) == AVOIR:
         _au_commit(regie, reg)
@@ -485,11 +515,17 @@ def ligne_credit(reg, montant):
 
 
 def ligne_debit(reg, enfant, prestation, prix):
-    """The line of a pending debit: its day, billed at ``prix``."""
-    found = service.ligne(enfant, prestation, 1, prix, reg.prestation_oid)
+    """The line of a pending debit: its day, billed at ``prix`` (times its
+    hours, for a prestation billed by the hour)."""
+    quantite = horaires.quantite(prestation, enfant, reg.prestation_oid, reg.jour)
+    if not horaires.par_heure(prestation):
+        quantite = 1
+    found = service.ligne(enfant, prestation, quantite, prix, reg.prestation_oid)
     found.update(
         prestation=reg.libelle(), enfant_nom=reg.enfant, jours=(reg.jour,), regularisation=reg.cle
     )
+    if horaires.par_heure(prestation):
+        found["heures"] = (quantite,)
     return found
 
 
@@ -534,7 +570,9 @@ def appliquer(regie, famille, facture, regs):
             reg.faite(facture.numero, montant)
         else:
             enfant = famille["enfants"][reg.enfant]
-            reg.faite(facture.numero, prix_facture(facture, enfant, reg.prestation_oid, reg.jour))
+            reg.faite(
+                facture.numero, montant_facture(facture, enfant, reg.prestation_oid, reg.jour)
+            )
 
 
 @subscriber(service.FactureAnnulee)

@@ -22,7 +22,7 @@ from ..facturation.resources import IAvoir, IFacture, IReglement
 from ..familles import schemas
 from ..familles.resources import IDENTITE_ENFANT, SECTIONS, SECTIONS_ENFANT
 from ..familles.validators import masquer_iban
-from ..planning import cells
+from ..planning import cells, horaires
 from ..planning.legende import ETATS
 
 VERSION = 1
@@ -85,22 +85,26 @@ def _comptes(famille):
 
 
 def _planning(enfant, prestations, request):
-    """Every planning cell of the child, by date."""
+    """Every planning cell of the child, by date (with what its pointage
+    recorded)."""
     tree = cells.cellules(enfant)
     if tree is None:
         return []
     rows = []
     for (oid, day), etat in tree.items():
         prestation = prestations.get(oid)
-        rows.append(
-            {
-                "date": day.isoformat(),
-                "structure": prestation.structure.title if prestation is not None else "",
-                "prestation": prestation.title if prestation is not None else "",
-                "etat": etat,
-                "libelle": simple(ETATS[etat][1], request) if etat in ETATS else etat,
-            }
-        )
+        row = {
+            "date": day.isoformat(),
+            "structure": prestation.structure.title if prestation is not None else "",
+            "prestation": prestation.title if prestation is not None else "",
+            "etat": etat,
+            "libelle": simple(ETATS[etat][1], request) if etat in ETATS else etat,
+        }
+        releve = horaires.releve(enfant, oid, day)
+        if releve is not None:
+            # the pointage's times, the reason of an excused absence
+            row.update(zip(("arrivee", "depart", "motif"), releve, strict=True))
+        rows.append(row)
     rows.sort(key=lambda r: (r["date"], r["structure"], r["prestation"]))
     return rows
 

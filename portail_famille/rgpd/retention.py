@@ -14,8 +14,9 @@ anniversary), the job erases:
 
 - its health data (``sanitaires``) and its authorisations, the persons
   authorised to pick it up among them (``autorisations``);
-- its planning details: the planning cells and the note of the requests
-  that changed them;
+- its planning details: the planning cells, what its pointage recorded
+  (times, reasons of excused absences) and the note of the requests that
+  changed them;
 - what its requests held of these (health data, authorisations,
   reservations and absences with their reasons): the request stays (who,
   when, its state), its values are emptied.
@@ -49,7 +50,7 @@ from .. import dates, journal
 from ..comptes import throttle
 from ..familles.resources import SECTIONS_ENFANT
 from ..inscriptions import annee_de_libelle
-from ..planning import cells
+from ..planning import cells, horaires
 from ..retry import essayer
 from ..util import close_databases
 
@@ -110,7 +111,7 @@ def effacer(enfant, today):
         if getattr(enfant, section, None):
             setattr(enfant, section, PersistentMapping())
             counts["sections"] += 1
-    for attribute in (cells.ATTRIBUT, cells.MODIFICATIONS):
+    for attribute in (cells.ATTRIBUT, cells.MODIFICATIONS, horaires.ATTRIBUT):
         tree = getattr(enfant, attribute, None)
         if tree is not None:
             if attribute == cells.ATTRIBUT:

@@ -187,7 +187,9 @@ def test_pointage_present_and_absent(app, aujourdhui):
     page = agent.get(EFFECTIFS + "?date=" + day2.isoformat())
     assert rows(page, "table.attendus")[0][3] == "Absent facturé"
 
-    # An excused absence stays excused.
+    # An excused absence (the parent's, accepted) shows as excused and
+    # stays so without a reason typed again; "absent" is an explicit
+    # Absent facturé.
     def excuse(root, registry):
         from substanced.util import get_oid
 
@@ -198,13 +200,16 @@ def test_pointage_present_and_absent(app, aujourdhui):
 
     with_root(app.app, excuse)
     page = agent.get(POINTAGE + "?date=" + day2.isoformat())
+    assert page.forms["pointage"]["presence-%s" % oid].value == "excuse"
+    page.forms["pointage"].submit("enregistrer", status=302)
+    assert etat(app, day2) == cells.ABSENT_EXCUSE
     token = page.forms["pointage"]["csrf_token"].value
     agent.post(
         POINTAGE,
         {"csrf_token": token, "date": day2.isoformat(), "presence-%s" % oid: "absent"},
         status=302,
     )
-    assert etat(app, day2) == cells.ABSENT_EXCUSE
+    assert etat(app, day2) == cells.ABSENT_FACTURE
 
 
 def test_pointage_walk_in(app, aujourdhui):

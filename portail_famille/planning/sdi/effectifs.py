@@ -1,20 +1,16 @@
-"""The agents' day on a Prestation, two SDI tabs:
+"""The agents' day on a Prestation: the tab "Effectifs"
+(``P.PLANNING_VOIR``): for a day (``?date=AAAA-MM-JJ``, default today),
+whether the prestation opens, the places taken against its capacity, the
+expected children and the waiting list; and the day (``Journee``) the
+tabs "Pointage" (``pointage``) and "Liste du jour" (``listes``) show.
 
-- "Effectifs" (``P.PLANNING_VOIR``): for a day (``?date=AAAA-MM-JJ``,
-  default today), whether the prestation opens, the places taken against
-  its capacity, the expected children and the waiting list;
-- "Pointage" (``P.PLANNING_POINTER``): the attendance sheet of a day,
-  présent / absent per expected child, plus an enrolled child who came
-  without a reservation.
-
-Both read the children enrolled that school year through the prestation's
+Each reads the children enrolled that school year through the prestation's
 index (``inscriptions.inscrits``), one cell per child: never every family.
 """
 
 import datetime
 from urllib.parse import urlencode
 
-from pyramid.httpexceptions import HTTPFound
 from pyramid.traversal import find_root
 from substanced.sdi import mgmt_view
 from substanced.util import find_objectmap, get_oid
@@ -30,31 +26,14 @@ from ...structures.resources import IPrestation
 from .. import cells, places, regles, service
 from ..legende import ETATS, GENRES
 
-PRESENT = "present"
-ABSENT = "absent"
-CHAMP = "presence-"  # POST field of a row: "presence-<enfant oid>"
-AJOUT = "ajout"  # POST field: the oid of a child who came without reservation
-
 # The cells of a booked day, and those of a day without reservation, that
-# the attendance sheet changes; any other cell (a request being processed,
+# the attendance sheet (``pointage``) changes; any other cell (a request being processed,
 # a holiday, an error...) is left alone.
 RESERVES = frozenset(
     (cells.RESERVE, cells.PRESENT_RESERVE, cells.ABSENT_FACTURE, cells.ABSENT_EXCUSE)
 )
 SANS_RESERVATION = frozenset((None, cells.PRESENT))
 POINTABLES = RESERVES | SANS_RESERVATION
-
-
-def nouvel_etat(avant, present):
-    """The cell after the pointage of a child with cell ``avant``."""
-    if avant in RESERVES:
-        if present:
-            return cells.PRESENT_RESERVE
-        return avant if avant == cells.ABSENT_EXCUSE else cells.ABSENT_FACTURE
-    if avant in SANS_RESERVATION:
-        # A child marked present by mistake gives the place back.
-        return cells.PRESENT if present else None
-    return avant
 
 
 def alertes(enfant):
@@ -138,13 +117,15 @@ class Journee:
             "url": self.request.sdiapi.mgmt_path(enfant, "@@properties"),
         }
 
-    def lignes(self):
+    def lignes(self, excuses=False):
         """(the expected children's rows, the other enrolled children's
-        rows that may be added as present), sorted by name."""
+        rows that may be added as present), sorted by name; with
+        ``excuses``, the children absent excusé among the expected ones
+        (the attendance sheet corrects them)."""
         attendus, autres = [], []
         for oid, enfant in self.enfants().items():
             etat = cells.etat(enfant, self.oid, self.day)
-            if etat in cells.OCCUPANTS:
+            if etat in cells.OCCUPANTS or (excuses and etat == cells.ABSENT_EXCUSE):
                 attendus.append(self.ligne(oid, enfant, etat))
             elif etat is None:
                 autres.append(self.ligne(oid, enfant, etat))
@@ -252,100 +233,3 @@ class EffectifsView(_Onglet):
             }
         )
         return values
-
-
-@mgmt_view(
-    context=IPrestation,
-    name="pointage",
-    tab_title=_("Pointage"),
-    permission=P.PLANNING_POINTER,
-    renderer="portail_famille.planning:templates/pointage.pt",
-    request_method="GET",
-)
-class PointageView(_Onglet):
-    """The attendance sheet of a day (GET); "Enregistrer le pointage" (its
-    form's only button, any POST) is its own view."""
-
-    vue = "pointage"
-
-    def __call__(self):
-        day, erreur = self.jour_demande()
-        journee = Journee(self.context, self.request, day)
-        attendus, autres = journee.lignes()
-        refus = self.refus(journee)
-        values = self.entete(journee, erreur)
-        values.update(
-            {
-                "attendus": attendus,
-                "autres": autres,
-                "refus": refus and self.request.localizer.translate(refus),
-                "csrf_token": self.request.session.get_csrf_token(),
-            }
-        )
-        return values
-
-    def refus(self, journee):
-        """Why the day cannot be pointed (French), or None."""
-        if journee.annee is None:
-            return _("Aucune année scolaire ne comprend ce jour.")
-        if journee.genre == FERMETURE:
-            return _("Le service est fermé ce jour (Fermeture) : pas de pointage.")
-        if not journee.ouvre:
-            return _("La prestation n'ouvre pas ce jour : pas de pointage.")
-        if journee.day > dates.today():
-            return _("Ce jour n'est pas encore arrivé : le pointage se fait le jour même ou après.")
-        return None
-
-    def _echec(self, message, day=None):
-        self.request.sdiapi.flash(message, "danger")
-        return HTTPFound(self.url(day))
-
-    @mgmt_view(
-        context=IPrestation,
-        name="pointage",
-        permission=P.PLANNING_POINTER,
-        request_method="POST",
-        tab_condition=False,
-    )
-    def enregistrer(self):
-        post = self.request.POST
-        day = dates.lire_iso(post.get("date"))
-        if day is None:
-            return self._echec(_("Date invalide : rien n'a été enregistré."))
-        journee = Journee(self.context, self.request, day)
-        refus = self.refus(journee)
-        if refus is not None:
-            return self._echec(refus, day)
-        enfants = {str(oid): enfant for oid, enfant in journee.enfants().items()}
-        choix = {}
-        for name, value in post.items():
-            if not name.startswith(CHAMP):
-                continue
-            key = name[len(CHAMP) :]
-            if key not in enfants or value not in (PRESENT, ABSENT):
-                return self._echec(_("Enfant ou choix inconnu : rien n'a été enregistré."), day)
-            choix[key] = value == PRESENT
-        ajout = post.get(AJOUT, "")
-        if ajout:
-            if ajout not in enfants or cells.etat(enfants[ajout], journee.oid, day) is not None:
-                return self._echec(
-                    _("Cet enfant ne peut pas être ajouté au pointage : rien n'a été enregistré."),
-                    day,
-                )
-            choix[ajout] = True
-        changes = 0
-        for key, present in choix.items():
-            enfant = enfants[key]
-            avant = cells.etat(enfant, journee.oid, day)
-            apres = nouvel_etat(avant, present)
-            if apres != avant:
-                service.changer(enfant, self.context, day, apres, cause=cells.POINTAGE)
-                changes += 1
-        self.request.sdiapi.flash(
-            _(
-                "Pointage enregistré pour le ${jour} : ${nombre} modification(s).",
-                mapping={"jour": dates.courte(day), "nombre": changes},
-            ),
-            "success",
-        )
-        return HTTPFound(self.url(day))
