@@ -330,3 +330,30 @@ def test_a_parent_never_reaches_the_agents_tab(town):
     page = dupont.get(url(town), status="*")
     assert page.status_int in (302, 403, 404)
     assert cell(town, MAM, MERCREDI) is None
+
+
+# --- The way there ---------------------------------------------------------------
+
+
+def test_from_the_search_a_child_is_one_click_from_its_month(town):
+    """The phone call: "dup", LUCAS in DUPONT's row, the Wednesday."""
+    agent = staff(town, "agent")
+    results = agent.get("/manage/@@recherche", {"q": "dup"})
+    lien = next(a for a in results.html.select("ul.enfants a") if a.text.startswith("LUCAS"))
+    page = agent.get(lien["href"]).follow()  # the family's tab finds the child
+    assert page.request.path.endswith("/enfants/%s/@@reserver" % enfants(town)["LUCAS"][0])
+    assert "Décembre 2026" in page.text
+    page.forms["reservation"].submit("reserver", value=valeur(town, MAM, MERCREDI))
+    assert cell(town, MAM, MERCREDI) == cells.RESERVE
+    # The family's tab lists its children (ambiguous or no first name).
+    famille = agent.get("/manage/familles/%s/@@reserver" % NUMERO)
+    noms = [a.get_text(strip=True) for a in famille.html.select("ul.enfants a")]
+    assert "LUCAS DUPONT" in noms
+
+
+def test_a_regisseur_finds_the_family_without_the_childs_link(town):
+    regisseur = staff(town, "regisseur")
+    results = regisseur.get("/manage/@@recherche", {"q": "dup"})
+    assert "LUCAS" in results.text
+    assert results.html.select("ul.enfants a") == []
+    regisseur.get("/manage/familles/%s/@@reserver?prenom=LUCAS" % NUMERO, status=403)

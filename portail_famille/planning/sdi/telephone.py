@@ -2,6 +2,8 @@
 ("Madame Dupont : Lucas mercredi prochain") sees the child's month, with
 the cells of the parent's grid, and books a day in one click on it, or
 cancels a booked one (its reason, then a confirmation naming the day).
+The Famille's tab "Réserver" leads to its children's; the staff's search
+links each child there (``?prenom=``): "dup", LUCAS, the Wednesday.
 
 The rules and the refusals are the parent's grid's (``planning.telephone``
 over ``service``); a "Dérogation" with its reason lifts the deadline and
@@ -24,7 +26,7 @@ from substanced.sdi import mgmt_view
 from ... import dates
 from ...calendrier.jours import genres, zone_vacances
 from ...demandes.resources import ACCEPTEE
-from ...familles.resources import IEnfant
+from ...familles.resources import IEnfant, IFamille
 from ...i18n import _, traduire
 from ...inscriptions import prestation_de
 from ...security import P
@@ -37,6 +39,7 @@ VUE = "reserver"
 RESERVER = "reserver"  # POST field: "<prestation oid>:<date>" of the cell clicked
 ANNULER = "annuler"  # GET (the confirmation) and POST field, the same value
 TEMPLATE = "portail_famille.planning:templates/telephone.pt"
+PRENOM = "prenom"  # the Famille's tab: the child of that first name
 
 # A free cell: a button that books it (all values escaped).
 BOUTON = (
@@ -57,6 +60,12 @@ def url(request, enfant, year, month, **query):
         + "?"
         + urlencode({"mois": "%04d-%02d" % (year, month), **query})
     )
+
+
+def lien_famille(request, numero, prenom):
+    """The search's link from a child of family ``numero`` to its tab."""
+    familles = request.root["familles"]
+    return request.sdiapi.mgmt_path(familles, numero, "@@" + VUE, query={PRENOM: prenom})
 
 
 def _cellule(value):
@@ -290,3 +299,36 @@ class TelephoneView:
             ),
             day,
         )
+
+
+@mgmt_view(
+    context=IFamille,
+    name=VUE,
+    tab_title=_("Réserver"),
+    permission=P.PLANNING_TRAITER,
+    renderer="portail_famille.planning:templates/telephone_famille.pt",
+    request_method="GET",
+)
+def famille(context, request):
+    """The family's children, each a link to its tab "Réserver"; straight
+    to it when ``?prenom=`` names one child."""
+    enfants = sorted(context["enfants"].values(), key=lambda e: (e.prenom, e.__name__))
+    prenom = request.GET.get(PRENOM)
+    if isinstance(prenom, str) and prenom:
+        found = [e for e in enfants if e.prenom.casefold() == prenom.strip().casefold()]
+        if len(found) == 1:
+            return HTTPFound(url(request, found[0], *mois_demande(None, dates.today())))
+    aujourdhui = dates.today()
+    return {
+        "famille": context.nom_complet or context.title,
+        "numero": context.numero,
+        "enfants": [
+            {
+                "nom": enfant.title,
+                "age": dates.age(enfant.date_naissance, aujourdhui),
+                "url": request.sdiapi.mgmt_path(enfant, "@@" + VUE),
+            }
+            for enfant in enfants
+            if enfant.partie_le is None
+        ],
+    }
