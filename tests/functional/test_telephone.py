@@ -296,6 +296,7 @@ def test_a_second_change_of_a_day_needs_the_override(town):
         "Pour une nouvelle modification, écrivez au service depuis la Boîte de réception."
     ]
     assert cell(town, MAM, MERCREDI) == cells.RESERVE
+    assert done.forms["annulation"]["motif"].value == "Malade"  # still open, kept
     annuler(agent, town, MAM, MERCREDI, motif="Finalement gardé par sa grand-mère", derogation=True)
     assert cell(town, MAM, MERCREDI) == cells.ABSENT_EXCUSE
     assert taken(town, MAM, MERCREDI) == 0

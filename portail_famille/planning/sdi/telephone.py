@@ -284,7 +284,8 @@ class TelephoneView:
                 self.context, oid, day, motif, self.request, derogation=derogation
             )
         except service.Refus as error:
-            return self.page(refus=error.message, valeurs=valeurs)
+            # The confirmation stays open: the override may be ticked.
+            return self.page(annulation=found, refus=error.message, valeurs=valeurs)
         etat = cells.etat(self.context, oid, day)
         mapping = {
             "enfant": self.context.prenom,
