@@ -45,6 +45,21 @@ def verifier_motif(motif, requis):
     return None
 
 
+def verifier_presente(enfant):
+    """Refus when the child or its family left (archived): the parent's
+    grid takes nothing then, nor does the agent."""
+    famille = enfant.__parent__.__parent__
+    partie_le = famille.partie_le or enfant.partie_le
+    if partie_le is not None:
+        raise service.Refus(
+            _(
+                "Fiche archivée : partie le ${date}. Réactivez-la (onglet Départ) "
+                "avant de réserver ou d'annuler.",
+                mapping={"date": dates.courte(partie_le)},
+            )
+        )
+
+
 def _noter(request, quoi, demande, enfant, motif, derogation):
     journal.noter(
         request,
@@ -80,6 +95,7 @@ def reserver(enfant, prestation_oid, day, request, derogation="", now=None):
     """Book ``day`` for the family: Réservé (beyond the deadline and the
     capacity with a ``derogation``, its reason), or the waiting list when
     the day is full.  Raises ``service.Refus``; returns the Demande."""
+    verifier_presente(enfant)
     demande = service.demander_reservation(
         enfant,
         prestation_oid,
@@ -116,6 +132,7 @@ def annuler(enfant, prestation_oid, day, motif, request, derogation=False, now=N
     reason): Absent excusé, or Absent facturé after the deadline unless
     the agent's ``derogation``.  Raises ``service.Refus``; returns the
     Demande."""
+    verifier_presente(enfant)
     demande = service.declarer_absence(
         enfant,
         prestation_oid,

@@ -358,3 +358,76 @@ def test_a_regisseur_finds_the_family_without_the_childs_link(town):
     assert "LUCAS" in results.text
     assert results.html.select("ul.enfants a") == []
     regisseur.get("/manage/familles/%s/@@reserver?prenom=LUCAS" % NUMERO, status=403)
+
+
+# --- Bad input -----------------------------------------------------------------------
+
+
+def jeton(agent, app):
+    return re.search(r'name="csrf_token" value="([^"]+)"', agent.get(url(app)).text).group(1)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "abc", "1:2026-12-09", "9999999999999999999999:2026-12-09", "%d:2026-02-30", "%d", ["x"]],
+)
+def test_forged_cells_are_refused_in_french(town, value):
+    agent = staff(town, "agent")
+    if isinstance(value, str) and "%d" in value:
+        value = value % oid_of(town, MAM)
+    values = [("csrf_token", jeton(agent, town)), ("motif", "")]
+    values += [("reserver", v) for v in (value if isinstance(value, list) else [value])]
+    page = agent.post(url(town), values)
+    assert refus(page) in (
+        ["Activité ou date invalide."],
+        ["LUCAS n'est pas inscrit à cette activité le 09/12/2026."],
+    )
+    assert demandes(town) == []
+
+
+def test_a_reason_too_long_or_with_markup(town):
+    agent = staff(town, "agent")
+    page = cliquer(agent, town, MAM, MERCREDI_PASSE_DELAI, derogation=True, motif="x" * 501)
+    assert page.html.select_one("#motif-erreur").get_text(strip=True) == (
+        "Le motif est trop long (500 caractères au plus)."
+    )
+    assert demandes(town) == []
+    motif = "<script>alert(1)</script>"
+    # Refused (a closed day): the page comes back with the reason as text.
+    page = agent.post(
+        url(town),
+        {
+            "csrf_token": jeton(agent, town),
+            "reserver": valeur(town, MAM, D(2026, 12, 8)),
+            "derogation": "oui",
+            "motif": motif,
+        },
+    )
+    assert refus(page) == ["Mercredi après-midi n'est pas ouvert le 08/12/2026."]
+    assert "<script>alert" not in page.text
+    assert page.html.select_one("#motif")["value"] == motif
+    cliquer(agent, town, MAM, MERCREDI_PASSE_DELAI, derogation=True, motif=motif)
+    assert demandes(town)[0][4] == motif
+
+
+def test_without_the_csrf_token_nothing_is_booked(town):
+    agent = staff(town, "agent")
+    agent.post(url(town), {"reserver": valeur(town, MAM, MERCREDI)}, status=400)
+    assert cell(town, MAM, MERCREDI) is None
+
+
+def test_nothing_is_booked_for_a_child_who_left(town):
+    def partir(root, registry):
+        lucas_ = next(
+            e for e in root["familles"][NUMERO]["enfants"].values() if e.prenom == "LUCAS"
+        )
+        lucas_.partie_le = D(2026, 11, 30)
+
+    with_root(town.app, partir)
+    agent = staff(town, "agent")
+    page = cliquer(agent, town, MAM, MERCREDI)
+    assert refus(page) == [
+        "Fiche archivée : partie le 30/11/2026. Réactivez-la (onglet Départ) avant de "
+        "réserver ou d'annuler."
+    ]
+    assert cell(town, MAM, MERCREDI) is None and demandes(town) == []
