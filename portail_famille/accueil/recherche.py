@@ -24,6 +24,7 @@ from ..catalogue import CATALOG
 from ..demandes.service import nombre_en_attente
 from ..familles.catalog import chercher, resumes
 from ..i18n import _
+from ..planning.sdi.telephone import lien_famille
 from ..security import P
 
 # The families shown at most (sorted by name); more: the staff refine.
@@ -45,16 +46,20 @@ def resultats(request, catalog, docids, jour):
     lignes = [r for r in resumes(catalog, docids) if r is not None]
     attente = nombre_en_attente(catalog, [r[0] for r in lignes]) if lignes else {}
     familles = request.root["familles"]
+    # A child links to its tab "Réserver" for whom may book for a family.
+    reserver = bool(request.has_permission(P.PLANNING_TRAITER, familles))
     found = []
     for numero, responsable, conjoint, partie_le, enfants in lignes:
         noms = []
         for prenom, naissance in enfants:
             age = dates.age(naissance, jour)
-            noms.append(
+            texte = (
                 traduire(_("${prenom}, ${age} ans", mapping={"prenom": prenom, "age": age}))
                 if age is not None
                 else prenom
             )
+            url = lien_famille(request, numero, prenom) if reserver and not partie_le else None
+            noms.append({"texte": texte, "url": url})
         if partie_le is not None:
             etat = traduire(_("Partie le ${jour}", mapping={"jour": dates.courte(partie_le)}))
         else:

@@ -16,3 +16,4 @@ def includeme(config):
     journal.nommer_actions(config, {POINTAGE_ENREGISTRE: _("Pointage enregistré")})
     config.include(".service")
     config.include(".capacite")
+    config.include(".telephone")

@@ -109,14 +109,17 @@ def _une_seule_modification(enfant, prestation_oid, day):
         )
 
 
-def verifier_reservation(enfant, prestation_oid, day, settings, now):
-    """The Prestation, when a reservation of ``day`` may be asked; else Refus."""
+def verifier_reservation(enfant, prestation_oid, day, settings, now, derogation=False):
+    """The Prestation, when a reservation of ``day`` may be asked; else Refus.
+    ``derogation``: an agent's override, neither the deadline nor the one
+    change per day binds."""
     prestation = _jour_valide(enfant, prestation_oid, day, settings)
-    _une_seule_modification(enfant, prestation_oid, day)
+    if not derogation:
+        _une_seule_modification(enfant, prestation_oid, day)
     if cells.etat(enfant, prestation_oid, day) is not None:
         raise Refus(_("Une réservation ou une demande existe déjà pour cette date."))
     limite = regles.limite_reservation(prestation, day)
-    if now >= limite:
+    if now >= limite and not derogation:
         raise Refus(
             _(
                 "Le délai de réservation est dépassé : il fallait réserver le ${jour} "
@@ -127,12 +130,14 @@ def verifier_reservation(enfant, prestation_oid, day, settings, now):
     return prestation
 
 
-def verifier_absence(enfant, prestation_oid, day, settings, now):
+def verifier_absence(enfant, prestation_oid, day, settings, now, derogation=False):
     """(Prestation, hors_delai) when an absence on ``day`` may be declared;
     else Refus.  After the deadline the absence may still be declared: an
-    agent decides whether it is billed."""
+    agent decides whether it is billed.  ``derogation``: an agent's
+    override, the one change per day does not bind."""
     prestation = _jour_valide(enfant, prestation_oid, day, settings)
-    _une_seule_modification(enfant, prestation_oid, day)
+    if not derogation:
+        _une_seule_modification(enfant, prestation_oid, day)
     if cells.etat(enfant, prestation_oid, day) not in cells.RESERVES:
         raise Refus(_("Il n'y a pas de réservation à cette date : pas d'absence à déclarer."))
     if day < dates.local(now).date():
@@ -165,10 +170,11 @@ def _valeurs(prestation, day, motif=""):
     }
 
 
-def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, **attrs):
+def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, par, **attrs):
     """Make the Demande and add it in the state the rules gave it (the
     lifecycle records that transition before it is added: catalogued
-    once)."""
+    once); ``par``: who decided that state (the rules, or the agent who
+    made the request)."""
     famille = enfant.__parent__.__parent__
     demande = registry.content.create(
         "Demande",
@@ -183,35 +189,63 @@ def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, **at
     demande.jour = day
     for name, value in attrs.items():
         setattr(demande, name, value)
-    cycle.deposer(demande, famille, registry, etat, AUTOMATIQUE, now)
+    cycle.deposer(demande, famille, registry, etat, par, now)
     cells.noter_modification(enfant, demande.prestation, day, get_oid(demande))
     return demande
 
 
-def demander_reservation(enfant, prestation_oid, day, demandeur, request, now=None):
+def demander_reservation(
+    enfant, prestation_oid, day, demandeur, request, now=None, agent=False, derogation=""
+):
     """Ask for ``day``: Réservé at once when the prestation's validation is
     automatic, "Réservation en cours de traitement" when an agent validates
-    it, "Demande en attente" when the day is full.  Raises Refus."""
+    it, "Demande en attente" when the day is full.  Raises Refus.
+
+    ``agent``: an agent asks for the parent (``demandeur``, his login):
+    what he asks is decided, Réservé.  ``derogation``: his override's reason
+    (``telephone``): neither the deadline nor the capacity binds."""
     now = now or dates.horodatage()
     settings = request.registry.settings
-    prestation = verifier_reservation(enfant, prestation_oid, day, settings, now)
-    automatique = prestation.validation == VALIDATION_AUTOMATIQUE
+    prestation = verifier_reservation(
+        enfant, prestation_oid, day, settings, now, derogation=bool(derogation)
+    )
+    automatique = agent or prestation.validation == VALIDATION_AUTOMATIQUE
     etat_cellule = cells.RESERVE if automatique else cells.RESERVATION_TRAITEMENT
-    if changer(enfant, prestation, day, etat_cellule, capacite=True, cause=cells.RESERVATION):
+    if changer(
+        enfant, prestation, day, etat_cellule, capacite=not derogation, cause=cells.RESERVATION
+    ):
         etat = ACCEPTEE if automatique else EN_ATTENTE
     else:
         cells.set_cell(
             enfant, prestation_oid, day, cells.ATTENTE, cells.RESERVATION, prestation=prestation
         )
         etat = LISTE_ATTENTE
-    return _deposer(enfant, prestation, day, RESERVATION, etat, demandeur, request.registry, now)
+    par = demandeur if agent else AUTOMATIQUE
+    return _deposer(
+        enfant,
+        prestation,
+        day,
+        RESERVATION,
+        etat,
+        demandeur,
+        request.registry,
+        now,
+        par,
+        motif=derogation,
+    )
 
 
-def declarer_absence(enfant, prestation_oid, day, motif, demandeur, request, now=None):
+def declarer_absence(
+    enfant, prestation_oid, day, motif, demandeur, request, now=None, agent=False, derogation=False
+):
     """Declare an absence on a booked ``day`` with its reason: Absent excusé
     at once when the prestation's validation is automatic and the deadline
     holds (the place goes to the first one waiting), else "Absence en cours
-    de traitement" for an agent.  Raises Refus."""
+    de traitement" for an agent.  Raises Refus.
+
+    ``agent``: an agent declares it for the parent (``demandeur``, his
+    login) and decides at once: Absent excusé, or Absent facturé after the
+    deadline unless his ``derogation`` (the reason is ``motif``)."""
     now = now or dates.horodatage()
     motif = " ".join((motif or "").split())
     if not motif:
@@ -221,10 +255,16 @@ def declarer_absence(enfant, prestation_oid, day, motif, demandeur, request, now
             _("La raison est trop longue (${max} caractères au plus).", mapping={"max": MOTIF_MAX})
         )
     prestation, hors_delai = verifier_absence(
-        enfant, prestation_oid, day, request.registry.settings, now
+        enfant, prestation_oid, day, request.registry.settings, now, derogation=derogation
     )
     avant = cells.etat(enfant, prestation_oid, day)
-    if prestation.validation == VALIDATION_AUTOMATIQUE and not hors_delai:
+    if agent:
+        etat_cellule = (
+            cells.ABSENT_FACTURE if hors_delai and not derogation else cells.ABSENT_EXCUSE
+        )
+        changer(enfant, prestation, day, etat_cellule, cause=cells.ABSENCE_ACCEPTEE)
+        etat = ACCEPTEE
+    elif prestation.validation == VALIDATION_AUTOMATIQUE and not hors_delai:
         changer(enfant, prestation, day, cells.ABSENT_EXCUSE, cause=cells.ABSENCE_AUTOMATIQUE)
         etat = ACCEPTEE
     else:
@@ -239,11 +279,12 @@ def declarer_absence(enfant, prestation_oid, day, motif, demandeur, request, now
         demandeur,
         request.registry,
         now,
+        demandeur if agent else AUTOMATIQUE,
         motif=motif,
         hors_delai=hors_delai,
         etat_cellule_avant=avant,
     )
-    if etat == ACCEPTEE:
+    if cells.etat(enfant, prestation_oid, day) == cells.ABSENT_EXCUSE:
         promouvoir(prestation, day, request, now)
     return demande
 
