@@ -26,9 +26,9 @@ from ..familles.resources import IEnfant
 from ..i18n import _
 from ..journal import audit
 from ..security import P
-from .sdi import ancre
+from .sdi import CONTRASTE, ancre, macro
 
-FORM = "substanced.sdi:templates/form.pt"
+FORM = "templates/formulaire.pt"
 MOTIF_MAX = 500
 SANITAIRES = "sanitaires"
 AUTORISATIONS = "autorisations"
@@ -129,11 +129,18 @@ class _Modifier(FormView):
             for node in self.schema
             if node.name not in ("_csrf_token_", "motif")
         }
-        return {"form": form.render(appstruct)}
+        return self.page(form.render(appstruct))
 
     def failure(self, e):
         self.request.response.status = 400
-        return {"form": e.render()}
+        return self.page(e.render())
+
+    def page(self, form):
+        return {
+            "form": form,
+            "retour": self.request.sdiapi.mgmt_path(famille_de(self.context), "@@fiche"),
+            "contraste": macro(CONTRASTE, "contraste"),
+        }
 
     def enregistrer_success(self, appstruct):
         request = self.request

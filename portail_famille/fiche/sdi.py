@@ -35,6 +35,7 @@ from ..planning.views import MOIS
 from ..security import P
 
 PLANNING = "portail_famille.fiche:templates/planning.pt"
+CONTRASTE = "portail_famille.fiche:templates/contraste.pt"
 DEMANDES = 10
 CONVERSATIONS = 5
 OPERATIONS = 5
@@ -107,6 +108,10 @@ def dernieres_demandes(famille, limite=DEMANDES):
         if len(found) >= limite:
             break
     return found
+
+
+def macro(template, name):
+    return get_renderer(template).implementation().macros[name]
 
 
 def enfants_tries(famille):
@@ -247,7 +252,8 @@ class FicheView:
             ],
             "quotient": euros(quotient) if quotient is not None else "",
             "enfants": [self.enfant(i, e, jour, sante) for i, e in enumerate(enfants, 1)],
-            "planning": get_renderer(PLANNING).implementation().macros["planning"],
+            "planning": macro(PLANNING, "planning"),
+            "contraste": macro(CONTRASTE, "contraste"),
             "mois": "%s %d" % (MOIS[jour.month - 1], jour.year),
             "demandes": [self.demande(d) for d in dernieres_demandes(famille)],
             "url_demandes": request.sdiapi.mgmt_path(
