@@ -124,6 +124,9 @@ class _Modifier(FormView):
         )
 
     def show(self, form):
+        if self.section == SANITAIRES:
+            # The form shows the health data: audited (a write on GET, on purpose).
+            audit.noter(self.request, famille_de(self.context), audit.SANITAIRES, self.context)
         appstruct = {
             node.name: getattr(self.context, self.section).get(node.name, colander.null)
             for node in self.schema
