@@ -21,6 +21,7 @@ from substanced.sdi import mgmt_view
 
 from .. import journal
 from ..demandes.cycle import signaler_modification
+from ..demandes.types import TYPES
 from ..familles import schemas
 from ..familles.resources import IEnfant
 from ..i18n import _
@@ -80,10 +81,14 @@ def _change(avant, apres):
 
 def modifier(request, enfant, section, valeurs, motif):
     """Write ``valeurs`` into the child's ``section``, journal the change
-    with ``motif`` (and audit it, for health data); the names of the fields
-    that changed."""
+    with ``motif`` and the titles of the fields changed, as the staff read
+    them (and audit it, for health data); the names of those fields, in
+    the form's order."""
     stored = enfant.section_modifiable(section)
-    changes = sorted(name for name, value in valeurs.items() if _change(stored.get(name), value))
+    titres = TYPES[section].titles()
+    changes = [
+        name for name in titres if name in valeurs and _change(stored.get(name), valeurs[name])
+    ]
     if not changes:
         return []
     for name in changes:
@@ -97,7 +102,10 @@ def modifier(request, enfant, section, valeurs, motif):
         famille=famille,
         enfant=enfant,
         ecran=request.path_info[:200],
-        details={"motif": motif, "champs": ", ".join(changes)},
+        details={
+            "motif": motif,
+            "champs": ", ".join(request.localizer.translate(titres[name]) for name in changes),
+        },
     )
     if section == SANITAIRES:
         audit.noter(request, famille, audit.SANITAIRES, enfant=enfant)

@@ -135,7 +135,7 @@ def test_an_agent_changes_an_allergy_with_a_reason(app):
     assert sanitaires["allergies"] == "Arachide"
     (action,) = [e for e in entrees(app, journal.ACTION) if e["quoi"] == "SanitairesModifiees"]
     assert action["qui"] == "agent" and action["famille"] == NUMERO and action["enfant"] == oid
-    assert action["details"] == {"motif": "Appel de la mère, 7 décembre", "champs": "allergies"}
+    assert action["details"] == {"motif": "Appel de la mère, 7 décembre", "champs": "Allergies"}
     # the change is audited as a read is (the form's opening, then the change)
     lectures = [e for e in entrees(app, journal.LECTURE) if "modifier" in e["ecran"]]
     assert len(lectures) == 2 and all(e["enfant"] == oid for e in lectures)
@@ -195,7 +195,15 @@ def test_an_agent_adds_an_authorised_person(app):
     (personne,) = autorisations["personnes_autorisees"]
     assert personne["nom"] == "BERNARD" and autorisations["photos"] == "Oui"
     (action,) = [e for e in entrees(app, journal.ACTION) if e["quoi"] == "AutorisationsModifiees"]
-    assert action["details"]["motif"] == "Demande au guichet"
+    assert action["details"] == {
+        "motif": "Demande au guichet",
+        "champs": "Personnes autorisées à venir chercher l'enfant, Autorisation de partir seul, "
+        "Autorisation photos, Autorisation de soins d'urgence",
+    }
+    # the Journal tab names the action and shows the reason
+    journal_tab = staff(app, "admin").get("/manage/@@journal")
+    assert "Autorisations modifiées par le service" in journal_tab.text
+    assert "Demande au guichet" in journal_tab.text
 
 
 def test_a_post_without_csrf_token_changes_nothing(app):
