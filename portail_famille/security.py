@@ -52,6 +52,9 @@ class Permission(enum.StrEnum):
     # A child's health data (allergies, PAI, diet, doctor): the family,
     # agents, administrators; not régisseurs (RGPD minimisation).
     SANTE_VOIR = "famille:sante:voir"
+    # Changing it directly, with a reason (the family's file, ``fiche``):
+    # agents, administrators.
+    SANTE_MODIFIER = "famille:sante:modifier"
     SDI_ADD = "sdi.add-content"
     SDI_ADD_USER = "sdi.add-user"
     SDI_EDIT = "sdi.edit-properties"
@@ -98,6 +101,7 @@ ROLE_TABLE = {
             P.FAMILLE_VOIR,
             # Allergies, PAI, diets: canteen and activities need them.
             P.SANTE_VOIR,
+            P.SANTE_MODIFIER,
             P.FAMILLE_MODIFIER,
             P.FAMILLE_IBAN_VOIR,
             P.DEMANDE_TRAITER_COMPTE,

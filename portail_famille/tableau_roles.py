@@ -41,6 +41,7 @@ DESCRIPTIONS = {
     P.FAMILLE_RECHERCHER: "search the families by name, number, email or phone",
     P.FAMILLE_MODIFIER: "change a family's record, enrolments and parent accounts",
     P.SANTE_VOIR: "read children's health data (allergies, PAI, diet, doctor)",
+    P.SANTE_MODIFIER: "change children's health data directly, with a reason (journaled)",
     P.FAMILLE_IBAN_VOIR: "read a family's full bank details",
     P.DEMANDES_VOIR: "open the requests' queue",
     P.DEMANDE_TRAITER_COMPTE: "accept or refuse the requests about a family's record",

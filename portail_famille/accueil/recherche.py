@@ -78,7 +78,7 @@ def resultats(request, catalog, docids, jour):
                     if nombre
                     else ""
                 ),
-                "url": request.sdiapi.mgmt_path(familles, numero, "@@properties"),
+                "url": request.sdiapi.mgmt_path(familles, numero, "@@fiche"),
             }
         )
     return found

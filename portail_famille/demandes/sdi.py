@@ -75,7 +75,7 @@ def _famille(request, famille):
     return {
         "numero": famille.numero,
         "nom": famille.nom_complet,
-        "url": request.sdiapi.mgmt_path(famille, "@@properties"),
+        "url": request.sdiapi.mgmt_path(famille, "@@fiche"),
     }
 
 

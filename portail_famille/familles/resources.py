@@ -163,6 +163,8 @@ class Familles(Folder):
         (_("Bancaires"), BancairesSheet),
     ),
     after_create="after_create",
+    # its first tab: the family's whole file (``portail_famille.fiche``)
+    tab_order=("fiche",),
 )
 @implementer(IFamille)
 class Famille(Folder):

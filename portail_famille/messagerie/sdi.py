@@ -204,7 +204,7 @@ class MessagerieView:
         return {
             "numero": famille.numero,
             "nom": famille.nom_complet,
-            "famille_url": request.sdiapi.mgmt_path(famille, "@@properties"),
+            "famille_url": request.sdiapi.mgmt_path(famille, "@@fiche"),
             "objet": conversation.objet,
             "structure": nom_structure(request, noms, conversation.structure),
             "date": dates.moment(conversation.derniere),
@@ -364,7 +364,7 @@ class ConversationView:
             "famille": {
                 "numero": famille.numero,
                 "nom": famille.nom_complet,
-                "url": request.sdiapi.mgmt_path(famille, "@@properties"),
+                "url": request.sdiapi.mgmt_path(famille, "@@fiche"),
             },
             "structure": nom_structure(
                 request, noms_structures(request.root), conversation.structure

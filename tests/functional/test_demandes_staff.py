@@ -154,7 +154,7 @@ def test_the_queue_lists_pending_requests_newest_first_with_their_changes(app):
     assert "Prénom : (vide) → PAUL" in text
     assert "Infos Responsable" in text and "Infos Conjoint" in text and "Infos Caf" in text
     # The family: its number, its responsable, a link to its SDI page.
-    assert '<a href="/manage/familles/1001001818331/@@properties">1001001818331</a>' in text
+    assert '<a href="/manage/familles/1001001818331/@@fiche">1001001818331</a>' in text
     assert "JEAN DUPONT" in text and "MARIE MARTIN" in text
     # The tab is there, and each row leads to its request.
     assert ">Demandes</a>" in agent.get("/manage/@@contents").text

@@ -124,7 +124,7 @@ def rows(page):
     """[(numero, objet, marks)] of the inbox page, in order."""
     found = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page.text, re.S)[1:]:
-        numero = re.search(r"familles/(\d+)/@@properties", row).group(1)
+        numero = re.search(r"familles/(\d+)/@@fiche", row).group(1)
         objet = re.search(r'class="objet">(?:<strong>)?(.*?)<', row, re.S).group(1).strip()
         marks = " ".join(re.findall(r'class="label [^"]*">([^<]*)<', row))
         found.append((numero, objet, marks))

@@ -38,7 +38,7 @@ def test_an_agent_finds_dupont_by_the_beginning_of_his_name(shared, agent):
     assert "DUPONT JEAN" in ligne and "LUCAS" in ligne and " ans" in ligne
     assert "Active" in ligne
     link = page.html.select_one(".resultats-recherche tbody a")["href"]
-    assert link.endswith("/manage/familles/%s/@@properties" % DUPONT["numero"])
+    assert link.endswith("/manage/familles/%s/@@fiche" % DUPONT["numero"])
     # no child's internal name anywhere in the result
     lucas_id = enfants(shared)["LUCAS"][0]
     assert lucas_id not in page.text
