@@ -165,6 +165,10 @@ class FicheView:
                 if self.peut(P.FAMILLE_MODIFIER, enfant)
                 else None
             ),
+            # the agent's booking on the family's behalf (planning.sdi.telephone)
+            "reserver": (
+                mgmt(enfant, "@@reserver") if self.peut(P.PLANNING_TRAITER, enfant) else None
+            ),
             "inscriptions": [
                 dict(ligne, prestation=_tr(request, ligne["prestation"]))
                 for ligne in inscriptions.lignes(enfant, libelles)

@@ -91,6 +91,10 @@ def test_the_family_file_shows_everything_by_name(shared, agent):
     # the links to change them
     assert enfant.select_one('a[href$="@@modifier-sanitaires"]')
     assert enfant.select_one('a[href$="@@modifier-autorisations"]')
+    # and to book or cancel a day for the family (on the phone)
+    reserver = enfant.select_one('a[href$="@@reserver"]')
+    assert reserver and "LUCAS" in reserver.get_text()
+    assert agent.get(reserver["href"]).status_int == 200
 
 
 def test_the_file_is_the_family_first_tab_and_the_search_leads_to_it(shared, agent):
@@ -107,6 +111,7 @@ def test_a_regisseur_sees_no_health_data_and_changes_nothing(shared, regisseur):
     assert not page.html.select(".sanitaires")
     assert "Données sanitaires" not in texte(page)
     assert not page.html.select('a[href*="@@modifier-"]')
+    assert not page.html.select('a[href$="@@reserver"]')
     # the account is shown to the régie
     assert page.html.select_one(".compte-fiche")
     assert len(entrees(shared, journal.LECTURE)) == avant
