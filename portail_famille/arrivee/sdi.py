@@ -196,7 +196,7 @@ def _personne(appstruct):
 class ArriveeView(FormView):
     title = _("Nouvelle famille")
     schema = ArriveeSchema()
-    buttons = ("creer",)
+    buttons = (deform.Button("creer", _("Créer la famille et les comptes")),)
 
     def _nom(self, cstruct=None):
         if cstruct is not None:

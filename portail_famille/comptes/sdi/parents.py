@@ -118,7 +118,7 @@ def lignes(famille):
 class ComptesParentsView(FormView):
     title = _("Créer le compte d'un parent")
     schema = CompteParentSchema(validator=email_si_envoi)
-    buttons = ("creer",)
+    buttons = (deform.Button("creer", _("Créer le compte")),)
 
     def show(self, form):
         result = super().show(form)
