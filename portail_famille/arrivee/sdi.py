@@ -169,7 +169,10 @@ class ArriveeSchema(Schema):
     )
     doublons_verifies = colander.SchemaNode(
         colander.Boolean(),
-        title=_("J'ai vérifié les familles du même nom : c'est une nouvelle famille"),
+        title=_(
+            "Des familles du même nom sont listées ci-dessus : j'ai vérifié qu'il "
+            "s'agit d'une nouvelle famille"
+        ),
         missing=False,
         widget=deform.widget.CheckboxWidget(),
     )

@@ -82,7 +82,10 @@ def comptes(app, numero):
 
 
 def prochain(app):
-    return with_root(app.app, lambda root, registry: root["familles"].prochain_numero())
+    """The N° famille after the highest (read here, not asked of the code)."""
+    return with_root(
+        app.app, lambda root, registry: str(max(int(n) for n in root["familles"].keys()) + 1)
+    )
 
 
 def lettre(agent, numero, login):
@@ -248,6 +251,13 @@ def test_a_new_link_from_the_accounts_tab_replaces_the_previous_one(app):
 
     assert with_root(app.app, stored) == [activation.REMPLACE, activation.VALIDE]
 
+    def hashed(root, registry):
+        liens = activation._store(root).liens
+        token = second.split("jeton=", 1)[1]
+        return token in liens, activation.digest(token) in liens
+
+    assert with_root(app.app, hashed) == (False, True)
+
 
 def test_links_only_for_this_familys_accounts(app):
     agent = agent_de(app)
@@ -270,7 +280,8 @@ def test_the_accounts_tab_creates_an_account_without_password(app):
     page = agent.get(url)
     sans_mot_de_passe(page)
     form = page.forms["deform"]
-    form["login"] = "jeanne.dupont"
+    # Proposed: the conjoint's (the responsable has an account), no email known.
+    assert (form["login"].value, form["email"].value) == ("jeanne.dupont", "")
     choisir_envoi(form, "email")
     refused = form.submit("creer", status=200)
     assert "saisissez l'adresse du parent" in refused.text

@@ -88,9 +88,33 @@ def email_si_envoi(node, value):
         raise error
 
 
+def parent_sans_compte(famille):
+    """The responsable, or the conjoint once the family has an account."""
+    return famille.conjoint if famille.parents() else famille.responsable
+
+
+@colander.deferred
+def login_par_defaut(node, kw):
+    famille = kw["context"]
+    users = find_service(famille, "principals", "users")
+    parent = parent_sans_compte(famille)
+    if not parent.get("prenom") and not parent.get("nom"):
+        return colander.null
+    return login_propose(users, parent.get("prenom", ""), parent.get("nom", ""))
+
+
+@colander.deferred
+def email_par_defaut(node, kw):
+    return parent_sans_compte(kw["context"]).get("email") or colander.null
+
+
 class CompteParentSchema(Schema):
-    login = colander.SchemaNode(colander.String(), title=_("Identifiant"), validator=login_libre)
-    email = colander.SchemaNode(colander.String(), title=_("Email"), validator=email, missing="")
+    login = colander.SchemaNode(
+        colander.String(), title=_("Identifiant"), validator=login_libre, default=login_par_defaut
+    )
+    email = colander.SchemaNode(
+        colander.String(), title=_("Email"), validator=email, missing="", default=email_par_defaut
+    )
     envoi = colander.SchemaNode(
         colander.String(),
         title=_("Lien d'activation"),
