@@ -4,6 +4,7 @@ password), the activation letter (its QR code is the link), the parent's
 activation (single use, 14 days on a moved clock, a new link on request),
 and the "Comptes parents" tab."""
 
+import datetime
 import io
 import re
 
@@ -12,6 +13,7 @@ import webtest
 from pypdf import PdfReader
 from substanced.util import find_service
 
+from portail_famille import dates
 from portail_famille.comptes import activation
 from portail_famille.comptes.lettre import ECHELLE, MARGE
 from portail_famille.demo import DUPONT
@@ -99,14 +101,15 @@ def lettre(agent, numero, login):
 
 
 def qr_de_la_lettre(response):
-    """(the link written on the letter, the QR code's image in the PDF)."""
+    """(the link written on the letter, the QR code's image in the PDF,
+    the letter's text without whitespace)."""
     assert response.content_type == "application/pdf"
     reader = PdfReader(io.BytesIO(response.body))
     page = reader.pages[0]
     texte = "".join(page.extract_text().split())
     images = list(page.images)
     assert len(images) == 1
-    return LIEN.search(texte).group(0), images[0].image
+    return LIEN.search(texte).group(0), images[0].image, texte
 
 
 def modules(image):
@@ -144,7 +147,10 @@ def test_an_agent_creates_a_family_prints_a_letter_and_the_parent_activates(app)
     # Nobody can log in before the activation.
     assert "incorrect" in login(client(app), "paul.durand", MOT_DE_PASSE, status=200).text
 
-    url, image = qr_de_la_lettre(lettre(agent, numero, "paul.durand"))
+    url, image, texte = qr_de_la_lettre(lettre(agent, numero, "paul.durand"))
+    jusqu_au = dates.en_toutes_lettres(dates.today() + datetime.timedelta(days=14))
+    for attendu in ("DURAND", numero, "paul.durand", "valablejusqu'au" + jusqu_au.replace(" ", "")):
+        assert attendu in texte
     assert modules(image) == [list(ligne) for ligne in segno.make(url, error="m").matrix]
 
     parent = client(app)
@@ -235,7 +241,7 @@ def test_a_new_link_from_the_accounts_tab_replaces_the_previous_one(app):
     agent = agent_de(app)
     numero = prochain(app)
     creer(agent, conjoint=False)
-    first, _image = qr_de_la_lettre(lettre(agent, numero, "paul.durand"))
+    first, _image, _texte = qr_de_la_lettre(lettre(agent, numero, "paul.durand"))
     page = agent.get("/manage/familles/%s/@@comptes" % numero)
     assert "En attente d'activation" in page.text
     sent = [f for f in page.forms.values() if "compte" in f.fields][0].submit(
