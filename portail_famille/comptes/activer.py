@@ -31,12 +31,15 @@ RAISONS = {
 
 def envoyer_lien(request, user):
     """Make a new activation link for ``user`` and mail it to its address
-    (queued in the transaction)."""
+    (queued in the transaction); after the activation, the same link
+    serves to choose a new password."""
     duree = activation.lifetime(request.registry.settings)
     token = activation.create(request.root, user, get_oid(user), lifetime=duree)
     url = lien(request, token)
     jours = duree // 86400
-    courriels.send(request, "activation", [user.email], login=user.__name__, url=url, jours=jours)
+    # An account already activated gets the same link, for a new password.
+    modele = "activation" if activation.en_attente(user) else "nouveau_lien"
+    courriels.send(request, modele, [user.email], login=user.__name__, url=url, jours=jours)
 
 
 def _page(context, request):
@@ -47,6 +50,7 @@ def _page(context, request):
         etat, user = activation.INCONNU, None
     result = {
         "valid": etat == activation.VALIDE,
+        "premiere": user is None or activation.en_attente(user),
         "raison": RAISONS.get(etat),
         "token": token,
         "login": user.__name__ if user is not None else "",
@@ -120,6 +124,9 @@ def activer(context, request):
         forget(request)  # the session this browser had ends on the server
     request.session.invalidate()
     headers = remember(request, get_oid(user)) + appareil.issue(request, user.__name__)
-    message = _("Votre compte est activé : bienvenue sur le Portail Famille.")
+    if result["premiere"]:
+        message = _("Votre compte est activé : bienvenue sur le Portail Famille.")
+    else:
+        message = _("Votre mot de passe a été modifié.")
     request.session.flash(request.localizer.translate(message), "portail")
     return HTTPFound(home_url(request, user), headers=headers)

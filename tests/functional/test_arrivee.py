@@ -303,3 +303,40 @@ def test_the_accounts_tab_creates_an_account_without_password(app):
         return [g.__name__ for g in user.groups]
 
     assert with_root(app.app, groupe) == ["familles"]
+
+
+def test_an_activated_parent_gets_a_link_for_a_new_password(app):
+    """A lost password: the agent sends a new link from the accounts tab;
+    the parent chooses a new password with it and is logged in."""
+    agent = agent_de(app)
+    numero = prochain(app)
+    creer(agent, envoi="email", conjoint=False)
+    activer(app, LIEN.search(mails(app)[-1]).group(0), MOT_DE_PASSE)
+    page = agent.get("/manage/familles/%s/@@comptes" % numero)
+    assert "Activé" in page.text and "En attente d'activation" not in page.text
+    [f for f in page.forms.values() if "compte" in f.fields][0].submit("envoi", value="email")
+    mail = mails(app)[-1]
+    assert "choisissez un nouveau mot de passe" in mail and "paul.durand@example.org" in mail
+    assert "Choisir un nouveau mot de passe" in client(app).get(LIEN.search(mail).group(0)).text
+    # Until the link is used, the password in use stays valid.
+    assert login(client(app), "paul.durand", MOT_DE_PASSE).status_int == 302
+    parent = activer(app, LIEN.search(mail).group(0), "Automne-Oct2027")
+    assert "Votre mot de passe a été modifié." in parent.get("/familles/%s/" % numero).text
+    assert login(client(app), "paul.durand", "Automne-Oct2027").status_int == 302
+
+
+def activer(app, url, password):
+    """The parent opens ``url`` and chooses ``password``: her browser."""
+    parent = client(app)
+    page = parent.get(url)
+    parent.post(
+        "/activer",
+        {
+            "jeton": url.split("=", 1)[1],
+            "new": password,
+            "confirm": password,
+            "csrf_token": _csrf(page),
+        },
+        status=302,
+    )
+    return parent
