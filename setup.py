@@ -51,6 +51,8 @@ requires = [
     "python-multipart",
     # the lists' spreadsheet exports (tableur.py)
     "openpyxl",
+    # the activation letter's QR code (comptes/lettre.py)
+    "segno",
 ]
 
 # the opening-morning load scenario (bench/): locust drives the virtual

@@ -245,7 +245,7 @@ def _check_new(request, user, new, confirm, errors):
         errors["new"] = found
     elif new != confirm:
         errors["confirm"] = _("Les deux mots de passe ne sont pas identiques.")
-    elif user.check_password(new):
+    elif user.password and user.check_password(new):
         errors["new"] = _("Choisissez un mot de passe différent de l'actuel.")
 
 

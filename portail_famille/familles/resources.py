@@ -25,6 +25,8 @@ class FamilleToParent(ReferenceType):
     """Objectmap reference: a Famille -> its parents' User accounts."""
 
 
+# The first N° famille proposed in a town with no family yet.
+PREMIER_NUMERO = "1001000000001"
 SECTIONS = ("responsable", "conjoint", "fiscales", "caf", "bancaires")
 SECTIONS_ENFANT = ("autorisations", "sanitaires")
 IDENTITE_ENFANT = ("nom", "prenom", "sexe", "date_naissance", "ecole", "classe")
@@ -149,6 +151,20 @@ class Familles(Folder):
 
     def __sdi_addable__(self, context, introspectable):
         return introspectable.get("content_type") == "Famille"
+
+    def prochain_numero(self, premier=PREMIER_NUMERO):
+        """The N° famille the system proposes for a new family: the one
+        after the highest (same length), else ``premier``; a key range
+        read, not the families."""
+        numero = self.data.maxKey() if len(self.data) else ""
+        if not numero.isdigit():
+            numero = str(int(premier) - 1).zfill(len(premier))
+        suivant = int(numero)
+        while True:
+            suivant += 1
+            candidat = str(suivant).zfill(len(numero))
+            if candidat not in self.data:
+                return candidat
 
 
 @content(

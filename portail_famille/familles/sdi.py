@@ -1,5 +1,6 @@
-"""SDI add views of the families' record: a Famille (its N° famille) and an
-Enfant."""
+"""SDI add view of an Enfant, and the check of a new N° famille.  A
+Famille comes in through the arrival flow (``arrivee``), with its
+parents' accounts."""
 
 import colander
 from pyramid.httpexceptions import HTTPFound
@@ -9,7 +10,7 @@ from substanced.sdi import mgmt_view
 from ..i18n import _
 from ..security import P
 from . import schemas
-from .resources import IEnfants, IFamilles
+from .resources import IEnfants
 from .validators import numero_famille
 
 
@@ -23,34 +24,6 @@ def numero_libre(node, kw):
             raise colander.Invalid(node, _("Ce n° famille existe déjà."))
 
     return validator
-
-
-class AddFamilleSchema(schemas.FamilleSchema):
-    numero = colander.SchemaNode(colander.String(), title=_("N° Famille"), validator=numero_libre)
-    nom = colander.SchemaNode(colander.String(), title=_("Nom du responsable"))
-    prenom = colander.SchemaNode(colander.String(), title=_("Prénom du responsable"), missing="")
-
-
-@mgmt_view(
-    context=IFamilles,
-    name="add_famille",
-    permission=P.SDI_ADD,
-    renderer="substanced.sdi:templates/form.pt",
-    tab_condition=False,
-)
-class AddFamilleView(FormView):
-    title = _("Ajouter une famille")
-    schema = AddFamilleSchema()
-    buttons = ("ajouter",)
-
-    def ajouter_success(self, appstruct):
-        numero = appstruct["numero"]
-        famille = self.request.registry.content.create(
-            "Famille",
-            responsable={"nom": appstruct["nom"], "prenom": appstruct["prenom"]},
-        )
-        self.context[numero] = famille
-        return HTTPFound(self.request.sdiapi.mgmt_path(famille, "@@properties"))
 
 
 @mgmt_view(

@@ -7,11 +7,14 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 OPTIONS = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
 
 
-def violations(page):
-    """axe's violations of the WCAG 2.1 A/AA rules in ``page`` as it is now."""
+def violations(page, dans=None):
+    """axe's violations of the WCAG 2.1 A/AA rules in ``page`` as it is now
+    (only in the elements the CSS selector ``dans`` finds, when given)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)
-    return page.evaluate("options => axe.run(document, options)", OPTIONS)["violations"]
+    return page.evaluate(
+        "([dans, options]) => axe.run(dans === null ? document : dans, options)", [dans, OPTIONS]
+    )["violations"]
 
 
 def rapport(found):
@@ -31,9 +34,9 @@ def rapport(found):
     return "\n".join(lines)
 
 
-def aucune_violation(page, where=""):
-    """Assert axe finds no WCAG 2.1 A/AA violation in ``page``."""
-    found = violations(page)
+def aucune_violation(page, where="", dans=None):
+    """Assert axe finds no WCAG 2.1 A/AA violation in ``page`` (in ``dans``)."""
+    found = violations(page, dans)
     assert not found, "axe: %d violation(s) on %s\n%s" % (
         len(found),
         where or page.url,

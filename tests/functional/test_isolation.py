@@ -381,7 +381,7 @@ def test_every_view_of_the_package_names_a_permission(shared):
     # The check saw the views it is about.
     assert any("accueil.views.home" in label for label in checked)
     assert any("comptes.views.login " in label for label in checked)
-    assert any("familles.sdi.AddFamilleView" in label for label in checked)
+    assert any("arrivee.sdi.ArriveeView" in label for label in checked)
 
 
 def test_a_parent_cannot_tell_which_family_numbers_exist(dupont):

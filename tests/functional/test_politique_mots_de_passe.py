@@ -1,6 +1,6 @@
 """One password policy, read from the settings, everywhere a password is
 set: the first-login change, a reset link, the SDI's "add user" and
-"Mot de passe" tab, the agents' "Comptes parents", the demo accounts and
+"Mot de passe" tab, a parent's activation link, the demo accounts and
 the first administrator.  Here with production's 12 characters: ``abc`` is
 refused with the French reason beside the field, and nothing is made."""
 
@@ -161,27 +161,34 @@ def test_sdi_password_tab(app):
     assert password_is(app, JEAN[0], JEAN[1])
 
 
-def test_agents_comptes_parents(app):
+def test_the_activation_link(app):
+    """The agents' "Comptes parents" makes no password: the parent's
+    activation link asks for one, under the same policy."""
     agent = as_role(app, "agent")
     url = MARTIN_URL.replace("/familles/", "/manage/familles/") + "@@comptes"
+    form = agent.get(url).forms["deform"]
+    form["login"] = "paul.martin"
+    form["email"] = "paul.martin@example.org"
+    assert "password" not in form.fields
+    assert form.submit("creer").status_int == 302
+    assert account(app, "paul.martin", "password") == [None]
+    link = re.search(r"http://localhost/activer\?jeton=\S+", mails(app)[-1]).group(0)
+    parent = browser(app)
     for password, reason in (
         ("abc", TWELVE),
         (ELEVEN, TWELVE),
         ("Paul.Martin-2026", "ne doit pas contenir votre identifiant"),
     ):
-        form = agent.get(url).forms["deform"]
-        form["login"] = "paul.martin"
-        form["email"] = "paul.martin@example.org"
-        form["password"] = password
-        refused = form.submit("creer", status=200)
-        beside_the_field(refused, "password", reason)
-        assert account(app, "paul.martin") is None
-    form = agent.get(url).forms["deform"]
-    form["login"] = "paul.martin"
-    form["email"] = "paul.martin@example.org"
-    form["password"] = "Bienvenue-Biviers1"
-    assert form.submit("creer").status_int == 302
-    assert account(app, "paul.martin", "must_change_password") == [True]
+        page = parent.get(link)
+        assert "12 caractères minimum" in page.text
+        token = link.split("jeton=", 1)[1]
+        refused = parent.post(
+            "/activer",
+            {"jeton": token, "new": password, "confirm": password, "csrf_token": csrf(page)},
+            status=200,
+        )
+        beside_the_portal_field(refused, "new", reason)
+        assert account(app, "paul.martin", "password") == [None]
 
 
 def test_the_demo_accounts_obey_the_policy(app, monkeypatch):
