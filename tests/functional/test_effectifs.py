@@ -132,6 +132,7 @@ def test_effectifs_waiting_list(app):
     def setup(root, registry):
         from substanced.util import get_oid
 
+        from portail_famille.demandes.cycle import AUTOMATIQUE
         from portail_famille.demandes.resources import LISTE_ATTENTE
         from portail_famille.planning.service import _deposer
 
@@ -149,6 +150,7 @@ def test_effectifs_waiting_list(app):
             "marie.martin",
             registry,
             dates.horodatage(),
+            AUTOMATIQUE,
         )
 
     with_root(app.app, setup)
