@@ -31,6 +31,7 @@ DOMAINS = (
     ".documents",
     ".actualites",
     ".rgpd",
+    ".accueil",
 )
 
 
