@@ -5,6 +5,7 @@ one checks one permission per tab of a fixed list, the root's tabs the
 staff use, in the SDI's order."""
 
 from pyramid.renderers import get_renderer
+from pyramid.traversal import resource_path
 
 from ..i18n import _
 from ..security import P
@@ -24,9 +25,19 @@ ONGLETS = (
 MACRO = "portail_famille.accueil:templates/onglets.pt"
 
 
-def macro():
-    """The bar's macro, for a page's ``metal:use-macro``."""
-    return get_renderer(MACRO).implementation().macros["onglets"]
+def macro(nom="onglets"):
+    """The bar's macro (``style``: its colours, for the page's head), for a
+    page's ``metal:use-macro``."""
+    return get_renderer(MACRO).implementation().macros[nom]
+
+
+def lien(base, objet, vue):
+    """The SDI path of ``objet``'s view ``vue``: ``base`` (the root's SDI
+    path, ``request.sdiapi.mgmt_path(root)``) and the object's path, as
+    ``mgmt_path`` makes it at a fraction of its cost (it builds a route's
+    URL each time: a page of a few dozen links spent a sixth of its time
+    there)."""
+    return "%s%s/@@%s" % (base.rstrip("/"), resource_path(objet).rstrip("/"), vue)
 
 
 def barre(request, actif):
@@ -34,10 +45,11 @@ def barre(request, actif):
     view name of the page shown."""
     root = request.root
     translate = request.localizer.translate
+    base = request.sdiapi.mgmt_path(root)
     return [
         {
             "titre": translate(titre),
-            "url": request.sdiapi.mgmt_path(root, "@@" + nom),
+            "url": lien(base, root, nom),
             "actif": nom == actif,
         }
         for nom, titre, permission in ONGLETS

@@ -116,4 +116,5 @@ def recherche(context, request):
         "formulaire": formulaire(),
         "onglets": onglets.barre(request, "recherche"),
         "macro_onglets": onglets.macro(),
+        "style_onglets": onglets.macro("style"),
     }

@@ -25,7 +25,7 @@ from substanced.util import find_catalog, find_objectmap
 from .. import dates
 from ..actualites.publication import BROUILLON, etat
 from ..actualites.resources import IActualite
-from ..calendrier.jours import FERMETURE
+from ..calendrier.jours import FERMETURE, jour, zone_vacances
 from ..catalogue import CATALOG
 from ..demandes.resources import EN_ATTENTE
 from ..demandes.types import TYPES
@@ -34,7 +34,7 @@ from ..facturation.regies import regies
 from ..facturation.resources import IReglement, somme
 from ..i18n import _
 from ..montants import euros
-from ..planning import places, regles, service
+from ..planning import places, regles
 from ..planning.sdi.listes import LISTE
 from ..security import P
 from ..structures.resources import IStructure
@@ -70,8 +70,11 @@ class Tableau:
         self.root = context
         self.request = request
         self.translate = request.localizer.translate
-        self.mgmt_path = request.sdiapi.mgmt_path
+        self.base = request.sdiapi.mgmt_path(context)
         self.day = dates.today()
+
+    def lien(self, objet, vue):
+        return onglets.lien(self.base, objet, vue)
 
     def peut(self, permission, name=None):
         context = self.root if name is None else self.root.get(name)
@@ -102,7 +105,7 @@ class Tableau:
         return {"total": len(attente), "url": self.file(), "types": lignes}
 
     def file(self, **query):
-        path = self.mgmt_path(self.root, "@@demandes")
+        path = self.lien(self.root, "demandes")
         return path + ("?" + urlencode(query) if query else "")
 
     def messages(self):
@@ -110,27 +113,29 @@ class Tableau:
         return {
             "non_lus": len(_ids(catalog["message_lu_service"], False)),
             "a_traiter": len(_ids(catalog["message_traitee"], False)),
-            "url": self.mgmt_path(self.root, "@@messagerie"),
+            "url": self.lien(self.root, "messagerie"),
         }
 
     def journee(self):
         """Today's prestations, by structure: open or closed, places taken
         and left, children with a health alert expected."""
-        settings = self.request.registry.settings
+        calendrier = self.root["calendrier"]
+        zone = zone_vacances(self.request.registry.settings)
         structures = []
         ouvertes = []
         for structure in self.root["structures"].values():
             if not IStructure.providedBy(structure):
                 continue
+            # the day's kind is the structure's (its closures), read once
+            genre = jour(calendrier, self.day, structure, zone)
             lignes = []
             for prestation in structure.prestations():
-                genre = service.genre_du_jour(prestation, prestation, self.day, settings)
                 ouvre = regles.ouvre(prestation, self.day, genre)
                 ligne = {
                     "titre": prestation.title,
                     "ouvre": ouvre,
                     "ferme": genre == FERMETURE,
-                    "url": self.mgmt_path(prestation, "@@" + LISTE)
+                    "url": self.lien(prestation, LISTE)
                     + "?"
                     + urlencode({"date": self.day.isoformat()}),
                 }
@@ -174,13 +179,13 @@ class Tableau:
                     "fin": dates.courte(fermeture.fin),
                     "motif": fermeture.motif,
                     "structure": getattr(structure, "title", ""),
-                    "url": self.mgmt_path(fermeture, "@@properties"),
+                    "url": self.lien(fermeture, "properties"),
                 }
             )
         return {
             "lignes": lignes,
             "autres": len(a_venir) - len(lignes),
-            "url": self.mgmt_path(calendrier, "@@contents"),
+            "url": self.lien(calendrier, "contents"),
         }
 
     def regies(self):
@@ -210,8 +215,8 @@ class Tableau:
                     "campagnes": runs,
                     "reglements": len(reglements),
                     "total_reglements": euros(somme(r.montant for r in reglements)),
-                    "facturation": self.mgmt_path(regie, "@@facturation"),
-                    "journal": self.mgmt_path(regie, "@@journal"),
+                    "facturation": self.lien(regie, "facturation"),
+                    "journal": self.lien(regie, "journal"),
                 }
             )
         return found
@@ -233,13 +238,13 @@ class Tableau:
         found = {}
         if actualites is not None and self.request.has_permission(P.ACTUALITE_PUBLIER, actualites):
             found["brouillons"] = [
-                {"titre": item.title, "url": self.mgmt_path(item, "@@publication")}
+                {"titre": item.title, "url": self.lien(item, "publication")}
                 for item in actualites.values()
                 if IActualite.providedBy(item) and etat(item) == BROUILLON
             ]
-            found["actualites"] = self.mgmt_path(actualites, "@@contents")
+            found["actualites"] = self.lien(actualites, "contents")
         if documents is not None and self.request.has_permission(P.DOCUMENT_VOIR, documents):
-            found["documents"] = self.mgmt_path(documents, "@@contents")
+            found["documents"] = self.lien(documents, "contents")
         return found
 
     def __call__(self):
@@ -247,6 +252,7 @@ class Tableau:
         return {
             "onglets": onglets.barre(self.request, "tableau"),
             "macro_onglets": onglets.macro(),
+            "style_onglets": onglets.macro("style"),
             "formulaire": formulaire() if peut(P.FAMILLE_RECHERCHER) else None,
             "demandes": self.demandes() if peut(P.DEMANDES_VOIR) else None,
             "messages": self.messages() if peut(P.MESSAGERIE_TRAITER) else None,
