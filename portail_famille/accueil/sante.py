@@ -9,7 +9,15 @@ such child of the town, a small part of it: the block loads these children
 only and reads one cell of each per prestation open today, never the
 enrolled children of a prestation nor the families.  Names and details are
 on the day's list, which audits who reads them; the dashboard shows
-counts."""
+counts.
+
+Even so, a town of 20,000 children has about a thousand of them: loading
+them costs 50 to 80 ms (2 s from a cold cache), ten times the rest of the
+dashboard (bench/tableau.py).  So each process keeps the day's counts for
+``portail.alertes_sante_secondes`` seconds (DUREE, 5 minutes; 0: never
+kept), and the dashboard says so: the day's list is exact at any time."""
+
+import time
 
 from substanced.catalog import Keyword, indexview, indexview_defaults
 from substanced.interfaces import MODE_IMMEDIATE
@@ -22,6 +30,7 @@ from ..planning import cells
 
 INDEXES = {"famille_sante": Keyword(action_mode=MODE_IMMEDIATE)}
 
+DUREE = 300  # seconds the counts of the day are kept by a process
 # The states of a day a child is expected in (an absence frees him).
 ATTENDUS = frozenset(cells.OCCUPANTS - {cells.ABSENT_FACTURE})
 
@@ -69,3 +78,20 @@ def attendus_avec_alerte(root, prestation_oids, day):
             if cells.etat(enfant, prestation_oid, day) in ATTENDUS:
                 found[prestation_oid] += 1
     return found
+
+
+def attendus_du_jour(request, prestation_oids, day):
+    """``attendus_avec_alerte`` of the request's root, computed at most once
+    per ``portail.alertes_sante_secondes`` by this application: (counts,
+    when they were computed, as a ``time.time()``)."""
+    registry = request.registry
+    duree = int(registry.settings.get("portail.alertes_sante_secondes", DUREE))
+    cache = registry.__dict__.setdefault("portail_alertes_sante", {})
+    key = (day, tuple(sorted(prestation_oids)))
+    found = cache.get(key)
+    now = time.time()
+    if found is None or now - found[1] >= duree:
+        found = (attendus_avec_alerte(request.root, prestation_oids, day), now)
+        cache.clear()  # one day, one set of prestations: the last asked
+        cache[key] = found
+    return dict(found[0]), found[1]
