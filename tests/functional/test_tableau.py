@@ -83,6 +83,8 @@ def test_each_staff_role_lands_on_the_dashboard(app):
         assert page.html.select_one("h1").get_text(strip=True) == "Tableau de bord"
         # the root sends a logged-in staff member there too
         assert browser.get("/").location.endswith(TABLEAU), qui
+        if qui != "editeur":  # the SDI's own home: its first tab
+            assert browser.get("/manage/").location.endswith(TABLEAU), qui
     # a parent still lands on his family's home page, and never here
     browser, response = navigateur(app, "jean.dupont")
     assert response.location.endswith("/familles/%s/" % DUPONT["numero"])
