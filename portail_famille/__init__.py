@@ -32,6 +32,7 @@ DOMAINS = (
     ".actualites",
     ".rgpd",
     ".fiche",
+    ".accueil",
 )
 
 

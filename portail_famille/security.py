@@ -65,6 +65,9 @@ class Permission(enum.StrEnum):
     SDI_VIEW = "sdi.view"
     # SubstanceD's Services tab (catalogs, principals...): administrators only.
     SDI_VIEW_SERVICES = "sdi.view-services"
+    # The staff's dashboard (root view ``@@tableau``), where staff land:
+    # agents, régisseurs, editors (each block by its own permission).
+    TABLEAU_VOIR = "accueil:tableau:voir"
 
 
 P = Permission
@@ -96,7 +99,13 @@ FAMILLE_PERMISSIONS = (
 ROLE_TABLE = {
     GROUPE_FAMILLES: {},
     GROUPE_AGENTS: {
-        "": (P.SDI_VIEW, P.DEMANDES_VOIR, P.MESSAGERIE_TRAITER, P.FAMILLE_RECHERCHER),
+        "": (
+            P.SDI_VIEW,
+            P.DEMANDES_VOIR,
+            P.MESSAGERIE_TRAITER,
+            P.FAMILLE_RECHERCHER,
+            P.TABLEAU_VOIR,
+        ),
         "familles": (
             P.FAMILLE_VOIR,
             # Allergies, PAI, diets: canteen and activities need them.
@@ -140,13 +149,21 @@ ROLE_TABLE = {
     # fiscal information), run the invoicing, record payments and credit
     # notes, set the tariffs; nothing else (no health data: P.SANTE_VOIR).
     GROUPE_REGISSEURS: {
-        "": (P.SDI_VIEW, P.DEMANDES_VOIR, P.FAMILLE_RECHERCHER),
+        # The service's messaging too: families write about their invoices.
+        "": (
+            P.SDI_VIEW,
+            P.DEMANDES_VOIR,
+            P.FAMILLE_RECHERCHER,
+            P.TABLEAU_VOIR,
+            P.MESSAGERIE_TRAITER,
+        ),
         "familles": (
             P.FAMILLE_VOIR,
             P.FAMILLE_IBAN_VOIR,
             P.DEMANDE_TRAITER_FINANCES,
             P.FACTURE_VOIR,
             P.FACTURATION_GERER,
+            P.MESSAGERIE_TRAITER,
         ),
         # The régie's journal reads every family's numbered documents.
         "regies": (
@@ -161,6 +178,9 @@ ROLE_TABLE = {
     },
     # Editors reach documents and news only: no family record.
     GROUPE_EDITEURS: {
+        # Their landing page (documents and news to publish), nothing else
+        # of the root.
+        "": (P.TABLEAU_VOIR,),
         "documents": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS, P.DOCUMENT_VOIR),
         "actualites": (
             P.SDI_VIEW,

@@ -34,6 +34,7 @@ RIEN = "—"
 # line here comes last and shows its id).
 DESCRIPTIONS = {
     P.SDI_VIEW: "open `/manage` and the objects' tabs",
+    P.TABLEAU_VOIR: "land on the dashboard of the day (`/manage/@@tableau`)",
     P.SDI_EDIT: "edit an object's properties",
     P.SDI_ADD: "add content",
     P.SDI_MANAGE_CONTENTS: "use a folder's contents tab",

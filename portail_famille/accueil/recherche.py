@@ -10,9 +10,9 @@ mots, a prefix is a key range); the state shows the requests waiting
 
 A page of results reads no family, child or request: each row comes from
 the family's summary kept in the catalog (``familles.catalog.resume``),
-the waiting requests of the page's families from one catalog query.  The
-rest of the page's time is the SDI's frame (its tabs: SubstanceD checks
-every management view of the root)."""
+the waiting requests of the page's families from one catalog query.  Its tab
+bar is the staff's own (``onglets``), not SubstanceD's (which checks every
+management view of the root: two thirds of the page's time)."""
 
 from pyramid.renderers import get_renderer
 from substanced.interfaces import IRoot
@@ -26,6 +26,7 @@ from ..familles.catalog import chercher, resumes
 from ..i18n import _
 from ..planning.sdi.telephone import lien_famille
 from ..security import P
+from . import onglets
 
 # The families shown at most (sorted by name); more: the staff refine.
 LIMITE = 20
@@ -118,4 +119,7 @@ def recherche(context, request):
         "resume": resume,
         "resultats": trouves,
         "formulaire": formulaire(),
+        "onglets": onglets.barre(request, "recherche"),
+        "macro_onglets": onglets.macro(),
+        "style_onglets": onglets.macro("style"),
     }

@@ -47,8 +47,11 @@ def home_url(request, user):
 
 
 def management_url(request, user):
-    """The first place of the management interface ``user`` may see."""
+    """The staff's dashboard of the day (``accueil.tableau``), else the
+    first place of the management interface ``user`` may see."""
     root = request.root
+    if may(request, user, P.TABLEAU_VOIR, root):
+        return request.sdiapi.mgmt_path(root, "@@tableau")
     for place in (root, root.get("documents"), root.get("actualites")):
         if place is not None and may(request, user, P.SDI_VIEW, place):
             return request.sdiapi.mgmt_path(place)

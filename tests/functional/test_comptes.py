@@ -68,15 +68,12 @@ def test_root_sends_a_logged_in_parent_home(dupont):
 
 
 def test_staff_land_in_the_management_interface(app):
-    for login_name, place in (
-        ("agent", "/manage"),
-        ("regisseur", "/manage"),
-        ("editeur", "/manage/documents/"),
-    ):
+    """On the dashboard of the day (tests/functional/test_tableau.py)."""
+    for login_name in ("agent", "regisseur", "editeur"):
         client = new_client(app)
         response = login(client, login_name, COMPTES[login_name][0])
-        assert response.location == "http://localhost" + place
-        assert client.get(place.rstrip("/") + "/@@contents").status_int == 200
+        assert response.location == "http://localhost/manage/@@tableau"
+        assert client.get("/manage/@@tableau").status_int == 200
 
 
 def test_sdi_login_goes_to_the_portal_login(anonymous):

@@ -609,7 +609,7 @@ def test_a_bad_group_message_sends_nothing(app):
 # --- Who may, CSRF -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["editeur", "regisseur", "jean.dupont", "marie.martin", None])
+@pytest.mark.parametrize("role", ["editeur", "jean.dupont", "marie.martin", None])
 def test_only_agents_reach_the_messaging_tabs(app, role):
     url = ecrire(app, DUPONT["numero"], "Secret médical", "Allergie aux arachides")
     agent = staff(app, "agent")
@@ -652,6 +652,16 @@ def test_admins_reach_the_tabs_too(app):
     admin = staff(app, "admin")
     assert admin.get(INBOX).status_int == 200
     assert admin.get(GROUPE).status_int == 200
+
+
+def test_regisseurs_answer_the_families_too(app):
+    """Issue 18 item 9: a régisseur has the messaging (families write
+    about their invoices); opening a conversation marks it read."""
+    url = ecrire(app, DUPONT["numero"], "Facture AL-36")
+    regisseur = staff(app, "regisseur")
+    assert "Facture AL-36" in regisseur.get(INBOX).text
+    assert regisseur.get(url).status_int == 200
+    assert etat(app, url)["lu_service"] is True
 
 
 def test_posts_without_the_csrf_token_are_refused(app):

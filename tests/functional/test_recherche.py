@@ -42,8 +42,12 @@ def test_an_agent_finds_dupont_by_the_beginning_of_his_name(shared, agent):
     # no child's internal name anywhere in the result
     lucas_id = enfants(shared)["LUCAS"][0]
     assert lucas_id not in page.text
-    # no SDI tab bar (its cost), no comment of the template
-    assert page.html.select(".nav-tabs") == [] and "No tab bar" not in page.text
+    # the staff's own tab bar, not SubstanceD's (its cost); no comment of
+    # the template
+    (barre,) = page.html.select(".nav-tabs")
+    assert "onglets-personnel" in barre["class"]
+    assert barre.select_one("li.active a").get_text(strip=True) == "Recherche"
+    assert "tab bar" not in page.text
     # the box is on the page, with its query
     assert page.html.select_one("form.recherche-familles input[name=q]")["value"] == "dup"
 
