@@ -257,6 +257,12 @@ class Tableau:
             "macro_onglets": onglets.macro(),
             "style_onglets": onglets.macro("style"),
             "formulaire": formulaire() if peut(P.FAMILLE_RECHERCHER) else None,
+            # the arrival of a family (``arrivee``: name search first)
+            "nouvelle_famille": (
+                self.request.sdiapi.mgmt_path(self.root["familles"], "@@add_famille")
+                if peut(P.FAMILLE_MODIFIER, "familles")
+                else None
+            ),
             "demandes": self.demandes() if peut(P.DEMANDES_VOIR) else None,
             "messages": self.messages() if peut(P.MESSAGERIE_TRAITER) else None,
             "journee": self.journee() if peut(P.PLANNING_VOIR, "structures") else None,

@@ -104,6 +104,10 @@ def test_what_the_agent_sees(shared, agent):
     demandes = page.html.select_one("section.bloc-demandes h2 a")
     assert demandes["href"].endswith("/manage/@@demandes")
     assert page.html.select_one("section.bloc-messages a")["href"].endswith("/manage/@@messagerie")
+    # a new family comes in from here (``arrivee``)
+    nouvelle = next(a for a in page.html.select("a") if texte(a) == "Nouvelle famille")
+    assert nouvelle["href"].endswith("/manage/familles/@@add_famille")
+    assert agent.get(nouvelle["href"]).status_int == 200
     # today, per structure: each prestation linked to its day's list
     _cells, href = prestation_row(page, "Garderie périscolaire", "Restauration scolaire")
     assert href.endswith(
@@ -133,6 +137,7 @@ def test_what_the_regisseur_sees(shared, regisseur):
     assert any(href.endswith("/@@facturation") for href in liens)
     onglets = [texte(a) for a in page.html.select(".onglets-personnel a")]
     assert "Messagerie" in onglets
+    assert "Nouvelle famille" not in [texte(a) for a in page.html.select("a")]
     # the inbox opens for him now
     assert regisseur.get("/manage/@@messagerie").status_int == 200
 
