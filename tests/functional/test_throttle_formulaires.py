@@ -100,7 +100,7 @@ def test_1000_wrong_tries_from_100_addresses_then_the_owner_logs_in_at_once(app,
     assert answers == {200: 14, 429: 986}, answers
     # The owner, from her usual browser, at once.
     response = login(owner, *EDITEUR)
-    assert response.location == "http://localhost/manage/documents/"
+    assert response.location == "http://localhost/manage/@@tableau"  # staff land on the dashboard
     assert owner.get("/manage/documents/@@contents").status_int == 200
     # An unknown browser waits, even with the right password: no session.
     stranger = client(app, "198.51.100.1")
