@@ -8,3 +8,4 @@ what accepting or refusing one does, ``demandes.cycle``), closures in
 def includeme(config):
     config.include(".service")
     config.include(".capacite")
+    config.include(".sdi.reinscriptions")  # its journal action
