@@ -37,7 +37,7 @@ from . import annees, cle, inscrire, inscrits, libelle_jours, prestations_par_oi
 
 AGE_MAX = 12  # a child of 12 or more on the first day of N+1 leaves
 CLASSES_SORTANTES = frozenset({"CM2"})
-LOT = 2000  # children re-enrolled per transaction (``reinscrire``)
+LOT = 500  # children re-enrolled per request (``reinscrire``)
 REINSCRIPTION = "Reinscription"  # the journal's action
 
 
@@ -58,12 +58,16 @@ class Reprise:
 
     prestation: object
     jours: frozenset
-    journees: int  # days the contract books in N+1 (before existing cells)
+    contrat: list  # the days the contract books in N+1 (before existing cells)
     existe: bool  # already enrolled in N+1: nothing to create
 
     @property
     def oid(self):
         return get_oid(self.prestation)
+
+    @property
+    def journees(self):
+        return len(self.contrat)
 
 
 @dataclass
@@ -90,6 +94,7 @@ class Ligne:
 class Apercu:
     source: object  # AnneeScolaire N
     cible: object  # AnneeScolaire N+1
+    debut: datetime.date  # the new enrolments' first day
     lignes: list  # Ligne of the children who stay, by family and name
     sortants: list  # Ligne of the children who leave
     avertissements: list  # French messages
@@ -151,15 +156,15 @@ class _Ouvertures:
     """The days of N+1 each prestation opens, computed once per
     prestation (the calendar read once per structure)."""
 
-    def __init__(self, calendrier, cible, zone):
+    def __init__(self, calendrier, cible, debut, zone):
         self.calendrier = calendrier
         self.jours = [
-            cible.debut + datetime.timedelta(days=n)
-            for n in range((cible.fin - cible.debut).days + 1)
+            debut + datetime.timedelta(days=n) for n in range((cible.fin - debut).days + 1)
         ]
         self.zone = zone
         self._genres = {}
         self._ouverts = {}
+        self._contrats = {}
 
     def ouverts(self, prestation):
         from ..planning.regles import jours_ouverts
@@ -173,8 +178,15 @@ class _Ouvertures:
             self._ouverts[oid] = jours_ouverts(prestation, self._genres[key])
         return self._ouverts[oid]
 
-    def journees(self, prestation, jours):
-        return sum(1 for d in self.ouverts(prestation) if str(d.isoweekday()) in jours)
+    def du_contrat(self, prestation, jours):
+        """The days the contract of weekdays ``jours`` books in N+1 from
+        the enrolments' start, in order (``planning.service.jours_du_contrat``)."""
+        key = (get_oid(prestation), frozenset(jours))
+        if key not in self._contrats:
+            self._contrats[key] = sorted(
+                d for d in self.ouverts(prestation) if str(d.isoweekday()) in jours
+            )
+        return self._contrats[key]
 
 
 def _enfants_de(root, source, numeros):
@@ -225,7 +237,9 @@ def apercu(context, cible, numeros=None, exclus=(), settings=None):
     if source is None:
         return None
     exclus = set(exclus)
-    ouvertures = _Ouvertures(root["calendrier"], cible, zone_vacances(settings))
+    # A run after the year began enrols from today: no day gone is booked.
+    debut = max(cible.debut, dates.today())
+    ouvertures = _Ouvertures(root["calendrier"], cible, debut, zone_vacances(settings))
     par_oid = prestations_par_oid(root)
     limite = age_max(settings)
     introuvables = [n for n in numeros or () if n not in root["familles"]]
@@ -261,7 +275,7 @@ def apercu(context, cible, numeros=None, exclus=(), settings=None):
                 Reprise(
                     prestation,
                     jours,
-                    ouvertures.journees(prestation, jours),
+                    ouvertures.du_contrat(prestation, jours),
                     cle(cible.libelle, inscription.prestation) in enfant.inscriptions,
                 )
             )
@@ -293,6 +307,7 @@ def apercu(context, cible, numeros=None, exclus=(), settings=None):
     return Apercu(
         source,
         cible,
+        debut,
         sorted(lignes, key=cle_tri),
         sorted(sortants, key=cle_tri),
         avertissements,
@@ -321,9 +336,15 @@ def reinscrire(apercu_, request, lot=None):
             if cle(cible.libelle, reprise.oid) in ligne.enfant.inscriptions:
                 continue  # made meanwhile
             inscription = inscrire(
-                ligne.enfant, reprise.oid, cible.libelle, cible.debut, reprise.jours
+                ligne.enfant, reprise.oid, cible.libelle, apercu_.debut, reprise.jours
             )
-            jours_ += reserver_contrat(ligne.enfant, inscription, settings)
+            jours_ += reserver_contrat(
+                ligne.enfant,
+                inscription,
+                settings,
+                prestation=reprise.prestation,
+                jours=reprise.contrat,
+            )
             faites += 1
         if faites:
             journal.noter(

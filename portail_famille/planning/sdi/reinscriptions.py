@@ -33,9 +33,10 @@ def includeme(config):
 
 
 def _cibles(context):
-    """The school years that have one before them (what may be prepared)."""
-    found = annees(context)
-    return found[1:]
+    """The school years not over that have one before them (what may be
+    prepared)."""
+    today = dates.today()
+    return [annee for annee in annees(context)[1:] if annee.fin >= today]
 
 
 def _cible_par_defaut(context):
@@ -170,7 +171,7 @@ class ReinscriptionsView:
         return {
             "source": apercu.source.libelle,
             "cible": apercu.cible.libelle,
-            "debut": dates.courte(apercu.cible.debut),
+            "debut": dates.courte(apercu.debut),
             "enfants": len(lignes),
             "inscriptions": apercu.inscriptions,
             "journees": apercu.journees,
