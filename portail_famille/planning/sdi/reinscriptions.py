@@ -172,6 +172,7 @@ class ReinscriptionsView:
             "source": apercu.source.libelle,
             "cible": apercu.cible.libelle,
             "debut": dates.courte(apercu.debut),
+            "vue_annee": mgmt_path(apercu.cible, "@@vue-annee"),
             "enfants": len(lignes),
             "inscriptions": apercu.inscriptions,
             "journees": apercu.journees,
