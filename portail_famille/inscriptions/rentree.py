@@ -27,12 +27,13 @@ import hashlib
 from dataclasses import dataclass, field
 
 from pyramid.traversal import find_root
-from substanced.util import find_objectmap, get_oid
+from substanced.util import get_oid
 
 from .. import dates, journal
 from ..calendrier.jours import genres, zone_vacances
 from ..familles.resources import IEnfant
 from ..i18n import _
+from ..util import objet
 from . import annees, cle, inscrire, inscrits, libelle_jours, prestations_par_oid
 
 AGE_MAX = 12  # a child of 12 or more on the first day of N+1 leaves
@@ -203,13 +204,12 @@ def _enfants_de(root, source, numeros):
                 if any(i.annee == source for i in enfant.inscriptions.values()):
                     found.append((famille, enfant))
         return found
-    objectmap = find_objectmap(root)
     oids = set()
     for prestation in prestations_par_oid(root).values():
         oids.update(inscrits(prestation, source))
     found = []
-    for oid in oids:
-        enfant = objectmap.object_for(oid)
+    for oid in sorted(oids):
+        enfant = objet(root, oid)
         if IEnfant.providedBy(enfant):
             found.append((enfant.__parent__.__parent__, enfant))
     return found

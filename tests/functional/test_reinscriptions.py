@@ -284,6 +284,7 @@ def test_bad_input_gets_a_french_message(ville):
         assert "<b>x</b>" not in bad.text
     weird = agent.post(
         URL,
-        [("csrf_token", csrf(page)), ("annee", N1), ("apercu", "1"), ("exclus", "x" * 50)],
+        [("csrf_token", csrf(page)), ("annee", N1), ("apercu", "1")]
+        + [("exclus", value) for value in ("x" * 50, "-5", "9" * 30, "")],
     )
     assert "1 enfant(s), 3 inscription(s)" in texte(weird)

@@ -13,6 +13,7 @@ from ...familles.resources import IFamilles
 from ...i18n import _
 from ...inscriptions import annee_de_libelle, annees, libelle_jours
 from ...inscriptions import rentree as r
+from ...messagerie.groupe import lire_oid
 from ...security import P
 
 NOM = "reinscriptions"
@@ -65,10 +66,7 @@ class ReinscriptionsView:
         libelle = libelle if isinstance(libelle, str) else ""
         numeros = post.get("familles", "")
         numeros = numeros[:NUMEROS_MAX] if isinstance(numeros, str) else ""
-        exclus = set()
-        for value in post.getall("exclus"):
-            if isinstance(value, str) and value.isdigit() and len(value) < 20:
-                exclus.add(int(value))
+        exclus = {lire_oid(value) for value in post.getall("exclus")} - {None}
         return libelle, numeros, exclus
 
     def _apercu(self):
