@@ -10,12 +10,12 @@ found again with the objectmap.
 
 from persistent import Persistent
 from pyramid.traversal import find_root
-from substanced.util import find_objectmap, get_oid
+from substanced.util import get_oid
 
 from .. import dates
 from ..i18n import _
 from ..structures.schemas import JOURS
-from ..util import arbre
+from ..util import arbre, objet
 
 
 class InscriptionInvalide(ValueError):
@@ -51,10 +51,7 @@ def prestation_de(context, oid):
     """The Prestation of ``oid``, or None (removed, unknown)."""
     from ..structures.resources import IPrestation
 
-    objectmap = find_objectmap(context)
-    if objectmap is None or oid is None:
-        return None
-    found = objectmap.object_for(oid)
+    found = objet(context, oid) if oid is not None else None
     return found if IPrestation.providedBy(found) else None
 
 

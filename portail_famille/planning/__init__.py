@@ -17,3 +17,4 @@ def includeme(config):
     config.include(".service")
     config.include(".capacite")
     config.include(".telephone")
+    config.include(".sdi.reinscriptions")  # its journal action

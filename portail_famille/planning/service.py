@@ -380,17 +380,23 @@ def jours_du_contrat(calendrier, prestation, inscription, zone, depuis=None):
     return [d for d in days if d in ouverts and str(d.isoweekday()) in inscription.jours]
 
 
-def reserver_contrat(enfant, inscription, settings, depuis=None):
+def reserver_contrat(enfant, inscription, settings, depuis=None, prestation=None, jours=None):
     """Book the regular contract's days that have no cell yet (the agent
     enrolled the child: the capacity does not refuse them, it counts them).
-    Returns how many days were booked."""
-    prestation = prestation_de(enfant, inscription.prestation)
+    Returns how many days were booked.  A caller enrolling many children
+    gives the ``prestation`` and its contract's days (``jours``, as
+    ``jours_du_contrat`` gives them) it computed once."""
+    if prestation is None:
+        prestation = prestation_de(enfant, inscription.prestation)
     calendrier = find_root(enfant).get("calendrier")
     if prestation is None or calendrier is None:
         return 0
-    zone = zone_vacances(settings)
+    if jours is None:
+        jours = jours_du_contrat(
+            calendrier, prestation, inscription, zone_vacances(settings), depuis
+        )
     booked = 0
-    for day in jours_du_contrat(calendrier, prestation, inscription, zone, depuis):
+    for day in jours:
         if cells.etat(enfant, inscription.prestation, day) is None:
             changer(enfant, prestation, day, cells.RESERVE, cause=cells.INSCRIPTION)
             booked += 1
