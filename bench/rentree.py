@@ -6,7 +6,7 @@ re-enrols every family through the SDI tab "Réinscriptions", in this
 process through WebTest (every tween, traversal, the security check):
 
 - the preview of the whole town (``apercu``): its time;
-- the confirmation, batch after batch (``inscriptions.rentree.LOT``
+- the confirmation, batch after batch (``planning.rentree.LOT``
   children a request, one transaction each), until nothing is left: each
   batch's time, the total, the enrolments and days made;
 - the preview again (it must make nothing: idempotence), and a last
@@ -73,7 +73,7 @@ def main():
     import webtest
 
     from portail_famille.demo import COMPTES
-    from portail_famille.inscriptions import rentree
+    from portail_famille.planning import rentree
     from tests.conftest import csrf, login
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

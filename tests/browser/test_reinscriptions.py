@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portail_famille.demo import COMPTES, DUPONT
-from portail_famille.inscriptions import rentree
+from portail_famille.planning import rentree
 
 from .axe import aucune_violation
 

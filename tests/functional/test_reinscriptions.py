@@ -15,8 +15,8 @@ import pytest
 from substanced.util import get_oid
 
 from portail_famille import journal
-from portail_famille.inscriptions import cle, rentree
-from portail_famille.planning import cells, places
+from portail_famille.inscriptions import cle
+from portail_famille.planning import cells, places, rentree
 from portail_famille.planning.service import jours_du_contrat
 
 from ..conftest import MARTIN, csrf, with_root

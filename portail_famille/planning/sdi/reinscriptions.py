@@ -1,5 +1,5 @@
 """SDI tab "Réinscriptions" of the Familles folder: the next school year in
-one action (``inscriptions.rentree``).  The agent chooses the year N+1 and
+one action (``planning.rentree``).  The agent chooses the year N+1 and
 the families (all by default), sees the preview (who is re-enrolled in
 what, how many days the contracts book, who leaves and why, the
 warnings), may tick children out, then confirms; a confirmation whose
@@ -12,9 +12,9 @@ from ... import dates
 from ...familles.resources import IFamilles
 from ...i18n import _
 from ...inscriptions import annee_de_libelle, annees, libelle_jours
-from ...inscriptions import rentree as r
 from ...messagerie.groupe import lire_oid
 from ...security import P
+from .. import rentree as r
 
 NOM = "reinscriptions"
 APERCU_MAX = 300  # children listed (with their checkbox) in the preview

@@ -33,8 +33,10 @@ from .. import dates, journal
 from ..calendrier.jours import genres, zone_vacances
 from ..familles.resources import IEnfant
 from ..i18n import _
+from ..inscriptions import annees, cle, inscrire, inscrits, libelle_jours, prestations_par_oid
 from ..util import objet
-from . import annees, cle, inscrire, inscrits, libelle_jours, prestations_par_oid
+from .regles import jours_ouverts
+from .service import reserver_contrat
 
 AGE_MAX = 12  # a child of 12 or more on the first day of N+1 leaves
 CLASSES_SORTANTES = frozenset({"CM2"})
@@ -168,7 +170,6 @@ class _Ouvertures:
         self._contrats = {}
 
     def ouverts(self, prestation):
-        from ..planning.regles import jours_ouverts
 
         oid = get_oid(prestation)
         if oid not in self._ouverts:
@@ -323,8 +324,6 @@ def reinscrire(apercu_, request, lot=None):
     """Create what ``apercu_`` shows, for at most ``lot`` children; returns
     (children re-enrolled, enrolments made, days booked, children left for
     the next batch)."""
-    from ..planning.service import reserver_contrat
-
     cible = apercu_.cible
     settings = request.registry.settings
     a_faire = apercu_.a_reinscrire

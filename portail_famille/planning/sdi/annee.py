@@ -14,11 +14,13 @@ from babel.dates import format_date
 from substanced.sdi import mgmt_view
 from substanced.util import get_oid
 
-from .. import dates
-from ..i18n import _
-from ..security import P
-from . import jours
-from .interfaces import IAnneeScolaire
+from ... import dates
+from ...calendrier import jours
+from ...calendrier.interfaces import IAnneeScolaire
+from ...i18n import _
+from ...inscriptions import prestations_par_oid
+from ...security import P
+from ..regles import jours_ouverts
 
 NOM = "vue-annee"
 # kind -> (letter shown, CSS class, French name)
@@ -48,8 +50,6 @@ def _mois(annee):
 
 
 def _prestations(root):
-    from ..inscriptions import prestations_par_oid
-
     found = prestations_par_oid(root).values()
     return sorted(found, key=lambda p: (str(p.structure.title), str(p.title)))
 
@@ -57,8 +57,6 @@ def _prestations(root):
 def vue(annee, root, zone, prestation_oid=None):
     """What the tab shows: the months' cells, the prestations' opening days
     per month, the prestation chosen (or None)."""
-    from ..planning.regles import jours_ouverts
-
     calendrier = annee.__parent__
     days = _jours(annee)
     commune = jours.genres(calendrier, days, None, zone)
@@ -125,7 +123,7 @@ def _cellule(day, genres, choisie):
     tab_title=_("Vue de l'année"),
     permission=P.SDI_VIEW,
     request_method="GET",
-    renderer="templates/vue_annee.pt",
+    renderer="portail_famille.planning:templates/vue_annee.pt",
 )
 def vue_annee(context, request):
     try:
