@@ -18,7 +18,7 @@ from portail_famille import main
 from portail_famille.demo import COMPTES, DUPONT, MARTIN, load
 from portail_famille.util import close_databases
 
-from . import base_demo, gabarits
+from . import base_demo, gabarits, recyclage
 
 gabarits.installer()
 
@@ -144,8 +144,10 @@ def _base_demo(tmp_path_factory):
 
 @pytest.fixture
 def app(tmp_path):
-    """A fresh application for tests that change state."""
-    return make_app(tmp_path)
+    """A fresh application for tests that change state: the demo data in a
+    database of its own (the configuration is the last test's, when it had
+    the same settings: tests/recyclage.py)."""
+    return recyclage.application(settings_for(tmp_path), construire_demo)
 
 
 @pytest.fixture(scope="module")
