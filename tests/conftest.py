@@ -2,6 +2,7 @@
 blobs in the test's temporary directory, and one logged-in TestApp per role
 (parent DUPONT, parent MARTIN, agent, régisseur, éditeur, admin)."""
 
+import contextlib
 import email
 import email.policy
 import os
@@ -142,12 +143,23 @@ def _base_demo(tmp_path_factory):
     base_demo.ranger_dans(tmp_path_factory.mktemp("base-demo"))
 
 
+@contextlib.contextmanager
+def app_du_test(tmp_path, **extra):
+    """What ``make_app`` gives, for the length of one test (a function
+    fixture): its configuration is the last test's when that had the same
+    settings (tests/recyclage.py), given back at the end."""
+    app = recyclage.application(settings_for(tmp_path, **extra), construire_demo)
+    try:
+        yield app
+    finally:
+        recyclage.rendre(app)
+
+
 @pytest.fixture
 def app(tmp_path):
-    """A fresh application for tests that change state: the demo data in a
-    database of its own (the configuration is the last test's, when it had
-    the same settings: tests/recyclage.py)."""
-    return recyclage.application(settings_for(tmp_path), construire_demo)
+    """A fresh application for tests that change state."""
+    with app_du_test(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -36,29 +36,39 @@ from portail_famille.stockage import preparer, uri_avec_caches
 
 from . import base_demo
 
-# (key, router, settings as main() left them) of the last application made.
+# The last application made: [key, router, settings as main() left them,
+# whether a test still uses it].
 _derniere = None
 
 
 def application(settings, construire):
     """A TestApp on the demo database copied to ``settings``' paths, its
-    application recycled when the last one had the same key."""
+    application recycled when the last one had the same key and its test
+    gave it back (``rendre``); a test asking twice gets two applications."""
     global _derniere
     key = base_demo.cle(settings)
     base_demo.installer(settings, construire)
-    if _derniere is not None and _derniere[0] == key:
-        _key, wsgi, reglages = _derniere
-        rebrancher(wsgi, reglages, settings)
+    if _derniere is not None and _derniere[3] and _derniere[0] == key:
+        wsgi = _derniere[1]
+        rebrancher(wsgi, _derniere[2], settings)
+        _derniere[3] = False
     else:
-        if _derniere is not None:
-            fermer(_derniere[1])
-            _derniere = None
         wsgi = main({}, **settings)
-        if isinstance(wsgi, Router) and base_demo.cle(settings) == key:
-            _derniere = (key, wsgi, dict(wsgi.registry.settings))
+        if _derniere is None or _derniere[3]:
+            if _derniere is not None:
+                fermer(_derniere[1])
+            _derniere = None
+            if isinstance(wsgi, Router) and base_demo.cle(settings) == key:
+                _derniere = [key, wsgi, dict(wsgi.registry.settings), False]
     app = webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})
     app.get("/")
     return app
+
+
+def rendre(app):
+    """The test that got ``app`` is over: its application may be recycled."""
+    if _derniere is not None and _derniere[1] is app.app:
+        _derniere[3] = True
 
 
 def fermer(wsgi):

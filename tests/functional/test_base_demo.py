@@ -85,9 +85,9 @@ def test_a_frozen_clock_or_other_settings_get_a_build_of_their_own(tmp_path, mon
 
 def test_the_app_fixture_recycles_the_configuration_not_the_data(tmp_path):
     """tests/recyclage.py: the next test with the same settings gets the same
-    configured application, on its own copy of the demo, with the settings
-    main() made and its own mail directory; the previous copy keeps what
-    was written to it."""
+    configured application once the previous test gave it back, on its own
+    copy of the demo, with the settings main() made and its own mail
+    directory; the previous copy keeps what was written to it."""
     premiers = settings_for(tmp_path / "1")
     premiere = recyclage.application(premiers, construire_demo)
 
@@ -101,6 +101,13 @@ def test_the_app_fixture_recycles_the_configuration_not_the_data(tmp_path):
     premiere.app.registry.settings["portail.messages_lot"] = "2"
     reglages = dict(premiere.app.registry.settings)
     mails_avant = len(_fichiers(premiers["portail.mail_directory"]))
+    # Asked again while the first is in use: another application.
+    autre = recyclage.application(settings_for(tmp_path / "autre"), construire_demo)
+    assert autre.app is not premiere.app
+    assert with_root(premiere.app, nom) == "RENOMMÉ"
+    assert with_root(autre.app, nom) == "DUPONT"
+    recyclage.rendre(autre)
+    recyclage.rendre(premiere)
 
     seconde = recyclage.application(settings_for(tmp_path / "2"), construire_demo)
     assert seconde.app is premiere.app  # configured once
