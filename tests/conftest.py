@@ -137,6 +137,16 @@ def mails(app):
     return found
 
 
+def pytest_collection_modifyitems(items):
+    """The files marked ``lent`` (a minute or so each: the clusters, the
+    SIGKILL rounds, the access sweep) first, the others after, each group
+    in pytest-randomly's order.  ``make test`` hands whole files to two
+    workers in this order (``--no-loadscope-reorder``: xdist would put the
+    files of one test last): the short files, at the end, even out the
+    workers' finish."""
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("lent") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _base_demo(tmp_path_factory):
     """The demo databases copied by make_app, in the session's directory."""
