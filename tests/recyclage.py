@@ -7,8 +7,7 @@ ask for a fresh one: a minute of the suite.  What the configuration makes
 depends only on the settings; what a test changes lives in its database,
 its mail directory and its settings.  So the ``app`` fixture keeps the last
 application it made, and when the next test asks for the same settings
-(the same ``base_demo.cle``: settings, frozen clock, demo modules), it
-gets that application after:
+(but the paths of its own files), it gets that application after:
 
 - its database closed, and the test's own copy of the demo opened in its
   place (as ``pyramid_zodbconn`` opens it at start);
@@ -43,10 +42,10 @@ _derniere = None
 
 def application(settings, construire):
     """A TestApp on the demo database copied to ``settings``' paths, its
-    application recycled when the last one had the same key and its test
+    application recycled when the last one had the same settings and its test
     gave it back (``rendre``); a test asking twice gets two applications."""
     global _derniere
-    key = base_demo.cle(settings)
+    key = tuple(sorted((k, str(v)) for k, v in settings.items() if k not in base_demo.CHEMINS))
     base_demo.installer(settings, construire)
     if _derniere is not None and _derniere[3] and _derniere[0] == key:
         wsgi = _derniere[1]
@@ -58,7 +57,7 @@ def application(settings, construire):
             if _derniere is not None:
                 fermer(_derniere[1])
             _derniere = None
-            if isinstance(wsgi, Router) and base_demo.cle(settings) == key:
+            if isinstance(wsgi, Router):
                 _derniere = [key, wsgi, dict(wsgi.registry.settings), False]
     app = webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})
     app.get("/")
