@@ -55,11 +55,12 @@ lint: $(TEST) ## ruff check + ruff format --check + lint-imports (the layers of 
 	$(BIN)/lint-imports
 
 # Two workers; each test file runs whole on one of them (a module's shared
-# application, logins and sweeps are made once, not once per worker).
+# application, logins and sweeps are made once, not once per worker), the
+# long files (marked lent) first, in the collection's order.
 # pytest-randomly shuffles the order and prints its seed
 # (--randomly-seed=N replays that order).
 test: $(TEST) lint ## Install the test tools, then the whole test suite (unit, functional, browser)
-	$(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider --durations=25 tests
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -p no:cacheprovider --durations=25 tests
 
 bench: $(BENCH) ## Benchmarks (production template settings): figures against a baseline of the same run
 	$(BIN)/python bench/home.py --set pyramid.reload_templates=false

@@ -2,6 +2,7 @@
 blobs in the test's temporary directory, and one logged-in TestApp per role
 (parent DUPONT, parent MARTIN, agent, régisseur, éditeur, admin)."""
 
+import contextlib
 import email
 import email.policy
 import os
@@ -18,7 +19,7 @@ from portail_famille import main
 from portail_famille.demo import COMPTES, DUPONT, MARTIN, load
 from portail_famille.util import close_databases
 
-from . import base_demo, gabarits
+from . import base_demo, gabarits, recyclage
 
 gabarits.installer()
 
@@ -136,16 +137,39 @@ def mails(app):
     return found
 
 
+def pytest_collection_modifyitems(items):
+    """The files marked ``lent`` (a minute or so each: the clusters, the
+    SIGKILL rounds, the access sweep) first, the others after, each group
+    in pytest-randomly's order.  ``make test`` hands whole files to two
+    workers in this order (``--no-loadscope-reorder``: xdist would put the
+    files of one test last): the short files, at the end, even out the
+    workers' finish."""
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("lent") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _base_demo(tmp_path_factory):
     """The demo databases copied by make_app, in the session's directory."""
     base_demo.ranger_dans(tmp_path_factory.mktemp("base-demo"))
 
 
+@contextlib.contextmanager
+def app_du_test(tmp_path, **extra):
+    """What ``make_app`` gives, for the length of one test (a function
+    fixture): its configuration is the last test's when that had the same
+    settings (tests/recyclage.py), given back at the end."""
+    app = recyclage.application(settings_for(tmp_path, **extra), construire_demo)
+    try:
+        yield app
+    finally:
+        recyclage.rendre(app)
+
+
 @pytest.fixture
 def app(tmp_path):
     """A fresh application for tests that change state."""
-    return make_app(tmp_path)
+    with app_du_test(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,8 @@ from ..conftest import ADMIN, MARTIN_PASSWORD, login, make_app
 from . import acces
 from .conftest import french_error, no_traceback
 
+pytestmark = pytest.mark.lent  # started first: tests/conftest.py
+
 LOGINS = {
     "dupont": ("jean.dupont", COMPTES["jean.dupont"][0]),
     "martin": ("marie.martin", MARTIN_PASSWORD),

@@ -13,7 +13,16 @@ from portail_famille import adresses, main
 from portail_famille.demo import COMPTES, DUPONT
 from portail_famille.paiement.simule import BanqueSimulee
 
-from ..conftest import DUPONT_URL, csrf, login, mails, make_app, settings_for, with_root
+from ..conftest import (
+    DUPONT_URL,
+    app_du_test,
+    csrf,
+    login,
+    mails,
+    make_app,
+    settings_for,
+    with_root,
+)
 from .conftest import client
 from .test_enfants import lucas_url
 from .test_pdf import texte
@@ -27,7 +36,8 @@ AL36 = DUPONT_URL + "factures/AL-36/"
 def ville(tmp_path):
     """The portal published under a path of the town's site (the setting
     written with a final slash, as people do)."""
-    return make_app(tmp_path, **{"portail.url": PORTAIL + "/"})
+    with app_du_test(tmp_path, **{"portail.url": PORTAIL + "/"}) as app:
+        yield app
 
 
 def pirate(app, compte=None):
@@ -135,7 +145,8 @@ def production(tmp_path_factory):
 def production_neuve(tmp_path):
     """A production site of its own: each case below asks for jean.dupont's
     reset mail, and an account gets 3 an hour (comptes.throttle)."""
-    return make_app(tmp_path, **PRODUCTION)
+    with app_du_test(tmp_path, **PRODUCTION) as app:
+        yield app
 
 
 @pytest.mark.parametrize(

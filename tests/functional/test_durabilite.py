@@ -38,7 +38,10 @@ from portail_famille.demo import COMPTES, DUPONT
 from ..conftest import DUPONT_URL, csrf, login, make_app
 from .test_messagerie import pdf_bytes
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.lent,  # started first: tests/conftest.py
+]
 
 KILLS = 100
 # The child is killed this long (seconds, uniform) after it acknowledged

@@ -31,6 +31,8 @@ from .test_enfants import demandes, enfants, traiter
 from .test_facturation_campagne import confirmer
 from .test_reservations import clock, town  # noqa: F401 (fixtures)
 
+pytestmark = pytest.mark.lent  # started first: tests/conftest.py
+
 NUMERO = DUPONT["numero"]
 SDI_FAMILLE = "/manage/familles/%s/" % NUMERO
 

@@ -18,7 +18,15 @@ from portail_famille.messagerie import service
 from portail_famille.messagerie.resources import ENVOYES, RECUS, SUPPRIMES
 
 from .. import pdf_hostiles
-from ..conftest import DUPONT_URL, csrf, login, mails, make_app, martin_logged_in, with_root
+from ..conftest import (
+    DUPONT_URL,
+    app_du_test,
+    csrf,
+    login,
+    mails,
+    martin_logged_in,
+    with_root,
+)
 from .conftest import french_error
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -226,7 +234,8 @@ def pdf_bytes():
 def big(tmp_path):
     """A fresh application that lets a 5 MB upload reach the views (the
     deployment's ``portail.max_body``)."""
-    return make_app(tmp_path, **{"portail.max_body": str(8 * MO)})
+    with app_du_test(tmp_path, **{"portail.max_body": str(8 * MO)}) as app:
+        yield app
 
 
 def navigateur(app, qui="jean.dupont"):

@@ -16,8 +16,8 @@ from portail_famille.planning import cells, places, regles
 
 from ..conftest import (
     DUPONT_URL,
+    app_du_test,
     mails,
-    make_app,
     martin_logged_in,
     with_root,
 )
@@ -52,29 +52,29 @@ def clock(monkeypatch):
 def town(tmp_path, clock):
     """A fresh application where LUCAS is enrolled for 2026-2027 in the
     Wednesday afternoons, the holidays' days and the canteen (contract)."""
-    app = make_app(tmp_path, **{"portail.zone_vacances": "C"})
+    with app_du_test(tmp_path, **{"portail.zone_vacances": "C"}) as app:
+        with_root(app.app, _inscrire_lucas)
+        yield app
 
-    def setup(root, registry):
-        from substanced.util import get_oid
 
-        from portail_famille.inscriptions import cle, inscrire
-        from portail_famille.planning.service import reserver_contrat
+def _inscrire_lucas(root, registry):
+    from substanced.util import get_oid
 
-        calendrier = root["calendrier"]
-        if ANNEE not in calendrier:
-            annee = registry.content.create(
-                "AnneeScolaire", libelle=ANNEE, debut=D(2026, 9, 1), fin=D(2027, 7, 5)
-            )
-            calendrier.add(ANNEE, annee, registry=registry)
-        enfant = lucas(root)
-        for path, jours in ((MAM, ()), (VJ, ()), (REST, ("1", "2", "4", "5"))):
-            oid = get_oid(root["structures"][path[0]][path[1]])
-            if cle(ANNEE, oid) not in enfant.inscriptions:
-                inscription = inscrire(enfant, oid, ANNEE, D(2026, 9, 1), jours)
-                reserver_contrat(enfant, inscription, registry.settings)
+    from portail_famille.inscriptions import cle, inscrire
+    from portail_famille.planning.service import reserver_contrat
 
-    with_root(app.app, setup)
-    return app
+    calendrier = root["calendrier"]
+    if ANNEE not in calendrier:
+        annee = registry.content.create(
+            "AnneeScolaire", libelle=ANNEE, debut=D(2026, 9, 1), fin=D(2027, 7, 5)
+        )
+        calendrier.add(ANNEE, annee, registry=registry)
+    enfant = lucas(root)
+    for path, jours in ((MAM, ()), (VJ, ()), (REST, ("1", "2", "4", "5"))):
+        oid = get_oid(root["structures"][path[0]][path[1]])
+        if cle(ANNEE, oid) not in enfant.inscriptions:
+            inscription = inscrire(enfant, oid, ANNEE, D(2026, 9, 1), jours)
+            reserver_contrat(enfant, inscription, registry.settings)
 
 
 def lucas(root):

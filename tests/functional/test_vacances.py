@@ -15,7 +15,7 @@ from substanced.util import get_oid
 from portail_famille.calendrier.jours import GRANDES_VACANCES, PETITES_VACANCES, jour
 from portail_famille.planning import cells
 
-from ..conftest import make_app, with_root
+from ..conftest import app_du_test, with_root
 from .test_demandes_staff import staff
 from .test_enfants import browser_for
 from .test_reservations import (  # noqa: F401 (clock: a fixture)
@@ -78,7 +78,8 @@ def genres(app, *days):
 
 @pytest.fixture
 def ville(tmp_path, clock):  # noqa: F811
-    return make_app(tmp_path, **{"portail.zone_vacances": "C"})
+    with app_du_test(tmp_path, **{"portail.zone_vacances": "C"}) as app:
+        yield app
 
 
 def test_a_year_after_the_librarys_data_takes_the_holidays_agents_enter(ville):

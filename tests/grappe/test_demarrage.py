@@ -7,6 +7,8 @@ logged as an unexpected error."""
 
 import subprocess
 
+import pytest
+
 from .lanceur import (
     BIN,
     TEST_SETTINGS,
@@ -18,6 +20,8 @@ from .lanceur import (
 )
 from .outils import Navigateur, ensemble, jeton
 from .scenarios import RELSTORAGE, ZEO
+
+pytestmark = pytest.mark.lent  # started first: tests/conftest.py
 
 ADMIN = (TEST_SETTINGS["substanced.initial_login"], TEST_SETTINGS["substanced.initial_password"])
 

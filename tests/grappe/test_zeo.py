@@ -7,6 +7,8 @@ import pytest
 
 from . import scenarios
 
+pytestmark = pytest.mark.lent  # started first: tests/conftest.py
+
 
 @pytest.fixture(scope="module")
 def grappe(tmp_path_factory):
