@@ -69,17 +69,20 @@ def test_each_application_writes_to_its_own_copy(tmp_path):
 
 
 def test_a_frozen_clock_or_other_settings_get_a_build_of_their_own(tmp_path, monkeypatch):
+    # A setting no other test of the process uses (in a random order, an
+    # earlier test may have built the demo for zone C or for a frozen clock).
+    propre = {"portail.zone_vacances": "C", "portail.essai_base_demo": str(tmp_path)}
     make_app(tmp_path / "1")
     avant = len(base_demo._modeles)
     make_app(tmp_path / "2")
     assert len(base_demo._modeles) == avant
-    make_app(tmp_path / "3", **{"portail.zone_vacances": "C"})
+    make_app(tmp_path / "3", **propre)
     assert len(base_demo._modeles) == avant + 1
     moment = datetime.datetime(2015, 5, 4, 9, 0, tzinfo=dates.PARIS)
     monkeypatch.setattr(dates, "now", lambda: moment)
-    make_app(tmp_path / "4")
+    make_app(tmp_path / "4", **propre)
     assert len(base_demo._modeles) == avant + 2
-    make_app(tmp_path / "5")
+    make_app(tmp_path / "5", **propre)
     assert len(base_demo._modeles) == avant + 2
 
 
