@@ -162,6 +162,8 @@ class Tableau:
             alertes = sum(par_prestation.values())
         return {
             "jour": dates.en_toutes_lettres(self.day),
+            # the kitchen's order (its default period: next week)
+            "commande": self.lien(self.root["structures"], "commande-repas"),
             "structures": structures,
             "alertes": alertes,
             "alertes_a": alertes_a,
