@@ -15,7 +15,6 @@ that its page can say why (used, expired, replaced) and send a new one to
 the account's address; then it is forgotten like one never made.
 """
 
-import hashlib
 import secrets
 import time
 
@@ -23,6 +22,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from ..util import root_attribute
+from .reset import digest, empreinte
 
 LIFETIME = 14 * 24 * 3600
 GARDE = 90 * 24 * 3600
@@ -34,17 +34,6 @@ UTILISE = "utilise"  # used, or the password changed since
 EXPIRE = "expire"
 REMPLACE = "remplace"
 INCONNU = "inconnu"
-
-
-def digest(token):
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _fingerprint(user):
-    password = user.password or b""
-    if isinstance(password, str):
-        password = password.encode("utf-8")
-    return hashlib.sha256(password).hexdigest()
 
 
 class Liens(Persistent):
@@ -87,7 +76,7 @@ def create(root, user, userid, lifetime=LIFETIME, now=None):
             liens[previous] = (uid, expires, fingerprint, REMPLACE)
     token = secrets.token_urlsafe(32)
     key = digest(token)
-    liens[key] = (userid, now + lifetime, _fingerprint(user), VALIDE)
+    liens[key] = (userid, now + lifetime, empreinte(user), VALIDE)
     store.echeances[(now + lifetime, key)] = None
     user._portail_activation = key
     return token
@@ -108,7 +97,7 @@ def find(root, token, locate, now=None):
         return INCONNU, None
     if etat != VALIDE:
         return etat, user
-    if fingerprint != _fingerprint(user):
+    if fingerprint != empreinte(user):
         return UTILISE, user
     if expires < now:
         return EXPIRE, user

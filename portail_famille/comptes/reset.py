@@ -18,11 +18,14 @@ LIFETIME = 3600
 _ATTR = "_portail_resets"
 
 
-def _digest(token):
+def digest(token):
+    """What is stored of a link's token (never the token itself)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _fingerprint(user):
+def empreinte(user):
+    """The account's password, fingerprinted: a link made before the
+    password changed no longer matches."""
     password = user.password or b""
     if isinstance(password, str):
         password = password.encode("utf-8")
@@ -41,7 +44,7 @@ def create(root, user, userid, now=None, lifetime=LIFETIME):
         if expires < now:
             del store[key]
     token = secrets.token_urlsafe(32)
-    store[_digest(token)] = (userid, now + lifetime, _fingerprint(user))
+    store[digest(token)] = (userid, now + lifetime, empreinte(user))
     return token
 
 
@@ -50,18 +53,18 @@ def find(root, token, locate, now=None):
     if not token or len(token) > 100:
         return None
     now = time.time() if now is None else now
-    entry = _store(root).get(_digest(token))
+    entry = _store(root).get(digest(token))
     if entry is None:
         return None
     userid, expires, fingerprint = entry
     user = locate(userid)
-    if user is None or expires < now or fingerprint != _fingerprint(user):
+    if user is None or expires < now or fingerprint != empreinte(user):
         return None
     return user
 
 
 def consume(root, token):
     store = _store(root)
-    key = _digest(token)
+    key = digest(token)
     if key in store:
         del store[key]

@@ -203,8 +203,19 @@ class TelephoneView:
         self.request.sdiapi.flash(self.traduire(message), "success")
         return HTTPFound(url(self.request, self.context, day.year, day.month))
 
-    def _erreur(self, message):
-        return self.page(refus=message)
+    def _saisie(self, bouton):
+        """What the agent sent with ``bouton``: (the cell (oid, day), the
+        override, the reason, the values to show again), or the page that
+        refuses an unknown cell."""
+        post = self.request.POST
+        found = _cellule(post.get(bouton))
+        if found is None:
+            return self.page(refus=_("Activité ou date invalide."))
+        day = found[1]
+        self.year, self.month = day.year, day.month
+        derogation = post.get("derogation") == "oui"
+        motif = telephone.motif_propre(post.get("motif"))
+        return found, derogation, motif, {"derogation": derogation, "motif": motif}
 
     @mgmt_view(
         context=IEnfant,
@@ -216,15 +227,11 @@ class TelephoneView:
         tab_condition=False,
     )
     def reserver(self):
-        post = self.request.POST
-        found = _cellule(post.get(RESERVER))
-        if found is None:
-            return self._erreur(_("Activité ou date invalide."))
+        saisie = self._saisie(RESERVER)
+        if not isinstance(saisie, tuple):
+            return saisie
+        found, derogation, motif, valeurs = saisie
         oid, day = found
-        self.year, self.month = day.year, day.month
-        derogation = post.get("derogation") == "oui"
-        motif = telephone.motif_propre(post.get("motif"))
-        valeurs = {"derogation": derogation, "motif": motif}
         erreur = telephone.verifier_motif(motif, derogation)
         if erreur is not None:
             return self.page(erreurs={"motif": erreur}, valeurs=valeurs)
@@ -261,15 +268,11 @@ class TelephoneView:
         tab_condition=False,
     )
     def annuler(self):
-        post = self.request.POST
-        found = _cellule(post.get(ANNULER))
-        if found is None:
-            return self._erreur(_("Activité ou date invalide."))
+        saisie = self._saisie(ANNULER)
+        if not isinstance(saisie, tuple):
+            return saisie
+        found, derogation, motif, valeurs = saisie
         oid, day = found
-        self.year, self.month = day.year, day.month
-        derogation = post.get("derogation") == "oui"
-        motif = telephone.motif_propre(post.get("motif"))
-        valeurs = {"derogation": derogation, "motif": motif}
         erreurs = {}
         if not motif:
             erreurs["motif"] = _("Indiquez la raison de l'absence.")
