@@ -1,0 +1,171 @@
+"""The figures the CAF asks of an accueil de loisirs (ALSH) for its
+*prestation de service*: hours booked, attended and billed per child,
+month, activity (Structure > Prestation) and age band, and the number of
+children per day.
+
+- Booked ("réservées"): the cells that hold a booking: Réservé, présent
+  sur réservation, absent facturé, hors contrat, an absence being
+  processed (the booking stands until an agent decides).  An excused
+  absence gave the day back: not booked.
+- Attended ("réalisées"): the cells the pointage marked present, with or
+  without a booking.
+- Billed ("facturées"): the days the régie's invoices billed and no
+  credit gave back (``cells.FACTUREES``, kept in step by the money domain).
+- Age band: under 6 / 6 and over, the two bands of the CAF's ALSH forms
+  (their staffing and their rate differ), on the day of the act: a child
+  turning 6 in the month counts under 6 before his birthday, 6 and over
+  from it.  No birth date: a band of its own, so that nothing is lost.
+- Hours of one day: ``heures`` (the one function: the prestation's
+  duration, ``duree``; where the pointage records arrival and departure
+  times, they are to be read there).
+
+The cost grows with the enrolled children of the prestations (their
+index, ``inscriptions.inscrits``) and the months asked for (one range read
+per child and prestation), never with the town's families.
+"""
+
+import collections
+import datetime
+from decimal import Decimal
+
+from substanced.util import find_objectmap, get_oid
+
+from .. import dates
+from ..inscriptions import annees
+from ..structures.resources import IStructure
+from . import cells, repas
+
+RESERVEES = frozenset(
+    (
+        cells.RESERVE,
+        cells.PRESENT_RESERVE,
+        cells.ABSENT_FACTURE,
+        cells.HORS_CONTRAT,
+        cells.ABSENCE_TRAITEMENT,
+    )
+)
+REALISEES = frozenset((cells.PRESENT, cells.PRESENT_RESERVE))
+
+AGE_CAF = 6
+MOINS_DE_6 = "moins_de_6"
+SIX_ET_PLUS = "6_et_plus"
+AGE_INCONNU = "age_inconnu"
+TRANCHES = (MOINS_DE_6, SIX_ET_PLUS, AGE_INCONNU)
+
+# A prestation's duration when the service has not set one (``duree``),
+# by its unit: an ALSH day, a half-day, the lunch break, one hour.
+DUREES_PAR_UNITE = {
+    "journee": Decimal(8),
+    "demi-journee": Decimal(4),
+    "repas": Decimal(2),
+    "heure": Decimal(1),
+}
+MOIS_MAX = 12  # one request reads a year at most
+
+
+def tranche(enfant, day):
+    """The child's CAF age band on ``day``."""
+    age = dates.age(enfant.date_naissance, day)
+    if age is None:
+        return AGE_INCONNU
+    return MOINS_DE_6 if age < AGE_CAF else SIX_ET_PLUS
+
+
+def duree(prestation):
+    """The hours of one day of ``prestation``: its ``duree`` when the
+    service set one, else its unit's."""
+    value = getattr(prestation, "duree", None)
+    if value is not None:
+        return Decimal(value)
+    return DUREES_PAR_UNITE.get(prestation.unite, Decimal(1))
+
+
+def heures(prestation, enfant, day):
+    """The hours the child spends at ``prestation`` on ``day``: the one
+    computation of hours (statistics; hourly billing reads it too)."""
+    return duree(prestation)
+
+
+class Compte:
+    """Hours booked, attended and billed of one row (Decimal)."""
+
+    __slots__ = ("reservees", "realisees", "facturees", "jours")
+
+    def __init__(self):
+        self.reservees = self.realisees = self.facturees = Decimal(0)
+        self.jours = 0  # days with at least one of the three
+
+    def ajouter(self, etat, facture, nombre):
+        self.reservees += nombre if etat in RESERVEES else 0
+        self.realisees += nombre if etat in REALISEES else 0
+        self.facturees += nombre if facture else 0
+        self.jours += 1
+
+
+class Statistiques:
+    """The figures of the months [debut, fin] (first days of months).
+
+    ``enfants``: {(month, prestation, band, enfant): Compte};
+    ``jours``: {(day, prestation): [children booked, children attended]}.
+    """
+
+    def __init__(self, structures, debut, fin, prestation=None):
+        self.debut = debut
+        self.fin = fin
+        self.enfants = collections.defaultdict(Compte)
+        self.jours = collections.defaultdict(lambda: [0, 0])
+        objectmap = find_objectmap(structures)
+        cache = {}
+        for item in self._prestations(structures, prestation):
+            for annee in annees(item):
+                du, au = max(debut, annee.debut), min(fin, annee.fin)
+                if du <= au:
+                    for _oid, enfant, _i in repas.enfants_inscrits(item, annee, objectmap, cache):
+                        self._compter(item, enfant, du, au)
+
+    @staticmethod
+    def _prestations(structures, seule):
+        if seule is not None:
+            return [seule]
+        return [p for s in structures.values() if IStructure.providedBy(s) for p in s.prestations()]
+
+    def _compter(self, prestation, enfant, du, au):
+        oid = get_oid(prestation)
+        tree = cells.cellules(enfant)
+        if tree is None:
+            return
+        facturees = cells.facturees(enfant, oid, du, au)
+        etats = dict((day, etat) for (_o, day), etat in tree.items(min=(oid, du), max=(oid, au)))
+        for day in sorted(set(etats) | set(facturees)):
+            etat = etats.get(day)
+            facture = day in facturees
+            if etat not in RESERVEES and etat not in REALISEES and not facture:
+                continue
+            mois = day.replace(day=1)
+            cle = (mois, prestation, tranche(enfant, day), enfant)
+            self.enfants[cle].ajouter(etat, facture, heures(prestation, enfant, day))
+            compte = self.jours[(day, prestation)]
+            compte[0] += etat in RESERVEES
+            compte[1] += etat in REALISEES
+
+    def synthese(self):
+        """{(month, prestation, band): [children, Compte]}: the CAF's form."""
+        found = {}
+        for (mois, prestation, bande, _enfant), compte in self.enfants.items():
+            ligne = found.setdefault((mois, prestation, bande), [0, Compte()])
+            ligne[0] += 1
+            total = ligne[1]
+            total.reservees += compte.reservees
+            total.realisees += compte.realisees
+            total.facturees += compte.facturees
+            total.jours += compte.jours
+        return found
+
+
+def mois_suivant(mois):
+    """The first day of the month after ``mois``'s."""
+    return (mois.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def fin_de_mois(mois):
+    return mois_suivant(mois) - datetime.timedelta(days=1)
