@@ -15,13 +15,14 @@ children per day.
   (their staffing and their rate differ), on the day of the act: a child
   turning 6 in the month counts under 6 before his birthday, 6 and over
   from it.  No birth date: a band of its own, so that nothing is lost.
-- Hours of one day: ``heures`` (the one function: the prestation's
-  duration, ``duree``; where the pointage records arrival and departure
-  times, they are to be read there).
+- Hours of one day: ``heures`` (the one function): the arrival and
+  departure times the pointage recorded for a prestation billed by the
+  hour, else the prestation's duration (``duree``).
 
-The cost grows with the enrolled children of the prestations (their
-index, ``inscriptions.inscrits``) and the months asked for (one range read
-per child and prestation), never with the town's families.
+The days are read from the store the planning keeps in step
+(``journees``: per prestation and month, the counted days of each child),
+never from the children's cells: the cost is a tree per prestation and
+month, plus the children counted (their band, their name on the detail).
 """
 
 import collections
@@ -31,20 +32,14 @@ from decimal import Decimal
 from substanced.util import find_objectmap, get_oid
 
 from .. import dates
-from ..inscriptions import annees
+from ..familles.resources import IEnfant
+from ..inscriptions import INSCRITS, annees, cle
 from ..structures.resources import IStructure
-from . import cells, repas
+from ..util import arbre
+from . import journees
 
-RESERVEES = frozenset(
-    (
-        cells.RESERVE,
-        cells.PRESENT_RESERVE,
-        cells.ABSENT_FACTURE,
-        cells.HORS_CONTRAT,
-        cells.ABSENCE_TRAITEMENT,
-    )
-)
-REALISEES = frozenset((cells.PRESENT, cells.PRESENT_RESERVE))
+RESERVEES = journees.RESERVEES
+REALISEES = journees.REALISEES
 
 AGE_CAF = 6
 MOINS_DE_6 = "moins_de_6"
@@ -82,8 +77,12 @@ def duree(prestation):
 
 def heures(prestation, enfant, day):
     """The hours the child spends at ``prestation`` on ``day``: the one
-    computation of hours (statistics; hourly billing reads it too)."""
-    return duree(prestation)
+    computation of hours.  Those of the arrival and departure times the
+    pointage recorded for a prestation billed by the hour (every quarter
+    hour started, ``horaires.duree``), else the prestation's duration."""
+    oid = get_oid(prestation, None)
+    found = None if oid is None else journees.heures_relevees(enfant, oid, day, prestation)
+    return found if found is not None else duree(prestation)
 
 
 class Compte:
@@ -120,8 +119,7 @@ class Statistiques:
             for annee in annees(item):
                 du, au = max(debut, annee.debut), min(fin, annee.fin)
                 if du <= au:
-                    for _oid, enfant, _i in repas.enfants_inscrits(item, annee, objectmap, cache):
-                        self._compter(item, enfant, du, au)
+                    self._compter(structures, item, annee.libelle, du, au, objectmap, cache)
 
     @staticmethod
     def _prestations(structures, seule):
@@ -129,24 +127,35 @@ class Statistiques:
             return [seule]
         return [p for s in structures.values() if IStructure.providedBy(s) for p in s.prestations()]
 
-    def _compter(self, prestation, enfant, du, au):
+    def _compter(self, structures, prestation, libelle, du, au, objectmap, cache):
+        """The days of [du, au] (one school year) of the children enrolled
+        in the prestation that year, read from the store (``journees``)."""
         oid = get_oid(prestation)
-        tree = cells.cellules(enfant)
-        if tree is None:
-            return
-        facturees = cells.facturees(enfant, oid, du, au)
-        etats = dict((day, etat) for (_o, day), etat in tree.items(min=(oid, du), max=(oid, au)))
-        for day in sorted(set(etats) | set(facturees)):
-            etat = etats.get(day)
-            facture = day in facturees
-            if etat not in RESERVEES and etat not in REALISEES and not facture:
-                continue
-            mois = day.replace(day=1)
-            cle = (mois, prestation, tranche(enfant, day), enfant)
-            self.enfants[cle].ajouter(etat, facture, heures(prestation, enfant, day))
-            compte = self.jours[(day, prestation)]
-            compte[0] += etat in RESERVEES
-            compte[1] += etat in REALISEES
+        inscrits = arbre(prestation, INSCRITS)
+        mois = du.replace(day=1)
+        while mois <= au and inscrits is not None:
+            for enfant_oid, jours in journees.lire(structures, oid, mois).items():
+                if (libelle, enfant_oid) not in inscrits:
+                    continue
+                enfant = cache.get(enfant_oid)
+                if enfant is None:
+                    enfant = cache[enfant_oid] = objectmap.object_for(enfant_oid)
+                if enfant is None or not IEnfant.providedBy(enfant):
+                    continue
+                if enfant.inscriptions.get(cle(libelle, oid)) is None:
+                    continue
+                for day, etat, facture, releve in jours:
+                    if du <= day <= au:
+                        self._ajouter(prestation, enfant, day, etat, facture, releve)
+            mois = mois_suivant(mois)
+
+    def _ajouter(self, prestation, enfant, day, etat, facture, releve):
+        cle_enfant = (day.replace(day=1), prestation, tranche(enfant, day), enfant)
+        nombre = releve if releve is not None else duree(prestation)
+        self.enfants[cle_enfant].ajouter(etat, facture, nombre)
+        compte = self.jours[(day, prestation)]
+        compte[0] += etat in RESERVEES
+        compte[1] += etat in REALISEES
 
     def synthese(self):
         """{(month, prestation, band): [children, Compte]}: the CAF's form."""

@@ -56,7 +56,7 @@ def construire(app, prenom=None):
                 inscrire(enfant, oid, COURANTE, annee.debut)
             tree = cells.cellules_modifiables(enfant)
             for key in list(tree.keys(min=(oid, mois), max=(oid, fin + datetime.timedelta(9)))):
-                del tree[key]
+                cells.set_cell(enfant, oid, key[1], None)
         for enfant, jour, etat in (
             (lucas, "1", cells.RESERVE),
             (lucas, "2", cells.PRESENT_RESERVE),
@@ -65,7 +65,7 @@ def construire(app, prenom=None):
             (chloe, "1", cells.PRESENT),
             (chloe, "2", cells.RESERVE),
         ):
-            cells.cellules_modifiables(enfant)[(oid, jours[jour])] = etat
+            cells.set_cell(enfant, oid, jours[jour], etat, prestation=prestation)
         service.marquer_facturees(lucas, oid, [jours["4"]], "AL-900")
         service.marquer_facturees(chloe, oid, [jours["2"]], "AL-901")
         return jours, mois

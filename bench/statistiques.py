@@ -1,0 +1,209 @@
+"""make bench (CAF statistics): one month of the "Statistiques CAF" on
+bench/planning.py's town (10,000 families, 20,000 children enrolled in the
+seven demo prestations, a year of cells), read from the store the planning
+keeps (``planning.journees``) against the way before it (every enrolled
+child's cells and billed cells read, ``avant`` below, kept here for the
+comparison only), in this process.
+
+    .venv/bin/python bench/statistiques.py [--familles 10000] [--ville DIR]
+
+- the town: ``--ville DIR``, a directory holding the Data.fs of an earlier
+  run's town (bench/repas.py's or bench/tableau.py's ``portail``
+  directory; it is copied, never changed), else made here with
+  bench/planning.py's ``generer`` (about 16 minutes on the shared machine);
+- ``journees.reconstruire`` (what evolve step33 runs; timed);
+- the month of today's date, every prestation: the figures
+  (``statistiques.Statistiques``) from an emptied connection cache (cold)
+  then again (warm), medians of ``--essais`` for the store, one of each
+  the way before (they take tens of seconds); both must be equal;
+- the page's three tables (``sdi.statistiques.Periode.tableaux``: the
+  per-child detail sorted by name loads every counted child), cold.
+Figures only: nothing asserts on them but the equality.
+"""
+
+import argparse
+import collections
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import home  # noqa: E402  (bench/home.py: the application on a directory)
+import planning  # noqa: E402  (bench/planning.py: the town)
+
+
+def avant(structures, debut, fin):
+    """The figures as computed before the store: every enrolled child of
+    every prestation loaded, his cells and billed cells of the period read
+    ({key: (booked, attended, billed, days)}, {(day, prestation): [r, a]})."""
+    from substanced.util import find_objectmap, get_oid
+
+    from portail_famille.inscriptions import annees
+    from portail_famille.planning import cells, repas
+    from portail_famille.planning import statistiques as stats
+    from portail_famille.structures.resources import IStructure
+
+    objectmap = find_objectmap(structures)
+    enfants, jours, cache = collections.defaultdict(stats.Compte), {}, {}
+    for structure in structures.values():
+        if not IStructure.providedBy(structure):
+            continue
+        for prestation in structure.prestations():
+            oid = get_oid(prestation)
+            for annee in annees(prestation):
+                du, au = max(debut, annee.debut), min(fin, annee.fin)
+                if du > au:
+                    continue
+                for _o, enfant, _i in repas.enfants_inscrits(prestation, annee, objectmap, cache):
+                    tree = cells.cellules(enfant)
+                    if tree is None:
+                        continue
+                    facturees = cells.facturees(enfant, oid, du, au)
+                    etats = {d: e for (_p, d), e in tree.items(min=(oid, du), max=(oid, au))}
+                    for day in set(etats) | set(facturees):
+                        etat, facture = etats.get(day), day in facturees
+                        if etat not in stats.RESERVEES | stats.REALISEES and not facture:
+                            continue
+                        cle = (day.replace(day=1), prestation, stats.tranche(enfant, day), enfant)
+                        nombre = stats.heures(prestation, enfant, day)
+                        enfants[cle].ajouter(etat, facture, nombre)
+                        compte = jours.setdefault((day, prestation), [0, 0])
+                        compte[0] += etat in stats.RESERVEES
+                        compte[1] += etat in stats.REALISEES
+    return _valeurs(enfants, jours)
+
+
+def _valeurs(enfants, jours):
+    """Comparable figures: oids for objects, Compte as tuples."""
+    from substanced.util import get_oid
+
+    return (
+        {
+            (m, get_oid(p), b, get_oid(e)): (c.reservees, c.realisees, c.facturees, c.jours)
+            for (m, p, b, e), c in enfants.items()
+        },
+        {(d, get_oid(p)): tuple(v) for (d, p), v in jours.items()},
+    )
+
+
+def _mesurer(root, essais, fonction, *args):
+    """Median wall ms of ``fonction(*args)`` from an emptied connection
+    cache (cold), then again (warm); and its result."""
+    froid, chaud = [], []
+    for _n in range(essais):
+        root._p_jar.cacheMinimize()
+        t0 = time.perf_counter()
+        fonction(*args)
+        froid.append(1000 * (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        result = fonction(*args)
+        chaud.append(1000 * (time.perf_counter() - t0))
+    return statistics.median(froid), statistics.median(chaud), result
+
+
+def mesurer(root, essais):
+    import transaction
+    from pyramid.testing import DummyRequest
+
+    from portail_famille import dates
+    from portail_famille.planning import journees
+    from portail_famille.planning import statistiques as stats
+    from portail_famille.planning.sdi.statistiques import Periode
+
+    structures = root["structures"]
+    info = {}
+    t0 = time.perf_counter()
+    journees.reconstruire(root)
+    transaction.commit()
+    info["reconstruire_s"] = time.perf_counter() - t0
+    store = getattr(structures, journees.JOURNEES)
+    info["store_months"] = len(store)
+    mois = dates.today().replace(day=1)
+    fin = stats.fin_de_mois(mois)
+
+    def apres():
+        figures = stats.Statistiques(structures, mois, fin)
+        return _valeurs(figures.enfants, figures.jours)
+
+    froid, chaud, nouveau = _mesurer(root, essais, apres)
+    froid_avant, chaud_avant, ancien = _mesurer(root, 1, avant, structures, mois, fin)
+    assert nouveau == ancien, "the store and the children's cells disagree"
+    root._p_jar.cacheMinimize()
+    request = DummyRequest(params={"du": mois.strftime("%Y-%m"), "au": mois.strftime("%Y-%m")})
+    t0 = time.perf_counter()
+    tableaux = Periode(structures, request).tableaux()
+    page_ms = 1000 * (time.perf_counter() - t0)
+    info.update(
+        mois=mois.isoformat(),
+        lignes_enfants=len(nouveau[0]),
+        enfants=len({key[3] for key in nouveau[0]}),
+        jours=len(nouveau[1]),
+        heures_reservees=str(sum(v[0] for v in nouveau[0].values())),
+        store_ms=[froid, chaud],
+        avant_ms=[froid_avant, chaud_avant],
+        tableaux_froid_ms=page_ms,
+        tableaux_lignes={name: len(t[2]) for name, t in tableaux.items()},
+    )
+    return info
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--familles", type=int, default=10000)
+    parser.add_argument("--essais", type=int, default=5, help="measures of the store (5)")
+    parser.add_argument("--ville", metavar="DIR", help="an earlier run's town (copied)")
+    args = parser.parse_args()
+    from pyramid.scripting import prepare
+
+    began = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-statistiques-"))
+    try:
+        if args.ville:
+            shutil.copy(Path(args.ville) / "Data.fs", tmp / "Data.fs")
+            if (Path(args.ville) / "blobs").is_dir():
+                shutil.copytree(Path(args.ville) / "blobs", tmp / "blobs")
+        app = home.home_app(tmp)
+        env = prepare(registry=app.registry)
+        try:
+            root = env["root"]
+            if not args.ville:
+                print("making the town (%d families)..." % args.familles, flush=True)
+                planning.generer(root, env["registry"], args.familles, 0)
+            info = mesurer(root, args.essais)
+        finally:
+            env["closer"]()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(
+        "store made from the town's children (evolve step33): %.1f s, %d (prestation, month)"
+        % (info["reconstruire_s"], info["store_months"])
+    )
+    print(
+        "CAF statistics of %s: %d children, %d rows per child, %d days × activities, "
+        "%s hours booked"
+        % (
+            info["mois"],
+            info["enfants"],
+            info["lignes_enfants"],
+            info["jours"],
+            info["heures_reservees"],
+        )
+    )
+    print(
+        "figures, cold / warm: store %.0f / %.0f ms (median of %d), before (every child's "
+        "cells) %.0f / %.0f ms" % (*info["store_ms"], args.essais, *info["avant_ms"])
+    )
+    print("the page's three tables from a cold cache: %.0f ms" % info["tableaux_froid_ms"])
+    print("total time: %.0f s" % (time.monotonic() - began))
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "statistiques.json").write_text(json.dumps(info, indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""The store the CAF's statistics read (``statistiques``), kept in step
+with what they count, so that a month of the town reads one small tree
+per prestation instead of every enrolled child's cells.
+
+``JOURNEES`` (on the Structures folder): OOBTree {(prestation oid, first
+day of the month): LOBTree {child's oid: his days}}, where his days are a
+sorted tuple of ``(day, state, billed, hours)``: the cell's state, whether
+the régie's invoices bill the day (``cells.FACTUREES``), and the hours of
+the times the pointage recorded (``heures_relevees``, None
+without them: the prestation's duration is read when counting, so that a
+duration the service changes applies at once).  Only the days the
+statistics count are kept (booked, attended or billed).
+
+Every writer of those three sources calls ``suivre`` for the day it
+changed, which reads the day again from the child (his cells, billed cells
+and times) and replaces his tuple whole: a cell change
+(``CelluleModifiee``), the money domain's billed days
+(``facturation.service``, ``facturation.regularisation``), the pointage's
+times (``planning.sdi.pointage``).  Two children changed at once are two
+keys of one LOBTree, which BTrees merge without a conflict.
+
+``reconstruire`` makes the store from the children's data (evolve step33).
+"""
+
+import collections
+import datetime
+
+from BTrees.LOBTree import LOBTree
+from pyramid.events import subscriber
+from pyramid.traversal import find_root
+from substanced.util import get_oid
+
+from ..familles.resources import IFamille
+from ..inscriptions import prestation_de
+from ..util import arbre
+from . import cells, horaires
+
+# What the statistics count (``statistiques``): a booking (an absence being
+# processed still holds it; an excused one gave the day back), attendance.
+RESERVEES = frozenset(
+    (
+        cells.RESERVE,
+        cells.PRESENT_RESERVE,
+        cells.ABSENT_FACTURE,
+        cells.HORS_CONTRAT,
+        cells.ABSENCE_TRAITEMENT,
+    )
+)
+REALISEES = frozenset((cells.PRESENT, cells.PRESENT_RESERVE))
+
+JOURNEES = "statistiques_journees"
+MIN_DATE, MAX_DATE = datetime.date.min, datetime.date.max
+
+
+def heures_relevees(enfant, prestation_oid, day, prestation=None):
+    """The hours of the arrival and departure times the pointage recorded
+    for a prestation billed by the hour (``horaires.duree``), or None."""
+    found = horaires.releve(enfant, prestation_oid, day)
+    if found is None or not found[0] or not found[1]:
+        return None
+    if prestation is None:
+        prestation = prestation_de(enfant, prestation_oid)
+    return horaires.duree(found[0], found[1]) if horaires.par_heure(prestation) else None
+
+
+def _structures(context):
+    try:
+        return find_root(context).get("structures")
+    except AttributeError:  # a child not in the tree yet
+        return None
+
+
+def _jour(enfant, prestation_oid, day, factures):
+    """(day, state, billed, hours) of the day, or None when the statistics
+    do not count it."""
+    etat = cells.etat(enfant, prestation_oid, day)
+    facture = factures is not None and (prestation_oid, day) in factures
+    if not (facture or etat in RESERVEES or etat in REALISEES):
+        return None
+    return (day, etat, facture, heures_relevees(enfant, prestation_oid, day))
+
+
+def suivre(enfant, prestation_oid, day):
+    """The day of the child read again into the store (after any change of
+    its cell, billing or times)."""
+    oid = get_oid(enfant, None)
+    structures = _structures(enfant) if oid is not None else None
+    if structures is None:
+        return
+    jour = _jour(enfant, prestation_oid, day, arbre(enfant, cells.FACTUREES))
+    store = arbre(structures, JOURNEES, create=jour is not None)
+    if store is None:
+        return
+    cle = (prestation_oid, day.replace(day=1))
+    enfants = store.get(cle)
+    if enfants is None:
+        if jour is None:
+            return
+        enfants = store[cle] = LOBTree()
+    jours = {j[0]: j for j in enfants.get(oid, ())}
+    if jour is None:
+        jours.pop(day, None)
+    else:
+        jours[day] = jour
+    valeur = tuple(sorted(jours.values()))
+    if not valeur:
+        enfants.pop(oid, None)
+    elif enfants.get(oid) != valeur:
+        enfants[oid] = valeur
+
+
+@subscriber(cells.CelluleModifiee)
+def cellule_modifiee(event):
+    suivre(event.enfant, event.prestation_oid, event.day)
+
+
+def lire(structures, prestation_oid, mois):
+    """{child's oid: his days} of the prestation's month (empty if none)."""
+    store = arbre(structures, JOURNEES)
+    found = store.get((prestation_oid, mois)) if store is not None else None
+    return found if found is not None else {}
+
+
+def _enfant(enfant, store):
+    oid = get_oid(enfant)
+    factures = arbre(enfant, cells.FACTUREES)
+    jours = set()
+    for tree in (cells.cellules(enfant), factures, arbre(enfant, horaires.ATTRIBUT)):
+        jours.update(tree.keys() if tree is not None else ())
+    par_mois = collections.defaultdict(list)
+    for prestation_oid, day in jours:
+        jour = _jour(enfant, prestation_oid, day, factures)
+        if jour is not None:
+            par_mois[(prestation_oid, day.replace(day=1))].append(jour)
+    for cle, found in par_mois.items():
+        enfants = store.get(cle)
+        if enfants is None:
+            enfants = store[cle] = LOBTree()
+        enfants[oid] = tuple(sorted(found))
+
+
+def reconstruire(root):
+    """The store made again from every child's cells, billed cells and
+    times."""
+    structures = root.get("structures")
+    familles = root.get("familles")
+    if structures is None or familles is None:
+        return
+    store = arbre(structures, JOURNEES, create=True)
+    store.clear()
+    jar = getattr(root, "_p_jar", None)
+    for n, famille in enumerate(familles.values()):
+        if not IFamille.providedBy(famille):
+            continue
+        if jar is not None and n % 500 == 499:
+            jar.cacheGC()
+        for enfant in (famille.get("enfants") or {}).values():
+            _enfant(enfant, store)
