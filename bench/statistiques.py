@@ -78,6 +78,51 @@ def avant(structures, debut, fin):
     return _valeurs(enfants, jours)
 
 
+def alertes_avant(root, prestation_oids, day):
+    """The dashboard's health counts as computed before the store: every
+    child with an alert loaded, one cell of each read per prestation."""
+    from substanced.util import find_objectmap
+
+    from portail_famille.accueil import sante
+    from portail_famille.familles.resources import IEnfant
+    from portail_famille.planning import cells
+
+    found = dict.fromkeys(prestation_oids, 0)
+    objectmap = find_objectmap(root)
+    for oid in sante.enfants_avec_alerte(root):
+        enfant = objectmap.object_for(oid)
+        if enfant is None or not IEnfant.providedBy(enfant) or not sante.a_une_alerte(enfant):
+            continue
+        if enfant.partie_le is not None and day > enfant.partie_le:
+            continue
+        for prestation_oid in found:
+            if cells.etat(enfant, prestation_oid, day) in sante.ATTENDUS:
+                found[prestation_oid] += 1
+    return found
+
+
+def donner_des_alertes(root):
+    """One child in 20 with an allergy or a PAI (bench/tableau.py's share),
+    when the town has fewer: {oid: alert} of the index, reindexed."""
+    import transaction
+    from substanced.util import find_catalog
+
+    from portail_famille.accueil import sante
+
+    catalog = find_catalog(root, "portail")
+    if len(sante.enfants_avec_alerte(root)) >= 500:
+        return
+    for i, famille in enumerate(root["familles"].values()):
+        enfants = list((famille.get("enfants") or {}).values())
+        if i % 10 == 0 and enfants:
+            sanitaires = enfants[i % len(enfants)].section_modifiable("sanitaires")
+            sanitaires.update({"allergies": "arachide"} if i % 3 else {"pai": "Oui"})
+            catalog.reindex_resource(famille)
+        if i % 500 == 499:
+            transaction.commit()
+    transaction.commit()
+
+
 def _valeurs(enfants, jours):
     """Comparable figures: oids for objects, Compte as tuples."""
     from substanced.util import get_oid
@@ -109,11 +154,14 @@ def _mesurer(root, essais, fonction, *args):
 def mesurer(root, essais):
     import transaction
     from pyramid.testing import DummyRequest
+    from substanced.util import get_oid
 
     from portail_famille import dates
+    from portail_famille.accueil import sante
     from portail_famille.planning import journees
     from portail_famille.planning import statistiques as stats
     from portail_famille.planning.sdi.statistiques import Periode
+    from portail_famille.structures.resources import IStructure
 
     structures = root["structures"]
     info = {}
@@ -133,6 +181,21 @@ def mesurer(root, essais):
     froid, chaud, nouveau = _mesurer(root, essais, apres)
     froid_avant, chaud_avant, ancien = _mesurer(root, 1, avant, structures, mois, fin)
     assert nouveau == ancien, "the store and the children's cells disagree"
+    donner_des_alertes(root)
+    oids = [
+        get_oid(p) for s in structures.values() if IStructure.providedBy(s) for p in s.prestations()
+    ]
+    jour = dates.today()
+    s_froid, s_chaud, compte = _mesurer(root, essais, sante.attendus_avec_alerte, root, oids, jour)
+    a_froid, a_chaud, attendu = _mesurer(root, essais, alertes_avant, root, oids, jour)
+    assert compte == attendu, "the dashboard's health counts disagree"
+    info.update(
+        jour=jour.isoformat(),
+        alertes=len(sante.enfants_avec_alerte(root)),
+        alertes_attendues=sum(compte.values()),
+        alertes_ms=[s_froid, s_chaud],
+        alertes_avant_ms=[a_froid, a_chaud],
+    )
     root._p_jar.cacheMinimize()
     request = DummyRequest(params={"du": mois.strftime("%Y-%m"), "au": mois.strftime("%Y-%m")})
     t0 = time.perf_counter()
@@ -199,6 +262,17 @@ def main():
         "cells) %.0f / %.0f ms" % (*info["store_ms"], args.essais, *info["avant_ms"])
     )
     print("the page's three tables from a cold cache: %.0f ms" % info["tableaux_froid_ms"])
+    print(
+        "dashboard's health counts of %s (%d children with an alert, %d expected), cold / warm: "
+        "store %.0f / %.1f ms, before (every such child loaded) %.0f / %.1f ms"
+        % (
+            info["jour"],
+            info["alertes"],
+            info["alertes_attendues"],
+            *info["alertes_ms"],
+            *info["alertes_avant_ms"],
+        )
+    )
     print("total time: %.0f s" % (time.monotonic() - began))
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)

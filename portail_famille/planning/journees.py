@@ -6,10 +6,11 @@ per prestation instead of every enrolled child's cells.
 day of the month): LOBTree {child's oid: his days}}, where his days are a
 sorted tuple of ``(day, state, billed, hours)``: the cell's state, whether
 the régie's invoices bill the day (``cells.FACTUREES``), and the hours of
-the times the pointage recorded (``heures_relevees``, None
-without them: the prestation's duration is read when counting, so that a
-duration the service changes applies at once).  Only the days the
-statistics count are kept (booked, attended or billed).
+the times the pointage recorded (``heures_relevees``, None without them:
+the prestation's duration is read when counting, so that a duration the
+service changes applies at once).  Only the days the statistics count
+(booked, attended or billed) or that hold a place (``GARDES``: the
+dashboard's children expected, ``accueil.sante``) are kept.
 
 Every writer of those three sources calls ``suivre`` for the day it
 changed, which reads the day again from the child (his cells, billed cells
@@ -47,6 +48,9 @@ RESERVEES = frozenset(
     )
 )
 REALISEES = frozenset((cells.PRESENT, cells.PRESENT_RESERVE))
+# The days kept: those counted, and those holding a place (a reservation
+# being processed: the dashboard's children expected, ``accueil.sante``).
+GARDES = RESERVEES | REALISEES | cells.OCCUPANTS
 
 JOURNEES = "statistiques_journees"
 MIN_DATE, MAX_DATE = datetime.date.min, datetime.date.max
@@ -75,7 +79,7 @@ def _jour(enfant, prestation_oid, day, factures):
     do not count it."""
     etat = cells.etat(enfant, prestation_oid, day)
     facture = factures is not None and (prestation_oid, day) in factures
-    if not (facture or etat in RESERVEES or etat in REALISEES):
+    if not (facture or etat in GARDES):
         return None
     return (day, etat, facture, heures_relevees(enfant, prestation_oid, day))
 
@@ -115,7 +119,8 @@ def cellule_modifiee(event):
 
 
 def lire(structures, prestation_oid, mois):
-    """{child's oid: his days} of the prestation's month (empty if none)."""
+    """{child's oid: his days} of the prestation's month (empty if none);
+    a day's state may be one the statistics do not count (``GARDES``)."""
     store = arbre(structures, JOURNEES)
     found = store.get((prestation_oid, mois)) if store is not None else None
     return found if found is not None else {}

@@ -145,7 +145,8 @@ class Statistiques:
                 if enfant.inscriptions.get(cle(libelle, oid)) is None:
                     continue
                 for day, etat, facture, releve in jours:
-                    if du <= day <= au:
+                    compte = facture or etat in RESERVEES or etat in REALISEES
+                    if compte and du <= day <= au:
                         self._ajouter(prestation, enfant, day, etat, facture, releve)
             mois = mois_suivant(mois)
 
