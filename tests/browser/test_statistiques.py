@@ -1,7 +1,9 @@
 """The régisseur opens the CAF's statistics (Structures > "Statistiques
 CAF"), picks the month, reads the synthesis and downloads the Excel file,
-in Chromium; the page is axe-clean (WCAG 2.1 A/AA)."""
+in Chromium; the hours an agent records on the pointage sheet reach them;
+the page is axe-clean (WCAG 2.1 A/AA)."""
 
+import datetime
 import io
 import types
 
@@ -9,6 +11,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from portail_famille import dates
 from portail_famille.demo import COMPTES
 
 from ..functional.test_statistiques import construire
@@ -48,3 +51,43 @@ def test_regisseur_reads_and_exports_the_caf_statistics(portail, new_page, log_i
         ["Moins de 6 ans", 1, 4.5, 0, 0],
         ["6 ans et plus", 2, 13.5, 9, 9],
     ]
+
+
+def test_hours_recorded_on_the_sheet_reach_the_statistics(portail, new_page, log_in):
+    """The agent adds LUCAS present at the "Garderie matin" (billed by the
+    hour) from 7:32 to 8:40 on the pointage sheet, then reads his month
+    in the statistics: 1,25 hour attended (every quarter hour started)."""
+    from .test_pointage import POINTAGE
+
+    page = new_page(viewport={"width": 1280, "height": 800})
+    log_in(page, "agent", COMPTES["agent"][0])
+    day = dates.today()
+    for _n in range(40):  # the last day the garderie opened, today or before
+        page.goto(portail.url(POINTAGE % day.isoformat()))
+        if not page.locator(".refus").count():
+            break
+        day -= datetime.timedelta(days=1)
+    page.get_by_label("Rechercher un enfant").fill("luc")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    page.get_by_role("button", name="Ajouter (présent) LUCAS DUPONT").click()
+    expect(page.get_by_text("Pointage enregistré")).to_be_visible()
+    ligne = page.locator("tr", has_text="DUPONT LUCAS")
+    ligne.get_by_label("Arrivée").fill("07:32")
+    ligne.get_by_label("Départ").fill("08:40")
+    page.get_by_role("button", name="Enregistrer le pointage").click()
+    expect(page.get_by_text("Pointage enregistré")).to_be_visible()
+
+    page.goto(portail.url("/manage/structures/"))
+    page.get_by_role("link", name="Statistiques CAF").click()
+    page.get_by_label("Du mois").fill(day.strftime("%Y-%m"))
+    page.get_by_label("au mois").fill(day.strftime("%Y-%m"))
+    page.get_by_role("button", name="Afficher").click()
+    lucas = page.locator("table.enfants tbody tr", has_text="Garderie matin").filter(
+        has_text="LUCAS"
+    )
+    expect(lucas).to_have_count(1)
+    # ... days, hours booked, attended, billed
+    expect(lucas.locator("td").nth(-2)).to_have_text("1,25")
+    expect(lucas.locator("td").nth(-3)).to_have_text("0")
+    expect(lucas.locator("td").nth(-4)).to_have_text("1")
+    aucune_violation(page, "Statistiques CAF: heures relevées")
