@@ -17,7 +17,8 @@ changed, which reads the day again from the child (his cells, billed cells
 and times) and replaces his tuple whole: a cell change
 (``CelluleModifiee``), the money domain's billed days
 (``facturation.service``, ``facturation.regularisation``), the pointage's
-times (``planning.sdi.pointage``).  Two children changed at once are two
+times (``planning.sdi.pointage``), the retention's erasure of a child's
+planning (``rgpd.retention``).  Two children changed at once are two
 keys of one LOBTree, which BTrees merge without a conflict.
 
 ``reconstruire`` makes the store from the children's data (evolve step33).
