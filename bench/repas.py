@@ -13,7 +13,8 @@ and the CAF's statistics of one month.
   demo data plus the town of bench/planning.py's ``generer`` (which writes
   the cells directly, as data stored before the tally), a diet or a PAI
   for a share ``--regimes`` of the children, then ``repas.reconstruire``
-  (what evolve step30 runs; timed);
+  (what evolve step30 runs; timed) and ``journees.reconstruire`` (step33,
+  the store the statistics read: bench/statistiques.py);
 - ``trivial`` server: bench/home.py's trivial view;
 - this process: the load generator (bench/home.py's run_load), alternating
   trivial and the order page, logged in as the demo's agent.
@@ -107,7 +108,7 @@ def serve(directory, familles, part):
         import transaction
 
         from portail_famille import dates
-        from portail_famille.planning import repas, statistiques
+        from portail_famille.planning import journees, repas, statistiques
         from portail_famille.planning.sdi.listes import semaine_prochaine
 
         info = planning.generer(root, registry, familles, 0)
@@ -129,6 +130,10 @@ def serve(directory, familles, part):
         repas.reconstruire(root)
         transaction.commit()
         info["timings"]["reconstruire"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        journees.reconstruire(root)  # the statistics' store (evolve step33)
+        transaction.commit()
+        info["timings"]["journees"] = time.perf_counter() - t0
         info["regimes"] = speciaux
         structures = root["structures"]
         debut, fin = semaine_prochaine(dates.today())
