@@ -151,9 +151,11 @@ def _mesurer(root, essais, fonction, *args):
     return statistics.median(froid), statistics.median(chaud), result
 
 
-def mesurer(root, essais):
+def mesurer(root, registry, essais, info):
+    """Every measure, printed as it is made, kept in ``info``."""
     import transaction
     from pyramid.testing import DummyRequest
+    from substanced.evolution import EvolutionManager
     from substanced.util import get_oid
 
     from portail_famille import dates
@@ -164,13 +166,20 @@ def mesurer(root, essais):
     from portail_famille.structures.resources import IStructure
 
     structures = root["structures"]
-    info = {}
+    t0 = time.perf_counter()
+    faits = EvolutionManager(root, registry).evolve(commit=True)
+    info["evolve"] = {"etapes": [str(f) for f in faits], "s": time.perf_counter() - t0}
+    print("evolve steps not done yet on the town: %s, %.1f s" % (faits, info["evolve"]["s"]))
     t0 = time.perf_counter()
     journees.reconstruire(root)
     transaction.commit()
     info["reconstruire_s"] = time.perf_counter() - t0
-    store = getattr(structures, journees.JOURNEES)
-    info["store_months"] = len(store)
+    info["store_months"] = len(getattr(structures, journees.JOURNEES))
+    print(
+        "store made from the town's children (journees.reconstruire, evolve step33): %.1f s, "
+        "%d (prestation, month)" % (info["reconstruire_s"], info["store_months"]),
+        flush=True,
+    )
     mois = dates.today().replace(day=1)
     fin = stats.fin_de_mois(mois)
 
@@ -181,6 +190,37 @@ def mesurer(root, essais):
     froid, chaud, nouveau = _mesurer(root, essais, apres)
     froid_avant, chaud_avant, ancien = _mesurer(root, 1, avant, structures, mois, fin)
     assert nouveau == ancien, "the store and the children's cells disagree"
+    info.update(
+        mois=mois.isoformat(),
+        lignes_enfants=len(nouveau[0]),
+        enfants=len({key[3] for key in nouveau[0]}),
+        jours=len(nouveau[1]),
+        heures_reservees=str(sum(v[0] for v in nouveau[0].values())),
+        store_ms=[froid, chaud],
+        avant_ms=[froid_avant, chaud_avant],
+    )
+    print(
+        "CAF statistics of %s: %d children, %d rows per child, %d days × activities, "
+        "%s hours booked (the same both ways)"
+        % (mois, info["enfants"], info["lignes_enfants"], info["jours"], info["heures_reservees"])
+    )
+    print(
+        "figures, cold / warm: store %.0f / %.0f ms (median of %d), before (every child's "
+        "cells) %.0f / %.0f ms" % (froid, chaud, essais, froid_avant, chaud_avant),
+        flush=True,
+    )
+    root._p_jar.cacheMinimize()
+    request = DummyRequest(params={"du": mois.strftime("%Y-%m"), "au": mois.strftime("%Y-%m")})
+    t0 = time.perf_counter()
+    tableaux = Periode(structures, request).tableaux()
+    info["tableaux_froid_ms"] = 1000 * (time.perf_counter() - t0)
+    info["tableaux_lignes"] = {name: len(t[2]) for name, t in tableaux.items()}
+    print(
+        "the page's three tables (the detail sorted by name) from a cold cache: %.0f ms"
+        % info["tableaux_froid_ms"],
+        flush=True,
+    )
+
     donner_des_alertes(root)
     oids = [
         get_oid(p) for s in structures.values() if IStructure.providedBy(s) for p in s.prestations()
@@ -196,23 +236,12 @@ def mesurer(root, essais):
         alertes_ms=[s_froid, s_chaud],
         alertes_avant_ms=[a_froid, a_chaud],
     )
-    root._p_jar.cacheMinimize()
-    request = DummyRequest(params={"du": mois.strftime("%Y-%m"), "au": mois.strftime("%Y-%m")})
-    t0 = time.perf_counter()
-    tableaux = Periode(structures, request).tableaux()
-    page_ms = 1000 * (time.perf_counter() - t0)
-    info.update(
-        mois=mois.isoformat(),
-        lignes_enfants=len(nouveau[0]),
-        enfants=len({key[3] for key in nouveau[0]}),
-        jours=len(nouveau[1]),
-        heures_reservees=str(sum(v[0] for v in nouveau[0].values())),
-        store_ms=[froid, chaud],
-        avant_ms=[froid_avant, chaud_avant],
-        tableaux_froid_ms=page_ms,
-        tableaux_lignes={name: len(t[2]) for name, t in tableaux.items()},
+    print(
+        "dashboard's health counts of %s, every prestation (%d children with an alert, %d "
+        "expected), cold / warm: store %.0f / %.1f ms, before (every such child loaded) "
+        "%.0f / %.1f ms"
+        % (jour, info["alertes"], info["alertes_attendues"], s_froid, s_chaud, a_froid, a_chaud)
     )
-    return info
 
 
 def main():
@@ -225,6 +254,7 @@ def main():
 
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="bench-statistiques-"))
+    info = {}
     try:
         if args.ville:
             shutil.copy(Path(args.ville) / "Data.fs", tmp / "Data.fs")
@@ -233,50 +263,18 @@ def main():
         app = home.home_app(tmp)
         env = prepare(registry=app.registry)
         try:
-            root = env["root"]
             if not args.ville:
                 print("making the town (%d families)..." % args.familles, flush=True)
-                planning.generer(root, env["registry"], args.familles, 0)
-            info = mesurer(root, args.essais)
+                planning.generer(env["root"], env["registry"], args.familles, 0)
+            mesurer(env["root"], env["registry"], args.essais, info)
         finally:
             env["closer"]()
+            out = Path(__file__).resolve().parent / "out"
+            out.mkdir(exist_ok=True)
+            (out / "statistiques.json").write_text(json.dumps(info, indent=2))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(
-        "store made from the town's children (evolve step33): %.1f s, %d (prestation, month)"
-        % (info["reconstruire_s"], info["store_months"])
-    )
-    print(
-        "CAF statistics of %s: %d children, %d rows per child, %d days × activities, "
-        "%s hours booked"
-        % (
-            info["mois"],
-            info["enfants"],
-            info["lignes_enfants"],
-            info["jours"],
-            info["heures_reservees"],
-        )
-    )
-    print(
-        "figures, cold / warm: store %.0f / %.0f ms (median of %d), before (every child's "
-        "cells) %.0f / %.0f ms" % (*info["store_ms"], args.essais, *info["avant_ms"])
-    )
-    print("the page's three tables from a cold cache: %.0f ms" % info["tableaux_froid_ms"])
-    print(
-        "dashboard's health counts of %s (%d children with an alert, %d expected), cold / warm: "
-        "store %.0f / %.1f ms, before (every such child loaded) %.0f / %.1f ms"
-        % (
-            info["jour"],
-            info["alertes"],
-            info["alertes_attendues"],
-            *info["alertes_ms"],
-            *info["alertes_avant_ms"],
-        )
-    )
     print("total time: %.0f s" % (time.monotonic() - began))
-    out = Path(__file__).resolve().parent / "out"
-    out.mkdir(exist_ok=True)
-    (out / "statistiques.json").write_text(json.dumps(info, indent=2))
 
 
 if __name__ == "__main__":
