@@ -25,7 +25,6 @@ keys of one LOBTree, which BTrees merge without a conflict.
 """
 
 import collections
-import datetime
 
 from BTrees.LOBTree import LOBTree
 from pyramid.events import subscriber
@@ -54,7 +53,6 @@ REALISEES = frozenset((cells.PRESENT, cells.PRESENT_RESERVE))
 GARDES = RESERVEES | REALISEES | cells.OCCUPANTS
 
 JOURNEES = "statistiques_journees"
-MIN_DATE, MAX_DATE = datetime.date.min, datetime.date.max
 
 
 def heures_relevees(enfant, prestation_oid, day, prestation=None):
@@ -75,14 +73,13 @@ def _structures(context):
         return None
 
 
-def _jour(enfant, prestation_oid, day, factures):
-    """(day, state, billed, hours) of the day, or None when the statistics
-    do not count it."""
-    etat = cells.etat(enfant, prestation_oid, day)
-    facture = factures is not None and (prestation_oid, day) in factures
+def _jour(enfant, prestation_oid, day, etat, facture, releve=True):
+    """(day, state, billed, hours) of the day, or None when the store does
+    not keep it (``releve``: whether times may be recorded that day)."""
     if not (facture or etat in GARDES):
         return None
-    return (day, etat, facture, heures_relevees(enfant, prestation_oid, day))
+    heures = heures_relevees(enfant, prestation_oid, day) if releve else None
+    return (day, etat, facture, heures)
 
 
 def suivre(enfant, prestation_oid, day):
@@ -92,7 +89,9 @@ def suivre(enfant, prestation_oid, day):
     structures = _structures(enfant) if oid is not None else None
     if structures is None:
         return
-    jour = _jour(enfant, prestation_oid, day, arbre(enfant, cells.FACTUREES))
+    factures = arbre(enfant, cells.FACTUREES)
+    facture = factures is not None and (prestation_oid, day) in factures
+    jour = _jour(enfant, prestation_oid, day, cells.etat(enfant, prestation_oid, day), facture)
     store = arbre(structures, JOURNEES, create=jour is not None)
     if store is None:
         return
@@ -128,14 +127,15 @@ def lire(structures, prestation_oid, mois):
 
 
 def _enfant(enfant, store):
+    """The child's days into the store (each of his trees read once)."""
     oid = get_oid(enfant)
-    factures = arbre(enfant, cells.FACTUREES)
-    jours = set()
-    for tree in (cells.cellules(enfant), factures, arbre(enfant, horaires.ATTRIBUT)):
-        jours.update(tree.keys() if tree is not None else ())
+    etats = dict((cells.cellules(enfant) or {}).items())
+    factures = set((arbre(enfant, cells.FACTUREES) or {}).keys())
+    releves = set((arbre(enfant, horaires.ATTRIBUT) or {}).keys())
     par_mois = collections.defaultdict(list)
-    for prestation_oid, day in jours:
-        jour = _jour(enfant, prestation_oid, day, factures)
+    for key in set(etats) | factures | releves:
+        prestation_oid, day = key
+        jour = _jour(enfant, prestation_oid, day, etats.get(key), key in factures, key in releves)
         if jour is not None:
             par_mois[(prestation_oid, day.replace(day=1))].append(jour)
     for cle, found in par_mois.items():
