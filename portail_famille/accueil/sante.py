@@ -19,12 +19,13 @@ counts are exact at every page, as the day's list."""
 
 from substanced.catalog import Keyword, indexview, indexview_defaults
 from substanced.interfaces import MODE_IMMEDIATE
-from substanced.util import find_catalog, find_objectmap, get_oid
+from substanced.util import find_catalog, get_oid
 
 from ..catalogue import CATALOG
 from ..familles.catalog import enfants_de
 from ..familles.resources import IEnfant, IFamille
 from ..planning import cells, journees
+from ..util import objet
 
 INDEXES = {"famille_sante": Keyword(action_mode=MODE_IMMEDIATE)}
 
@@ -78,9 +79,8 @@ def attendus_avec_alerte(root, prestation_oids, day):
         for oid, jours in paires:
             if any(j[0] == day and j[1] in ATTENDUS for j in jours or ()):
                 attendus.setdefault(oid, []).append(prestation_oid)
-    objectmap = find_objectmap(root)
     for oid, prestations in attendus.items():
-        enfant = objectmap.object_for(oid)
+        enfant = objet(root, oid)
         if enfant is None or not IEnfant.providedBy(enfant) or not a_une_alerte(enfant):
             continue
         if enfant.partie_le is not None and day > enfant.partie_le:

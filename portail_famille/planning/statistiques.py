@@ -29,13 +29,13 @@ import collections
 import datetime
 from decimal import Decimal
 
-from substanced.util import find_objectmap, get_oid
+from substanced.util import get_oid
 
 from .. import dates
 from ..familles.resources import IEnfant
 from ..inscriptions import INSCRITS, annees, cle
 from ..structures.resources import IStructure
-from ..util import arbre
+from ..util import arbre, objet
 from . import journees
 
 RESERVEES = journees.RESERVEES
@@ -113,13 +113,12 @@ class Statistiques:
         self.fin = fin
         self.enfants = collections.defaultdict(Compte)
         self.jours = collections.defaultdict(lambda: [0, 0])
-        objectmap = find_objectmap(structures)
         cache = {}
         for item in self._prestations(structures, prestation):
             for annee in annees(item):
                 du, au = max(debut, annee.debut), min(fin, annee.fin)
                 if du <= au:
-                    self._compter(structures, item, annee.libelle, du, au, objectmap, cache)
+                    self._compter(structures, item, annee.libelle, du, au, cache)
 
     @staticmethod
     def _prestations(structures, seule):
@@ -127,7 +126,7 @@ class Statistiques:
             return [seule]
         return [p for s in structures.values() if IStructure.providedBy(s) for p in s.prestations()]
 
-    def _compter(self, structures, prestation, libelle, du, au, objectmap, cache):
+    def _compter(self, structures, prestation, libelle, du, au, cache):
         """The days of [du, au] (one school year) of the children enrolled
         in the prestation that year, read from the store (``journees``)."""
         oid = get_oid(prestation)
@@ -139,7 +138,7 @@ class Statistiques:
                     continue
                 enfant = cache.get(enfant_oid)
                 if enfant is None:
-                    enfant = cache[enfant_oid] = objectmap.object_for(enfant_oid)
+                    enfant = cache[enfant_oid] = objet(structures, enfant_oid)
                 if enfant is None or not IEnfant.providedBy(enfant):
                     continue
                 if enfant.inscriptions.get(cle(libelle, oid)) is None:
