@@ -129,7 +129,12 @@ def _valeurs(enfants, jours):
 
     return (
         {
-            (m, get_oid(p), b, get_oid(e)): (c.reservees, c.realisees, c.facturees, c.jours)
+            (m, get_oid(p), b, e.oid if isinstance(e, tuple) else get_oid(e)): (
+                c.reservees,
+                c.realisees,
+                c.facturees,
+                c.jours,
+            )
             for (m, p, b, e), c in enfants.items()
         },
         {(d, get_oid(p)): tuple(v) for (d, p), v in jours.items()},

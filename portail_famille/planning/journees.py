@@ -21,7 +21,14 @@ times (``planning.sdi.pointage``), the retention's erasure of a child's
 planning (``rgpd.retention``).  Two children changed at once are two
 keys of one LOBTree, which BTrees merge without a conflict.
 
-``reconstruire`` makes the store from the children's data (evolve step33).
+Beside it, ``FICHES`` (on the Structures folder too): LOBTree {child's
+oid: Fiche (name, first name, birth date, family number)}, kept by the
+child's ``ObjectAdded``/``ObjectModified`` (what every change of his
+identity sends: the catalog's search follows the same events), so that
+the statistics give the age band and the detail's columns without
+loading 20,000 children.
+
+``reconstruire`` makes both from the children's data (evolve step33).
 """
 
 import collections
@@ -29,9 +36,10 @@ import collections
 from BTrees.LOBTree import LOBTree
 from pyramid.events import subscriber
 from pyramid.traversal import find_root
+from substanced.event import subscribe_added, subscribe_modified, subscribe_will_be_removed
 from substanced.util import get_oid
 
-from ..familles.resources import IFamille
+from ..familles.resources import IEnfant, IFamille
 from ..inscriptions import prestation_de
 from ..util import arbre
 from . import cells, horaires
@@ -53,6 +61,63 @@ REALISEES = frozenset((cells.PRESENT, cells.PRESENT_RESERVE))
 GARDES = RESERVEES | REALISEES | cells.OCCUPANTS
 
 JOURNEES = "statistiques_journees"
+FICHES = "statistiques_fiches"
+
+
+class Fiche(collections.namedtuple("Fiche", "oid nom prenom date_naissance numero")):
+    """What the statistics show of a child (``FICHES``)."""
+
+    __slots__ = ()
+
+
+def fiche(enfant):
+    famille = getattr(getattr(enfant, "__parent__", None), "__parent__", None)
+    return Fiche(
+        get_oid(enfant, None),
+        enfant.nom,
+        enfant.prenom,
+        enfant.date_naissance,
+        getattr(famille, "numero", None),
+    )
+
+
+def _fiches(structures, create=False):
+    found = getattr(structures, FICHES, None)
+    if found is None and create:
+        found = LOBTree()
+        setattr(structures, FICHES, found)
+    return found
+
+
+def noter_fiche(enfant):
+    """Keep the child's Fiche in step (when it changed)."""
+    valeur = fiche(enfant)
+    structures = _structures(enfant) if valeur.oid is not None else None
+    if structures is None:
+        return
+    fiches = _fiches(structures, create=True)
+    if fiches.get(valeur.oid) != valeur:
+        fiches[valeur.oid] = valeur
+
+
+@subscribe_added(IEnfant)
+@subscribe_modified(IEnfant)
+def enfant_modifie(event):
+    noter_fiche(event.object)
+
+
+@subscribe_will_be_removed(IEnfant)
+def enfant_retire(event):
+    structures = _structures(event.object)
+    fiches = _fiches(structures) if structures is not None else None
+    if fiches is not None and event.moving is None:
+        fiches.pop(get_oid(event.object), None)
+
+
+def fiches(structures):
+    """{child's oid: Fiche} (empty if none)."""
+    found = _fiches(structures)
+    return found if found is not None else {}
 
 
 def heures_relevees(enfant, prestation_oid, day, prestation=None):
@@ -126,9 +191,10 @@ def lire(structures, prestation_oid, mois):
     return found if found is not None else {}
 
 
-def _enfant(enfant, store):
+def _enfant(enfant, store, fiches):
     """The child's days into the store (each of his trees read once)."""
     oid = get_oid(enfant)
+    fiches[oid] = fiche(enfant)
     etats = dict((cells.cellules(enfant) or {}).items())
     factures = set((arbre(enfant, cells.FACTUREES) or {}).keys())
     releves = set((arbre(enfant, horaires.ATTRIBUT) or {}).keys())
@@ -147,13 +213,15 @@ def _enfant(enfant, store):
 
 def reconstruire(root):
     """The store made again from every child's cells, billed cells and
-    times."""
+    times; the Fiches from the children."""
     structures = root.get("structures")
     familles = root.get("familles")
     if structures is None or familles is None:
         return
     store = arbre(structures, JOURNEES, create=True)
     store.clear()
+    fiches = LOBTree()
+    setattr(structures, FICHES, fiches)
     jar = getattr(root, "_p_jar", None)
     for n, famille in enumerate(familles.values()):
         if not IFamille.providedBy(famille):
@@ -161,4 +229,4 @@ def reconstruire(root):
         if jar is not None and n % 500 == 499:
             jar.cacheGC()
         for enfant in (famille.get("enfants") or {}).values():
-            _enfant(enfant, store)
+            _enfant(enfant, store, fiches)

@@ -33,7 +33,7 @@ from substanced.util import get_oid
 
 from .. import dates
 from ..familles.resources import IEnfant
-from ..inscriptions import INSCRITS, annees, cle
+from ..inscriptions import INSCRITS, annees
 from ..structures.resources import IStructure
 from ..util import arbre, objet
 from . import journees
@@ -59,7 +59,7 @@ MOIS_MAX = 12  # one request reads a year at most
 
 
 def tranche(enfant, day):
-    """The child's CAF age band on ``day``."""
+    """The child's CAF age band on ``day`` (a child or his Fiche)."""
     age = dates.age(enfant.date_naissance, day)
     if age is None:
         return AGE_INCONNU
@@ -104,7 +104,8 @@ class Compte:
 class Statistiques:
     """The figures of the months [debut, fin] (first days of months).
 
-    ``enfants``: {(month, prestation, band, enfant): Compte};
+    ``enfants``: {(month, prestation, band, Fiche): Compte} (the child's
+    ``journees.Fiche``: no child is loaded);
     ``jours``: {(day, prestation): [children booked, children attended]}.
     """
 
@@ -113,12 +114,13 @@ class Statistiques:
         self.fin = fin
         self.enfants = collections.defaultdict(Compte)
         self.jours = collections.defaultdict(lambda: [0, 0])
-        cache = {}
+        self._stockees = journees.fiches(structures)
+        self._faites = {}
         for item in self._prestations(structures, prestation):
             for annee in annees(item):
                 du, au = max(debut, annee.debut), min(fin, annee.fin)
                 if du <= au:
-                    self._compter(structures, item, annee.libelle, du, au, cache)
+                    self._compter(structures, item, annee.libelle, du, au)
 
     @staticmethod
     def _prestations(structures, seule):
@@ -126,36 +128,46 @@ class Statistiques:
             return [seule]
         return [p for s in structures.values() if IStructure.providedBy(s) for p in s.prestations()]
 
-    def _compter(self, structures, prestation, libelle, du, au, cache):
+    def _fiche(self, structures, oid):
+        """The child's Fiche: stored (``journees.FICHES``), or made from
+        the child when the index lacks him (a child added inside a family
+        added at once sends no event of his own); None: no such child."""
+        found = self._stockees.get(oid) or self._faites.get(oid)
+        if found is None:
+            enfant = objet(structures, oid)
+            if enfant is not None and IEnfant.providedBy(enfant):
+                found = self._faites[oid] = journees.fiche(enfant)
+        return found
+
+    def _compter(self, structures, prestation, libelle, du, au):
         """The days of [du, au] (one school year) of the children enrolled
-        in the prestation that year, read from the store (``journees``)."""
+        in the prestation that year (its index), read from the store
+        (``journees``)."""
         oid = get_oid(prestation)
         inscrits = arbre(prestation, INSCRITS)
+        heures_jour = duree(prestation)
         mois = du.replace(day=1)
         while mois <= au and inscrits is not None:
             for enfant_oid, jours in journees.lire(structures, oid, mois).items():
                 if (libelle, enfant_oid) not in inscrits:
                     continue
-                enfant = cache.get(enfant_oid)
-                if enfant is None:
-                    enfant = cache[enfant_oid] = objet(structures, enfant_oid)
-                if enfant is None or not IEnfant.providedBy(enfant):
+                fiche = self._fiche(structures, enfant_oid)
+                if fiche is None:
                     continue
-                if enfant.inscriptions.get(cle(libelle, oid)) is None:
-                    continue
+                # one band for the month, unless the child turns 6 in it
+                bande = tranche(fiche, max(mois, du))
+                if tranche(fiche, min(fin_de_mois(mois), au)) != bande:
+                    bande = None
                 for day, etat, facture, releve in jours:
                     compte = facture or etat in RESERVEES or etat in REALISEES
                     if compte and du <= day <= au:
-                        self._ajouter(prestation, enfant, day, etat, facture, releve)
+                        cle = (mois, prestation, bande or tranche(fiche, day), fiche)
+                        nombre = releve if releve is not None else heures_jour
+                        self.enfants[cle].ajouter(etat, facture, nombre)
+                        par_jour = self.jours[(day, prestation)]
+                        par_jour[0] += etat in RESERVEES
+                        par_jour[1] += etat in REALISEES
             mois = mois_suivant(mois)
-
-    def _ajouter(self, prestation, enfant, day, etat, facture, releve):
-        cle_enfant = (day.replace(day=1), prestation, tranche(enfant, day), enfant)
-        nombre = releve if releve is not None else duree(prestation)
-        self.enfants[cle_enfant].ajouter(etat, facture, nombre)
-        compte = self.jours[(day, prestation)]
-        compte[0] += etat in RESERVEES
-        compte[1] += etat in REALISEES
 
     def synthese(self):
         """{(month, prestation, band): [children, Compte]}: the CAF's form."""

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from substanced.util import get_oid
 
+from portail_famille.demandes.cycle import signaler_modification
 from portail_famille.demo import COMPTES, MARTIN
 from portail_famille.facturation import service
 from portail_famille.inscriptions import inscrire
@@ -51,6 +52,8 @@ def construire(app, prenom=None):
         chloe.date_naissance = mois.replace(year=mois.year - 8)
         if prenom:
             chloe.prenom = prenom
+        for enfant in (lucas, chloe):  # what the record's forms send
+            signaler_modification(registry, enfant)
         for enfant in (lucas, chloe):
             if not any(i.prestation == oid for i in enfant.inscriptions.values()):
                 inscrire(enfant, oid, COURANTE, annee.debut)

@@ -148,7 +148,7 @@ class Periode:
                         e.nom,
                         e.prenom,
                         dates.courte(e.date_naissance),
-                        e.__parent__.__parent__.numero,
+                        e.numero,
                         c.jours,
                         *self._heures(c),
                     ]
