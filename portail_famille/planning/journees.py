@@ -24,7 +24,8 @@ keys of one LOBTree, which BTrees merge without a conflict.
 Beside it, ``FICHES`` (on the Structures folder too): LOBTree {child's
 oid: Fiche (name, first name, birth date, family number)}, kept by the
 child's ``ObjectAdded``/``ObjectModified`` (what every change of his
-identity sends: the catalog's search follows the same events), so that
+identity sends: the catalog's search follows the same events) and his
+family's ``ObjectAdded``, so that
 the statistics give the age band and the detail's columns without
 loading 20,000 children.
 
@@ -104,6 +105,13 @@ def noter_fiche(enfant):
 @subscribe_modified(IEnfant)
 def enfant_modifie(event):
     noter_fiche(event.object)
+
+
+@subscribe_added(IFamille)
+def famille_ajoutee(event):
+    """A family added with its children (their own events may not come)."""
+    for enfant in (event.object.get("enfants") or {}).values():
+        noter_fiche(enfant)
 
 
 @subscribe_will_be_removed(IEnfant)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from substanced.util import find_objectmap, get_oid
 
+from portail_famille.demandes.cycle import signaler_modification
 from portail_famille.demo import MARTIN
 from portail_famille.evolve import STEPS, step33
 from portail_famille.facturation import service
@@ -183,3 +184,26 @@ def test_hours_of_a_prestation_billed_by_the_hour_are_the_recorded_times(town, c
         return stats.heures(prestation, enfant, MARDI), stats.duree(prestation)
 
     assert with_root(town.app, heures) == (Decimal("1.25"), Decimal(1))
+
+
+def test_fiches_follow_the_children(app):
+    """A family added with its child (made before it joined the tree), the
+    child renamed (as the record's forms do), then removed: the Fiche the
+    statistics show follows each step."""
+
+    def change(root, registry):
+        famille = registry.content.create("Famille", responsable={"nom": "FICHE"})
+        enfant = registry.content.create("Enfant", nom="NOUVEAU", prenom="NINA")
+        famille["enfants"].add_next(enfant, registry=registry)
+        root["familles"]["9900000000001"] = famille
+        oid = get_oid(enfant)
+        fiches = journees.fiches(root["structures"])
+        assert fiches[oid] == journees.Fiche(oid, "NOUVEAU", "NINA", None, "9900000000001")
+        enfant.prenom = "NINO"
+        enfant.date_naissance = datetime.date(2019, 5, 4)
+        signaler_modification(registry, enfant)
+        assert fiches[oid][2:4] == ("NINO", datetime.date(2019, 5, 4))
+        del famille["enfants"][enfant.__name__]
+        assert oid not in fiches
+
+    with_root(app.app, change)
