@@ -101,6 +101,42 @@ class Compte:
         self.jours += 1
 
 
+class _Mois:
+    """One child's month at one prestation, in one band, counted in days
+    (the hours of a day are the prestation's, or the recorded ones summed
+    apart): Decimal work once per month, not per day."""
+
+    __slots__ = ("jours", "reservees", "realisees", "facturees", "heures")
+
+    def __init__(self):
+        self.jours = self.reservees = self.realisees = self.facturees = 0
+        self.heures = None  # [booked, attended, billed] of recorded hours
+
+    def ajouter(self, reserve, realise, facture, releve):
+        self.jours += 1
+        if releve is None:
+            self.reservees += reserve
+            self.realisees += realise
+            self.facturees += facture
+            return
+        if self.heures is None:
+            self.heures = [0, 0, 0]
+        self.heures[0] += releve if reserve else 0
+        self.heures[1] += releve if realise else 0
+        self.heures[2] += releve if facture else 0
+
+    def verser(self, compte, heures_jour):
+        """Into ``compte`` (a Compte): the days times ``heures_jour``."""
+        compte.jours += self.jours
+        compte.reservees += heures_jour * self.reservees if self.reservees else 0
+        compte.realisees += heures_jour * self.realisees if self.realisees else 0
+        compte.facturees += heures_jour * self.facturees if self.facturees else 0
+        if self.heures is not None:
+            compte.reservees += self.heures[0]
+            compte.realisees += self.heures[1]
+            compte.facturees += self.heures[2]
+
+
 class Statistiques:
     """The figures of the months [debut, fin] (first days of months).
 
@@ -158,15 +194,18 @@ class Statistiques:
                 bande = tranche(fiche, max(mois, du))
                 if tranche(fiche, min(fin_de_mois(mois), au)) != bande:
                     bande = None
+                lignes = {}  # band: _Mois
                 for day, etat, facture, releve in jours:
-                    compte = facture or etat in RESERVEES or etat in REALISEES
-                    if compte and du <= day <= au:
-                        cle = (mois, prestation, bande or tranche(fiche, day), fiche)
-                        nombre = releve if releve is not None else heures_jour
-                        self.enfants[cle].ajouter(etat, facture, nombre)
+                    reserve, realise = etat in RESERVEES, etat in REALISEES
+                    if (reserve or realise or facture) and du <= day <= au:
+                        b = bande or tranche(fiche, day)
+                        ligne = lignes.get(b) or lignes.setdefault(b, _Mois())
+                        ligne.ajouter(reserve, realise, facture, releve)
                         par_jour = self.jours[(day, prestation)]
-                        par_jour[0] += etat in RESERVEES
-                        par_jour[1] += etat in REALISEES
+                        par_jour[0] += reserve
+                        par_jour[1] += realise
+                for b, ligne in lignes.items():
+                    ligne.verser(self.enfants[(mois, prestation, b, fiche)], heures_jour)
             mois = mois_suivant(mois)
 
     def synthese(self):
