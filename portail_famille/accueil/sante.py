@@ -12,10 +12,15 @@ dashboard shows counts.
 
 Who is expected is read from the store of the planning's days
 (``planning.journees``, kept as cells change), not from these children's
-cells: only the children with an alert expected today are loaded (a town
-of 20,000 children has about a thousand with an alert; loading them all
-cost 50 to 80 ms, 2 s from a cold cache, bench/tableau.py).  So the
-counts are exact at every page, as the day's list."""
+cells: only the children with an alert expected today are loaded.  Even
+so, a town of 20,000 children has about 1,300 of them: looking them up
+in the store of each open prestation costs about 35 ms (1 s from a cold
+cache; loading them all cost 65 ms, bench/statistiques.py), ten times
+the rest of the dashboard.  So each process keeps the day's counts for
+``portail.alertes_sante_secondes`` seconds (DUREE, 5 minutes; 0: never
+kept), and the dashboard says so: the day's list is exact at any time."""
+
+import time
 
 from substanced.catalog import Keyword, indexview, indexview_defaults
 from substanced.interfaces import MODE_IMMEDIATE
@@ -29,6 +34,7 @@ from ..util import objet
 
 INDEXES = {"famille_sante": Keyword(action_mode=MODE_IMMEDIATE)}
 
+DUREE = 300  # seconds the counts of the day are kept by a process
 # The states of a day a child is expected in (an absence frees him).
 ATTENDUS = frozenset(cells.OCCUPANTS - {cells.ABSENT_FACTURE})
 
@@ -88,3 +94,20 @@ def attendus_avec_alerte(root, prestation_oids, day):
         for prestation_oid in prestations:
             found[prestation_oid] += 1
     return found
+
+
+def attendus_du_jour(request, prestation_oids, day):
+    """``attendus_avec_alerte`` of the request's root, computed at most once
+    per ``portail.alertes_sante_secondes`` by this application: (counts,
+    when they were computed, as a ``time.time()``)."""
+    registry = request.registry
+    duree = int(registry.settings.get("portail.alertes_sante_secondes", DUREE))
+    cache = registry.__dict__.setdefault("portail_alertes_sante", {})
+    key = (day, tuple(sorted(prestation_oids)))
+    found = cache.get(key)
+    now = time.time()
+    if found is None or now - found[1] >= duree:
+        found = (attendus_avec_alerte(request.root, prestation_oids, day), now)
+        cache.clear()  # one day, one set of prestations: the last asked
+        cache[key] = found
+    return dict(found[0]), found[1]

@@ -150,11 +150,13 @@ class Tableau:
                 lignes.append(ligne)
             if lignes:
                 structures.append({"titre": structure.title, "prestations": lignes})
-        alertes = None
+        alertes = alertes_a = None
         if self.peut(P.SANTE_VOIR, "familles"):
-            par_prestation = sante.attendus_avec_alerte(
-                self.root, [ligne["oid"] for ligne in ouvertes], self.day
+            par_prestation, calcul = sante.attendus_du_jour(
+                self.request, [ligne["oid"] for ligne in ouvertes], self.day
             )
+            heure = dates.local(datetime.datetime.fromtimestamp(calcul, datetime.UTC))
+            alertes_a = "%02d:%02d" % (heure.hour, heure.minute)
             for ligne in ouvertes:
                 ligne["alertes"] = par_prestation[ligne["oid"]]
             alertes = sum(par_prestation.values())
@@ -162,6 +164,7 @@ class Tableau:
             "jour": dates.en_toutes_lettres(self.day),
             "structures": structures,
             "alertes": alertes,
+            "alertes_a": alertes_a,
         }
 
     def fermetures(self):
