@@ -17,7 +17,10 @@ comparison only), in this process.
   then again (warm), medians of ``--essais`` for the store, one of each
   the way before (they take tens of seconds); both must be equal;
 - the page's three tables (``sdi.statistiques.Periode.tableaux``: the
-  per-child detail sorted by name loads every counted child), cold.
+  per-child detail sorted by name, from the children's Fiches), cold;
+- the dashboard's health counts of today, every prestation, from the
+  store against the way before (``alertes_avant``), one child in 20 given
+  an allergy or a PAI when the town has fewer than 500.
 Figures only: nothing asserts on them but the equality.
 """
 
