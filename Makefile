@@ -67,6 +67,8 @@ bench: $(BENCH) ## Benchmarks (production template settings): figures against a 
 	$(BIN)/python bench/demandes.py
 	$(BIN)/python bench/recherche.py
 	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/repas.py
+	$(BIN)/python bench/statistiques.py
 	$(BIN)/python bench/facturation.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/messagerie.py

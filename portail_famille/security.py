@@ -68,6 +68,10 @@ class Permission(enum.StrEnum):
     # The staff's dashboard (root view ``@@tableau``), where staff land:
     # agents, régisseurs, editors (each block by its own permission).
     TABLEAU_VOIR = "accueil:tableau:voir"
+    # The CAF's figures (hours per child, month, activity and age band;
+    # children per day), with children's names: agents, régisseurs,
+    # administrators (the Structures folder's tab).
+    STATISTIQUES_VOIR = "planning:statistiques:voir"
 
 
 P = Permission
@@ -133,6 +137,7 @@ ROLE_TABLE = {
             P.SDI_MANAGE_CONTENTS,
             P.PLANNING_VOIR,
             P.PLANNING_POINTER,
+            P.STATISTIQUES_VOIR,
         ),
         "calendrier": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
         # Agents publish documents and news too (the service's forms).
@@ -174,7 +179,7 @@ ROLE_TABLE = {
             P.FACTURE_VOIR,
             P.FACTURATION_GERER,
         ),
-        "structures": (P.SDI_VIEW, P.FACTURATION_GERER),
+        "structures": (P.SDI_VIEW, P.FACTURATION_GERER, P.STATISTIQUES_VOIR),
     },
     # Editors reach documents and news only: no family record.
     GROUPE_EDITEURS: {

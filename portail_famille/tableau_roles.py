@@ -50,6 +50,7 @@ DESCRIPTIONS = {
     P.PLANNING_TRAITER: "accept or refuse reservations and absences",
     P.PLANNING_VOIR: "see the children expected on a day",
     P.PLANNING_POINTER: "record attendance (pointage)",
+    P.STATISTIQUES_VOIR: "read and export the CAF's statistics (hours, children per day)",
     P.MESSAGERIE_TRAITER: "read and answer families' messages; group messages",
     P.FACTURE_VOIR: "read invoices, credit notes, payments and their PDFs",
     P.FACTURATION_GERER: (

@@ -9,12 +9,14 @@ allergy...), and a spreadsheet program runs a cell that starts with ``=``,
 text: in CSV prefixed with a quote (the OWASP advice, what Excel and
 LibreOffice show as the text itself); in XLSX stored as a string cell
 (``data_type 's'``), which no program evaluates, so the value keeps its
-first character unchanged.  Numbers stay numbers.
+first character unchanged.  Numbers stay numbers (a Decimal, hours of
+the statistics: a number in XLSX, written with a decimal comma in CSV).
 """
 
 import csv
 import io
 import re
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -36,6 +38,17 @@ def _texte(value):
     return "" if value is None else str(value)
 
 
+def _nombre(value):
+    """Whether ``value`` is written as a number."""
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def decimal_francais(value):
+    """Decimal('12.50') -> '12,5': a quantity as French spreadsheets and
+    pages write it (no trailing zero)."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
 def csv_de(entetes, lignes):
     """The CSV file (bytes, UTF-8 with a BOM so that Excel reads accents,
     ``;`` as the separator of French spreadsheets)."""
@@ -44,7 +57,10 @@ def csv_de(entetes, lignes):
     for row in [entetes, *lignes]:
         cells = []
         for value in row:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, Decimal):
+                cells.append(decimal_francais(value))
+                continue
+            if _nombre(value):
                 cells.append(value)
                 continue
             text = _texte(value)
@@ -56,13 +72,27 @@ def csv_de(entetes, lignes):
 def xlsx_de(titre, entetes, lignes):
     """The XLSX file (bytes): one sheet named ``titre`` (31 characters at
     most, as Excel wants), the header row in bold."""
+    return xlsx_feuilles([(titre, entetes, lignes)])
+
+
+def xlsx_feuilles(feuilles):
+    """The XLSX file (bytes) of several tables: [(titre, entetes,
+    lignes)], one sheet each, in that order."""
     classeur = Workbook()
-    feuille = classeur.active
+    classeur.remove(classeur.active)
+    for titre, entetes, lignes in feuilles:
+        _remplir(classeur.create_sheet(), titre, entetes, lignes)
+    out = io.BytesIO()
+    classeur.save(out)
+    return out.getvalue()
+
+
+def _remplir(feuille, titre, entetes, lignes):
     feuille.title = "".join(c for c in titre if c not in "[]:*?/\\")[:31] or "Liste"
     for numero, row in enumerate([entetes, *lignes], 1):
         for colonne, value in enumerate(row, 1):
             cell = feuille.cell(row=numero, column=colonne)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if _nombre(value):
                 cell.value = value
                 continue
             text = _texte(value)
@@ -71,9 +101,6 @@ def xlsx_de(titre, entetes, lignes):
             cell.data_type = "s"
             if numero == 1:
                 cell.font = Font(bold=True)
-    out = io.BytesIO()
-    classeur.save(out)
-    return out.getvalue()
 
 
 def nom_de_fichier(filename):

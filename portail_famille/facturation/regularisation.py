@@ -55,7 +55,7 @@ from ..calendrier.jours import FERIE, FERMETURE, ZONE_DEFAUT, jour
 from ..i18n import _
 from ..inscriptions import prestation_de
 from ..montants import ZERO, arrondi
-from ..planning import cells, horaires
+from ..planning import cells, horaires, journees
 from ..util import arbre
 from . import compte, figement, service, tarifs
 from .regies import regie_de
@@ -363,6 +363,7 @@ def _crediter(regie, famille, enfant, prestation, event, numero, par=None, regle
     by the régie's rule (or ``regle``)."""
     oid = get_oid(prestation)
     del arbre(enfant, service.FACTUREES)[(oid, event.day)]
+    journees.suivre(enfant, oid, event.day)
     reg = Regularisation(
         CREDIT,
         enfant,

@@ -12,6 +12,7 @@ from substanced.util import get_oid
 
 from ..irreversible import marquer
 from ..montants import ZERO, arrondi
+from ..planning import journees
 from ..planning.cells import (
     FACTUREES,
     facturees,  # noqa: F401  (read here by the money domain)
@@ -117,6 +118,7 @@ def marquer_facturees(enfant, prestation_oid, jours, numero):
     tree = arbre(enfant, FACTUREES, create=True)
     for jour in jours:
         tree[(prestation_oid, jour)] = numero
+        journees.suivre(enfant, prestation_oid, jour)  # the CAF's billed hours
 
 
 def _numero(regie, numero):
@@ -248,6 +250,7 @@ def emettre_avoir(facture, regie, date, motif, montant=None, par="", registry=No
             tree = arbre(enfant, FACTUREES) if enfant is not None else None
             if tree is not None and tree.get((prestation_oid, jour)) == facture.numero:
                 del tree[(prestation_oid, jour)]
+                journees.suivre(enfant, prestation_oid, jour)
         get_current_registry().notify(FactureAnnulee(facture))
     # what the invoice did not need (it was paid) stays as a credit, used
     # by the next invoice of the régie

@@ -50,7 +50,7 @@ from .. import dates, journal
 from ..comptes import throttle
 from ..familles.resources import SECTIONS_ENFANT
 from ..inscriptions import annee_de_libelle
-from ..planning import cells, horaires
+from ..planning import cells, horaires, journees
 from ..retry import essayer
 from ..util import close_databases
 
@@ -111,12 +111,17 @@ def effacer(enfant, today):
         if getattr(enfant, section, None):
             setattr(enfant, section, PersistentMapping())
             counts["sections"] += 1
+    jours = set()  # the days the statistics' store reads again
     for attribute in (cells.ATTRIBUT, cells.MODIFICATIONS, horaires.ATTRIBUT):
         tree = getattr(enfant, attribute, None)
         if tree is not None:
             if attribute == cells.ATTRIBUT:
                 counts["cellules"] += len(tree)
+            if attribute != cells.MODIFICATIONS:
+                jours.update(tree.keys())
             delattr(enfant, attribute)
+    for prestation_oid, day in sorted(jours):
+        journees.suivre(enfant, prestation_oid, day)
     for demande in _demandes(enfant):
         # The child's sections, and the days of its planning (an absence's reason).
         if demande.type_demande in TYPES_EFFACES or demande.jour is not None:

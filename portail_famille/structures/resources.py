@@ -125,6 +125,9 @@ class Prestation(Folder):
     delai_absence_jours = 2
     delai_absence_heure = "10:00"
     validation = schemas.VALIDATION_AGENT
+    # Hours of one day (Decimal), for the CAF's statistics; None: by its
+    # unit (``planning.statistiques.duree``).
+    duree = None
     regie_oid = None  # the oid of the Régie that bills it (facturation.regies)
 
     places = None  # date -> planning.places.Places

@@ -3,6 +3,7 @@ prestation's billing settings (its unit, its régie, its tariffs) are not
 here: the régie sets them (facturation.schemas.TarifsSchema)."""
 
 import re
+from decimal import Decimal
 
 import colander
 import deform.widget
@@ -10,6 +11,7 @@ from substanced.schema import Schema
 
 from ..champs import OBLIGATOIRE, texte
 from ..i18n import _
+from ..montants import Montant
 
 UNITES = (
     ("journee", _("Journée")),
@@ -39,6 +41,8 @@ VALIDATIONS = (
     (VALIDATION_AUTOMATIQUE, _("Automatique quand les règles sont respectées")),
     (VALIDATION_AGENT, _("Validation par un agent")),
 )
+
+DUREE_INVALIDE = _("Durée invalide : un nombre d'heures de 0 à 24, par exemple 3,5.")
 
 HEURE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
@@ -142,5 +146,14 @@ class PrestationSchema(Schema):
     )
     delai_absence_heure = _heure(_("Délai d'absence : heure limite (HH:MM)"))
     validation = _choix(_("Mode de validation"), VALIDATIONS)
+    duree = colander.SchemaNode(
+        Montant(maximum=Decimal(24), message=DUREE_INVALIDE),
+        title=_("Durée d'une journée de présence (heures)"),
+        description=_(
+            "Pour les statistiques de la CAF. Vide : selon l'unité (journée 8 h, "
+            "demi-journée 4 h, repas 2 h, heure 1 h)."
+        ),
+        missing=None,
+    )
     # The unit, the régie and the tariffs are the régie's: "Tarifs" tab
     # (facturation.sdi), changed with P.FACTURATION_GERER only.

@@ -13,6 +13,7 @@ from pyramid.security import Allow
 from substanced.util import get_oid, set_acl
 
 from portail_famille import dates, journal
+from portail_famille.demandes.cycle import signaler_modification
 from portail_famille.demo import COMPTES, MARTIN
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells
@@ -46,6 +47,9 @@ def remplir_lucas(app, **identite):
         )
         for name, value in identite.items():
             setattr(enfant, name, value)
+        # What accepting a request "Données sanitaires" tells (the kitchen's
+        # index of diets listens).
+        signaler_modification(registry, enfant)
 
     with_root(app.app, change)
 
@@ -214,6 +218,7 @@ def test_kitchen_counts_match_the_planning(app):
         cells.set_cell(enfant, get_oid(cantine), excuse, cells.ABSENT_EXCUSE)
         chloe = _enfant(root, MARTIN["numero"])
         chloe.section_modifiable("sanitaires").update({"regime_alimentaire": "Végétarien"})
+        signaler_modification(registry, chloe)
         inscrire(chloe, get_oid(cantine), COURANTE, root["calendrier"][COURANTE].debut)
         cells.set_cell(chloe, get_oid(cantine), chloe_day, cells.RESERVE)
 

@@ -11,13 +11,14 @@ import time
 import pytest
 import transaction
 import ZODB
+from substanced.util import get_oid
 from zodburi import resolve_uri
 
 from portail_famille import dates, inscriptions, journal
 from portail_famille.comptes import throttle
 from portail_famille.demandes import service
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
-from portail_famille.planning import cells
+from portail_famille.planning import cells, journees
 from portail_famille.rgpd import retention
 
 from ..conftest import login, with_root
@@ -75,6 +76,14 @@ def argent(root):
     return found
 
 
+def jours_gardes(root, enfant):
+    """The child's days in the CAF statistics' store (planning.journees)
+    that are not billed (a billed day stays, as its invoice)."""
+    oid = get_oid(enfant)
+    store = getattr(root["structures"], journees.JOURNEES, None) or {}
+    return [j for enfants in store.values() for j in enfants.get(oid, ()) if not j[2]]
+
+
 def etat_lucas(root, registry):
     lucas = _lucas(root)
     demandes = root["familles"][DUPONT["numero"]]["demandes"].values()
@@ -82,6 +91,7 @@ def etat_lucas(root, registry):
         "sanitaires": dict(lucas.sanitaires),
         "autorisations": dict(lucas.autorisations),
         "cellules": len(cells.cellules(lucas) or ()),
+        "jours_gardes": len(jours_gardes(root, lucas)),
         "demandes": [dict(d.valeurs) for d in demandes if d.enfant == lucas.__name__],
         "identite": (lucas.prenom, lucas.nom),
         "inscriptions": sorted(lucas.inscriptions),
@@ -133,6 +143,7 @@ def test_three_years_and_a_day_after_leaving_the_file_is_erased_invoices_stay(ap
     after = with_root(app.app, etat_lucas)
     assert after["sanitaires"] == {} and after["autorisations"] == {}
     assert after["cellules"] == 0
+    assert before["jours_gardes"] > 0 and after["jours_gardes"] == 0
     assert after["demandes"] == [{}]
     # Kept: identity, inscriptions, the other family, the money.
     assert after["identite"] == before["identite"]

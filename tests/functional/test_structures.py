@@ -257,11 +257,12 @@ def test_the_role_table_gives_agents_structures_and_calendar(shared):
     # Agents only: régisseurs and editors get nothing there.
     assert found["calendrier"] == {agents: ("Allow", wanted)}
     # On the structures, agents also see who is expected and take attendance;
-    # régisseurs only see them and set the tariffs; editors get nothing.
-    wanted |= {P.PLANNING_VOIR, P.PLANNING_POINTER}
+    # régisseurs only see them and set the tariffs; both read the CAF's
+    # statistics; editors get nothing.
+    wanted |= {P.PLANNING_VOIR, P.PLANNING_POINTER, P.STATISTIQUES_VOIR}
     assert found["structures"] == {
         agents: ("Allow", wanted),
-        regisseurs: ("Allow", {P.SDI_VIEW, P.FACTURATION_GERER}),
+        regisseurs: ("Allow", {P.SDI_VIEW, P.FACTURATION_GERER, P.STATISTIQUES_VOIR}),
     }
 
 

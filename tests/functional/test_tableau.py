@@ -285,6 +285,43 @@ def test_health_counts_are_kept_a_while(app, monkeypatch):
     assert compte(agent.get(TABLEAU)) == avant + 1
 
 
+def test_health_counts_follow_the_planning(tmp_path, monkeypatch):
+    """The counts read who is expected from the planning's store of days
+    (planning.journees): a reservation being processed holds the day (the
+    child is expected), an excused or billed absence frees it (counts not
+    kept: test_health_counts_are_kept_a_while)."""
+    from portail_famille.planning import cells as cellules
+
+    app = make_app(tmp_path, **{"portail.alertes_sante_secondes": "0"})
+    _oid, (day, _second) = lucas(app)
+    monkeypatch.setattr(dates, "today", lambda: day)
+    agent, _response = navigateur(app, "agent")
+
+    def compte():
+        page = agent.get(TABLEAU)
+        cells, _href = prestation_row(page, "Garderie périscolaire", "Restauration scolaire")
+        return int(cells[2])
+
+    def lucas_le_jour(etat, allergies=None):
+        def change(root, registry):
+            enfant = _enfant(root)
+            if allergies is not None:
+                enfant.section_modifiable("sanitaires").update({"allergies": allergies})
+                signaler_modification(registry, enfant)
+            cellules.set_cell(enfant, get_oid(_cantine(root)), day, etat)
+
+        with_root(app.app, change)
+
+    lucas_le_jour(cellules.ABSENT_EXCUSE, allergies="arachide")
+    sans = compte()
+    lucas_le_jour(cellules.RESERVATION_TRAITEMENT)
+    assert compte() == sans + 1
+    lucas_le_jour(cellules.RESERVE)
+    assert compte() == sans + 1
+    lucas_le_jour(cellules.ABSENT_FACTURE)  # billed, not expected
+    assert compte() == sans
+
+
 def test_closures_ahead(app):
     day = dates.today() + datetime.timedelta(days=10)
 

@@ -3,6 +3,7 @@ formula is written as text, in CSV and in XLSX; numbers stay numbers."""
 
 import csv
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -43,6 +44,26 @@ def test_plain_text_and_numbers_are_kept():
     assert feuille.title == "Commande des repas du 01022027 "
     assert [c.value for c in feuille[2]] == ["DUPONT", 3]
     assert feuille.cell(row=2, column=2).data_type == "n"
+
+
+def test_hours_are_numbers_and_sheets_are_several():
+    """A Decimal (the statistics' hours) is a number: French in CSV, a
+    numeric cell in XLSX; several tables make several sheets."""
+    rows = [["=LUCAS", Decimal("13.50"), Decimal("8")]]
+    assert lire_csv(tableur.csv_de(["Prénom", "Heures", "Jours"], rows))[1] == [
+        "'=LUCAS",
+        "13,5",
+        "8",
+    ]
+    data = tableur.xlsx_feuilles(
+        [("Synthèse", ["Heures"], [[Decimal("4.5")]]), ("Par enfant", ["Prénom"], rows)]
+    )
+    classeur = openpyxl.load_workbook(io.BytesIO(data))
+    assert classeur.sheetnames == ["Synthèse", "Par enfant"]
+    assert classeur["Synthèse"].cell(row=2, column=1).value == 4.5
+    cells = classeur["Par enfant"][2]
+    assert [c.data_type for c in cells] == ["s", "n", "n"]
+    assert cells[0].value == "=LUCAS"
 
 
 def test_the_file_name_is_plain_ascii():

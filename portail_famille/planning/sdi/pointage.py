@@ -38,7 +38,7 @@ from ...inscriptions import InscriptionInvalide, cle, inscrire
 from ...security import P
 from ...structures.resources import IPrestation
 from ...util import objet
-from .. import POINTAGE_ENREGISTRE, cells, horaires, service
+from .. import POINTAGE_ENREGISTRE, cells, horaires, journees, service
 from ..legende import ETATS
 from .effectifs import Journee, _Onglet
 
@@ -398,6 +398,8 @@ class PointageView(_Onglet):
             note = horaires.noter(enfant, journee.oid, day, arrivee, depart, motif)
             if apres != avant:
                 service.changer(enfant, self.context, day, apres, cause=cells.POINTAGE)
+            if note:  # the hours the statistics count (a cell change told them already)
+                journees.suivre(enfant, journee.oid, day)
             if note or apres != avant:
                 changes += 1
                 journal.noter(
