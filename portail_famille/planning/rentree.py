@@ -19,13 +19,19 @@ are, and an enrolment that exists in year N+1 is never made again, so a
 second run creates nothing.  Each child re-enrolled is journaled
 (``REINSCRIPTION``).  On a large town the run goes by batches of
 ``LOT`` children (one transaction each, the agent clicks "Continuer"):
-being idempotent, a batch takes the children not done yet.
+the confirmation checks the whole preview's signature once, applies the
+first batch and keeps the children left with what the preview decided for
+each (a ``Suite`` on the Familles folder); each next batch (``continuer``)
+reads only its own children again and skips (and counts) one whose plan
+changed, left or was removed, so that a batch costs its children, not the
+town, and applies nothing the agent did not see.
 """
 
 import datetime
 import hashlib
 from dataclasses import dataclass, field
 
+from persistent import Persistent
 from pyramid.traversal import find_root
 from substanced.util import get_oid
 
@@ -42,6 +48,7 @@ AGE_MAX = 12  # a child of 12 or more on the first day of N+1 leaves
 CLASSES_SORTANTES = frozenset({"CM2"})
 LOT = 500  # children re-enrolled per request (``reinscrire``)
 REINSCRIPTION = "Reinscription"  # the journal's action
+ATTRIBUT_SUITE = "suite_reinscription"  # the Familles folder's Suite (``reinscrire``)
 
 
 def age_max(settings):
@@ -92,6 +99,15 @@ class Ligne:
     def a_creer(self):
         return [r for r in self.reprises if not r.existe]
 
+    def parts(self):
+        """What the preview decided for the child: each prestation with its
+        weekdays (the plan's part in ``Apercu.signature``)."""
+        return ["%s:%s:%s" % (self.oid, r.oid, "".join(sorted(r.jours))) for r in self.reprises]
+
+    def empreinte(self):
+        """A digest of ``parts``, kept for the continuation's check."""
+        return hashlib.sha256("|".join(self.parts()).encode()).hexdigest()[:16]
+
 
 @dataclass
 class Apercu:
@@ -139,8 +155,7 @@ class Apercu:
         applies what the agent saw, else shows the preview again."""
         parts = [self.source.libelle, self.cible.libelle]
         for ligne in self.lignes:
-            for r in ligne.reprises:
-                parts.append("%s:%s:%s" % (ligne.oid, r.oid, "".join(sorted(r.jours))))
+            parts += ligne.parts()
         parts += ["-%s" % ligne.oid for ligne in self.sortants]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
@@ -229,6 +244,85 @@ def _raison(famille, enfant, cible, age_limite):
     return None
 
 
+class _Calcul:
+    """What the preview decides for one child (``ligne``), the warnings
+    gathered on the way; shared by the preview and the continuation."""
+
+    def __init__(self, root, cible, settings):
+        self.cible = cible
+        # A run after the year began enrols from today: no day gone is booked.
+        self.debut = max(cible.debut, dates.today())
+        self.ouvertures = _Ouvertures(
+            root["calendrier"], cible, self.debut, zone_vacances(settings)
+        )
+        self.par_oid = prestations_par_oid(root)
+        self.limite = age_max(settings)
+        self.fermes = {}  # prestation oid -> (Prestation, weekdays dropped)
+        self.vides = {}  # prestation oid -> Prestation opening no day in N+1
+        self.supprimees = 0
+
+    def ligne(self, famille, enfant, source, exclus=()):
+        """The Ligne of ``enfant`` (enrolled in ``source``, a libellé)."""
+        raison = _raison(famille, enfant, self.cible, self.limite)
+        exclu = raison is None and get_oid(enfant) in exclus
+        if exclu:
+            raison = _("Exclu(e) par l'agent")
+        ligne = Ligne(famille, enfant, raison=raison, exclu=exclu)
+        if ligne.raison is not None:
+            return ligne
+        for inscription in enfant.inscriptions.values():
+            if inscription.annee != source:
+                continue
+            prestation = self.par_oid.get(inscription.prestation)
+            if prestation is None:
+                self.supprimees += 1
+                continue
+            if not self.ouvertures.ouverts(prestation):
+                self.vides[inscription.prestation] = prestation
+                continue
+            jours = frozenset(j for j in inscription.jours if j in prestation.jours)
+            if jours != inscription.jours:
+                self.fermes.setdefault(inscription.prestation, (prestation, set()))[1].update(
+                    inscription.jours - jours
+                )
+            ligne.reprises.append(
+                Reprise(
+                    prestation,
+                    jours,
+                    self.ouvertures.du_contrat(prestation, jours),
+                    cle(self.cible.libelle, inscription.prestation) in enfant.inscriptions,
+                )
+            )
+        return ligne
+
+    def avertissements(self):
+        found = []
+        for prestation in sorted(self.vides.values(), key=_nom):
+            found.append(
+                _(
+                    "« ${prestation} » n'ouvre aucun jour en ${annee} : ses inscrits n'y sont "
+                    "pas réinscrits (vérifiez ses jours et périodes d'ouverture).",
+                    mapping={"prestation": _nom(prestation), "annee": self.cible.libelle},
+                )
+            )
+        for prestation, jours in sorted(self.fermes.values(), key=lambda v: _nom(v[0])):
+            found.append(
+                _(
+                    "« ${prestation} » n'ouvre plus le ${jours} : ce jour est retiré des "
+                    "contrats réguliers.",
+                    mapping={"prestation": _nom(prestation), "jours": libelle_jours(jours)},
+                )
+            )
+        if self.supprimees:
+            found.append(
+                _(
+                    "${nombre} inscription(s) à une prestation supprimée ne sont pas reprises.",
+                    mapping={"nombre": self.supprimees},
+                )
+            )
+        return found
+
+
 def apercu(context, cible, numeros=None, exclus=(), settings=None):
     """What re-enrolling in ``cible`` (the AnneeScolaire N+1) makes, nothing
     written; ``numeros``: the families chosen (None: all); ``exclus``: the
@@ -238,80 +332,20 @@ def apercu(context, cible, numeros=None, exclus=(), settings=None):
     if source is None:
         return None
     exclus = set(exclus)
-    # A run after the year began enrols from today: no day gone is booked.
-    debut = max(cible.debut, dates.today())
-    ouvertures = _Ouvertures(root["calendrier"], cible, debut, zone_vacances(settings))
-    par_oid = prestations_par_oid(root)
-    limite = age_max(settings)
+    calcul = _Calcul(root, cible, settings)
     introuvables = [n for n in numeros or () if n not in root["familles"]]
     lignes, sortants = [], []
-    fermes = {}  # prestation oid -> (Prestation, weekdays dropped)
-    vides = {}  # prestation oid -> Prestation opening no day in N+1
-    supprimees = 0
     for famille, enfant in _enfants_de(root, source.libelle, numeros):
-        raison = _raison(famille, enfant, cible, limite)
-        exclu = raison is None and get_oid(enfant) in exclus
-        if exclu:
-            raison = _("Exclu(e) par l'agent")
-        ligne = Ligne(famille, enfant, raison=raison, exclu=exclu)
+        ligne = calcul.ligne(famille, enfant, source.libelle, exclus)
         (sortants if ligne.raison is not None else lignes).append(ligne)
-        if ligne.raison is not None:
-            continue
-        for inscription in enfant.inscriptions.values():
-            if inscription.annee != source.libelle:
-                continue
-            prestation = par_oid.get(inscription.prestation)
-            if prestation is None:
-                supprimees += 1
-                continue
-            if not ouvertures.ouverts(prestation):
-                vides[inscription.prestation] = prestation
-                continue
-            jours = frozenset(j for j in inscription.jours if j in prestation.jours)
-            if jours != inscription.jours:
-                fermes.setdefault(inscription.prestation, (prestation, set()))[1].update(
-                    inscription.jours - jours
-                )
-            ligne.reprises.append(
-                Reprise(
-                    prestation,
-                    jours,
-                    ouvertures.du_contrat(prestation, jours),
-                    cle(cible.libelle, inscription.prestation) in enfant.inscriptions,
-                )
-            )
-    avertissements = []
-    for prestation in sorted(vides.values(), key=_nom):
-        avertissements.append(
-            _(
-                "« ${prestation} » n'ouvre aucun jour en ${annee} : ses inscrits n'y sont pas "
-                "réinscrits (vérifiez ses jours et périodes d'ouverture).",
-                mapping={"prestation": _nom(prestation), "annee": cible.libelle},
-            )
-        )
-    for prestation, jours in sorted(fermes.values(), key=lambda v: _nom(v[0])):
-        avertissements.append(
-            _(
-                "« ${prestation} » n'ouvre plus le ${jours} : ce jour est retiré des "
-                "contrats réguliers.",
-                mapping={"prestation": _nom(prestation), "jours": libelle_jours(jours)},
-            )
-        )
-    if supprimees:
-        avertissements.append(
-            _(
-                "${nombre} inscription(s) à une prestation supprimée ne sont pas reprises.",
-                mapping={"nombre": supprimees},
-            )
-        )
     cle_tri = lambda ligne: (ligne.famille.__name__, ligne.enfant.prenom, ligne.oid)  # noqa: E731
     return Apercu(
         source,
         cible,
-        debut,
+        calcul.debut,
         sorted(lignes, key=cle_tri),
         sorted(sortants, key=cle_tri),
-        avertissements,
+        calcul.avertissements(),
         introuvables,
     )
 
@@ -320,23 +354,17 @@ def _nom(prestation):
     return "%s — %s" % (prestation.structure.title, prestation.title)
 
 
-def reinscrire(apercu_, request, lot=None):
-    """Create what ``apercu_`` shows, for at most ``lot`` children; returns
-    (children re-enrolled, enrolments made, days booked, children left for
-    the next batch)."""
-    cible = apercu_.cible
+def _appliquer(lignes, cible, debut, request):
+    """Create the enrolments ``lignes`` show and book their contracts;
+    (children re-enrolled, enrolments made, days booked)."""
     settings = request.registry.settings
-    a_faire = apercu_.a_reinscrire
-    lot = LOT if lot is None else lot
     enfants = inscriptions_ = journees = 0
-    for ligne in a_faire[:lot]:
+    for ligne in lignes:
         faites = jours_ = 0
         for reprise in ligne.a_creer:
             if cle(cible.libelle, reprise.oid) in ligne.enfant.inscriptions:
                 continue  # made meanwhile
-            inscription = inscrire(
-                ligne.enfant, reprise.oid, cible.libelle, apercu_.debut, reprise.jours
-            )
+            inscription = inscrire(ligne.enfant, reprise.oid, cible.libelle, debut, reprise.jours)
             jours_ += reserver_contrat(
                 ligne.enfant,
                 inscription,
@@ -362,4 +390,78 @@ def reinscrire(apercu_, request, lot=None):
             enfants += 1
             inscriptions_ += faites
             journees += jours_
-    return enfants, inscriptions_, journees, max(0, len(a_faire) - lot)
+    return enfants, inscriptions_, journees
+
+
+class _Enfants(Persistent):
+    """The children left by the first batch, written once (a batch moves
+    only its Suite's position)."""
+
+    def __init__(self, enfants):
+        self.enfants = tuple(enfants)  # (child's oid, Ligne.empreinte)
+
+
+class Suite(Persistent):
+    """A run going on: the preview's signature the agent confirmed, the
+    year, and the children the preview showed that no batch took yet."""
+
+    def __init__(self, signature, cible, enfants):
+        self.signature = signature
+        self.cible = cible  # the AnneeScolaire's libellé
+        self.liste = _Enfants(enfants)
+        self.position = 0
+
+    @property
+    def restants(self):
+        return len(self.liste.enfants) - self.position
+
+
+def suite_de(familles):
+    """The run going on in the Familles folder, or None."""
+    return getattr(familles, ATTRIBUT_SUITE, None)
+
+
+def reinscrire(apercu_, request, familles, lot=None):
+    """Create what ``apercu_`` shows, for at most ``lot`` children; the
+    others are kept in ``familles``'s Suite for ``continuer`` (or it is
+    removed: nothing left).  Returns (children re-enrolled, enrolments made,
+    days booked, children left for the next batch)."""
+    a_faire = apercu_.a_reinscrire
+    lot = LOT if lot is None else lot
+    fait = _appliquer(a_faire[:lot], apercu_.cible, apercu_.debut, request)
+    restants = [(ligne.oid, ligne.empreinte()) for ligne in a_faire[lot:]]
+    if restants:
+        setattr(
+            familles,
+            ATTRIBUT_SUITE,
+            Suite(apercu_.signature(), apercu_.cible.libelle, restants),
+        )
+    elif suite_de(familles) is not None:
+        setattr(familles, ATTRIBUT_SUITE, None)
+    return fait + (len(restants),)
+
+
+def continuer(familles, suite, cible, request, lot=None):
+    """The next batch of ``suite`` (of ``familles``): only its children,
+    each checked again (a child whose plan changed since the preview, who
+    left or was removed, is skipped, never applied); returns (children
+    re-enrolled, enrolments made, days booked, children skipped, children
+    left)."""
+    root = find_root(familles)
+    source = annee_precedente(familles, cible)
+    calcul = _Calcul(root, cible, request.registry.settings)
+    lot = LOT if lot is None else lot
+    prises = suite.liste.enfants[suite.position : suite.position + lot]
+    lignes = []
+    for oid, empreinte in prises:
+        enfant = objet(root, oid)
+        if not IEnfant.providedBy(enfant) or source is None:
+            continue
+        ligne = calcul.ligne(enfant.__parent__.__parent__, enfant, source.libelle)
+        if ligne.raison is None and ligne.empreinte() == empreinte:
+            lignes.append(ligne)
+    fait = _appliquer(lignes, cible, calcul.debut, request)
+    suite.position += len(prises)
+    if not suite.restants:
+        setattr(familles, ATTRIBUT_SUITE, None)
+    return fait + (len(prises) - len(lignes), suite.restants)

@@ -250,25 +250,85 @@ def test_a_weekday_no_longer_open_is_dropped_with_a_warning(ville):
     assert etat(ville)["inscriptions"]["LUCAS"][oids(ville)[REST]] == {"1", "2", "4"}
 
 
-def test_batches_continue_where_the_last_one_stopped(ville, monkeypatch):
-    def deux_enfants(root, registry):
-        enfants = root["familles"][MARTIN["numero"]]["enfants"].values()
-        next(e for e in enfants if e.prenom == "CHLOÉ").classe = "CM1"
+def _deux_enfants(root, registry):
+    enfants = root["familles"][MARTIN["numero"]]["enfants"].values()
+    next(e for e in enfants if e.prenom == "CHLOÉ").classe = "CM1"
 
-    with_root(ville.app, deux_enfants)
+
+def _premier_lot(ville, monkeypatch):
+    """LUCAS and CHLOÉ to re-enrol by batches of one: the page after the
+    first batch (LUCAS's family comes first)."""
+    with_root(ville.app, _deux_enfants)
     monkeypatch.setattr(rentree, "LOT", 1)
     agent = staff(ville, "agent")
     page = apercu(agent)
     assert "2 enfant(s), 4 inscription(s)" in texte(page)
     first = confirmer(page)
     assert "1 enfant(s) restent à réinscrire" in texte(first)
+    return first
+
+
+def continuer(page):
+    (form,) = [f for f in page.forms.values() if "continuer" in f.fields]
+    return form.submit("continuer")
+
+
+def test_batches_continue_where_the_last_one_stopped(ville, monkeypatch):
+    first = _premier_lot(ville, monkeypatch)
     assert len(etat(ville)["journal"]) == 1
-    second = first.forms[[k for k, f in first.forms.items() if "signature" in f.fields][0]]
-    done = second.submit("confirmer")
+    done = continuer(first)
     assert "1 enfant(s) réinscrit(s)" in texte(done) and "restent" not in texte(done)
     after = etat(ville)
     assert after["inscriptions"]["CHLOÉ"] == {oids(ville)[REST]: {"1", "2"}}
     assert len(after["journal"]) == 2
+    # The run is over: the same button again applies nothing.
+    again = continuer(first)
+    assert "Cette réinscription est terminée" in texte(again)
+    assert etat(ville) == after
+
+
+def test_a_continuation_reads_only_the_children_left(ville, monkeypatch):
+    first = _premier_lot(ville, monkeypatch)
+    appels = []
+    vrai = rentree.apercu
+    monkeypatch.setattr(rentree, "apercu", lambda *a, **k: appels.append(a) or vrai(*a, **k))
+
+    def nouvel_enfant(root, registry):
+        # Enrolled in N after the first batch: the agent never saw him.
+        from portail_famille.inscriptions import inscrire
+
+        famille = root["familles"][MARTIN["numero"]]
+        autre = registry.content.create(
+            "Enfant", nom="MARTIN", prenom="HUGO", date_naissance=D(2019, 2, 2), classe="CP"
+        )
+        famille["enfants"].add_next(autre, registry=registry)
+        inscrire(autre, get_oid(root["structures"][REST[0]][REST[1]]), N, D(2026, 9, 1), ("1",))
+
+    with_root(ville.app, nouvel_enfant)
+    done = continuer(first)
+    assert appels == []
+    assert "1 enfant(s) réinscrit(s)" in texte(done) and "restent" not in texte(done)
+    after = etat(ville)
+    assert after["inscriptions"]["CHLOÉ"] == {oids(ville)[REST]: {"1", "2"}}
+    assert after["inscriptions"]["HUGO"] == {}
+
+
+def test_a_child_changed_since_the_preview_is_skipped_and_reported(ville, monkeypatch):
+    first = _premier_lot(ville, monkeypatch)
+
+    def jours_changes(root, registry):
+        enfants = root["familles"][MARTIN["numero"]]["enfants"].values()
+        chloe = next(e for e in enfants if e.prenom == "CHLOÉ")
+        rest = get_oid(root["structures"][REST[0]][REST[1]])
+        chloe.inscriptions[cle(N, rest)].jours = frozenset({"1", "2", "4"})
+
+    with_root(ville.app, jours_changes)
+    done = continuer(first)
+    assert "0 enfant(s) réinscrit(s)" in texte(done)
+    assert "1 enfant(s) modifié(s) depuis l'aperçu" in texte(done)
+    after = etat(ville)
+    assert after["inscriptions"]["CHLOÉ"] == {}
+    assert len(after["journal"]) == 1
 
 
 def test_bad_input_gets_a_french_message(ville):

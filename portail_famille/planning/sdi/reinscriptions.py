@@ -3,8 +3,9 @@ one action (``planning.rentree``).  The agent chooses the year N+1 and
 the families (all by default), sees the preview (who is re-enrolled in
 what, how many days the contracts book, who leaves and why, the
 warnings), may tick children out, then confirms; a confirmation whose
-preview changed meanwhile shows the new preview instead of applying it
-(agents: ``P.FAMILLE_MODIFIER``)."""
+preview changed meanwhile shows the new preview instead of applying it;
+the next batches ("continuer") take only the children the confirmed
+preview left, each checked again (agents: ``P.FAMILLE_MODIFIER``)."""
 
 from substanced.sdi import mgmt_view
 
@@ -45,6 +46,20 @@ def _cible_par_defaut(context):
     today = dates.today()
     prochaines = [a for a in cibles if a.debut > today]
     return prochaines[0] if prochaines else (cibles[-1] if cibles else None)
+
+
+def _bilan(annee, enfants, inscriptions, journees):
+    return _(
+        "Réinscription pour ${annee} : ${enfants} enfant(s) réinscrit(s), "
+        "${inscriptions} inscription(s) créée(s), ${journees} journée(s) réservée(s) "
+        "par les contrats réguliers.",
+        mapping={
+            "annee": annee,
+            "enfants": enfants,
+            "inscriptions": inscriptions,
+            "journees": journees,
+        },
+    )
 
 
 @mgmt_view(tab_title=_("Réinscriptions"), request_method="GET", **VUE)
@@ -104,26 +119,42 @@ class ReinscriptionsView:
                 apercu=apercu,
                 erreur=_("L'aperçu a changé : vérifiez-le, puis confirmez à nouveau."),
             )
-        enfants, inscriptions, journees, restants = r.reinscrire(apercu, self.request)
-        bilan = _(
-            "Réinscription pour ${annee} : ${enfants} enfant(s) réinscrit(s), "
-            "${inscriptions} inscription(s) créée(s), ${journees} journée(s) réservée(s) "
-            "par les contrats réguliers.",
-            mapping={
-                "annee": apercu.cible.libelle,
-                "enfants": enfants,
-                "inscriptions": inscriptions,
-                "journees": journees,
-            },
+        enfants, inscriptions, journees, restants = r.reinscrire(apercu, self.request, self.context)
+        suite = {"restants": restants, "signature": apercu.signature()} if restants else None
+        return self.page(
+            apercu.cible.libelle,
+            numeros,
+            bilan=_bilan(apercu.cible.libelle, enfants, inscriptions, journees),
+            suite=suite,
         )
-        suite = None
-        if restants:
-            suite = {
-                "restants": restants,
-                "signature": apercu.signature(),
-                "exclus": [ligne.oid for ligne in apercu.sortants if ligne.exclu],
-            }
-        return self.page(apercu.cible.libelle, numeros, bilan=bilan, suite=suite)
+
+    @mgmt_view(request_method="POST", request_param="continuer", tab_condition=False, **VUE)
+    def continuer(self):
+        """The next batch of the run confirmed (``rentree.continuer``)."""
+        libelle, numeros, _exclus = self._saisie()
+        suite = r.suite_de(self.context)
+        cible = suite and annee_de_libelle(self.context, suite.cible)
+        if cible is None or self.request.POST.get("signature") != suite.signature:
+            return self.page(
+                libelle[:20],
+                numeros,
+                erreur=_(
+                    "Cette réinscription est terminée ou a été remplacée par une autre : "
+                    "refaites l'aperçu."
+                ),
+            )
+        enfants, inscriptions, journees, sautes, restants = r.continuer(
+            self.context, suite, cible, self.request
+        )
+        bilan = _bilan(cible.libelle, enfants, inscriptions, journees)
+        if sautes:
+            bilan = _(
+                "${bilan} ${sautes} enfant(s) modifié(s) depuis l'aperçu (inscriptions, "
+                "classe, départ) ne sont pas réinscrits : refaites l'aperçu pour eux.",
+                mapping={"bilan": self.request.localizer.translate(bilan), "sautes": sautes},
+            )
+        suite_ = {"restants": restants, "signature": suite.signature} if restants else None
+        return self.page(cible.libelle, numeros, bilan=bilan, suite=suite_)
 
     def page(self, libelle, numeros, apercu=None, erreur=None, bilan=None, suite=None):
         request = self.request
