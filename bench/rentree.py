@@ -6,9 +6,11 @@ re-enrols every family through the SDI tab "Réinscriptions", in this
 process through WebTest (every tween, traversal, the security check):
 
 - the preview of the whole town (``apercu``): its time;
-- the confirmation, batch after batch (``planning.rentree.LOT``
-  children a request, one transaction each), until nothing is left: each
-  batch's time, the total, the enrolments and days made;
+- the confirmation (the first batch, the whole preview checked), then
+  "Continuer" batch after batch (``planning.rentree.LOT`` children a
+  request, one transaction each, only the children left read again),
+  until nothing is left: each batch's time, the total, the enrolments and
+  days made;
 - the preview again (it must make nothing: idempotence), and a last
   confirmation (nothing made).
 
@@ -97,9 +99,10 @@ def main():
 
         lots = []
         made = {"enfants": 0, "inscriptions": 0, "journees": 0}
+        bouton = {"signature": signature, "confirmer": "1"}  # the first batch
         while True:
             t = time.perf_counter()
-            page = agent.post(URL, dict(data, signature=signature, confirmer="1"))
+            page = agent.post(URL, dict(data, **bouton))
             lots.append(time.perf_counter() - t)
             found = re.search(
                 r"(\d+) enfant\(s\) réinscrit\(s\), (\d+) inscription\(s\) créée\(s\), "
@@ -111,6 +114,9 @@ def main():
             print("  batch %d: %.1f s (%s)" % (len(lots), lots[-1], found.group(0)), flush=True)
             if "restent à réinscrire" not in texte(page):
                 break
+            # the next batches: the button "Continuer" (the children left only)
+            suite = page.html.select_one("form.suite-reinscription input[name=signature]")
+            bouton = {"signature": suite["value"], "continuer": "1"}
 
         t = time.perf_counter()
         again = agent.post(URL, dict(data, apercu="1"))
