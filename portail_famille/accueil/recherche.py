@@ -121,5 +121,4 @@ def recherche(context, request):
         "formulaire": formulaire(),
         "onglets": onglets.barre(request, "recherche"),
         "macro_onglets": onglets.macro(),
-        "style_onglets": onglets.macro("style"),
     }

@@ -257,7 +257,6 @@ class Tableau:
         return {
             "onglets": onglets.barre(self.request, "tableau"),
             "macro_onglets": onglets.macro(),
-            "style_onglets": onglets.macro("style"),
             "formulaire": formulaire() if peut(P.FAMILLE_RECHERCHER) else None,
             # the arrival of a family (``arrivee``: name search first)
             "nouvelle_famille": (

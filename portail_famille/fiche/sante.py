@@ -27,7 +27,7 @@ from ..familles.resources import IEnfant
 from ..i18n import _
 from ..journal import audit
 from ..security import P
-from .sdi import CONTRASTE, ancre, macro
+from .sdi import ancre
 
 FORM = "templates/formulaire.pt"
 MOTIF_MAX = 500
@@ -150,7 +150,6 @@ class _Modifier(FormView):
         return {
             "form": form,
             "retour": self.request.sdiapi.mgmt_path(famille_de(self.context), "@@fiche"),
-            "contraste": macro(CONTRASTE, "contraste"),
         }
 
     def enregistrer_success(self, appstruct):

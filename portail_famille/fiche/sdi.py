@@ -35,7 +35,6 @@ from ..planning.views import MOIS
 from ..security import P
 
 PLANNING = "portail_famille.fiche:templates/planning.pt"
-CONTRASTE = "portail_famille.fiche:templates/contraste.pt"
 DEMANDES = 10
 CONVERSATIONS = 5
 OPERATIONS = 5
@@ -257,7 +256,6 @@ class FicheView:
             "quotient": euros(quotient) if quotient is not None else "",
             "enfants": [self.enfant(i, e, jour, sante) for i, e in enumerate(enfants, 1)],
             "planning": macro(PLANNING, "planning"),
-            "contraste": macro(CONTRASTE, "contraste"),
             "mois": "%s %d" % (MOIS[jour.month - 1], jour.year),
             "demandes": [self.demande(d) for d in dernieres_demandes(famille)],
             "url_demandes": request.sdiapi.mgmt_path(
