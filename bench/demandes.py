@@ -131,10 +131,7 @@ def main():
     parser.add_argument("--sample", type=int, default=50, help="acceptances timed per size")
     args = parser.parse_args()
     if args.serve:
-        name, directory = args.serve
-        if name == "trivial":
-            return home.serve("trivial", directory)
-        return serve(directory, args.familles, args.demandes)
+        return home.serve_town_or_trivial(args, serve, args.familles, args.demandes)
 
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="bench-demandes-"))

@@ -425,6 +425,15 @@ def load_options(parser, duration=6.0):
     parser.add_argument("--serve", nargs=2, metavar=("NAME", "DIR"), help=argparse.SUPPRESS)
 
 
+def serve_town_or_trivial(args, serve_town_of, *params):
+    """The hidden --serve NAME DIR of a bench's server process: the trivial
+    view, or the bench's town (``serve_town_of(directory, *params)``)."""
+    name, directory = args.serve
+    if name == "trivial":
+        return serve("trivial", directory)
+    return serve_town_of(directory, *params)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     load_options(parser, duration=8.0)

@@ -212,10 +212,7 @@ def main():
     home.load_options(parser)
     args = parser.parse_args()
     if args.serve:
-        name, directory = args.serve
-        if name == "trivial":
-            return home.serve("trivial", directory)
-        return serve(directory, args.familles, args.messages)
+        return home.serve_town_or_trivial(args, serve, args.familles, args.messages)
 
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="bench-messagerie-"))

@@ -578,10 +578,7 @@ def main():
     parser.add_argument("--logins", type=int, default=8, help="parents logging in at once (8)")
     args = parser.parse_args()
     if args.serve:
-        name, directory = args.serve
-        if name == "trivial":
-            return home.serve("trivial", directory)
-        return serve(directory, args.familles, args.course)
+        return home.serve_town_or_trivial(args, serve, args.familles, args.course)
 
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="bench-planning-"))

@@ -82,10 +82,7 @@ def main():
     home.load_options(parser)
     args = parser.parse_args()
     if args.serve:
-        name, directory = args.serve
-        if name == "trivial":
-            return home.serve("trivial", directory)
-        return serve(directory, args.familles)
+        return home.serve_town_or_trivial(args, serve, args.familles)
 
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="bench-recherche-"))

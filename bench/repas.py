@@ -168,10 +168,7 @@ def main():
     home.load_options(parser)
     args = parser.parse_args()
     if args.serve:
-        name, directory = args.serve
-        if name == "trivial":
-            return home.serve("trivial", directory)
-        return serve(directory, args.familles, args.regimes)
+        return home.serve_town_or_trivial(args, serve, args.familles, args.regimes)
 
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="bench-repas-"))
