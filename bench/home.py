@@ -425,6 +425,22 @@ def load_options(parser, duration=6.0):
     parser.add_argument("--serve", nargs=2, metavar=("NAME", "DIR"), help=argparse.SUPPRESS)
 
 
+def froid_puis_chaud(root, essais, fonction, *args):
+    """Median wall ms of ``fonction(*args)`` from an emptied connection
+    cache (cold: what a server reads the first time), then again (warm);
+    and its result."""
+    froid, chaud = [], []
+    for _n in range(essais):
+        root._p_jar.cacheMinimize()
+        t0 = time.perf_counter()
+        fonction(*args)
+        froid.append(1000 * (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        result = fonction(*args)
+        chaud.append(1000 * (time.perf_counter() - t0))
+    return statistics.median(froid), statistics.median(chaud), result
+
+
 def serve_town_or_trivial(args, serve_town_of, *params):
     """The hidden --serve NAME DIR of a bench's server process: the trivial
     view, or the bench's town (``serve_town_of(directory, *params)``)."""

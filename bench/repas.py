@@ -23,7 +23,6 @@ Figures only: nothing asserts on them.
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -84,21 +83,6 @@ def avant(structures, debut, fin):
     return found
 
 
-def _mesurer(root, fonction, *args):
-    """Median wall ms of ``fonction(*args)``, each run from an emptied
-    connection cache (what a server reads the first time) then warm."""
-    froid, chaud = [], []
-    for _n in range(ESSAIS):
-        root._p_jar.cacheMinimize()
-        t0 = time.perf_counter()
-        fonction(*args)
-        froid.append(1000 * (time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        result = fonction(*args)
-        chaud.append(1000 * (time.perf_counter() - t0))
-    return statistics.median(froid), statistics.median(chaud), result
-
-
 def serve(directory, familles, part):
     """The portail server with the town (run as --serve)."""
 
@@ -137,8 +121,12 @@ def serve(directory, familles, part):
         info["regimes"] = speciaux
         structures = root["structures"]
         debut, fin = semaine_prochaine(dates.today())
-        froid, chaud, apres = _mesurer(root, repas.commande, structures, debut, fin)
-        froid_avant, chaud_avant, attendu = _mesurer(root, avant, structures, debut, fin)
+        froid, chaud, apres = home.froid_puis_chaud(
+            root, ESSAIS, repas.commande, structures, debut, fin
+        )
+        froid_avant, chaud_avant, attendu = home.froid_puis_chaud(
+            root, ESSAIS, avant, structures, debut, fin
+        )
         assert apres == attendu, "the tally and the cells disagree"
         info["commande"] = {
             "semaine": debut.isoformat(),

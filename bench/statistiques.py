@@ -28,7 +28,6 @@ import argparse
 import collections
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -144,21 +143,6 @@ def _valeurs(enfants, jours):
     )
 
 
-def _mesurer(root, essais, fonction, *args):
-    """Median wall ms of ``fonction(*args)`` from an emptied connection
-    cache (cold), then again (warm); and its result."""
-    froid, chaud = [], []
-    for _n in range(essais):
-        root._p_jar.cacheMinimize()
-        t0 = time.perf_counter()
-        fonction(*args)
-        froid.append(1000 * (time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        result = fonction(*args)
-        chaud.append(1000 * (time.perf_counter() - t0))
-    return statistics.median(froid), statistics.median(chaud), result
-
-
 def mesurer(root, registry, essais, info):
     """Every measure, printed as it is made, kept in ``info``."""
     import transaction
@@ -195,8 +179,8 @@ def mesurer(root, registry, essais, info):
         figures = stats.Statistiques(structures, mois, fin)
         return _valeurs(figures.enfants, figures.jours)
 
-    froid, chaud, nouveau = _mesurer(root, essais, apres)
-    froid_avant, chaud_avant, ancien = _mesurer(root, 1, avant, structures, mois, fin)
+    froid, chaud, nouveau = home.froid_puis_chaud(root, essais, apres)
+    froid_avant, chaud_avant, ancien = home.froid_puis_chaud(root, 1, avant, structures, mois, fin)
     assert nouveau == ancien, "the store and the children's cells disagree"
     info.update(
         mois=mois.isoformat(),
@@ -234,8 +218,10 @@ def mesurer(root, registry, essais, info):
         get_oid(p) for s in structures.values() if IStructure.providedBy(s) for p in s.prestations()
     ]
     jour = dates.today()
-    s_froid, s_chaud, compte = _mesurer(root, essais, sante.attendus_avec_alerte, root, oids, jour)
-    a_froid, a_chaud, attendu = _mesurer(root, essais, alertes_avant, root, oids, jour)
+    s_froid, s_chaud, compte = home.froid_puis_chaud(
+        root, essais, sante.attendus_avec_alerte, root, oids, jour
+    )
+    a_froid, a_chaud, attendu = home.froid_puis_chaud(root, essais, alertes_avant, root, oids, jour)
     assert compte == attendu, "the dashboard's health counts disagree"
     info.update(
         jour=jour.isoformat(),
