@@ -196,4 +196,4 @@ def test_the_wait_before_a_retry_grows_and_is_capped():
     from portail_famille.retry import PLAFOND, attente
 
     waits = [attente(n) for n in range(10)]
-    assert waits == sorted(waits) and waits[0] < waits[3] and max(waits) == PLAFOND == 0.25
+    assert waits == sorted(waits) and waits[0] < waits[3] and max(waits) == PLAFOND == 0.5
