@@ -56,6 +56,9 @@ def test_walk_in_with_times_on_a_tablet(portail, new_page, log_in):
     agent.get_by_label("Rechercher un enfant").fill("luc")
     agent.get_by_role("button", name="Rechercher", exact=True).click()
     ajouter = agent.get_by_role("button", name="Ajouter (présent) LUCAS DUPONT")
+    # The search reloads the page: measure the page it loads, not the one it leaves.
+    expect(ajouter).to_be_visible()
+    agent.wait_for_load_state()
     _sans_defilement(agent)
     aucune_violation(agent, "pointage: recherche")
     assert ajouter.bounding_box()["height"] >= 44
@@ -69,6 +72,7 @@ def test_walk_in_with_times_on_a_tablet(portail, new_page, log_in):
     assert present.bounding_box()["height"] >= 44
     ligne.get_by_label("Arrivée").fill("07:32")
     ligne.get_by_label("Départ").fill("08:40")
+    agent.wait_for_load_state()
     _sans_defilement(agent)
     aucune_violation(agent, "pointage: feuille")
     agent.get_by_role("button", name="Enregistrer le pointage").tap()
