@@ -53,6 +53,9 @@ requires = [
     "openpyxl",
     # the activation letter's QR code (comptes/lettre.py)
     "segno",
+    # SEPA direct-debit files (pain.008), validated against their schema
+    "sepaxml",
+    "xmlschema",
 ]
 
 # the opening-morning load scenario (bench/): locust drives the virtual

@@ -26,6 +26,7 @@ DOMAINS = (
     ".planning",
     ".calendrier",
     ".facturation",
+    ".prelevement",
     ".paiement",
     ".messagerie",
     ".documents",

@@ -170,6 +170,15 @@ class Facture(_Operation):
     # what negative lines of later invoices gave back of this one
     # (regularisation): credit notes may correct the rest only
     regularise = ZERO
+    # The treasury's follow-up of the issued invoice (never its content,
+    # never its PDF): the reminders sent, oldest first, each
+    # {"rang": 1, "date": date, "par": login} (relances); while it is in a
+    # direct-debit batch {"lot": the batch's number, "echeance": date}
+    # (prelevement); once sent to the Trésor public as a titre de recettes
+    # {"fichier": the PES file's name, "date": date} (pes).
+    relances = ()
+    prelevement = None
+    tresor = None
 
     def __init__(self, numero, regie, date, echeance, debut, fin, lignes, cellules=(), par=""):
         lignes = tuple(dict(ligne) for ligne in lignes)
@@ -193,6 +202,12 @@ class Facture(_Operation):
     @property
     def payee(self):
         return self.reste <= ZERO
+
+    @property
+    def hors_regie(self):
+        """Due, but not to be paid online at the régie: a direct debit is
+        scheduled, or the Trésor public collects it."""
+        return self.prelevement is not None or self.tresor is not None
 
 
 @content("Avoir", icon="glyphicon glyphicon-share-alt", catalog=True)

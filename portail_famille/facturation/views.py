@@ -75,7 +75,9 @@ def icones(request, document, payer=True):
         payer_url = texte_payer = None
     else:
         texte_pdf = traduire(request, _("Imprimer la facture ${numero} (PDF)", mapping=numero))
-        a_payer = payer and document.reste > ZERO and not document.annulee_par
+        a_payer = (
+            payer and document.reste > ZERO and not document.annulee_par and not document.hors_regie
+        )
         payer_url = url + PAYER if a_payer else None
         texte_payer = (
             traduire(request, _("Payer en ligne la facture ${numero}", mapping=numero))
@@ -184,6 +186,15 @@ def _facture(request, document, payer):
         )
     elif document.payee:
         etat = request.localizer.translate(_("Payée"))
+    elif document.tresor is not None:
+        etat = request.localizer.translate(_("Transmise au Trésor public"))
+    elif document.prelevement is not None:
+        etat = request.localizer.translate(
+            _(
+                "Prélèvement prévu le ${jour}",
+                mapping={"jour": dates.courte(document.prelevement["echeance"])},
+            )
+        )
     else:
         etat = request.localizer.translate(_("À payer"))
     ligne.update(

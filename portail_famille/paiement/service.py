@@ -61,6 +61,25 @@ def verifier_payable(request, facture):
         raise PaiementImpossible(
             _("La facture ${numero} est déjà réglée.", mapping={"numero": facture.numero})
         )
+    if facture.tresor is not None:
+        raise PaiementImpossible(
+            _(
+                "La facture ${numero} a été transmise au Trésor public : réglez-la avec "
+                "l'avis des sommes à payer qu'il vous adresse.",
+                mapping={"numero": facture.numero},
+            )
+        )
+    if facture.prelevement is not None:
+        raise PaiementImpossible(
+            _(
+                "La facture ${numero} sera prélevée le ${jour} : elle ne peut pas être "
+                "payée en ligne.",
+                mapping={
+                    "numero": facture.numero,
+                    "jour": dates.courte(facture.prelevement["echeance"]),
+                },
+            )
+        )
     if facture.reste < banque.montant_minimum:
         raise PaiementImpossible(
             _(
