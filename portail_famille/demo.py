@@ -12,10 +12,12 @@ from pyramid.paster import bootstrap, setup_logging
 from pyramid.settings import asbool
 from substanced.util import find_service
 
+from . import dates
 from .actualites import demo as demo_actualites
 from .comptes import passwords
 from .documents import demo as demo_documents
 from .messagerie import demo as demo_messagerie
+from .prelevement import mandats
 from .util import close_databases
 
 # login -> (password, email, group, must change password at first login);
@@ -69,6 +71,9 @@ DUPONT = {
         "nom_banque": "",
         "organisme_rattachement": "0",
     },
+    # The SEPA mandate in force (titular, IBAN, BIC), signed at the start of
+    # the current school year: the demo's direct debit.
+    "mandat": ("DUPONT JEAN", "FR7630001007941234567890185", "BDFEFRPP"),
     "enfants": [
         {
             "nom": "DUPONT",
@@ -481,6 +486,12 @@ def facturer_mois_passes(root, registry, regie, today):
         debut = dernier + datetime.timedelta(days=1)
 
 
+def debut_annee_scolaire(today=None):
+    """The 1st of September of the current school year."""
+    today = today or dates.today()
+    return datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
 def load(root, registry, mois_passes=False):
     """Create the demo accounts, families, structures and school years that
     do not exist yet; ``mois_passes``: and bill the current school year's
@@ -514,6 +525,9 @@ def load(root, registry, mois_passes=False):
             enfant = content.create("Enfant", **identite)
             famille["enfants"].add_next(enfant, registry=registry)
         famille.rattacher_parent(users[data["parent"]])
+        mandat = data.get("mandat")
+        if mandat is not None:
+            mandats.signer(famille, *mandat, debut_annee_scolaire(), par=data["parent"])
     load_inscriptions(root, registry)
     load_planning(root, registry)
     load_facturation(root, registry, mois_passes=mois_passes)

@@ -41,6 +41,9 @@ class Permission(enum.StrEnum):
     FACTURE_PAYER = "facturation:facture:payer"
     FACTURE_VOIR = "facturation:facture:voir"
     JOURNAL_VOIR = "journal:journal:voir"
+    # Revoking a family's SEPA mandate from its file, with a reason: staff
+    # who process the money requests (agents, régisseurs), administrators.
+    MANDAT_REVOQUER = "prelevement:mandat:revoquer"
     MESSAGE_ECRIRE = "messagerie:message:ecrire"
     MESSAGERIE_TRAITER = "messagerie:boite:traiter"
     PAIEMENT_RETOUR = "paiement:retour:recevoir"
@@ -119,6 +122,7 @@ ROLE_TABLE = {
             P.FAMILLE_IBAN_VOIR,
             P.DEMANDE_TRAITER_COMPTE,
             P.DEMANDE_TRAITER_FINANCES,
+            P.MANDAT_REVOQUER,
             P.PLANNING_TRAITER,
             P.FACTURE_VOIR,
             P.MESSAGERIE_TRAITER,
@@ -169,6 +173,7 @@ ROLE_TABLE = {
             P.FACTURE_VOIR,
             P.FACTURATION_GERER,
             P.MESSAGERIE_TRAITER,
+            P.MANDAT_REVOQUER,
         ),
         # The régie's journal reads every family's numbered documents.
         "regies": (

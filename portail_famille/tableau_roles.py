@@ -56,6 +56,7 @@ DESCRIPTIONS = {
     P.FACTURATION_GERER: (
         "bill, set tariffs, record payments and credit notes, cancel payments, refund credit"
     ),
+    P.MANDAT_REVOQUER: "revoke a family's SEPA mandate, with a reason (journaled)",
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",

@@ -204,6 +204,8 @@ class FileDemandesView:
         request = self.request
         if demande.jour is not None:  # a day of the planning: what it asks for
             return ["%s : %s" % (_tr(request, title), value) for title, value in demande.resume()]
+        if demande.type.decrire is not None:
+            return demande.type.decrire(request, demande)
         return [
             "%s : %s → %s"
             % (_tr(request, title), _texte(request, name, old), _texte(request, name, new))

@@ -19,6 +19,9 @@ CIBLE_FAMILLE = "famille"  # a section of the Famille
 CIBLE_ENFANT = "enfant"  # a section of one child (Demande.enfant)
 CIBLE_NOUVEL_ENFANT = "nouvel_enfant"  # creates a child when accepted
 CIBLE_JOUR = "jour"  # a day of the child's planning, asked for from its grid
+# A SEPA mandate to sign or revoke: asked for from its own page, applied by
+# its package (``prelevement``), not a section of the record.
+CIBLE_MANDAT = "mandat"
 
 # The record section holding a child's health data (``P.SANTE_VOIR``).
 SECTION_SANTE = "sanitaires"
@@ -28,7 +31,16 @@ SANTE_MASQUEE = _("Données sanitaires : non affichées (réservées à la famil
 
 class TypeDemande:
     def __init__(
-        self, nom, titre, filtre, section, schema, permission, onglet, cible=CIBLE_FAMILLE
+        self,
+        nom,
+        titre,
+        filtre,
+        section,
+        schema,
+        permission,
+        onglet,
+        cible=CIBLE_FAMILLE,
+        decrire=None,
     ):
         self.nom = nom
         self.titre = titre  # "Infos Responsable"
@@ -38,6 +50,9 @@ class TypeDemande:
         self.permission = permission
         self.onglet = onglet
         self.cible = cible
+        # decrire(request, demande) -> [str]: what the request asks for, in
+        # the family's words, for the lists (None: its changed fields).
+        self.decrire = decrire
 
     @property
     def pour_enfant(self):
@@ -50,8 +65,9 @@ class TypeDemande:
     @property
     def formulaire(self):
         """Asked for through a form of Mon compte or Mes enfants (a day of
-        the planning is asked for from the grid)."""
-        return self.cible != CIBLE_JOUR
+        the planning is asked for from the grid, a mandate from its own
+        page)."""
+        return self.cible not in (CIBLE_JOUR, CIBLE_MANDAT)
 
     def titles(self):
         """field name -> title, in the form's order (computed once)."""
@@ -163,6 +179,12 @@ TYPES = {
         ),
     )
 }
+
+
+def ajouter(kind):
+    """A type of request defined by a domain above this package (from its
+    includeme, before the handlers are checked: ``cycle``)."""
+    TYPES[kind.nom] = kind
 
 
 def sante_cachee(request, demande):

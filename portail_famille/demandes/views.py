@@ -148,6 +148,8 @@ def mon_compte(context, request):
     peut_demander = request.has_permission(P.DEMANDE_CREER, context)
     rubriques = []
     for kind in types_of(ONGLET_COMPTE):
+        if kind.section is None:  # a mandate: its own page (prelevement)
+            continue
         section = getattr(context, kind.section)
         champs = []
         for name, title in kind.titles().items():
@@ -180,7 +182,13 @@ def mon_compte(context, request):
             "pdf": request.resource_path(context, "mes-donnees.pdf"),
             "json": request.resource_path(context, "mes-donnees.json"),
         }
-    return {"famille": context, "rubriques": rubriques, "mes_donnees": mes_donnees}
+    return {
+        "famille": context,
+        "rubriques": rubriques,
+        "mes_donnees": mes_donnees,
+        # the page of the SEPA direct debit (prelevement.views)
+        "prelevement": request.resource_path(context, "prelevement-automatique"),
+    }
 
 
 # --- The forms -------------------------------------------------------------------
@@ -503,6 +511,8 @@ def _modifications(request, demande):
         return lines
     if sante_cachee(request, demande):
         return [traduire(request, SANTE_MASQUEE)]
+    if demande.type.decrire is not None:
+        return demande.type.decrire(request, demande)
     for name, title, old, new in demande.changements():
         if demande.type_demande in PERSONNES and name in CHAMPS_COLONNES:
             continue

@@ -32,6 +32,7 @@ from ..montants import ZERO, euros
 from ..planning import cells
 from ..planning.legende import ETATS
 from ..planning.views import MOIS
+from ..prelevement import sdi as prelevement
 from ..security import P
 
 PLANNING = "portail_famille.fiche:templates/planning.pt"
@@ -266,6 +267,11 @@ class FicheView:
             "messages": conversations,
             "nombre_messages": nombre,
             "argent": self.argent(jour) if self.peut(P.FACTURE_VOIR) else None,
+            # the SEPA mandates (prelevement.sdi): with the money
+            "prelevement": prelevement.bloc_fiche(request, famille)
+            if self.peut(P.FACTURE_VOIR)
+            else None,
+            "bloc_prelevement": prelevement.macro_bloc(),
             "modifier_fiche": request.sdiapi.mgmt_path(famille, "@@properties")
             if self.peut(P.SDI_EDIT)
             else None,

@@ -1,6 +1,51 @@
 """Direct debit (prélèvement SEPA): the families' mandates, the monthly
-batches of a régie (pain.008 files) and the rejected debits."""
+batches of a régie (pain.008 files) and the rejected debits.
+
+The creditor (the régie that debits) is named by the settings, read by
+``creancier(settings)`` wherever a mandate or a batch shows it:
+
+- ``portail.sepa.creancier``: its name ("Régie Garderie et ALSH de Biviers");
+- ``portail.sepa.ics``: its SEPA creditor identifier (ICS, "FR72ZZZ123456");
+- ``portail.sepa.adresse``: its postal address, on the mandate.
+"""
+
+from dataclasses import dataclass
+
+from .. import journal
+
+
+@dataclass(frozen=True)
+class Creancier:
+    nom: str
+    ics: str
+    adresse: str
+
+
+def creancier(settings):
+    """The creditor the settings name (empty strings for what is not set)."""
+    settings = settings or {}
+
+    def lire(key):
+        return " ".join((settings.get(key) or "").split())
+
+    return Creancier(
+        nom=lire("portail.sepa.creancier"),
+        ics=lire("portail.sepa.ics").replace(" ", "").upper(),
+        adresse=lire("portail.sepa.adresse"),
+    )
 
 
 def includeme(config):
-    pass
+    from ..demandes import types
+    from .service import ACTIONS, TYPES_DEMANDES
+
+    journal.nommer_actions(config, ACTIONS)
+    # The family's requests about its mandate: in the requests' queue, with
+    # the other money requests (P.DEMANDE_TRAITER_FINANCES).
+    for kind, accepter in TYPES_DEMANDES:
+        types.ajouter(kind)
+        config.add_traitement_demande(
+            kind.nom,
+            accepter=accepter,
+            courriels=("prelevement_accepte", "prelevement_refuse"),
+        )

@@ -52,6 +52,7 @@ class Mandat(Persistent):
 
     revoque_le = None
     revoque_par = ""
+    motif_revocation = ""  # given by staff revoking it (the family's own: none)
     dernier_usage = None  # the due date of its last debit sent
 
     def __init__(self, rum, titulaire, iban, bic, signe_le, par=""):

@@ -3,8 +3,8 @@ plain data: ``donnees(famille, request)`` -> a dict of str, numbers, lists
 and dicts, ready for JSON; the readable PDF (``pdf.py``) prints the same.
 
 Only what hangs under the Famille is read (its record, children,
-requests, conversations, invoices, credit notes, payments) plus the
-accounts of its own parents: nothing of another family can get in.  The
+requests, SEPA mandates, conversations, invoices, credit notes, payments)
+plus the accounts of its own parents: nothing of another family can get in.  The
 IBAN is given masked, as on every page of the portal (a stolen session must
 not yield it); attachments are listed (name, type, size), not included.
 """
@@ -24,6 +24,7 @@ from ..familles.resources import IDENTITE_ENFANT, SECTIONS, SECTIONS_ENFANT
 from ..familles.validators import masquer_iban
 from ..planning import cells, horaires
 from ..planning.legende import ETATS
+from ..prelevement import mandats
 
 VERSION = 1
 MASQUES = ("iban",)
@@ -151,6 +152,23 @@ def _demande(demande, request):
     }
 
 
+def _mandat(mandat, request):
+    """A SEPA mandate the family signed (its IBAN masked, as everywhere)."""
+    etat = mandat.etat()
+    return {
+        "rum": mandat.rum,
+        "titulaire": mandat.titulaire,
+        "iban": masquer_iban(mandat.iban),
+        "bic": mandat.bic,
+        "signe_le": simple(mandat.signe_le),
+        "etat": etat,
+        "libelle_etat": simple(mandats.ETATS[etat], request),
+        "revoque_le": simple(mandat.revoque_le),
+        "motif_revocation": mandat.motif_revocation,
+        "dernier_prelevement": simple(mandat.dernier_usage),
+    }
+
+
 def _message(message):
     fichier = message.fichier
     return {
@@ -248,6 +266,7 @@ def donnees(famille, request=None):
             (_demande(d, request) for d in _valeurs(famille.get("demandes"))),
             key=lambda d: d["date_demande"] or "",
         ),
+        "mandats": [_mandat(m, request) for m in mandats.mandats(famille)],
         "messages": sorted(
             (_conversation(c) for c in _valeurs(famille.get("messages"))),
             key=lambda c: c["date"] or "",

@@ -162,6 +162,14 @@ def contexte_pdf(request, data):
             }
             for d in data["demandes"]
         ],
+        "mandats": [
+            dict(
+                m,
+                signe_le=lisible(request, m["signe_le"]),
+                revoque_le=lisible(request, m["revoque_le"]),
+            )
+            for m in data["mandats"]
+        ],
         "conversations": [
             {
                 "objet": c["objet"],
