@@ -105,8 +105,8 @@ class Demande(Persistent):
         """The record's current values of what this request changes: the
         Famille's or the child's section; nothing for a new child."""
         kind = self.type
-        if kind.section is None:  # a new child, a day of the planning
-            return {}
+        if kind.section is None:  # a new child, a day of the planning, a mandate
+            return kind.actuelles(self.famille) if kind.actuelles is not None else {}
         if kind.pour_enfant:
             enfant = self.objet_enfant()
             return getattr(enfant, kind.section) if enfant is not None else {}

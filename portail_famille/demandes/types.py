@@ -41,6 +41,7 @@ class TypeDemande:
         onglet,
         cible=CIBLE_FAMILLE,
         decrire=None,
+        actuelles=None,
     ):
         self.nom = nom
         self.titre = titre  # "Infos Responsable"
@@ -53,6 +54,9 @@ class TypeDemande:
         # decrire(request, demande) -> [str]: what the request asks for, in
         # the family's words, for the lists (None: its changed fields).
         self.decrire = decrire
+        # actuelles(famille) -> {field: value}: what such a request changes,
+        # as it is now, for a type without a section (None: nothing).
+        self.actuelles = actuelles
 
     @property
     def pour_enfant(self):

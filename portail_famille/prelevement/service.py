@@ -71,14 +71,23 @@ def bic_de(iban, bic):
     return str(found) if found is not None else ""
 
 
-def _deposer(famille, type_demande, valeurs, demandeur, registry, now=None):
+def mandat_en_vigueur(famille):
+    """The account of the mandate in force ({} when none): what a request
+    for a new mandate replaces, shown beside it to staff."""
+    actif = mandats.mandat_actif(famille)
+    if actif is None:
+        return {}
+    return {"titulaire": actif.titulaire, "iban": actif.iban, "bic": actif.bic}
+
+
+def _deposer(famille, type_demande, valeurs, demandeur, registry, now=None, anciennes=None):
     """A request of the family's mandate; a pending one of the same kind is
     replaced (kept, "remplacée"), as for the record's requests."""
     remplacee = demandes.en_attente(famille, type_demande)
     if remplacee is not None:
         cycle.passer(remplacee, REMPLACEE, demandeur, registry, now)
     demande = registry.content.create(
-        "Demande", type_demande, valeurs, {}, now or dates.horodatage(), demandeur
+        "Demande", type_demande, valeurs, anciennes or {}, now or dates.horodatage(), demandeur
     )
     cycle.deposer(demande, famille, registry)
     return demande, remplacee
@@ -94,7 +103,10 @@ def demander_mandat(famille, titulaire, iban, bic, demandeur, registry, now=None
         "bic": bic_de(iban, bic),
         "accepte": True,
     }
-    return _deposer(famille, MANDAT, valeurs, demandeur, registry, now)
+    # Staff see it beside the mandate in force then (and are warned when
+    # that mandate changed before they process it).
+    anciennes = mandat_en_vigueur(famille)
+    return _deposer(famille, MANDAT, valeurs, demandeur, registry, now, anciennes)
 
 
 def demander_revocation(famille, mandat, demandeur, registry, now=None):
@@ -170,6 +182,7 @@ TYPES_DEMANDES = (
             ONGLET_COMPTE,
             CIBLE_MANDAT,
             decrire=decrire_mandat,
+            actuelles=mandat_en_vigueur,
         ),
         signer_demande,
     ),

@@ -778,6 +778,9 @@ def test_liste_des_demandes_shows_pending_refused_and_accepted(app):
         "Informations fiscales",
         "Informations CAF",
         "Informations bancaires",
+        # the SEPA mandate's requests (prelevement)
+        "Prélèvement automatique",
+        "Arrêt du prélèvement",
     ]
     assert "moins de 31 jours" in soup.get_text(" ", strip=True)
     assert [h.get_text(strip=True) for h in soup.select("section.demandes h2")] == [

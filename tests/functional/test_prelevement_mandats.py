@@ -167,6 +167,15 @@ def test_the_parent_asks_the_agent_accepts_the_mandate_is_signed(app):
     assert etat == "en_attente"
     traiter = agent.get(url)
     assert IBAN_NOUVEAU not in traiter.text
+    # beside the mandate in force, both masked
+    lignes = {
+        tr.th.get_text(strip=True) if tr.th else tr.td.get_text(strip=True): [
+            td.get_text(strip=True) for td in tr.find_all("td")
+        ]
+        for tr in traiter.html.select("table tr")
+    }
+    iban = next(v for k, v in lignes.items() if "IBAN" in k)
+    assert iban[-3:] == [MASQUE_DEMO, MASQUE_DEMO, MASQUE_NOUVEAU], iban
     done = traiter.forms["form-accepter"].submit("accepter")
     assert done.status_int == 302
     signes = lire_mandats(app)
@@ -206,6 +215,24 @@ def test_the_request_date_is_the_signature_date(app):
     [(_etat, url)] = demandes_de(app, "mandat_sepa")
     agent.get(url).forms["form-accepter"].submit("accepter")
     assert lire_mandats(app)[-1][4] == datetime.date(2026, 3, 3)
+
+
+def test_a_mandate_revoked_before_the_request_is_processed_needs_a_confirmation(app):
+    dupont = parent(app)
+    demander(dupont)
+    agent = role(app, "agent")
+    revoquer = agent.get("/manage/familles/%s/@@revoquer-mandat?mandat=1" % NUMERO)
+    form = revoquer.forms["form-revoquer"]
+    form["motif"] = "Demande de la famille par téléphone."
+    form.submit("revoquer")
+    [(_etat, url)] = demandes_de(app, "mandat_sepa")
+    page = agent.get(url).forms["form-accepter"].submit("accepter")
+    assert "Cochez « J'ai vu que la fiche a changé depuis la demande » pour accepter." in page.text
+    assert len(lire_mandats(app)) == 1
+    form = page.forms["form-accepter"]
+    form["confirmer"] = "oui"
+    assert form.submit("accepter").status_int == 302
+    assert [m[5] for m in lire_mandats(app)] == ["revoque", "actif"]
 
 
 def test_the_agent_refuses_nothing_is_signed_and_the_family_reads_why(app):
