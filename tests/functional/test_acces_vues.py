@@ -63,6 +63,10 @@ def monde(shared, dupont, martin, anonymous, agent, regisseur, editeur, admin):
         ("IEnfant", "planning.ics"): "?jeton=" + jeton,
         ("IConversation", "piece-jointe"): "/0",
         ("IConversation", "@@piece-jointe"): "?n=0",
+        # DUPONT's first SEPA mandate (the demo's)
+        ("IFamille", "mandat-sepa.pdf"): "?mandat=1",
+        ("IFamille", "@@mandat-sepa.pdf"): "?mandat=1",
+        ("IFamille", "@@revoquer-mandat"): "?mandat=1",
     }
     browsers = {
         "anonyme": anonymous,
