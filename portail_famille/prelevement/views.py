@@ -92,7 +92,11 @@ def _page(context, request, form_html=None, erreur=False, limite=None):
     ]
     attente_mandat = demandes.en_attente(context, service.MANDAT)
     attente_arret = demandes.en_attente(context, service.REVOCATION)
-    if form_html is None:
+    # Staff read the page; only the family asks (P.DEMANDE_CREER).
+    peut_demander = bool(request.has_permission(P.DEMANDE_CREER, context))
+    if not peut_demander:
+        form_html = ""
+    elif form_html is None:
         form = _formulaire(request, context)
         titulaire = context.bancaires.get("titulaire_compte") or ""
         form_html = form.render({"titulaire": titulaire} if titulaire else {})
@@ -106,10 +110,11 @@ def _page(context, request, form_html=None, erreur=False, limite=None):
         "attente_arret": _jour(attente_arret.date_demande) if attente_arret else None,
         "arret": (
             request.resource_path(context, ARRET)
-            if actif is not None and attente_arret is None
+            if peut_demander and actif is not None and attente_arret is None
             else None
         ),
         "form": form_html,
+        "peut_demander": peut_demander,
         "erreur": erreur,
         "limite": limite,
         "retour": request.resource_path(context, "mon-compte"),

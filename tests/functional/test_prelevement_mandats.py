@@ -257,6 +257,10 @@ def test_the_agent_refuses_nothing_is_signed_and_the_family_reads_why(app):
     [
         ({"iban": "FR7630001007941234567890186"}, "IBAN invalide : vérifiez le numéro."),
         ({"iban": ""}, "Ce champ est obligatoire."),
+        (
+            {"iban": "BR1800360305000010009795493C1"},
+            "Cet IBAN n'appartient pas à la zone SEPA : le prélèvement est impossible.",
+        ),
         ({"bic": "XX"}, "BIC invalide : vérifiez le code."),
         ({"titulaire": ""}, "Ce champ est obligatoire."),
         (
@@ -409,6 +413,14 @@ def test_who_may_not_revoke_does_not(app, name, status):
     url = "/manage/familles/%s/@@revoquer-mandat?mandat=1" % NUMERO
     assert browser.get(url, status=status)
     assert lire_mandats(app)[0][5] == "actif"
+
+
+def test_staff_read_the_family_page_without_its_forms(app):
+    agent = role(app, "agent")
+    page = agent.get(PAGE)
+    assert "PF-%s-1" % NUMERO in page.text and MASQUE_DEMO in page.text
+    assert "mandat" not in page.forms and page.html.select_one("#demande-mandat") is None
+    assert page.html.select_one("#mandat-actif a.bouton") is None
 
 
 def test_the_rgpd_export_holds_the_mandates(app):
