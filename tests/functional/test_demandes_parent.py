@@ -19,7 +19,7 @@ from ..conftest import DUPONT_URL, MARTIN_URL, login, make_app, with_root
 
 NUMERO = DUPONT["numero"]
 # The family record's types (the children's are tested in test_enfants.py).
-TYPES_COMPTE = [nom for nom, kind in TYPES.items() if kind.onglet == "compte"]
+TYPES_COMPTE = [nom for nom, kind in TYPES.items() if kind.onglet == "compte" and kind.formulaire]
 IBAN_DUPONT = "FR7630001007941234567890185"
 IBAN_MASQUE = "FR76 •••• •••• 0185"
 # Every way the full IBAN could be written in a page.

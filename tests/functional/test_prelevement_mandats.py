@@ -307,6 +307,25 @@ def test_the_family_asks_to_stop_it_and_the_agent_accepts(app):
     assert dupont.get(ARRET).status_int == 302
 
 
+def test_a_stop_request_for_a_mandate_replaced_since_is_not_accepted(app):
+    dupont = parent(app)
+    dupont.get(ARRET).forms["form-arret"].submit("confirmer")
+    demander(dupont)
+    agent = role(app, "agent")
+    [(_etat, signer)] = demandes_de(app, "mandat_sepa")
+    agent.get(signer).forms["form-accepter"].submit("accepter")
+    [(_etat, arret)] = demandes_de(app, "revocation_mandat")
+    page = agent.get(arret).forms["form-accepter"].submit("accepter").follow()
+    assert "Ce mandat n'est plus en vigueur" in page.text
+    assert demandes_de(app, "revocation_mandat")[0][0] == "en_attente"
+    assert [m[5] for m in lire_mandats(app)] == ["revoque", "actif"]
+    form = page.forms["form-refuser"]
+    form["motif"] = "Mandat déjà remplacé par le nouveau."
+    form.submit("refuser")
+    assert demandes_de(app, "revocation_mandat")[0][0] == "refusee"
+    assert [m[5] for m in lire_mandats(app)] == ["revoque", "actif"]
+
+
 def test_a_stale_confirmation_asks_nothing(app):
     dupont = parent(app)
     form = dupont.get(ARRET).forms["form-arret"]
