@@ -1,11 +1,13 @@
 """A parent asks for direct debit on a phone, an agent accepts, the parent
-sees the new mandate in force."""
+sees the new mandate in force, then asks to stop it; axe finds no WCAG
+2.1 A/AA violation on the pages on the way."""
 
 import pytest
 from playwright.sync_api import expect
 
 from portail_famille.demo import COMPTES, DUPONT
 
+from .axe import aucune_violation
 from .conftest import servir
 
 pytestmark = pytest.mark.browser
@@ -32,6 +34,7 @@ def test_direct_debit_asked_on_a_phone_then_accepted(portail, new_page, log_in):
     expect(actif).to_contain_text("FR76 •••• •••• 0185")
     expect(actif).to_contain_text("FR72ZZZ123456")
     expect(parent.locator("#texte-mandat")).to_contain_text("Régie Garderie et ALSH de Biviers")
+    aucune_violation(parent, "the mandate's page")
 
     parent.get_by_label("Titulaire du compte").fill("DUPONT JEANNE")
     parent.get_by_label("IBAN").fill("FR14 2004 1010 0505 0001 3M02 606")
@@ -40,6 +43,7 @@ def test_direct_debit_asked_on_a_phone_then_accepted(portail, new_page, log_in):
     expect(parent.locator("#erreur-champ-accepte")).to_contain_text(
         "Cochez « J'accepte le mandat de prélèvement SEPA »"
     )
+    aucune_violation(parent, "the mandate's form with its error")
     parent.get_by_label("IBAN").fill("FR14 2004 1010 0505 0001 3M02 606")
     parent.get_by_label("J'accepte le mandat de prélèvement SEPA").check()
     parent.get_by_role("button", name="Demander le prélèvement automatique").click()
@@ -67,3 +71,12 @@ def test_direct_debit_asked_on_a_phone_then_accepted(portail, new_page, log_in):
     expect(actif).to_contain_text("FR14 •••• •••• 2606")
     expect(actif).to_contain_text("Actif")
     expect(parent.locator("#historique-mandats")).to_contain_text("Révoqué")
+
+    # Stopping it: a confirmation page first.
+    parent.get_by_role("link", name="Demander l'arrêt du prélèvement").click()
+    expect(parent.get_by_role("heading", level=1)).to_contain_text("Demander l'arrêt")
+    aucune_violation(parent, "the stop's confirmation page")
+    parent.get_by_role("button", name="Confirmer la demande d'arrêt").click()
+    expect(parent.locator("#mandat-actif")).to_contain_text(
+        "Demande d'arrêt du prélèvement en attente depuis le"
+    )
