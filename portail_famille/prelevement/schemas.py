@@ -11,19 +11,25 @@ from ..familles import validators as v
 from ..i18n import _
 
 
+def _premier(*checks):
+    """The checks in turn, the first failure only (one message a field)."""
+
+    def validator(node, value):
+        for check in checks:
+            check(node, value)
+
+    return validator
+
+
 def _texte(title, validator, max_length, **kw):
+    longueur = colander.Length(
+        max=max_length,
+        max_err=_("${max} caractères au plus.", mapping={"max": max_length}),
+    )
     return colander.SchemaNode(
         colander.String(),
         title=title,
-        validator=colander.All(
-            colander.Length(
-                max=max_length,
-                max_err=_("${max} caractères au plus.", mapping={"max": max_length}),
-            ),
-            validator,
-        )
-        if validator
-        else colander.Length(max=max_length),
+        validator=_premier(longueur, validator),
         missing_msg=_("Ce champ est obligatoire."),
         **kw,
     )

@@ -29,6 +29,10 @@ def macro_bloc():
     return get_renderer(BLOC).implementation().macros["prelevement"]
 
 
+def _courte(day):
+    return dates.courte(day) if day else ""
+
+
 def bloc_fiche(request, famille):
     """What the family's file shows of its mandates, newest first: state,
     RUM, dates, titular, the IBAN masked, the PDF (with the permission to
@@ -45,10 +49,10 @@ def bloc_fiche(request, famille):
         lignes.append(
             {
                 "rum": mandat.rum,
-                "signe_le": dates_courte(mandat.signe_le),
+                "signe_le": _courte(mandat.signe_le),
                 "etat": etat,
                 "libelle_etat": translate(mandats.ETATS[etat]),
-                "revoque_le": dates_courte(mandat.revoque_le),
+                "revoque_le": _courte(mandat.revoque_le),
                 "revoque_par": mandat.revoque_par,
                 "motif": mandat.motif_revocation,
                 "titulaire": mandat.titulaire,
@@ -64,10 +68,6 @@ def bloc_fiche(request, famille):
             }
         )
     return {"mandats": lignes, "creancier": creancier(request.registry.settings)}
-
-
-def dates_courte(day):
-    return dates.courte(day) if day else ""
 
 
 def _mandat(context, request):
@@ -122,7 +122,7 @@ class RevoquerMandatView:
             "numero": famille.numero,
             "rum": mandat.rum,
             "rang": service.rang(famille, mandat),
-            "signe_le": dates_courte(mandat.signe_le),
+            "signe_le": _courte(mandat.signe_le),
             "titulaire": mandat.titulaire,
             "iban": masquer_iban(mandat.iban),
             "libelle_etat": translate(mandats.ETATS[etat]),

@@ -41,7 +41,7 @@ def _jour(moment):
     return dates.courte(dates.local(moment))
 
 
-def ligne_mandat(request, famille, mandat, pdf_url):
+def ligne_mandat(request, mandat, pdf_url):
     """What a page shows of one mandate (the IBAN masked)."""
     etat = mandat.etat()
     return {
@@ -87,9 +87,7 @@ def _page(context, request, form_html=None, erreur=False, limite=None):
     def pdf_url(mandat):
         return request.resource_path(context, PDF, query={"mandat": service.rang(context, mandat)})
 
-    historique = [
-        ligne_mandat(request, context, m, pdf_url) for m in reversed(mandats.mandats(context))
-    ]
+    historique = [ligne_mandat(request, m, pdf_url) for m in reversed(mandats.mandats(context))]
     attente_mandat = demandes.en_attente(context, service.MANDAT)
     attente_arret = demandes.en_attente(context, service.REVOCATION)
     # Staff read the page; only the family asks (P.DEMANDE_CREER).
@@ -104,7 +102,7 @@ def _page(context, request, form_html=None, erreur=False, limite=None):
         "famille": context,
         "creancier": infos,
         "texte": texte_mandat(request, infos.nom),
-        "actif": ligne_mandat(request, context, actif, pdf_url) if actif else None,
+        "actif": ligne_mandat(request, actif, pdf_url) if actif else None,
         "historique": historique,
         "attente_mandat": _jour(attente_mandat.date_demande) if attente_mandat else None,
         "attente_arret": _jour(attente_arret.date_demande) if attente_arret else None,
@@ -210,7 +208,7 @@ def _arret(context, request):
         raise HTTPFound(request.resource_path(context, PAGE))
     values = {
         "famille": context,
-        "mandat": ligne_mandat(request, context, actif, lambda m: None),
+        "mandat": ligne_mandat(request, actif, lambda m: None),
         "action": request.resource_path(context, ARRET),
         "retour": request.resource_path(context, PAGE),
         "csrf_token": get_csrf_token(request),

@@ -263,6 +263,8 @@ def test_the_agent_refuses_nothing_is_signed_and_the_family_reads_why(app):
         ),
         ({"bic": "XX"}, "BIC invalide : vérifiez le code."),
         ({"titulaire": ""}, "Ce champ est obligatoire."),
+        ({"titulaire": "A" * 71}, "70 caractères au plus."),
+        ({"iban": "FR76" + "3" * 50}, "42 caractères au plus."),
         (
             {"accepte": False},
             "Cochez « J'accepte le mandat de prélèvement SEPA » pour envoyer la demande.",
