@@ -343,17 +343,18 @@ def test_every_mode_has_its_frozen_receipt_for_the_family_and_staff(app):
     login(dupont, "jean.dupont", COMPTES["jean.dupont"][0])
     releve = dupont.get(DUPONT_URL + "releve-de-compte", {"onglet": "reglements"})
     journal = browser.get(CAISSE)
+    compte = browser.get(COMPTE)
     for mode, numero in numeros.items():
         url = "%sreglements/%s/pdf" % (DUPONT_URL, numero)
         assert 'href="%s"' % url in releve.text, mode
         assert 'href="%s"' % url in journal.text, mode
+        assert 'href="%s"' % url in compte.text, mode
         recu = dupont.get(url)
         text = " ".join(PdfReader(io.BytesIO(recu.body)).pages[0].extract_text().split())
         assert "Reçu %s" % numero in text and "R-%s" % mode in text
         assert browser.get(url).body == recu.body  # staff print the same original
         onglet = browser.get(FAMILLE + "reglements/%s/@@reglement" % numero)
         assert 'href="%s"' % url in onglet.text
-    assert COMPTE
 
 
 def test_evolve_step38_builds_the_ledger_of_documents_issued_before(app):
