@@ -52,7 +52,3 @@ class Bordereau(Comptable, Persistent):
     @property
     def nombre(self):
         return len(self.lignes)
-
-    @property
-    def emise_le(self):
-        return self.emis_le
