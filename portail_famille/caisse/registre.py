@@ -12,8 +12,10 @@ and read by ranges of dates.
   refunds (REMBOURSEMENT, per refund mode), and what left the till:
   SORTIE (a cancelled payment that had not been deposited: the cheque or
   the cash given back) and REMISE (deposited on a slip).  A day's figures
-  are one small range; a balance at a date sums the days before it
-  (a few keys a day, values stored inline in the BTree's buckets).
+  are one small range (values stored inline in the BTree's buckets).
+- ``mois``: (year, month, rubrique, mode) -> (count, amount), the same
+  by month: a balance sums the months before the day's month, then the
+  days of its month before it.
 - ``jours``: (day, number) -> the day's payments, cancellations, refunds
   (the journal's lines).
 - ``en_caisse``: number -> the cheque and cash payments in the till (not
@@ -29,6 +31,8 @@ are counted in the journal but not in a till balance.
 A régie that issued documents before this ledger existed gets it from
 evolve step38 (``reconstruire``, from the régie's journal index).
 """
+
+import datetime
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
@@ -63,6 +67,7 @@ FIN = "\uffff"
 class Caisse(Comptable, Persistent):
     def __init__(self):
         self.totaux = OOBTree()
+        self.mois = OOBTree()
         self.jours = OOBTree()
         self.en_caisse = OOBTree()
         self.remis = OOBTree()
@@ -81,9 +86,12 @@ def caisse(regie, create=False):
 
 
 def ajouter(registre, jour, rubrique, mode, montant, nombre=1):
-    key = (jour, rubrique, mode or "")
-    n, total = registre.totaux.get(key, (0, ZERO))
-    registre.totaux[key] = (n + nombre, total + montant)
+    for tree, key in (
+        (registre.totaux, (jour, rubrique, mode or "")),
+        (registre.mois, (jour.year, jour.month, rubrique, mode or "")),
+    ):
+        n, total = tree.get(key, (0, ZERO))
+        tree[key] = (n + nombre, total + montant)
 
 
 def paiement_de(annulation):
@@ -152,30 +160,36 @@ def reconstruire(regie):
 # --- reading ------------------------------------------------------------------
 
 
-def totaux_entre(regie, debut, fin):
-    """{(rubrique, mode): (count, amount)} of the days ``debut`` ..
-    ``fin`` (both included; ``debut`` None: since the beginning)."""
-    registre = caisse(regie)
-    found = {}
-    if registre is None:
-        return found
-    bas = (debut,) if debut is not None else None
-    for (_jour, rubrique, mode), (n, total) in registre.totaux.items(min=bas, max=(fin, FIN, FIN)):
+def _sommer(found, items):
+    for key, (n, total) in items:
+        rubrique, mode = key[-2:]
         n0, t0 = found.get((rubrique, mode), (0, ZERO))
         found[(rubrique, mode)] = (n0 + n, t0 + total)
     return found
 
 
 def totaux_avant(regie, jour):
-    """The same of every day before ``jour``."""
+    """{(rubrique, mode): (count, amount)} of every day before ``jour``:
+    the months before its month, then the days of its month before it."""
     registre = caisse(regie)
     found = {}
     if registre is None:
         return found
-    for (_jour, rubrique, mode), (n, total) in registre.totaux.items(max=(jour,), excludemax=True):
-        n0, t0 = found.get((rubrique, mode), (0, ZERO))
-        found[(rubrique, mode)] = (n0 + n, t0 + total)
-    return found
+    _sommer(found, registre.mois.items(max=(jour.year, jour.month), excludemax=True))
+    premier = jour.replace(day=1)
+    return _sommer(found, registre.totaux.items(min=(premier,), max=(jour,), excludemax=True))
+
+
+def totaux_entre(regie, debut, fin):
+    """The same of the days ``debut`` .. ``fin`` (both included; ``debut``
+    None: since the beginning)."""
+    if debut is None:
+        return totaux_avant(regie, fin + datetime.timedelta(days=1))
+    registre = caisse(regie)
+    found = {}
+    if registre is None:
+        return found
+    return _sommer(found, registre.totaux.items(min=(debut,), max=(fin, FIN, FIN)))
 
 
 def montant(totaux, rubrique, mode=""):

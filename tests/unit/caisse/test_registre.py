@@ -72,3 +72,19 @@ def test_a_regie_without_ledger_reads_empty_and_writes_nothing():
     assert registre.totaux_entre(regie, J1, J3) == {}
     assert registre.documents_du_jour(regie, J1) == []
     assert not hasattr(regie, "caisse")
+
+
+def test_a_balance_sums_the_months_before_then_the_days_of_its_month():
+    regie = remplie()
+    found = regie.caisse
+    registre.ajouter(found, datetime.date(2025, 3, 31), REGLEMENT, "cheque", D("1.00"))
+    registre.ajouter(found, datetime.date(2026, 11, 30), REGLEMENT, "cheque", D("2.00"))
+    registre.ajouter(found, datetime.date(2027, 1, 1), REGLEMENT, "cheque", D("4.00"))
+    assert registre.totaux_avant(regie, J1)[(REGLEMENT, "cheque")] == (2, D("3.00"))
+    assert registre.totaux_avant(regie, J2)[(REGLEMENT, "cheque")] == (4, D("123.00"))
+    tout = registre.totaux_entre(regie, None, datetime.date(2026, 12, 31))
+    assert tout[(REGLEMENT, "cheque")] == (4, D("123.00"))
+    assert registre.totaux_entre(regie, None, datetime.date(2027, 1, 1))[(REGLEMENT, "cheque")] == (
+        5,
+        D("127.00"),
+    )
