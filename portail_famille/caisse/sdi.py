@@ -179,6 +179,17 @@ class CaisseView(_Onglet):
                 (fmt.upper(), self.url("caisse-" + fmt, jour=iso)) for fmt in ("csv", "xlsx", "pdf")
             ],
             "bordereaux": self.url("bordereaux"),
+            "remises": [
+                {
+                    "numero": b.numero,
+                    "nature": _tr(request, NATURES.get(b.nature, b.nature)),
+                    "nombre": b.nombre,
+                    "total": euros(b.total),
+                    "url": self.url("bordereau", numero=b.numero),
+                }
+                for b in service.bordereaux(self.context)
+                if b.date == jour
+            ],
         }
 
 
@@ -246,7 +257,7 @@ def tables_journal(request, regie, jour):
         ]
         for ligne in found["lignes"]
     ]
-    return [(tr(_("Opérations")), operations, lignes), (tr(_("Par mode")), modes, lignes_modes)]
+    return [(tr(_("Par mode")), modes, lignes_modes), (tr(_("Opérations")), operations, lignes)]
 
 
 def _export_journal(context, request, format_):

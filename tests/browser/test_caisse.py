@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT
 
+from .axe import aucune_violation
+
 pytestmark = pytest.mark.browser
 
 COMPTE = "/manage/familles/%s/@@compte" % DUPONT["numero"]
@@ -38,12 +40,14 @@ def test_the_regisseur_makes_the_day_cheque_slip(portail, new_page, log_in):
         expect(regisseur.get_by_label(numero, exact=True)).to_be_checked()
     expect(attente).to_contain_text("JEAN DUPONT")
     # the demo's cheque of 2015 is not in today's slip
+    aucune_violation(regisseur, "Bordereaux de remise")
     regisseur.get_by_label("AL-228", exact=True).uncheck()
     regisseur.get_by_role("button", name="Préparer le bordereau").click()
 
     confirmation = regisseur.locator("#confirmation")
     expect(confirmation).to_contain_text("2 règlement(s), total 150,60")
     expect(confirmation).to_contain_text("CIC 1234567")
+    aucune_violation(regisseur, "Confirmer le bordereau")
     regisseur.get_by_role("button", name="Confirmer le bordereau").click()
 
     numero = "BRC-%d-001" % dates.today().year
@@ -51,6 +55,7 @@ def test_the_regisseur_makes_the_day_cheque_slip(portail, new_page, log_in):
         regisseur.get_by_text("Bordereau %s établi : 2 règlement(s), 150,60" % numero)
     ).to_be_visible()
     expect(regisseur.locator("dd.total")).to_have_text("150,60\xa0€")
+    aucune_violation(regisseur, "Bordereau de remise")
     lien = regisseur.get_by_role("link", name="Imprimer le bordereau (PDF)")
     reponse = regisseur.request.get(portail.url(lien.get_attribute("href")))
     assert reponse.headers["content-type"] == "application/pdf"
@@ -64,3 +69,8 @@ def test_the_regisseur_makes_the_day_cheque_slip(portail, new_page, log_in):
     regisseur.goto(portail.url(REGIE + "@@caisse"))
     expect(regisseur.locator("#mode-cheque .entrees")).to_contain_text("150,60")
     expect(regisseur.locator("#mode-cheque .remises")).to_have_text("150,60\xa0€")
+    expect(regisseur.locator(".remises-du-jour")).to_contain_text(numero)
+    aucune_violation(regisseur, "Caisse")
+    regisseur.goto(portail.url(REGIE + "@@recapitulatif"))
+    expect(regisseur.locator("#recapitulatif")).to_contain_text("Remises en banque")
+    aucune_violation(regisseur, "Récapitulatif mensuel")
