@@ -379,3 +379,73 @@ def test_evolve_step38_builds_the_ledger_of_documents_issued_before(app):
     assert apres == avant
     with_root(app.app, step38.evolve)  # idempotent
     assert lire_caisse(app, lambda r: dict(registre.caisse(r).totaux)) == avant
+
+
+def test_two_slips_of_one_cheque_at_once_conflict_and_the_second_is_refused(app):
+    """Two régisseurs confirm a slip of the same cheque at the same moment
+    (two connections, both read before either commits): the second commit
+    conflicts; run again (pyramid_retry), it is refused."""
+    import transaction
+    from ZODB.POSException import ConflictError
+
+    browser = staff(app, "regisseur")
+    numero = suivant(app)
+    reglement(browser, montant="15,00", mode="cheque")
+    db = app.app.registry._zodb_databases[""]
+    premier, second = transaction.TransactionManager(), transaction.TransactionManager()
+    c1, c2 = db.open(premier), db.open(second)
+    try:
+        regies = [c.root()["app_root"]["regies"][REGIE_NOM] for c in (c1, c2)]
+        jour = dates.today()
+        from portail_famille.caisse import service
+
+        service.creer_bordereau(regies[0], "cheque", [numero], jour, par="a")
+        service.creer_bordereau(regies[1], "cheque", [numero], jour, par="b")
+        premier.commit()
+        try:
+            second.commit()
+        except ConflictError:
+            second.abort()
+        else:  # pragma: no cover - the bug this test is for
+            raise AssertionError("a cheque went on two slips")
+        # the retry sees the first slip
+        c2.sync()
+        try:
+            service.creer_bordereau(regies[1], "cheque", [numero], jour, par="b")
+        except service.CaisseError as refus:
+            assert "déjà sur le bordereau" in refus.args[0].interpolate()
+        else:  # pragma: no cover
+            raise AssertionError("a cheque went on two slips")
+        second.abort()
+    finally:
+        c1.close()
+        c2.close()
+    assert lire_caisse(app, lambda r: len(registre.caisse(r).bordereaux)) == 1
+
+
+def test_hostile_input_is_refused_in_french_and_shown_as_text(app):
+    browser = staff(app, "regisseur")
+    reglement(browser, montant="9,00", mode="cheque", reference="<b>gras</b>")
+    page = browser.get(BORDEREAUX, {"nature": "<script>"})
+    assert "<b>gras</b>" not in page.text and "&lt;b&gt;gras&lt;/b&gt;" in page.text
+    assert "<script>" not in page.text
+    values = {
+        "csrf_token": csrf(page),
+        "nature": "<script>",
+        "reglements": ["<i>AL-1</i>" * 40, "AL-228"],
+        "preparer": "1",
+    }
+    refus = browser.post(BORDEREAUX, values, status=400)
+    assert "<i>" not in refus.text and "n'est plus à remettre" in refus.text
+    values["confirmer"] = "1"
+    refus = browser.post(BORDEREAUX, values, status=400)
+    assert "<i>" not in refus.text and "n'est pas à remettre" in refus.text
+    assert lire_caisse(app, lambda r: len(registre.caisse(r).bordereaux)) == 0
+    # without its token: refused, nothing written
+    browser.post(BORDEREAUX, {"reglements": "AL-228", "confirmer": "1"}, status=400)
+    assert lire_caisse(app, lambda r: len(registre.caisse(r).bordereaux)) == 0
+    browser.get(REGIE + "@@bordereau", {"numero": "<script>" * 30}, status=404)
+    browser.get(REGIE + "@@bordereau-pdf", status=404)
+    browser.get(CAISSE, {"jour": "9" * 5000}, status=400)
+    journal = browser.get(CAISSE)
+    assert "&lt;b&gt;gras&lt;/b&gt;" in journal.text
