@@ -449,3 +449,38 @@ def test_hostile_input_is_refused_in_french_and_shown_as_text(app):
     browser.get(CAISSE, {"jour": "9" * 5000}, status=400)
     journal = browser.get(CAISSE)
     assert "&lt;b&gt;gras&lt;/b&gt;" in journal.text
+
+
+def test_the_summary_of_a_past_month_counts_every_document_of_that_month(app):
+    """April 2015, the demo's month: the page's figures are those of the
+    documents stored in the families for that month."""
+    browser = staff(app, "regisseur")
+
+    def attendu(root, registry):
+        oid = get_oid(root["regies"][REGIE_NOM])
+        found = {}
+        for famille in root["familles"].values():
+            for dossier in ("factures", "reglements"):
+                for document in famille[dossier].values():
+                    if document.regie_oid != oid or (document.date.year, document.date.month) != (
+                        2015,
+                        4,
+                    ):
+                        continue
+                    nature = type(document).__name__
+                    n, total = found.get(nature, (0, D("0.00")))
+                    found[nature] = (n + 1, total + document.montant)
+        return found
+
+    found = with_root(app.app, attendu)
+    assert found["Facture"][0] >= 1 and found["Reglement"][0] >= 1
+    page = texte(browser.get(RECAP, {"mois": "2015-04"}).text)
+    assert "Avril 2015" in page
+    factures = re.search(
+        r"<td>Factures émises</td><td></td><td[^>]*>(\d+)</td><td[^>]*>([^<]*)</td>", page
+    )
+    assert (int(factures.group(1)), montant(factures.group(2))) == found["Facture"]
+    reglements = re.search(
+        r"<td>Règlements</td><td>Total</td><td[^>]*>(\d+)</td><td[^>]*>([^<]*)</td>", page
+    )
+    assert (int(reglements.group(1)), montant(reglements.group(2))) == found["Reglement"]
