@@ -187,7 +187,7 @@ class CaisseView(_Onglet):
                     "total": euros(b.total),
                     "url": self.url("bordereau", numero=b.numero),
                 }
-                for b in service.bordereaux(self.context)
+                for b in service.bordereaux(self.context, jour.year)
                 if b.date == jour
             ],
         }
@@ -351,10 +351,18 @@ class BordereauxView(_Onglet):
         value = self.request.params.get("nature", "cheque")
         return value if value in MODES_REMISE else "cheque"
 
+    def annee(self):
+        """The year of the slips listed (``?annee=2025``), this one by default."""
+        value = self.request.GET.get("annee", "")
+        if isinstance(value, str) and value.isdigit() and 2000 <= int(value) <= 2100:
+            return int(value)
+        return dates.today().year
+
     def show(self, erreur=None, cochees=None):
         request = self.request
         nature = self.nature()
         attente = service.a_remettre(self.context, nature)
+        annee = self.annee()
         if erreur is not None:
             request.response.status = 400
         return {
@@ -382,7 +390,12 @@ class BordereauxView(_Onglet):
                     "url": self.url("bordereau", numero=b.numero),
                     "pdf": self.url("bordereau-pdf", numero=b.numero),
                 }
-                for b in service.bordereaux(self.context)
+                for b in service.bordereaux(self.context, annee)
+            ],
+            "annee": annee,
+            "annees": [
+                {"annee": a, "url": self.url("bordereaux", nature=nature, annee=a)}
+                for a in sorted({annee, *service.annees(self.context)}, reverse=True)
             ],
             "peut_gerer": self.peut_gerer,
             "erreur": _tr(request, erreur) if erreur else "",

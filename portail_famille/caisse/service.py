@@ -138,12 +138,25 @@ def creer_bordereau(regie, nature, numeros, date, par=""):
     return bordereau
 
 
-def bordereaux(regie):
-    """The régie's slips, the newest first."""
+def annees(regie):
+    """The years the régie made slips in, the latest first."""
     found = registre.caisse(regie)
     if found is None:
         return []
-    return sorted(found.bordereaux.values(), key=lambda b: (b.date, b.emis_le), reverse=True)
+    return sorted({annee for _prefixe, annee in found.sequences}, reverse=True)
+
+
+def bordereaux(regie, annee):
+    """The régie's slips of ``annee``, the newest first: a range of
+    numbers per prefix ("BRC-2026-…"), the other years never read."""
+    found = registre.caisse(regie)
+    if found is None:
+        return []
+    slips = []
+    for prefixe in MODES_REMISE.values():
+        debut = "%s-%d-" % (prefixe, annee)
+        slips += found.bordereaux.values(min=debut, max=debut + registre.FIN)
+    return sorted(slips, key=lambda b: (b.date, b.emis_le), reverse=True)
 
 
 def bordereau(regie, numero):

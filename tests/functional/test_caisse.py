@@ -484,3 +484,26 @@ def test_the_summary_of_a_past_month_counts_every_document_of_that_month(app):
         r"<td>Règlements</td><td>Total</td><td[^>]*>(\d+)</td><td[^>]*>([^<]*)</td>", page
     )
     assert (int(reglements.group(1)), montant(reglements.group(2))) == found["Reglement"]
+
+
+def test_the_slips_are_listed_a_year_at_a_time(app):
+    from portail_famille.caisse import service
+
+    passee = dates.today().year - 1
+
+    def ancien(root, registry):
+        regie = root["regies"][REGIE_NOM]
+        service.creer_bordereau(regie, "cheque", ["AL-228"], datetime.date(passee, 12, 31), "r")
+
+    with_root(app.app, ancien)
+    browser = staff(app, "regisseur")
+    numero = "BRC-%d-001" % passee
+    page = browser.get(BORDEREAUX)
+    assert 'id="bordereau-%s"' % numero not in page.text
+    assert "annee=%d" % passee in page.text
+    page = browser.get(BORDEREAUX, {"annee": str(passee)})
+    assert 'id="bordereau-%s"' % numero in page.text
+    # the journal of that day shows the deposit
+    journal = browser.get(CAISSE, {"jour": "%d-12-31" % passee})
+    assert montant(cellule(journal, "mode-cheque", "remises")) == D("243.20")
+    assert montant(cellule(journal, "mode-cheque", "cloture")) == D("0.00")
