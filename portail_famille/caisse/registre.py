@@ -160,7 +160,7 @@ def reconstruire(regie):
 # --- reading ------------------------------------------------------------------
 
 
-def _sommer(found, items):
+def sommer(found, items):
     for key, (n, total) in items:
         rubrique, mode = key[-2:]
         n0, t0 = found.get((rubrique, mode), (0, ZERO))
@@ -175,9 +175,9 @@ def totaux_avant(regie, jour):
     found = {}
     if registre is None:
         return found
-    _sommer(found, registre.mois.items(max=(jour.year, jour.month), excludemax=True))
+    sommer(found, registre.mois.items(max=(jour.year, jour.month), excludemax=True))
     premier = jour.replace(day=1)
-    return _sommer(found, registre.totaux.items(min=(premier,), max=(jour,), excludemax=True))
+    return sommer(found, registre.totaux.items(min=(premier,), max=(jour,), excludemax=True))
 
 
 def totaux_entre(regie, debut, fin):
@@ -189,7 +189,7 @@ def totaux_entre(regie, debut, fin):
     found = {}
     if registre is None:
         return found
-    return _sommer(found, registre.totaux.items(min=(debut,), max=(fin, FIN, FIN)))
+    return sommer(found, registre.totaux.items(min=(debut,), max=(fin, FIN, FIN)))
 
 
 def montant(totaux, rubrique, mode=""):
