@@ -18,6 +18,7 @@ could not be when the slip was made).
 
 import datetime
 import re
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
@@ -102,7 +103,7 @@ def _telechargement(request, titre, tables, filename, format_):
 
 
 def _decimal(value):
-    return hasattr(value, "quantize")
+    return isinstance(value, Decimal)
 
 
 # --- Caisse: the cash journal of a day ---------------------------------------------------
