@@ -390,6 +390,10 @@ class BordereauxView(_Onglet):
                     "total": euros(b.total),
                     "url": self.url("bordereau", numero=b.numero),
                     "pdf": self.url("bordereau-pdf", numero=b.numero),
+                    "texte_pdf": _tr(
+                        request,
+                        _("Imprimer le bordereau ${numero} (PDF)", mapping={"numero": b.numero}),
+                    ),
                 }
                 for b in service.bordereaux(self.context, annee)
             ],
