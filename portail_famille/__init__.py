@@ -32,6 +32,7 @@ DOMAINS = (
     ".documents",
     ".actualites",
     ".rgpd",
+    ".caisse",
     ".fiche",
     ".accueil",
 )

@@ -24,6 +24,11 @@ class Permission(enum.StrEnum):
 
     ACTUALITE_PUBLIER = "actualites:actualite:publier"
     AUDIT_VOIR = "rgpd:audit:voir"
+    # The régie's cash journal, deposit slips and monthly summary (a
+    # Régie's tabs Caisse, Bordereaux de remise, Récapitulatif mensuel):
+    # régisseurs, administrators; making a deposit slip: the same.
+    CAISSE_GERER = "caisse:bordereau:gerer"
+    CAISSE_VOIR = "caisse:journal:voir"
     COMPTE_MOT_DE_PASSE_MODIFIER = "compte:mot-de-passe:modifier"
     DEMANDE_CREER = "demande:demande:creer"
     DEMANDE_TRAITER_COMPTE = "demande:compte:traiter"
@@ -183,6 +188,8 @@ ROLE_TABLE = {
             P.SDI_MANAGE_CONTENTS,
             P.FACTURE_VOIR,
             P.FACTURATION_GERER,
+            P.CAISSE_VOIR,
+            P.CAISSE_GERER,
         ),
         "structures": (P.SDI_VIEW, P.FACTURATION_GERER, P.STATISTIQUES_VOIR),
     },

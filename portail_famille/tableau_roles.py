@@ -57,6 +57,8 @@ DESCRIPTIONS = {
         "bill, set tariffs, record payments and credit notes, cancel payments, refund credit"
     ),
     P.MANDAT_REVOQUER: "revoke a family's SEPA mandate, with a reason (journaled)",
+    P.CAISSE_VOIR: "read the régie's cash journal, deposit slips and monthly summary",
+    P.CAISSE_GERER: "make the deposit slips of cheques and cash",
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",

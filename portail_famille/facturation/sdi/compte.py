@@ -258,6 +258,11 @@ class CompteView(_Vue):
                 "debit": euros(compte.debit(o)) if o.sens == "debit" else "",
                 "credit": euros(compte.credit(o)) if o.sens == "credit" else "",
                 "reste": euros(o.reste) if isinstance(o, Facture) else "",
+                # its PDF (a payment's receipt) printed from here
+                "pdf": request.resource_path(o, pdf.PDF),
+                "texte_pdf": _tr(
+                    request, _("Imprimer ${numero} (PDF)", mapping={"numero": o.numero})
+                ),
             }
             for o in compte.operations(famille)
         ]
