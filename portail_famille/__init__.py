@@ -34,6 +34,7 @@ DOMAINS = (
     ".rgpd",
     ".fiche",
     ".accueil",
+    ".pes",
 )
 
 
