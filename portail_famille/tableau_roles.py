@@ -56,6 +56,8 @@ DESCRIPTIONS = {
     P.FACTURATION_GERER: (
         "bill, set tariffs, record payments and credit notes, cancel payments, refund credit"
     ),
+    P.PES_VOIR: "see the invoices due to the Trésor public (PES V2) and the files sent",
+    P.PES_GERER: "send unpaid invoices to the Trésor public (a PES V2 file)",
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",
