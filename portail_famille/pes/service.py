@@ -19,16 +19,20 @@ families; the family is each invoice's parent.  Measured by
 import datetime
 import hashlib
 import re
+from decimal import Decimal, InvalidOperation
 
 from .. import dates, journal
 from ..facturation import journal_regie
 from ..facturation.resources import Facture
 from ..i18n import _
-from ..montants import ZERO
+from ..montants import ZERO, euros
 from ..prelevement.mandats import mandat_actif
 from . import controle, ecriture, resources
 
 DEFAUT_RELANCES = 2
+# The threshold below which a collectivité does not issue a titre for a
+# local product (décret 2017-509: 15 euros); ``portail.pes.seuil``.
+DEFAUT_SEUIL = Decimal("15.00")
 # Days from the file to the Trésor's debit of a family with a mandate
 # (DtePrel): the time Hélios takes in the titre and notifies the debtor.
 DELAI_PRELEVEMENT = 14
@@ -86,6 +90,19 @@ def reglages(settings):
                 "l'envoi au Trésor public, de 1 à 9."
             )
         )
+    try:
+        seuil = Decimal(str(settings.get("portail.pes.seuil") or DEFAUT_SEUIL).strip())
+    except InvalidOperation:
+        seuil = None
+    if seuil is None or not seuil.is_finite() or seuil < ZERO:
+        erreurs.append(
+            _(
+                "Réglage portail.pes.seuil invalide : le montant en euros sous lequel une "
+                "facture n'est pas transmise (par exemple 15)."
+            )
+        )
+    else:
+        valeurs["seuil"] = seuil
     return valeurs, erreurs
 
 
@@ -122,8 +139,13 @@ def tiers(famille):
     }
 
 
-def motif_exclusion(debiteur):
-    """Why a titre cannot be sent to this debtor, or None."""
+def motif_exclusion(debiteur, reste, seuil):
+    """Why a titre cannot be sent to this debtor for ``reste``, or None."""
+    if reste < seuil:
+        return _(
+            "Reste dû inférieur au seuil de mise en recouvrement (${seuil}).",
+            mapping={"seuil": euros(seuil)},
+        )
     if not ecriture.texte(debiteur["nom"], 38):
         return _("Nom du responsable manquant.")
     if not ecriture.texte(debiteur["adresse"], 38) or not ecriture.texte(debiteur["ville"], 38):
@@ -148,7 +170,7 @@ def apercu(regie, valeurs, jour):
             "montant": facture.reste,
             "relances": [r.get("date") for r in facture.relances],
             "mandat": mandat_actif(famille, jour),
-            "motif": motif_exclusion(debiteur),
+            "motif": motif_exclusion(debiteur, facture.reste, valeurs["seuil"]),
         }
         (exclues if ligne["motif"] is not None else retenues).append(ligne)
     total = sum((ligne["montant"] for ligne in retenues), ZERO)

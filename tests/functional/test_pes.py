@@ -231,6 +231,15 @@ def test_an_incomplete_address_is_left_out_with_its_reason(app):
     assert "preparer" not in page.forms
 
 
+def test_an_amount_below_the_threshold_is_left_out(tmp_path):
+    with app_du_test(tmp_path, **{**PES, "portail.pes.seuil": "10000"}) as app:
+        numero, _ = relancer(app, DUPONT["numero"])
+        page = _role(app, "regisseur").get(TRESOR)
+        exclue = page.html.find(id="exclue-%s" % numero)
+        assert "inférieur au seuil de mise en recouvrement (10" in exclue.text
+        assert "${" not in page.text
+
+
 def test_a_change_after_the_preview_is_refused(app):
     numero, _ = relancer(app, DUPONT["numero"])
     regisseur = _role(app, "regisseur")
