@@ -1,7 +1,7 @@
 """make bench (pes): the régie's file of titres de recettes to the Trésor
 public (PES V2 ORMC) over a town of 10,000 families.
 
-    .venv/bin/python bench/pes.py [--familles 10000] [--candidates 2000] [--factures 3]
+    .venv/bin/python bench/pes.py [--familles 10000] [--candidates 2000] [--factures 3] [--garder]
 
 A first process builds the town on a FileStorage in a temporary directory
 (development.ini's settings, the demo data, then ``--familles`` families
@@ -13,13 +13,14 @@ and measures, each step from an emptied connection cache:
 
 - ``apercu``: the preview (``pes.service.apercu``: one pass over the
   régie's index of numbers, the candidates' families and mandates);
-- ``fichier``: the file written, checked and kept, each invoice marked
+- ``fichier``: what "Confirmer l'envoi au Trésor public" does: the
+  preview again, the file written, checked and kept, each invoice marked
   and journaled (``pes.service.emettre``), then its commit;
 - ``apercu_apres``: the preview again, which must find only the excluded.
 
 Printed: seconds, the file's size, titres and total, and the process's
-peak resident memory (``ru_maxrss``) and the peak of Python allocations
-during the file (tracemalloc).  Target: under 60 s on 2 cores.  Figures
+peak resident memory (``ru_maxrss``); ``--tracemalloc`` also measures the
+peak of Python allocations during the file (slower: not for the times).  Target: under 60 s on 2 cores.  Figures
 only; bench/out/pes.json keeps them.
 """
 
@@ -172,7 +173,8 @@ def mesurer(directory, args):
         figures["apercu"].update(
             titres=found["nombre"], exclues=len(found["exclues"]), total=str(found["total"])
         )
-        tracemalloc.start()
+        if args.tracemalloc:
+            tracemalloc.start()
 
         def fichier():
             apercu = service.apercu(regie, valeurs, jour)
@@ -190,9 +192,10 @@ def mesurer(directory, args):
             octets=made.fichier.taille,
             emettre_secondes=ecriture,
             commit_secondes=commit,
-            tracemalloc_pic_mb=tracemalloc.get_traced_memory()[1] / 1e6,
         )
-        tracemalloc.stop()
+        if args.tracemalloc:
+            figures["fichier"]["tracemalloc_pic_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
         apres = step("apercu_apres", lambda: service.apercu(regie, valeurs, jour))
         figures["apercu_apres"].update(titres=apres["nombre"], exclues=len(apres["exclues"]))
     finally:
@@ -209,6 +212,9 @@ def lancer():
     parser.add_argument("--factures", type=int, default=3)
     parser.add_argument("--generer", help=argparse.SUPPRESS)
     parser.add_argument("--garder", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="the peak of Python allocations (slower)"
+    )
     args = parser.parse_args()
     if args.generer:
         generer(args.generer, args.familles, args.candidates, args.factures)
@@ -239,7 +245,7 @@ def lancer():
         "pes: %d families (generated in %.0f s); preview %.2f s (%d titres, %d left out, "
         "total %s); file %.2f s (write+check+mark %.2f s, commit %.2f s), %s, %.1f MB; "
         "preview after %.2f s (%d titres); preview + file %.1f s (target < 60 s); "
-        "peak RSS %.0f MB, Python peak during the file %.0f MB"
+        "peak RSS %.0f MB%s"
         % (
             figures["familles"],
             figures["generation_secondes"],
@@ -256,7 +262,9 @@ def lancer():
             figures["apercu_apres"]["titres"],
             total,
             figures["apercu_apres"]["rss_mb"],
-            figures["fichier"]["tracemalloc_pic_mb"],
+            ", Python peak during the file %.0f MB" % figures["fichier"]["tracemalloc_pic_mb"]
+            if args.tracemalloc
+            else "",
         )
     )
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,11 @@
 """The régie's SDI tab "Trésor public" (régisseurs, administrators).
 
-GET (``P.PES_VOIR``): the invoices to send as titres de recettes (family,
-invoice, amount still due, the reminders' dates, the debtor's address, a
-mandate's RUM), those left out with the reason, the totals, and the files
-already sent (number, date, count, total, download).  Nothing is written.
+GET (``P.PES_VOIR``): the files already sent (number, date, count,
+total, download) and, on demand ("Afficher les factures à transmettre":
+it reads every invoice of the régie), the invoices to send as titres de
+recettes (family, invoice, amount still due, the reminders' dates, the
+debtor's address, a mandate's RUM), those left out with the reason, and
+the totals.  Nothing is written.
 
 "Préparer le fichier" (POST, ``P.PES_GERER``) shows what will be sent
 ("Bordereau PES-2026-001 : N titre(s), total …"); only "Confirmer l'envoi
@@ -45,7 +47,7 @@ class TresorView:
     def url(self):
         return self.request.sdiapi.mgmt_path(self.context, "@@tresor")
 
-    def valeurs(self):
+    def valeurs(self, apercu=True):
         request = self.request
         reglages, erreurs = service.reglages(request.registry.settings)
         jour = dates.today()
@@ -56,18 +58,21 @@ class TresorView:
             "reglages_erreurs": [_tr(request, e) for e in erreurs],
             "relances": reglages.get("relances", service.DEFAUT_RELANCES),
             "apercu": None,
+            "url_apercu": self.url() + "?apercu=1",
             "confirmation": None,
             "refus": None,
             "erreurs_fichier": [],
             "fichiers": self.fichiers(),
             "peut_envoyer": bool(request.has_permission(P.PES_GERER, self.context)),
         }
-        if not erreurs:
+        if apercu and not erreurs:
             found["apercu"] = self.apercu(service.apercu(self.context, reglages, jour))
         return found, reglages, jour
 
     def __call__(self):
-        return self.valeurs()[0]
+        # the preview reads every invoice of the régie (seconds in a large
+        # town: bench/pes.py): on demand, not at each visit of the tab
+        return self.valeurs(apercu="apercu" in self.request.GET)[0]
 
     def ligne(self, ligne):
         request = self.request

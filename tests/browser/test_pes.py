@@ -28,6 +28,7 @@ def test_the_régisseur_sends_an_unpaid_invoice_to_the_trésor(portail, new_page
     regisseur = new_page(viewport={"width": 1280, "height": 800})
     log_in(regisseur, "regisseur", COMPTES["regisseur"][0])
     regisseur.goto(portail.url(TRESOR))
+    regisseur.get_by_role("link", name="Afficher les factures à transmettre").click()
     titre = regisseur.locator("#titre-%s" % numero)
     expect(titre).to_contain_text("DUPONT")
     expect(titre).to_contain_text(reste.replace(".", ","))

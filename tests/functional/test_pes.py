@@ -97,7 +97,7 @@ def test_candidates_preview_confirm_and_file(app):
     une_seule, _ = relancer(app, MARTIN["numero"], nombre=1)
     regisseur = _role(app, "regisseur")
 
-    page = regisseur.get(TRESOR)
+    page = regisseur.get(TRESOR + "?apercu=1")
     titre = page.html.find(id="titre-%s" % numero)
     assert titre is not None, page.text
     texte = titre.get_text(" ")
@@ -170,14 +170,14 @@ def test_candidates_preview_confirm_and_file(app):
 def test_a_second_file_takes_the_next_numbers(app):
     relancer(app, DUPONT["numero"])
     regisseur = _role(app, "regisseur")
-    page = regisseur.get(TRESOR)
+    page = regisseur.get(TRESOR + "?apercu=1")
     page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
     numero, _ = relancer(app, MARTIN["numero"])
-    page = regisseur.get(TRESOR)
+    page = regisseur.get(TRESOR + "?apercu=1")
     assert page.html.find(id="titre-%s" % numero) is not None
     page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
     annee = dates.today().year
-    page = regisseur.get(TRESOR)
+    page = regisseur.get(TRESOR + "?apercu=1")
     assert page.html.find(id="fichier-PES-%d-002" % annee) is not None
     xml = regisseur.get(TRESOR + "-fichier?numero=PES-%d-002" % annee)
     racine = etree.fromstring(xml.body)
@@ -200,7 +200,7 @@ def test_a_mandate_gives_the_debit_details(app):
 
     with_root(app.app, signer)
     regisseur = _role(app, "regisseur")
-    page = regisseur.get(TRESOR)
+    page = regisseur.get(TRESOR + "?apercu=1")
     assert "PF-%s-1" % DUPONT["numero"] in page.html.find(id="titre-%s" % numero).text
     page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
     xml = regisseur.get(TRESOR + "-fichier?numero=PES-%d-001" % dates.today().year)
@@ -221,7 +221,7 @@ def test_a_mandate_gives_the_debit_details(app):
 def test_an_incomplete_address_is_left_out_with_its_reason(app):
     numero, _ = relancer(app, MARTIN["numero"], code_postal="", adresse="")
     regisseur = _role(app, "regisseur")
-    page = regisseur.get(TRESOR)
+    page = regisseur.get(TRESOR + "?apercu=1")
     exclue = page.html.find(id="exclue-%s" % numero)
     assert exclue is not None
     assert "Adresse du responsable incomplète" in exclue.text
@@ -234,7 +234,7 @@ def test_an_incomplete_address_is_left_out_with_its_reason(app):
 def test_an_amount_below_the_threshold_is_left_out(tmp_path):
     with app_du_test(tmp_path, **{**PES, "portail.pes.seuil": "10000"}) as app:
         numero, _ = relancer(app, DUPONT["numero"])
-        page = _role(app, "regisseur").get(TRESOR)
+        page = _role(app, "regisseur").get(TRESOR + "?apercu=1")
         exclue = page.html.find(id="exclue-%s" % numero)
         assert "inférieur au seuil de mise en recouvrement (10" in exclue.text
         assert "${" not in page.text
@@ -243,7 +243,7 @@ def test_an_amount_below_the_threshold_is_left_out(tmp_path):
 def test_a_change_after_the_preview_is_refused(app):
     numero, _ = relancer(app, DUPONT["numero"])
     regisseur = _role(app, "regisseur")
-    page = regisseur.get(TRESOR)
+    page = regisseur.get(TRESOR + "?apercu=1")
     confirmation = page.forms["preparer"].submit()
     relancer(app, MARTIN["numero"])  # another invoice became a candidate
     refus = confirmation.forms["confirmer"].submit("confirmer")
@@ -267,7 +267,7 @@ def test_missing_settings_say_what_to_set(tmp_path):
     with app_du_test(tmp_path) as app:
         relancer(app, DUPONT["numero"])
         regisseur = _role(app, "regisseur")
-        page = regisseur.get(TRESOR)
+        page = regisseur.get(TRESOR + "?apercu=1")
         reglages = page.html.find(id="reglages").get_text(" ")
         assert "n'est pas configuré" in reglages
         assert "portail.pes.collectivite (IdColl)" in reglages
@@ -282,6 +282,15 @@ def test_missing_settings_say_what_to_set(tmp_path):
             return resources.liste(root["regies"][REGIE])
 
         assert with_root(app.app, aucun) == []
+
+
+def test_the_tab_reads_the_invoices_on_demand(app):
+    numero, _ = relancer(app, DUPONT["numero"])
+    page = _role(app, "regisseur").get(TRESOR)
+    assert page.html.find(id="titre-%s" % numero) is None
+    assert "Aucun fichier PES" in page.text
+    page = page.click("Afficher les factures à transmettre")
+    assert page.html.find(id="titre-%s" % numero) is not None
 
 
 def test_an_unknown_file_is_a_404(app):
