@@ -7,15 +7,18 @@ from decimal import Decimal
 import pytest
 import webtest
 from lxml import etree
+from substanced.util import set_acl
 
 from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
+from portail_famille.evolve import STEPS, step37
 from portail_famille.facturation import compte
 from portail_famille.facturation import service as facturation
 from portail_famille.facturation.resources import Facture
 from portail_famille.journal import lire
 from portail_famille.pes import controle, resources
 from portail_famille.prelevement import mandats
+from portail_famille.security import P
 
 from ..conftest import DUPONT_URL, app_du_test, csrf, login, with_root
 
@@ -304,3 +307,24 @@ def test_only_the_régie_reaches_the_tab(app):
     agent.get(TRESOR, status=403)
     editeur = _role(app, "editeur")
     editeur.get(TRESOR, status=403)
+
+
+def test_step37_gives_the_régie_its_permissions(app):
+    """A database made before PES: step37 writes the role table again."""
+
+    def retirer(root, registry):
+        regies = root["regies"]
+        acl = [
+            (action, qui, tuple(p for p in perms if p not in (P.PES_VOIR, P.PES_GERER)))
+            if isinstance(perms, tuple)
+            else (action, qui, perms)
+            for action, qui, perms in regies.__acl__
+        ]
+        set_acl(regies, acl, registry=registry)
+
+    with_root(app.app, retirer)
+    regisseur = _role(app, "regisseur")
+    regisseur.get(TRESOR, status=403)
+    assert "step37" in STEPS
+    with_root(app.app, step37.evolve)
+    regisseur.get(TRESOR, status=200)
