@@ -56,6 +56,8 @@ requires = [
     # SEPA direct-debit files (pain.008), validated against their schema
     "sepaxml",
     "xmlschema",
+    # the PES V2 files to the Trésor public, written and checked (pes/)
+    "lxml",
 ]
 
 # the opening-morning load scenario (bench/): locust drives the virtual

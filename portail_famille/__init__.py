@@ -35,6 +35,7 @@ DOMAINS = (
     ".caisse",
     ".fiche",
     ".accueil",
+    ".pes",
 )
 
 

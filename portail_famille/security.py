@@ -52,6 +52,10 @@ class Permission(enum.StrEnum):
     MESSAGE_ECRIRE = "messagerie:message:ecrire"
     MESSAGERIE_TRAITER = "messagerie:boite:traiter"
     PAIEMENT_RETOUR = "paiement:retour:recevoir"
+    # A régie's titres de recettes to the Trésor public (PES V2): see them
+    # and the files sent; make a file.  Régisseurs, administrators.
+    PES_GERER = "pes:fichier:gerer"
+    PES_VOIR = "pes:fichier:voir"
     PLANNING_FLUX = "planning:flux:voir"
     PLANNING_POINTER = "planning:pointage:modifier"
     PLANNING_TRAITER = "planning:demande:traiter"
@@ -190,6 +194,8 @@ ROLE_TABLE = {
             P.FACTURATION_GERER,
             P.CAISSE_VOIR,
             P.CAISSE_GERER,
+            P.PES_VOIR,
+            P.PES_GERER,
         ),
         "structures": (P.SDI_VIEW, P.FACTURATION_GERER, P.STATISTIQUES_VOIR),
     },

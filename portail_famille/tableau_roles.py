@@ -59,6 +59,8 @@ DESCRIPTIONS = {
     P.MANDAT_REVOQUER: "revoke a family's SEPA mandate, with a reason (journaled)",
     P.CAISSE_VOIR: "read the régie's cash journal, deposit slips and monthly summary",
     P.CAISSE_GERER: "make the deposit slips of cheques and cash",
+    P.PES_VOIR: "see the invoices due to the Trésor public (PES V2) and the files sent",
+    P.PES_GERER: "send unpaid invoices to the Trésor public (a PES V2 file)",
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",

@@ -1,0 +1,275 @@
+"""make bench (pes): the régie's file of titres de recettes to the Trésor
+public (PES V2 ORMC) over a town of 10,000 families.
+
+    .venv/bin/python bench/pes.py [--familles 10000] [--candidates 2000] [--factures 3] [--garder]
+
+A first process builds the town on a FileStorage in a temporary directory
+(development.ini's settings, the demo data, then ``--familles`` families
+with ``--factures`` invoices each, issued by the régie's service; the
+latest invoice of ``--candidates`` families has two reminders, of a tenth
+of them with a SEPA mandate; 5 % of the others one reminder; 50 more
+candidates have no address, left out) and exits; this process opens it
+and measures, each step from an emptied connection cache:
+
+- ``apercu``: the preview (``pes.service.apercu``: one pass over the
+  régie's index of numbers, the candidates' families and mandates);
+- ``fichier``: what "Confirmer l'envoi au Trésor public" does: the
+  preview again, the file written, checked and kept, each invoice marked
+  and journaled (``pes.service.emettre``), then its commit;
+- ``apercu_apres``: the preview again, which must find only the excluded.
+
+Printed: seconds, the file's size, titres and total, and the process's
+peak resident memory (``ru_maxrss``); ``--tracemalloc`` also measures the
+peak of Python allocations during the file (slower: not for the times).  Target: under 60 s on 2 cores.  Figures
+only; bench/out/pes.json keeps them.
+"""
+
+import argparse
+import datetime
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import home  # noqa: E402  (bench/home.py: the application on a temporary FileStorage)
+
+REGIE = "regie-garderie-alsh"
+OUT = Path(__file__).resolve().parent / "out" / "pes.json"
+NUMERO = 2026000000000
+NOMS = ("MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS")
+PRENOMS = ("Léa", "Hugo", "Chloé", "Louis", "Emma", "Jules", "Inès", "Gabriel")
+LOT = 500
+
+
+def maxrss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generer(directory, familles, candidates, factures):
+    """The town (run as --generer, in its own process)."""
+    import warnings
+
+    import transaction
+    from pyramid.scripting import prepare
+
+    from portail_famille.demo import close_databases
+    from portail_famille.facturation import service
+    from portail_famille.prelevement import mandats
+
+    warnings.simplefilter("ignore")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    app = home.home_app(directory)
+    env = prepare(registry=app.registry)
+    root, registry = env["root"], env["registry"]
+    try:
+        regie = root["regies"][REGIE]
+        folder = root["familles"]
+        ligne = {
+            "enfant": "ENFANT",
+            "structure": "Accueil de Loisirs ALSH",
+            "prestation": "Mercredi après-midi",
+            "prestation_oid": 0,
+            "unite": "journee",
+            "quantite": 4,
+            "prix": Decimal("12.35"),
+            "montant": Decimal("49.40"),
+        }
+        sans_adresse = 50
+        for i in range(familles):
+            numero = str(NUMERO + i)
+            adresse = i >= candidates or i < candidates - sans_adresse
+            famille = registry.content.create(
+                "Famille",
+                responsable={
+                    "civilite": ("Madame", "Monsieur")[i % 2],
+                    "nom": NOMS[i % len(NOMS)],
+                    "prenom": PRENOMS[i % len(PRENOMS)],
+                    "adresse": "%d rue des Écoles" % (1 + i % 120) if adresse else "",
+                    "code_postal": "38330" if adresse else "",
+                    "ville": "Biviers" if adresse else "",
+                },
+            )
+            folder.add(numero, famille, registry=registry)
+            for m in range(factures):
+                debut = datetime.date(2026, 9 + m, 1)
+                fin = (debut + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
+                    days=1
+                )
+                facture = service.emettre_facture(
+                    famille, regie, fin, debut, fin, [ligne], registry=registry
+                )
+            rang = 2 if i < candidates else (1 if i % 20 == 0 else 0)
+            facture.relances = tuple(
+                {"rang": r + 1, "date": datetime.date(2026, 11, 1 + 14 * r), "par": "bench"}
+                for r in range(rang)
+            )
+            if i < candidates and i % 10 == 0:
+                mandats.signer(
+                    famille,
+                    "%s %s" % (PRENOMS[i % len(PRENOMS)], NOMS[i % len(NOMS)]),
+                    "FR7630006000011234567890189",
+                    "AGRIFRPP",
+                    datetime.date(2026, 9, 1),
+                )
+            if i % LOT == LOT - 1:
+                transaction.commit()
+        transaction.commit()
+    finally:
+        env["closer"]()
+        close_databases(app.registry)
+    info = {"familles": familles, "generation_secondes": time.perf_counter() - t0}
+    (directory / "info.json").write_text(json.dumps(info))
+
+
+def mesurer(directory, args):
+    import warnings
+
+    import transaction
+    from pyramid.paster import get_appsettings
+    from pyramid.scripting import prepare
+
+    from portail_famille import dates, main
+    from portail_famille.demo import close_databases
+    from portail_famille.pes import service
+
+    warnings.simplefilter("ignore")
+
+    settings = dict(get_appsettings(str(home.INI)))
+    var = str(home.ROOT / "var")
+    for key in [k for k in settings if k.startswith("zodbconn.uri")]:
+        settings[key] = settings[key].replace(var, str(directory))
+    settings["portail.mail_directory"] = str(directory / "mail")
+    app = main({}, **settings)
+    env = prepare(registry=app.registry)
+    root = env["root"]
+    figures = json.loads((directory / "info.json").read_text())
+    try:
+        regie = root["regies"][REGIE]
+        valeurs, erreurs = service.reglages(app.registry.settings)
+        assert not erreurs, erreurs
+        jour = dates.today()
+        figures["rss_depart_mb"] = maxrss_mb()
+        jar = root._p_jar
+
+        def step(name, func):
+            transaction.abort()
+            jar.cacheMinimize()
+            t0 = time.perf_counter()
+            result = func()
+            figures[name] = {"secondes": time.perf_counter() - t0, "rss_mb": maxrss_mb()}
+            return result
+
+        found = step("apercu", lambda: service.apercu(regie, valeurs, jour))
+        figures["apercu"].update(
+            titres=found["nombre"], exclues=len(found["exclues"]), total=str(found["total"])
+        )
+        if args.tracemalloc:
+            tracemalloc.start()
+
+        def fichier():
+            apercu = service.apercu(regie, valeurs, jour)
+            t0 = time.perf_counter()
+            made = service.emettre(regie, valeurs, jour, apercu["retenues"], "bench")
+            t1 = time.perf_counter()
+            transaction.commit()
+            return made, t1 - t0, time.perf_counter() - t1
+
+        made, ecriture, commit = step("fichier", fichier)
+        figures["fichier"].update(
+            numero=made.numero,
+            titres=made.nombre,
+            total=str(made.total),
+            octets=made.fichier.taille,
+            emettre_secondes=ecriture,
+            commit_secondes=commit,
+        )
+        if args.tracemalloc:
+            figures["fichier"]["tracemalloc_pic_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+        apres = step("apercu_apres", lambda: service.apercu(regie, valeurs, jour))
+        figures["apercu_apres"].update(titres=apres["nombre"], exclues=len(apres["exclues"]))
+    finally:
+        transaction.abort()
+        env["closer"]()
+        close_databases(app.registry)
+    return figures
+
+
+def lancer():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--familles", type=int, default=10000)
+    parser.add_argument("--candidates", type=int, default=2000)
+    parser.add_argument("--factures", type=int, default=3)
+    parser.add_argument("--generer", help=argparse.SUPPRESS)
+    parser.add_argument("--garder", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="the peak of Python allocations (slower)"
+    )
+    args = parser.parse_args()
+    if args.generer:
+        generer(args.generer, args.familles, args.candidates, args.factures)
+        return
+    directory = Path(tempfile.mkdtemp(prefix="bench-pes-"))
+    try:
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--generer",
+                str(directory),
+                "--familles",
+                str(args.familles),
+                "--candidates",
+                str(args.candidates),
+                "--factures",
+                str(args.factures),
+            ],
+            check=True,
+        )
+        figures = mesurer(directory, args)
+    finally:
+        if not args.garder:
+            shutil.rmtree(directory, ignore_errors=True)
+    total = figures["apercu"]["secondes"] + figures["fichier"]["secondes"]
+    print(
+        "pes: %d families (generated in %.0f s); preview %.2f s (%d titres, %d left out, "
+        "total %s); file %.2f s (write+check+mark %.2f s, commit %.2f s), %s, %.1f MB; "
+        "preview after %.2f s (%d titres); preview + file %.1f s (target < 60 s); "
+        "peak RSS %.0f MB%s"
+        % (
+            figures["familles"],
+            figures["generation_secondes"],
+            figures["apercu"]["secondes"],
+            figures["apercu"]["titres"],
+            figures["apercu"]["exclues"],
+            figures["apercu"]["total"],
+            figures["fichier"]["secondes"],
+            figures["fichier"]["emettre_secondes"],
+            figures["fichier"]["commit_secondes"],
+            figures["fichier"]["numero"],
+            figures["fichier"]["octets"] / 1e6,
+            figures["apercu_apres"]["secondes"],
+            figures["apercu_apres"]["titres"],
+            total,
+            figures["apercu_apres"]["rss_mb"],
+            ", Python peak during the file %.0f MB" % figures["fichier"]["tracemalloc_pic_mb"]
+            if args.tracemalloc
+            else "",
+        )
+    )
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    lancer()

@@ -1,0 +1,330 @@
+"""The régie's tab "Trésor public": invoices unpaid after the reminders
+sent as titres de recettes in a PES V2 ORMC file, as a régisseur does it."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import webtest
+from lxml import etree
+from substanced.util import set_acl
+
+from portail_famille import dates
+from portail_famille.demo import COMPTES, DUPONT, MARTIN
+from portail_famille.evolve import STEPS, step37
+from portail_famille.facturation import compte
+from portail_famille.facturation import service as facturation
+from portail_famille.facturation.resources import Facture
+from portail_famille.journal import lire
+from portail_famille.pes import controle, resources
+from portail_famille.prelevement import mandats
+from portail_famille.security import P
+
+from ..conftest import DUPONT_URL, app_du_test, csrf, login, with_root
+
+REGIE = "regie-garderie-alsh"
+TRESOR = "/manage/regies/%s/@@tresor" % REGIE
+PES = {
+    "portail.pes.collectivite": "21380045100015",
+    "portail.pes.code_collectivite": "045",
+    "portail.pes.budget": "00",
+    "portail.pes.poste_comptable": "038044",
+    "portail.pes.libelle": "Commune de Biviers",
+    "portail.pes.nature": "7067",
+    "portail.pes.produit": "ENFA",
+}
+RELANCES = (datetime.date(2026, 10, 15), datetime.date(2026, 11, 16))
+
+
+@pytest.fixture
+def app(tmp_path):
+    with app_du_test(tmp_path, **PES) as app:
+        yield app
+
+
+def _role(app, username):
+    found = webtest.TestApp(app.app, extra_environ={"HTTP_HOST": "localhost"})
+    login(found, username, COMPTES[username][0])
+    return found
+
+
+def _impayee(root, registry, famille):
+    """The family's latest invoice still due (one issued when it has none)."""
+    dues = [f for f in famille["factures"].values() if isinstance(f, Facture) and f.reste > 0]
+    dues = [f for f in dues if not f.annulee_par and f.tresor is None]
+    if dues:
+        return max(dues, key=lambda f: (f.date, f.numero))
+    enfant = next(iter(famille["enfants"].values()))
+    prestation = next(p for structure in root["structures"].values() for p in structure.values())
+    jour = datetime.date(2026, 9, 30)
+    return facturation.emettre_facture(
+        famille,
+        root["regies"][REGIE],
+        jour,
+        jour.replace(day=1),
+        jour,
+        [facturation.ligne(enfant, prestation, 2, Decimal("12.50"))],
+        registry=registry,
+    )
+
+
+def relancer(app, numero_famille, nombre=2, **responsable):
+    """Give the family's latest due invoice ``nombre`` reminders (what the
+    reminders module writes); its number."""
+
+    def run(root, registry):
+        famille = root["familles"][numero_famille]
+        facture = _impayee(root, registry, famille)
+        facture.relances = tuple(
+            {"rang": rang + 1, "date": RELANCES[rang], "par": "regisseur"} for rang in range(nombre)
+        )
+        for cle, valeur in responsable.items():
+            famille.responsable[cle] = valeur
+        return facture.numero, str(facture.reste)
+
+    return with_root(app.app, run)
+
+
+def annee_de(app, numero):
+    """The school year of DUPONT's invoice ``numero`` ("2014-2015")."""
+
+    def run(root, registry):
+        facture = root["familles"][DUPONT["numero"]]["factures"][numero]
+        return compte.libelle_annee(compte.annee_scolaire(facture.date)[0])
+
+    return with_root(app.app, run)
+
+
+def test_candidates_preview_confirm_and_file(app):
+    numero, reste = relancer(app, DUPONT["numero"])
+    une_seule, _ = relancer(app, MARTIN["numero"], nombre=1)
+    regisseur = _role(app, "regisseur")
+
+    page = regisseur.get(TRESOR + "?apercu=1")
+    titre = page.html.find(id="titre-%s" % numero)
+    assert titre is not None, page.text
+    texte = titre.get_text(" ")
+    assert "DUPONT JEAN" in texte.upper()
+    assert reste.replace(".", ",") in texte
+    assert "15/10/2026" in texte and "16/11/2026" in texte
+    assert "12 RUE DES BONBONS 31400" in texte.upper()
+    assert page.html.find(id="titre-%s" % une_seule) is None  # one reminder only
+    assert page.html.select_one(".nombre-titres").text == "1"
+    assert "Aucun fichier PES" in page.text
+
+    # "Préparer le fichier": what will be sent
+    form = page.forms["preparer"]
+    confirmation = form.submit()
+    assert "Bordereau PES-%d-001" % dates.today().year in confirmation.text
+    assert "1 titre(s) de recettes" in confirmation.text
+    # nothing sent yet
+    assert with_root(app.app, lambda root, reg: resources.liste(root["regies"][REGIE])) == []
+
+    sent = confirmation.forms["confirmer"].submit("confirmer").follow()
+    assert "Fichier PES-%d-001 créé" % dates.today().year in sent.text
+    ligne = sent.html.find(id="fichier-PES-%d-001" % dates.today().year)
+    assert ligne is not None
+    assert sent.html.find(id="titre-%s" % numero) is None  # sent: no longer a candidate
+
+    xml = regisseur.get(ligne.find("a")["href"])
+    assert xml.content_type == "application/xml"
+    assert "attachment" in xml.headers["Content-Disposition"]
+    assert controle.verifier(xml.body) == []
+    racine = etree.fromstring(xml.body)
+    assert racine.find("EnTetePES/IdColl").get("V") == "21380045100015"
+    assert racine.find("EnTetePES/CodCol").get("V") == "045"
+    assert racine.find("EnTetePES/IdPost").get("V") == "038044"
+    pieces = racine.findall("PES_RecetteAller/Bordereau/Piece")
+    assert len(pieces) == 1
+    assert pieces[0].find("BlocPiece/NumeroFacture").get("V") == numero
+    assert pieces[0].find("LigneDePiece/Tiers/InfoTiers/Nom").get("V") == "DUPONT"
+    assert pieces[0].find("LigneDePiece/BlocLignePiece/InfoLignePiece/MtHT").get("V") == reste
+    assert pieces[0].find("LigneDePiece/BlocLignePiece/InfoLignePiece/Nature").get("V") == "7067"
+
+    def check(root, registry):
+        facture = root["familles"][DUPONT["numero"]]["factures"][numero]
+        assert facture.tresor["fichier"] == "PES-%d-001" % dates.today().year
+        assert facture.tresor["date"] == dates.today()
+        assert facture.hors_regie
+        fichier = resources.liste(root["regies"][REGIE])[0]
+        assert (fichier.nombre, str(fichier.total)) == (1, reste)
+        assert fichier.fichier.contenu() == xml.body
+        entries, _ = lire(root, quoi="TitreTransmisTresor")
+        assert [e["famille"] for e in entries] == [DUPONT["numero"]]
+
+    with_root(app.app, check)
+
+    # the family: "Transmise au Trésor public", no online payment
+    dupont = _role(app, "jean.dupont")
+    releve = dupont.get(
+        DUPONT_URL + "releve-de-compte", {"annee": annee_de(app, numero), "onglet": "factures"}
+    )
+    assert "Transmise au Trésor public" in releve.text
+    payer = dupont.get(DUPONT_URL + "factures/%s/payer" % numero)
+    assert "transmise au Trésor public" in payer.text
+    refus = dupont.post(
+        DUPONT_URL + "factures/%s/payer" % numero,
+        {"email": "jean.dupont@example.org", "csrf_token": csrf(payer)},
+        status=409,
+    )
+    assert "transmise au Trésor public" in refus.text
+
+
+def test_a_second_file_takes_the_next_numbers(app):
+    relancer(app, DUPONT["numero"])
+    regisseur = _role(app, "regisseur")
+    page = regisseur.get(TRESOR + "?apercu=1")
+    page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
+    numero, _ = relancer(app, MARTIN["numero"])
+    page = regisseur.get(TRESOR + "?apercu=1")
+    assert page.html.find(id="titre-%s" % numero) is not None
+    page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
+    annee = dates.today().year
+    page = regisseur.get(TRESOR + "?apercu=1")
+    assert page.html.find(id="fichier-PES-%d-002" % annee) is not None
+    xml = regisseur.get(TRESOR + "-fichier?numero=PES-%d-002" % annee)
+    racine = etree.fromstring(xml.body)
+    assert racine.find("PES_RecetteAller/Bordereau/BlocBordereau/IdBord").get("V") == "2"
+    assert racine.find("PES_RecetteAller/Bordereau/Piece/BlocPiece/IdPce").get("V") == "2"
+
+
+def test_a_mandate_gives_the_debit_details(app):
+    numero, _ = relancer(app, DUPONT["numero"])
+
+    def signer(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        mandats.signer(
+            famille,
+            "JEAN DUPONT",
+            "FR7630006000011234567890189",
+            "AGRIFRPP",
+            datetime.date(2026, 9, 1),
+        )
+
+    with_root(app.app, signer)
+    regisseur = _role(app, "regisseur")
+    page = regisseur.get(TRESOR + "?apercu=1")
+    assert "PF-%s-1" % DUPONT["numero"] in page.html.find(id="titre-%s" % numero).text
+    page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
+    xml = regisseur.get(TRESOR + "-fichier?numero=PES-%d-001" % dates.today().year)
+    piece = etree.fromstring(xml.body).find("PES_RecetteAller/Bordereau/Piece")
+    sepa = piece.find("LigneDePiece/BlocLignePiece/InfoPrelevementSEPA")
+    assert sepa.find("RefUniMdt").get("V") == "PF-%s-1" % DUPONT["numero"]
+    assert sepa.find("SequencePres").get("V") == "02"  # FRST
+    compte = piece.find("LigneDePiece/Tiers/CpteBancaire")
+    assert compte.find("IBAN").get("V") == "FR7630006000011234567890189"
+
+    def sequence(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        return mandats.mandat_actif(famille).sequence
+
+    assert with_root(app.app, sequence) == "RCUR"  # the Trésor's debit was its first
+
+
+def test_an_incomplete_address_is_left_out_with_its_reason(app):
+    numero, _ = relancer(app, MARTIN["numero"], code_postal="", adresse="")
+    regisseur = _role(app, "regisseur")
+    page = regisseur.get(TRESOR + "?apercu=1")
+    exclue = page.html.find(id="exclue-%s" % numero)
+    assert exclue is not None
+    assert "Adresse du responsable incomplète" in exclue.text
+    assert page.html.find(id="titre-%s" % numero) is None
+    assert page.html.select_one(".nombre-exclues").text == "1"
+    assert "Aucune facture à transmettre" in page.text
+    assert "preparer" not in page.forms
+
+
+def test_an_amount_below_the_threshold_is_left_out(tmp_path):
+    with app_du_test(tmp_path, **{**PES, "portail.pes.seuil": "10000"}) as app:
+        numero, _ = relancer(app, DUPONT["numero"])
+        page = _role(app, "regisseur").get(TRESOR + "?apercu=1")
+        exclue = page.html.find(id="exclue-%s" % numero)
+        assert "inférieur au seuil de mise en recouvrement (10" in exclue.text
+        assert "${" not in page.text
+
+
+def test_a_change_after_the_preview_is_refused(app):
+    numero, _ = relancer(app, DUPONT["numero"])
+    regisseur = _role(app, "regisseur")
+    page = regisseur.get(TRESOR + "?apercu=1")
+    confirmation = page.forms["preparer"].submit()
+    relancer(app, MARTIN["numero"])  # another invoice became a candidate
+    refus = confirmation.forms["confirmer"].submit("confirmer")
+    assert refus.status_int == 200
+    assert "ont changé depuis l'aperçu" in refus.text
+    assert "rien n'a été envoyé" in refus.text
+
+    def aucun(root, registry):
+        facture = root["familles"][DUPONT["numero"]]["factures"][numero]
+        return facture.tresor, resources.liste(root["regies"][REGIE])
+
+    assert with_root(app.app, aucun) == (None, [])
+    # a forged digest too
+    forged = regisseur.post(
+        TRESOR, {"csrf_token": csrf(page), "empreinte": "0" * 32, "confirmer": "1"}
+    )
+    assert "ont changé depuis l'aperçu" in forged.text
+
+
+def test_missing_settings_say_what_to_set(tmp_path):
+    with app_du_test(tmp_path) as app:
+        relancer(app, DUPONT["numero"])
+        regisseur = _role(app, "regisseur")
+        page = regisseur.get(TRESOR + "?apercu=1")
+        reglages = page.html.find(id="reglages").get_text(" ")
+        assert "n'est pas configuré" in reglages
+        assert "portail.pes.collectivite (IdColl)" in reglages
+        assert "SIRET de la collectivité, 14 chiffres" in reglages
+        assert "${" not in page.text
+        assert "preparer" not in page.forms
+        jeton = csrf(regisseur.get("/mot-de-passe"))
+        post = regisseur.post(TRESOR, {"csrf_token": jeton, "empreinte": "x", "confirmer": "1"})
+        assert post.status_int == 200 and "n'est pas configuré" in post.text
+
+        def aucun(root, registry):
+            return resources.liste(root["regies"][REGIE])
+
+        assert with_root(app.app, aucun) == []
+
+
+def test_the_tab_reads_the_invoices_on_demand(app):
+    numero, _ = relancer(app, DUPONT["numero"])
+    page = _role(app, "regisseur").get(TRESOR)
+    assert page.html.find(id="titre-%s" % numero) is None
+    assert "Aucun fichier PES" in page.text
+    page = page.click("Afficher les factures à transmettre")
+    assert page.html.find(id="titre-%s" % numero) is not None
+
+
+def test_an_unknown_file_is_a_404(app):
+    regisseur = _role(app, "regisseur")
+    regisseur.get(TRESOR + "-fichier?numero=PES-2026-999", status=404)
+    regisseur.get(TRESOR + "-fichier", status=404)
+
+
+def test_only_the_régie_reaches_the_tab(app):
+    agent = _role(app, "agent")
+    agent.get(TRESOR, status=403)
+    editeur = _role(app, "editeur")
+    editeur.get(TRESOR, status=403)
+
+
+def test_step37_gives_the_régie_its_permissions(app):
+    """A database made before PES: step37 writes the role table again."""
+
+    def retirer(root, registry):
+        regies = root["regies"]
+        acl = [
+            (action, qui, tuple(p for p in perms if p not in (P.PES_VOIR, P.PES_GERER)))
+            if isinstance(perms, tuple)
+            else (action, qui, perms)
+            for action, qui, perms in regies.__acl__
+        ]
+        set_acl(regies, acl, registry=registry)
+
+    with_root(app.app, retirer)
+    regisseur = _role(app, "regisseur")
+    regisseur.get(TRESOR, status=403)
+    assert "step37" in STEPS
+    with_root(app.app, step37.evolve)
+    regisseur.get(TRESOR, status=200)
