@@ -82,6 +82,8 @@ def affecter(credit, facture, montant=None):
     payment or a credit note) to ``facture``; returns what was allocated."""
     if credit.regie_oid != facture.regie_oid:
         raise FacturationError("Une opération d'une autre régie ne peut pas régler cette facture.")
+    if facture.tresor is not None:
+        return ZERO  # the Trésor public collects it now, not the régie
     possible = min(credit.disponible, facture.reste)
     montant = possible if montant is None else min(arrondi(montant), possible)
     if montant <= ZERO:
@@ -196,6 +198,11 @@ def enregistrer_reglement(
             if not isinstance(facture, Facture) or not _de(facture, regie):
                 raise FacturationError(
                     "La facture %s n'existe pas pour cette régie." % numero_facture
+                )
+            if facture.tresor is not None:
+                raise FacturationError(
+                    "La facture %s a été transmise au Trésor public : elle se règle "
+                    "auprès du Trésor public, plus à la régie." % numero_facture
                 )
             cibles.append(facture)
     reglement = Reglement(_numero(regie, numero), regie, date, montant, mode, reference, par)

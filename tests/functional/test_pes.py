@@ -328,3 +328,42 @@ def test_step37_gives_the_régie_its_permissions(app):
     assert "step37" in STEPS
     with_root(app.app, step37.evolve)
     regisseur.get(TRESOR, status=200)
+
+
+def test_the_régie_no_longer_collects_an_invoice_sent_to_the_tresor(app):
+    """Sent to the Trésor, the invoice is collected there: a cheque recorded
+    at the régie is not allocated to it (a credit on the account), it
+    cannot be ticked, and a forged tick is refused beside the field."""
+    numero, reste = relancer(app, DUPONT["numero"])
+    regisseur = _role(app, "regisseur")
+    page = regisseur.get(TRESOR + "?apercu=1")
+    page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
+
+    compte_url = "/manage/familles/%s/@@compte" % DUPONT["numero"]
+    page = regisseur.get(compte_url)
+    ligne = page.html.find(id="impayee-%s" % numero)
+    assert "Transmise au Trésor public" in ligne.text
+    cases = [f._value for f in page.forms["form-reglement"].fields.get("factures", [])]
+    assert numero not in cases
+
+    def reste_de(root, registry):
+        return root["familles"][DUPONT["numero"]]["factures"][numero].reste
+
+    form = page.forms["form-reglement"]
+    body = {
+        "regie": REGIE,
+        "mode": "cheque",
+        "montant": "1000",
+        "date": dates.today().isoformat(),
+        "reference": "CHQ 1",
+        "factures": numero,
+        "enregistrer": "1",
+        "csrf_token": form["csrf_token"].value,
+    }
+    refus = regisseur.post(compte_url, body, status=400)
+    assert "transmise au Trésor public" in refus.html.find(id="factures-erreur").text
+    assert str(with_root(app.app, reste_de)) == reste
+
+    del body["factures"]
+    regisseur.post(compte_url, body)
+    assert str(with_root(app.app, reste_de)) == reste  # the cheque is a credit

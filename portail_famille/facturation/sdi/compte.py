@@ -199,9 +199,16 @@ class CompteView(_Vue):
         numeros = None
         if cochees and "regie" not in found:
             impayees = service.impayees(famille, regie)
-            connues = {f.numero for f in impayees}
+            connues = {f.numero for f in impayees if f.tresor is None}
             inconnues = [n for n in cochees if n not in connues]
-            if inconnues:
+            au_tresor = [f.numero for f in impayees if f.tresor is not None and f.numero in cochees]
+            if au_tresor:
+                found["factures"] = _(
+                    "${numero} a été transmise au Trésor public : elle se règle auprès du "
+                    "Trésor public, plus à la régie.",
+                    mapping={"numero": au_tresor[0]},
+                )
+            elif inconnues:
                 found["factures"] = _(
                     "${numero} n'est pas une facture impayée de cette famille à cette régie.",
                     mapping={"numero": inconnues[0][:20]},
@@ -287,6 +294,7 @@ class CompteView(_Vue):
                     "montant": euros(f.montant),
                     "reste": euros(f.reste),
                     "cochee": f.numero in cochees,
+                    "tresor": f.tresor is not None,
                 }
                 for f in impayees
             ],
