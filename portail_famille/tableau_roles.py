@@ -56,6 +56,8 @@ DESCRIPTIONS = {
     P.FACTURATION_GERER: (
         "bill, set tariffs, record payments and credit notes, cancel payments, refund credit"
     ),
+    P.IMPAYES_VOIR: "read and export the unpaid invoices across families",
+    P.RELANCES_ENVOYER: "send the reminders of unpaid invoices",
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",
