@@ -292,14 +292,13 @@ def relances_apercu(context, request):
     name=RELANCES,
     permission=P.RELANCES_ENVOYER,
     request_method="POST",
+    request_param="confirmer",
     tab_condition=False,
-    renderer="portail_famille.relances:templates/relances.pt",
 )
 def relances_envoyer(context, request):
-    """Send the reminders due today (those sent already today, by the
-    daily script or another régisseur, are not sent again)."""
-    if request.POST.get("confirmer") != "1":
-        return _apercu(request, context)
+    """ "Confirmer l'envoi des relances": send the reminders due today
+    (those sent already today, by the daily script or another régisseur,
+    are not sent again)."""
     envoyees = service.envoyer_dues(request, context, dates.today(), login(request))
     # The SDI escapes its flash messages (sdi.echappement).
     request.sdiapi.flash(

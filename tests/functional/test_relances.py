@@ -402,3 +402,19 @@ def test_blocking_above_the_threshold_tells_the_parent_what_to_pay(bloquee):
     reglement(staff(bloquee, "regisseur"), montant="20,60")
     page = reserver(dupont, bloquee, MAM, MERCREDI).follow()
     assert cell(bloquee, MAM, MERCREDI) == cells.RESERVE
+
+
+def test_evolve_step36_indexes_the_invoices_issued_before_it(app):
+    from substanced.util import find_catalog
+
+    from portail_famille.evolve import step36
+
+    def vider(root, registry):
+        catalog = find_catalog(root, "portail")
+        del catalog["facture_impayee"]
+
+    with_root(app.app, vider)
+    browser = staff(app, "regisseur")
+    assert lignes(browser.get(IMPAYES)) == {}
+    with_root(app.app, step36.evolve)
+    assert list(lignes(browser.get(IMPAYES))) == ["AL-36"]
