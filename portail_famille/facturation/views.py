@@ -206,27 +206,9 @@ def _facture(request, document, payer):
         montant=euros(document.montant),
         reste=euros(max(document.reste, ZERO)),
         etat=etat,
-        relances=relances_envoyees(request, document),
+        relances=compte.relances_envoyees(request, document),
     )
     return ligne
-
-
-def relances_envoyees(request, facture):
-    """The reminders sent about ``facture`` (its follow-up, ``relances``):
-    "Relance n°1 envoyée le 15/05/2015", oldest first."""
-    return [
-        request.localizer.translate(
-            _(
-                "Relance n°${rang} envoyée le ${jour}",
-                mapping={"rang": r["rang"], "jour": dates.courte(r["date"])},
-            )
-        )
-        for r in document_relances(facture)
-    ]
-
-
-def document_relances(facture):
-    return tuple(getattr(facture, "relances", ()) or ())
 
 
 def _reglement(request, reglement):

@@ -268,6 +268,8 @@ def test_reminders_are_previewed_confirmed_sent_once_and_logged(app):
     # the list and the family's statement show it
     row = lignes(browser.get(IMPAYES))["AL-36"]
     assert "n°1 le %s" % dates.courte(dates.today()) in row
+    page = browser.get("/manage/familles/%s/factures/AL-36/@@facture" % DUPONT["numero"])
+    assert "Relance n°1 envoyée le %s" % dates.courte(dates.today()) in texte(page.text)
     parent = client(app)
     login(parent, "jean.dupont", "Bonbons31400")
     releve = parent.get(
