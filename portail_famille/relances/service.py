@@ -191,6 +191,14 @@ def impayees(context):
     return found
 
 
+def nombre_impayees(context):
+    """How many invoices are unpaid (the index's size: nothing loaded)."""
+    catalog = find_catalog(context, CATALOG)
+    if catalog is None or INDEX not in catalog:
+        return 0
+    return catalog[INDEX].indexed_count()
+
+
 class Structures:
     """The structures an invoice bills (through its lines' prestations),
     each prestation looked up once."""

@@ -116,6 +116,15 @@ def test_the_list_shows_al36_its_age_family_and_totals(regisseur):
     assert DUPONT["numero"] + "<" not in page.text  # names, not numbers
 
 
+def test_the_dashboard_links_to_the_list(regisseur, agent, editeur):
+    for browser in (regisseur, agent):
+        page = browser.get("/manage/@@tableau")
+        bloc = texte(re.search(r'class="bloc-impayes"(.*?)</section>', page.text, re.S).group(1))
+        assert re.sub("<[^>]+>", "", bloc).count("Factures impayées (toutes régies) : 1") == 1
+        assert "/manage/regies/@@impayes" in bloc
+    assert "bloc-impayes" not in editeur.get("/manage/@@tableau").text
+
+
 def test_agent_reads_the_list_but_sends_no_reminder(agent):
     page = agent.get(IMPAYES)
     assert "AL-36" in page.text
