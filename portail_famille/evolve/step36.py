@@ -1,16 +1,12 @@
-"""The unpaid follow-up (``relances``): the ``portail`` catalog's new
-index ``facture_impayee`` (empty), then every invoice issued before it is
-indexed (an invoice paid is left out by its index view).  Reads each
-invoice of the town once; the requests and messages are not reindexed."""
-
-from substanced.util import find_service
+"""The unpaid follow-up (``relances``): each régie's index of unpaid
+invoices (``relances.index``), built from every invoice issued before it
+(an invoice paid is left out).  Reads each invoice of the town once."""
 
 from ..facturation.resources import Facture
+from ..relances import index
 
 
 def evolve(root, registry):
-    catalog = find_service(root, "catalogs")["portail"]
-    catalog.update_indexes(registry=registry, reindex=False, output=False)
     familles = root.get("familles")
     if familles is None:
         return
@@ -20,4 +16,4 @@ def evolve(root, registry):
             continue
         for document in factures.values():
             if isinstance(document, Facture):
-                catalog.reindex_resource(document)
+                index.suivre(document)

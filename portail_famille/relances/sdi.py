@@ -20,8 +20,9 @@ from substanced.util import get_oid
 
 from .. import dates, tableur
 from ..facturation.regies import IRegies, regies
+from ..facturation.resources import Facture
 from ..i18n import _
-from ..montants import euros
+from ..montants import ZERO, euros
 from ..security import P, login
 from ..structures.resources import IStructure
 from . import service
@@ -80,17 +81,25 @@ class Filtres:
         values.update(extra)
         return {k: v for k, v in values.items() if v}
 
-    def factures(self, jour):
-        """(the invoices of the régie and structure, those of the bucket)."""
-        found = service.filtrer(
-            self.context,
-            service.impayees(self.context),
+    def impayees(self, jour):
+        """(the unpaid invoices of the régie and structure, those of the
+        bucket): index lines, nothing loaded."""
+        found = service.impayees(
+            self.request.root,
             regie_oid=int(self.regie) if self.regie else None,
             structure_oid=int(self.structure) if self.structure else None,
         )
         if self.tranche:
-            return found, [f for f in found if service.tranche(f, jour) == self.tranche]
+            return found, [i for i in found if service.tranche(i, jour) == self.tranche]
         return found, found
+
+    def factures(self, lignes):
+        """The invoices of index lines, loaded (one still unpaid: an
+        allocation made since the index was read is in the same
+        transaction)."""
+        root = self.request.root
+        found = (ligne.facture(root) for ligne in lignes)
+        return [f for f in found if isinstance(f, Facture) and f.reste > ZERO]
 
 
 def _relances(request, facture):
@@ -141,11 +150,11 @@ def impayes(context, request):
     settings = request.registry.settings
     delais, tresor = service.delais(settings), service.delai_tresor(settings)
     filtres = Filtres(context, request)
-    toutes, factures = filtres.factures(jour)
+    toutes, choisies = filtres.impayees(jour)
     par_tranche, total = service.totaux(toutes, jour)
-    pages = max(1, -(-len(factures) // PAR_PAGE))
+    pages = max(1, -(-len(choisies) // PAR_PAGE))
     page = min(filtres.page, pages)
-    montrees = factures[(page - 1) * PAR_PAGE : page * PAR_PAGE]
+    montrees = filtres.factures(choisies[(page - 1) * PAR_PAGE : page * PAR_PAGE])
     url = request.sdiapi.mgmt_path(context, "@@" + VUE)
 
     def lien(numero):
@@ -163,7 +172,7 @@ def impayes(context, request):
         "tranches": [(nom, _tr(request, titre)) for nom, titre in service.TRANCHES],
         "erreurs": filtres.erreurs,
         "lignes": [ligne(request, f, jour, delais, tresor) for f in montrees],
-        "nombre": len(factures),
+        "nombre": len(choisies),
         "totaux": [
             (nom, _tr(request, titre), par_tranche[nom][0], euros(par_tranche[nom][1]))
             for nom, titre in service.TRANCHES
@@ -222,7 +231,9 @@ def impayes_tableur(context, request):
     jour = dates.today()
     settings = request.registry.settings
     delais, tresor = service.delais(settings), service.delai_tresor(settings)
-    _toutes, factures = Filtres(context, request).factures(jour)
+    filtres = Filtres(context, request)
+    _toutes, choisies = filtres.impayees(jour)
+    factures = filtres.factures(choisies)
     lignes = []
     for facture in factures:
         famille = facture.famille
@@ -253,7 +264,7 @@ def impayes_tableur(context, request):
 
 def _apercu(request, context, envoyees=None):
     jour = dates.today()
-    dues = service.dues(context, jour, request.registry.settings)
+    dues = service.dues(request.root, jour, request.registry.settings)
     return {
         "jour": dates.en_toutes_lettres(jour),
         "lignes": [
@@ -299,7 +310,7 @@ def relances_envoyer(context, request):
     """ "Confirmer l'envoi des relances": send the reminders due today
     (those sent already today, by the daily script or another régisseur,
     are not sent again)."""
-    envoyees = service.envoyer_dues(request, context, dates.today(), login(request))
+    envoyees = service.envoyer_dues(request, request.root, dates.today(), login(request))
     # The SDI escapes its flash messages (sdi.echappement).
     request.sdiapi.flash(
         _tr(request, _("${nombre} relance(s) envoyée(s).", mapping={"nombre": len(envoyees)})),

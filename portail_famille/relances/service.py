@@ -1,10 +1,9 @@
 """The unpaid invoices across families, their age, and the reminders.
 
 An invoice is *unpaid* while it still owes something (``Facture.reste``).
-The ``portail`` catalog's ``facture_impayee`` index holds, for every
-unpaid invoice, its due date (``catalog``): the list reads the unpaid
-invoices only, never the town's families (10,000 families, 150,000
-invoices, 3,000 unpaid: bench/relances.py).
+Each régie's index of unpaid invoices (``index``) holds what the list
+filters and adds up: the list never walks the town's families
+(bench/relances.py).
 
 Its age is counted from its due date (échéance), in Europe/Paris days:
 not yet due, 0–30, 31–60, more than 60 days.
@@ -30,18 +29,15 @@ registered in the planning by the includeme).
 from decimal import Decimal, InvalidOperation
 
 from pyramid.exceptions import ConfigurationError
-from substanced.util import find_catalog, get_oid
 
 from .. import courriels, dates, journal
 from ..adresses import url_absolue
-from ..catalogue import CATALOG
 from ..facturation.resources import Facture
 from ..i18n import _
 from ..messagerie import service as messagerie
 from ..montants import ZERO, euros
-from ..util import objet
+from . import index
 
-INDEX = "facture_impayee"
 DELAIS = "portail.relances.delais"
 TRESOR = "portail.relances.tresor"
 SEUIL = "portail.relances.blocage_seuil"
@@ -175,64 +171,20 @@ def etat(facture, jour, delais_, tresor_jours):
 # --- The list ---------------------------------------------------------------------
 
 
-def impayees(context):
-    """Every unpaid invoice of the town, oldest due date first (the
-    ``facture_impayee`` index; reading writes nothing)."""
-    catalog = find_catalog(context, CATALOG)
-    index = catalog[INDEX] if catalog is not None and INDEX in catalog else None
-    if index is None:
-        return []
-    oids = index.sort(list(index.indexed()))
-    found = []
-    for oid in oids:
-        facture = objet(context, oid)
-        if isinstance(facture, Facture) and facture.reste > ZERO:
-            found.append(facture)
-    return found
+def impayees(root, regie_oid=None, structure_oid=None):
+    """The unpaid invoices (``index.Impayee``: due date, rest due...,
+    ``.facture(root)`` loads it), oldest due date first."""
+    return index.lister(root, regie_oid=regie_oid, structure_oid=structure_oid)
 
 
-def nombre_impayees(context):
-    """How many invoices are unpaid (the index's size: nothing loaded)."""
-    catalog = find_catalog(context, CATALOG)
-    if catalog is None or INDEX not in catalog:
-        return 0
-    return catalog[INDEX].indexed_count()
-
-
-class Structures:
-    """The structures an invoice bills (through its lines' prestations),
-    each prestation looked up once."""
-
-    def __init__(self, context):
-        self.context = context
-        self.cache = {}
-
-    def de(self, facture):
-        found = set()
-        for ligne in facture.lignes:
-            oid = ligne.get("prestation_oid")
-            if oid is None:
-                continue
-            if oid not in self.cache:
-                prestation = objet(self.context, oid)
-                structure = getattr(prestation, "__parent__", None)
-                self.cache[oid] = get_oid(structure, None) if structure is not None else None
-            if self.cache[oid] is not None:
-                found.add(self.cache[oid])
-        return found
-
-
-def filtrer(context, factures, regie_oid=None, structure_oid=None):
-    if regie_oid is not None:
-        factures = [f for f in factures if f.regie_oid == regie_oid]
-    if structure_oid is not None:
-        structures = Structures(context)
-        factures = [f for f in factures if structure_oid in structures.de(f)]
-    return factures
+def nombre_impayees(root):
+    """How many invoices are unpaid (the indexes' sizes)."""
+    return index.nombre(root)
 
 
 def totaux(factures, jour):
-    """{bucket: (count, rest due)} and the overall (count, rest due)."""
+    """{bucket: (count, rest due)} and the overall (count, rest due) of
+    invoices or index lines."""
     found = {nom: [0, ZERO] for nom, _titre in TRANCHES}
     for facture in factures:
         total = found[tranche(facture, jour)]
@@ -246,12 +198,16 @@ def totaux(factures, jour):
 # --- Reminders --------------------------------------------------------------------
 
 
-def dues(context, jour, settings):
-    """[(facture, rang)] of the reminders due on ``jour``."""
+def dues(root, jour, settings):
+    """[(facture, rang)] of the reminders due on ``jour`` (only the unpaid
+    invoices past the first delay are loaded)."""
     delais_ = delais(settings)
     found = []
-    for facture in impayees(context):
-        rang = rang_du(facture, jour, delais_)
+    for ligne in impayees(root):
+        if jours_de_retard(ligne, jour) < delais_[0]:
+            break  # oldest due date first: the others are more recent
+        facture = ligne.facture(root)
+        rang = rang_du(facture, jour, delais_) if isinstance(facture, Facture) else None
         if rang is not None:
             found.append((facture, rang))
     return found
@@ -321,9 +277,9 @@ def envoyer(request, facture, rang, jour, par):
     )
 
 
-def envoyer_dues(request, context, jour, par):
+def envoyer_dues(request, root, jour, par):
     """Send every reminder due on ``jour``; [(facture, rang)] sent."""
-    envoyees = dues(context, jour, request.registry.settings)
+    envoyees = dues(root, jour, request.registry.settings)
     for facture, rang in envoyees:
         envoyer(request, facture, rang, jour, par)
     return envoyees

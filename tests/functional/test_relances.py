@@ -15,6 +15,7 @@ from substanced.util import get_oid
 
 from portail_famille import dates, journal
 from portail_famille.demo import DUPONT, MARTIN
+from portail_famille.facturation import corrections
 from portail_famille.facturation import service as facturation
 from portail_famille.planning import cells
 from portail_famille.relances import script
@@ -171,8 +172,18 @@ def test_buckets_filters_totals_and_paid_invoices(app):
     # paid: out of the list at once
     reglement(browser, montant="120,60")
     assert "AL-36" not in lignes(browser.get(IMPAYES))
-    # cancelling the payment makes it due again (facturation.corrections)
     assert lire_facture(app, "AL-36")["reste"] == 0
+
+    # cancelling the payment makes it due again (facturation.corrections)
+    def annuler(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        cheque = next(r for r in famille["reglements"].values() if "AL-36" in r.affectations)
+        corrections.annuler_reglement(
+            cheque, dates.today(), "Chèque sans provision", par="regisseur", registry=registry
+        )
+
+    with_root(app.app, annuler)
+    assert "120,60" in lignes(browser.get(IMPAYES))["AL-36"]
 
 
 def test_paging_fifty_a_page(app):
@@ -416,13 +427,10 @@ def test_blocking_above_the_threshold_tells_the_parent_what_to_pay(bloquee):
 
 
 def test_evolve_step36_indexes_the_invoices_issued_before_it(app):
-    from substanced.util import find_catalog
-
     from portail_famille.evolve import step36
 
     def vider(root, registry):
-        catalog = find_catalog(root, "portail")
-        del catalog["facture_impayee"]
+        del root["regies"][REGIE].impayes
 
     with_root(app.app, vider)
     browser = staff(app, "regisseur")
