@@ -102,6 +102,12 @@ class Filtres:
         return [f for f in found if isinstance(f, Facture) and f.reste > ZERO]
 
 
+def _nom(famille):
+    """The family as staff name it: the responsable's first name and name
+    (its number only when it has none)."""
+    return famille.nom_complet or famille.numero
+
+
 def _relances(request, facture):
     return [
         _tr(
@@ -119,8 +125,7 @@ def ligne(request, facture, jour, delais, tresor):
     famille = facture.famille
     code, texte = service.etat(facture, jour, delais, tresor)
     return {
-        "famille": famille.responsable.get("nom") or famille.nom_complet or famille.numero,
-        "famille_complet": famille.nom_complet,
+        "famille": _nom(famille),
         "fiche": request.sdiapi.mgmt_path(famille, "@@fiche"),
         "numero": facture.numero,
         "url": request.sdiapi.mgmt_path(facture, "@@facture"),
@@ -269,7 +274,7 @@ def _apercu(request, context, envoyees=None):
         "jour": dates.en_toutes_lettres(jour),
         "lignes": [
             {
-                "famille": f.famille.responsable.get("nom") or f.famille.numero,
+                "famille": _nom(f.famille),
                 "fiche": request.sdiapi.mgmt_path(f.famille, "@@fiche"),
                 "numero": f.numero,
                 "url": request.sdiapi.mgmt_path(f, "@@facture"),
