@@ -77,6 +77,7 @@ bench: $(BENCH) ## Benchmarks (production template settings): figures against a 
 	$(BIN)/python bench/ouverture_profil.py
 	$(BIN)/python bench/caisse.py
 	$(BIN)/python bench/pes.py
+	$(BIN)/python bench/relances.py
 
 # Backups of var/ (FileStorage): incremental, or FULL=1; restore to DATE
 # (UTC AAAA-MM-JJ-hh-mm-ss, default the latest) into TO (an empty directory).

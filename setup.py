@@ -99,6 +99,7 @@ setup(
             "portail-famille-demo = portail_famille.demo:main",
             "portail-famille-init = portail_famille.stockage:initialiser_main",
             "portail-famille-retention = portail_famille.rgpd.retention:main",
+            "portail-famille-relances = portail_famille.relances.script:main",
         ],
     },
 )

@@ -27,6 +27,7 @@ DOMAINS = (
     ".calendrier",
     ".facturation",
     ".prelevement",
+    ".relances",
     ".paiement",
     ".messagerie",
     ".documents",

@@ -45,6 +45,9 @@ class Permission(enum.StrEnum):
     FACTURATION_GERER = "facturation:regie:gerer"
     FACTURE_PAYER = "facturation:facture:payer"
     FACTURE_VOIR = "facturation:facture:voir"
+    # The unpaid invoices across families (the Régies' tab "Impayés"):
+    # régisseurs, administrators, agents (they read invoices).
+    IMPAYES_VOIR = "relances:impayes:voir"
     JOURNAL_VOIR = "journal:journal:voir"
     # Revoking a family's SEPA mandate from its file, with a reason: staff
     # who process the money requests (agents, régisseurs), administrators.
@@ -61,6 +64,8 @@ class Permission(enum.StrEnum):
     PLANNING_TRAITER = "planning:demande:traiter"
     PLANNING_VOIR = "planning:effectifs:voir"
     PORTAIL_PUBLIC = "portail:public:voir"
+    # Sending the reminders due (the tab "Impayés"): régisseurs, administrators.
+    RELANCES_ENVOYER = "relances:relance:envoyer"
     # A child's health data (allergies, PAI, diet, doctor): the family,
     # agents, administrators; not régisseurs (RGPD minimisation).
     SANTE_VOIR = "famille:sante:voir"
@@ -162,6 +167,8 @@ ROLE_TABLE = {
             P.SDI_MANAGE_CONTENTS,
             P.ACTUALITE_PUBLIER,
         ),
+        # They read invoices: the unpaid list too (not the reminders).
+        "regies": (P.IMPAYES_VOIR,),
     },
     # Régisseurs process the requests about money (bank details, CAF,
     # fiscal information), run the invoicing, record payments and credit
@@ -196,6 +203,8 @@ ROLE_TABLE = {
             P.CAISSE_GERER,
             P.PES_VOIR,
             P.PES_GERER,
+            P.IMPAYES_VOIR,
+            P.RELANCES_ENVOYER,
         ),
         "structures": (P.SDI_VIEW, P.FACTURATION_GERER, P.STATISTIQUES_VOIR),
     },

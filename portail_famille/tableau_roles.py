@@ -61,6 +61,8 @@ DESCRIPTIONS = {
     P.CAISSE_GERER: "make the deposit slips of cheques and cash",
     P.PES_VOIR: "see the invoices due to the Trésor public (PES V2) and the files sent",
     P.PES_GERER: "send unpaid invoices to the Trésor public (a PES V2 file)",
+    P.IMPAYES_VOIR: "read and export the unpaid invoices across families",
+    P.RELANCES_ENVOYER: "send the reminders of unpaid invoices",
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",

@@ -36,6 +36,7 @@ from ..i18n import _
 from ..montants import euros
 from ..planning import places, regles
 from ..planning.sdi.listes import LISTE
+from ..relances import service as relances
 from ..security import P
 from ..structures.resources import IStructure
 from . import onglets, sante
@@ -226,6 +227,14 @@ class Tableau:
             )
         return found
 
+    def impayes(self):
+        """The unpaid invoices' count (the index's size) and the link to
+        the Régies' tab "Impayés"."""
+        return {
+            "nombre": relances.nombre_impayees(self.root),
+            "url": self.lien(self.root["regies"], "impayes"),
+        }
+
     @staticmethod
     def reglements(regie, depuis):
         """The régie's payments dated ``depuis`` or later among its last
@@ -269,6 +278,7 @@ class Tableau:
             "journee": self.journee() if peut(P.PLANNING_VOIR, "structures") else None,
             "fermetures": self.fermetures() if peut(P.SDI_VIEW, "calendrier") else None,
             "regies": self.regies(),
+            "impayes": self.impayes() if peut(P.IMPAYES_VOIR, "regies") else None,
             "publications": self.publications(),
         }
 

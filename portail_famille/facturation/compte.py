@@ -6,6 +6,7 @@ import datetime
 
 from .. import dates
 from ..demandes import fiche
+from ..i18n import _
 from ..montants import ZERO
 from ..util import arbre
 from .resources import IOperation
@@ -108,3 +109,17 @@ def quotient_au(famille, jour):
 
 def includeme(config):
     config.add_traitement_demande("caf", accepter=accepter_caf)
+
+
+def relances_envoyees(request, facture):
+    """The reminders sent about ``facture`` (its follow-up, ``relances``),
+    oldest first: "Relance n°1 envoyée le 15/05/2015"."""
+    return [
+        request.localizer.translate(
+            _(
+                "Relance n°${rang} envoyée le ${jour}",
+                mapping={"rang": r["rang"], "jour": dates.courte(r["date"])},
+            )
+        )
+        for r in facture.relances
+    ]

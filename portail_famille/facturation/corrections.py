@@ -201,6 +201,8 @@ def _lier(credit, debit, montant):
     marquer()
     credit.affectations[debit.numero] = credit.affectations.get(debit.numero, ZERO) + montant
     debit.affectations[credit.numero] = debit.affectations.get(credit.numero, ZERO) + montant
+    if isinstance(debit, Facture):
+        service.reste_modifie(debit)
 
 
 def annuler_reglement(reglement, date, motif, par="", registry=None):
@@ -231,6 +233,7 @@ def annuler_reglement(reglement, date, motif, par="", registry=None):
     service.reglements(famille).add(annulation.numero, annulation, registry=registry)
     for facture, _montant in rendues:
         facture.affectations.pop(reglement.numero, None)
+        service.reste_modifie(facture)
     reglement.affectations.clear()
     _lier(reglement, annulation, reglement.montant)
     reglement.annule_par = annulation.numero

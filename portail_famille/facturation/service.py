@@ -33,6 +33,19 @@ class FactureAnnulee:
         self.facture = facture
 
 
+class ResteModifie:
+    """What ``facture`` still owes changed (a payment or a credit note
+    allocated to it, a payment's cancellation giving it back): the lists
+    of unpaid invoices listen (``relances`` reindexes it)."""
+
+    def __init__(self, facture):
+        self.facture = facture
+
+
+def reste_modifie(facture):
+    get_current_registry().notify(ResteModifie(facture))
+
+
 def ligne(enfant, prestation, quantite, prix, prestation_oid=None):
     """One invoice line: a child's quantity of a prestation at a unit price."""
     if prestation_oid is None:
@@ -91,6 +104,7 @@ def affecter(credit, facture, montant=None):
     marquer()  # the allocations are mappings of their own: never undone either
     credit.affectations[facture.numero] = credit.affectations.get(facture.numero, ZERO) + montant
     facture.affectations[credit.numero] = facture.affectations.get(credit.numero, ZERO) + montant
+    reste_modifie(facture)
     return montant
 
 

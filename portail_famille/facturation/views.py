@@ -175,6 +175,7 @@ def _facture(request, document, payer):
             echeance=None,
             montant=euros(document.montant),
             reste="",
+            relances=[],
             etat=request.localizer.translate(
                 _("Avoir sur la facture ${numero}", mapping={"numero": document.facture})
             ),
@@ -205,6 +206,7 @@ def _facture(request, document, payer):
         montant=euros(document.montant),
         reste=euros(max(document.reste, ZERO)),
         etat=etat,
+        relances=compte.relances_envoyees(request, document),
     )
     return ligne
 

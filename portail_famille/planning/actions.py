@@ -39,6 +39,8 @@ OID_MIN, OID_MAX = -(2**63), 2**63 - 1
 ERREURS = "portail-erreur"  # the flash queue of refusals (role="alert")
 # The link to write to the service, after a "second change" refusal.
 ECRIRE = "portail-ecrire"
+# The link to the family's statement, after an "unpaid invoices" refusal.
+RELEVE = "portail-releve"
 
 
 def cellule_demandee(params):
@@ -66,6 +68,9 @@ def _refus(request, enfant, error, prestation, day):
     link to the pre-filled message to the service."""
     if error.seconde:
         request.session.flash(lien_message(request, enfant, get_oid(prestation), day), ECRIRE)
+    if error.releve:
+        famille = enfant.__parent__.__parent__
+        request.session.flash(request.resource_path(famille, "releve-de-compte"), RELEVE)
     return _refuser(request, enfant, error.message, day)
 
 

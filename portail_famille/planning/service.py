@@ -25,6 +25,7 @@ import datetime
 
 from pyramid.traversal import find_root
 from substanced.util import find_catalog, find_objectmap, get_oid
+from zope.interface import Interface
 
 from .. import dates
 from ..calendrier.jours import genres, jour, zone_vacances
@@ -44,12 +45,22 @@ MOTIF_MAX = 500
 
 class Refus(Exception):
     """The request breaks a rule: ``message`` (French) says which;
-    ``seconde`` is True for the "one change per cell" rule."""
+    ``seconde`` is True for the "one change per cell" rule; ``releve``
+    True when the family should first pay (its statement is linked)."""
 
-    def __init__(self, message, seconde=False):
+    def __init__(self, message, seconde=False, releve=False):
         super().__init__(message)
         self.message = message
         self.seconde = seconde
+        self.releve = releve
+
+
+class IBlocageReservation(Interface):
+    """``blocage(famille, request)``: the French refusal of a family's new
+    reservation request, or None.  Registered by a higher layer (the
+    unpaid follow-up, ``relances``: unpaid invoices past a threshold); a
+    parent's requests only (an agent decides for the family), never an
+    absence nor a cancellation."""
 
 
 def inscription_du_jour(enfant, prestation_oid, day):
@@ -206,6 +217,11 @@ def demander_reservation(
     (``telephone``): neither the deadline nor the capacity binds."""
     now = now or dates.horodatage()
     settings = request.registry.settings
+    bloquer = request.registry.queryUtility(IBlocageReservation)
+    if bloquer is not None and not agent:
+        refus = bloquer(enfant.__parent__.__parent__, request)
+        if refus is not None:
+            raise Refus(refus, releve=True)
     prestation = verifier_reservation(
         enfant, prestation_oid, day, settings, now, derogation=bool(derogation)
     )

@@ -23,7 +23,7 @@ from ..inscriptions import prestations_par_oid
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import cells, regles
-from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RESERVER
+from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RELEVE, RESERVER
 from .formulaires import formulaires
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
 
@@ -243,6 +243,7 @@ def planning(context, request):
         "actions": actions,
         "erreurs": _erreurs(request),
         "ecrire": _erreurs(request, ECRIRE),
+        "releve": _erreurs(request, RELEVE),
         "url_agenda": chemin + "agenda",
         "formulaires": formulaires(
             request, chemin + RESERVER, chemin + ABSENCE, get_csrf_token(request)

@@ -431,6 +431,7 @@ class FactureView(_Vue):
             "montant": euros(facture.montant),
             "regle": euros(facture.affecte),
             "reste": euros(facture.reste),
+            "relances": compte.relances_envoyees(request, facture),
             "affectations": affectations(request, facture),
             "avoirs": [
                 {
