@@ -49,6 +49,11 @@ class Permission(enum.StrEnum):
     PLANNING_TRAITER = "planning:demande:traiter"
     PLANNING_VOIR = "planning:effectifs:voir"
     PORTAIL_PUBLIC = "portail:public:voir"
+    # A régie's direct-debit batches (tab "Prélèvements"): régisseurs,
+    # administrators.  VOIR reads them and downloads their files; GERER
+    # builds a batch, marks it sent or done, records a reject.
+    PRELEVEMENT_LOT_GERER = "prelevement:lot:gerer"
+    PRELEVEMENT_LOT_VOIR = "prelevement:lot:voir"
     # A child's health data (allergies, PAI, diet, doctor): the family,
     # agents, administrators; not régisseurs (RGPD minimisation).
     SANTE_VOIR = "famille:sante:voir"
@@ -178,6 +183,8 @@ ROLE_TABLE = {
             P.SDI_MANAGE_CONTENTS,
             P.FACTURE_VOIR,
             P.FACTURATION_GERER,
+            P.PRELEVEMENT_LOT_VOIR,
+            P.PRELEVEMENT_LOT_GERER,
         ),
         "structures": (P.SDI_VIEW, P.FACTURATION_GERER, P.STATISTIQUES_VOIR),
     },

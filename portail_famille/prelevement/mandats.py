@@ -120,3 +120,22 @@ def signer(famille, titulaire, iban, bic, jour, par=""):
     mandat = Mandat(rum(famille, len(existants) + 1), titulaire, iban, bic, jour, par)
     existants.append(mandat)
     return mandat
+
+
+def creancier(settings):
+    """The creditor of the town's debits, from the settings: its name
+    (``portail.sepa.creancier``), its SEPA creditor identifier (ICS,
+    ``portail.sepa.ics``), its address (``portail.sepa.adresse``) and the
+    account debits are paid into (``portail.sepa.iban``, ``portail.sepa.bic``).
+    A missing value is "" (the batch screen names it)."""
+
+    def lire(nom):
+        return " ".join(str(settings.get("portail.sepa." + nom) or "").split())
+
+    return {
+        "nom": lire("creancier"),
+        "ics": lire("ics").replace(" ", "").upper(),
+        "adresse": lire("adresse"),
+        "iban": lire("iban").replace(" ", "").upper(),
+        "bic": lire("bic").replace(" ", "").upper(),
+    }
