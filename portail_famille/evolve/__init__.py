@@ -10,7 +10,8 @@ from ..stockage import EtapeRefusee  # noqa: F401  (the steps raise it)
 # In the order they run (numbers were given to parallel branches: a gap is
 # a step not merged yet).
 STEPS = tuple(
-    "step%d" % n for n in (*range(1, 13), 14, 15, 16, 17, 20, 21, 22, 23, 24, 25, 26, 27, 30, 33, 35)
+    "step%d" % n
+    for n in (*range(1, 13), 14, 15, 16, 17, 20, 21, 22, 23, 24, 25, 26, 27, 30, 33, 35)
 )
 
 

@@ -390,3 +390,30 @@ def test_who_reaches_the_batches(app):
     browser.post(LOTS, {"echeance": prochaine_echeance().isoformat(), "confirmer": "1"}, status=400)
     assert len(etat(app)["lots"]) == 1
     browser.get(REGIE + "@@prelevement?lot=PRLV-1999-001", status=404)
+
+
+def test_evolve_step35_grants_the_batches_on_an_existing_database(app):
+    from pyramid.security import Allow
+    from substanced.util import set_acl
+
+    from portail_famille.evolve import STEPS, step35
+    from portail_famille.security import P
+
+    assert "step35" in STEPS
+    nouvelles = {P.PRELEVEMENT_LOT_VOIR, P.PRELEVEMENT_LOT_GERER}
+
+    def older(root, registry):
+        regies = root["regies"]
+        acl = [
+            (action, principal, tuple(p for p in permissions if p not in nouvelles))
+            if action == Allow and isinstance(permissions, tuple)
+            else (action, principal, permissions)
+            for action, principal, permissions in regies.__acl__
+        ]
+        set_acl(regies, acl, registry=registry)
+
+    with_root(app.app, older)
+    browser = regisseur(app)
+    browser.get(LOTS, status=403)
+    with_root(app.app, step35.evolve)
+    browser.get(LOTS, status=200)
