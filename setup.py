@@ -56,6 +56,9 @@ requires = [
     # SEPA direct-debit files (pain.008), validated against their schema
     "sepaxml",
     "xmlschema",
+    # the pain.008 file checked against sepaxml's XSD (prelevement: xmlschema
+    # fails once zope.interface is loaded)
+    "lxml",
 ]
 
 # the opening-morning load scenario (bench/): locust drives the virtual
