@@ -50,6 +50,7 @@ SCHEMA = "pain.008.001.02"
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:" + SCHEMA
 E2E_MAX = 35
 LIBELLE_MAX = 140
+PAR_GC = 500  # families read between two trims of the connection's cache
 
 # The usual R-transaction reason codes (EPC's SDD Core rulebook), with
 # what they mean for the régisseur.
@@ -170,7 +171,11 @@ def apercu(root, regie, echeance):
     sans_mandat = _(
         "Aucun mandat de prélèvement actif au ${jour}", mapping={"jour": dates.courte(echeance)}
     )
-    for famille in root["familles"].values():
+    familles = root["familles"]
+    jar = getattr(familles, "_p_jar", None)
+    for rang, famille in enumerate(familles.values()):
+        if jar is not None and rang % PAR_GC == PAR_GC - 1:
+            jar.cacheGC()  # only read so far: the town is not kept in memory
         factures = service.impayees(famille, regie)
         if not factures:
             continue
