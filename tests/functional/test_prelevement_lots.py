@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from portail_famille import dates
+from portail_famille import dates, journal
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.facturation import service as facturation
 from portail_famille.prelevement import mandats, resources
@@ -252,6 +252,13 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     assert "Prélèvement prévu le %s" % dates.courte(echeance) in releve
     payer = parent.get(DUPONT_URL + "factures/%s/payer" % dupont[-1])
     assert "sera prélevée le %s" % dates.courte(echeance) in texte(payer.text)
+    forge = parent.post(
+        DUPONT_URL + "factures/%s/payer" % dupont[-1],
+        {"email": "jean@example.org", "csrf_token": csrf(parent.get(DUPONT_URL))},
+        expect_errors=True,
+    )
+    assert "banque-simulee" not in (forge.location or "")
+    assert etat(app)["prelevement"] == {n: {"lot": numero, "echeance": echeance} for n in dupont}
 
     # préparé → transmis → effectué (after the due date).
     etape(browser, lot_url, "transmettre")
@@ -266,8 +273,8 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     prelevements = {n: r for n, r in found["reglements"].items() if r[0] == "prelevement"}
     assert len(prelevements) == len(dupont)
     assert all(r[2] == numero and r[3] == "" for r in prelevements.values())
-    journal = browser.get(REGIE + "@@journal").text
-    assert all(n in journal for n in prelevements)
+    page_journal = browser.get(REGIE + "@@journal").text
+    assert all(n in page_journal for n in prelevements)
 
     # A reject: AM04, the payments cancelled, the invoices due again, a fee.
     vue = browser.get(lot_url)
@@ -297,6 +304,15 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     # Once only.
     page = rejet_sans_formulaire(browser, lot_url, DUPONT["numero"])
     assert "Le rejet de ce prélèvement est déjà enregistré." in texte(page.text)
+
+    # Each step is in the site's journal.
+    faits = with_root(app.app, lambda root, r: [e["quoi"] for e in journal.lire(root)[0]])
+    assert [q for q in faits if q.startswith("Prelevement")] == [
+        "PrelevementRejete",
+        "PrelevementLotEffectue",
+        "PrelevementLotTransmis",
+        "PrelevementLotPrepare",
+    ]
 
     # The next batch: the invoices due again, on the same mandate, RCUR.
     monkeypatch.undo()
