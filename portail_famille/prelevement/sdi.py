@@ -451,8 +451,10 @@ class EffectuerView(_Etape):
         if obstacle is not None:
             request.response.status = 400
             return self.show(lot, obstacle)
+        # each part of the payments committed on its own (a long batch
+        # does not hold the régie's sequence), the state last
         reglements = service.effectuer(
-            request.root, regie, lot, par=login(request), registry=request.registry
+            request.root, regie, lot, par=login(request), registry=request.registry, tm=request.tm
         )
         _noter(request, LOT_EFFECTUE, regie, lot, reglements=len(reglements))
         _flash(

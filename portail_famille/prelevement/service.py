@@ -40,6 +40,7 @@ from ..facturation import corrections, service
 from ..facturation.resources import Facture
 from ..i18n import _
 from ..montants import ZERO, arrondi
+from ..retry import essayer
 from . import mandats as m
 from .resources import EFFECTUE, PREPARE, TRANSMIS, Lot, lots, numero_suivant
 
@@ -51,6 +52,7 @@ NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:" + SCHEMA
 E2E_MAX = 35
 LIBELLE_MAX = 140
 PAR_GC = 500  # families read between two trims of the connection's cache
+PAR_LOT = 250  # debits whose payments are committed together (effectuer)
 
 # The usual R-transaction reason codes (EPC's SDD Core rulebook), with
 # what they mean for the régisseur.
@@ -410,19 +412,37 @@ def obstacle_effectuer(lot, aujourdhui=None):
     return None
 
 
-def effectuer(root, regie, lot, par="", registry=None, aujourdhui=None):
+def effectuer(root, regie, lot, par="", registry=None, aujourdhui=None, tm=None, taille=PAR_LOT):
     """transmis → effectué: one payment of mode "prelevement" dated the due
     date per invoice of the batch (what the batch debited of it), recorded
-    by facturation (numbered, allocated, in the journal).  Returns the
-    payments."""
+    by facturation (numbered, allocated, in the journal).  With ``tm`` (a
+    transaction manager), each ``taille`` debits are committed on their own
+    (``retry.essayer``: a part that conflicts with a payment recorded
+    meanwhile at the régie is done again), the state last; a part already
+    paid is never paid twice (``lot.reglements``), so a batch stopped
+    midway is finished by doing it again.  Returns the payments recorded."""
     refus = obstacle_effectuer(lot, aujourdhui)
     if refus is not None:
         raise PrelevementError(refus)
+    debits = list(lot.debits)
+    found = []
+    for debut in range(0, len(debits), taille):
+        partie = debits[debut : debut + taille]
+        found.extend(
+            essayer(tm, lambda partie=partie: _payer(root, regie, lot, partie, par, registry))
+        )
+    essayer(tm, lambda: lot.changer(EFFECTUE, par))
+    return found
+
+
+def _payer(root, regie, lot, debits, par, registry):
     familles = root["familles"]
     found = []
-    for debit in lot.debits:
+    for debit in debits:
         famille = familles[debit["famille"]]
         for numero_facture, montant in debit["factures"]:
+            if numero_facture in lot.reglements:
+                continue
             reglement = service.enregistrer_reglement(
                 famille,
                 regie,
@@ -436,7 +456,6 @@ def effectuer(root, regie, lot, par="", registry=None, aujourdhui=None):
             )
             lot.reglements[numero_facture] = reglement.numero
             found.append(reglement)
-    lot.changer(EFFECTUE, par)
     return found
 
 

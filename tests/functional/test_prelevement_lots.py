@@ -433,3 +433,54 @@ def test_evolve_step35_grants_the_batches_on_an_existing_database(app):
     browser.get(LOTS, status=403)
     with_root(app.app, step35.evolve)
     browser.get(LOTS, status=200)
+
+
+def test_done_by_parts_each_committed_never_paid_twice(app):
+    import transaction
+
+    preparer(app)
+    echeance = prochaine_echeance()
+
+    def martin_signe(root, registry):
+        signe = dates.today() - datetime.timedelta(days=30)
+        familles = root["familles"]
+        mandats.signer(familles[MARTIN["numero"]], "Marie Martin", IBAN_MARTIN, "", signe)
+
+    with_root(app.app, martin_signe)
+    browser = regisseur(app)
+    lot_url = confirmer(browser, apercu(browser, echeance)).location
+    etape(browser, lot_url, "transmettre")
+
+    def effectuer(root, registry):
+        regie = root["regies"][REGIE_NOM]
+        lot = resources.tous(regie)[0]
+        assert lot.nombre == 2
+        # a part paid before a stop: done again, it is not paid twice
+        premier = prelevement._payer(root, regie, lot, lot.debits[:1], "regisseur", registry)
+        transaction.commit()
+        found = prelevement.effectuer(
+            root,
+            regie,
+            lot,
+            par="regisseur",
+            registry=registry,
+            aujourdhui=echeance,
+            tm=transaction.manager,
+            taille=1,
+        )
+        assert len(premier) + len(found) == sum(len(d["factures"]) for d in lot.debits)
+        assert lot.etat == resources.EFFECTUE
+        payes = set()
+        for debit in lot.debits:
+            famille = root["familles"][debit["famille"]]
+            for numero, montant in debit["factures"]:
+                payes.add(numero)
+                assert famille["factures"][numero].reste == D("0.00")
+                reglement = famille["reglements"][lot.reglements[numero]]
+                assert (reglement.mode, reglement.montant) == ("prelevement", montant)
+        assert set(lot.reglements) == payes
+        return len(premier) + len(found)
+
+    nombre = with_root(app.app, effectuer)
+    found = etat(app)
+    assert len([r for r in found["reglements"].values() if r[0] == "prelevement"]) == nombre - 1
