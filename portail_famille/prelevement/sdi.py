@@ -570,16 +570,21 @@ class RejetView:
         tr = request.localizer.translate
         debit = lot.debit(famille.numero)
         numeros = ", ".join(n for n, _m in debit["factures"])
+        plusieurs = len(debit["factures"]) > 1
         raison = tr(service.TITRES_CODES[rejet["code"]])
-        lignes = [
-            tr(
-                _(
-                    "La facture ${factures} est de nouveau à payer : vous pouvez la régler en "
-                    "ligne depuis votre relevé de compte, ou auprès de la régie.",
-                    mapping={"factures": numeros},
-                )
+        if plusieurs:
+            a_payer = _(
+                "Les factures ${factures} sont de nouveau à payer : vous pouvez les régler en "
+                "ligne depuis votre relevé de compte, ou auprès de la régie.",
+                mapping={"factures": numeros},
             )
-        ]
+        else:
+            a_payer = _(
+                "La facture ${factures} est de nouveau à payer : vous pouvez la régler en "
+                "ligne depuis votre relevé de compte, ou auprès de la régie.",
+                mapping={"factures": numeros},
+            )
+        lignes = [tr(a_payer)]
         if rejet["frais"]:
             frais = facturation.factures(famille)[rejet["frais"]]
             lignes.append(
@@ -607,17 +612,24 @@ class RejetView:
             "montant": euros(debit["montant"]),
             "raison": raison,
         }
-        texte = tr(
-            _(
-                "Le prélèvement du ${echeance} de ${montant} (facture ${factures}) a été rejeté "
-                "par votre banque : ${raison}.",
+        if plusieurs:
+            texte = _(
+                "Le prélèvement du ${echeance} de ${montant} (factures ${factures}) a été "
+                "rejeté par votre banque : ${raison}.",
                 mapping=details,
             )
-        )
+            objet = _("Prélèvement rejeté : factures ${factures}", mapping=details)
+        else:
+            texte = _(
+                "Le prélèvement du ${echeance} de ${montant} (facture ${factures}) a été "
+                "rejeté par votre banque : ${raison}.",
+                mapping=details,
+            )
+            objet = _("Prélèvement rejeté : facture ${factures}", mapping=details)
+        texte, objet = tr(texte), tr(objet)
         if rejet["motif"]:
             texte += "\n" + tr(_("Précision : ${motif}", mapping={"motif": rejet["motif"]}))
         texte += "\n\n" + "\n".join(lignes)
-        objet = tr(_("Prélèvement rejeté : facture ${factures}", mapping={"factures": numeros}))
         messagerie.ecrire_a_la_famille(
             request,
             famille,

@@ -298,7 +298,7 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     assert "AM04 – Provision insuffisante" in courriel
     assert dupont[-1] in courriel
     boite = texte(parent.get(DUPONT_URL + "boite-de-reception").text)
-    assert "Prélèvement rejeté : facture" in boite
+    assert "Prélèvement rejeté : factures %s" % ", ".join(dupont) in boite
     payer = parent.get(DUPONT_URL + "factures/%s/payer" % dupont[-1])
     assert "sera prélevée" not in payer.text  # payable online again
     # Once only.
