@@ -56,6 +56,8 @@ DESCRIPTIONS = {
     P.FACTURATION_GERER: (
         "bill, set tariffs, record payments and credit notes, cancel payments, refund credit"
     ),
+    P.PRELEVEMENT_LOT_VOIR: "read the direct-debit batches (tab Prélèvements) and their files",
+    P.PRELEVEMENT_LOT_GERER: "build direct-debit batches, mark them sent or done, record rejects",
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",
