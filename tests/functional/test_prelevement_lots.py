@@ -484,3 +484,68 @@ def test_done_by_parts_each_committed_never_paid_twice(app):
     nombre = with_root(app.app, effectuer)
     found = etat(app)
     assert len([r for r in found["reglements"].values() if r[0] == "prelevement"]) == nombre - 1
+
+
+def test_hostile_input_is_refused_or_shown_as_text_never_a_500(app, monkeypatch):
+    from .. import hostile
+
+    dupont, _martin = preparer(app)
+    echeance = prochaine_echeance()
+    browser = regisseur(app)
+    page = browser.get(LOTS)
+    jeton_ = csrf(page)
+    # a file, a list, markup where a date or a digest is expected
+    for champs in (
+        {"echeance": hostile.BALISES[0]},
+        {"echeance": "2026-13-45", "confirmer": "1", "empreinte": "x" * 5000},
+        {"echeance": echeance.isoformat(), "confirmer": "1", "empreinte": hostile.BALISES[1]},
+    ):
+        reponse = browser.post(LOTS, dict(champs, csrf_token=jeton_), expect_errors=True)
+        assert reponse.status_int in (400, 409), champs
+        assert hostile.obeit(reponse.text) == []
+    reponse = browser.post(
+        LOTS,
+        [("csrf_token", jeton_), ("echeance", "x")],
+        upload_files=[("echeance", "e.txt", b"2030-01-02")],
+        expect_errors=True,
+    )
+    assert reponse.status_int == 400
+    assert etat(app)["lots"] == []
+
+    lot_url = confirmer(browser, apercu(browser, echeance)).location
+    etape(browser, lot_url, "transmettre")
+    monkeypatch.setattr(dates, "today", lambda: echeance)
+    etape(browser, lot_url, "effectuer")
+    for champs in (
+        {"code": hostile.BALISES[0]},
+        {"code": "AM04", "date": hostile.BALISES[2]},
+        {"code": "AM04", "motif": "x" * 600},
+    ):
+        reponse = rejet(browser, lot_url, DUPONT["numero"], status=400, **champs)
+        assert hostile.obeit(reponse.text) == []
+    numero_lot = lot_url.rsplit("=", 1)[1]
+    reponse = browser.post(
+        REGIE + "@@prelevement-rejet",
+        {
+            "lot": numero_lot,
+            "famille": hostile.BALISES[1],
+            "code": "AM04",
+            "date": echeance.isoformat(),
+            "csrf_token": csrf(browser.get(rejet_url(lot_url, DUPONT["numero"]))),
+        },
+        status=400,
+    )
+    assert "Ce prélèvement n'est pas dans le lot." in texte(reponse.text)
+    assert set(etat(app)["prelevement"]) == set(dupont)  # nothing rejected: still paid
+    assert all(r[3] == "" for r in etat(app)["reglements"].values() if r[0] == "prelevement")
+    rejet(browser, lot_url, DUPONT["numero"], "MS02", motif=hostile.BALISES[3])
+    vue = browser.get(lot_url)
+    assert hostile.obeit(vue.text) == []
+    parent = client(app)
+    login(parent, "jean.dupont", COMPTES["jean.dupont"][0])
+    boite = parent.get(DUPONT_URL + "boite-de-reception")
+    assert hostile.obeit(boite.text) == []
+
+
+def rejet_url(lot_url, famille):
+    return lot_url.replace("@@prelevement?", "@@prelevement-rejet?") + "&famille=" + famille
