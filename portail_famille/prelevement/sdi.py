@@ -551,6 +551,9 @@ class RejetView:
             return self.show(lot, numero, {"code": refus.args[0]})
         famille = request.root["familles"][numero]
         self.prevenir(famille, lot, rejet)
+        # the cancellations and the fee invoice frozen as issued
+        for numero_annulation in rejet["annulations"]:
+            figement.a_figer(facturation.reglements(famille)[numero_annulation], request)
         if rejet["frais"]:
             figement.a_figer(facturation.factures(famille)[rejet["frais"]], request)
         _noter(request, REJET, regie, lot, famille=famille, code=code)

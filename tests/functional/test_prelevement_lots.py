@@ -16,6 +16,7 @@ from lxml import etree
 
 from portail_famille import dates, journal
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
+from portail_famille.facturation import originaux
 from portail_famille.facturation import service as facturation
 from portail_famille.prelevement import mandats, resources
 from portail_famille.prelevement import service as prelevement
@@ -291,6 +292,17 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     }
     assert all(found["reglements"][n][3] for n in prelevements)  # cancelled, kept
     assert found["mandats"][0][1] == mandats.ACTIF  # AM04 keeps the mandate
+
+    def figes(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        documents = [famille["factures"][frais[0]]] + [
+            famille["reglements"][r.annule_par]
+            for r in famille["reglements"].values()
+            if getattr(r, "mode", "") == "prelevement"
+        ]
+        return [originaux.original(d) is not None for d in documents]
+
+    assert with_root(app.app, figes) == [True] * (1 + len(dupont))  # frozen as issued
     vue = texte(browser.get(lot_url).text)
     assert "AM04 – Provision insuffisante" in vue
     courriel = mails(app)[-1]
