@@ -3,7 +3,9 @@ signed a mandate; tab "Prélèvements" of the régie, the due date, the
 preview (DUPONT's invoices, FRST, MARTIN left out: no mandate), "Confirmer
 la création du lot", the batch and its file, then "Marquer comme transmis
 à la banque" and its confirmation; DUPONT's statement reads "Prélèvement
-prévu le …" and offers no online payment of those invoices."""
+prévu le …" and offers no online payment of those invoices.  After the due
+date: "Marquer comme effectué", then the bank's reject (AM04) recorded;
+DUPONT finds the message in his mailbox and may pay online again."""
 
 import datetime
 
@@ -40,7 +42,7 @@ def preparer(root, registry):
     return [f.numero for f in facturation.impayees(familles[DUPONT["numero"]], regie)]
 
 
-def test_the_month_batch(portail, new_page, log_in):
+def test_the_month_batch(portail, new_page, log_in, monkeypatch):
     factures = with_root(portail.wsgi, preparer)
     echeance = prochaine_echeance()
     regisseur = log_in(new_page(), "regisseur", COMPTES["regisseur"][0])
@@ -85,3 +87,30 @@ def test_the_month_batch(portail, new_page, log_in):
     expect(
         parent.get_by_role("link", name="Payer en ligne la facture %s" % factures[-1])
     ).to_have_count(0)
+
+    # After the due date: done, then the bank's reject of DUPONT's debit.
+    monkeypatch.setattr(dates, "today", lambda: echeance)
+    regisseur.get_by_role("link", name="Marquer comme effectué").click()
+    expect(
+        regisseur.get_by_text("Un règlement par prélèvement, daté de l'échéance")
+    ).to_be_visible()
+    regisseur.get_by_role("button", name="Confirmer").click()
+    expect(regisseur.locator(".etat")).to_have_text("Effectué")
+    regisseur.get_by_role("link", name="Enregistrer un rejet").click()
+    expect(regisseur.locator(".effets")).to_contain_text("redevient due")
+    regisseur.get_by_role("button", name="Confirmer le rejet").click()
+    expect(regisseur.locator("#code-erreur")).to_have_text("Choisissez le code de rejet.")
+    regisseur.get_by_label("Code de rejet").select_option("AM04")
+    regisseur.get_by_label("Motif").fill("Solde insuffisant")
+    regisseur.get_by_role("button", name="Confirmer le rejet").click()
+    expect(
+        regisseur.get_by_text("Rejet du prélèvement de JEAN DUPONT enregistré (AM04)")
+    ).to_be_visible()
+    expect(regisseur.locator("#debits")).to_contain_text("AM04 – Provision insuffisante")
+
+    parent.goto(portail.url("/familles/%s/boite-de-reception" % DUPONT["numero"]))
+    expect(parent.get_by_text("Prélèvement rejeté : factures").first).to_be_visible()
+    parent.goto(portail.url("/familles/%s/releve-de-compte?onglet=factures" % DUPONT["numero"]))
+    expect(
+        parent.get_by_role("link", name="Payer en ligne la facture %s" % factures[-1])
+    ).to_be_visible()
