@@ -15,7 +15,8 @@
 
 Reading: ``P.PRELEVEMENT_LOT_VOIR``; everything that writes:
 ``P.PRELEVEMENT_LOT_GERER`` (régisseurs, administrators).  A GET writes
-nothing; each transition is in the site's journal.
+nothing but the RGPD audit of the file's download (it holds the families'
+IBANs); each transition is in the site's journal.
 """
 
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
@@ -27,6 +28,7 @@ from ..facturation import figement
 from ..facturation import service as facturation
 from ..facturation.regies import IRegie
 from ..i18n import _
+from ..journal import audit
 from ..messagerie import service as messagerie
 from ..montants import euros
 from ..security import P, login
@@ -341,9 +343,20 @@ def lot_view(context, request):
     request_method="GET",
 )
 def fichier_view(context, request):
+    """The pain.008 file as issued.  It holds every debited family's IBAN:
+    its download is in the RGPD audit (a write on GET, deliberately, as
+    every audited read), one entry for the batch."""
     lot = _lot(request, context)
     if lot.fichier is None:
         raise HTTPNotFound()
+    journal.noter(
+        request,
+        audit.IBAN,
+        context,
+        genre=journal.LECTURE,
+        ecran=request.path_info[:200],
+        details={"lot": lot.numero, "familles": lot.nombre},
+    )
     return fichiers.reponse(request, lot.fichier)
 
 

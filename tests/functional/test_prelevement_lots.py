@@ -21,7 +21,7 @@ from portail_famille.facturation import service as facturation
 from portail_famille.prelevement import mandats, resources
 from portail_famille.prelevement import service as prelevement
 
-from ..conftest import DUPONT_URL, app_du_test, csrf, login, mails, with_root
+from ..conftest import ADMIN, DUPONT_URL, app_du_test, csrf, login, mails, with_root
 from .conftest import client
 from .test_compte_sdi import jeton
 
@@ -238,6 +238,13 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     assert fichier.content_type == "application/xml"
     assert "attachment" in fichier.headers["Content-Disposition"]
     assert prelevement.erreurs_schema(fichier.body) == []
+    lectures = with_root(app.app, lambda root, r: journal.lire(root, genre=journal.LECTURE)[0])
+    assert [(e["qui"], e["quoi"], e["details"]) for e in lectures[:1]] == [
+        ("regisseur", "iban", {"lot": numero, "familles": 1})
+    ]
+    admin = client(app)
+    login(admin, ADMIN[0], ADMIN[1])
+    assert "@@prelevement-fichier" in admin.get("/manage/@@audit").text
     document = etree.fromstring(fichier.body)
     assert document.findtext("p:CstmrDrctDbtInitn/p:GrpHdr/p:MsgId", namespaces=NS) == numero
     assert [e.text for e in document.iterfind(".//p:SeqTp", NS)] == ["FRST"]
