@@ -70,6 +70,7 @@ bench: $(BENCH) ## Benchmarks (production template settings): figures against a 
 	$(BIN)/python bench/repas.py
 	$(BIN)/python bench/statistiques.py
 	$(BIN)/python bench/facturation.py
+	$(BIN)/python bench/prelevement.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/messagerie.py
 	$(BIN)/python bench/fichiers.py

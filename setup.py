@@ -57,6 +57,8 @@ requires = [
     "sepaxml",
     "xmlschema",
     # the PES V2 files to the Trésor public, written and checked (pes/)
+    # the pain.008 file checked against sepaxml's XSD (prelevement: xmlschema
+    # fails once zope.interface is loaded)
     "lxml",
 ]
 

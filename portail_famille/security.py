@@ -66,6 +66,11 @@ class Permission(enum.StrEnum):
     PORTAIL_PUBLIC = "portail:public:voir"
     # Sending the reminders due (the tab "Impayés"): régisseurs, administrators.
     RELANCES_ENVOYER = "relances:relance:envoyer"
+    # A régie's direct-debit batches (tab "Prélèvements"): régisseurs,
+    # administrators.  VOIR reads them and downloads their files; GERER
+    # builds a batch, marks it sent or done, records a reject.
+    PRELEVEMENT_LOT_GERER = "prelevement:lot:gerer"
+    PRELEVEMENT_LOT_VOIR = "prelevement:lot:voir"
     # A child's health data (allergies, PAI, diet, doctor): the family,
     # agents, administrators; not régisseurs (RGPD minimisation).
     SANTE_VOIR = "famille:sante:voir"
@@ -205,6 +210,8 @@ ROLE_TABLE = {
             P.PES_GERER,
             P.IMPAYES_VOIR,
             P.RELANCES_ENVOYER,
+            P.PRELEVEMENT_LOT_VOIR,
+            P.PRELEVEMENT_LOT_GERER,
         ),
         "structures": (P.SDI_VIEW, P.FACTURATION_GERER, P.STATISTIQUES_VOIR),
     },

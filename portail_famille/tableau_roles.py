@@ -63,6 +63,8 @@ DESCRIPTIONS = {
     P.PES_GERER: "send unpaid invoices to the Trésor public (a PES V2 file)",
     P.IMPAYES_VOIR: "read and export the unpaid invoices across families",
     P.RELANCES_ENVOYER: "send the reminders of unpaid invoices",
+    P.PRELEVEMENT_LOT_VOIR: "read the direct-debit batches (tab Prélèvements) and their files",
+    P.PRELEVEMENT_LOT_GERER: "build direct-debit batches, mark them sent or done, record rejects",
     P.DOCUMENT_VOIR: "read every document, whatever its audience",
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",

@@ -1,5 +1,7 @@
-"""Direct debit (prélèvement SEPA): the families' mandates, the monthly
-batches of a régie (pain.008 files) and the rejected debits.
+"""Direct debit (prélèvement SEPA): the families' mandates (``mandats``,
+their requests and screens: ``service``, ``views``, ``sdi``), the monthly
+batches of a régie and their rejects (``resources``, ``lots``: pain.008
+files; the régie's tab "Prélèvements": ``sdi_lots``).
 
 The creditor (the régie that debits) is named by the settings, read by
 ``creancier(settings)`` wherever a mandate or a batch shows it:
@@ -19,6 +21,8 @@ class Creancier:
     nom: str
     ics: str
     adresse: str
+    iban: str = ""
+    bic: str = ""
 
 
 def creancier(settings):
@@ -32,14 +36,18 @@ def creancier(settings):
         nom=lire("portail.sepa.creancier"),
         ics=lire("portail.sepa.ics").replace(" ", "").upper(),
         adresse=lire("portail.sepa.adresse"),
+        iban=lire("portail.sepa.iban").replace(" ", "").upper(),
+        bic=lire("portail.sepa.bic").replace(" ", "").upper(),
     )
 
 
 def includeme(config):
     from ..demandes import types
+    from .sdi_lots import ACTIONS as ACTIONS_LOTS
     from .service import ACTIONS, TYPES_DEMANDES
 
     journal.nommer_actions(config, ACTIONS)
+    journal.nommer_actions(config, ACTIONS_LOTS)
     # The family's requests about its mandate: in the requests' queue, with
     # the other money requests (P.DEMANDE_TRAITER_FINANCES).
     for kind, accepter in TYPES_DEMANDES:
