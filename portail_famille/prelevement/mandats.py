@@ -121,4 +121,3 @@ def signer(famille, titulaire, iban, bic, jour, par=""):
     mandat = Mandat(rum(famille, len(existants) + 1), titulaire, iban, bic, jour, par)
     existants.append(mandat)
     return mandat
-

@@ -270,8 +270,7 @@ def _debits(request, regie, lot):
                 ),
                 "montant": euros(debit["montant"]),
                 "rejet": (
-                    "%s (%s)"
-                    % (tr(lots.TITRES_CODES[rejet["code"]]), dates.courte(rejet["date"]))
+                    "%s (%s)" % (tr(lots.TITRES_CODES[rejet["code"]]), dates.courte(rejet["date"]))
                     if rejet
                     else ""
                 ),

@@ -18,8 +18,8 @@ from portail_famille import dates, journal
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.facturation import originaux
 from portail_famille.facturation import service as facturation
-from portail_famille.prelevement import mandats, resources
 from portail_famille.prelevement import lots as prelevement
+from portail_famille.prelevement import mandats, resources
 
 from ..conftest import ADMIN, DUPONT_URL, app_du_test, csrf, login, mails, with_root
 from .conftest import client
@@ -85,6 +85,15 @@ def preparer(app, signe_le=None):
         return dupont, found[1]
 
     return with_root(app.app, make)
+
+
+def rum_dupont(app):
+    """The RUM of DUPONT's mandate in force (the demo's, if any, revoked)."""
+
+    def read(root, registry):
+        return mandats.mandat_actif(root["familles"][DUPONT["numero"]]).rum
+
+    return with_root(app.app, read)
 
 
 def etat(app):
@@ -214,7 +223,7 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     ]
     total = sum((facturation_reste(app, n) for n in dupont), D("0"))
     assert len(lignes) == 1
-    assert lignes[0].startswith("JEAN DUPONT PF-%s-1 FRST" % DUPONT["numero"])
+    assert lignes[0].startswith("JEAN DUPONT %s FRST" % rum_dupont(app))
     assert ", ".join(dupont) in lignes[0]
     exclues = texte(str(page.html.find(id="apercu-exclues")))
     assert martin in exclues
@@ -232,7 +241,7 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     found = etat(app)
     assert found["lots"] == [(numero, resources.PREPARE, 1, total)]
     assert found["prelevement"] == {n: {"lot": numero, "echeance": echeance} for n in dupont}
-    assert found["mandats"][0][2] == mandats.RECURRENT  # the next debit is RCUR
+    assert found["mandats"][-1][2] == mandats.RECURRENT  # the next debit is RCUR
 
     fichier = browser.get(vue.html.find(id="telecharger")["href"])
     assert fichier.content_type == "application/xml"
@@ -248,7 +257,7 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     document = etree.fromstring(fichier.body)
     assert document.findtext("p:CstmrDrctDbtInitn/p:GrpHdr/p:MsgId", namespaces=NS) == numero
     assert [e.text for e in document.iterfind(".//p:SeqTp", NS)] == ["FRST"]
-    assert document.findtext(".//p:MndtId", namespaces=NS) == "PF-%s-1" % DUPONT["numero"]
+    assert document.findtext(".//p:MndtId", namespaces=NS) == rum_dupont(app)
     assert document.findtext(".//p:DbtrAcct/p:Id/p:IBAN", namespaces=NS) == IBAN_DUPONT
     assert D(document.findtext(".//p:InstdAmt", namespaces=NS)) == total
     assert document.findtext(".//p:ReqdColltnDt", namespaces=NS) == echeance.isoformat()
@@ -298,7 +307,7 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
         n: facturation_montant(app, n) for n in dupont
     }
     assert all(found["reglements"][n][3] for n in prelevements)  # cancelled, kept
-    assert found["mandats"][0][1] == mandats.ACTIF  # AM04 keeps the mandate
+    assert found["mandats"][-1][1] == mandats.ACTIF  # AM04 keeps the mandate
 
     def figes(root, registry):
         famille = root["familles"][DUPONT["numero"]]
@@ -394,7 +403,7 @@ def test_reject_ac04_revokes_the_mandate(app, monkeypatch):
     monkeypatch.setattr(dates, "today", lambda: echeance)
     etape(browser, lot_url, "effectuer")
     rejet(browser, lot_url, DUPONT["numero"], "AC04")
-    assert etat(app)["mandats"][0][1] == mandats.REVOQUE
+    assert etat(app)["mandats"][-1][1] == mandats.REVOQUE
     page = apercu(browser, prochaine_echeance(10))
     assert "Aucun mandat de prélèvement actif" in texte(page.text)
     assert page.html.find(id="apercu-debits") is None

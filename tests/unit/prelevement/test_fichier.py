@@ -8,19 +8,19 @@ from decimal import Decimal
 from lxml import etree
 
 from portail_famille import dates
+from portail_famille.prelevement import Creancier, mandats
 from portail_famille.prelevement import creancier as prelevement_creancier
-from portail_famille.prelevement import mandats
 from portail_famille.prelevement import lots as s
 
 D = Decimal
 NS = {"p": s.NAMESPACE}
-CREANCIER = {
-    "nom": "Mairie de Biviers",
-    "ics": "FR72ZZZ123456",
-    "adresse": "",
-    "iban": "FR7630006000011234567890189",
-    "bic": "AGRIFRPPXXX",
-}
+CREANCIER = Creancier(
+    nom="Mairie de Biviers",
+    ics="FR72ZZZ123456",
+    adresse="",
+    iban="FR7630006000011234567890189",
+    bic="AGRIFRPPXXX",
+)
 ECHEANCE = datetime.date(2026, 12, 10)
 MOMENT = datetime.datetime(2026, 12, 7, 9, 30, tzinfo=datetime.UTC)
 
@@ -90,7 +90,7 @@ def test_one_payment_information_per_sequence():
         )
         for i in infos
     }
-    commun = ("2026-12-10", CREANCIER["iban"], "AGRIFRPPXXX", "FR72ZZZ123456", "CORE")
+    commun = ("2026-12-10", CREANCIER.iban, "AGRIFRPPXXX", "FR72ZZZ123456", "CORE")
     assert vues == {
         "FRST": ("PRLV-2026-004-FRST", "1", "52.55", *commun),
         "RCUR": ("PRLV-2026-004-RCUR", "2", "107.00", *commun),
