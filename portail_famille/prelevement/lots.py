@@ -42,7 +42,7 @@ from ..i18n import _
 from ..montants import ZERO, arrondi
 from ..retry import essayer
 from . import mandats as m
-from .resources import EFFECTUE, PREPARE, TRANSMIS, Lot, lots, numero_suivant
+from .resources import ABANDONNE, EFFECTUE, PREPARE, TRANSMIS, Lot, lots, numero_suivant
 
 MODE = "prelevement"
 DELAI_JOURS = 2
@@ -371,6 +371,7 @@ def construire(root, regie, echeance, attendue, creancier, par="", aujourdhui=No
     lot.fichier = fichiers.Fichier(data, XML, "%s.xml" % numero)
     lots(regie, create=True)[numero] = lot
     familles = root["familles"]
+    usages = {}
     for debit in found["debits"]:
         famille = familles[debit["famille"]]
         for numero_facture, _montant in debit["factures"]:
@@ -380,8 +381,47 @@ def construire(root, regie, echeance, attendue, creancier, par="", aujourdhui=No
             }
         for mandat in m.mandats(famille):
             if mandat.rum == debit["rum"]:
+                usages[mandat.rum] = mandat.dernier_usage
                 mandat.utiliser(echeance)
+    lot.usages = usages
     return lot
+
+
+def obstacle_abandon(lot):
+    """Why ``lot`` cannot be abandoned (a translation string), or None."""
+    if lot.etat == ABANDONNE:
+        return _("Ce lot est déjà abandonné.")
+    if lot.etat != PREPARE:
+        return _(
+            "Ce lot a été transmis à la banque : il ne peut plus être abandonné ; un "
+            "prélèvement rejeté s'enregistre comme rejet une fois le lot effectué."
+        )
+    return None
+
+
+def abandonner(root, lot, motif, par=""):
+    """préparé → abandonné: the file was never sent.  Its invoices leave the
+    batch (due again, payable online), each mandate's last use is what it
+    was before the batch (its next debit FRST again if this was its first);
+    the batch, its number and its file are kept."""
+    obstacle = obstacle_abandon(lot)
+    if obstacle is not None:
+        raise PrelevementError(obstacle)
+    familles = root["familles"]
+    usages = lot.usages or {}
+    for debit in lot.debits:
+        famille = familles.get(debit["famille"])
+        if famille is None:
+            continue
+        for numero_facture, _montant in debit["factures"]:
+            facture = service.factures(famille).get(numero_facture)
+            if facture is not None and (facture.prelevement or {}).get("lot") == lot.numero:
+                facture.prelevement = None
+        for mandat in m.mandats(famille):
+            if mandat.rum == debit["rum"] and mandat.dernier_usage == lot.echeance:
+                mandat.dernier_usage = usages.get(mandat.rum)
+    lot.motif_abandon = motif
+    lot.changer(ABANDONNE, par)
 
 
 def _sans_compte(debits):

@@ -27,7 +27,13 @@ from ..montants import ZERO
 PREPARE = "prepare"
 TRANSMIS = "transmis"
 EFFECTUE = "effectue"
-ETATS = {PREPARE: _("Préparé"), TRANSMIS: _("Transmis à la banque"), EFFECTUE: _("Effectué")}
+ABANDONNE = "abandonne"  # prepared, never sent: its invoices and mandates freed
+ETATS = {
+    PREPARE: _("Préparé"),
+    TRANSMIS: _("Transmis à la banque"),
+    EFFECTUE: _("Effectué"),
+    ABANDONNE: _("Abandonné"),
+}
 PREFIXE = "PRLV"
 ATTRIBUT_LOTS = "lots_prelevement"
 ATTRIBUT_SEQUENCES = "sequences_prelevement"
@@ -41,6 +47,10 @@ class Lot(Comptable, Persistent):
 
     etat = PREPARE
     fichier = None  # fichiers.Fichier: the pain.008 XML as issued
+    # each mandate's last use before this batch (RUM -> date or None): what
+    # abandoning the batch gives back
+    usages = None
+    motif_abandon = ""
 
     def __init__(self, numero, regie, echeance, debits, par=""):
         self.numero = numero

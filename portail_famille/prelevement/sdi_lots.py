@@ -39,11 +39,13 @@ from .resources import lot as lot_de
 LOT_PREPARE = "PrelevementLotPrepare"
 LOT_TRANSMIS = "PrelevementLotTransmis"
 LOT_EFFECTUE = "PrelevementLotEffectue"
+LOT_ABANDONNE = "PrelevementLotAbandonne"
 REJET = "PrelevementRejete"
 ACTIONS = {
     LOT_PREPARE: _("Lot de prélèvement préparé"),
     LOT_TRANSMIS: _("Lot de prélèvement transmis à la banque"),
     LOT_EFFECTUE: _("Lot de prélèvement effectué"),
+    LOT_ABANDONNE: _("Lot de prélèvement abandonné"),
     REJET: _("Prélèvement rejeté"),
 }
 MOTIF_MAX = 500
@@ -331,6 +333,12 @@ def lot_view(context, request):
             if peut_gerer and lot.etat == TRANSMIS
             else None
         ),
+        "abandonner": (
+            _url(request, regie, "prelevement-abandonner", lot=lot.numero)
+            if peut_gerer and lot.etat == PREPARE
+            else None
+        ),
+        "motif_abandon": lot.motif_abandon,
     }
 
 
@@ -374,11 +382,14 @@ class _Etape:
     def obstacle(self, lot):
         raise NotImplementedError
 
-    def show(self, lot, obstacle=None):
+    def show(self, lot, obstacle=None, erreurs=None):
         request = self.request
         regie = self.context
         obstacle = obstacle if obstacle is not None else self.obstacle(lot)
+        erreurs = {k: _tr(request, v) for k, v in (erreurs or {}).items()}
         return {
+            "erreurs": erreurs,
+            "motif": request.POST.get("motif", "") if erreurs else "",
             "regie": regie,
             "lot": lot,
             "vue": self.vue,
@@ -427,6 +438,63 @@ class TransmettreView(_Etape):
         lots.transmettre(lot, par=login(request))
         _noter(request, LOT_TRANSMIS, self.context, lot)
         _flash(request, _("Lot ${lot} transmis à la banque.", mapping={"lot": lot.numero}))
+        return HTTPFound(_url(request, self.context, "prelevement", lot=lot.numero))
+
+
+@mgmt_view(
+    context=IRegie,
+    name="prelevement-abandonner",
+    tab_condition=False,
+    permission=P.PRELEVEMENT_LOT_GERER,
+    renderer=TEMPLATES + "prelevement_etape.pt",
+    request_method="GET",
+)
+class AbandonnerView(_Etape):
+    """A prepared batch whose file was never sent, abandoned with a reason:
+    its invoices and mandates are freed, the batch and its file kept."""
+
+    vue = "abandonner"
+
+    def __call__(self):
+        return self.show(_lot(self.request, self.context))
+
+    def obstacle(self, lot):
+        return lots.obstacle_abandon(lot)
+
+    @mgmt_view(
+        context=IRegie,
+        name="prelevement-abandonner",
+        tab_condition=False,
+        permission=P.PRELEVEMENT_LOT_GERER,
+        renderer=TEMPLATES + "prelevement_etape.pt",
+        request_method="POST",
+    )
+    def abandonner(self):
+        request = self.request
+        lot = _lot(request, self.context)
+        obstacle = self.obstacle(lot)
+        if obstacle is not None:
+            request.response.status = 400
+            return self.show(lot, obstacle)
+        motif = request.POST.get("motif", "")
+        motif = " ".join(motif.split()) if isinstance(motif, str) else ""
+        erreur = None
+        if not motif:
+            erreur = _("Indiquez pourquoi le lot est abandonné.")
+        elif len(motif) > MOTIF_MAX:
+            erreur = _("Le motif ne peut dépasser ${max} caractères.", mapping={"max": MOTIF_MAX})
+        if erreur is not None:
+            request.response.status = 400
+            return self.show(lot, erreurs={"motif": erreur})
+        lots.abandonner(request.root, lot, motif, par=login(request))
+        _noter(request, LOT_ABANDONNE, self.context, lot, motif=motif)
+        _flash(
+            request,
+            _(
+                "Lot ${lot} abandonné : ses factures sont de nouveau à régler.",
+                mapping={"lot": lot.numero},
+            ),
+        )
         return HTTPFound(_url(request, self.context, "prelevement", lot=lot.numero))
 
 

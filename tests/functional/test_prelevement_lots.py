@@ -394,6 +394,53 @@ def test_a_stale_preview_is_shown_again_and_nothing_built(app):
     assert len(etat(app)["lots"]) == 1
 
 
+def test_a_prepared_batch_never_sent_is_abandoned_with_a_reason(app):
+    """A batch built by mistake (the file not sent): abandoned, its invoices
+    are due again and may go in the next batch, the mandate's next debit
+    is FRST again; the batch, its number and its file are kept."""
+    dupont, _martin = preparer(app)
+    browser = regisseur(app)
+    echeance = prochaine_echeance()
+    lot_url = confirmer(browser, apercu(browser, echeance)).location
+    numero = "PRLV-%d-001" % dates.today().year
+    assert etat(app)["mandats"][-1][2] == mandats.RECURRENT
+
+    page = browser.get(lot_url.replace("@@prelevement?", "@@prelevement-abandonner?"))
+    assert "Abandonner le lot %s" % numero in texte(page.text)
+    jeton = csrf(page)
+    url = REGIE + "@@prelevement-abandonner"
+    refus = browser.post(url, {"lot": numero, "motif": "  ", "csrf_token": jeton}, status=400)
+    assert erreur(refus.text, "motif") == "Indiquez pourquoi le lot est abandonné."
+    assert etat(app)["lots"][0][1] == resources.PREPARE  # nothing changed
+    browser.post(url, {"lot": numero, "motif": "<b>Mauvaise échéance</b>", "csrf_token": jeton})
+
+    found = etat(app)
+    assert found["lots"][0][:2] == (numero, resources.ABANDONNE)
+    assert found["prelevement"] == {}
+    assert set(dupont) <= set(found["reste"])  # due again
+    assert found["mandats"][-1][2] == mandats.PREMIER  # its first debit is still to come
+    vue = browser.get(lot_url)
+    assert "Abandonné" in texte(vue.text) and vue.html.find(id="telecharger") is not None
+    assert "&lt;b&gt;Mauvaise échéance&lt;/b&gt;" in vue.text  # text, never markup
+    assert vue.html.find(id="abandonner") is None and vue.html.find(id="transmettre") is None
+    entrees = with_root(
+        app.app, lambda root, r: journal.lire(root, quoi="PrelevementLotAbandonne")[0]
+    )
+    assert [e["qui"] for e in entrees] == ["regisseur"]
+
+    # the next batch takes them again, FRST, under the next number
+    page = apercu(browser, echeance)
+    assert "FRST" in texte(str(page.html.find(id="apercu-debits")))
+    suivant = confirmer(browser, page).location
+    assert suivant.endswith("lot=PRLV-%d-002" % dates.today().year)
+
+    # a batch sent to the bank can no longer be abandoned
+    etape(browser, suivant, "transmettre")
+    page = browser.get(suivant.replace("@@prelevement?", "@@prelevement-abandonner?"))
+    assert "ne peut plus être abandonné" in texte(page.text)
+    assert page.html.find(id="form-etape") is None
+
+
 def test_reject_ac04_revokes_the_mandate(app, monkeypatch):
     preparer(app)
     echeance = prochaine_echeance()
