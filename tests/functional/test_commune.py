@@ -64,13 +64,14 @@ def test_admin_sets_the_town_shown_on_login_and_footer_escaped(app):
 
     anonymous = client(app)
     login_page = anonymous.get("/connexion")
-    box = login_page.html.select_one(".commune-connexion")
+    assert login_page.html.select_one(".commune-connexion").get_text().strip() == "Biviers <b>&</b>"
+    box = login_page.html.select_one(".contact-connexion")
     assert "Biviers <b>&</b>" in box.get_text()
     assert "<b>&amp;</b>" not in login_page.text and "&lt;b&gt;&amp;&lt;/b&gt;" in login_page.text
     assert box.select_one('a[href="tel:0476520000"]').get_text() == "04 76 52 00 00"
     assert box.select_one('a[href="mailto:enfance@mairie-biviers.fr"]')
     assert "Mercredi : 13 h 30 – 17 h" in box.get_text()
-    logo = box.select_one("img.logo-commune")["src"]
+    logo = login_page.html.select_one(".commune-connexion img.logo-commune")["src"]
     image = anonymous.get(logo)
     assert image.content_type == "image/png" and image.body == png()
 
@@ -82,6 +83,9 @@ def test_admin_sets_the_town_shown_on_login_and_footer_escaped(app):
     assert "Biviers <b>&</b>" in footer.get_text()
     liens = [a["href"] for a in footer.select(".pied-liens a")]
     assert liens == list(PAGES)
+
+    manifest = json.loads(anonymous.get("/manifest.webmanifest").text)
+    assert manifest["name"] == "Portail Famille — Biviers <b>&</b>"
 
     mentions = anonymous.get("/mentions-legales")
     paragraphs = [p.get_text() for p in mentions.html.select("article p")]
