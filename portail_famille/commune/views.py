@@ -5,6 +5,7 @@ icon and the web app manifest."""
 import json
 from importlib import resources as paquet
 
+from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
 from substanced.interfaces import IRoot
@@ -145,7 +146,7 @@ def logo(context, request):
     sans_sous_chemin(request)
     found = commune(context)
     if found is None or found.logo is None:
-        return Response(status=404)
+        raise HTTPNotFound()
     return fichiers.reponse(request, found.logo, inline=True)
 
 
@@ -196,6 +197,7 @@ def manifeste(request):
         "name": "%s — %s" % (nom, c.nom) if c.nom else nom,
         "short_name": nom,
         "description": c.service,
+        "id": base + "/",
         "lang": "fr",
         "dir": "ltr",
         "start_url": base + "/",

@@ -174,6 +174,11 @@ def test_privacy_page_names_the_retention_durations(anonymous):
     assert "Délégué à la protection des données" in page.text
 
 
+def test_no_logo_is_a_french_404(anonymous):
+    page = anonymous.get("/logo-commune", status=404)
+    assert "Page introuvable" in page.text
+
+
 def test_favicon_and_touch_icon_are_images(anonymous):
     icon = anonymous.get("/favicon.ico")
     assert icon.content_type == "image/vnd.microsoft.icon"
