@@ -105,3 +105,33 @@ def test_town_pages_on_an_iphone(commune, new_page, log_in):
     expect(footer.get_by_role("link", name="Données personnelles")).to_be_visible()
     assert footer.evaluate("f => f.scrollWidth <= f.clientWidth")
     aucune_violation(page, "pied de page (iPhone 13)", dans="footer")
+
+
+def test_admin_sets_the_town_on_a_laptop(portail, new_page, log_in, tmp_path):
+    """An administrator fills the SDI tab "Commune" (a logo uploaded) at
+    1366×900; the login box then shows it, and the town's pages fit."""
+    from ..conftest import ADMIN
+
+    page = new_page(viewport={"width": 1366, "height": 900})
+    log_in(page, *ADMIN)
+    page.goto(portail.url("/manage/@@commune"))
+    page.get_by_label("Nom de la commune").fill("Biviers")
+    page.get_by_label("Téléphone").fill("04 76 52 00 00")
+    page.get_by_label("Adresse électronique").fill("enfance@mairie-biviers.fr")
+    page.get_by_label("Horaires d'ouverture").fill("Mercredi : 13 h 30 – 17 h")
+    fichier = tmp_path / "logo.png"
+    fichier.write_bytes(logo())
+    page.get_by_label("Logo (PNG ou JPEG, 1 Mo au plus)").set_input_files(str(fichier))
+    page.get_by_label("État de conformité au RGAA").select_option("non")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Les informations de la commune sont enregistrées.")).to_be_visible()
+
+    visitor = new_page(viewport={"width": 1366, "height": 900})
+    visitor.goto(portail.url("/connexion"))
+    expect(visitor.locator(".commune-connexion")).to_have_text("Biviers")
+    assert visitor.locator("img.logo-commune").evaluate("i => i.naturalWidth") == 300
+    expect(visitor.locator("footer")).to_contain_text("Mercredi : 13 h 30 – 17 h")
+    visitor.locator("footer").get_by_role("link", name="Accessibilité").click()
+    expect(visitor.locator("main")).to_contain_text("est non conforme avec le référentiel")
+    assert largeur_ok(visitor)
+    aucune_violation(visitor, "accessibilite (1366×900)")

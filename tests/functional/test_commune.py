@@ -101,6 +101,8 @@ def test_admin_sets_the_town_shown_on_login_and_footer_escaped(app):
     assert "mentions" in entries[0]["details"]["champs"]
     assert "logo" in entries[0]["details"]["champs"]
     assert stored.startswith("Premier paragraphe")
+    tab = admin.get("/manage/@@journal", {"action": MODIFIEE})
+    assert "Coordonnées et pages de la commune modifiées" in tab.text
 
 
 def read_root(app, func):
