@@ -151,9 +151,9 @@ def logo(context, request):
 
 
 def _image(nom, mimetype):
-    response = Response(body=_statique(nom), content_type=mimetype)
-    response.cache_control = "public, max-age=604800"
-    return response
+    """A skin's icon at the root, where browsers look for it without a
+    link (the pages link the static file, cached)."""
+    return Response(body=_statique(nom), content_type=mimetype)
 
 
 @view_config(

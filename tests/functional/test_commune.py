@@ -211,5 +211,11 @@ def test_every_page_links_the_icons_and_manifest(anonymous, dupont):
         page = browser.get(path, status="*")
         head = page.html.select_one("head")
         assert head.select_one('link[rel="manifest"]')["href"] == "/manifest.webmanifest"
-        assert head.select_one('link[rel="apple-touch-icon"]')["href"] == "/apple-touch-icon.png"
-        assert head.select_one('link[rel="icon"]')["href"] == "/favicon.ico"
+        for rel, expected in (
+            ("icon", "image/vnd.microsoft.icon"),
+            ("apple-touch-icon", "image/png"),
+        ):
+            href = head.select_one('link[rel="%s"]' % rel)["href"]
+            assert href.startswith("/static-portail/")
+            icon = anonymous.get(href)
+            assert icon.content_type == expected and "max-age" in icon.headers["Cache-Control"]
