@@ -14,6 +14,8 @@ from ..i18n import _
 from . import resources
 from .resources import PAGES, TEXTES
 
+CONFORMITES_NON = resources.CONFORMITES["non"]
+
 MODIFIEE = "CommuneModifiee"
 SERVICE = _("Service enfance jeunesse")
 CONFORMITE_PHRASE = _(
@@ -101,6 +103,15 @@ def telephone_href(numero):
     return "tel:" + chiffres if len(chiffres) >= 3 else None
 
 
+def _titre_du_lien(translate, commune, name):
+    if name != "accessibilite":
+        return translate(TEXTES[name])
+    # RGAA: every page shows the portal's conformity with the link.
+    etat = getattr(commune, "conformite", None) or resources.Commune.conformite
+    etat = resources.CONFORMITES.get(etat, CONFORMITES_NON)
+    return translate(_("Accessibilité : ${etat}", mapping={"etat": translate(etat)}))
+
+
 def coordonnees(request):
     """What the login box and the footer show (plain values: the
     templates escape them)."""
@@ -122,7 +133,9 @@ def coordonnees(request):
         courriel_href="mailto:" + courriel if courriel else None,
         horaires=resources.lignes(get("horaires")),
         logo=base + "/logo-commune" if commune is not None and commune.logo else None,
-        pages=[(base + "/" + PAGES[name], translate(TEXTES[name])) for name in PAGES],
+        pages=[
+            (base + "/" + PAGES[name], _titre_du_lien(translate, commune, name)) for name in PAGES
+        ],
     )
 
 
