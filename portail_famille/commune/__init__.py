@@ -99,7 +99,8 @@ def texte_par_defaut(request, commune, name):
 def telephone_href(numero):
     """The ``tel:`` link of a phone number as written (its digits, a
     leading +), or None."""
-    chiffres = re.sub(r"[^0-9+]", "", numero or "")
+    # "+33 (0)4 ...": the (0) is not dialled from abroad.
+    chiffres = re.sub(r"[^0-9+]", "", (numero or "").replace("(0)", ""))
     return "tel:" + chiffres if len(chiffres) >= 3 else None
 
 
