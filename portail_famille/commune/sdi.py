@@ -15,7 +15,7 @@ from substanced.sdi import mgmt_view
 from .. import fichiers, journal
 from ..i18n import _
 from ..security import P
-from . import MODIFIEE, texte, texte_par_defaut
+from . import MODIFIEE, SERVICE, nom_par_defaut, texte, texte_par_defaut
 from .resources import CHAMPS, CONFORMITES, TEXTE_MAX, TEXTES, assurer, commune
 
 VUE = "commune"
@@ -33,6 +33,8 @@ def _valeur(request, name):
 def _formulaire(request, found, valeurs=None, erreurs=None):
     translate = request.localizer.translate
     valeurs = valeurs or {}
+    # What the pages show when a field is left empty.
+    defauts = {"nom": nom_par_defaut(request.registry.settings), "service": translate(SERVICE)}
     return {
         "champs": [
             {
@@ -41,6 +43,7 @@ def _formulaire(request, found, valeurs=None, erreurs=None):
                 "max": maximum,
                 "lignes": lignes,
                 "valeur": valeurs.get(name, getattr(found, name, "") or ""),
+                "defaut": defauts.get(name),
             }
             for name, (titre, maximum, lignes) in CHAMPS.items()
         ],

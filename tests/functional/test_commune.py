@@ -48,6 +48,7 @@ def test_admin_sets_the_town_shown_on_login_and_footer_escaped(app):
     admin = staff(app, "admin")
     page = admin.get(SDI)
     assert page.status_code == 200
+    assert page.html.select_one("#commune-service")["placeholder"] == "Service enfance jeunesse"
     form = valeurs(
         page,
         nom="Biviers <b>&</b>",
