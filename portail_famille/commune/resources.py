@@ -1,8 +1,9 @@
 """The town's data (``Commune``): its name, logo, the service's contacts
 and opening hours, and the texts of the pages "Mentions légales",
 "Accessibilité" and "Données personnelles".  One object on the root
-(``ATTRIBUT``), made when the root is created or by evolve step40; a
-database without it shows the defaults."""
+(``ATTRIBUT``), made by the tab's first save that changes something (never
+by a GET); a database without it shows the defaults, so no evolve step is
+needed."""
 
 from persistent import Persistent
 
