@@ -37,6 +37,7 @@ DOMAINS = (
     ".fiche",
     ".accueil",
     ".pes",
+    ".commune",
 )
 
 

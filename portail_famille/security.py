@@ -29,6 +29,9 @@ class Permission(enum.StrEnum):
     # régisseurs, administrators; making a deposit slip: the same.
     CAISSE_GERER = "caisse:bordereau:gerer"
     CAISSE_VOIR = "caisse:journal:voir"
+    # The town's name, logo, contacts and public pages (root tab
+    # "Commune"): administrators only, in no role below.
+    COMMUNE_MODIFIER = "portail:commune:modifier"
     COMPTE_MOT_DE_PASSE_MODIFIER = "compte:mot-de-passe:modifier"
     DEMANDE_CREER = "demande:demande:creer"
     DEMANDE_TRAITER_COMPTE = "demande:compte:traiter"

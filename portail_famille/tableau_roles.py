@@ -69,6 +69,7 @@ DESCRIPTIONS = {
     P.ACTUALITE_PUBLIER: "publish and archive news",
     P.JOURNAL_VOIR: "read the journal of staff actions",
     P.AUDIT_VOIR: "read the RGPD audit (root tab Audit RGPD)",
+    P.COMMUNE_MODIFIER: "set the town's name, logo, contacts and public pages (root tab Commune)",
     # A parent's, on his own family.
     P.DEMANDE_CREER: "send requests",
     P.FACTURE_PAYER: "pay invoices online",

@@ -65,6 +65,19 @@ class Layout:
         return template.implementation().macros["layout"]
 
     @property
+    def coordonnees(self):
+        """The macro of the town's contacts (login box, footer, the town's
+        pages), showing ``c``: ``request.commune``."""
+        template = get_renderer("portail_famille.skin:templates/coordonnees.pt")
+        return template.implementation().macros["coordonnees"]
+
+    @property
+    def commune(self):
+        """The town's name, contacts and pages (registered by ``commune``),
+        or None."""
+        return getattr(self.request, "commune", None)
+
+    @property
     def famille(self):
         return self.request.famille
 
