@@ -1,0 +1,261 @@
+"""Several days at once: ``…/enfants/<id>/reserver-plusieurs-jours``.
+
+The parent picks one of the child's activities, a period (du … au …, at
+most ``JOURS_MAX`` days, from today on) and the weekdays to book ("tous les
+mercredis"), or the standard week of the child's contract (the weekdays
+of its inscription).  A first POST checks the form (a French message next
+to a wrong field) and shows the days with what the rules say of each
+(nothing written); the confirmation's POST asks for each day exactly as
+the grid's "Demande de Réservation" does (``service.demander_reservation``:
+deadlines, capacity, closures, one change per day, the service's
+validation) and shows the summary: the days asked for, and those refused
+with the grid's own reason.
+"""
+
+import datetime
+
+from pyramid.traversal import find_root
+from pyramid.view import view_config
+
+from .. import dates
+from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
+from ..familles import limites
+from ..familles.resources import IEnfant
+from ..i18n import _, traduire
+from ..inscriptions import prestations_par_oid
+from ..security import P
+from ..skin import sans_sous_chemin
+from . import service
+from .actions import _OID, OID_MAX, OID_MIN, _demandeur, url_planning
+from .ical import famille_de
+
+VUE = "reserver-plusieurs-jours"
+JOURS_MAX = 100
+SEMAINE = (
+    ("1", _("Lundi")),
+    ("2", _("Mardi")),
+    ("3", _("Mercredi")),
+    ("4", _("Jeudi")),
+    ("5", _("Vendredi")),
+    ("6", _("Samedi")),
+)
+CHOISIS = "choisis"  # the weekdays ticked
+CONTRAT = "contrat"  # the contract's weekdays (semaine type)
+
+RESULTATS = {
+    ACCEPTEE: _("Réservé"),
+    EN_ATTENTE: _("Réservation en cours de traitement"),
+    LISTE_ATTENTE: _("Demande en attente (journée complète)"),
+}
+
+
+def activites(enfant, today):
+    """[(oid, title, inscription)] of the child's inscriptions whose school
+    year has not ended, sorted by title."""
+    calendrier = find_root(enfant).get("calendrier")
+    prestations = prestations_par_oid(enfant)
+    found = {}
+    for inscription in enfant.inscriptions.values():
+        annee = calendrier.get(inscription.annee) if calendrier is not None else None
+        prestation = prestations.get(inscription.prestation)
+        if annee is None or prestation is None or annee.fin < today:
+            continue
+        titre = "%s %s" % (prestation.structure.title, prestation.title)
+        found.setdefault(inscription.prestation, (inscription.prestation, titre, []))
+        found[inscription.prestation][2].append(inscription)
+    return sorted(found.values(), key=lambda a: a[1])
+
+
+def jours_de_la_periode(du, au, jours):
+    """The days from ``du`` to ``au`` whose ISO weekday ("1" Monday) is in
+    ``jours``."""
+    count = (au - du).days + 1
+    days = (du + datetime.timedelta(days=n) for n in range(max(count, 0)))
+    return [d for d in days if str(d.isoweekday()) in jours]
+
+
+def lire(params, enfant, today):
+    """(values, errors, days): the form's values as typed, the French
+    errors per field, and the days to ask for (empty when errors)."""
+    get = params.get
+    values = {
+        "prestation": get("prestation", ""),
+        "du": get("du", ""),
+        "au": get("au", ""),
+        "semaine": get("semaine", CHOISIS),
+        "jours": [j for j in params.getall("jours") if isinstance(j, str)],
+    }
+    values = {k: (v if isinstance(v, (str, list)) else "") for k, v in values.items()}
+    errors = {}
+    oid = values["prestation"]
+    choix = {a[0]: a for a in activites(enfant, today)}
+    activite = None
+    if _OID.match(oid or "") and OID_MIN <= int(oid) <= OID_MAX:
+        activite = choix.get(int(oid))
+    if activite is None:
+        errors["prestation"] = _("Choisissez une activité de l'enfant.")
+    du, au = dates.lire_date(values["du"]), dates.lire_date(values["au"])
+    # A date field shows only an ISO value.
+    values["du"] = du.isoformat() if du else values["du"]
+    values["au"] = au.isoformat() if au else values["au"]
+    if du is None:
+        errors["du"] = _("Indiquez une date au format jj/mm/aaaa.")
+    elif du < today:
+        errors["du"] = _("La période ne peut pas commencer avant aujourd'hui.")
+    if au is None:
+        errors["au"] = _("Indiquez une date au format jj/mm/aaaa.")
+    elif du is not None and au < du:
+        errors["au"] = _("La fin de la période doit suivre son début.")
+    elif du is not None and (au - du).days + 1 > JOURS_MAX:
+        errors["au"] = _(
+            "La période ne peut pas dépasser ${max} jours.", mapping={"max": JOURS_MAX}
+        )
+    if values["semaine"] == CONTRAT:
+        jours = set()
+        for inscription in activite[2] if activite else ():
+            jours.update(inscription.jours or ())
+        if activite is not None and not jours:
+            errors["semaine"] = _(
+                "Cette activité n'a pas de semaine type dans le contrat : cochez les jours."
+            )
+    else:
+        values["semaine"] = CHOISIS
+        jours = {j for j in values["jours"] if j in dict(SEMAINE)}
+        if not jours:
+            errors["jours"] = _("Cochez au moins un jour de la semaine.")
+    if errors:
+        return values, errors, []
+    days = jours_de_la_periode(du, au, jours)
+    if not days:
+        errors["jours" if values["semaine"] == CHOISIS else "semaine"] = _(
+            "Aucun jour de la période ne correspond aux jours choisis."
+        )
+    values["oid"] = activite[0]
+    values["titre"] = activite[1]
+    return values, errors, days
+
+
+def _page(request, enfant, values=None, errors=None, **extra):
+    today = dates.today()
+    values = values or {"prestation": "", "du": "", "au": "", "semaine": CHOISIS, "jours": []}
+    return {
+        "famille": famille_de(enfant),
+        "enfant": enfant,
+        "activites": [(str(oid), titre) for oid, titre, _i in activites(enfant, today)],
+        "semaine": [(j, traduire(request, t)) for j, t in SEMAINE],
+        "valeurs": values,
+        "erreurs": {k: traduire(request, v) for k, v in (errors or {}).items()},
+        "aide_au": traduire(request, _("${max} jours au plus.", mapping={"max": JOURS_MAX})),
+        "retour": url_planning(request, enfant),
+        "action": request.resource_path(enfant, VUE),
+        "etape": "formulaire",
+        **extra,
+    }
+
+
+def _ligne(request, day, ok, texte):
+    return {
+        "date": day.isoformat(),
+        "jour": dates.en_toutes_lettres(day),
+        "ok": ok,
+        "texte": traduire(request, texte),
+    }
+
+
+@view_config(
+    context=IEnfant,
+    name=VUE,
+    renderer="templates/plusieurs_jours.pt",
+    permission=P.DEMANDE_CREER,
+    request_method="GET",
+)
+def formulaire(context, request):
+    sans_sous_chemin(request)
+    return _page(request, context)
+
+
+@view_config(
+    context=IEnfant,
+    name=VUE,
+    renderer="templates/plusieurs_jours.pt",
+    permission=P.DEMANDE_CREER,
+    request_method="POST",
+)
+def envoyer(context, request):
+    """The check (nothing written) then, with ``confirmer``, the requests."""
+    sans_sous_chemin(request)
+    values, errors, days = lire(request.POST, context, dates.today())
+    if errors:
+        return _page(request, context, values, errors)
+    if "modifier" in request.POST:
+        return _page(request, context, values)
+    if "confirmer" not in request.POST:
+        return _apercu(request, context, values, days)
+    return _demander(request, context, values, days)
+
+
+def _apercu(request, enfant, values, days):
+    """What the rules say of each day, now (reads only)."""
+    settings, now = request.registry.settings, dates.horodatage()
+    lignes = []
+    for day in days:
+        try:
+            service.verifier_reservation(enfant, values["oid"], day, settings, now)
+        except service.Refus as refus:
+            lignes.append(_ligne(request, day, False, refus.message))
+        else:
+            lignes.append(_ligne(request, day, True, _("Sera demandé")))
+    possibles = sum(1 for ligne in lignes if ligne["ok"])
+    return _page(
+        request,
+        enfant,
+        values,
+        etape="confirmation",
+        lignes=lignes,
+        possibles=possibles,
+        resume=traduire(
+            request,
+            _(
+                "${possibles} jour(s) sur ${total} peuvent être demandés.",
+                mapping={"possibles": possibles, "total": len(lignes)},
+            ),
+        ),
+    )
+
+
+def _demander(request, enfant, values, days):
+    """Each day through the grid's rules; the summary."""
+    famille = famille_de(enfant)
+    settings = request.registry.settings
+    demandeur = _demandeur(request)
+    lignes = []
+    for day in days:
+        try:
+            limites.verifier(settings, famille, limites.PLANNING)
+            demande = service.demander_reservation(enfant, values["oid"], day, demandeur, request)
+        except limites.LimiteAtteinte as refus:
+            lignes.append(_ligne(request, day, False, refus.args[0]))
+            continue
+        except service.Refus as refus:
+            lignes.append(_ligne(request, day, False, refus.message))
+            continue
+        limites.noter(famille, limites.PLANNING)
+        lignes.append(_ligne(request, day, True, RESULTATS[demande.etat]))
+    demandees = sum(1 for ligne in lignes if ligne["ok"])
+    return _page(
+        request,
+        enfant,
+        values,
+        etape="resultat",
+        lignes=lignes,
+        demandees=demandees,
+        refusees=len(lignes) - demandees,
+        resume=traduire(
+            request,
+            _(
+                "${demandees} jour(s) demandé(s), ${refusees} refusé(s).",
+                mapping={"demandees": demandees, "refusees": len(lignes) - demandees},
+            ),
+        ),
+        url_planning=url_planning(request, enfant, days[0]),
+    )

@@ -1,0 +1,195 @@
+"""Several days at once (issue 20, item 2): "Réserver plusieurs jours" from
+the planning, each day through the grid's own rules, with a confirmation
+step and a summary.  The town's clock is frozen on Tuesday 1 December 2026,
+09:00 in Paris (test_reservations' fixtures)."""
+
+import pytest
+
+from portail_famille.demandes.resources import ACCEPTEE, LISTE_ATTENTE
+from portail_famille.planning import cells
+
+from .test_enfants import browser_for, main
+from .test_reservations import (  # noqa: F401 (fixtures)
+    MAM,
+    REST,
+    D,
+    cell,
+    child_url,
+    clock,
+    grid,
+    martin_browser,
+    oid_of,
+    requests,
+    set_capacity,
+    token,
+    town,
+)
+
+VUE = "reserver-plusieurs-jours"
+
+
+@pytest.fixture
+def ville(town):  # noqa: F811 (test_reservations' town)
+    return town
+
+
+DEADLINE = (
+    "Le délai de réservation est dépassé : il fallait réserver le 02/12/2026 "
+    "avant le 30/11/2026 à 10:00."
+)
+
+
+def form_page(browser, app):
+    page = grid(browser, app, D(2026, 12, 1))
+    link = main(page).select_one(".lien-plusieurs a")
+    assert link.get_text(strip=True) == "Réserver plusieurs jours"
+    return browser.get(link["href"])
+
+
+def values(app, page, path=MAM, du="02/12/2026", au="16/12/2026", jours=("3",), **extra):
+    found = {
+        "csrf_token": token(page),
+        "prestation": str(oid_of(app, path)),
+        "du": du,
+        "au": au,
+        "jours": list(jours),
+    }
+    found.update(extra)
+    return found
+
+
+def lignes(page):
+    return [
+        (li.select_one(".jour-date").get_text(strip=True), li.select_one(".jour-etat").get_text())
+        for li in main(page).select("ul.liste-jours li")
+    ]
+
+
+def field_errors(page):
+    return {p["id"][len("erreur-") :]: p.get_text(strip=True) for p in main(page).select(".erreur")}
+
+
+def test_three_wednesdays_at_once_one_past_its_deadline(ville):
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville)
+    options = [o.get_text(strip=True) for o in main(page).select("#prestation option")]
+    assert "Accueil de Loisirs ALSH Mercredi après-midi" in options
+    # The 16th is full: its request waits for a place, as from the grid.
+    set_capacity(ville, MAM, 1, others=1, day=D(2026, 12, 16))
+
+    apercu = dupont.post(child_url(ville) + VUE, values(ville, page))
+    assert lignes(apercu) == [
+        ("Mercredi 2 Décembre 2026", DEADLINE),
+        ("Mercredi 9 Décembre 2026", "Sera demandé"),
+        ("Mercredi 16 Décembre 2026", "Sera demandé"),
+    ]
+    assert "2 jour(s) sur 3 peuvent être demandés." in main(apercu).text
+    assert requests(ville) == []  # the check writes nothing
+
+    form = apercu.forms["form-confirmation"]
+    done = form.submit("confirmer")
+    assert done.status_int == 200
+    assert "2 jour(s) demandé(s), 1 refusé(s)." in main(done).select_one(".resume-plusieurs").text
+    assert lignes(done) == [
+        ("Mercredi 2 Décembre 2026", DEADLINE),
+        ("Mercredi 9 Décembre 2026", "Réservé"),
+        ("Mercredi 16 Décembre 2026", "Demande en attente (journée complète)"),
+    ]
+    assert cell(ville, MAM, D(2026, 12, 2)) is None
+    assert cell(ville, MAM, D(2026, 12, 9)) == cells.RESERVE
+    assert cell(ville, MAM, D(2026, 12, 16)) == cells.ATTENTE
+    assert requests(ville) == [
+        ("reservation", ACCEPTEE, D(2026, 12, 9), ""),
+        ("reservation", LISTE_ATTENTE, D(2026, 12, 16), ""),
+    ]
+    # Again: one change per day, in the grid's words.
+    again = form.submit("confirmer")
+    assert "0 jour(s) demandé(s), 3 refusé(s)." in main(again).text
+    assert lignes(again)[1][1].startswith("Vous ne pouvez faire qu'une seule modification")
+    assert len(requests(ville)) == 2
+
+
+def test_modifier_comes_back_to_the_filled_form(ville):
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville)
+    apercu = dupont.post(child_url(ville) + VUE, values(ville, page))
+    back = apercu.forms["form-confirmation"].submit("modifier")
+    form = back.forms["form-plusieurs"]
+    assert form["du"].value == "2026-12-02" and form["au"].value == "2026-12-16"
+    assert [f.value for f in form.fields["jours"] if f.checked] == ["3"]
+    assert requests(ville) == []
+
+
+def test_the_contract_standard_week(ville):
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville)
+    apercu = dupont.post(
+        child_url(ville) + VUE,
+        values(ville, page, REST, du="2026-12-14", au="2026-12-18", jours=(), semaine="contrat"),
+    )
+    # Monday, Tuesday, Thursday, Friday: the contract already books them.
+    assert [jour for jour, _etat in lignes(apercu)] == [
+        "Lundi 14 Décembre 2026",
+        "Mardi 15 Décembre 2026",
+        "Jeudi 17 Décembre 2026",
+        "Vendredi 18 Décembre 2026",
+    ]
+    assert {etat for _jour, etat in lignes(apercu)} == {
+        "Une réservation ou une demande existe déjà pour cette date."
+    }
+    assert not apercu.forms["form-confirmation"].fields.get("confirmer")
+    # The Wednesdays have no standard week.
+    refused = dupont.post(child_url(ville) + VUE, values(ville, page, semaine="contrat"))
+    assert field_errors(refused) == {
+        "semaine": "Cette activité n'a pas de semaine type dans le contrat : cochez les jours."
+    }
+
+
+@pytest.mark.parametrize(
+    "changes, errors",
+    [
+        ({"du": ""}, {"du": "Indiquez une date au format jj/mm/aaaa."}),
+        ({"du": "31/02/2027"}, {"du": "Indiquez une date au format jj/mm/aaaa."}),
+        ({"au": "demain"}, {"au": "Indiquez une date au format jj/mm/aaaa."}),
+        ({"du": "30/11/2026"}, {"du": "La période ne peut pas commencer avant aujourd'hui."}),
+        ({"au": "01/12/2026"}, {"au": "La fin de la période doit suivre son début."}),
+        ({"au": "12/03/2027"}, {"au": "La période ne peut pas dépasser 100 jours."}),
+        ({"jours": []}, {"jours": "Cochez au moins un jour de la semaine."}),
+        ({"jours": ["7", "x"]}, {"jours": "Cochez au moins un jour de la semaine."}),
+        (
+            {"au": "03/12/2026", "jours": ["5"]},
+            {"jours": "Aucun jour de la période ne correspond aux jours choisis."},
+        ),
+        ({"prestation": "abc"}, {"prestation": "Choisissez une activité de l'enfant."}),
+        ({"prestation": "1"}, {"prestation": "Choisissez une activité de l'enfant."}),
+        ({"prestation": "9" * 30}, {"prestation": "Choisissez une activité de l'enfant."}),
+    ],
+)
+def test_bad_input_is_told_next_to_its_field(ville, changes, errors):
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville)
+    sent = values(ville, page, **changes)
+    for extra in ({}, {"confirmer": "oui"}):
+        response = dupont.post(child_url(ville) + VUE, dict(sent, **extra))
+        assert field_errors(response) == errors
+        assert "Rien n'a été demandé" in main(response).text
+    assert requests(ville) == []
+
+
+def test_a_period_of_100_days_is_accepted(ville):
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville)
+    apercu = dupont.post(child_url(ville) + VUE, values(ville, page, au="11/03/2027"))
+    assert len(lignes(apercu)) == 15  # 2 December -> 10 March: 15 Wednesdays
+
+
+def test_another_family_gets_404_and_csrf_is_required(ville):
+    martin = martin_browser(ville)
+    page = martin.get("/familles/1001001818400/mes-enfants")
+    martin.get(child_url(ville) + VUE, status=404)
+    martin.post(child_url(ville) + VUE, dict(values(ville, page), confirmer="oui"), status=404)
+    dupont = browser_for(ville, "jean.dupont")
+    sent = values(ville, form_page(dupont, ville), confirmer="oui")
+    del sent["csrf_token"]
+    dupont.post(child_url(ville) + VUE, sent, status=400)
+    assert requests(ville) == []
