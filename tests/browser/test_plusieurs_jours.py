@@ -1,0 +1,109 @@
+"""Several days at once on a phone (issue 20, item 2), in Chromium with
+Playwright's "iPhone 13" descriptor: from LUCAS's planning, "Réserver
+plusieurs jours", three Wednesdays of "Mercredi après-midi", the days
+listed before the confirmation, then the summary; nothing wider than the
+screen, the form's targets at least 24×24 px (WCAG 2.5.8)."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from portail_famille.dates import en_toutes_lettres
+from portail_famille.demo import COMPTES, DUPONT
+
+from ..conftest import with_root
+from .test_planning_actions import annees_a_venir  # noqa: F401 (module fixture)
+
+pytestmark = pytest.mark.browser
+
+# Playwright's devices["iPhone 13"] (its default browser, WebKit, aside).
+IPHONE_13 = {
+    "user_agent": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/27.2 Mobile/15E148 Safari/604.1"
+    ),
+    "viewport": {"width": 390, "height": 664},
+    "screen": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+ACTIVITE = "Accueil de Loisirs ALSH Mercredi après-midi"
+
+
+def trois_mercredis(portail):
+    """The first three Wednesdays in a row, at least a week ahead, that the
+    rules would accept for LUCAS now (no holiday, no deadline)."""
+    from substanced.util import get_oid
+
+    from portail_famille.planning import service
+
+    def find(root, registry):
+        enfant = next(
+            e for e in root["familles"][DUPONT["numero"]]["enfants"].values() if e.prenom == "LUCAS"
+        )
+        oid = get_oid(root["structures"]["accueil-de-loisirs-alsh"]["mercredi-apres-midi"])
+        now = datetime.datetime.now(datetime.UTC)
+        day = datetime.date.today() + datetime.timedelta(days=7)
+        day += datetime.timedelta(days=(2 - day.weekday()) % 7)
+        for _n in range(40):
+            days = [day + datetime.timedelta(days=7 * k) for k in range(3)]
+            try:
+                for d in days:
+                    service.verifier_reservation(enfant, oid, d, registry.settings, now)
+            except service.Refus:
+                day += datetime.timedelta(days=7)
+                continue
+            return days
+        raise AssertionError("no three bookable Wednesdays in a row")
+
+    return with_root(portail.wsgi, find)
+
+
+def sans_defilement(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= IPHONE_13["viewport"]["width"]
+
+
+def test_book_three_wednesdays_at_once_on_an_iphone_13(portail, new_page, log_in):
+    days = trois_mercredis(portail)
+    page = new_page(**IPHONE_13)
+    log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
+    page.goto(portail.url("/familles/%s/mes-enfants" % DUPONT["numero"]))
+    page.get_by_role("link", name="LUCAS").first.tap()
+    page.get_by_role("link", name="Planning").tap()
+    page.get_by_role("link", name="Réserver plusieurs jours").tap()
+    expect(page.get_by_role("heading", name="Réserver plusieurs jours")).to_be_visible()
+    sans_defilement(page)
+
+    page.get_by_label("Activité").select_option(label=ACTIVITE)
+    page.get_by_label("Du", exact=True).fill(days[0].isoformat())
+    page.get_by_label("Au", exact=True).fill(days[-1].isoformat())
+    mercredi = page.get_by_role("checkbox", name="Mercredi")
+    box = mercredi.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+    mercredi.tap()
+    expect(mercredi).to_be_checked()
+    page.get_by_role("button", name="Voir les jours").tap()
+
+    jours = page.locator("ul.liste-jours li")
+    expect(jours).to_have_count(3)
+    for li, day in zip(jours.all(), days, strict=True):
+        expect(li).to_contain_text(en_toutes_lettres(day))
+        expect(li).to_contain_text("Sera demandé")
+    expect(page.locator(".resume-plusieurs")).to_contain_text("3 jour(s) sur 3")
+    sans_defilement(page)
+
+    page.get_by_role("button", name="Confirmer les réservations").tap()
+    expect(page.locator(".resume-plusieurs")).to_contain_text("3 jour(s) demandé(s), 0 refusé(s).")
+    for li in page.locator("ul.liste-jours li").all():
+        expect(li).to_contain_text("Réservé")
+    sans_defilement(page)
+
+    page.get_by_role("link", name="Voir le planning").tap()
+    for day in days:
+        if (day.year, day.month) == (days[0].year, days[0].month):
+            cell = page.locator(
+                'tr[data-titre="%s"] a.cellule-action[data-date="%s"]' % (ACTIVITE, day.isoformat())
+            )
+            expect(cell.locator("xpath=..")).to_have_class("etat-reserve")
