@@ -10,6 +10,10 @@ the grid's "Demande de Réservation" does (``service.demander_reservation``:
 deadlines, capacity, closures, one change per day, the service's
 validation) and shows the summary: the days asked for, and those refused
 with the grid's own reason.
+
+``…/annuler-plusieurs-jours`` ("Annuler plusieurs jours") does the same
+with "Déclarer une absence" (``service.declarer_absence``) and one reason,
+for the days of the period that have a cell.
 """
 
 import datetime
@@ -25,11 +29,12 @@ from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import service
+from . import cells, service
 from .actions import _OID, OID_MAX, OID_MIN, _demandeur, url_planning
 from .ical import famille_de
 
 VUE = "reserver-plusieurs-jours"
+ANNULER = "annuler-plusieurs-jours"
 JOURS_MAX = 100
 SEMAINE = (
     ("1", _("Lundi")),
@@ -47,6 +52,7 @@ RESULTATS = {
     EN_ATTENTE: _("Réservation en cours de traitement"),
     LISTE_ATTENTE: _("Demande en attente (journée complète)"),
 }
+HORS_DELAI = _("délai dépassé : la journée peut être facturée")
 
 
 def activites(enfant, today):
@@ -74,11 +80,14 @@ def jours_de_la_periode(du, au, jours):
     return [d for d in days if str(d.isoweekday()) in jours]
 
 
-def lire(params, enfant, today):
+def lire(params, enfant, today, annuler=False):
     """(values, errors, days): the form's values as typed, the French
-    errors per field, and the days to ask for (empty when errors)."""
+    errors per field, and the days to ask for (empty when errors); to
+    cancel (``annuler``), the days of the period that have a cell, and the
+    reason."""
     get = params.get
     values = {
+        "motif": get("motif", ""),
         "prestation": get("prestation", ""),
         "du": get("du", ""),
         "au": get("au", ""),
@@ -123,10 +132,25 @@ def lire(params, enfant, today):
         jours = {j for j in values["jours"] if j in dict(SEMAINE)}
         if not jours:
             errors["jours"] = _("Cochez au moins un jour de la semaine.")
+    if annuler:
+        motif = " ".join(values["motif"].split())
+        if not motif:
+            errors["motif"] = _("Indiquez la raison de l'absence.")
+        elif len(motif) > service.MOTIF_MAX:
+            errors["motif"] = _(
+                "La raison est trop longue (${max} caractères au plus).",
+                mapping={"max": service.MOTIF_MAX},
+            )
     if errors:
         return values, errors, []
     days = jours_de_la_periode(du, au, jours)
-    if not days:
+    if annuler:
+        days = [d for d in days if cells.etat(enfant, activite[0], d) is not None]
+        if not days:
+            errors["jours" if values["semaine"] == CHOISIS else "semaine"] = _(
+                "Aucune réservation de cette activité ne correspond aux jours choisis."
+            )
+    elif not days:
         errors["jours" if values["semaine"] == CHOISIS else "semaine"] = _(
             "Aucun jour de la période ne correspond aux jours choisis."
         )
@@ -135,31 +159,64 @@ def lire(params, enfant, today):
     return values, errors, days
 
 
-def _page(request, enfant, values=None, errors=None, **extra):
+def _page(request, enfant, values=None, errors=None, annuler=False, **extra):
     today = dates.today()
-    values = values or {"prestation": "", "du": "", "au": "", "semaine": CHOISIS, "jours": []}
+    values = values or {
+        "motif": "",
+        "prestation": "",
+        "du": "",
+        "au": "",
+        "semaine": CHOISIS,
+        "jours": [],
+    }
+    titre = _("Annuler plusieurs jours") if annuler else _("Réserver plusieurs jours")
     return {
         "famille": famille_de(enfant),
         "enfant": enfant,
+        "annuler": annuler,
+        "titre": traduire(request, titre),
         "activites": [(str(oid), titre) for oid, titre, _i in activites(enfant, today)],
         "semaine": [(j, traduire(request, t)) for j, t in SEMAINE],
         "valeurs": values,
         "erreurs": {k: traduire(request, v) for k, v in (errors or {}).items()},
         "aide_au": traduire(request, _("${max} jours au plus.", mapping={"max": JOURS_MAX})),
+        "motif_max": service.MOTIF_MAX,
         "retour": url_planning(request, enfant),
-        "action": request.resource_path(enfant, VUE),
+        "action": request.resource_path(enfant, ANNULER if annuler else VUE),
+        "autre": request.resource_path(enfant, VUE if annuler else ANNULER),
         "etape": "formulaire",
         **extra,
     }
 
 
-def _ligne(request, day, ok, texte):
+def _ligne(request, day, ok, texte, hors_delai=False):
+    texte = traduire(request, texte)
+    if hors_delai:
+        texte = "%s (%s)" % (texte, traduire(request, HORS_DELAI))
     return {
         "date": day.isoformat(),
         "jour": dates.en_toutes_lettres(day),
         "ok": ok,
-        "texte": traduire(request, texte),
+        "texte": texte,
     }
+
+
+def _formulaire(context, request, annuler):
+    sans_sous_chemin(request)
+    return _page(request, context, annuler=annuler)
+
+
+def _envoyer(context, request, annuler):
+    """The check (nothing written) then, with ``confirmer``, the requests."""
+    sans_sous_chemin(request)
+    values, errors, days = lire(request.POST, context, dates.today(), annuler)
+    if errors:
+        return _page(request, context, values, errors, annuler)
+    if "modifier" in request.POST:
+        return _page(request, context, values, annuler=annuler)
+    if "confirmer" not in request.POST:
+        return _apercu(request, context, values, days, annuler)
+    return _demander(request, context, values, days, annuler)
 
 
 @view_config(
@@ -170,8 +227,7 @@ def _ligne(request, day, ok, texte):
     request_method="GET",
 )
 def formulaire(context, request):
-    sans_sous_chemin(request)
-    return _page(request, context)
+    return _formulaire(context, request, False)
 
 
 @view_config(
@@ -182,34 +238,53 @@ def formulaire(context, request):
     request_method="POST",
 )
 def envoyer(context, request):
-    """The check (nothing written) then, with ``confirmer``, the requests."""
-    sans_sous_chemin(request)
-    values, errors, days = lire(request.POST, context, dates.today())
-    if errors:
-        return _page(request, context, values, errors)
-    if "modifier" in request.POST:
-        return _page(request, context, values)
-    if "confirmer" not in request.POST:
-        return _apercu(request, context, values, days)
-    return _demander(request, context, values, days)
+    return _envoyer(context, request, False)
 
 
-def _apercu(request, enfant, values, days):
+@view_config(
+    context=IEnfant,
+    name=ANNULER,
+    renderer="templates/plusieurs_jours.pt",
+    permission=P.DEMANDE_CREER,
+    request_method="GET",
+)
+def formulaire_annuler(context, request):
+    return _formulaire(context, request, True)
+
+
+@view_config(
+    context=IEnfant,
+    name=ANNULER,
+    renderer="templates/plusieurs_jours.pt",
+    permission=P.DEMANDE_CREER,
+    request_method="POST",
+)
+def envoyer_annuler(context, request):
+    return _envoyer(context, request, True)
+
+
+def _apercu(request, enfant, values, days, annuler):
     """What the rules say of each day, now (reads only)."""
     settings, now = request.registry.settings, dates.horodatage()
     lignes = []
     for day in days:
         try:
-            service.verifier_reservation(enfant, values["oid"], day, settings, now)
+            if annuler:
+                _p, hors_delai = service.verifier_absence(enfant, values["oid"], day, settings, now)
+            else:
+                service.verifier_reservation(enfant, values["oid"], day, settings, now)
+                hors_delai = False
         except service.Refus as refus:
             lignes.append(_ligne(request, day, False, refus.message))
         else:
-            lignes.append(_ligne(request, day, True, _("Sera demandé")))
+            texte = _("Sera annulé") if annuler else _("Sera demandé")
+            lignes.append(_ligne(request, day, True, texte, hors_delai))
     possibles = sum(1 for ligne in lignes if ligne["ok"])
     return _page(
         request,
         enfant,
         values,
+        annuler=annuler,
         etape="confirmation",
         lignes=lignes,
         possibles=possibles,
@@ -223,16 +298,29 @@ def _apercu(request, enfant, values, days):
     )
 
 
-def _demander(request, enfant, values, days):
+def _un_jour(request, enfant, values, day, annuler):
+    """The day's request, as from the grid: (ok, text, hors_delai)."""
+    demandeur = _demandeur(request)
+    if not annuler:
+        demande = service.demander_reservation(enfant, values["oid"], day, demandeur, request)
+        return RESULTATS[demande.etat], False
+    demande = service.declarer_absence(
+        enfant, values["oid"], day, values["motif"], demandeur, request
+    )
+    if demande.etat == ACCEPTEE:
+        return _("Absent excusé"), False
+    return _("Absence en cours de traitement"), demande.hors_delai
+
+
+def _demander(request, enfant, values, days, annuler):
     """Each day through the grid's rules; the summary."""
     famille = famille_de(enfant)
     settings = request.registry.settings
-    demandeur = _demandeur(request)
     lignes = []
     for day in days:
         try:
             limites.verifier(settings, famille, limites.PLANNING)
-            demande = service.demander_reservation(enfant, values["oid"], day, demandeur, request)
+            texte, hors_delai = _un_jour(request, enfant, values, day, annuler)
         except limites.LimiteAtteinte as refus:
             lignes.append(_ligne(request, day, False, refus.args[0]))
             continue
@@ -240,12 +328,13 @@ def _demander(request, enfant, values, days):
             lignes.append(_ligne(request, day, False, refus.message))
             continue
         limites.noter(famille, limites.PLANNING)
-        lignes.append(_ligne(request, day, True, RESULTATS[demande.etat]))
+        lignes.append(_ligne(request, day, True, texte, hors_delai))
     demandees = sum(1 for ligne in lignes if ligne["ok"])
     return _page(
         request,
         enfant,
         values,
+        annuler=annuler,
         etape="resultat",
         lignes=lignes,
         demandees=demandees,

@@ -26,6 +26,7 @@ from . import cells, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RELEVE, RESERVER
 from .formulaires import formulaires
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
+from .plusieurs import ANNULER as ANNULER_PLUSIEURS
 from .plusieurs import VUE as PLUSIEURS
 
 VUE = "planning"
@@ -247,6 +248,7 @@ def planning(context, request):
         "releve": _erreurs(request, RELEVE),
         "url_agenda": chemin + "agenda",
         "url_plusieurs": chemin + PLUSIEURS,
+        "url_annuler_plusieurs": chemin + ANNULER_PLUSIEURS,
         "formulaires": formulaires(
             request, chemin + RESERVER, chemin + ABSENCE, get_csrf_token(request)
         ),

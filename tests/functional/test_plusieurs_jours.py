@@ -5,7 +5,7 @@ step and a summary.  The town's clock is frozen on Tuesday 1 December 2026,
 
 import pytest
 
-from portail_famille.demandes.resources import ACCEPTEE, LISTE_ATTENTE
+from portail_famille.demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
 from portail_famille.planning import cells
 
 from .test_enfants import browser_for, main
@@ -13,6 +13,7 @@ from .test_reservations import (  # noqa: F401 (fixtures)
     MAM,
     REST,
     D,
+    absence,
     cell,
     child_url,
     clock,
@@ -39,11 +40,14 @@ DEADLINE = (
 )
 
 
-def form_page(browser, app):
+def form_page(browser, app, annuler=False):
     page = grid(browser, app, D(2026, 12, 1))
-    link = main(page).select_one(".lien-plusieurs a")
-    assert link.get_text(strip=True) == "Réserver plusieurs jours"
-    return browser.get(link["href"])
+    links = main(page).select(".lien-plusieurs a")
+    assert [a.get_text(strip=True) for a in links] == [
+        "Réserver plusieurs jours",
+        "Annuler plusieurs jours",
+    ]
+    return browser.get(links[1 if annuler else 0]["href"])
 
 
 def values(app, page, path=MAM, du="02/12/2026", au="16/12/2026", jours=("3",), **extra):
@@ -193,3 +197,63 @@ def test_another_family_gets_404_and_csrf_is_required(ville):
     del sent["csrf_token"]
     dupont.post(child_url(ville) + VUE, sent, status=400)
     assert requests(ville) == []
+
+
+ANNULER = "annuler-plusieurs-jours"
+
+
+def test_cancel_several_contract_days_with_one_reason(ville):
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville, annuler=True)
+    assert main(page).select_one("h2").get_text(strip=True) == "Annuler plusieurs jours"
+    absence(dupont, ville, REST, D(2026, 12, 10))  # from the grid
+    sent = values(ville, page, REST, du="2026-12-01", au="2026-12-10", jours=("2", "4"))
+    missing = dupont.post(child_url(ville) + ANNULER, sent)
+    assert field_errors(missing) == {"motif": "Indiquez la raison de l'absence."}
+    sent["motif"] = "Chez les grands-parents"
+    apercu = dupont.post(child_url(ville) + ANNULER, sent)
+    late = "(délai dépassé : la journée peut être facturée)"
+    seconde = "Vous ne pouvez faire qu'une seule modification par activité pour une même date."
+
+    def court(page):
+        return [(j, seconde if e.startswith(seconde) else e) for j, e in lignes(page)]
+
+    assert court(apercu) == [
+        ("Mardi 1 Décembre 2026", "Sera annulé " + late),
+        ("Jeudi 3 Décembre 2026", "Sera annulé"),
+        ("Mardi 8 Décembre 2026", "Sera annulé"),
+        ("Jeudi 10 Décembre 2026", seconde),
+    ]
+    assert cell(ville, REST, D(2026, 12, 3)) == cells.RESERVE  # nothing written yet
+    done = apercu.forms["form-confirmation"].submit("confirmer")
+    assert "3 jour(s) demandé(s), 1 refusé(s)." in main(done).select_one(".resume-plusieurs").text
+    assert court(done) == [
+        ("Mardi 1 Décembre 2026", "Absence en cours de traitement " + late),
+        ("Jeudi 3 Décembre 2026", "Absent excusé"),
+        ("Mardi 8 Décembre 2026", "Absent excusé"),
+        ("Jeudi 10 Décembre 2026", seconde),
+    ]
+    assert cell(ville, REST, D(2026, 12, 1)) == cells.ABSENCE_TRAITEMENT
+    assert cell(ville, REST, D(2026, 12, 3)) == cells.ABSENT_EXCUSE
+    motif = "Chez les grands-parents"
+    assert requests(ville) == [
+        ("absence", ACCEPTEE, D(2026, 12, 3), motif),
+        ("absence", ACCEPTEE, D(2026, 12, 8), motif),
+        ("absence", ACCEPTEE, D(2026, 12, 10), "Malade"),
+        ("absence", EN_ATTENTE, D(2026, 12, 1), motif),
+    ]
+
+
+def test_cancel_needs_booked_days(ville):
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville, annuler=True)
+    sent = values(ville, page, motif="Vacances")  # Wednesdays not booked
+    refused = dupont.post(child_url(ville) + ANNULER, dict(sent, confirmer="oui"))
+    assert field_errors(refused) == {
+        "jours": "Aucune réservation de cette activité ne correspond aux jours choisis."
+    }
+    long = dupont.post(child_url(ville) + ANNULER, dict(sent, motif="x" * 501))
+    assert field_errors(long) == {"motif": "La raison est trop longue (500 caractères au plus)."}
+    assert requests(ville) == []
+    martin = martin_browser(ville)
+    martin.get(child_url(ville) + ANNULER, status=404)
