@@ -13,6 +13,7 @@ from portail_famille.dates import en_toutes_lettres
 from portail_famille.demo import COMPTES, DUPONT
 
 from ..conftest import with_root
+from .axe import aucune_violation
 from .test_planning_actions import annees_a_venir  # noqa: F401 (module fixture)
 
 pytestmark = pytest.mark.browser
@@ -30,11 +31,16 @@ IPHONE_13 = {
     "has_touch": True,
 }
 ACTIVITE = "Accueil de Loisirs ALSH Mercredi après-midi"
+CANTINE = "Garderie périscolaire Restauration scolaire"
+MERCREDI_PATH = ("accueil-de-loisirs-alsh", "mercredi-apres-midi")
+CANTINE_PATH = ("garderie-periscolaire", "restauration-scolaire")
 
 
-def trois_mercredis(portail):
+def trois_jours(portail, annuler=False):
     """The first three Wednesdays in a row, at least a week ahead, that the
-    rules would accept for LUCAS now (no holiday, no deadline)."""
+    rules would book for LUCAS now (no holiday, no deadline); to
+    ``annuler``, the first three Thursdays in a row of the canteen's
+    contract whose absence would be excused."""
     from substanced.util import get_oid
 
     from portail_famille.planning import service
@@ -43,20 +49,25 @@ def trois_mercredis(portail):
         enfant = next(
             e for e in root["familles"][DUPONT["numero"]]["enfants"].values() if e.prenom == "LUCAS"
         )
-        oid = get_oid(root["structures"]["accueil-de-loisirs-alsh"]["mercredi-apres-midi"])
+        path = CANTINE_PATH if annuler else MERCREDI_PATH
+        oid = get_oid(root["structures"][path[0]][path[1]])
         now = datetime.datetime.now(datetime.UTC)
         day = datetime.date.today() + datetime.timedelta(days=7)
-        day += datetime.timedelta(days=(2 - day.weekday()) % 7)
+        weekday = 3 if annuler else 2
+        day += datetime.timedelta(days=(weekday - day.weekday()) % 7)
         for _n in range(40):
             days = [day + datetime.timedelta(days=7 * k) for k in range(3)]
             try:
                 for d in days:
-                    service.verifier_reservation(enfant, oid, d, registry.settings, now)
+                    if not annuler:
+                        service.verifier_reservation(enfant, oid, d, registry.settings, now)
+                    elif service.verifier_absence(enfant, oid, d, registry.settings, now)[1]:
+                        raise service.Refus("late")
             except service.Refus:
                 day += datetime.timedelta(days=7)
                 continue
             return days
-        raise AssertionError("no three bookable Wednesdays in a row")
+        raise AssertionError("no three days in a row")
 
     return with_root(portail.wsgi, find)
 
@@ -66,7 +77,7 @@ def sans_defilement(page):
 
 
 def test_book_three_wednesdays_at_once_on_an_iphone_13(portail, new_page, log_in):
-    days = trois_mercredis(portail)
+    days = trois_jours(portail)
     page = new_page(**IPHONE_13)
     log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
     page.goto(portail.url("/familles/%s/mes-enfants" % DUPONT["numero"]))
@@ -75,6 +86,7 @@ def test_book_three_wednesdays_at_once_on_an_iphone_13(portail, new_page, log_in
     page.get_by_role("link", name="Réserver plusieurs jours").tap()
     expect(page.get_by_role("heading", name="Réserver plusieurs jours")).to_be_visible()
     sans_defilement(page)
+    aucune_violation(page, "le formulaire")
 
     page.get_by_label("Activité").select_option(label=ACTIVITE)
     page.get_by_label("Du", exact=True).fill(days[0].isoformat())
@@ -93,12 +105,14 @@ def test_book_three_wednesdays_at_once_on_an_iphone_13(portail, new_page, log_in
         expect(li).to_contain_text("Sera demandé")
     expect(page.locator(".resume-plusieurs")).to_contain_text("3 jour(s) sur 3")
     sans_defilement(page)
+    aucune_violation(page, "la confirmation")
 
     page.get_by_role("button", name="Confirmer les réservations").tap()
     expect(page.locator(".resume-plusieurs")).to_contain_text("3 jour(s) demandé(s), 0 refusé(s).")
     for li in page.locator("ul.liste-jours li").all():
         expect(li).to_contain_text("Réservé")
     sans_defilement(page)
+    aucune_violation(page, "le résumé")
 
     page.get_by_role("link", name="Voir le planning").tap()
     for day in days:
@@ -107,3 +121,36 @@ def test_book_three_wednesdays_at_once_on_an_iphone_13(portail, new_page, log_in
                 'tr[data-titre="%s"] a.cellule-action[data-date="%s"]' % (ACTIVITE, day.isoformat())
             )
             expect(cell.locator("xpath=..")).to_have_class("etat-reserve")
+
+
+def test_cancel_several_days_on_a_laptop_errors_beside_the_fields(portail, new_page, log_in):
+    """1366×900: "Annuler plusieurs jours" of three Thursdays of the
+    canteen's contract, a reason forgotten then given."""
+    days = trois_jours(portail, annuler=True)
+    page = new_page(viewport={"width": 1366, "height": 900})
+    log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
+    page.goto(portail.url("/familles/%s/mes-enfants" % DUPONT["numero"]))
+    page.get_by_role("link", name="LUCAS").first.click()
+    page.get_by_role("link", name="Planning").click()
+    page.get_by_role("link", name="Annuler plusieurs jours").click()
+    page.get_by_label("Activité").select_option(label=CANTINE)
+    page.get_by_label("Du", exact=True).fill(days[0].isoformat())
+    page.get_by_label("Au", exact=True).fill(days[-1].isoformat())
+    page.get_by_role("checkbox", name="Jeudi").check()
+    page.get_by_role("button", name="Voir les jours").click()
+    motif = page.get_by_label("Raison de l'absence")
+    expect(motif).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#erreur-motif")).to_have_text("Indiquez la raison de l'absence.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    aucune_violation(page, "le formulaire en erreur")
+    motif.fill("Stage de tennis")
+    page.get_by_role("button", name="Voir les jours").click()
+    jours = page.locator("ul.liste-jours li")
+    expect(jours).to_have_count(3)
+    for li, day in zip(jours.all(), days, strict=True):
+        expect(li).to_contain_text(en_toutes_lettres(day) + " Sera annulé")
+    page.get_by_role("button", name="Confirmer les absences").click()
+    expect(page.locator(".resume-plusieurs")).to_contain_text("3 jour(s) demandé(s), 0 refusé(s).")
+    for li in page.locator("ul.liste-jours li").all():
+        expect(li).to_contain_text("Absent excusé")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
