@@ -27,6 +27,7 @@ from ..familles import limites
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
+from ..messagerie.views import lien_message
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import cells, service
@@ -176,6 +177,11 @@ def _page(request, enfant, values=None, errors=None, annuler=False, **extra):
         "annuler": annuler,
         "titre": traduire(request, titre),
         "activites": [(str(oid), titre) for oid, titre, _i in activites(enfant, today)],
+        "freres": [
+            (e.prenom, request.resource_path(e, ANNULER if annuler else VUE))
+            for e in sorted(enfant.__parent__.values(), key=lambda e: e.prenom or "")
+            if e is not enfant and IEnfant.providedBy(e) and getattr(e, "partie_le", None) is None
+        ],
         "semaine": [(j, traduire(request, t)) for j, t in SEMAINE],
         "valeurs": values,
         "erreurs": {k: traduire(request, v) for k, v in (errors or {}).items()},
@@ -187,6 +193,26 @@ def _page(request, enfant, values=None, errors=None, annuler=False, **extra):
         "etape": "formulaire",
         **extra,
     }
+
+
+def _liens(request, enfant, values, refus):
+    """The links a grid's refusal carries: the pre-filled message to the
+    service after a "second change" (the first such day), the family's
+    statement after an "unpaid invoices" one."""
+    liens = {}
+    for day, error in refus:
+        if error.seconde and "ecrire" not in liens:
+            liens["ecrire"] = lien_message(request, enfant, values["oid"], day)
+        if error.releve:
+            liens["releve"] = request.resource_path(famille_de(enfant), "releve-de-compte")
+    return liens
+
+
+def _blocage(request, enfant):
+    """The refusal of any new reservation of the family (its unpaid
+    invoices, ``service.IBlocageReservation``), or None: reads only."""
+    bloquer = request.registry.queryUtility(service.IBlocageReservation)
+    return bloquer(famille_de(enfant), request) if bloquer is not None else None
 
 
 def _ligne(request, day, ok, texte, hors_delai=False):
@@ -266,16 +292,20 @@ def envoyer_annuler(context, request):
 def _apercu(request, enfant, values, days, annuler):
     """What the rules say of each day, now (reads only)."""
     settings, now = request.registry.settings, dates.horodatage()
-    lignes = []
+    bloque = None if annuler else _blocage(request, enfant)
+    lignes, refus = [], []
     for day in days:
         try:
+            if bloque is not None:
+                raise service.Refus(bloque, releve=True)
             if annuler:
                 _p, hors_delai = service.verifier_absence(enfant, values["oid"], day, settings, now)
             else:
                 service.verifier_reservation(enfant, values["oid"], day, settings, now)
                 hors_delai = False
-        except service.Refus as refus:
-            lignes.append(_ligne(request, day, False, refus.message))
+        except service.Refus as error:
+            lignes.append(_ligne(request, day, False, error.message))
+            refus.append((day, error))
         else:
             texte = _("Sera annulé") if annuler else _("Sera demandé")
             lignes.append(_ligne(request, day, True, texte, hors_delai))
@@ -288,6 +318,7 @@ def _apercu(request, enfant, values, days, annuler):
         etape="confirmation",
         lignes=lignes,
         possibles=possibles,
+        liens=_liens(request, enfant, values, refus),
         resume=traduire(
             request,
             _(
@@ -316,7 +347,7 @@ def _demander(request, enfant, values, days, annuler):
     """Each day through the grid's rules; the summary."""
     famille = famille_de(enfant)
     settings = request.registry.settings
-    lignes = []
+    lignes, refus = [], []
     for day in days:
         try:
             limites.verifier(settings, famille, limites.PLANNING)
@@ -324,8 +355,9 @@ def _demander(request, enfant, values, days, annuler):
         except limites.LimiteAtteinte as refus:
             lignes.append(_ligne(request, day, False, refus.args[0]))
             continue
-        except service.Refus as refus:
-            lignes.append(_ligne(request, day, False, refus.message))
+        except service.Refus as error:
+            lignes.append(_ligne(request, day, False, error.message))
+            refus.append((day, error))
             continue
         limites.noter(famille, limites.PLANNING)
         lignes.append(_ligne(request, day, True, texte, hors_delai))
@@ -339,6 +371,7 @@ def _demander(request, enfant, values, days, annuler):
         lignes=lignes,
         demandees=demandees,
         refusees=len(lignes) - demandees,
+        liens=_liens(request, enfant, values, refus),
         resume=traduire(
             request,
             _(

@@ -8,11 +8,14 @@ import pytest
 from portail_famille.demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
 from portail_famille.planning import cells
 
+from ..conftest import DUPONT_URL, app_du_test, with_root
 from .test_enfants import browser_for, main
 from .test_reservations import (  # noqa: F401 (fixtures)
     MAM,
+    NUMERO,
     REST,
     D,
+    _inscrire_lucas,
     absence,
     cell,
     child_url,
@@ -76,6 +79,7 @@ def field_errors(page):
 def test_three_wednesdays_at_once_one_past_its_deadline(ville):
     dupont = browser_for(ville, "jean.dupont")
     page = form_page(dupont, ville)
+    assert main(page).select(".autres-enfants") == []  # LUCAS alone
     options = [o.get_text(strip=True) for o in main(page).select("#prestation option")]
     assert "Accueil de Loisirs ALSH Mercredi après-midi" in options
     # The 16th is full: its request waits for a place, as from the grid.
@@ -106,10 +110,13 @@ def test_three_wednesdays_at_once_one_past_its_deadline(ville):
         ("reservation", ACCEPTEE, D(2026, 12, 9), ""),
         ("reservation", LISTE_ATTENTE, D(2026, 12, 16), ""),
     ]
-    # Again: one change per day, in the grid's words.
+    # Again: one change per day, in the grid's words, and the grid's link.
     again = form.submit("confirmer")
     assert "0 jour(s) demandé(s), 3 refusé(s)." in main(again).text
     assert lignes(again)[1][1].startswith("Vous ne pouvez faire qu'une seule modification")
+    ecrire = main(again).select_one(".lien-message a")
+    assert ecrire.get_text(strip=True) == "Écrire au service depuis la Boîte de réception"
+    assert "date=2026-12-09" in ecrire["href"]
     assert len(requests(ville)) == 2
 
 
@@ -257,3 +264,41 @@ def test_cancel_needs_booked_days(ville):
     assert requests(ville) == []
     martin = martin_browser(ville)
     martin.get(child_url(ville) + ANNULER, status=404)
+
+
+def test_unpaid_invoices_refuse_every_day_with_the_statement_link(tmp_path, clock):  # noqa: F811
+    reglages = {"portail.zone_vacances": "C", "portail.relances.blocage_seuil": "100"}
+    with app_du_test(tmp_path, **reglages) as app:
+        with_root(app.app, _inscrire_lucas)
+        dupont = browser_for(app, "jean.dupont")
+        page = form_page(dupont, app)
+        apercu = dupont.post(child_url(app) + VUE, values(app, page, du="03/12/2026"))
+        assert [etat[:79] for _jour, etat in lignes(apercu)] == [
+            "Votre demande de réservation ne peut pas être enregistrée : des factures échues"
+        ] * 2
+        assert not apercu.forms["form-confirmation"].fields.get("confirmer")
+        releve = main(apercu).select_one(".lien-releve a")
+        assert releve["href"] == DUPONT_URL + "releve-de-compte"
+        forced = dupont.post(child_url(app) + VUE, values(app, page, confirmer="oui"))
+        assert "0 jour(s) demandé(s), 3 refusé(s)." in main(forced).text
+        assert main(forced).select_one(".lien-releve a") is not None
+        assert requests(app) == []
+
+
+def test_a_sister_is_one_tap_away(ville):
+    def add(root, registry):
+        famille = root["familles"][NUMERO]
+        identite = {"nom": "DUPONT", "prenom": "ZOÉ", "sexe": "F", "date_naissance": D(2016, 2, 3)}
+        famille["enfants"].add_next(
+            registry.content.create("Enfant", **identite), registry=registry
+        )
+
+    with_root(ville.app, add)
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville)
+    liens = main(page).select(".autres-enfants a")
+    assert [a.get_text(strip=True) for a in liens] == ["ZOÉ"]
+    zoe = dupont.get(liens[0]["href"])
+    assert main(zoe).h1.get_text(strip=True).startswith("ZOÉ")
+    assert "Aucune inscription en cours pour cet enfant." in main(zoe).text
+    assert [a.get_text(strip=True) for a in main(zoe).select(".autres-enfants a")] == ["LUCAS"]
