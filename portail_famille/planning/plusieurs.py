@@ -227,66 +227,66 @@ def _ligne(request, day, ok, texte, hors_delai=False):
     }
 
 
-def _formulaire(context, request, annuler):
-    sans_sous_chemin(request)
-    return _page(request, context, annuler=annuler)
-
-
-def _envoyer(context, request, annuler):
-    """The check (nothing written) then, with ``confirmer``, the requests."""
+def _envoyer(context, request, annuler, bouton=None):
+    """The form read again; then, by button (each its own view): the check
+    of each day (nothing written), the form to change (``modifier``), or
+    the requests (``confirmer``)."""
     sans_sous_chemin(request)
     values, errors, days = lire(request.POST, context, dates.today(), annuler)
-    if errors:
+    if errors or bouton == "modifier":
         return _page(request, context, values, errors, annuler)
-    if "modifier" in request.POST:
-        return _page(request, context, values, annuler=annuler)
-    if "confirmer" not in request.POST:
-        return _apercu(request, context, values, days, annuler)
-    return _demander(request, context, values, days, annuler)
+    if bouton == "confirmer":
+        return _demander(request, context, values, days, annuler)
+    return _apercu(request, context, values, days, annuler)
 
 
-@view_config(
-    context=IEnfant,
-    name=VUE,
-    renderer="templates/plusieurs_jours.pt",
-    permission=P.DEMANDE_CREER,
-    request_method="GET",
-)
+VUES = {
+    "context": IEnfant,
+    "renderer": "templates/plusieurs_jours.pt",
+    "permission": P.DEMANDE_CREER,
+}
+
+
+@view_config(request_method="GET", name=VUE, **VUES)
 def formulaire(context, request):
-    return _formulaire(context, request, False)
+    sans_sous_chemin(request)
+    return _page(request, context, annuler=False)
 
 
-@view_config(
-    context=IEnfant,
-    name=VUE,
-    renderer="templates/plusieurs_jours.pt",
-    permission=P.DEMANDE_CREER,
-    request_method="POST",
-)
-def envoyer(context, request):
+@view_config(request_method="POST", name=VUE, **VUES)
+def verifier(context, request):
     return _envoyer(context, request, False)
 
 
-@view_config(
-    context=IEnfant,
-    name=ANNULER,
-    renderer="templates/plusieurs_jours.pt",
-    permission=P.DEMANDE_CREER,
-    request_method="GET",
-)
+@view_config(request_method="POST", name=VUE, request_param="modifier", **VUES)
+def modifier(context, request):
+    return _envoyer(context, request, False, "modifier")
+
+
+@view_config(request_method="POST", name=VUE, request_param="confirmer", **VUES)
+def confirmer(context, request):
+    return _envoyer(context, request, False, "confirmer")
+
+
+@view_config(request_method="GET", name=ANNULER, **VUES)
 def formulaire_annuler(context, request):
-    return _formulaire(context, request, True)
+    sans_sous_chemin(request)
+    return _page(request, context, annuler=True)
 
 
-@view_config(
-    context=IEnfant,
-    name=ANNULER,
-    renderer="templates/plusieurs_jours.pt",
-    permission=P.DEMANDE_CREER,
-    request_method="POST",
-)
-def envoyer_annuler(context, request):
+@view_config(request_method="POST", name=ANNULER, **VUES)
+def verifier_annuler(context, request):
     return _envoyer(context, request, True)
+
+
+@view_config(request_method="POST", name=ANNULER, request_param="modifier", **VUES)
+def modifier_annuler(context, request):
+    return _envoyer(context, request, True, "modifier")
+
+
+@view_config(request_method="POST", name=ANNULER, request_param="confirmer", **VUES)
+def confirmer_annuler(context, request):
+    return _envoyer(context, request, True, "confirmer")
 
 
 def _apercu(request, enfant, values, days, annuler):

@@ -1,5 +1,5 @@
 """Several days at once on a phone (issue 20, item 2), in Chromium with
-Playwright's "iPhone 13" descriptor: from LUCAS's planning, "Réserver
+Playwright's "iPhone 13" and "Pixel 7" descriptors: from LUCAS's planning, "Réserver
 plusieurs jours", three Wednesdays of "Mercredi après-midi", the days
 listed before the confirmation, then the summary; nothing wider than the
 screen, the form's targets at least 24×24 px (WCAG 2.5.8)."""
@@ -27,6 +27,18 @@ IPHONE_13 = {
     "viewport": {"width": 390, "height": 664},
     "screen": {"width": 390, "height": 844},
     "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+# Playwright's devices["Pixel 7"].
+PIXEL_7 = {
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/159.0.8154.6 Mobile Safari/537.36"
+    ),
+    "viewport": {"width": 412, "height": 839},
+    "screen": {"width": 412, "height": 915},
+    "device_scale_factor": 2.625,
     "is_mobile": True,
     "has_touch": True,
 }
@@ -73,12 +85,13 @@ def trois_jours(portail, annuler=False):
 
 
 def sans_defilement(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= IPHONE_13["viewport"]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
-def test_book_three_wednesdays_at_once_on_an_iphone_13(portail, new_page, log_in):
+@pytest.mark.parametrize("appareil", [IPHONE_13, PIXEL_7], ids=["iPhone 13", "Pixel 7"])
+def test_book_three_wednesdays_at_once_on_a_phone(portail, new_page, log_in, appareil):
     days = trois_jours(portail)
-    page = new_page(**IPHONE_13)
+    page = new_page(**appareil)
     log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
     page.goto(portail.url("/familles/%s/mes-enfants" % DUPONT["numero"]))
     page.get_by_role("link", name="LUCAS").first.tap()
