@@ -26,6 +26,8 @@ from . import cells, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RELEVE, RESERVER
 from .formulaires import formulaires
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
+from .plusieurs import ANNULER as ANNULER_PLUSIEURS
+from .plusieurs import VUE as PLUSIEURS
 
 VUE = "planning"
 MOIS = (
@@ -245,6 +247,8 @@ def planning(context, request):
         "ecrire": _erreurs(request, ECRIRE),
         "releve": _erreurs(request, RELEVE),
         "url_agenda": chemin + "agenda",
+        "url_plusieurs": chemin + PLUSIEURS,
+        "url_annuler_plusieurs": chemin + ANNULER_PLUSIEURS,
         "formulaires": formulaires(
             request, chemin + RESERVER, chemin + ABSENCE, get_csrf_token(request)
         ),
