@@ -36,6 +36,7 @@ from ..retry import essayer
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import attestation, originaux
+from .jours import jours_factures
 from .corrections import (
     TITRES_REMBOURSEMENT,
     Annulation,
@@ -171,6 +172,16 @@ def html_facture(request, facture):
                     "montant": euros(ligne["montant"]),
                 }
                 for ligne in facture.lignes
+            ],
+            "jours": [
+                {
+                    "date": dates.courte(j["date"]),
+                    "enfant": j["enfant"],
+                    "activite": "%s — %s" % (j["structure"], j["prestation"]),
+                    "quantite": quantite(j["quantite"]),
+                    "prix": euros(j["prix"]),
+                }
+                for j in jours_factures(facture)
             ],
             "total": euros(facture.montant),
             "deja": euros(facture.affecte),
