@@ -36,7 +36,6 @@ from ..retry import essayer
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import attestation, originaux
-from .jours import jours_factures
 from .corrections import (
     TITRES_REMBOURSEMENT,
     Annulation,
@@ -44,6 +43,7 @@ from .corrections import (
     IRemboursement,
     Remboursement,
 )
+from .jours import jours_factures
 from .regies import regie_de
 from .resources import (
     TITRES_MODES,

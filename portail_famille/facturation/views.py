@@ -17,8 +17,8 @@ from ..montants import ZERO, euros
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import compte, corrections, service
-from .jours import jours_factures
 from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
+from .jours import jours_factures
 from .pdf import quantite
 from .resources import TITRES_MODES, Avoir, Facture, IFacture, Reglement
 
@@ -397,8 +397,10 @@ def facture(context, request):
         "releve": request.resource_path(
             famille,
             "releve-de-compte",
-            query={"annee": compte.libelle_annee(compte.annee_scolaire(context.date)[0]),
-                   "onglet": FACTURES},
+            query={
+                "annee": compte.libelle_annee(compte.annee_scolaire(context.date)[0]),
+                "onglet": FACTURES,
+            },
         ),
         "icones": macro_icones(),
     }
