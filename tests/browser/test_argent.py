@@ -22,7 +22,7 @@ PAGES = (
     ("facture", FAMILLE + "factures/AL-36/"),
 )
 # What must be seen: amounts, totals, icons, and the billed days.
-VISIBLES = "main .montant, main a.icone, main .jours-factures tbody th"
+VISIBLES = "main .montant:not(thead *), main a.icone, main .jours-factures tbody th"
 
 PETIT = {
     "viewport": {"width": 375, "height": 667},
@@ -43,7 +43,9 @@ def appareil(browser, nom):
 
 def hors_ecran(page):
     """The page's width beyond its viewport, and the texts of the visible
-    elements (VISIBLES) that lie outside it horizontally."""
+    elements (VISIBLES) that lie outside it horizontally or outside a frame
+    that scrolls sideways (before issue 20: 5 of the home page's 6 amounts
+    and icons, 14 of the statement's 16, at 375, 390 and 412 px)."""
     return page.evaluate(
         """(selector) => {
             const width = window.innerWidth;
@@ -51,7 +53,17 @@ def hors_ecran(page):
             for (const el of document.querySelectorAll(selector)) {
                 const box = el.getBoundingClientRect();
                 if (box.width === 0 && box.height === 0) continue;  // not shown (empty cell)
-                if (box.left < 0 || box.right > width + 0.5) {
+                // outside the screen, or hidden by a frame that scrolls sideways
+                let clipped = false;
+                for (let p = el.parentElement; p; p = p.parentElement) {
+                    const frame = p.getBoundingClientRect();
+                    const overflow = getComputedStyle(p).overflowX;
+                    if (overflow !== "visible" && overflow !== "clip"
+                        && (box.right > frame.right + 0.5 || box.left < frame.left - 0.5)) {
+                        clipped = true;
+                    }
+                }
+                if (clipped || box.left < 0 || box.right > width + 0.5) {
                     outside.push((el.textContent || el.title).trim() + " @" + Math.round(box.right));
                 }
             }
