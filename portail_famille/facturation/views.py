@@ -358,6 +358,27 @@ def releve_de_compte(context, request):
 # --- one invoice --------------------------------------------------------------
 
 
+def _affectations(request, facture):
+    """The payments and credit notes that settled part of ``facture``
+    (number, date, description, amount allocated), with their PDF."""
+    famille = facture.famille
+    found = []
+    for numero, montant in sorted(facture.affectations.items()):
+        document = famille["reglements"].get(numero) or famille["factures"].get(numero)
+        if document is None:
+            continue
+        found.append(
+            {
+                **icones(request, document, payer=False),
+                "numero": numero,
+                "date": _date(document.date),
+                "description": document.description,
+                "montant": euros(montant),
+            }
+        )
+    return found
+
+
 @view_config(
     context=IFacture,
     renderer="templates/facture.pt",
@@ -394,6 +415,7 @@ def facture(context, request):
             }
             for j in jours_factures(context)
         ],
+        "reglements": _affectations(request, context),
         "releve": request.resource_path(
             famille,
             "releve-de-compte",

@@ -20,6 +20,7 @@ PAGES = (
     ("relevé", FAMILLE + "releve-de-compte?annee=2014-2015"),
     ("mes factures", FAMILLE + "releve-de-compte?annee=2014-2015&onglet=factures"),
     ("facture", FAMILLE + "factures/AL-36/"),
+    ("facture payée", FAMILLE + "factures/AL-12/"),
 )
 # What must be seen: amounts, totals, icons, and the billed days.
 VISIBLES = "main .montant:not(thead *), main a.icone, main .jours-factures tbody th"

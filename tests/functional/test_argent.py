@@ -138,6 +138,29 @@ def test_figures_agree_with_a_credit_and_an_invoice_sent_to_the_tresor(app):
     assert ligne[-1] == "Imprimer la facture %s (PDF) Transmise au Trésor public" % numero
 
 
+def test_a_scheduled_direct_debit_replaces_the_card(app):
+    def schedule(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        famille["factures"]["AL-36"].prelevement = {
+            "lot": "P-1",
+            "echeance": datetime.date(2015, 5, 15),
+        }
+
+    with_root(app.app, schedule)
+    dupont = parent(app)
+    mention = "Imprimer la facture AL-36 (PDF) Prélèvement prévu le 15/05/2015"
+    home = dupont.get(DUPONT_URL)
+    assert rows(home, "table.impayees")[0][-1] == mention
+    releve = dupont.get(RELEVE)
+    assert rows(releve, "section.releve table")[0][-1] == mention
+    facture = dupont.get(AL36)
+    assert paires(facture, "dl.fiche-facture")["État :"] == "Prélèvement prévu le 15/05/2015"
+    for page in (home, releve, facture):
+        assert AL36 + "payer" not in page.text
+    # still due: the figures count it
+    assert paires(home, "dl.sommes-compte") == {"Reste à payer :": eur("120,60 €")}
+
+
 def test_credit_shows_only_when_there_is_one(app):
     def pay(root, registry):
         famille = root["familles"][DUPONT["numero"]]
@@ -215,7 +238,20 @@ def test_invoice_page_lists_the_billed_days(shared):
     old = dupont.get(AL12)
     assert "Le détail par jour n'est pas disponible" in old.text
     assert rows(old, "table.detail-facture")[-1] == ["Total de la facture", eur("243,20 €")]
-    assert [h for h, _t, _ti in links(old.html)] == [AL12 + "pdf"]  # paid: no card
+    # paid by the cheque AL-228: its receipt is one tap away
+    assert rows(old, "table.reglements-facture") == [
+        [
+            "AL-228",
+            "08/04/2015",
+            "Règlement : Chèque",
+            eur("243,20 €"),
+            "Imprimer le reçu AL-228 (PDF)",
+        ]
+    ]
+    assert [h for h, _t, _ti in links(old.html)] == [
+        AL12 + "pdf",  # paid: no card
+        DUPONT_URL + "reglements/AL-228/pdf",
+    ]
 
 
 def test_invoice_page_is_the_familys_own(shared):
