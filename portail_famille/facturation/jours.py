@@ -19,15 +19,16 @@ def _cellules_par_ligne(facture):
         restantes.setdefault(oid, []).append((nom, jour))
     found = {}
     for index, ligne in enumerate(facture.lignes):
-        if ligne.get("jours") or ligne.get("quantite", 0) <= 0:
-            continue
+        quantite = ligne.get("quantite", 0)
+        if ligne.get("jours") or quantite <= 0 or quantite != int(quantite):
+            continue  # its own days; a credit; hours with no day's share kept
         cellules = restantes.get(ligne.get("prestation_oid"))
         if not cellules:
             continue
         nom = ligne.get("enfant_nom")
         prises = [c for c in cellules if nom is None or c[0] == nom]
         # one cell per unit billed: a child's line takes its own days only
-        prises = sorted(prises, key=lambda c: c[1])[: int(ligne["quantite"])]
+        prises = sorted(prises, key=lambda c: c[1])[: int(quantite)]
         for cellule in prises:
             cellules.remove(cellule)
         found[index] = tuple(jour for _nom, jour in prises)

@@ -285,12 +285,20 @@ def test_jours_factures_reads_hours_and_skips_credits():
                 "enfant": "LÉA", "structure": "ALSH", "prestation": "Journée",
                 "prestation_oid": 8, "quantite": 2, "prix": D("10.00"),
             },
+            {  # hours of an older invoice: no day's share, its line only
+                "enfant": "LÉA", "structure": "Garderie", "prestation": "Matin",
+                "prestation_oid": 9, "quantite": D("2.5"), "prix": D("2.00"),
+            },
             {
                 "enfant": "LÉA", "structure": "ALSH", "prestation": "Régularisation",
                 "prestation_oid": 8, "quantite": -1, "prix": D("5.00"),
             },
         ),
-        cellules=(("lea", 8, jour + datetime.timedelta(days=3)), ("lea", 8, jour)),
+        cellules=(
+            ("lea", 8, jour + datetime.timedelta(days=3)),
+            ("lea", 8, jour),
+            ("lea", 9, jour),
+        ),
     )  # fmt: skip
     found = [
         (j["date"].day, j["prestation"], j["quantite"], j["prix"]) for j in jours_factures(facture)
