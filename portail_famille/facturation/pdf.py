@@ -43,6 +43,7 @@ from .corrections import (
     IRemboursement,
     Remboursement,
 )
+from .jours import jours_factures
 from .regies import regie_de
 from .resources import (
     TITRES_MODES,
@@ -171,6 +172,16 @@ def html_facture(request, facture):
                     "montant": euros(ligne["montant"]),
                 }
                 for ligne in facture.lignes
+            ],
+            "jours": [
+                {
+                    "date": dates.courte(j["date"]),
+                    "enfant": j["enfant"],
+                    "activite": "%s — %s" % (j["structure"], j["prestation"]),
+                    "quantite": quantite(j["quantite"]),
+                    "prix": euros(j["prix"]),
+                }
+                for j in jours_factures(facture)
             ],
             "total": euros(facture.montant),
             "deja": euros(facture.affecte),

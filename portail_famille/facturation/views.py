@@ -18,7 +18,9 @@ from ..security import P
 from ..skin import sans_sous_chemin
 from . import compte, corrections, service
 from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
-from .resources import TITRES_MODES, Avoir, Facture, Reglement
+from .jours import jours_factures
+from .pdf import quantite
+from .resources import TITRES_MODES, Avoir, Facture, IFacture, Reglement
 
 PDF = "pdf"  # view on a Facture, an Avoir or a Reglement (its receipt): its PDF
 PAYER = "payer"  # view on a Facture: pay it online
@@ -102,27 +104,53 @@ def en_cours(request, famille, jour):
     impayees = service.impayees(famille)
     payer = peut_payer(request, famille) if impayees else False
     lignes = []
-    total = ZERO
     for facture in impayees:
-        reste = facture.reste
-        total += reste
         lignes.append(
             {
                 **icones(request, facture, payer),
                 "numero": facture.numero,
+                "url": request.resource_path(facture),
                 "date": _date(facture.date),
                 "echeance": _date(facture.echeance),
-                "montant": euros(reste),
+                "montant": euros(facture.reste),
+                "hors_regie": _hors_regie(request, facture),
             }
         )
     return {
         "date": dates.en_toutes_lettres(jour),
-        "solde": euros(service.credit_disponible(famille)),
+        **sommes(famille),
         "impayees": bool(lignes),
         "lignes": lignes,
-        "total": euros(total),
         "icones": macro_icones() if lignes else None,
     }
+
+
+def sommes(famille):
+    """The account's two figures, as the staff's Compte tab has them:
+    "Reste à payer" (what the unpaid invoices still owe, its "Total dû")
+    and "Crédit disponible" (payments and credit notes not allocated yet;
+    None when there is none, so that nothing speaks of a credit then)."""
+    reste = sum((f.reste for f in service.impayees(famille)), ZERO)
+    credit = service.credit_disponible(famille)
+    return {
+        "reste": euros(reste),
+        "credit": euros(credit) if credit > ZERO else None,
+    }
+
+
+def _hors_regie(request, facture):
+    """Why an unpaid invoice is not paid online here ("Prélèvement prévu le
+    …", "Transmise au Trésor public"), or ''."""
+    if facture.tresor is not None:
+        return request.localizer.translate(_("Transmise au Trésor public"))
+    if facture.prelevement is not None:
+        return request.localizer.translate(
+            _(
+                "Prélèvement prévu le ${jour}",
+                mapping={"jour": dates.courte(facture.prelevement["echeance"])},
+            )
+        )
+    return ""
 
 
 # --- Relevé de compte ---------------------------------------------------------
@@ -152,9 +180,20 @@ def _mention(request, operation):
     return request.localizer.translate(mention) if mention is not None else ""
 
 
-def _operation(request, operation):
+def _operation(request, operation, payer):
+    """A row of "Relevé des opérations", with the manual's icons: its PDF
+    (a) and, for an invoice still due at the régie, the card (b); an
+    invoice collected elsewhere says so instead of the card."""
     debit, credit = compte.debit(operation), compte.credit(operation)
+    facture = isinstance(operation, Facture)
     return {
+        **icones(request, operation, payer),
+        "url": request.resource_path(operation) if facture else None,
+        "hors_regie": (
+            _hors_regie(request, operation)
+            if facture and operation.reste > ZERO and not operation.annulee_par
+            else ""
+        ),
         "numero": operation.numero,
         "date": _date(operation.date),
         "description": operation.description,
@@ -174,6 +213,7 @@ def _facture(request, document, payer):
             periode=document.motif,
             echeance=None,
             montant=euros(document.montant),
+            url=None,
             reste="",
             relances=[],
             etat=request.localizer.translate(
@@ -200,6 +240,7 @@ def _facture(request, document, payer):
         etat = request.localizer.translate(_("À payer"))
     ligne.update(
         numero=document.numero,
+        url=request.resource_path(document),
         date=_date(document.date),
         periode="%s - %s" % (dates.courte(document.debut), dates.courte(document.fin)),
         echeance=_date(document.echeance),
@@ -268,14 +309,13 @@ def releve_de_compte(context, request):
         return request.resource_path(context, "releve-de-compte", query=query)
 
     responsable = context.responsable
-    impayees = service.impayees(context)
+    payer = peut_payer(request, context)
     page = {
         "famille": context,
         "responsable": " ".join(
             part for part in (responsable.get(k) for k in ("civilite", "prenom", "nom")) if part
         ),
-        "solde": euros(service.credit_disponible(context)),
-        "reste": euros(sum((f.reste for f in impayees), ZERO)),
+        **sommes(context),
         "annees": [
             {"libelle": compte.libelle_annee(a[0]), "choisie": a[0] == debut} for a in annees
         ],
@@ -298,14 +338,13 @@ def releve_de_compte(context, request):
     }
     if onglet == OPERATIONS:
         page.update(
-            operations=[_operation(request, o) for o in operations],
+            operations=[_operation(request, o, payer) for o in operations],
             ancien_solde=_colonnes(releve["ancien_solde"]),
             solde_annee=_colonnes(releve["solde"]),
             total_debit=euros(releve["total_debit"]),
             total_credit=euros(releve["total_credit"]),
         )
     elif onglet == FACTURES:
-        payer = peut_payer(request, context)
         page["factures"] = [
             _facture(request, o, payer) for o in operations if isinstance(o, (Facture, Avoir))
         ]
@@ -314,3 +353,76 @@ def releve_de_compte(context, request):
             _reglement(request, o) for o in operations if isinstance(o, (Reglement, Remboursement))
         ]
     return page
+
+
+# --- one invoice --------------------------------------------------------------
+
+
+def _affectations(request, facture):
+    """The payments and credit notes that settled part of ``facture``
+    (number, date, description, amount allocated), with their PDF."""
+    famille = facture.famille
+    found = []
+    for numero, montant in sorted(facture.affectations.items()):
+        document = famille["reglements"].get(numero) or famille["factures"].get(numero)
+        if document is None:
+            continue
+        found.append(
+            {
+                **icones(request, document, payer=False),
+                "numero": numero,
+                "date": _date(document.date),
+                "description": document.description,
+                "montant": euros(montant),
+            }
+        )
+    return found
+
+
+@view_config(
+    context=IFacture,
+    renderer="templates/facture.pt",
+    permission=P.FACTURE_VOIR,
+    request_method=("GET", "HEAD"),
+)
+def facture(context, request):
+    """An invoice as the family reads it: its figures, its state, the
+    manual's icons (PDF, card), its lines and the days it bills."""
+    sans_sous_chemin(request)
+    famille = context.famille
+    ligne = _facture(request, context, peut_payer(request, famille))
+    return {
+        "facture": ligne,
+        "regie": context.regie,
+        "deja": euros(context.affecte),
+        "lignes": [
+            {
+                "enfant": li.get("enfant", ""),
+                "activite": "%s — %s" % (li.get("structure", ""), li.get("prestation", "")),
+                "quantite": quantite(li["quantite"]),
+                "prix": euros(li["prix"]),
+                "montant": euros(li["montant"]),
+            }
+            for li in context.lignes
+        ],
+        "jours": [
+            {
+                "date": _date(j["date"]),
+                "enfant": j["enfant"],
+                "activite": "%s — %s" % (j["structure"], j["prestation"]),
+                "quantite": quantite(j["quantite"]),
+                "prix": euros(j["prix"]),
+            }
+            for j in jours_factures(context)
+        ],
+        "reglements": _affectations(request, context),
+        "releve": request.resource_path(
+            famille,
+            "releve-de-compte",
+            query={
+                "annee": compte.libelle_annee(compte.annee_scolaire(context.date)[0]),
+                "onglet": FACTURES,
+            },
+        ),
+        "icones": macro_icones(),
+    }

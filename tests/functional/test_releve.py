@@ -66,6 +66,12 @@ def rows(page, selector):
     ]
 
 
+def lignes_operations(page):
+    """The rows of "Relevé des opérations" without its icons' column (the
+    last one; its links: ``links``)."""
+    return [row[:-1] if len(row) > 1 else row for row in rows(page, "section.releve table")]
+
+
 def cadre(page, titre_id):
     section = page.html.find("section", attrs={"aria-labelledby": titre_id})
     assert section is not None, titre_id
@@ -96,14 +102,16 @@ def test_home_shows_the_balance_and_the_unpaid_invoice(dupont, clock):
     operations = cadre(page, "titre-operations").get_text(" ", strip=True)
     assert "Opérations en cours" in operations
     assert "A la date du Lundi 4 Mai 2015" in operations
-    assert "Votre compte présente un solde de " + eur("0,00 €") in operations
+    # one meaning per word: what is due, and no credit spoken of without one
+    assert "Reste à payer : " + eur("120,60 €") in operations
+    assert "solde" not in operations.lower() and "Crédit" not in operations
 
     impayees = cadre(page, "titre-impayees")
     assert "Vos factures impayées à la date du Lundi 4 Mai 2015 :" in impayees.get_text(
         " ", strip=True
     )
     heads = [th.get_text(strip=True) for th in impayees.select("thead th")]
-    assert heads[:4] == ["N° Facture", "Date Facture", "Date Échéance", "Montant"]
+    assert heads[:4] == ["N° Facture", "Date Facture", "Date Échéance", "Reste à payer"]
     assert rows(page, "table.impayees") == [
         [
             "AL-36",
@@ -112,7 +120,7 @@ def test_home_shows_the_balance_and_the_unpaid_invoice(dupont, clock):
             eur("120,60 €"),
             "Imprimer la facture AL-36 (PDF) Payer en ligne la facture AL-36",
         ],
-        ["Total :", "FACTURES = " + eur("120,60 €")],
+        ["Reste à payer :", eur("120,60 €")],
     ]
     facture = DUPONT_URL + "factures/AL-36/"
     assert links(impayees) == [
@@ -144,7 +152,8 @@ def test_the_icons_lead_to_the_pdf_and_to_the_payment(dupont):
 def test_home_of_a_family_that_owes_nothing(martin, clock):
     page = martin.get(MARTIN_URL)
     operations = cadre(page, "titre-operations").get_text(" ", strip=True)
-    assert "Votre compte présente un solde de " + eur("0,00 €") in operations
+    assert "Reste à payer : " + eur("0,00 €") in operations
+    assert "Crédit" not in operations
     impayees = cadre(page, "titre-impayees")
     assert impayees.get_text(" ", strip=True) == (
         "Factures Impayées Vous n'avez aucune facture impayée."
@@ -183,14 +192,15 @@ def test_a_payment_clears_the_invoice_and_an_overpayment_is_credit(app, clock):
     numero = with_root(app.app, pay)
     home = dupont.get(DUPONT_URL)
     operations = cadre(home, "titre-operations").get_text(" ", strip=True)
-    assert "Votre compte présente un solde de " + eur("29,40 €") in operations
+    assert "Reste à payer : " + eur("0,00 €") in operations
+    assert "Crédit disponible : " + eur("29,40 €") in operations
     impayees = cadre(home, "titre-impayees")
     assert "Vous n'avez aucune facture impayée." in impayees.get_text(" ", strip=True)
     assert "AL-36" not in home.text
     assert home.html.select("a.icone") == []
 
     releve = dupont.get(RELEVE, {"annee": "2014-2015"})
-    assert rows(releve, "section.releve table")[0] == [
+    assert lignes_operations(releve)[0] == [
         numero,
         "02/05/2015",
         "Règlement : Espèces",
@@ -199,7 +209,7 @@ def test_a_payment_clears_the_invoice_and_an_overpayment_is_credit(app, clock):
         eur("150,00 €"),
     ]
     # 363,80 owed, 393,20 paid: the year ends with 29,40 of credit
-    assert rows(releve, "section.releve table")[-3:] == [
+    assert lignes_operations(releve)[-3:] == [
         ["Ancien Solde :", eur("0,00 €"), ""],
         ["Solde du Compte pour l'année scolaire :", "", eur("29,40 €")],
         ["Total des opérations :", eur("363,80 €"), eur("393,20 €")],
@@ -247,17 +257,15 @@ def test_statement_of_2014_2015_adds_up(dupont, clock):
         DUPONT["numero"],
         "Responsable :",
         "Monsieur JEAN DUPONT",
-        "Solde du compte :",
-        eur("0,00 €"),
         "Reste à payer :",
         eur("120,60 €"),
     ]
     section = page.html.select_one("section.releve")
     assert section.select_one("h2").get_text(" ", strip=True) == ("Relevé des opérations 2014-2015")
     heads = [th.get_text(strip=True) for th in section.select("thead th")]
-    assert heads == ["N° Opération", "Date", "Description", "Régie", "Débit", "Crédit"]
+    assert heads == ["N° Opération", "Date", "Description", "Régie", "Débit", "Crédit", "Actions"]
     # newest first, as in the manual; its totals line is mistyped (363.00)
-    assert rows(page, "section.releve table") == [
+    assert lignes_operations(page) == [
         ["AL-36", "08/04/2015", "Facture : 01/04/2015 - 30/04/2015", REGIE, eur("120,60 €"), ""],
         ["AL-228", "08/04/2015", "Règlement : Chèque", REGIE, "", eur("243,20 €")],
         ["AL-12", "08/04/2015", "Facture : 01/02/2015 - 31/03/2015", REGIE, eur("243,20 €"), ""],
@@ -281,7 +289,7 @@ def test_an_empty_year_starts_from_the_previous_balance(dupont, clock):
     assert selected.get_text(strip=True) == "2015-2016"
     options = [o["value"] for o in page.html.select("select#annee option")]
     assert options.index("2015-2016") < options.index("2014-2015")
-    assert rows(page, "section.releve table") == [
+    assert lignes_operations(page) == [
         ["Aucune opération pour cette année scolaire."],
         ["Ancien Solde :", eur("120,60 €"), ""],
         ["Solde du Compte pour l'année scolaire :", eur("120,60 €"), ""],
@@ -317,7 +325,7 @@ def test_year_selector(dupont, clock, annee, choisie):
     form = page.html.select_one("form.choix-annee")
     assert form["method"] == "get" and form["action"] == RELEVE
     assert page.html.select_one("section.releve h2").get_text(" ", strip=True).endswith(choisie)
-    figures = rows(page, "section.releve table")
+    figures = lignes_operations(page)
     if choisie == "2014-2015":
         assert figures[-1] == ["Total des opérations :", eur("363,80 €"), eur("243,20 €")]
     else:
@@ -460,7 +468,7 @@ def test_statement_shows_markup_as_text(app, clock):
     page = dupont.get(RELEVE, {"annee": "2014-2015"})
     assert SCRIPT not in page.text
     assert "Régie &lt;script&gt;alert(" in page.text
-    lignes = rows(page, "section.releve table")
+    lignes = lignes_operations(page)
     assert lignes[:2] == [
         [avoir, "04/05/2015", "Avoir : facture " + facture, "Régie " + SCRIPT, "", eur("10,00 €")],
         [
