@@ -11,7 +11,28 @@ from ..stockage import EtapeRefusee  # noqa: F401  (the steps raise it)
 # a step not merged yet).
 STEPS = tuple(
     "step%d" % n
-    for n in (*range(1, 13), 14, 15, 16, 17, 20, 21, 22, 23, 24, 25, 26, 27, 30, 33, 34, 36, 37, 38)
+    for n in (
+        *range(1, 13),
+        14,
+        15,
+        16,
+        17,
+        20,
+        21,
+        22,
+        23,
+        24,
+        25,
+        26,
+        27,
+        30,
+        33,
+        34,
+        36,
+        37,
+        38,
+        41,
+    )
 )
 
 

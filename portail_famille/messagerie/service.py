@@ -243,7 +243,7 @@ def boite(famille, nom, offset=0, limit=20):
     newest first: (total, [Conversation]).  Only the family's entries of
     the catalog are read, and only the page's conversations loaded."""
     catalog = find_catalog(famille, CATALOG)
-    result = catalog["message_boite"].eq("%s:%s" % (famille.__name__, nom)).execute()
+    result = catalog["message_listes"].eq("%s:%s" % (famille.__name__, nom)).execute()
     total = len(result)
     if offset >= total:
         return total, []

@@ -140,6 +140,7 @@ def _ligne(request, conversation, titres):
 def _page(request, famille, onglet, formulaire=None, erreurs=None, limite=None):
     titres = dict(structures(famille))
     base = request.resource_path(famille, VUE)
+    non_lus = famille.nouveaux_messages()
     page = {
         "famille": famille,
         "onglet": onglet,
@@ -149,6 +150,8 @@ def _page(request, famille, onglet, formulaire=None, erreurs=None, limite=None):
                 "nom": nom,
                 "titre": traduire(request, titre),
                 "url": request.resource_path(famille, VUE, query={"onglet": nom}),
+                # the badge of "Messages reçus": its unread threads
+                "non_lus": non_lus if nom == RECUS else 0,
             }
             for nom, titre in ONGLETS
         ],
