@@ -4,9 +4,10 @@ import datetime
 from decimal import Decimal
 
 from .. import dates
+from ..familles.schemas import NOMBRES
 from ..familles.validators import masquer_iban
 from ..i18n import _
-from ..montants import nombre
+from ..montants import decimal, euros
 
 MASQUES = ("iban",)
 
@@ -30,7 +31,8 @@ def valeur(name, value, reveler=False):
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
     if isinstance(value, Decimal):
-        return nombre(value)
+        # "2,5" parts, "32 500,00 €" (record decimals are amounts but NOMBRES)
+        return decimal(value) if name in NOMBRES else euros(value)
     if isinstance(value, datetime.datetime):
         return dates.moment(value)
     if isinstance(value, datetime.date):

@@ -794,7 +794,7 @@ def test_liste_des_demandes_shows_pending_refused_and_accepted(app):
         [
             "Informations CAF",
             "Régime allocataire : Régime général (CAF) → MSA "
-            "Quotient familial (€) : non renseigné → 650,00",
+            "Quotient familial (€) : non renseigné → 650,00\xa0€",
             quand(stored["caf"][0]),
         ]
     ]
