@@ -71,6 +71,11 @@ def test_a_parent_reads_the_reply_from_the_header_on_an_iphone(portail, new_page
     expect(sujet).to_be_visible()
     poids = sujet.evaluate("a => getComputedStyle(a).fontWeight")
     assert int(poids) >= 700  # unread: bold
+    # the thread's whole row on the screen, its state too
+    etat = parent.locator("tr", has=sujet).locator("td").last
+    expect(etat).to_have_text("Nouveau")
+    cadre = etat.bounding_box()
+    assert cadre["x"] >= 0 and cadre["x"] + cadre["width"] <= IPHONE_13["viewport"]["width"]
     pas_plus_large(parent)
     aucune_violation(parent, "Messages reçus (iPhone 13)")
 
@@ -103,3 +108,5 @@ def test_the_header_link_by_keyboard_on_a_laptop(portail, new_page, log_in):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Messages reçus")).to_be_visible()
     pas_plus_large(page)
+    # a table on a laptop: its column headers shown
+    expect(page.get_by_role("columnheader", name="État")).to_be_visible()
