@@ -50,11 +50,12 @@ def entete(request, layout, famille):
     ici = request.context is famille
     vue = request.view_name
     entrees = layout.menu()
+    nouveaux = famille.nouveaux_messages()
     return {
         "libelles": libelles,
         "bienvenue": parties,
         "nom": famille.nom_complet,
-        "messages": famille.nouveaux_messages(),
+        "messages": nouveaux,
         "date": layout.aujourdhui,
         "menu": [
             (url, traduire(request, titre), ici and vue == view_name)
@@ -62,7 +63,8 @@ def entete(request, layout, famille):
         ],
         "documents": entrees[0][0] + "documents",
         # the count of new messages links to them (messagerie's "Messages reçus")
-        "non_lus": entrees[0][0] + "boite-de-reception?onglet=recus",
+        "non_lus": entrees[0][0]
+        + ("boite-de-reception?onglet=recus" + ("&filtre=non-lus" if nouveaux else "")),
         "documents_ici": ici and vue == "documents",
         "csrf_token": get_csrf_token(request),
     }

@@ -65,6 +65,7 @@ def test_a_parent_reads_the_reply_from_the_header_on_an_iphone(portail, new_page
     assert boite["width"] >= 24 and boite["height"] >= 24  # WCAG 2.5.8
     lien.tap()
     expect(parent.get_by_role("heading", name="Messages reçus")).to_be_visible()
+    expect(parent.get_by_role("link", name="Non lus")).to_have_attribute("aria-current", "page")
     onglet = parent.get_by_role("link", name="Messages reçus 2 non lu(s)")
     expect(onglet).to_have_attribute("aria-current", "page")
     sujet = parent.get_by_role("link", name=OBJET)
@@ -86,6 +87,10 @@ def test_a_parent_reads_the_reply_from_the_header_on_an_iphone(portail, new_page
     aucune_violation(parent, "the thread (iPhone 13)")
 
     parent.get_by_role("link", name="1 Nouveau(x) Message(s)").tap()
+    # the header's link shows the unread ones: this one is read now
+    expect(parent.get_by_role("link", name="Non lus")).to_have_attribute("aria-current", "page")
+    expect(parent.get_by_role("link", name=OBJET)).to_have_count(0)
+    parent.get_by_role("link", name="Tous").tap()
     sujet = parent.get_by_role("link", name=OBJET)
     poids = sujet.evaluate("a => getComputedStyle(a).fontWeight")
     assert int(poids) < 700  # read

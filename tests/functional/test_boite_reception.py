@@ -16,6 +16,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 BOITE = DUPONT_URL + "boite-de-reception"
 RECUS = BOITE + "?onglet=recus"
+NON_LUS = RECUS + "&filtre=non-lus"
 ENVOYES = BOITE + "?onglet=envoyes"
 OBJET = "Cantine de jeudi"
 
@@ -64,7 +65,7 @@ def test_the_service_reply_is_received_bold_with_a_badge_until_read(app):
     agent = navigateur(app, "agent", COMPTES["agent"][0])
     # the demo: one unread message from the service
     home = parent.get(DUPONT_URL)
-    assert entete(home) == ("1 Nouveau(x) Message(s)", RECUS)
+    assert entete(home) == ("1 Nouveau(x) Message(s)", NON_LUS)
 
     # The family writes: in its sent messages only.
     page = parent.get(BOITE + "?onglet=nouveau")
@@ -90,9 +91,15 @@ def test_the_service_reply_is_received_bold_with_a_badge_until_read(app):
     home = parent.get(DUPONT_URL)
     texte, href = entete(home)
     assert texte == "2 Nouveau(x) Message(s)"
-    recus = parent.get(href)
-    assert recus.request.path_qs == RECUS
-    assert "Messages reçus" in recus.html.select_one("#titre-liste").text
+    # the link: the unread ones of "Messages reçus"
+    non_lus = parent.get(href)
+    assert non_lus.request.path_qs == NON_LUS
+    assert "Messages reçus" in non_lus.html.select_one("#titre-liste").text
+    actif = non_lus.html.select_one("nav.filtres a[aria-current=page]")
+    assert actif.get_text(strip=True) == "Non lus"
+    assert len(non_lus.html.select("table.tableau-messages tbody tr.non-lu")) == 2
+    assert ligne(non_lus, OBJET) is not None
+    recus = parent.get(RECUS)
     row = ligne(recus, OBJET)
     assert row is not None, "the reply is not in Messages reçus"
     assert "non-lu" in row["class"] and row.th.strong is not None  # bold
@@ -112,6 +119,15 @@ def test_the_service_reply_is_received_bold_with_a_badge_until_read(app):
     assert pastille(recus) == "1 non lu(s)"
     assert entete(recus)[0] == "1 Nouveau(x) Message(s)"
     assert ligne(parent.get(ENVOYES), OBJET) is not None
+    assert ligne(parent.get(NON_LUS), OBJET) is None  # read: no longer among the unread
+    # the demo's unread one read too: none left, the link goes to all received
+    autre = parent.get(NON_LUS).html.select_one("table.tableau-messages tbody tr.non-lu th a")
+    parent.get(autre["href"])
+    recus = parent.get(RECUS)
+    assert entete(recus) == ("0 Nouveau(x) Message(s)", RECUS)
+    assert pastille(recus) == ""
+    vide = parent.get(NON_LUS).html.select_one("table.tableau-messages td.vide")
+    assert vide.get_text(strip=True) == "Aucun message non lu."
 
     # Deleted: in "Messages supprimés" alone; a new reply brings it back.
     fil = parent.get(row.th.a["href"])
