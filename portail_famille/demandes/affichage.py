@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from .. import dates
-from ..familles.schemas import NOMBRES
+from ..familles.schemas import MONTANTS, NOMBRES
 from ..familles.validators import masquer_iban
 from ..i18n import _
 from ..montants import decimal, euros
@@ -40,3 +40,11 @@ def valeur(name, value, reveler=False):
     if name in MASQUES and not reveler:
         return masquer_iban(value)
     return str(value)
+
+
+def titre(name, texte):
+    """A field's translated title beside its value: "Quotient familial",
+    not "Quotient familial (€)" (the form's label) beside "645,50 €"."""
+    if name in MONTANTS and texte.endswith(" (€)"):
+        return texte[: -len(" (€)")]
+    return texte

@@ -15,6 +15,7 @@ from pyramid.renderers import render
 from pyramid.view import view_config
 
 from .. import dates, pdf
+from ..demandes.affichage import titre
 from ..facturation.corrections import TITRES_REMBOURSEMENT
 from ..facturation.resources import TITRES_MODES
 from ..familles.resources import IFamille
@@ -105,7 +106,7 @@ def _champs(request, section, values):
     translate = request.localizer.translate
     names = titres(section)
     rows = [
-        (translate(title), _valeur(request, name, values.get(name)))
+        (titre(name, translate(title)), _valeur(request, name, values.get(name)))
         for name, title in names.items()
     ]
     rows.extend((name, lisible(request, v)) for name, v in values.items() if name not in names)

@@ -70,16 +70,16 @@ def test_the_record_in_french_on_the_family_and_staff_pages_and_its_pdf(app):
     dossier(app)
     parent = navigateur(app, "jean.dupont")
     compte = valeurs(parent.get(DUPONT_URL + "mon-compte"))
-    assert compte["Revenu fiscal de référence (€)"] == REVENU
+    assert compte["Revenu fiscal de référence"] == REVENU
     assert compte["Nombre de parts"] == "2,5"
-    assert compte["Quotient familial (€)"] == QUOTIENT
+    assert compte["Quotient familial"] == QUOTIENT
 
     agent = navigateur(app, "agent")
     fiche = agent.get("/manage/familles/%s/@@fiche" % DUPONT["numero"])
     lues = valeurs(fiche)
-    assert lues["Revenu fiscal de référence (€)"] == REVENU
+    assert lues["Revenu fiscal de référence"] == REVENU
     assert lues["Nombre de parts"] == "2,5"
-    assert lues["Quotient familial (€)"] == QUOTIENT
+    assert lues["Quotient familial"] == QUOTIENT
     assert "32500" not in fiche.text and "2.50" not in fiche.text
 
     pdf = parent.get(DUPONT_URL + "mes-donnees.pdf").body
