@@ -115,3 +115,17 @@ def test_a_quotient_typed_with_a_comma_or_a_dot_is_stored_as_a_decimal(app, sais
     liste = parent.get(DUPONT_URL + "liste-des-demandes").text
     assert QUOTIENT in liste and REVENU in liste
     assert "645.5" not in liste and "32500" not in liste
+
+    # the staff's list of requests and the request's page
+    agent = navigateur(app, "agent")
+    file = agent.get("/manage/@@demandes")
+    assert "Quotient familial : " in file.text and QUOTIENT in file.text
+    assert "Nombre de parts : " in file.text and "→ 2,5" in file.text
+
+    def traiter(root, registry):
+        demandes = root["familles"][DUPONT["numero"]]["demandes"].values()
+        caf = next(d for d in demandes if d.type_demande == "caf")
+        return "/manage/familles/%s/demandes/%s/@@traiter" % (DUPONT["numero"], caf.__name__)
+
+    page = agent.get(with_root(app.app, traiter))
+    assert QUOTIENT in page.text and "645.5" not in page.text
