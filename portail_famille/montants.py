@@ -130,3 +130,15 @@ def nombre(value):
 def euros(value):
     """Decimal('120.6') -> '120,60 €'."""
     return "%s\xa0€" % nombre(value)
+
+
+def decimal(value):
+    """A number that is not money, the French way: Decimal('2.50') -> '2,5',
+    Decimal('12500') -> '12 500' (its useless zeros dropped)."""
+    if isinstance(value, float):
+        raise TypeError("a decimal is never a float")
+    value = Decimal(value)
+    entiers, _point, decimales = format(value, ",f").partition(".")
+    decimales = decimales.rstrip("0")
+    texte = entiers + ("." + decimales if decimales else "")
+    return texte.translate(_FRANCAIS)

@@ -4,9 +4,10 @@ import datetime
 from decimal import Decimal
 
 from .. import dates
+from ..familles.schemas import MONTANTS, NOMBRES
 from ..familles.validators import masquer_iban
 from ..i18n import _
-from ..montants import nombre
+from ..montants import decimal, euros
 
 MASQUES = ("iban",)
 
@@ -30,7 +31,8 @@ def valeur(name, value, reveler=False):
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
     if isinstance(value, Decimal):
-        return nombre(value)
+        # "2,5" parts, "32 500,00 €" (record decimals are amounts but NOMBRES)
+        return decimal(value) if name in NOMBRES else euros(value)
     if isinstance(value, datetime.datetime):
         return dates.moment(value)
     if isinstance(value, datetime.date):
@@ -38,3 +40,11 @@ def valeur(name, value, reveler=False):
     if name in MASQUES and not reveler:
         return masquer_iban(value)
     return str(value)
+
+
+def titre(name, texte):
+    """A field's translated title beside its value: "Quotient familial",
+    not "Quotient familial (€)" (the form's label) beside "645,50 €"."""
+    if name in MONTANTS and texte.endswith(" (€)"):
+        return texte[: -len(" (€)")]
+    return texte

@@ -34,7 +34,7 @@ from ..journal import audit
 from ..sdi.echappement import Balisage
 from ..security import P, login
 from . import cycle, service
-from .affichage import MASQUES, valeur
+from .affichage import MASQUES, titre, valeur
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
 from .types import SANTE_MASQUEE, TYPES, sante_cachee
 
@@ -208,7 +208,11 @@ class FileDemandesView:
             return demande.type.decrire(request, demande)
         return [
             "%s : %s → %s"
-            % (_tr(request, title), _texte(request, name, old), _texte(request, name, new))
+            % (
+                titre(name, _tr(request, title)),
+                _texte(request, name, old),
+                _texte(request, name, new),
+            )
             for name, title, old, new in demande.changements()
         ]
 
@@ -498,7 +502,7 @@ class TraiterDemandeView:
 
         lignes = [
             {
-                "champ": _tr(request, title),
+                "champ": titre(name, _tr(request, title)),
                 "actuelle": texte(name, section.get(name)),
                 "ancienne": texte(name, old),
                 "nouvelle": texte(name, new),

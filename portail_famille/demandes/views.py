@@ -154,7 +154,10 @@ def mon_compte(context, request):
         champs = []
         for name, title in kind.titles().items():
             champs.append(
-                (traduire(request, title), afficher(request, kind.nom, name, section.get(name)))
+                (
+                    affichage.titre(name, traduire(request, title)),
+                    afficher(request, kind.nom, name, section.get(name)),
+                )
             )
             if kind.nom == "responsable" and name == "civilite":
                 champs.append((request.localizer.translate(_("N° Famille")), context.numero))
@@ -518,7 +521,8 @@ def _modifications(request, demande):
             continue
         old_text = afficher(request, demande.type_demande, name, old) or _non_renseigne(request)
         new_text = afficher(request, demande.type_demande, name, new) or _non_renseigne(request)
-        lines.append("%s : %s → %s" % (traduire(request, title), old_text, new_text))
+        title = affichage.titre(name, traduire(request, title))
+        lines.append("%s : %s → %s" % (title, old_text, new_text))
     return lines
 
 

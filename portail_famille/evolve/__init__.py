@@ -34,6 +34,7 @@ STEPS = tuple(
         38,
     )
 )
+STEPS += ("step41",)  # issue 20: the mailbox's lists (index message_listes)
 
 
 def includeme(config):

@@ -16,6 +16,10 @@ from . import validators as v
 REVENU_MAX = Decimal("10000000")
 QUOTIENT_MAX = Decimal("100000")
 PARTS_MAX = Decimal("20")
+# How the record's decimals are written for people: amounts in euros
+# ("32 500,00 €"), the others as numbers ("2,5").
+MONTANTS = frozenset(("revenu_fiscal_reference", "quotient_familial"))
+NOMBRES = frozenset(("nombre_parts",))
 
 CIVILITES = (("Monsieur", _("Monsieur")), ("Madame", _("Madame")))
 QUALITES = (

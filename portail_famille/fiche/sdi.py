@@ -20,6 +20,7 @@ from substanced.util import find_catalog, find_objectmap
 
 from .. import dates, inscriptions
 from ..catalogue import CATALOG
+from ..demandes import affichage
 from ..demandes.resources import EN_ATTENTE, REMPLACEE
 from ..demandes.types import TYPES, sante_cachee
 from ..demandes.views import afficher
@@ -64,7 +65,8 @@ def champs(request, type_demande, section):
             rows = [afficher(request, type_demande, name, [row]) for row in value]
             found.append((_tr(request, title), "", rows))
         else:
-            found.append((_tr(request, title), afficher(request, type_demande, name, value), []))
+            texte = afficher(request, type_demande, name, value)
+            found.append((affichage.titre(name, _tr(request, title)), texte, []))
     return found
 
 

@@ -1,9 +1,11 @@
 """The conversations' indexes of the ``portail`` catalog (``catalogue``): the
 agents' inbox filters and sorts on them; a family's list is one
-``message_boite`` value, "<N° famille>:<envoyes|recus|supprimes>" (a small
-set: no intersection with a town-wide one), sorted on ``message_date``."""
+``message_listes`` value, "<N° famille>:<envoyes|recus|supprimes>" (a small
+set: no intersection with a town-wide one), sorted on ``message_date``; a
+thread both sides wrote in is in "recus" and "envoyes" (``message_boite``:
+the one list its "back" link goes to)."""
 
-from substanced.catalog import Field, indexview, indexview_defaults
+from substanced.catalog import Field, Keyword, indexview, indexview_defaults
 from substanced.interfaces import MODE_IMMEDIATE
 
 from ..catalogue import CATALOG
@@ -18,6 +20,7 @@ INDEXES = {
     "message_structure": Field(action_mode=MODE_IMMEDIATE),
     "message_date": Field(action_mode=MODE_IMMEDIATE),
     "message_boite": Field(action_mode=MODE_IMMEDIATE),
+    "message_listes": Keyword(action_mode=MODE_IMMEDIATE),
 }
 
 
@@ -49,3 +52,8 @@ class ConversationIndexViews:
     @indexview(context=IConversation)
     def message_boite(self, default):
         return "%s:%s" % (self.resource.numero_famille, self.resource.boite)
+
+    @indexview(context=IConversation)
+    def message_listes(self, default):
+        numero = self.resource.numero_famille
+        return ["%s:%s" % (numero, liste) for liste in self.resource.listes]

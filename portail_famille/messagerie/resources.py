@@ -24,7 +24,7 @@ FAMILLE = "famille"
 SERVICE = "service"
 AUTEURS = (FAMILLE, SERVICE)
 
-# The family's lists (index ``message_boite``).
+# The family's lists (index ``message_listes``: a thread may show in two).
 ENVOYES = "envoyes"
 RECUS = "recus"
 SUPPRIMES = "supprimes"
@@ -162,12 +162,31 @@ class Conversation(Persistent):
         family and not in its deleted messages."""
         return not self.lu_famille and not self.supprimee
 
+    def auteurs(self):
+        """Who wrote in the thread: a set of ``AUTEURS`` (its origin when it
+        has no message yet)."""
+        found = {message.auteur for message in self.messages}
+        return found or {self.origine}
+
+    @property
+    def listes(self):
+        """Every list of the family's it shows in (index ``message_listes``):
+        "Messages supprimés" alone once deleted; else "Messages reçus" as
+        soon as the service wrote in it (its reply to the family's message
+        too) and "Messages envoyés" as soon as the family did."""
+        if self.supprimee:
+            return (SUPPRIMES,)
+        auteurs = self.auteurs()
+        return tuple(
+            boite for boite, auteur in ((RECUS, SERVICE), (ENVOYES, FAMILLE)) if auteur in auteurs
+        )
+
     @property
     def boite(self):
-        """The family's list it shows in (``BOITES``)."""
-        if self.supprimee:
-            return SUPPRIMES
-        return ENVOYES if self.origine == FAMILLE else RECUS
+        """The family's list a thread opened belongs to (its "back" link):
+        the first of ``listes`` (a reply of the service makes the
+        family's message one it received)."""
+        return self.listes[0]
 
     @property
     def premier(self):

@@ -238,12 +238,20 @@ def prevenir(request, conversation):
     )
 
 
-def boite(famille, nom, offset=0, limit=20):
+def boite(famille, nom, offset=0, limit=20, non_lus=False):
     """One page of a family's list ``nom`` (envoyes, recus, supprimes),
     newest first: (total, [Conversation]).  Only the family's entries of
-    the catalog are read, and only the page's conversations loaded."""
+    the catalog are read, and only the page's conversations loaded;
+    ``non_lus``: only its new ones (``Conversation.nouvelle``: the list's
+    conversations are loaded to know, one family's only)."""
     catalog = find_catalog(famille, CATALOG)
-    result = catalog["message_boite"].eq("%s:%s" % (famille.__name__, nom)).execute()
+    result = catalog["message_listes"].eq("%s:%s" % (famille.__name__, nom)).execute()
+    if non_lus:
+        objectmap = find_objectmap(famille)
+        ordered = result.sort(catalog["message_date"], reverse=True).ids
+        found = (objectmap.object_for(oid) for oid in ordered)
+        nouvelles = [c for c in found if c is not None and c.nouvelle]
+        return len(nouvelles), nouvelles[offset : offset + limit]
     total = len(result)
     if offset >= total:
         return total, []

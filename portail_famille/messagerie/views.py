@@ -3,7 +3,8 @@ sent, received and deleted messages, a conversation's thread, its answer,
 its attachments.
 
 - ``…/familles/<n°>/boite-de-reception?onglet=nouveau|recus|envoyes|supprimes&page=N``
-  (GET; POST sends a new message).  ``?enfant=…&prestation=…&date=…``
+  (GET; POST sends a new message); ``&filtre=non-lus``: the unread threads
+  of "Messages reçus" only (the header's "n Nouveau(x) Message(s)").  ``?enfant=…&prestation=…&date=…``
   opens the new message pre-filled (the planning's "second change").
 - ``…/familles/<n°>/messages/<id>``: the thread (opening it marks it read);
   POST ``…/repondre``, ``…/supprimer``, ``…/restaurer``;
@@ -49,6 +50,7 @@ ONGLETS = (
     (SUPPRIMES, BOITES[SUPPRIMES]),
 )
 PAR_PAGE = 20
+NON_LUS = "non-lus"  # ?filtre=: the unread threads of "Messages reçus"
 PAGE_MAX = 10_000
 _ENTIER = re.compile(r"^\d{1,9}$")
 _OID = re.compile(r"^-?\d{1,19}$")  # oids are signed 64-bit integers
@@ -140,6 +142,7 @@ def _ligne(request, conversation, titres):
 def _page(request, famille, onglet, formulaire=None, erreurs=None, limite=None):
     titres = dict(structures(famille))
     base = request.resource_path(famille, VUE)
+    non_lus = famille.nouveaux_messages()
     page = {
         "famille": famille,
         "onglet": onglet,
@@ -149,6 +152,8 @@ def _page(request, famille, onglet, formulaire=None, erreurs=None, limite=None):
                 "nom": nom,
                 "titre": traduire(request, titre),
                 "url": request.resource_path(famille, VUE, query={"onglet": nom}),
+                # the badge of "Messages reçus": its unread threads
+                "non_lus": non_lus if nom == RECUS else 0,
             }
             for nom, titre in ONGLETS
         ],
@@ -164,15 +169,36 @@ def _page(request, famille, onglet, formulaire=None, erreurs=None, limite=None):
         "taille_max": fichiers.TAILLE_MAX // fichiers.MO,
         "conversations": [],
         "pages": None,
+        "filtres": [],
+        "filtre_non_lus": False,
     }
     if onglet != NOUVEAU:
         numero = _entier(request.GET.get("page"), 1)
         numero = max(1, min(numero, PAGE_MAX))
-        total, conversations = service.boite(famille, onglet, (numero - 1) * PAR_PAGE, PAR_PAGE)
+        # "Messages reçus" alone or only its unread ones (the header's link)
+        filtre = onglet == RECUS and request.GET.get("filtre") == NON_LUS
+        total, conversations = service.boite(
+            famille, onglet, (numero - 1) * PAR_PAGE, PAR_PAGE, non_lus=filtre
+        )
         derniere = max(1, -(-total // PAR_PAGE))
+        if onglet == RECUS:
+            page["filtres"] = [
+                {
+                    "titre": traduire(request, titre),
+                    "url": request.resource_path(famille, VUE, query=query),
+                    "actif": actif,
+                }
+                for titre, query, actif in (
+                    (_("Tous"), {"onglet": RECUS}, not filtre),
+                    (_("Non lus"), {"onglet": RECUS, "filtre": NON_LUS}, filtre),
+                )
+            ]
+            page["filtre_non_lus"] = filtre
 
         def lien(n):
             query = {"onglet": onglet}
+            if filtre:
+                query["filtre"] = NON_LUS
             if n > 1:
                 query["page"] = str(n)
             return request.resource_path(famille, VUE, query=query)

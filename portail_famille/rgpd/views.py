@@ -15,12 +15,14 @@ from pyramid.renderers import render
 from pyramid.view import view_config
 
 from .. import dates, pdf
+from ..demandes.affichage import titre
 from ..facturation.corrections import TITRES_REMBOURSEMENT
 from ..facturation.resources import TITRES_MODES
 from ..familles.resources import IFamille
+from ..familles.schemas import MONTANTS, NOMBRES
 from ..i18n import _
 from ..journal import audit
-from ..montants import nombre
+from ..montants import decimal, euros, nombre
 from ..security import P
 from ..skin import sans_sous_chemin
 from ..tableur import piece_jointe
@@ -85,11 +87,28 @@ def lisible(request, value):
     return str(value)
 
 
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _valeur(request, name, value):
+    """``lisible``, and the record's decimals (strings in the export) the
+    French way: "32 500,00 €", "2,5" parts."""
+    if isinstance(value, str) and _DECIMAL.match(value):
+        if name in MONTANTS:
+            return euros(Decimal(value))
+        if name in NOMBRES:
+            return decimal(Decimal(value))
+    return lisible(request, value)
+
+
 def _champs(request, section, values):
     """[(French title, readable value)] of a section, in the schema's order."""
     translate = request.localizer.translate
     names = titres(section)
-    rows = [(translate(title), lisible(request, values.get(name))) for name, title in names.items()]
+    rows = [
+        (titre(name, translate(title)), _valeur(request, name, values.get(name)))
+        for name, title in names.items()
+    ]
     rows.extend((name, lisible(request, v)) for name, v in values.items() if name not in names)
     return [(title, value) for title, value in rows if not isinstance(value, list)]
 

@@ -45,22 +45,26 @@ def entete(request, layout, famille):
     """The header of a page of ``famille``: the labels, the welcome line's
     parts (the texts before, between and after the name and the count of
     new messages, and whether the name comes first), the date, the menu (url, title, current page?), the
-    documents link and the logout form's token."""
+    documents link, the new messages' link and the logout form's token."""
     libelles, parties = _fixes(request)
     ici = request.context is famille
     vue = request.view_name
     entrees = layout.menu()
+    nouveaux = famille.nouveaux_messages()
     return {
         "libelles": libelles,
         "bienvenue": parties,
         "nom": famille.nom_complet,
-        "messages": famille.nouveaux_messages(),
+        "messages": nouveaux,
         "date": layout.aujourdhui,
         "menu": [
             (url, traduire(request, titre), ici and vue == view_name)
             for url, titre, view_name in entrees
         ],
         "documents": entrees[0][0] + "documents",
+        # the count of new messages links to them (messagerie's "Messages reçus")
+        "non_lus": entrees[0][0]
+        + ("boite-de-reception?onglet=recus" + ("&filtre=non-lus" if nouveaux else "")),
         "documents_ici": ici and vue == "documents",
         "csrf_token": get_csrf_token(request),
     }

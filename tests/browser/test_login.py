@@ -110,7 +110,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
     assert 0 <= left and right <= PHONE["width"]
     # Then the menu, in order, every stop on screen.
     stops = []
-    for _ in range(10):
+    for _ in range(11):
         page.keyboard.press("Tab")
         tag, text, _id, left, right = _focused(page)
         assert 0 <= left and right <= PHONE["width"], (text, left, right)
@@ -119,6 +119,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
             break
     assert stops == [
         ("a", "Portail Famille"),
+        ("a", "1 Nouveau(x) Message(s)"),  # a link to them (issue 20)
         ("a", "Accueil"),
         ("a", "Mon compte"),
         ("a", "Mes enfants"),
@@ -139,7 +140,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
 
     # A menu link works from the keyboard.
     page.goto(portail.url(DUPONT_URL))
-    for _ in range(10):
+    for _ in range(11):
         page.keyboard.press("Tab")
     assert _focused(page)[1] == "Mot de passe"
     page.keyboard.press("Enter")

@@ -247,8 +247,15 @@ def navigateur(app, qui="jean.dupont"):
     return browser
 
 
+# the header's count of new messages, a link to them
+COMPTEUR = re.compile(
+    r'vous avez <a href="[^"]*" class="nouveaux-messages"><strong>(\d+)</strong>'
+    r" Nouveau\(x\) Message\(s\)</a>"
+)
+
+
 def compteur(page):
-    match = re.search(r"vous avez <strong>(\d+)</strong> Nouveau\(x\) Message\(s\)", page.text)
+    match = COMPTEUR.search(page.text)
     assert match, "no counter in the page"
     return int(match.group(1))
 
@@ -301,7 +308,8 @@ def test_the_demo_family_has_one_new_message_and_an_answered_one(app):
     assert 'href="%s"' % BOITE in home.text  # the menu's "Boîte de réception"
     page = dupont.get(BOITE)
     assert "les messages sont lus tous les jours ouvrés à 9h" in page.text
-    assert lignes(page) == [(demo_messagerie.RECU, "Nouveau")]
+    # the service's reply to the family's message is a message received too
+    assert lignes(page) == [(demo_messagerie.RECU, "Nouveau"), (demo_messagerie.ENVOYE, "Répondu")]
     envoyes = dupont.get(BOITE + "?onglet=envoyes")
     assert lignes(envoyes) == [(demo_messagerie.ENVOYE, "Répondu")]
     # Loading the demo again adds nothing.
@@ -374,7 +382,10 @@ def test_the_service_answer_raises_the_counter_and_opening_lowers_it(app):
     url_recu = conversations(app)[demo_messagerie.RECU][0]
     dupont.get(url_recu)
     assert compteur(dupont.get(DUPONT_URL)) == 0
-    assert lignes(dupont.get(BOITE)) == [(demo_messagerie.RECU, "Lu")]
+    assert lignes(dupont.get(BOITE)) == [
+        (demo_messagerie.ENVOYE, "Répondu"),
+        (demo_messagerie.RECU, "Lu"),
+    ]
 
 
 def test_delete_then_restore(app):
@@ -384,12 +395,15 @@ def test_delete_then_restore(app):
     supprimes = dupont.post(url + "/supprimer", {"csrf_token": csrf(fil)}).follow()
     assert "Messages supprimés" in supprimes.text
     assert lignes(supprimes) == [(demo_messagerie.RECU, "Lu")]
-    assert lignes(dupont.get(BOITE + "?onglet=recus")) == []
+    assert lignes(dupont.get(BOITE + "?onglet=recus")) == [(demo_messagerie.ENVOYE, "Répondu")]
     assert conversations(app)[demo_messagerie.RECU][2] is True
     fil = dupont.get(url)
     assert "Restaurer ce message" in fil.text
     dupont.post(url + "/restaurer", {"csrf_token": csrf(fil)}).follow()
-    assert lignes(dupont.get(BOITE + "?onglet=recus")) == [(demo_messagerie.RECU, "Lu")]
+    assert lignes(dupont.get(BOITE + "?onglet=recus")) == [
+        (demo_messagerie.RECU, "Lu"),
+        (demo_messagerie.ENVOYE, "Répondu"),
+    ]
     assert lignes(dupont.get(BOITE + "?onglet=supprimes")) == []
 
 
@@ -552,7 +566,7 @@ def test_the_lists_are_paginated_newest_first(app):
         "Info 02",
         "Info 01",
         "Info 00",
-    ] + [demo_messagerie.RECU]
+    ] + [demo_messagerie.RECU, demo_messagerie.ENVOYE]
     assert lignes(dupont.get(BOITE + "?onglet=recus&page=99")) == []
     for bad in ("page=-1", "page=abc", "page=99999999999", "onglet=<x>"):
         assert dupont.get(BOITE + "?" + bad).status_int == 200

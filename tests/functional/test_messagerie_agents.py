@@ -152,7 +152,11 @@ def non_lus(app, numero):
 
 def home_count(browser, numero=DUPONT["numero"]):
     page = browser.get("/familles/%s/" % numero)
-    match = re.search(r"vous avez <strong>(\d+)</strong> Nouveau\(x\) Message\(s\)", page.text)
+    match = re.search(
+        r'vous avez <a href="[^"]*" class="nouveaux-messages"><strong>(\d+)</strong>'
+        r" Nouveau\(x\) Message\(s\)</a>",
+        page.text,
+    )
     assert match, page.text[:2000]
     return int(match.group(1))
 

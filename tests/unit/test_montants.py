@@ -140,3 +140,22 @@ def test_the_colander_type_uses_the_parser_and_the_setting():
         assert schema.serialize({"prix": D("1234.5")}) == {"prix": "1\u202f234,50"}
     finally:
         testing.tearDown()
+
+
+@pytest.mark.parametrize(
+    "valeur, texte",
+    [
+        ("2.50", "2,5"),
+        ("2", "2"),
+        ("0.25", "0,25"),
+        ("12500.00", "12\u202f500"),
+        ("1234567.5", "1\u202f234\u202f567,5"),
+    ],
+)
+def test_a_number_that_is_not_money_is_written_the_french_way(valeur, texte):
+    assert montants.decimal(D(valeur)) == texte
+
+
+def test_decimal_refuses_a_float():
+    with pytest.raises(TypeError):
+        montants.decimal(2.5)
