@@ -283,16 +283,24 @@ def test_each_type_is_handled_by_its_own_package():
     config.include("portail_famille.demandes.fiche")
     config.include("portail_famille.planning")
     config.include("portail_famille.facturation.compte")
+    # the types a higher domain defines (types.ajouter): the mandates' requests
+    config.include("portail_famille.prelevement")
     config.commit()
     modules = {
         nom: config.registry.getUtility(cycle.ITraitement, name=nom).accepter.__module__
         for nom in TYPES
     }
-    # The planning's days, the billing's quotient familial, the record's sections.
+    # The planning's days, the billing's quotient familial, the direct
+    # debit's mandates, the record's sections.
     assert (
         modules.pop("reservation") == modules.pop("absence") == "portail_famille.planning.service"
     )
     assert modules.pop("caf") == "portail_famille.facturation.compte"
+    assert (
+        modules.pop("mandat_sepa")
+        == modules.pop("revocation_mandat")
+        == "portail_famille.prelevement.service"
+    )
     assert set(modules.values()) == {"portail_famille.demandes.fiche"}
 
 
