@@ -22,7 +22,7 @@ from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import cells, regles
+from . import cells, places, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RELEVE, RESERVER
 from .formulaires import formulaires
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
@@ -43,6 +43,9 @@ MOIS = (
     "Décembre",
 )
 JOURS_COURTS = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")
+# Bookable cells show the places left when fewer than this (0: never).
+PLACES_AFFICHEES = "portail.places_restantes_affichees"
+PLACES_DEFAUT = 5
 _MOIS = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -119,9 +122,36 @@ def _apparence(traduire, etat, genre, ouvert, action):
 # escaped).
 ACTION = (
     '%s<a class="cellule-action" href="%s&amp;date=%s" aria-haspopup="menu" data-date="%s">'
-    '%s<span class="visuellement-cache">%s, %s</span></a></td>'
+    '%s%s<span class="visuellement-cache">%s%s, %s</span></a></td>'
 )
 CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
+
+
+# The day list (under 600 px, planning.css): one item per activity of a
+# day, its state in the grid's words; the action one tap does (data-action:
+# a free day asks a reservation, a booked day declares an absence) or,
+# other states, the same menu as the grid's cell.
+ITEM = '<li class="activite-jour"><span class="activite">%s</span> <span%s>%s</span></li>'
+ITEM_ACTION = (
+    '<li class="activite-jour"><span class="activite">%s</span> '
+    "<span%s>%s</span>%s"
+    '<a class="cellule-action action-jour" href="%s&amp;date=%s" aria-haspopup="menu" '
+    'data-date="%s" data-prestation="%d"%s>%s<span class="visuellement-cache">, %s, %s</span></a></li>'
+)
+JOUR_LISTE = '<li class="jour-liste"><h3 class="jour-titre">%s</h3><ul>%s</ul></li>'
+PLACES_CELLULE = '<span class="places" aria-hidden="true">%d</span>'
+PLACES_ITEM = ' <span class="places-texte">%s</span>'
+# The one-tap action of a state in the day list: (data-action, label key).
+ACTIONS_LISTE = {None: ("reservation", "reservation"), cells.RESERVE: ("absence", "absence")}
+
+
+def places_affichees(settings):
+    """The setting ``portail.places_restantes_affichees``: bookable cells
+    show the places left when fewer than this; 0 never."""
+    try:
+        return max(int(settings.get(PLACES_AFFICHEES, PLACES_DEFAUT)), 0)
+    except (TypeError, ValueError):
+        return PLACES_DEFAUT
 
 
 def _erreurs(request, queue=ERREURS):
@@ -178,6 +208,27 @@ def planning(context, request):
 
     apparences = {}
     colonnes, entetes = _colonnes(year, month)
+    jeton = get_csrf_token(request)
+    textes = formulaires(request, chemin + RESERVER, chemin + ABSENCE, jeton)
+    libelles = textes["t"]
+    seuil = places_affichees(request.registry.settings) if actions else 0
+    textes_places = {}
+
+    def places_restantes(n):
+        """(visible text, text for screen readers) of ``n`` places left."""
+        if n not in textes_places:
+            if n == 0:
+                message = _("Complet")
+            elif n == 1:
+                message = _("${n} place restante", mapping={"n": n})
+            else:
+                message = _("${n} places restantes", mapping={"n": n})
+            texte = escape(traduire(request, message))
+            textes_places[n] = (texte, ", " + texte)
+        return textes_places[n]
+
+    # The day list: day -> its items' markup, in the rows' order.
+    liste = {}
     ouverts_par_regle = {}
 
     def jours_ouverts(prestation, kinds):
@@ -196,18 +247,53 @@ def planning(context, request):
         debut_a = max(bornes[0], aujourdhui)
         possibles = {d for d in ouverts if debut_a <= d <= bornes[1]} if actions else ()
         row = etats.get(inscription.prestation, {})
+        # The places taken of the days the parent may book: one range read.
+        pris = places.pris_entre(prestation, debut, fin) if seuil and possibles else {}
+        capacite = prestation.capacite
+        titre_html = escape(titre)
         cellules = []
         for day, iso, long in colonnes:
             action = day in possibles
-            key = (row.get(day), kinds[day], day in ouverts, action)
+            etat = row.get(day)
+            ouvert = day in ouverts
+            key = (etat, kinds[day], ouvert, action)
             found = apparences.get(key)
             if found is None:
                 found = apparences[key] = _apparence(traduit, *key)
             td, marque, texte = found
             if action:
-                cellules.append(ACTION % (td, url, iso, iso, marque, texte, long))
+                visible = cache = item = ""
+                if seuil and etat is None:
+                    restantes = max(capacite - pris.get(day, 0), 0)
+                    if restantes < seuil:
+                        texte_places, cache = places_restantes(restantes)
+                        visible = PLACES_CELLULE % restantes
+                        item = PLACES_ITEM % texte_places
+                cellules.append(ACTION % (td, url, iso, iso, marque, visible, texte, cache, long))
+                quoi = ACTIONS_LISTE.get(etat)
+                liste.setdefault(day, []).append(
+                    ITEM_ACTION
+                    % (
+                        titre_html,
+                        td[3:-1],
+                        (marque + " " + texte) if marque else texte,
+                        item,
+                        url,
+                        iso,
+                        iso,
+                        inscription.prestation,
+                        ' data-action="%s"' % quoi[0] if quoi else "",
+                        escape(libelles[quoi[1]]) if quoi else escape(libelles["menu"]),
+                        titre_html,
+                        long,
+                    )
+                )
             elif texte:
                 cellules.append(CACHE % (td, marque, texte))
+                if ouvert or etat is not None:
+                    liste.setdefault(day, []).append(
+                        ITEM % (titre_html, td[3:-1], (marque + " " + texte) if marque else texte)
+                    )
             else:
                 cellules.append(td + marque + "</td>")
         return {
@@ -220,6 +306,9 @@ def planning(context, request):
         }
 
     lignes = [ligne(*active) for active in actives]
+    jours_liste = "".join(
+        JOUR_LISTE % (long, "".join(liste[day])) for day, _iso, long in colonnes if day in liste
+    )
     menu = [
         {"titre": traduit(titre), "url": chemin + vue, "actif": vue == VUE}
         for vue, titre in MENU_ENFANT
@@ -240,14 +329,14 @@ def planning(context, request):
         "suivant": lien(1),
         "entetes": entetes,
         "lignes": lignes,
+        # Markup: every value inside is escaped (ITEM, ITEM_ACTION).
+        "jours_liste": jours_liste,
         "actions": actions,
         "erreurs": _erreurs(request),
         "ecrire": _erreurs(request, ECRIRE),
         "releve": _erreurs(request, RELEVE),
         "url_agenda": chemin + "agenda",
-        "formulaires": formulaires(
-            request, chemin + RESERVER, chemin + ABSENCE, get_csrf_token(request)
-        ),
+        "formulaires": textes,
         "legende": _legende(request),
     }
 
