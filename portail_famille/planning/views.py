@@ -131,13 +131,13 @@ CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
 # day, its state in the grid's words; the action one tap does (data-action:
 # a free day asks a reservation, a booked day declares an absence) or,
 # other states, the same menu as the grid's cell.
-ITEM = '<li class="activite-jour"><span class="activite">%s</span> <span%s>%s</span></li>'
-ITEM_ACTION = (
-    '<li class="activite-jour"><span class="activite">%s</span> '
-    "<span%s>%s</span>%s"
-    '<a class="cellule-action action-jour" href="%s&amp;date=%s" aria-haspopup="menu" '
-    'data-date="%s" data-prestation="%d"%s>%s<span class="visuellement-cache">, %s, %s</span></a></li>'
-)
+# (Built by concatenation, per row and per cell: the list doubles the
+# grid's cells and the grid is the page parents open most.)
+ITEM_DEBUT = '<li class="activite-jour"><span class="activite">%s</span> '
+ITEM_ETAT = "<span%s>%s</span>"
+ITEM_LIEN = '<a class="cellule-action action-jour" aria-haspopup="menu" href="%s&amp;date='
+ITEM_DATE = '" data-prestation="%d" data-date="'
+ITEM_FIN = "</a></li>"
 JOUR_LISTE = '<li class="jour-liste"><h3 class="jour-titre">%s</h3><ul>%s</ul></li>'
 PLACES_CELLULE = '<span class="places" aria-hidden="true">%d</span>'
 PLACES_ITEM = ' <span class="places-texte">%s</span>'
@@ -227,8 +227,34 @@ def planning(context, request):
             textes_places[n] = (texte, ", " + texte)
         return textes_places[n]
 
-    # The day list: day -> its items' markup, in the rows' order.
-    liste = {}
+    # The day list: per column, its items' markup in the rows' order.
+    liste = [[] for _colonne in colonnes]
+    etats_liste = {}
+    actions_liste = {}
+
+    def etat_item(key, td, marque, texte):
+        """The state's words of a cell of this kind in the list."""
+        found = etats_liste.get(key)
+        if found is None:
+            found = etats_liste[key] = ITEM_ETAT % (
+                td[3:-1],
+                (marque + " " + texte) if marque else texte,
+            )
+        return found
+
+    def action_item(etat):
+        """The end of the link's opening tag and its words: the one-tap
+        action of the state (ACTIONS_LISTE), else the menu."""
+        found = actions_liste.get(etat)
+        if found is None:
+            quoi = ACTIONS_LISTE.get(etat)
+            if quoi is None:
+                found = '">' + escape(libelles["menu"])
+            else:
+                found = '" data-action="%s">%s' % (quoi[0], escape(libelles[quoi[1]]))
+            actions_liste[etat] = found
+        return found
+
     ouverts_par_regle = {}
 
     def jours_ouverts(prestation, kinds):
@@ -250,9 +276,12 @@ def planning(context, request):
         # The places taken of the days the parent may book: one range read.
         pris = places.pris_entre(prestation, debut, fin) if seuil and possibles else {}
         capacite = prestation.capacite
-        titre_html = escape(titre)
+        # The day list's parts of this row (ITEM_*).
+        debut_item = ITEM_DEBUT % escape(titre)
+        lien_item = ITEM_LIEN % url
+        date_item = ITEM_DATE % inscription.prestation
         cellules = []
-        for day, iso, long in colonnes:
+        for index, (day, iso, long) in enumerate(colonnes):
             action = day in possibles
             etat = row.get(day)
             ouvert = day in ouverts
@@ -270,30 +299,21 @@ def planning(context, request):
                         visible = PLACES_CELLULE % restantes
                         item = PLACES_ITEM % texte_places
                 cellules.append(ACTION % (td, url, iso, iso, marque, visible, texte, cache, long))
-                quoi = ACTIONS_LISTE.get(etat)
-                liste.setdefault(day, []).append(
-                    ITEM_ACTION
-                    % (
-                        titre_html,
-                        td[3:-1],
-                        (marque + " " + texte) if marque else texte,
-                        item,
-                        url,
-                        iso,
-                        iso,
-                        inscription.prestation,
-                        ' data-action="%s"' % quoi[0] if quoi else "",
-                        escape(libelles[quoi[1]]) if quoi else escape(libelles["menu"]),
-                        titre_html,
-                        long,
-                    )
+                liste[index].append(
+                    debut_item
+                    + etat_item(key, td, marque, texte)
+                    + item
+                    + lien_item
+                    + iso
+                    + date_item
+                    + iso
+                    + action_item(etat)
+                    + ITEM_FIN
                 )
             elif texte:
                 cellules.append(CACHE % (td, marque, texte))
                 if ouvert or etat is not None:
-                    liste.setdefault(day, []).append(
-                        ITEM % (titre_html, td[3:-1], (marque + " " + texte) if marque else texte)
-                    )
+                    liste[index].append(debut_item + etat_item(key, td, marque, texte) + "</li>")
             else:
                 cellules.append(td + marque + "</td>")
         return {
@@ -307,7 +327,9 @@ def planning(context, request):
 
     lignes = [ligne(*active) for active in actives]
     jours_liste = "".join(
-        JOUR_LISTE % (long, "".join(liste[day])) for day, _iso, long in colonnes if day in liste
+        JOUR_LISTE % (long, "".join(items))
+        for (_day, _iso, long), items in zip(colonnes, liste, strict=True)
+        if items
     )
     menu = [
         {"titre": traduit(titre), "url": chemin + vue, "actif": vue == VUE}
@@ -329,7 +351,7 @@ def planning(context, request):
         "suivant": lien(1),
         "entetes": entetes,
         "lignes": lignes,
-        # Markup: every value inside is escaped (ITEM, ITEM_ACTION).
+        # Markup: every value inside is escaped (ITEM_*, JOUR_LISTE).
         "jours_liste": jours_liste,
         "actions": actions,
         "erreurs": _erreurs(request),

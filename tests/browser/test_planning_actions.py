@@ -103,6 +103,15 @@ def cellule(page, titre, day):
     return ligne(page, titre).locator('a.cellule-action[data-date="%s"]' % day.isoformat())
 
 
+def lien_du_jour(page, titre, day):
+    """The day list's link of the row ``titre`` on ``day`` (under 600 px)."""
+    return (
+        page.locator("ol.planning-liste li.activite-jour")
+        .filter(has_text=titre)
+        .locator('a.cellule-action[data-date="%s"]' % day.isoformat())
+    )
+
+
 def case(page, titre, day):
     """The <td> of the cell."""
     return cellule(page, titre, day).locator("xpath=..")
@@ -452,9 +461,7 @@ def test_without_javascript_a_cell_leads_to_its_day_page(portail, new_page, log_
     day = choisir(page, base, MERCREDI)  # in the grid
     page.set_viewport_size({"width": largeur, "height": 740})
     if largeur < 600:
-        page.locator('ol.planning-liste a.cellule-action[data-date="%s"]' % day.isoformat()).filter(
-            has_text=MERCREDI
-        ).click()
+        lien_du_jour(page, MERCREDI, day).click()
     else:
         cellule(page, MERCREDI, day).click()
     page.wait_for_load_state()
@@ -463,9 +470,7 @@ def test_without_javascript_a_cell_leads_to_its_day_page(portail, new_page, log_
     page.get_by_role("button", name="Demander la réservation").click()
     page.wait_for_load_state()
     if largeur < 600:
-        lien = page.locator(
-            'ol.planning-liste a.cellule-action[data-date="%s"]' % day.isoformat()
-        ).filter(has_text=MERCREDI)
+        lien = lien_du_jour(page, MERCREDI, day)
         expect(lien).to_contain_text("Déclarer une absence")
         page.set_viewport_size({"width": 1024, "height": 740})  # the grid's checks
     attendre_reserve(page, day)

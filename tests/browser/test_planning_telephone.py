@@ -16,6 +16,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .axe import aucune_violation
 from .test_planning_actions import (  # noqa: F401 (annees_a_venir: a fixture)
     CANTINE,
     MERCREDI,
@@ -153,6 +154,7 @@ def test_on_a_phone_the_month_is_a_list_of_days(portail, new_page, log_in, appar
     expect(page.get_by_text("Cliquer droit", exact=False)).to_be_hidden()
     sans_defilement_de_page(page)
     assert page.evaluate(_PETITES_CIBLES) == []
+    aucune_violation(page, "the day list")
 
 
 def test_one_tap_books_a_free_day_and_another_declares_an_absence(portail, new_page, log_in):

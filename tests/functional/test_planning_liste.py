@@ -72,9 +72,8 @@ def test_the_month_as_a_list_of_days_with_one_tap_actions(town):  # noqa: F811
     assert lien["data-action"] == "reservation"
     assert lien["data-date"] == "2026-12-09"
     assert lien["data-prestation"] == str(oid_of(town, MAM))
-    assert lien.get_text(" ", strip=True) == (
-        "Demande de Réservation , %s, Mercredi 9 Décembre 2026" % MERCREDI_APM
-    )
+    # Its words: the menu's; the item and the day's heading give the context.
+    assert lien.get_text() == "Demande de Réservation"
     # Without JavaScript the link is the cell's day page, as in the grid.
     day_page = dupont.get(lien["href"])
     assert "Demander la réservation" in day_page.text
@@ -83,7 +82,7 @@ def test_the_month_as_a_list_of_days_with_one_tap_actions(town):  # noqa: F811
     etat, classes, lien, places = activites[CANTINE]
     assert etat == "✓ Réservé" and "etat-reserve" in classes
     assert lien["data-action"] == "absence" and places is None
-    assert lien.get_text(" ", strip=True).startswith("Déclarer une absence")
+    assert lien.get_text() == "Déclarer une absence"
     # Christmas holidays: the Wednesday afternoons are closed, not listed.
     _titre, activites = jour(page, datetime.date(2026, 12, 21))
     assert MERCREDI_APM not in activites and CANTINE not in activites
