@@ -207,8 +207,9 @@ def test_a_long_press_opens_the_menu_and_chooses_nothing(portail, new_page, log_
     expect(etat_du_jour(page, MERCREDI, day)).to_have_text("✓ Réservé")
 
 
-def test_on_a_laptop_the_whole_month_is_visible(portail, new_page, log_in):
-    page = new_page(viewport={"width": 1366, "height": 900})
+@pytest.mark.parametrize("largeur", [1280, 1366])
+def test_on_a_laptop_the_whole_month_is_visible(portail, new_page, log_in, largeur):
+    page = new_page(viewport={"width": largeur, "height": 900})
     base = planning(portail, page, log_in)
     for mois in ("2015-04", "2026-12", "2027-03"):  # 30, 31 days
         page.goto(base + "?mois=" + mois)
@@ -221,7 +222,7 @@ def test_on_a_laptop_the_whole_month_is_visible(portail, new_page, log_in):
         assert largeurs[0] <= largeurs[2] and largeurs[1] <= largeurs[2], largeurs
         sans_defilement_de_page(page)
         dernier = page.locator("table.planning-grille thead th").last.bounding_box()
-        assert dernier["x"] + dernier["width"] <= 1366
+        assert dernier["x"] + dernier["width"] <= largeur
     expect(page.get_by_text("Cliquer droit", exact=False)).to_be_visible()
 
 
