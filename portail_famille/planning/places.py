@@ -62,6 +62,16 @@ def depassements(prestation, depuis):
     ]
 
 
+def pris_entre(prestation, debut, fin):
+    """{day: places taken} of the days of [debut, fin] with a counter: one
+    range read of the prestation's counters (the month grid's "places
+    left")."""
+    tree = arbre(prestation, ATTRIBUT)
+    if tree is None:
+        return {}
+    return {day: counter.pris for day, counter in tree.items(min=debut, max=fin)}
+
+
 def restantes(prestation, day):
     return max(prestation.capacite - pris(prestation, day), 0)
 

@@ -22,7 +22,7 @@ from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import cells, regles
+from . import cells, places, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RELEVE, RESERVER
 from .formulaires import formulaires
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
@@ -45,6 +45,9 @@ MOIS = (
     "Décembre",
 )
 JOURS_COURTS = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")
+# Bookable cells show the places left when fewer than this (0: never).
+PLACES_AFFICHEES = "portail.places_restantes_affichees"
+PLACES_DEFAUT = 5
 _MOIS = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -121,9 +124,36 @@ def _apparence(traduire, etat, genre, ouvert, action):
 # escaped).
 ACTION = (
     '%s<a class="cellule-action" href="%s&amp;date=%s" aria-haspopup="menu" data-date="%s">'
-    '%s<span class="visuellement-cache">%s, %s</span></a></td>'
+    '%s%s<span class="visuellement-cache">%s%s, %s</span></a></td>'
 )
 CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
+
+
+# The day list (under 600 px, planning.css): one item per activity of a
+# day, its state in the grid's words; the action one tap does (data-action:
+# a free day asks a reservation, a booked day declares an absence) or,
+# other states, the same menu as the grid's cell.
+# (Built by concatenation, per row and per cell: the list doubles the
+# grid's cells and the grid is the page parents open most.)
+ITEM_DEBUT = '<li class="activite-jour"><span class="activite">%s</span> '
+ITEM_ETAT = "<span%s>%s</span>"
+ITEM_LIEN = '<a class="cellule-action action-jour" aria-haspopup="menu" href="%s&amp;date='
+ITEM_DATE = '" data-prestation="%d" data-date="'
+ITEM_FIN = "</a></li>"
+JOUR_LISTE = '<li class="jour-liste"><h3 class="jour-titre">%s</h3><ul>%s</ul></li>'
+PLACES_CELLULE = '<span class="places" aria-hidden="true">%d</span>'
+PLACES_ITEM = ' <span class="places-texte">%s</span>'
+# The one-tap action of a state in the day list: (data-action, label key).
+ACTIONS_LISTE = {None: ("reservation", "reservation"), cells.RESERVE: ("absence", "absence")}
+
+
+def places_affichees(settings):
+    """The setting ``portail.places_restantes_affichees``: bookable cells
+    show the places left when fewer than this; 0 never."""
+    try:
+        return max(int(settings.get(PLACES_AFFICHEES, PLACES_DEFAUT)), 0)
+    except (TypeError, ValueError):
+        return PLACES_DEFAUT
 
 
 def _erreurs(request, queue=ERREURS):
@@ -180,6 +210,53 @@ def planning(context, request):
 
     apparences = {}
     colonnes, entetes = _colonnes(year, month)
+    jeton = get_csrf_token(request)
+    textes = formulaires(request, chemin + RESERVER, chemin + ABSENCE, jeton)
+    libelles = textes["t"]
+    seuil = places_affichees(request.registry.settings) if actions else 0
+    textes_places = {}
+
+    def places_restantes(n):
+        """(visible text, text for screen readers) of ``n`` places left."""
+        if n not in textes_places:
+            if n == 0:
+                message = _("Complet")
+            elif n == 1:
+                message = _("${n} place restante", mapping={"n": n})
+            else:
+                message = _("${n} places restantes", mapping={"n": n})
+            texte = escape(traduire(request, message))
+            textes_places[n] = (texte, ", " + texte)
+        return textes_places[n]
+
+    # The day list: per column, its items' markup in the rows' order.
+    liste = [[] for _colonne in colonnes]
+    etats_liste = {}
+    actions_liste = {}
+
+    def etat_item(key, td, marque, texte):
+        """The state's words of a cell of this kind in the list."""
+        found = etats_liste.get(key)
+        if found is None:
+            found = etats_liste[key] = ITEM_ETAT % (
+                td[3:-1],
+                (marque + " " + texte) if marque else texte,
+            )
+        return found
+
+    def action_item(etat):
+        """The end of the link's opening tag and its words: the one-tap
+        action of the state (ACTIONS_LISTE), else the menu."""
+        found = actions_liste.get(etat)
+        if found is None:
+            quoi = ACTIONS_LISTE.get(etat)
+            if quoi is None:
+                found = '">' + escape(libelles["menu"])
+            else:
+                found = '" data-action="%s">%s' % (quoi[0], escape(libelles[quoi[1]]))
+            actions_liste[etat] = found
+        return found
+
     ouverts_par_regle = {}
 
     def jours_ouverts(prestation, kinds):
@@ -198,18 +275,47 @@ def planning(context, request):
         debut_a = max(bornes[0], aujourdhui)
         possibles = {d for d in ouverts if debut_a <= d <= bornes[1]} if actions else ()
         row = etats.get(inscription.prestation, {})
+        # The places taken of the days the parent may book: one range read.
+        pris = places.pris_entre(prestation, debut, fin) if seuil and possibles else {}
+        capacite = prestation.capacite
+        # The day list's parts of this row (ITEM_*).
+        debut_item = ITEM_DEBUT % escape(titre)
+        lien_item = ITEM_LIEN % url
+        date_item = ITEM_DATE % inscription.prestation
         cellules = []
-        for day, iso, long in colonnes:
+        for index, (day, iso, long) in enumerate(colonnes):
             action = day in possibles
-            key = (row.get(day), kinds[day], day in ouverts, action)
+            etat = row.get(day)
+            ouvert = day in ouverts
+            key = (etat, kinds[day], ouvert, action)
             found = apparences.get(key)
             if found is None:
                 found = apparences[key] = _apparence(traduit, *key)
             td, marque, texte = found
             if action:
-                cellules.append(ACTION % (td, url, iso, iso, marque, texte, long))
+                visible = cache = item = ""
+                if seuil and etat is None:
+                    restantes = max(capacite - pris.get(day, 0), 0)
+                    if restantes < seuil:
+                        texte_places, cache = places_restantes(restantes)
+                        visible = PLACES_CELLULE % restantes
+                        item = PLACES_ITEM % texte_places
+                cellules.append(ACTION % (td, url, iso, iso, marque, visible, texte, cache, long))
+                liste[index].append(
+                    debut_item
+                    + etat_item(key, td, marque, texte)
+                    + item
+                    + lien_item
+                    + iso
+                    + date_item
+                    + iso
+                    + action_item(etat)
+                    + ITEM_FIN
+                )
             elif texte:
                 cellules.append(CACHE % (td, marque, texte))
+                if ouvert or etat is not None:
+                    liste[index].append(debut_item + etat_item(key, td, marque, texte) + "</li>")
             else:
                 cellules.append(td + marque + "</td>")
         return {
@@ -222,6 +328,11 @@ def planning(context, request):
         }
 
     lignes = [ligne(*active) for active in actives]
+    jours_liste = "".join(
+        JOUR_LISTE % (long, "".join(items))
+        for (_day, _iso, long), items in zip(colonnes, liste, strict=True)
+        if items
+    )
     menu = [
         {"titre": traduit(titre), "url": chemin + vue, "actif": vue == VUE}
         for vue, titre in MENU_ENFANT
@@ -242,6 +353,8 @@ def planning(context, request):
         "suivant": lien(1),
         "entetes": entetes,
         "lignes": lignes,
+        # Markup: every value inside is escaped (ITEM_*, JOUR_LISTE).
+        "jours_liste": jours_liste,
         "actions": actions,
         "erreurs": _erreurs(request),
         "ecrire": _erreurs(request, ECRIRE),
@@ -249,9 +362,7 @@ def planning(context, request):
         "url_agenda": chemin + "agenda",
         "url_plusieurs": chemin + PLUSIEURS,
         "url_annuler_plusieurs": chemin + ANNULER_PLUSIEURS,
-        "formulaires": formulaires(
-            request, chemin + RESERVER, chemin + ABSENCE, get_csrf_token(request)
-        ),
+        "formulaires": textes,
         "legende": _legende(request),
     }
 

@@ -214,12 +214,13 @@ def test_child_pages(portail, dupont, lucas):
 
 
 def test_key_pages_on_a_phone(portail, new_page, log_in, lucas):
-    """375 px wide: the header, the grid and its menu as a phone shows them."""
+    """375 px wide: the header, the day list and its menu as a phone shows
+    them (the list's link opens the menu on a right-click or a long press)."""
     page = new_page(viewport={"width": 375, "height": 740})
     log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
     aucune_violation(page, "home at 375 px")
     planning_avec_cases(page, portail, lucas)
-    page.locator("a.cellule-action").first.click()
+    page.locator("ol.planning-liste a.cellule-action").first.click(button="right")
     expect(page.get_by_role("menu", name="Demandes")).to_be_visible()
     aucune_violation(page, "the planning at 375 px, its menu open")
     aucune_violation(ouvrir(page, portail, FAMILLE + "boite-de-reception?onglet=nouveau"))

@@ -7,8 +7,10 @@ from portail_famille.demo import COMPTES, DUPONT
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [375, 800, 1366])
 def test_the_grid_never_widens_the_page(portail, new_page, log_in, width):
+    """375 px: the month is a list of days; 800 px: the grid scrolls inside
+    its box; 1366 px: the whole month fits."""
     page = new_page(viewport={"width": width, "height": 800})
     log_in(page, "jean.dupont", COMPTES["jean.dupont"][0])
     page.goto(portail.url("/familles/%s/mes-enfants" % DUPONT["numero"]))
@@ -18,5 +20,10 @@ def test_the_grid_never_widens_the_page(portail, new_page, log_in, width):
     assert page.get_by_text("Avril 2015").first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     box = page.locator(".planning-defilant")
-    # The grid itself is wider than its box: it scrolls there.
-    assert box.evaluate("e => e.scrollWidth > e.clientWidth")
+    if width < 600:
+        assert not box.is_visible()
+        assert page.locator("ol.planning-liste").is_visible()
+        return
+    assert not page.locator("ol.planning-liste").is_visible()
+    # The grid itself is wider than its box at 800 px: it scrolls there.
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth") == (width < 1280)

@@ -3,7 +3,8 @@
 The menu of a cell (right-click, ctrl-click, click, long press, keyboard),
 "Demande de Réservation", the absence dialog (reason + confirmation), the
 flash messages after the redirect, the "one change per cell" refusal, and
-the menu inside a 375 px viewport.
+the menu inside a 600 px viewport (the grid's narrowest: under 600 px the
+month is a list of days, test_planning_telephone).
 
 The server lives for the whole module (conftest's ``portail``): each test
 takes its own dates, picked from the grid (free Wednesdays of "Mercredi
@@ -100,6 +101,15 @@ def ligne(page, titre):
 
 def cellule(page, titre, day):
     return ligne(page, titre).locator('a.cellule-action[data-date="%s"]' % day.isoformat())
+
+
+def lien_du_jour(page, titre, day):
+    """The day list's link of the row ``titre`` on ``day`` (under 600 px)."""
+    return (
+        page.locator("ol.planning-liste li.activite-jour")
+        .filter(has_text=titre)
+        .locator('a.cellule-action[data-date="%s"]' % day.isoformat())
+    )
 
 
 def case(page, titre, day):
@@ -230,8 +240,8 @@ def test_ctrl_click_and_plain_click_open_the_menu(portail, new_page, log_in):
     dans_la_fenetre(page, menu(page))
 
 
-def test_long_press_opens_the_menu_at_375px(portail, new_page, log_in):
-    page = new_page(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+def test_long_press_opens_the_menu_at_600px(portail, new_page, log_in):
+    page = new_page(viewport={"width": 600, "height": 740}, has_touch=True, is_mobile=True)
     base = planning(portail, page, log_in)
     day = choisir(page, base, MERCREDI)
     cell = cellule(page, MERCREDI, day)
@@ -258,20 +268,20 @@ def test_long_press_opens_the_menu_at_375px(portail, new_page, log_in):
     cell.evaluate(toucher, True)
     expect(menu(page)).to_be_visible()
     dans_la_fenetre(page, menu(page))
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 600
     # The menu works by touch: the booking goes through.
     item(page, "Demande de Réservation").tap()
     page.wait_for_load_state()
     attendre_reserve(page, day)
 
 
-def test_menu_inside_the_viewport_for_the_last_cell_at_375px(portail, new_page, log_in):
+def test_menu_inside_the_viewport_for_the_last_cell_at_600px(portail, new_page, log_in):
     """The rightmost and lowest cells: the menu is pushed back inside."""
-    page = new_page(viewport={"width": 375, "height": 500})
+    page = new_page(viewport={"width": 600, "height": 500})
     base = planning(portail, page, log_in)
     debut = _premier_jour()
     page.goto(base + "?mois=%04d-%02d" % (debut.year, debut.month))
-    cells = page.locator("a.cellule-action")
+    cells = page.locator("table.planning-grille a.cellule-action")
     for cell in (cells.last, cells.first):
         cell.scroll_into_view_if_needed()
         box = cell.bounding_box()
@@ -280,7 +290,7 @@ def test_menu_inside_the_viewport_for_the_last_cell_at_375px(portail, new_page, 
         dans_la_fenetre(page, menu(page))
         page.keyboard.press("Escape")
         expect(menu(page)).to_be_hidden()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 600
 
 
 @pytest.mark.parametrize("touche", ["Enter", "Shift+F10", "ContextMenu"])
@@ -443,14 +453,24 @@ def test_second_change_of_a_cell_is_refused(portail, new_page, log_in):
     expect(page.locator(".messages.erreurs")).to_have_count(0)
 
 
-def test_without_javascript_a_cell_leads_to_its_day_page(portail, new_page, log_in):
-    page = new_page(viewport={"width": 375, "height": 740}, java_script_enabled=False)
+@pytest.mark.parametrize("largeur", [375, 1024])
+def test_without_javascript_a_cell_leads_to_its_day_page(portail, new_page, log_in, largeur):
+    """The grid's cell, or at 375 px the day list's link."""
+    page = new_page(viewport={"width": 1024, "height": 740}, java_script_enabled=False)
     base = planning(portail, page, log_in)
-    day = choisir(page, base, MERCREDI)
-    cellule(page, MERCREDI, day).click()
+    day = choisir(page, base, MERCREDI)  # in the grid
+    page.set_viewport_size({"width": largeur, "height": 740})
+    if largeur < 600:
+        lien_du_jour(page, MERCREDI, day).click()
+    else:
+        cellule(page, MERCREDI, day).click()
     page.wait_for_load_state()
     assert "/planning-jour?" in page.url
     expect(page.get_by_role("heading", level=2)).to_contain_text("Mercredi après-midi")
     page.get_by_role("button", name="Demander la réservation").click()
     page.wait_for_load_state()
+    if largeur < 600:
+        lien = lien_du_jour(page, MERCREDI, day)
+        expect(lien).to_contain_text("Déclarer une absence")
+        page.set_viewport_size({"width": 1024, "height": 740})  # the grid's checks
     attendre_reserve(page, day)

@@ -2,6 +2,11 @@
  *
  * Opens on a right-click, a ctrl-click, a click, a long press (touch), and
  * from the keyboard (Enter, Shift+F10, the context-menu key) on a cell.
+ * The day list (phones) does its link's action at once (data-action:
+ * "reservation" on a free day, "absence" on a booked one), or opens the
+ * menu for the other states; a long press opens the menu there too.
+ * After a long press nothing is chosen until a separate tap: the finger's
+ * release (touchend, then the browser's synthetic click) is swallowed.
  * Without this script each cell is a link to its day page, which has the
  * same two forms.  The server checks every rule whatever happens here. */
 (function () {
@@ -58,6 +63,14 @@
   // "Accueil de Loisirs ALSH Vacances journée, Lundi 21 Décembre 2026":
   // the row's title and the long date of the cell's column.
   function titre(cible) {
+    var item = cible.closest("li.activite-jour");
+    if (item) {
+      return (
+        item.querySelector(".activite").textContent +
+        ", " +
+        item.closest("li.jour-liste").querySelector(".jour-titre").textContent
+      );
+    }
     var td = cible.parentElement;
     var tr = td.parentElement;
     var entete = tr.closest("table").tHead.rows[0].cells[td.cellIndex];
@@ -66,7 +79,8 @@
   }
 
   function remplir(form) {
-    form.elements.prestation.value = cellule.closest("tr").getAttribute("data-prestation");
+    form.elements.prestation.value =
+      cellule.getAttribute("data-prestation") || cellule.closest("tr").getAttribute("data-prestation");
     form.elements.date.value = cellule.getAttribute("data-date");
   }
 
@@ -111,10 +125,32 @@
     }
   });
 
+  // After a long press and until the next touch (at most a moment), a
+  // click is the finger's release: it chooses nothing.
+  var sansClicJusqua = 0;
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      if (Date.now() < sansClicJusqua) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    },
+    true
+  );
+
   document.addEventListener("click", function (event) {
     var cible = celluleDe(event);
     if (cible) {
       event.preventDefault();
+      var action = cible.getAttribute("data-action");
+      if (action) {
+        fermer(false);
+        cellule = cible;
+        agir(action);
+        return;
+      }
       ouvrir(cible, event.clientX || undefined, event.clientY || undefined);
       return;
     }
@@ -133,20 +169,36 @@
 
   // Long press on a touch screen.
   var minuterie = null;
+  var appuiLong = false;
   document.addEventListener(
     "touchstart",
     function (event) {
+      sansClicJusqua = 0;
       var cible = celluleDe(event);
       if (!cible) {
         return;
       }
       var touche = event.touches[0];
+      appuiLong = false;
       minuterie = window.setTimeout(function () {
         minuterie = null;
+        appuiLong = true;
         ouvrir(cible, touche.clientX, touche.clientY);
       }, APPUI_LONG);
     },
     { passive: true }
+  );
+  // The release of a long press: no click (the menu is under the finger).
+  document.addEventListener(
+    "touchend",
+    function (event) {
+      if (appuiLong) {
+        appuiLong = false;
+        event.preventDefault();
+        sansClicJusqua = Date.now() + 600;
+      }
+    },
+    { passive: false }
   );
   ["touchend", "touchmove", "touchcancel"].forEach(function (name) {
     document.addEventListener(

@@ -33,3 +33,20 @@ def test_places_given_back_always_merge():
 def test_an_agent_change_is_not_bound_by_the_capacity():
     counter = Places()
     assert counter._p_resolveConflict(state(5, 5), state(6, None), state(6, None))["pris"] == 7
+
+
+def test_the_places_taken_of_a_month_in_one_range_read():
+    import datetime
+
+    from portail_famille.planning import places
+
+    class Prestation:
+        capacite = 3
+
+    prestation = Prestation()
+    day = datetime.date(2026, 12, 9)
+    assert places.pris_entre(prestation, day, day) == {}  # no counter yet
+    for when in (datetime.date(2026, 11, 30), day, day, datetime.date(2027, 1, 1)):
+        assert places.prendre(prestation, when)
+    found = places.pris_entre(prestation, datetime.date(2026, 12, 1), datetime.date(2026, 12, 31))
+    assert found == {day: 2}
