@@ -83,6 +83,15 @@ def _noter(request, quoi, regie, lot, famille=None, **details):
     )
 
 
+def _motif(post):
+    """The reason typed (spaces folded) and the error to show beside it, or None."""
+    motif = post.get("motif", "")
+    motif = " ".join(motif.split()) if isinstance(motif, str) else ""
+    if len(motif) > MOTIF_MAX:
+        return motif, _("Le motif ne peut dépasser ${max} caractères.", mapping={"max": MOTIF_MAX})
+    return motif, None
+
+
 def _creancier(request):
     return creancier(request.registry.settings)
 
@@ -379,6 +388,9 @@ class _Etape:
         self.context = context
         self.request = request
 
+    def __call__(self):
+        return self.show(_lot(self.request, self.context))
+
     def obstacle(self, lot):
         raise NotImplementedError
 
@@ -413,9 +425,6 @@ class _Etape:
 )
 class TransmettreView(_Etape):
     vue = "transmettre"
-
-    def __call__(self):
-        return self.show(_lot(self.request, self.context))
 
     def obstacle(self, lot):
         return None if lot.etat == PREPARE else _("Ce lot a déjà été transmis à la banque.")
@@ -455,9 +464,6 @@ class AbandonnerView(_Etape):
 
     vue = "abandonner"
 
-    def __call__(self):
-        return self.show(_lot(self.request, self.context))
-
     def obstacle(self, lot):
         return lots.obstacle_abandon(lot)
 
@@ -476,13 +482,9 @@ class AbandonnerView(_Etape):
         if obstacle is not None:
             request.response.status = 400
             return self.show(lot, obstacle)
-        motif = request.POST.get("motif", "")
-        motif = " ".join(motif.split()) if isinstance(motif, str) else ""
-        erreur = None
-        if not motif:
+        motif, erreur = _motif(request.POST)
+        if erreur is None and not motif:
             erreur = _("Indiquez pourquoi le lot est abandonné.")
-        elif len(motif) > MOTIF_MAX:
-            erreur = _("Le motif ne peut dépasser ${max} caractères.", mapping={"max": MOTIF_MAX})
         if erreur is not None:
             request.response.status = 400
             return self.show(lot, erreurs={"motif": erreur})
@@ -508,9 +510,6 @@ class AbandonnerView(_Etape):
 )
 class EffectuerView(_Etape):
     vue = "effectuer"
-
-    def __call__(self):
-        return self.show(_lot(self.request, self.context))
 
     def obstacle(self, lot):
         return lots.obstacle_effectuer(lot)
@@ -595,12 +594,9 @@ class RejetView:
         code = post.get("code", "")
         if code not in lots.TITRES_CODES:
             erreurs["code"] = _("Choisissez le code de rejet.")
-        motif = post.get("motif", "")
-        motif = " ".join(motif.split()) if isinstance(motif, str) else ""
-        if len(motif) > MOTIF_MAX:
-            erreurs["motif"] = _(
-                "Le motif ne peut dépasser ${max} caractères.", mapping={"max": MOTIF_MAX}
-            )
+        motif, erreur = _motif(post)
+        if erreur is not None:
+            erreurs["motif"] = erreur
         texte = post.get("date", "")
         jour = dates.lire_date(texte if isinstance(texte, str) else "")
         if jour is None:
