@@ -68,6 +68,11 @@ def largeur_ok(page):
 
 def test_town_pages_on_an_iphone(commune, new_page, log_in):
     portail = commune
+
+    def partielle(root, registry):  # the laptop's test, if it ran first, said "non"
+        assurer(root).conformite = "partielle"
+
+    with_root(portail.wsgi, partielle)
     page = new_page(**IPHONE_13)
     page.goto(portail.url("/connexion"))
     expect(page.locator(".commune-connexion")).to_have_text("Biviers")
