@@ -57,6 +57,7 @@ def lighthouse(binary, chrome, url, headers, out):
         "--output=json",
         "--output-path=%s" % out,
         "--only-categories=accessibility,performance",
+        "--form-factor=mobile",  # the default configuration's, said aloud
         "--chrome-flags=%s" % FLAGS,
         "--locale=fr",
     ]
@@ -117,7 +118,14 @@ def main():
             headers = None if nom == "connexion" else str(entete)
             report = lighthouse(args.lighthouse, args.chrome, url, headers, tmp / "r.json")
             final = report.get("finalDisplayedUrl", url)
-            ligne = {"url": path, "final": final}
+            reglages = report.get("configSettings", {})
+            ligne = {
+                "url": path,
+                "final": final,
+                "lighthouse": report.get("lighthouseVersion"),
+                "appareil": reglages.get("formFactor"),
+                "ecran": reglages.get("screenEmulation"),
+            }
             if final.split("?")[0] != url.split("?")[0]:
                 # e.g. the login page: the session was not taken
                 print("%s: redirected to %s" % (nom, final))
