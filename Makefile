@@ -22,6 +22,8 @@ EXTRAS_bench := [test,bench]
 SERVE := $(VENV)/.installed-serve
 TEST  := $(VENV)/.installed-test
 BENCH := $(VENV)/.installed-bench
+# Lighthouse (npm), for bench/lighthouse.py: installed beside the venv, never globally.
+LIGHTHOUSE := $(VENV)/node/node_modules/.bin/lighthouse
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -62,7 +64,10 @@ lint: $(TEST) ## ruff check + ruff format --check + lint-imports (the layers of 
 test: $(TEST) lint ## Install the test tools, then the whole test suite (unit, functional, browser)
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -p no:cacheprovider --durations=25 tests
 
-bench: $(BENCH) ## Benchmarks (production template settings): figures against a baseline of the same run
+$(LIGHTHOUSE):
+	npm install --prefix $(VENV)/node --no-audit --no-fund lighthouse@12.8.2
+
+bench: $(BENCH) $(LIGHTHOUSE) ## Benchmarks (production template settings): figures against a baseline of the same run
 	$(BIN)/python bench/home.py --set pyramid.reload_templates=false
 	$(BIN)/python bench/demandes.py
 	$(BIN)/python bench/recherche.py
@@ -79,6 +84,7 @@ bench: $(BENCH) ## Benchmarks (production template settings): figures against a 
 	$(BIN)/python bench/caisse.py
 	$(BIN)/python bench/pes.py
 	$(BIN)/python bench/relances.py
+	$(BIN)/python bench/lighthouse.py --lighthouse $(LIGHTHOUSE)
 
 # Backups of var/ (FileStorage): incremental, or FULL=1; restore to DATE
 # (UTC AAAA-MM-JJ-hh-mm-ss, default the latest) into TO (an empty directory).
