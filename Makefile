@@ -65,6 +65,7 @@ test: $(TEST) lint ## Install the test tools, then the whole test suite (unit, f
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -p no:cacheprovider --durations=25 tests
 
 $(LIGHTHOUSE):
+	command -v npm >/dev/null || apt-get install -y --no-install-recommends nodejs npm
 	npm install --prefix $(VENV)/node --no-audit --no-fund lighthouse@12.8.2
 
 bench: $(BENCH) $(LIGHTHOUSE) ## Benchmarks (production template settings): figures against a baseline of the same run
