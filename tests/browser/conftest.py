@@ -98,22 +98,40 @@ def portail(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
             "no Chromium at %s (make system installs Debian's chromium; "
             "PORTAIL_CHROMIUM names another one)" % CHROMIUM
         )
-    from playwright.sync_api import sync_playwright
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+
+@pytest.fixture(scope="session")
+def appareil(playwright):
+    """``appareil("Pixel 7")``: Playwright's own descriptor of that device
+    (``playwright.devices``), for a context of our Chromium."""
+
+    def descripteur(nom):
+        options = dict(playwright.devices[nom])
+        options.pop("default_browser_type", None)
+        return options
+
+    return descripteur
 
 
 def _local_only(portail):
