@@ -30,7 +30,6 @@ only; bench/out/facturation.json keeps them.
 import argparse
 import datetime
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -47,10 +46,6 @@ import planning  # noqa: E402  (bench/planning.py: the town's generator)
 
 REGIE = "regie-garderie-alsh"  # the demo's régie (its name in the régies folder)
 OUT = Path(__file__).resolve().parent / "out" / "facturation.json"
-
-
-def maxrss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generer(directory, familles):
@@ -156,7 +151,7 @@ def mesurer(directory, args):
         # as if it were (the régie bills à terme échu; the bench measures
         # the run)
         aujourdhui = max(dates.today(), fin)
-        figures["rss_depart_mb"] = maxrss_mb()
+        figures["rss_depart_mb"] = home.maxrss_mb()
         jar = root._p_jar
 
         def step(name, func):
@@ -164,7 +159,7 @@ def mesurer(directory, args):
             jar.cacheMinimize()
             t0 = time.perf_counter()
             result = func()
-            figures[name] = {"secondes": time.perf_counter() - t0, "rss_mb": maxrss_mb()}
+            figures[name] = {"secondes": time.perf_counter() - t0, "rss_mb": home.maxrss_mb()}
             return result
 
         familles, n_cells = step("lecture", lambda: lecture(root, regie, debut, fin))

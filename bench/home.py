@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -68,6 +69,11 @@ class Message(Persistent):
 
     def __init__(self, text):
         self.text = text
+
+
+def maxrss_mb():
+    """The process's peak resident memory, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def waitress_settings():

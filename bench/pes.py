@@ -27,7 +27,6 @@ only; bench/out/pes.json keeps them.
 import argparse
 import datetime
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -47,10 +46,6 @@ NUMERO = 2026000000000
 NOMS = ("MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS")
 PRENOMS = ("Léa", "Hugo", "Chloé", "Louis", "Emma", "Jules", "Inès", "Gabriel")
 LOT = 500
-
-
-def maxrss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generer(directory, familles, candidates, factures):
@@ -158,7 +153,7 @@ def mesurer(directory, args):
         valeurs, erreurs = service.reglages(app.registry.settings)
         assert not erreurs, erreurs
         jour = dates.today()
-        figures["rss_depart_mb"] = maxrss_mb()
+        figures["rss_depart_mb"] = home.maxrss_mb()
         jar = root._p_jar
 
         def step(name, func):
@@ -166,7 +161,7 @@ def mesurer(directory, args):
             jar.cacheMinimize()
             t0 = time.perf_counter()
             result = func()
-            figures[name] = {"secondes": time.perf_counter() - t0, "rss_mb": maxrss_mb()}
+            figures[name] = {"secondes": time.perf_counter() - t0, "rss_mb": home.maxrss_mb()}
             return result
 
         found = step("apercu", lambda: service.apercu(regie, valeurs, jour))

@@ -32,7 +32,6 @@ import argparse
 import datetime
 import json
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -51,10 +50,6 @@ REGIE = "regie-garderie-alsh"
 OUT = Path(__file__).resolve().parent / "out" / "prelevement.json"
 LOT = 500  # families per commit while generating
 OBJECTIF = 60.0
-
-
-def maxrss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generer(directory, familles, part, factures):
@@ -126,7 +121,7 @@ def _mesure(nom, figures, func, traces):
     figures[nom] = {
         "secondes": round(secondes, 2),
         "pic_python_mo": round(pic / 1024 / 1024, 1) if pic is not None else None,
-        "maxrss_mo": round(maxrss_mb(), 1),
+        "maxrss_mo": round(home.maxrss_mb(), 1),
     }
     return result
 

@@ -26,7 +26,6 @@ import argparse
 import datetime
 import json
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -45,10 +44,6 @@ IMPAYES = (0.2, 0.05, 0.03)  # unpaid share: last month, the month before, older
 NOMS = ("MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS")
 PRENOMS = ("LÉA", "HUGO", "CHLOÉ", "LOUIS", "EMMA", "JULES", "MANON", "LUCAS")
 ESSAIS = 3
-
-
-def maxrss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generer(root, registry, familles, factures, seed=2015):
@@ -214,7 +209,7 @@ def main():
             transaction.abort()
             env["closer"]()
             close_databases(app.registry)
-    figures["maxrss_mb"] = round(maxrss_mb())
+    figures["maxrss_mb"] = round(home.maxrss_mb())
     print("peak resident memory: %d MB" % figures["maxrss_mb"])
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(figures, indent=2) + "\n")
