@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from portail_famille.demo import COMPTES, DUPONT
 
 from ..conftest import with_root
+from .appareils import IPHONE_13
 from .axe import aucune_violation
 
 pytestmark = pytest.mark.browser
@@ -17,19 +18,6 @@ pytestmark = pytest.mark.browser
 BOITE = "/familles/%s/boite-de-reception" % DUPONT["numero"]
 OBJET = "Goûter de vendredi"
 REPONSE = "Bonjour, le goûter est fourni par la structure."
-
-# Playwright's "iPhone 13" descriptor (its deviceDescriptorsSource), run in Chromium.
-IPHONE_13 = {
-    "user_agent": (
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/27.2 Mobile/15E148 Safari/604.1"
-    ),
-    "screen": {"width": 390, "height": 844},
-    "viewport": {"width": 390, "height": 664},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
 
 
 def echange(portail):

@@ -14,22 +14,11 @@ from portail_famille.commune.resources import assurer
 from portail_famille.demo import COMPTES
 
 from ..conftest import DUPONT_URL, with_root
+from .appareils import IPHONE_13
 from .axe import aucune_violation
 
 pytestmark = pytest.mark.browser
 
-# Playwright's devices["iPhone 13"] (its default browser, WebKit, aside).
-IPHONE_13 = {
-    "user_agent": (
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/27.2 Mobile/15E148 Safari/604.1"
-    ),
-    "viewport": {"width": 390, "height": 664},
-    "screen": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
 # footer link -> (path, the page's heading)
 LIENS = {
     "Mentions légales": ("/mentions-legales", "Mentions légales"),

@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 
 from portail_famille.demo import COMPTES, DUPONT
 
+from .appareils import IPHONE_13
 from .axe import aucune_violation
-from .test_boite_reception import IPHONE_13, OBJET, REPONSE, echange
+from .test_boite_reception import OBJET, REPONSE, echange
 from .test_planning_actions import (  # noqa: F401 (annees_a_venir: a fixture)
     CANTINE,
     annees_a_venir,

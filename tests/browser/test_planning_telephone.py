@@ -16,6 +16,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .appareils import IPHONE_13, PIXEL_7
 from .axe import aucune_violation
 from .test_planning_actions import (  # noqa: F401 (annees_a_venir: a fixture)
     CANTINE,
@@ -31,25 +32,6 @@ from .test_planning_actions import (  # noqa: F401 (annees_a_venir: a fixture)
 
 pytestmark = pytest.mark.browser
 
-# Playwright's device descriptors (deviceDescriptorsSource), for Chromium.
-IPHONE_13 = {
-    "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/15.0 Mobile/15E148 Safari/604.1",
-    "screen": {"width": 390, "height": 844},
-    "viewport": {"width": 390, "height": 664},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
-PIXEL_7 = {
-    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
-    "screen": {"width": 412, "height": 915},
-    "viewport": {"width": 412, "height": 839},
-    "device_scale_factor": 2.625,
-    "is_mobile": True,
-    "has_touch": True,
-}
 PRISES = set()
 # The interactive elements of the page smaller than 24x24 px (WCAG 2.5.8).
 _PETITES_CIBLES = """() => Array.from(document.querySelectorAll(

@@ -13,35 +13,12 @@ from portail_famille.dates import en_toutes_lettres
 from portail_famille.demo import COMPTES, DUPONT
 
 from ..conftest import with_root
+from .appareils import IPHONE_13, PIXEL_7
 from .axe import aucune_violation
 from .test_planning_actions import annees_a_venir  # noqa: F401 (module fixture)
 
 pytestmark = pytest.mark.browser
 
-# Playwright's devices["iPhone 13"] (its default browser, WebKit, aside).
-IPHONE_13 = {
-    "user_agent": (
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/27.2 Mobile/15E148 Safari/604.1"
-    ),
-    "viewport": {"width": 390, "height": 664},
-    "screen": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
-# Playwright's devices["Pixel 7"].
-PIXEL_7 = {
-    "user_agent": (
-        "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/159.0.8154.6 Mobile Safari/537.36"
-    ),
-    "viewport": {"width": 412, "height": 839},
-    "screen": {"width": 412, "height": 915},
-    "device_scale_factor": 2.625,
-    "is_mobile": True,
-    "has_touch": True,
-}
 ACTIVITE = "Accueil de Loisirs ALSH Mercredi après-midi"
 CANTINE = "Garderie périscolaire Restauration scolaire"
 MERCREDI_PATH = ("accueil-de-loisirs-alsh", "mercredi-apres-midi")
