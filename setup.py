@@ -60,6 +60,13 @@ requires = [
     # the pain.008 file checked against sepaxml's XSD (prelevement: xmlschema
     # fails once zope.interface is loaded)
     "lxml",
+    # password hashes: Argon2id (comptes), bcrypt ones upgraded at login
+    "argon2-cffi",
+    # the metrics endpoint for Prometheus, and logs as JSON when asked
+    "prometheus-client",
+    "python-json-logger",
+    # SMS reminders through OVHcloud's API (rappels)
+    "ovh",
 ]
 
 # the opening-morning load scenario (bench/): locust drives the virtual
