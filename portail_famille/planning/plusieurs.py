@@ -14,10 +14,19 @@ with the grid's own reason.
 ``…/annuler-plusieurs-jours`` ("Annuler plusieurs jours") does the same
 with "Déclarer une absence" (``service.declarer_absence``) and one reason,
 for the days of the period that have a cell.
+
+The summary is kept on the child (the last ``GARDES`` of them) and the
+confirmation redirects to it (``?resultat=…``): reloading the summary
+shows it again and asks for nothing twice.
 """
 
 import datetime
+import re
+import secrets
+import time
 
+from BTrees.OOBTree import OOBTree
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.traversal import find_root
 from pyramid.view import view_config
 
@@ -54,6 +63,9 @@ RESULTATS = {
     LISTE_ATTENTE: _("Demande en attente (journée complète)"),
 }
 HORS_DELAI = _("délai dépassé : la journée peut être facturée")
+GARDES = 10  # summaries kept per child
+_RESULTATS = "_resultats_plusieurs"
+_CLE = re.compile(r"^[0-9]{13}[0-9a-f]{12}$")
 
 
 def activites(enfant, today):
@@ -268,6 +280,11 @@ def confirmer(context, request):
     return _envoyer(context, request, False, "confirmer")
 
 
+@view_config(request_method="GET", name=VUE, request_param="resultat", **VUES)
+def resultat(context, request):
+    return _resultat(context, request, False)
+
+
 @view_config(request_method="GET", name=ANNULER, **VUES)
 def formulaire_annuler(context, request):
     sans_sous_chemin(request)
@@ -287,6 +304,41 @@ def modifier_annuler(context, request):
 @view_config(request_method="POST", name=ANNULER, request_param="confirmer", **VUES)
 def confirmer_annuler(context, request):
     return _envoyer(context, request, True, "confirmer")
+
+
+@view_config(request_method="GET", name=ANNULER, request_param="resultat", **VUES)
+def resultat_annuler(context, request):
+    return _resultat(context, request, True)
+
+
+def _garder(enfant, resultat):
+    """Keep ``resultat`` on the child; its key (the time, then a random
+    part: the oldest first)."""
+    store = enfant.__dict__.get(_RESULTATS)
+    if store is None:
+        store = OOBTree()
+        setattr(enfant, _RESULTATS, store)
+    cle = "%013d%s" % (int(time.time() * 1000), secrets.token_hex(6))
+    store[cle] = resultat
+    while len(store) > GARDES:
+        del store[store.minKey()]
+    return cle
+
+
+def _resultat(enfant, request, annuler):
+    """The summary kept by a confirmation (reads only); the empty form
+    with a French message when it is no longer kept."""
+    sans_sous_chemin(request)
+    cle = request.GET.get("resultat", "")
+    store = enfant.__dict__.get(_RESULTATS)
+    found = store.get(cle) if store is not None and _CLE.match(cle) else None
+    if found is None or found["annuler"] != annuler:
+        message = _("Ce résumé n'est plus disponible : vos demandes sont dans le planning.")
+        return _page(request, enfant, annuler=annuler, introuvable=traduire(request, message))
+    extra = dict(found)
+    values = extra.pop("valeurs")
+    del extra["annuler"]
+    return _page(request, enfant, values, annuler=annuler, **extra)
 
 
 def _apercu(request, enfant, values, days, annuler):
@@ -362,22 +414,23 @@ def _demander(request, enfant, values, days, annuler):
         limites.noter(famille, limites.PLANNING)
         lignes.append(_ligne(request, day, True, texte, hors_delai))
     demandees = sum(1 for ligne in lignes if ligne["ok"])
-    return _page(
-        request,
-        enfant,
-        values,
-        annuler=annuler,
-        etape="resultat",
-        lignes=lignes,
-        demandees=demandees,
-        refusees=len(lignes) - demandees,
-        liens=_liens(request, enfant, values, refus),
-        resume=traduire(
+    resultat = {
+        "annuler": annuler,
+        "valeurs": values,
+        "etape": "resultat",
+        "lignes": lignes,
+        "demandees": demandees,
+        "refusees": len(lignes) - demandees,
+        "liens": _liens(request, enfant, values, refus),
+        "resume": traduire(
             request,
             _(
                 "${demandees} jour(s) demandé(s), ${refusees} refusé(s).",
                 mapping={"demandees": demandees, "refusees": len(lignes) - demandees},
             ),
         ),
-        url_planning=url_planning(request, enfant, days[0]),
-    )
+        "url_planning": url_planning(request, enfant, days[0]),
+    }
+    cle = _garder(enfant, resultat)
+    vue = ANNULER if annuler else VUE
+    return HTTPSeeOther(request.resource_path(enfant, vue, query={"resultat": cle}))

@@ -6,7 +6,7 @@ step and a summary.  The town's clock is frozen on Tuesday 1 December 2026,
 import pytest
 
 from portail_famille.demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
-from portail_famille.planning import cells
+from portail_famille.planning import cells, plusieurs
 
 from ..conftest import DUPONT_URL, app_du_test, with_root
 from .test_enfants import browser_for, main
@@ -95,8 +95,9 @@ def test_three_wednesdays_at_once_one_past_its_deadline(ville):
     assert requests(ville) == []  # the check writes nothing
 
     form = apercu.forms["form-confirmation"]
-    done = form.submit("confirmer")
-    assert done.status_int == 200
+    sent = form.submit("confirmer", status=303)
+    assert "reserver-plusieurs-jours?resultat=" in sent.location
+    done = sent.follow()
     assert "2 jour(s) demandé(s), 1 refusé(s)." in main(done).select_one(".resume-plusieurs").text
     assert lignes(done) == [
         ("Mercredi 2 Décembre 2026", DEADLINE),
@@ -110,8 +111,12 @@ def test_three_wednesdays_at_once_one_past_its_deadline(ville):
         ("reservation", ACCEPTEE, D(2026, 12, 9), ""),
         ("reservation", LISTE_ATTENTE, D(2026, 12, 16), ""),
     ]
+    # Reloading the summary shows it again and asks for nothing.
+    reloaded = dupont.get(sent.location)
+    assert lignes(reloaded) == lignes(done)
+    assert len(requests(ville)) == 2
     # Again: one change per day, in the grid's words, and the grid's link.
-    again = form.submit("confirmer")
+    again = form.submit("confirmer").follow()
     assert "0 jour(s) demandé(s), 3 refusé(s)." in main(again).text
     assert lignes(again)[1][1].startswith("Vous ne pouvez faire qu'une seule modification")
     ecrire = main(again).select_one(".lien-message a")
@@ -232,7 +237,7 @@ def test_cancel_several_contract_days_with_one_reason(ville):
         ("Jeudi 10 Décembre 2026", seconde),
     ]
     assert cell(ville, REST, D(2026, 12, 3)) == cells.RESERVE  # nothing written yet
-    done = apercu.forms["form-confirmation"].submit("confirmer")
+    done = apercu.forms["form-confirmation"].submit("confirmer").follow()
     assert "3 jour(s) demandé(s), 1 refusé(s)." in main(done).select_one(".resume-plusieurs").text
     assert court(done) == [
         ("Mardi 1 Décembre 2026", "Absence en cours de traitement " + late),
@@ -279,7 +284,7 @@ def test_unpaid_invoices_refuse_every_day_with_the_statement_link(tmp_path, cloc
         assert not apercu.forms["form-confirmation"].fields.get("confirmer")
         releve = main(apercu).select_one(".lien-releve a")
         assert releve["href"] == DUPONT_URL + "releve-de-compte"
-        forced = dupont.post(child_url(app) + VUE, values(app, page, confirmer="oui"))
+        forced = dupont.post(child_url(app) + VUE, values(app, page, confirmer="oui")).follow()
         assert "0 jour(s) demandé(s), 3 refusé(s)." in main(forced).text
         assert main(forced).select_one(".lien-releve a") is not None
         assert requests(app) == []
@@ -302,3 +307,30 @@ def test_a_sister_is_one_tap_away(ville):
     assert main(zoe).h1.get_text(strip=True).startswith("ZOÉ")
     assert "Aucune inscription en cours pour cet enfant." in main(zoe).text
     assert [a.get_text(strip=True) for a in main(zoe).select(".autres-enfants a")] == ["LUCAS"]
+
+
+def test_a_summary_is_read_by_its_family_only_and_a_lost_one_says_so(ville):
+    dupont = browser_for(ville, "jean.dupont")
+    page = form_page(dupont, ville)
+    sent = dupont.post(child_url(ville) + VUE, values(ville, page, confirmer="oui"), status=303)
+    cle = sent.location.split("resultat=")[1]
+    martin_browser(ville).get(child_url(ville) + VUE + "?resultat=" + cle, status=404)
+    # a cancellation's page does not show a booking's summary
+    ailleurs = dupont.get(child_url(ville) + ANNULER + "?resultat=" + cle)
+    perdu = "Ce résumé n'est plus disponible : vos demandes sont dans le planning."
+    assert main(ailleurs).select_one(".messages .flash").get_text(strip=True) == perdu
+    for cle in ("0" * 25, "<script>", ""):
+        page = dupont.get(child_url(ville) + VUE, {"resultat": cle})
+        assert main(page).select_one(".messages .flash").get_text(strip=True) == perdu
+        assert page.forms["form-plusieurs"]
+
+
+def test_only_the_last_summaries_are_kept():
+    class Enfant:
+        pass
+
+    enfant = Enfant()
+    cles = [plusieurs._garder(enfant, {"n": n}) for n in range(plusieurs.GARDES + 3)]
+    store = enfant._resultats_plusieurs
+    assert list(store.keys()) == sorted(cles)[3:]
+    assert all(plusieurs._CLE.match(c) for c in cles)
