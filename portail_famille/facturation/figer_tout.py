@@ -31,11 +31,17 @@ LOT = 50
 RAPPORT = "Issued documents without original: %(sans_original)d, frozen: %(figes)d.\n"
 
 
-def sans_original(root):
+def sans_original(root, familles=None):
     """The numbered documents (invoices, credit notes, receipts,
-    cancellations, refunds) that have no original, family by family."""
+    cancellations, refunds) that have no original, family by family (of
+    ``familles``, their numbers, when given)."""
     found = []
-    for famille in root["familles"].values():
+    dossier_familles = root["familles"]
+    if familles is None:
+        choisies = dossier_familles.values()
+    else:
+        choisies = [dossier_familles[numero] for numero in familles]
+    for famille in choisies:
         for dossier in (factures(famille), reglements(famille)):
             for document in dossier.values():
                 if type(document) in pdf.MODELES and originaux.original(document) is None:
