@@ -3,7 +3,9 @@ the journey of bench/ouverture_locust.py run in this process through
 WebTest (every tween and view, no HTTP) on a city of bench/ville.py, each
 step's wall and CPU time (``time.process_time``; wkhtmltopdf's CPU from
 ``RUSAGE_CHILDREN``), bcrypt's cost alone at 10 and 12 rounds, and a
-cProfile of the slowest step (functions by own time).
+cProfile of the slowest step (functions by own time).  The parents'
+issued documents are frozen first, as the invoicing run that issues them
+does (the city's are issued by a script): the invoice PDF is a blob read.
 
     .venv/bin/python bench/ouverture_profil.py [--ville DIR] [--familles 200] [--parents 6]
 
