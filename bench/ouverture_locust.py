@@ -3,7 +3,7 @@ its own process).  Each virtual parent, once, on one application process
 (the processes in turn):
 
     GET  /connexion                        (the form's CSRF token)
-    POST /connexion                        (the real account, bcrypt at cost 12)
+    POST /connexion                        (the real account, Argon2id, OWASP)
     GET  /familles/N/enfants/E/planning?mois=...   (the month, its CSRF token)
     POST /familles/N/enfants/E/demande-de-reservation   x 3 days with places
     GET  /familles/N/releve-de-compte      (the statement)

@@ -3,7 +3,9 @@ the journey of bench/ouverture_locust.py run in this process through
 WebTest (every tween and view, no HTTP) on a city of bench/ville.py, each
 step's wall and CPU time (``time.process_time``; wkhtmltopdf's CPU from
 ``RUSAGE_CHILDREN``), bcrypt's cost alone at 10 and 12 rounds, and a
-cProfile of the slowest step (functions by own time).
+cProfile of the slowest step (functions by own time).  The parents'
+issued documents are frozen first, as the invoicing run that issues them
+does (the city's are issued by a script): the invoice PDF is a blob read.
 
     .venv/bin/python bench/ouverture_profil.py [--ville DIR] [--familles 200] [--parents 6]
 
@@ -84,6 +86,29 @@ def journee(app, info, i, mesurer):
     mesurer("facture_pdf", lambda: app.get(lien))
 
 
+def figer(app, info, parents):
+    """The documents of the ``parents``' families frozen as an invoicing
+    run freezes them (``facturation.pdf.preparer`` and ``figer``): the
+    journey's PDF is then a blob read, as on a town whose runs went
+    through the SDI (bench/ville.py issues its invoices without a request:
+    they have no original).  Returns how many."""
+    import transaction
+    from pyramid.scripting import prepare
+
+    from portail_famille.facturation import figer_tout, pdf
+
+    env = prepare(registry=app.app.registry)
+    try:
+        familles = [str(info["numero0"] + i) for i in parents]
+        documents = figer_tout.sans_original(env["root"], familles)
+        prepares = pdf.preparer(env["request"], documents)
+        transaction.commit()
+        return pdf.figer(env["request"], prepares, transaction.manager)
+    finally:
+        env["request"]._process_finished_callbacks()
+        env["closer"]()
+
+
 def bcrypt_cpu(rounds, n=5):
     import bcrypt
 
@@ -141,13 +166,16 @@ def main():
                     )
                 )
 
-        for i in range(min(args.parents, info["familles"])):
+        parents = range(min(args.parents, info["familles"]))
+        figes = figer(app, info, parents)
+        for i in parents:
             journee(app, info, i, mesurer)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(
         "%d parents of a %d-family city, in this process (WebTest); medians without the "
-        "first parent" % (args.parents, info["familles"])
+        "first parent; their %d documents frozen beforehand, as an invoicing run does"
+        % (args.parents, info["familles"], figes)
     )
     print("%-20s %9s %9s %15s" % ("step", "wall ms", "CPU ms", "children CPU ms"))
     per_parent = 0.0

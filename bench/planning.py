@@ -31,8 +31,8 @@ logged in as the family's parent, its ratio to the trivial view (target
 Last, the race, on the large town: "Mercredi après-midi" (automatic
 validation) on a Wednesday far enough ahead for the deadline, its capacity
 set to the places taken + COURSE_RESTANTES; ``--course`` parents of
-different families, logged in beforehand (their accounts share one bcrypt
-hash computed once, at cost BCRYPT_ROUNDS), each post
+different families, logged in beforehand (their accounts share one
+Argon2id hash computed once, at the application's parameters), each post
 ``demande-de-reservation`` at the same moment.  The database is then read
 (a route of the bench's own WSGI wrapper, /_bench/course): cells
 "reserve" and "attente" of that day, the requests made, the counter
@@ -59,7 +59,6 @@ import home  # noqa: E402  (bench/home.py: servers, client, load generator)
 RETRY_ATTEMPTS = 10
 SETTINGS = ["pyramid.reload_templates=false", "retry.attempts=%d" % RETRY_ATTEMPTS]
 PASSWORD = "Bench2015pf"  # noqa: S105  (the generated accounts)
-BCRYPT_ROUNDS = 4  # the accounts' one hash; the demo's own accounts keep cost 12
 BATCH = 250
 NUMERO = 4000000000000
 COURSE_PRESTATION = ("accueil-de-loisirs-alsh", "mercredi-apres-midi")
@@ -117,16 +116,16 @@ def ouverts_de(calendrier, prestation, zone, annee):
     return found
 
 
-def generer(root, registry, familles, course, seed=2015, rounds=BCRYPT_ROUNDS, libres=0):
+def generer(root, registry, familles, course, seed=2015, libres=0):
     """The town; returns what the load generator needs (info.json).  The
-    accounts share one bcrypt hash of PASSWORD at cost ``rounds``; the first
+    accounts share one hash of PASSWORD (Argon2id at the application's
+    parameters: each login pays the real price); the first
     ``libres`` opening days of the race's prestation from a week ahead are
     left free for every child (``info["libres"]``)."""
-    import bcrypt
     import transaction
     from substanced.util import find_service, get_oid
 
-    from portail_famille import dates, inscriptions
+    from portail_famille import dates, inscriptions, mots_de_passe
     from portail_famille.calendrier.jours import zone_vacances
     from portail_famille.demo import annees_scolaires
     from portail_famille.planning import cells, places
@@ -157,7 +156,7 @@ def generer(root, registry, familles, course, seed=2015, rounds=BCRYPT_ROUNDS, l
     futur = {k: [(o, d) for o, d in v if d >= today] for k, v in ouverts.items()}
     timings["calendar"] = time.perf_counter() - t0
 
-    password = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds))
+    password = mots_de_passe.hacher(PASSWORD)
     principals = find_service(root, "principals")
     groupe = principals["groups"]["familles"]
     folder = root["familles"]

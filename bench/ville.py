@@ -9,8 +9,9 @@ It reuses the other benches' generators, through the real model:
 
 - bench/planning.py's ``generer``: the families (numbers 4000000000000 +
   i), one parent account each (``parent%05d``, password
-  ``planning.PASSWORD``, ONE bcrypt hash shared by all, computed once at the
-  application's cost, 12 rounds: each login pays the real price), two
+  ``planning.PASSWORD``, ONE hash shared by all, computed once at the
+  application's cost, Argon2id at OWASP's parameters: each login pays the
+  real price), two
   children each enrolled in the seven demo prestations with a year of cells
   (planning/cells), the day counters (planning/places);
   the first LIBRES Wednesdays afternoons ("Mercredi après-midi") from a week
@@ -42,7 +43,6 @@ import home  # noqa: E402  (the application on a FileStorage in a directory)
 import messagerie  # noqa: E402  (the messages' writer)
 import planning  # noqa: E402  (families, accounts, children, planning)
 
-BCRYPT_ROUNDS = 12  # bcrypt.gensalt()'s default, substanced's User.hash_new_password
 LIBRES = 3  # days each virtual parent reserves
 MESSAGES = 2  # per family
 PAID = 0.8  # share of the invoices paid (but the last month's)
@@ -139,7 +139,7 @@ def generer(directory, familles, seed=2015):
     import transaction
     from pyramid.scripting import prepare
 
-    from portail_famille import dates
+    from portail_famille import dates, mots_de_passe
     from portail_famille.demo import close_databases
 
     warnings.simplefilter("ignore")
@@ -154,9 +154,7 @@ def generer(directory, familles, seed=2015):
     root, registry = env["root"], env["registry"]
     try:
         t = time.perf_counter()
-        info = planning.generer(
-            root, registry, familles, course=0, seed=seed, rounds=BCRYPT_ROUNDS, libres=LIBRES
-        )
+        info = planning.generer(root, registry, familles, course=0, seed=seed, libres=LIBRES)
         prestation = root["structures"][planning.COURSE_PRESTATION[0]]
         prestation = prestation[planning.COURSE_PRESTATION[1]]
         prestation.capacite = max(prestation.capacite or 0, 2 * familles + 100)
@@ -209,7 +207,7 @@ def generer(directory, familles, seed=2015):
         "libres": info["libres"],
         "mois": [d[:7] for d in info["libres"]],
         "password": planning.PASSWORD,
-        "bcrypt_rounds": BCRYPT_ROUNDS,
+        "hachage": mots_de_passe.decrire(mots_de_passe.hacher(planning.PASSWORD)),
         "timings": timings,
         "data_fs_mb": (directory / "Data.fs").stat().st_size / 1e6,
     }

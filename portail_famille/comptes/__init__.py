@@ -4,6 +4,7 @@ from pyramid.interfaces import IAuthenticationPolicy
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 
+from .. import mots_de_passe
 from .auth import IDLE_DEFAULT, PortailUserLocator, make_policy
 from .flashes import session_bornee
 
@@ -82,6 +83,8 @@ def gestion_url(request):
 
 
 def includeme(config):
+    # The process's password hashes, at the parameters of the settings.
+    mots_de_passe.configurer(config.registry.settings)
     config.add_request_method(gestion_url, "gestion_url", reify=True)
     config.registry.portail_principaux = []
     config.add_directive("add_extra_principals", add_extra_principals)

@@ -1,13 +1,12 @@
 """Login, logout, first-login and padlock password change, forgotten password."""
 
-import bcrypt
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import forget, remember
 from pyramid.view import view_config
 from substanced.interfaces import IRoot
 from substanced.util import find_service, get_oid
 
-from .. import courriels
+from .. import courriels, mots_de_passe
 from ..actualites.views import a_la_une
 from ..adresses import url_absolue
 from ..familles.resources import famille_of
@@ -19,8 +18,6 @@ from .tentatives import Tentative, refuse
 
 # Longest value read from a login-like form; longer is refused unread.
 MAX_FIELD = 1024
-# Compared against when the identifier is unknown, so both cases cost a bcrypt.
-_DUMMY_HASH = bcrypt.hashpw(b"portail-famille", bcrypt.gensalt(rounds=12))
 
 
 def safe_came_from(value, default):
@@ -117,14 +114,17 @@ def login(context, request):
     if len(login) <= MAX_FIELD and len(password) <= MAX_FIELD:
         user = user_locator(request).get_user_by_login(login)
     if user is None or not user.password:
-        bcrypt.checkpw(password[:MAX_FIELD].encode("utf-8"), _DUMMY_HASH)
-        ok = False
+        # An unknown login costs what a known one does: an Argon2id check.
+        ok = mots_de_passe.verifier_fictif(password[:MAX_FIELD])
     else:
         ok = user.check_password(password) and is_active(user)
     if not ok:
         errors["form"] = _("Identifiant ou mot de passe incorrect.")
         return result
     attempt.succeed()
+    # A bcrypt hash (or one of older parameters) becomes Argon2id, in this
+    # login's transaction.
+    mots_de_passe.renouveler(user, password)
     if request.authenticated_userid is not None:
         forget(request)  # the session this browser had ends on the server
     request.session.invalidate()

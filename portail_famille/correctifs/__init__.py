@@ -20,6 +20,8 @@ checks whether the fix still fits, or can go.
 - ``substanced.flash_echappe``: ``sdiapi.flash``
 - ``substanced.annuler_sans_comptable``: ``UndoViews._undoable_transactions``,
   ``undo_multiple``, ``undo_recent``, ``sdiapi.get_flash_with_undo_snippet``
+- ``substanced.mots_de_passe_argon2``: ``User.hash_new_password``,
+  ``User.check_password``
 - ``zeo.oids_oublies_a_la_reconnexion``: ``ClientStorage.notify_connected``
 
 Overrides elsewhere (not monkey-patches: a subclass given through
@@ -76,6 +78,7 @@ CORRECTIFS = (
     substanced.annuler_sans_comptable,
     substanced.proprietes_en_francais,
     outils.outils_en_francais,
+    substanced.mots_de_passe_argon2,
     zeo.oids_oublies_a_la_reconnexion,
 )
 

@@ -8,6 +8,7 @@ from deform import Button
 from substanced.interfaces import IUsers
 from translationstring import TranslationString
 
+from .. import mots_de_passe
 from ..i18n import _
 from ..sdi import annuler, echappement, noms
 from ..sdi.grille import json_sans_balise
@@ -29,6 +30,8 @@ ANNULER_RECENTE = "substanced.sdi.views.undo:UndoViews.undo_recent"
 LIEN_ANNULER = "substanced.sdi:sdiapi.get_flash_with_undo_snippet"
 PROPRIETES = "substanced.property.views:PropertySheetsView"
 BOUTONS = PROPRIETES + ".buttons"
+HACHER = "substanced.principal:User.hash_new_password"
+VERIFIER = "substanced.principal:User.check_password"
 
 AMONT = (
     Amont(DONOTHING, *SUBSTANCED, "514907bedb8f3f43"),
@@ -44,6 +47,8 @@ AMONT = (
     Amont(ANNULER_RECENTE, *SUBSTANCED, "e30aeb8e0441f661"),
     Amont(LIEN_ANNULER, *SUBSTANCED, "4cf95dcbc86cf591"),
     Amont(PROPRIETES, *SUBSTANCED, "882908e3917eeb70"),
+    Amont(HACHER, *SUBSTANCED, "faf690204a4386a9"),
+    Amont(VERIFIER, *SUBSTANCED, "9b72d9459b14ebbc"),
 )
 
 RIEN = contextlib.nullcontext()  # reusable and re-entrant: it keeps no state
@@ -60,6 +65,8 @@ garder(JSON_STR)
 garder(CHECK_NAME)
 garder(COLONNES)
 garder(BOUTONS)
+garder(HACHER)
+garder(VERIFIER)
 
 
 def rien():
@@ -291,3 +298,32 @@ def proprietes_en_francais():
     upstream issue: none found.
     """
     remplacer(BOUTONS, ENREGISTRER)
+
+
+def hash_new_password(password):
+    """``User.hash_new_password``: Argon2id (``mots_de_passe.hacher``)."""
+    return mots_de_passe.hacher(password)
+
+
+def check_password(user, password):
+    """``User.check_password``: Argon2id or bcrypt (``mots_de_passe``)."""
+    return mots_de_passe.verifier_compte(user, password)
+
+
+def mots_de_passe_argon2():
+    """Every account's password is hashed with Argon2id, and bcrypt's
+    hashes made before still verify (``mots_de_passe``).
+
+    Upstream wrong: ``User.hash_new_password`` is bcrypt at its default
+    cost (12 rounds) and ``check_password`` reads bcrypt only.
+    Effect on us: a login cost 217-229 ms of CPU, 62 % of a parent's
+    opening morning (docs/dimensionnement.md), for a hash that is not
+    memory-hard.  Argon2id at OWASP's parameters (19 MiB, 2 passes):
+    about 28 ms; SubstanceD's own screens (its User, add user, change
+    password) hash and check through the same functions.
+    Upstream: substanced 1.0b1, substanced/principal/__init__.py,
+    ``User.hash_new_password`` and ``User.check_password``; upstream
+    issue: none found.
+    """
+    remplacer(HACHER, staticmethod(hash_new_password))
+    remplacer(VERIFIER, check_password)

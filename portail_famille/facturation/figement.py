@@ -13,7 +13,9 @@ request be retried, so a document is never issued twice.  (An invoicing
 run freezes its invoices batch by batch itself: ``campagne``.)  A request whose transaction aborts (an error, a
 conflict that pyramid_retry runs again) freezes nothing: its documents
 were never issued.  Outside a web request (scripts, the demo, evolve
-steps) nothing is prepared: the document is frozen at its first download.
+steps) nothing is prepared: the document is frozen by the batch job
+``portail-famille-figer`` (``figer_tout``), or at its first download
+before that job has run.
 """
 
 from pyramid.threadlocal import get_current_request

@@ -7,11 +7,13 @@ ZODB blob) with its SHA-256, the renderer's name and the time; every
 download serves those bytes, whatever changes afterwards (the family's
 address, the town's settings, the templates, the renderer).
 
-A document without original is frozen at its first download
-(``pdf.servir``): one issued before this existed, made from the data as
-it is then; one whose rendering failed when it was issued (the renderer
-missing: the issue itself is not lost), made from its HTML as issued,
-kept compressed for that (``garder_html``) until its PDF is made.
+A document without original (one issued before this existed or outside
+a web request, made from the data as it is then; one whose rendering
+failed when it was issued, the renderer missing: the issue itself is not
+lost, made from its HTML as issued, kept compressed for that
+(``garder_html``) until its PDF is made) is frozen in a batch by
+``portail-famille-figer`` (``figer_tout``); until then, at its first
+download (``pdf.servir``: rendered once, the only download that writes).
 
 The bytes are checked against their SHA-256 at every download: a mismatch
 (a blob changed or damaged on disk) is refused (``OriginalAltere``: logged,

@@ -322,7 +322,7 @@ def figer(request, prepares, tm=None):
     except Exception as exc:  # PdfError, or a pool of processes that broke
         log.error(
             "PDF of %s not frozen when issued (%s): its HTML is kept, the PDF made "
-            "at the first download",
+            "by portail-famille-figer or at the first download",
             numeros,
             exc,
         )
@@ -337,7 +337,11 @@ def figer(request, prepares, tm=None):
     try:
         essayer(tm, garder)
     except ConflictError:  # ten times: the documents stay issued, unfrozen
-        log.error("PDF of %s not kept (conflicts): frozen at the first download", numeros)
+        log.error(
+            "PDF of %s not kept (conflicts): frozen by portail-famille-figer or at the "
+            "first download",
+            numeros,
+        )
         return 0
     return len(prepares) if datas is not None else 0
 

@@ -36,7 +36,7 @@ from lxml import etree
 from sepaxml import SepaDD
 
 from .. import dates, fichiers
-from ..facturation import corrections, service
+from ..facturation import corrections, pdf, service
 from ..facturation.resources import Facture
 from ..i18n import _
 from ..montants import ZERO, arrondi
@@ -452,7 +452,9 @@ def obstacle_effectuer(lot, aujourdhui=None):
     return None
 
 
-def effectuer(root, regie, lot, par="", registry=None, aujourdhui=None, tm=None, taille=PAR_LOT):
+def effectuer(
+    root, regie, lot, par="", registry=None, aujourdhui=None, tm=None, taille=PAR_LOT, request=None
+):
     """transmis → effectué: one payment of mode "prelevement" dated the due
     date per invoice of the batch (what the batch debited of it), recorded
     by facturation (numbered, allocated, in the journal).  With ``tm`` (a
@@ -460,7 +462,10 @@ def effectuer(root, regie, lot, par="", registry=None, aujourdhui=None, tm=None,
     (``retry.essayer``: a part that conflicts with a payment recorded
     meanwhile at the régie is done again), the state last; a part already
     paid is never paid twice (``lot.reglements``), so a batch stopped
-    midway is finished by doing it again.  Returns the payments recorded."""
+    midway is finished by doing it again.  With ``request``, each part's
+    receipts are frozen once it is committed (``facturation.pdf.figer``,
+    as an invoicing run does: their PDFs made in the batch, never at a
+    family's first download).  Returns the payments recorded."""
     refus = obstacle_effectuer(lot, aujourdhui)
     if refus is not None:
         raise PrelevementError(refus)
@@ -468,9 +473,16 @@ def effectuer(root, regie, lot, par="", registry=None, aujourdhui=None, tm=None,
     found = []
     for debut in range(0, len(debits), taille):
         partie = debits[debut : debut + taille]
-        found.extend(
-            essayer(tm, lambda partie=partie: _payer(root, regie, lot, partie, par, registry))
-        )
+
+        def payer(partie=partie):
+            recus = _payer(root, regie, lot, partie, par, registry)
+            # their HTML as issued, in the transaction that issues them
+            return recus, pdf.preparer(request, recus) if request is not None else []
+
+        recus, prepares = essayer(tm, payer)
+        found.extend(recus)
+        if prepares:
+            pdf.figer(request, prepares, tm)
     essayer(tm, lambda: lot.changer(EFFECTUE, par))
     return found
 

@@ -533,7 +533,13 @@ class EffectuerView(_Etape):
         # each part of the payments committed on its own (a long batch
         # does not hold the régie's sequence), the state last
         reglements = lots.effectuer(
-            request.root, regie, lot, par=login(request), registry=request.registry, tm=request.tm
+            request.root,
+            regie,
+            lot,
+            par=login(request),
+            registry=request.registry,
+            tm=request.tm,
+            request=request,
         )
         _noter(request, LOT_EFFECTUE, regie, lot, reglements=len(reglements))
         _flash(

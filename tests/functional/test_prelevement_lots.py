@@ -290,6 +290,16 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     prelevements = {n: r for n, r in found["reglements"].items() if r[0] == "prelevement"}
     assert len(prelevements) == len(dupont)
     assert all(r[2] == numero and r[3] == "" for r in prelevements.values())
+    # their receipts frozen by the batch itself, never at a first download
+    sans_recu = with_root(
+        app.app,
+        lambda root, registry: [
+            n
+            for n in prelevements
+            if root["familles"][DUPONT["numero"]]["reglements"][n].original is None
+        ],
+    )
+    assert sans_recu == []
     page_journal = browser.get(REGIE + "@@journal").text
     assert all(n in page_journal for n in prelevements)
 
