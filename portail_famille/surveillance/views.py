@@ -1,9 +1,9 @@
 """The two endpoints of the people who run the portal.
 
 - ``/sante``: the load balancer's health check.  200 "ok" when the
-  database answers: traversal has read the root from it (at the
-  transaction's start ZEO and RelStorage poll their server), and the view
-  reads the root's state; nothing is written (the transaction has
+  database answers: traversal has read the root, the view reads its
+  state and makes a round trip to the database's server (``joindre``);
+  nothing is written (the transaction has
   nothing to commit), no session nor catalog is read.  503 and a French
   text when the database is out of reach: at the first attempt (the
   tween sets it as the last one), not after the retries a parent's
@@ -27,6 +27,7 @@ prove the database answers.  Both are registered on the root only.
 """
 
 import ipaddress
+import logging
 
 from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 from pyramid.httpexceptions import HTTPNotFound
@@ -34,10 +35,13 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.settings import aslist
 from pyramid.view import view_config
+from pyramid_zodbconn import get_connection
 from substanced.interfaces import IRoot
 
 from ..i18n import _
 from .metriques import metriques
+
+log = logging.getLogger(__name__)
 
 ADRESSES = "portail.surveillance.adresses"
 ADRESSES_DEFAUT = "127.0.0.1 ::1"
@@ -70,6 +74,20 @@ def autorise(request):
     return any(adresse in reseau for reseau in permis)
 
 
+def joindre(storage):
+    """A round trip to the database's server, where there is one.  ZEO's
+    client serves the root from its caches while the server is gone (its
+    invalidations come by themselves: no poll at a transaction's start):
+    it is asked for its status (ClientDisconnected at once when the client
+    knows it is cut off, after ``wait_timeout`` otherwise).  RelStorage
+    polls PostgreSQL at each transaction's start (a lost server raised
+    then); a FileStorage has no server."""
+    if getattr(storage, "is_connected", None) is not None:
+        if not storage.is_connected():
+            raise ConnectionError("ZEO: not connected")
+        storage.server_status()
+
+
 def _texte(request, message, status):
     return Response(
         request.localizer.translate(message) + "\n",
@@ -96,8 +114,12 @@ def indisponible(request):
 def sante(request):
     if not autorise(request):
         raise HTTPNotFound()
-    root = request.root
-    root._p_activate()  # its state, from the database unless cached
+    try:
+        request.root._p_activate()  # its state, from the database unless cached
+        joindre(get_connection(request).db().storage)
+    except Exception as exc:
+        log.warning("Health check: the database does not answer (%s)", type(exc).__name__)
+        return indisponible(request)
     return _texte(request, OK, 200)
 
 
