@@ -15,6 +15,7 @@ import pytest
 import transaction
 import webtest
 from prometheus_client.parser import text_string_to_metric_families
+from pyramid.interfaces import IContextFound
 from pyramid_retry import BeforeRetry
 from substanced.util import get_oid
 from ZODB.POSException import ConflictError
@@ -203,6 +204,59 @@ def test_retries_and_conflicts_are_counted(shared, anonymous):
         valeur(after, "portail_reessais_total", erreur="ConflictError")
         == valeur(before, "portail_reessais_total", erreur="ConflictError") + 1
     )
+
+
+def test_a_real_conflict_is_counted_retried_and_answered_once(tmp_path, caplog):
+    """The request's commit collides with a transaction committed meanwhile
+    on the object it changes: ZODB refuses it, pyramid_retry runs it
+    again, and the second attempt commits."""
+    app = make_app(tmp_path)
+    registry = app.app.registry
+    db = registry._zodb_databases[""]
+    collisions = []
+
+    def collision(event):
+        request = event.request
+        if request.path_info != "/connexion":
+            return
+        request.root._p_activate()  # read by this request
+        if not collisions:
+            manager = transaction.TransactionManager()
+            other = db.open(transaction_manager=manager)
+            try:
+                other.root()["app_root"].essai_conflit = 1
+                manager.commit()  # changed meanwhile by another transaction
+            finally:
+                other.close()
+        collisions.append(1)
+        request.root.essai_conflit = 2  # this request writes it too
+
+    before = lire(app)
+    registry.registerHandler(collision, (IContextFound,))
+    try:
+        with caplog.at_level(logging.INFO, logger=JOURNAL):
+            app.get("/connexion", status=200)
+    finally:
+        registry.unregisterHandler(collision, (IContextFound,))
+    after = lire(app)
+    try:
+        assert collisions == [1, 1]  # the second attempt commits
+        assert (
+            valeur(after, "portail_zodb_conflits_total")
+            == valeur(before, "portail_zodb_conflits_total") + 1
+        )
+        assert valeur(after, "portail_reessais_total", erreur="ConflictError") == 1
+        route = dict(route="comptes.views:login_page", methode="GET", statut="200")
+        assert valeur(after, "portail_requetes_total", **route) == (
+            valeur(before, "portail_requetes_total", **route) + 1
+        )
+        assert [r.statut for r in lignes(caplog)] == [200]  # the retried attempt: no line
+        assert valeur(after, "portail_zodb_ecritures_total") > valeur(
+            before, "portail_zodb_ecritures_total"
+        )
+    finally:
+        for db in registry._zodb_databases.values():
+            db.close()
 
 
 def test_the_load_shedding_refusals_are_counted_and_logged(shared, caplog):
