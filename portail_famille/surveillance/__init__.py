@@ -8,6 +8,7 @@ README "Surveillance" lists the metrics."""
 import os
 
 from pyramid.events import ContextFound
+from pyramid.tweens import INGRESS
 from pyramid_retry import IBeforeRetry
 from pyramid_zodbconn import ZODBConnectionWillClose, get_connection
 
@@ -38,10 +39,9 @@ def includeme(config):
     m = metriques(registry)
     port = registry.settings.get("portail.http_port") or ""
     m.registre.set_target_info({"port": str(port), "pid": str(os.getpid())})
-    config.add_tween(
-        "portail_famille.surveillance.journal.journal_factory",
-        over="portail_famille.skin.tweens.headers_factory",
-    )
+    # The outermost tween: its time includes the PDFs frozen after the
+    # commit (facturation.figement) and its status the error pages'.
+    config.add_tween("portail_famille.surveillance.journal.journal_factory", under=INGRESS)
     config.add_view_deriver(
         journal.vue_deriver, "portail_vue", under="INGRESS", over="secured_view"
     )

@@ -117,9 +117,11 @@ def test_a_stopped_zeo_server_answers_503_then_ok_when_it_is_back(tmp_path):
     wsgi = None
     try:
         uri = zeo.uri(str(tmp_path / "cache"), wait_timeout=1)
-        wsgi = main({}, **settings_for(tmp_path, **{"zodbconn.uri": uri}))
+        # The process's port (pserve production.ini http_port=6599).
+        wsgi = main({"http_port": "6599"}, **settings_for(tmp_path, **{"zodbconn.uri": uri}))
         app = webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost", **LOCAL})
         assert app.get("/sante").text == "ok\n"
+        assert valeur(lire(app), "target_info", port="6599", pid=str(os.getpid())) == 1
         zeo.arreter()
         start = time.monotonic()
         response = app.get("/sante", status=503)
