@@ -4,6 +4,7 @@ to the outside; one log line per request, without names; JSON when the
 
 import configparser
 import datetime
+import http.client
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ from portail_famille.surveillance import ajouter_jauge
 
 from ..conftest import csrf, login, mails, make_app, settings_for, with_root
 from ..grappe.lanceur import Zeo
+from ..serveur import Serveur
 
 LOCAL = {"REMOTE_ADDR": "127.0.0.1"}
 DEHORS = {"REMOTE_ADDR": "203.0.113.9"}
@@ -149,6 +151,41 @@ def test_the_metrics_are_refused_outside_the_allow_list(anonymous):
     anonymous.get(
         "/metriques", extra_environ=DEHORS, headers={"X-Forwarded-For": "::1"}, status=404
     )
+
+
+def test_behind_the_trusted_proxy_the_forwarded_client_is_the_address(shared):
+    """waitress as production.ini runs it, nginx on 127.0.0.1 in front."""
+    server = Serveur(
+        shared.app,
+        host="127.0.0.1",
+        port=0,
+        threads=2,
+        trusted_proxy="127.0.0.1",
+        trusted_proxy_headers="x-forwarded-for x-forwarded-proto",
+    )
+    server.start()
+
+    def get(path, **headers):
+        connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=30)
+        try:
+            connection.request("GET", path, headers={"Host": "localhost", **headers})
+            response = connection.getresponse()
+            return response.status, response.getheader("X-Request-Id"), response.read()
+        finally:
+            connection.close()
+
+    try:
+        outside = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+        assert get("/metriques", **outside)[0] == 404  # a client of nginx
+        assert get("/sante", **outside)[0] == 404
+        # Even when it sends its own header (nginx appends the address it saw).
+        assert get("/sante", **{"X-Forwarded-For": "127.0.0.1, 203.0.113.9"})[0] == 404
+        status, rid, body = get("/sante", **{"X-Request-Id": "f" * 32})
+        assert (status, rid, body) == (200, "f" * 32, b"ok\n")  # Prometheus, on the machine
+        status, _rid, body = get("/metriques", **{"X-Forwarded-For": "::1"})
+        assert status == 200 and b"portail_requetes_total" in body
+    finally:
+        server.stop()
 
 
 def test_the_allow_list_takes_networks_from_the_settings(tmp_path):
