@@ -40,7 +40,8 @@ IDENTIFIANT = re.compile(r"[A-Za-z0-9._-]{8,64}\Z")
 # attempt (a database out of reach is said at once, not after the retries).
 SANS_REESSAI = ("/sante", "/metriques")
 SANTE = "/sante"
-METHODES = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"))
+# The method label: a bounded set (any other method is "autre").
+METHODES = {m: m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH")}
 AUCUNE = "-"  # no view answered (refused before the views)
 CHAMPS = ("id", "utilisateur", "route", "methode", "statut", "duree_ms")
 
@@ -150,7 +151,7 @@ def journal_factory(handler, registry):
                 # The last attempt (a retried one is thrown away).
                 statut = response.status_int if response is not None and levee is None else 500
                 route = request.__dict__.get("portail_vue", AUCUNE)
-                methode = request.method if request.method in METHODES else "autre"
+                methode = METHODES.get(request.method, "autre")
                 m.requetes.labels(route=route, methode=methode, statut=str(statut)).inc()
                 m.durees.labels(route=route).observe(duree)
                 utilisateur = request.__dict__.get("portail_utilisateur")
@@ -178,9 +179,7 @@ def noter_refus_surcharge(registry, environ):
             "id": identifiant(environ),
             "utilisateur": AUCUNE,
             "route": "surcharge",
-            "methode": methode
-            if (methode := environ.get("REQUEST_METHOD")) in METHODES
-            else "autre",
+            "methode": METHODES.get(environ.get("REQUEST_METHOD"), "autre"),
             "statut": 503,
             "duree_ms": 0.0,
         }
