@@ -12,10 +12,10 @@ check (``portail.surcharge_exemptes``: path prefixes) are always served.
 
 Settings: ``portail.max_en_cours`` (0 or unset: no limit),
 ``portail.retry_after`` (seconds, default 5), ``portail.surcharge_exemptes``
-(whitespace-separated path prefixes; default the static files and
-``/sante``), and the metrics (``/metriques``: a full process is seen,
-not missed).  Each refusal is counted (``portail_surcharge_refus_total``)
-and logged (``surveillance.journal``).
+(whitespace-separated path prefixes; default the static files, the
+health check ``/sante`` and the metrics ``/metriques``: a full process is
+seen, not missed).  Each refusal is counted
+(``portail_surcharge_refus_total``) and logged (``surveillance.journal``).
 """
 
 import threading
