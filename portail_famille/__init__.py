@@ -38,6 +38,7 @@ DOMAINS = (
     ".accueil",
     ".pes",
     ".commune",
+    ".surveillance",
 )
 
 
@@ -83,6 +84,7 @@ def main(global_config, **settings):
     settings["portail.url"] = url_du_portail(settings)
     # Each process sizes its own caches; a shared storage may start empty.
     port = (global_config or {}).get("http_port")
+    settings.setdefault("portail.http_port", port or "")  # the metrics' target_info
     settings["zodbconn.uri"] = uri_avec_caches(settings["zodbconn.uri"], settings, port)
     preparer(settings["zodbconn.uri"])
     settings.setdefault("tm.annotate_user", "false")

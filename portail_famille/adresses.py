@@ -14,7 +14,8 @@ refuses to start without it; a demonstration or development site defaults
 to ``http://127.0.0.1:6543``.  In production a request for another host
 than portail.url's (or those of ``portail.hotes_autorises``, names
 separated by spaces) gets a short French 400, before anything reads the
-database; the health check (``/sante``) answers whatever the Host.
+database; the health check (``/sante``) and the metrics (``/metriques``,
+closed by their own address allow-list) answer whatever the Host.
 """
 
 from html import escape
@@ -29,8 +30,8 @@ from .i18n import _
 REGLAGE = "portail.url"
 VARIABLE = "PORTAIL_FAMILLE_URL"
 DEVELOPPEMENT = "http://127.0.0.1:6543"
-# Paths a load balancer probes with its own Host (the health check).
-SANS_HOTE = ("/sante",)
+# Paths a load balancer or Prometheus probes with its own Host.
+SANS_HOTE = ("/sante", "/metriques")
 
 TITRE_HOTE = _("Adresse inconnue")
 TEXTE_HOTE = _("Ce site ne répond pas à l'adresse demandée. Vérifiez l'adresse du Portail Famille.")

@@ -12,16 +12,19 @@ check (``portail.surcharge_exemptes``: path prefixes) are always served.
 
 Settings: ``portail.max_en_cours`` (0 or unset: no limit),
 ``portail.retry_after`` (seconds, default 5), ``portail.surcharge_exemptes``
-(whitespace-separated path prefixes; default the static files and
-``/sante``).
+(whitespace-separated path prefixes; default the static files, the
+health check ``/sante`` and the metrics ``/metriques``: a full process is
+seen, not missed).  Each refusal is counted
+(``portail_surcharge_refus_total``) and logged (``surveillance.journal``).
 """
 
 import threading
 
 from .skin.tweens import STATIC_PREFIXES, page_occupe_francaise
+from .surveillance.journal import noter_refus_surcharge
 
-# The static files the headers tween knows, and the health check.
-EXEMPTES = (*STATIC_PREFIXES, "/sante")
+# The static files the headers tween knows, the health check, the metrics.
+EXEMPTES = (*STATIC_PREFIXES, "/sante", "/metriques")
 RETRY_AFTER = "5"
 
 
@@ -45,6 +48,7 @@ class Surcharge:
             return self.app(environ, start_response)
         if not self.places.acquire(blocking=False):
             self.refusees += 1
+            noter_refus_surcharge(self.app.registry, environ)
             start_response(
                 "503 Service Unavailable",
                 [

@@ -9,7 +9,9 @@ returns, retried by pyramid_retry) made repoze.sendmail's data manager
 raise ``TPC_InProgress`` from ``abort()``, logged by ``transaction`` with a
 traceback for every retried attempt, though the mail was rightly dropped
 and the retry sent it once.  ``EnvoiTransactionnel`` leaves a two-phase
-commit under way to ``tpc_abort()``, which follows.
+commit under way to ``tpc_abort()``, which follows.  Each mail handed to
+the server (or written), or refused by it, is counted for the metrics
+(``Compteur``: ``portail_courriels_total``).
 """
 
 import os
@@ -21,6 +23,8 @@ from pyramid_mailer import mailer as pyramid_mailer
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.message import Message
 from repoze.sendmail.delivery import DirectMailDelivery, MailDataManager
+
+from ..surveillance import compter_courriel
 
 
 class EnvoiTransactionnel(MailDataManager):
@@ -70,6 +74,26 @@ class DirectoryMailer:
             fp.write(data)
 
 
+class Compteur:
+    """The SMTP end of a Mailer, counting what it sends and fails to send
+    (at the commit: a mail of an aborted transaction is never counted)."""
+
+    def __init__(self, mailer, registry):
+        self.mailer = mailer
+        self.registry = registry
+
+    def __getattr__(self, name):  # hostname, port... of the SMTP mailer
+        return getattr(self.mailer, name)
+
+    def send(self, fromaddr, toaddrs, message):
+        try:
+            self.mailer.send(fromaddr, toaddrs, message)
+        except Exception:
+            compter_courriel(self.registry, envoye=False)
+            raise
+        compter_courriel(self.registry, envoye=True)
+
+
 def _one_line(text):
     """No CR/LF in a header: user data never adds a header to a mail."""
     return " ".join(text.split())
@@ -98,9 +122,17 @@ def includeme(config):
     directory = settings.get("portail.mail_directory")
     if directory:
         sender = settings.get("mail.default_sender", "portail-famille@localhost")
-        mailer = Mailer(smtp_mailer=DirectoryMailer(directory), default_sender=sender)
+        smtp, sendmail, queue = DirectoryMailer(directory), None, None
     else:
-        mailer = Mailer.from_settings(settings, settings.get("pyramid_mailer.prefix", "mail."))
+        base = Mailer.from_settings(settings, settings.get("pyramid_mailer.prefix", "mail."))
+        smtp, sendmail, queue = base.smtp_mailer, base.sendmail_mailer, base.queue_path
+        sender = base.default_sender
+    mailer = Mailer(
+        smtp_mailer=Compteur(smtp, config.registry),
+        sendmail_mailer=sendmail,
+        queue_path=queue,
+        default_sender=sender,
+    )
     # SubstanceD already included pyramid_mailer (request.mailer); only the
     # utility changes.
     config.registry.registerUtility(mailer, IMailer)
