@@ -22,6 +22,8 @@ checks whether the fix still fits, or can go.
   ``undo_multiple``, ``undo_recent``, ``sdiapi.get_flash_with_undo_snippet``
 - ``substanced.mots_de_passe_argon2``: ``User.hash_new_password``,
   ``User.check_password``
+- ``onglets.onglets_sans_chemins_inutiles``: ``substanced.sdi.sdi_mgmt_views``
+  (and its copies: ``sdiapi``'s, ``ManagementViews``', the folder views')
 - ``zeo.oids_oublies_a_la_reconnexion``: ``ClientStorage.notify_connected``
 
 Overrides elsewhere (not monkey-patches: a subclass given through
@@ -63,7 +65,7 @@ against):
   of SubstanceD (add a lock, a group; search a catalog) in French.
 """
 
-from . import chameleon, outils, substanced, zeo
+from . import chameleon, onglets, outils, substanced, zeo
 from .amont import Amont
 
 CORRECTIFS = (
@@ -79,10 +81,11 @@ CORRECTIFS = (
     substanced.proprietes_en_francais,
     outils.outils_en_francais,
     substanced.mots_de_passe_argon2,
+    onglets.onglets_sans_chemins_inutiles,
     zeo.oids_oublies_a_la_reconnexion,
 )
 
-AMONT = chameleon.AMONT + substanced.AMONT + outils.AMONT + zeo.AMONT
+AMONT = chameleon.AMONT + substanced.AMONT + outils.AMONT + onglets.AMONT + zeo.AMONT
 
 AILLEURS = (
     Amont(
