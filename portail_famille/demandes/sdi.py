@@ -55,6 +55,11 @@ def _tr(request, value):
     return value
 
 
+def page_propre(demande):
+    """Is ``demande`` decided on its type's own page, not on "Traiter"?"""
+    return demande.type.vue_traitement != "traiter"
+
+
 def peut_traiter(request, demande):
     """May the current user accept or refuse this request?"""
     return bool(request.has_permission(demande.type.permission, demande))
@@ -188,7 +193,8 @@ class FileDemandesView:
             "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
             "changements": [_tr(request, SANTE_MASQUEE)] if cachee else self.changements(demande),
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
-            "selectionnable": permis and not modifies,
+            # A type decided on its own page is not accepted in a batch.
+            "selectionnable": permis and not modifies and not page_propre(demande),
             "libelle": request.localizer.translate(
                 _(
                     "Sélectionner : ${type}, famille ${numero}",
@@ -197,7 +203,11 @@ class FileDemandesView:
             ),
             "permis": permis,
             # No link to a page that would refuse (health data, a régisseur).
-            "url": None if cachee else request.sdiapi.mgmt_path(demande, "@@traiter"),
+            "url": (
+                None
+                if cachee
+                else request.sdiapi.mgmt_path(demande, "@@" + demande.type.vue_traitement)
+            ),
         }
 
     def changements(self, demande):
@@ -328,6 +338,8 @@ class FileDemandesView:
             return _("déjà traitée ou remplacée")
         if not peut_traiter(self.request, demande):
             return _("vous ne pouvez pas traiter ce type de demande")
+        if page_propre(demande):
+            return _("à décider depuis sa page")
         try:
             return traiter(demande)
         except service.DemandeError:
@@ -353,6 +365,8 @@ class TraiterDemandeView:
         # A child's health data: not for who may not read it (a régisseur).
         if sante_cachee(request, context):
             raise HTTPForbidden()
+        if page_propre(context):  # decided on its type's own page
+            raise HTTPFound(request.sdiapi.mgmt_path(context, "@@" + context.type.vue_traitement))
         self.context = context
         self.request = request
 

@@ -30,7 +30,7 @@ from ..i18n import _, traduire
 from ..journal import audit
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import affichage, service
+from . import affichage, cycle, service
 from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from .types import (
     ONGLET_COMPTE,
@@ -511,7 +511,7 @@ def _modifications(request, demande):
         lines = ["%s : %s" % (traduire(request, title), value) for title, value in demande.resume()]
         if demande.etat == LISTE_ATTENTE:
             lines.append(traduire(request, _("Liste d'attente : la journée est complète.")))
-        return lines
+        return lines + _decision(request, demande)
     if sante_cachee(request, demande):
         return [traduire(request, SANTE_MASQUEE)]
     if demande.type.decrire is not None:
@@ -523,6 +523,27 @@ def _modifications(request, demande):
         new_text = afficher(request, demande.type_demande, name, new) or _non_renseigne(request)
         title = affichage.titre(name, traduire(request, title))
         lines.append("%s : %s → %s" % (title, old_text, new_text))
+    return lines
+
+
+def _decision(request, demande):
+    """The lines of an answer a type names its own way ("Décision : Absent
+    excusé") and of an acceptance's reason, when the agent gave one."""
+    lines = []
+    if demande.etat in demande.type.decisions:
+        lines.append(
+            traduire(
+                request,
+                _(
+                    "Décision : ${decision}",
+                    mapping={"decision": traduire(request, cycle.decision(demande))},
+                ),
+            )
+        )
+    if demande.etat == ACCEPTEE and demande.motif_acceptation:
+        lines.append(
+            traduire(request, _("Motif : ${motif}", mapping={"motif": demande.motif_acceptation}))
+        )
     return lines
 
 
