@@ -39,7 +39,7 @@ from substanced.event import ObjectModified
 from zope.interface import Interface
 
 from .. import courriels, dates, journal
-from ..i18n import _
+from ..i18n import _, traduire
 from . import affichage
 from .resources import ACCEPTEE, EN_ATTENTE, ETATS, LISTE_ATTENTE, REFUSEE, REMPLACEE
 from .types import ONGLET_ENFANTS, SECTION_SANTE, TYPES
@@ -268,7 +268,7 @@ def recapitulatif(request, demande):
     if demande.jour is not None:  # a day of the planning: what it asked for
         lignes += ["%s : %s" % (translate(titre), v) for titre, v in demande.resume()]
     elif demande.type.decrire is not None:
-        lignes += [translate(ligne) for ligne in demande.type.decrire(request, demande)]
+        lignes += [traduire(request, ligne) for ligne in demande.type.decrire(request, demande)]
     elif demande.type.section == SECTION_SANTE:
         champs = [translate(titre_) for _n, titre_, _a, _v in demande.changements()]
         lignes.append(
@@ -283,8 +283,8 @@ def recapitulatif(request, demande):
                 "%s : %s → %s"
                 % (
                     affichage.titre(name, translate(title)),
-                    translate(affichage.valeur(name, old)) or vide,
-                    translate(affichage.valeur(name, new)) or vide,
+                    affichage.afficher(request, demande.type_demande, name, old) or vide,
+                    affichage.afficher(request, demande.type_demande, name, new) or vide,
                 )
             )
     lignes.append(

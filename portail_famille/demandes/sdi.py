@@ -432,8 +432,12 @@ class TraiterDemandeView:
                         "Cochez « J'ai vu que la fiche a changé depuis la demande » pour accepter."
                     )
                 )
+        # The agent's reason, optional: told to the family with the answer.
+        motif = lire_motif(self.request.POST, "motif_acceptation")[:MOTIF_MAX]
         try:
-            service.accepter(demande, login(self.request), self.request, force=bool(modifies))
+            service.accepter(
+                demande, login(self.request), self.request, force=bool(modifies), motif=motif
+            )
         except service.FicheModifiee:  # changed between the check and now
             return self.show(
                 erreur_confirmation=_(
@@ -537,6 +541,7 @@ class TraiterDemandeView:
             "traite_par": demande.traite_par,
             "date_traitement": dates.moment(demande.date_traitement),
             "motif_refus": demande.motif_refus,
+            "motif_acceptation": demande.motif_acceptation,
             "lignes": lignes,
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
             "champs_vus": ",".join(modifies),

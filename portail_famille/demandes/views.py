@@ -7,7 +7,6 @@ enfance jeunesse accepts or refuses.  The full IBAN never reaches a parent's
 page: it is shown, pre-filled and listed masked.
 """
 
-import functools
 import os
 
 import colander
@@ -31,6 +30,7 @@ from ..journal import audit
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import affichage, cycle, service
+from .affichage import afficher
 from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from .types import (
     ONGLET_COMPTE,
@@ -99,33 +99,6 @@ RENDERER = ZPTRendererFactory(
 
 
 # --- Values as people read them ----------------------------------------------
-
-
-@functools.cache
-def _noeuds(type_demande):
-    """name -> schema node of a type's form (no CSRF token)."""
-    return {node.name: node for node in TYPES[type_demande].schema() if node.name != "_csrf_token_"}
-
-
-@functools.cache
-def _choix(type_demande):
-    """name -> {value: label} for the fields chosen from a list."""
-    found = {}
-    for name, node in _noeuds(type_demande).items():
-        values = getattr(getattr(node, "widget", None), "values", None)
-        if values:
-            found[name] = {value: label for value, label in values if value}
-    return found
-
-
-def afficher(request, type_demande, name, value):
-    """A record value as the parent reads it: list labels, Oui/Non, French
-    dates, amounts, the IBAN masked."""
-    choix = _choix(type_demande).get(name)
-    label = choix.get(value) if choix and isinstance(value, str) else None
-    if label is not None:
-        return traduire(request, label)
-    return traduire(request, affichage.valeur(name, value))
 
 
 def _jour(moment):

@@ -37,6 +37,8 @@ from .test_regularisations import (
 from .test_reservations import (  # noqa: F401 (clock and town: fixtures)
     NUMERO,
     REST,
+    VACANCES,
+    VJ,
     absence,
     cell,
     child_url,
@@ -45,6 +47,7 @@ from .test_reservations import (  # noqa: F401 (clock and town: fixtures)
     lucas,
     oid_of,
     premiere_a_traiter,
+    reserver,
     town,
 )
 
@@ -343,3 +346,24 @@ def test_who_reads_the_certificate(town):  # noqa: F811
     before = len(with_root(town.app, lectures))
     assert agent.get(url).body.startswith(b"%PDF-")
     assert len(with_root(town.app, lectures)) == before + 1
+
+
+def test_a_planning_request_s_mail_says_which_day_once(town):  # noqa: F811
+    """Part 5 for the grid's requests: a reservation refused by an agent."""
+    dupont = browser_for(town, "jean.dupont")
+    reserver(dupont, town, VJ, VACANCES)
+    sent = len(mails(town))
+    form = premiere_a_traiter(staff(town, "agent"), "reservation")[1].forms["form-refuser"]
+    form["motif"] = "Le centre est complet pour les fêtes."
+    form.submit("refuser")
+    nouveaux = mails(town)[sent:]
+    assert len(nouveaux) == 1
+    for text in (
+        "Demande : Demande de Réservation",
+        "Enfant : LUCAS",
+        "Activité : Accueil de Loisirs ALSH — Vacances journée",
+        "Date : 21/12/2026",
+        "Décision : Refusée",
+        "Motif du refus : Le centre est complet pour les fêtes.",
+    ):
+        assert text in nouveaux[0], text
