@@ -332,10 +332,17 @@ def test_who_reads_the_certificate(town):  # noqa: F811
     # A régisseur reads no health data: 403, and the page names the file only.
     regisseur = staff(town, "regisseur")
     regisseur.get(url, status=403)
-    _queue, page = page_de_decision(regisseur)
-    assert "certificat.pdf" in page.text and "dd.justificatif a" not in page.text
+    queue, page = page_de_decision(regisseur)
+    assert "certificat.pdf" in page.text
     assert page.html.select_one("dd.justificatif a") is None
     assert "form-decision" not in page.text
+    # ... nor decide, whatever the page showed.
+    jeton = re.search(r'name="csrf_token" value="([^"]+)"', queue.text).group(1)
+    action = page.request.path
+    regisseur.post(action, {"csrf_token": jeton, "excuser": "1", "motif": "x"}, status=403)
+    assert cell(town, REST, JEUDI) == cells.ABSENCE_TRAITEMENT
+    # MARTIN cannot open DUPONT's child's form either.
+    martin.get(child_url(town) + "absence-justificatif", status=404)
     # An agent's read is audited; the parent's is not.
     agent = staff(town, "agent")
 
