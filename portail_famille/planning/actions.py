@@ -129,17 +129,28 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
 
 
 def _reponse(request, enfant, oid, day):
-    """The parent's request of this cell, when the service answered it:
-    its type, the decision and its reason (None otherwise)."""
+    """The parent's request of this cell (None when there is none): its
+    type, where it stands or the service's decision and its reason, and
+    the certificate sent with it (the family's own download)."""
     demande_oid = cells.modification(enfant, oid, day)
     objectmap = find_objectmap(enfant) if demande_oid is not None else None
     demande = objectmap.object_for(demande_oid) if objectmap is not None else None
-    if demande is None or demande.etat not in cycle.TRAITEES:
+    if demande is None or demande.etat not in cycle.TRAITEES | cycle.EN_COURS:
         return None
+    traitee = demande.etat in cycle.TRAITEES
     return {
         "type": traduire(request, demande.type.titre),
+        "traitee": traitee,
         "decision": traduire(request, cycle.decision(demande)),
-        "motif": cycle.motif_reponse(demande),
+        "motif": cycle.motif_reponse(demande) if traitee else "",
+        "justificatif": (
+            {
+                "nom": demande.justificatif.nom,
+                "url": request.resource_path(demande, "justificatif"),
+            }
+            if demande.justificatif is not None
+            else None
+        ),
     }
 
 

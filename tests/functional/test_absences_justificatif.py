@@ -22,6 +22,7 @@ from portail_famille.demandes.resources import ACCEPTEE, EN_ATTENTE, REFUSEE
 from portail_famille.facturation import regularisation
 from portail_famille.facturation.schemas import AVOIR, ECHU
 from portail_famille.planning import cells
+from portail_famille.rgpd import retention
 
 from ..conftest import DUPONT_URL, mails, martin_logged_in, with_root
 from .test_demandes_staff import staff
@@ -150,6 +151,15 @@ def test_a_late_absence_with_a_certificate_excused_credits_the_invoiced_day(town
     liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants")
     attente = liste.html.find(id="titre-en-attente").find_parent("section").get_text(" ")
     assert "Absences avec justificatif" in attente and "Gastro-entérite" in attente
+
+    # The day's page says where it stands, with the family's certificate.
+    jour = dupont.get(
+        child_url(town) + "planning-jour?prestation=%d&date=2026-11-26" % oid_of(town, REST)
+    )
+    assert jour.html.select_one(".etat-demande").get_text(strip=True) == "En attente"
+    lien = jour.html.select_one("dd.justificatif a")
+    assert lien.get_text(strip=True) == "certificat.pdf"
+    assert dupont.get(lien["href"]).body.startswith(b"%PDF-")
 
     # The agent's queue names it and leads to its own page, not "Traiter".
     agent = staff(town, "agent")
@@ -374,3 +384,20 @@ def test_a_planning_request_s_mail_says_which_day_once(town):  # noqa: F811
         "Motif du refus : Le centre est complet pour les fêtes.",
     ):
         assert text in nouveaux[0], text
+
+
+def test_the_retention_erases_the_certificate(town):  # noqa: F811
+    """Three years after the child left, its requests' values and its
+    certificates go (RGPD retention, ``rgpd.retention``)."""
+    dupont = browser_for(town, "jean.dupont")
+    declarer(dupont, town, JEUDI)
+
+    def effacer(root, registry):
+        retention.effacer(lucas(root), D(2030, 1, 1))
+        return [
+            (d.justificatif, d.valeurs)
+            for d in root["familles"][NUMERO]["demandes"].values()
+            if d.type_demande == "absence_justificatif"
+        ]
+
+    assert with_root(town.app, effacer) == [(None, {})]
