@@ -18,6 +18,7 @@ from pypdf import PdfWriter
 
 from portail_famille.demo import COMPTES, DUPONT
 
+from .axe import aucune_violation
 from .test_planning_actions import annees_a_venir, planning  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,7 @@ def test_a_late_absence_with_a_certificate_is_excused_and_the_parent_sees_it(
     expect(
         parent.get_by_role("heading", name="Déclaration d'absence avec justificatif")
     ).to_be_visible()
+    aucune_violation(parent, "the late absence's form")
     choix = parent.get_by_label("Journée et activité")
     options = choix.locator("option", has_text="Restauration scolaire")
     if options.count() == 0:
@@ -71,6 +73,7 @@ def test_a_late_absence_with_a_certificate_is_excused_and_the_parent_sees_it(
     expect(parent.locator(".etat-jour")).to_have_text("Absent excusé")
     expect(parent.locator(".decision")).to_have_text("Absent excusé")
     expect(parent.locator(".motif-decision")).to_have_text("Certificat médical reçu.")
+    aucune_violation(parent, "the day's page with its decision")
     parent.goto(
         portail.url(
             "/familles/%s/liste-des-demandes?onglet=enfants&type=absence_justificatif"
