@@ -488,7 +488,7 @@ def _modifications(request, demande):
     if sante_cachee(request, demande):
         return [traduire(request, SANTE_MASQUEE)]
     if demande.type.decrire is not None:
-        return demande.type.decrire(request, demande)
+        return demande.type.decrire(request, demande) + _decision(request, demande)
     for name, title, old, new in demande.changements():
         if demande.type_demande in PERSONNES and name in CHAMPS_COLONNES:
             continue
@@ -496,7 +496,7 @@ def _modifications(request, demande):
         new_text = afficher(request, demande.type_demande, name, new) or _non_renseigne(request)
         title = affichage.titre(name, traduire(request, title))
         lines.append("%s : %s → %s" % (title, old_text, new_text))
-    return lines
+    return lines + _decision(request, demande)
 
 
 def _decision(request, demande):

@@ -8,7 +8,7 @@ its reason when there is one."""
 from portail_famille.demandes import service
 from portail_famille.demo import DUPONT
 
-from ..conftest import mails, with_root
+from ..conftest import DUPONT_URL, mails, with_root
 from .test_demandes_staff import (
     IBAN_ACTUEL,
     IBAN_NOUVEAU,
@@ -20,7 +20,7 @@ from .test_demandes_staff import (
     full_iban_in,
     staff,
 )
-from .test_enfants import enfants
+from .test_enfants import browser_for, enfants
 
 NUMERO = DUPONT["numero"]
 
@@ -75,6 +75,9 @@ def test_an_accepted_record_change_says_what_changed_and_why(app):
     # The agent's reason shows on the request's page and in the family's list.
     page = staff(app, "agent").get(url)
     assert "Numéros vérifiés par téléphone." in page.text
+    liste = browser_for(app, "jean.dupont").get(DUPONT_URL + "liste-des-demandes")
+    acceptees = liste.html.find(id="titre-acceptees").find_parent("section").get_text(" ")
+    assert "Motif : Numéros vérifiés par téléphone." in acceptees
 
 
 def test_an_acceptance_without_a_reason_says_none(app):
