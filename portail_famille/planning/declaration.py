@@ -25,6 +25,7 @@ from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestation_de
 from ..journal import audit
+from ..messagerie.views import lien_message
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import justificatifs, service
@@ -44,7 +45,9 @@ def _choix_lu(value):
     return cellule_demandee({"prestation": oid, "date": day})
 
 
-def _page(request, enfant, erreurs=None, choisi="", motif="", confirme=False, refus=None):
+def _page(
+    request, enfant, erreurs=None, choisi="", motif="", confirme=False, refus=None, ecrire=None
+):
     settings = request.registry.settings
     jours = justificatifs.jours_declarables(enfant, settings, dates.horodatage())
     options = [
@@ -67,6 +70,8 @@ def _page(request, enfant, erreurs=None, choisi="", motif="", confirme=False, re
         "taille_max": fichiers.TAILLE_MAX // fichiers.MO,
         "erreurs": {k: traduire(request, v) for k, v in (erreurs or {}).items()},
         "refus": traduire(request, refus) if refus is not None else None,
+        # After a refusal: the message to the service, about that day.
+        "ecrire": ecrire,
         "action": request.resource_path(enfant, VUE),
         "retour": url_planning(request, enfant),
     }
@@ -158,7 +163,10 @@ def declarer(context, request):
         justificatifs.declarer(context, oid, day, motif, fichier, request.user.__name__, request)
     except service.Refus as error:
         request.response.status = 400
-        return _page(request, context, None, choisi, motif, confirme, refus=error.message)
+        ecrire = lien_message(request, context, oid, day)
+        return _page(
+            request, context, None, choisi, motif, confirme, refus=error.message, ecrire=ecrire
+        )
     limites.noter(famille, limites.PLANNING)
     prestation = prestation_de(context, oid)
     message = _(

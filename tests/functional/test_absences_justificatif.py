@@ -304,6 +304,8 @@ def test_the_rules_of_a_late_absence(town):  # noqa: F811
     declarer(dupont, town, JEUDI)
     page = declarer(dupont, town, JEUDI, status=400)
     assert "une seule modification" in page.text
+    ecrire = page.html.find("a", string="Écrire au service depuis la Boîte de réception")
+    assert "boite-de-reception" in ecrire["href"]
     assert len(demandes(town)) == 1
 
 
