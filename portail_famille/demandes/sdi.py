@@ -353,6 +353,8 @@ class FileDemandesView:
     context=IDemande,
     name="traiter",
     tab_title=_("Traiter"),
+    # A type decided on its own page has that page as its tab.
+    tab_condition=lambda context, request: not page_propre(context),
     permission=P.DEMANDES_VOIR,
     renderer="templates/demandes_traiter.pt",
     request_method="GET",

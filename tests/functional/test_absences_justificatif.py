@@ -168,6 +168,10 @@ def test_a_late_absence_with_a_certificate_excused_credits_the_invoiced_day(town
     assert 'name="oid"' not in queue.text  # never accepted in a batch
     for text in ("LUCAS", "Jeudi 26 Novembre 2026", "Gastro-entérite", "Journée facturée"):
         assert text in page.text, text
+    assert "@@traiter" not in page.text  # its page is its tab
+    # The generic page sends to it (a bookmark, the family's file).
+    traiter = agent.get(page.request.path.replace("@@absence-justifiee", "@@traiter"))
+    assert traiter.location.endswith("@@absence-justifiee")
     certificat = agent.get(page.html.select_one("dd.justificatif a")["href"])
     assert certificat.content_type == "application/pdf"
     assert certificat.body == pdf_bytes()[: len(certificat.body)]
