@@ -515,7 +515,10 @@ def _decision(request, demande):
         )
     if demande.etat == ACCEPTEE and demande.motif_acceptation:
         lines.append(
-            traduire(request, _("Motif : ${motif}", mapping={"motif": demande.motif_acceptation}))
+            traduire(
+                request,
+                _("Motif de la décision : ${motif}", mapping={"motif": demande.motif_acceptation}),
+            )
         )
     return lines
 

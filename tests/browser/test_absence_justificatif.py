@@ -82,5 +82,5 @@ def test_a_late_absence_with_a_certificate_is_excused_and_the_parent_sees_it(
     )
     acceptees = parent.locator("section", has_text="Demandes acceptées")
     expect(acceptees).to_contain_text("Décision : Absent excusé")
-    expect(acceptees).to_contain_text("Motif : Certificat médical reçu.")
+    expect(acceptees).to_contain_text("Motif de la décision : Certificat médical reçu.")
     expect(acceptees).to_contain_text("Date : %s/%s/%s" % tuple(reversed(day.split("-"))))

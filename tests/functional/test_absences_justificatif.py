@@ -214,7 +214,7 @@ def test_a_late_absence_with_a_certificate_excused_credits_the_invoiced_day(town
         "To: jean.dupont@wanadoo.fr",
         "Absent excusé",
         "la journée n'est pas facturée",
-        "Certificat médical reçu.",
+        "Motif de la décision : Certificat médical reçu.",
         "Enfant : LUCAS",
         "Restauration scolaire",
         "26/11/2026",
@@ -226,7 +226,7 @@ def test_a_late_absence_with_a_certificate_excused_credits_the_invoiced_day(town
     liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants&type=absence_justificatif")
     acceptees = liste.html.find(id="titre-acceptees").find_parent("section").get_text(" ")
     assert "Décision : Absent excusé" in acceptees
-    assert "Motif : Certificat médical reçu." in acceptees
+    assert "Motif de la décision : Certificat médical reçu." in acceptees
     jour = dupont.get(
         child_url(town) + "planning-jour?prestation=%d&date=2026-11-26" % oid_of(town, REST)
     )

@@ -69,7 +69,7 @@ def test_an_accepted_record_change_says_what_changed_and_why(app):
         "Téléphone domicile : 01.02.03.04.05 → 05.61.00.00.01",
         "→ 06.12.34.56.78",
         "Décision : Acceptée",
-        "Motif : Numéros vérifiés par téléphone.",
+        "Motif de la décision : Numéros vérifiés par téléphone.",
     ):
         assert text in mail, text
     # The agent's reason shows on the request's page and in the family's list.
@@ -77,7 +77,7 @@ def test_an_accepted_record_change_says_what_changed_and_why(app):
     assert "Numéros vérifiés par téléphone." in page.text
     liste = browser_for(app, "jean.dupont").get(DUPONT_URL + "liste-des-demandes")
     acceptees = liste.html.find(id="titre-acceptees").find_parent("section").get_text(" ")
-    assert "Motif : Numéros vérifiés par téléphone." in acceptees
+    assert "Motif de la décision : Numéros vérifiés par téléphone." in acceptees
 
 
 def test_an_acceptance_without_a_reason_says_none(app):
