@@ -1,13 +1,15 @@
 """How a value of a request is written for people (French, masked IBAN)."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 from .. import dates
 from ..familles.schemas import MONTANTS, NOMBRES
 from ..familles.validators import masquer_iban
-from ..i18n import _
+from ..i18n import _, traduire
 from ..montants import decimal, euros
+from .types import TYPES
 
 MASQUES = ("iban",)
 
@@ -48,3 +50,30 @@ def titre(name, texte):
     if name in MONTANTS and texte.endswith(" (€)"):
         return texte[: -len(" (€)")]
     return texte
+
+
+@functools.cache
+def _noeuds(type_demande):
+    """name -> schema node of a type's form (no CSRF token)."""
+    return {node.name: node for node in TYPES[type_demande].schema() if node.name != "_csrf_token_"}
+
+
+@functools.cache
+def _choix(type_demande):
+    """name -> {value: label} for the fields chosen from a list."""
+    found = {}
+    for name, node in _noeuds(type_demande).items():
+        values = getattr(getattr(node, "widget", None), "values", None)
+        if values:
+            found[name] = {value: label for value, label in values if value}
+    return found
+
+
+def afficher(request, type_demande, name, value):
+    """A record value as the parent reads it: list labels, Oui/Non, French
+    dates, amounts, the IBAN masked."""
+    choix = _choix(type_demande).get(name)
+    label = choix.get(value) if choix and isinstance(value, str) else None
+    if label is not None:
+        return traduire(request, label)
+    return traduire(request, valeur(name, value))

@@ -39,9 +39,10 @@ from substanced.event import ObjectModified
 from zope.interface import Interface
 
 from .. import courriels, dates, journal
-from ..i18n import _
+from ..i18n import _, traduire
+from . import affichage
 from .resources import ACCEPTEE, EN_ATTENTE, ETATS, LISTE_ATTENTE, REFUSEE, REMPLACEE
-from .types import TYPES
+from .types import ONGLET_ENFANTS, SECTION_SANTE, TYPES
 
 AUTOMATIQUE = "automatique"  # who made a transition of the rules
 
@@ -209,14 +210,19 @@ def decidable(demande, vers):
         raise TransitionInterdite(demande.etat, vers)
 
 
-def accepter(demande, par, request, force=False, now=None):
+def accepter(demande, par, request, force=False, now=None, motif=""):
     """An agent accepts ``demande``: its type's handler applies it (raising
     ``fiche.FicheModifiee`` when the record changed since, unless
-    ``force``: the agent saw it), then the transition and the mail."""
+    ``force``: the agent saw it), then the transition and the mail.
+    ``motif``: the agent's reason, when he gives one (told to the family)."""
     decidable(demande, ACCEPTEE)
     traitement = traitement_de(request.registry, demande)
     traitement.accepter(demande, request, force=force, now=now)
-    journaliser(demande, _ecrire(demande, ACCEPTEE, par, now), par)
+    action = _ecrire(demande, ACCEPTEE, par, now)
+    motif = (motif or "").strip()
+    if motif:
+        demande.motif_acceptation = motif
+    journaliser(demande, action, par)
     prevenir(request, demande, traitement.courriel_acceptee)
     signaler_modification(request.registry, demande)
 
@@ -237,19 +243,81 @@ def refuser(demande, par, motif, request, now=None):
     signaler_modification(request.registry, demande)
 
 
+def decision(demande):
+    """What was decided, in the family's words: the type's own name of the
+    decision ("Absent excusé"), else the state ("Acceptée", "Refusée")."""
+    return demande.type.decisions.get(demande.etat) or ETATS[demande.etat]
+
+
+def motif_reponse(demande):
+    """The reason the family is given for the answer ("" when none)."""
+    if demande.etat == REFUSEE:
+        return demande.motif_refus or ""
+    return demande.motif_acceptation or ""
+
+
+def recapitulatif(request, demande):
+    """What ``demande`` was, as lines of plain text for the family's mail:
+    its type, the child, the day(s) and what it asked for, or the fields
+    it changed (old → new; an IBAN masked, a child's health data named,
+    never written in a mail), and the date it was made."""
+    translate = request.localizer.translate
+    lignes = [translate(_("Demande : ${type}", mapping={"type": translate(demande.type.titre)}))]
+    if demande.type.onglet == ONGLET_ENFANTS and demande.nom_enfant:
+        lignes.append(translate(_("Enfant : ${enfant}", mapping={"enfant": demande.nom_enfant})))
+    if demande.jour is not None:  # a day of the planning: what it asked for
+        lignes += ["%s : %s" % (translate(titre), v) for titre, v in demande.resume()]
+    elif demande.type.decrire is not None:
+        lignes += [traduire(request, ligne) for ligne in demande.type.decrire(request, demande)]
+    elif demande.type.section == SECTION_SANTE:
+        champs = [translate(titre_) for _n, titre_, _a, _v in demande.changements()]
+        lignes.append(
+            translate(
+                _("Données sanitaires modifiées : ${champs}", mapping={"champs": ", ".join(champs)})
+            )
+        )
+    else:
+        vide = translate(_("(vide)"))
+        for name, title, old, new in demande.changements():
+            lignes.append(
+                "%s : %s → %s"
+                % (
+                    affichage.titre(name, translate(title)),
+                    affichage.afficher(request, demande.type_demande, name, old) or vide,
+                    affichage.afficher(request, demande.type_demande, name, new) or vide,
+                )
+            )
+    lignes.append(
+        translate(
+            _(
+                "Date de la demande : ${date}",
+                mapping={"date": dates.courte(dates.local(demande.date_demande))},
+            )
+        )
+    )
+    return "\n".join("  " + " ".join(ligne.split()) for ligne in lignes if ligne)
+
+
 def prevenir(request, demande, template, **valeurs):
     """Mail the family about ``demande`` (when its responsable accepts mails
-    and has an address): the type's title and the request's date, plus
-    ``valeurs``."""
+    and has an address): the type's title and the request's date, what it
+    was (``recapitulatif``), the decision and its reason, plus ``valeurs``.
+    The one place a request's answer is mailed from: an agent's decision
+    (``accepter``, ``refuser``) and the rules' own answers (a freed
+    place) come here, once per answer."""
     responsable = demande.famille.responsable
     if responsable.get("autorisation_courriel") and responsable.get("email"):
+        translate = request.localizer.translate
         courriels.send(
             request,
             template,
             [responsable["email"]],
             demande=demande,
-            titre=request.localizer.translate(demande.type.titre),
+            titre=translate(demande.type.titre),
             date=dates.courte(dates.local(demande.date_demande)),
+            recapitulatif=recapitulatif(request, demande),
+            decision=translate(decision(demande)),
+            motif=motif_reponse(demande),
             **valeurs,
         )
 

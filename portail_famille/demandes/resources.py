@@ -53,6 +53,9 @@ class Demande(Persistent):
 
     _etat = EN_ATTENTE  # written by ``cycle`` only: see ``etat``
     motif_refus = ""
+    # The agent's reason of an acceptance, when he gave one (a late absence
+    # accepted as "Absent excusé": ``planning.justificatifs``).
+    motif_acceptation = ""
     date_traitement = None
     traite_par = None
     # The child's __name__ in famille["enfants"] for a request about a
@@ -66,6 +69,9 @@ class Demande(Persistent):
     jour = None
     hors_delai = False
     etat_cellule_avant = None
+    # A supporting document the family sent with the request (a medical
+    # certificate: ``fichiers.Fichier``), or None.
+    justificatif = None
 
     def __init__(self, type_demande, valeurs, anciennes, date_demande, demandeur, enfant=None):
         self.type_demande = type_demande

@@ -55,6 +55,11 @@ def _tr(request, value):
     return value
 
 
+def page_propre(demande):
+    """Is ``demande`` decided on its type's own page, not on "Traiter"?"""
+    return demande.type.vue_traitement != "traiter"
+
+
 def peut_traiter(request, demande):
     """May the current user accept or refuse this request?"""
     return bool(request.has_permission(demande.type.permission, demande))
@@ -188,7 +193,8 @@ class FileDemandesView:
             "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
             "changements": [_tr(request, SANTE_MASQUEE)] if cachee else self.changements(demande),
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
-            "selectionnable": permis and not modifies,
+            # A type decided on its own page is not accepted in a batch.
+            "selectionnable": permis and not modifies and not page_propre(demande),
             "libelle": request.localizer.translate(
                 _(
                     "Sélectionner : ${type}, famille ${numero}",
@@ -197,7 +203,11 @@ class FileDemandesView:
             ),
             "permis": permis,
             # No link to a page that would refuse (health data, a régisseur).
-            "url": None if cachee else request.sdiapi.mgmt_path(demande, "@@traiter"),
+            "url": (
+                None
+                if cachee
+                else request.sdiapi.mgmt_path(demande, "@@" + demande.type.vue_traitement)
+            ),
         }
 
     def changements(self, demande):
@@ -328,6 +338,8 @@ class FileDemandesView:
             return _("déjà traitée ou remplacée")
         if not peut_traiter(self.request, demande):
             return _("vous ne pouvez pas traiter ce type de demande")
+        if page_propre(demande):
+            return _("à décider depuis sa page")
         try:
             return traiter(demande)
         except service.DemandeError:
@@ -341,6 +353,8 @@ class FileDemandesView:
     context=IDemande,
     name="traiter",
     tab_title=_("Traiter"),
+    # A type decided on its own page has that page as its tab.
+    tab_condition=lambda context, request: not page_propre(context),
     permission=P.DEMANDES_VOIR,
     renderer="templates/demandes_traiter.pt",
     request_method="GET",
@@ -353,6 +367,8 @@ class TraiterDemandeView:
         # A child's health data: not for who may not read it (a régisseur).
         if sante_cachee(request, context):
             raise HTTPForbidden()
+        if page_propre(context):  # decided on its type's own page
+            raise HTTPFound(request.sdiapi.mgmt_path(context, "@@" + context.type.vue_traitement))
         self.context = context
         self.request = request
 
@@ -418,8 +434,12 @@ class TraiterDemandeView:
                         "Cochez « J'ai vu que la fiche a changé depuis la demande » pour accepter."
                     )
                 )
+        # The agent's reason, optional: told to the family with the answer.
+        motif = lire_motif(self.request.POST, "motif_acceptation")[:MOTIF_MAX]
         try:
-            service.accepter(demande, login(self.request), self.request, force=bool(modifies))
+            service.accepter(
+                demande, login(self.request), self.request, force=bool(modifies), motif=motif
+            )
         except service.FicheModifiee:  # changed between the check and now
             return self.show(
                 erreur_confirmation=_(
@@ -523,6 +543,7 @@ class TraiterDemandeView:
             "traite_par": demande.traite_par,
             "date_traitement": dates.moment(demande.date_traitement),
             "motif_refus": demande.motif_refus,
+            "motif_acceptation": demande.motif_acceptation,
             "lignes": lignes,
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
             "champs_vus": ",".join(modifies),

@@ -30,6 +30,15 @@ SANTE_MASQUEE = _("Données sanitaires : non affichées (réservées à la famil
 
 
 class TypeDemande:
+    # An agent's decisions as this type names them ({state: label}, e.g.
+    # "Absent excusé" for an accepted late absence); none: "Acceptée",
+    # "Refusée".
+    decisions = {}
+    # The SDI view (on the Demande) where an agent decides: a type with its
+    # own page (a certificate to read, two decisions with their reason) is
+    # neither decided on "Traiter" nor in the queue's selection.
+    vue_traitement = "traiter"
+
     def __init__(
         self,
         nom,

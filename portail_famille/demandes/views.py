@@ -7,7 +7,6 @@ enfance jeunesse accepts or refuses.  The full IBAN never reaches a parent's
 page: it is shown, pre-filled and listed masked.
 """
 
-import functools
 import os
 
 import colander
@@ -30,7 +29,8 @@ from ..i18n import _, traduire
 from ..journal import audit
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import affichage, service
+from . import affichage, cycle, service
+from .affichage import afficher
 from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from .types import (
     ONGLET_COMPTE,
@@ -99,33 +99,6 @@ RENDERER = ZPTRendererFactory(
 
 
 # --- Values as people read them ----------------------------------------------
-
-
-@functools.cache
-def _noeuds(type_demande):
-    """name -> schema node of a type's form (no CSRF token)."""
-    return {node.name: node for node in TYPES[type_demande].schema() if node.name != "_csrf_token_"}
-
-
-@functools.cache
-def _choix(type_demande):
-    """name -> {value: label} for the fields chosen from a list."""
-    found = {}
-    for name, node in _noeuds(type_demande).items():
-        values = getattr(getattr(node, "widget", None), "values", None)
-        if values:
-            found[name] = {value: label for value, label in values if value}
-    return found
-
-
-def afficher(request, type_demande, name, value):
-    """A record value as the parent reads it: list labels, Oui/Non, French
-    dates, amounts, the IBAN masked."""
-    choix = _choix(type_demande).get(name)
-    label = choix.get(value) if choix and isinstance(value, str) else None
-    if label is not None:
-        return traduire(request, label)
-    return traduire(request, affichage.valeur(name, value))
 
 
 def _jour(moment):
@@ -511,11 +484,11 @@ def _modifications(request, demande):
         lines = ["%s : %s" % (traduire(request, title), value) for title, value in demande.resume()]
         if demande.etat == LISTE_ATTENTE:
             lines.append(traduire(request, _("Liste d'attente : la journée est complète.")))
-        return lines
+        return lines + _decision(request, demande)
     if sante_cachee(request, demande):
         return [traduire(request, SANTE_MASQUEE)]
     if demande.type.decrire is not None:
-        return demande.type.decrire(request, demande)
+        return demande.type.decrire(request, demande) + _decision(request, demande)
     for name, title, old, new in demande.changements():
         if demande.type_demande in PERSONNES and name in CHAMPS_COLONNES:
             continue
@@ -523,6 +496,30 @@ def _modifications(request, demande):
         new_text = afficher(request, demande.type_demande, name, new) or _non_renseigne(request)
         title = affichage.titre(name, traduire(request, title))
         lines.append("%s : %s → %s" % (title, old_text, new_text))
+    return lines + _decision(request, demande)
+
+
+def _decision(request, demande):
+    """The lines of an answer a type names its own way ("Décision : Absent
+    excusé") and of an acceptance's reason, when the agent gave one."""
+    lines = []
+    if demande.etat in demande.type.decisions:
+        lines.append(
+            traduire(
+                request,
+                _(
+                    "Décision : ${decision}",
+                    mapping={"decision": traduire(request, cycle.decision(demande))},
+                ),
+            )
+        )
+    if demande.etat == ACCEPTEE and demande.motif_acceptation:
+        lines.append(
+            traduire(
+                request,
+                _("Motif de la décision : ${motif}", mapping={"motif": demande.motif_acceptation}),
+            )
+        )
     return lines
 
 

@@ -187,12 +187,13 @@ class FicheView:
             "date": dates.moment(demande.date_demande),
             "type": _tr(request, demande.type.titre),
             "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
-            "etat": _tr(request, demande.titre_etat),
+            # "Absent excusé" rather than "Acceptée" for a type that names it.
+            "etat": _tr(request, demande.type.decisions.get(demande.etat, demande.titre_etat)),
             "attente": demande.etat == EN_ATTENTE,
             # No link to a page that would refuse (health data, a régisseur).
             "url": None
             if sante_cachee(request, demande)
-            else request.sdiapi.mgmt_path(demande, "@@traiter"),
+            else request.sdiapi.mgmt_path(demande, "@@" + demande.type.vue_traitement),
         }
 
     def messages(self):

@@ -15,6 +15,7 @@ POINTAGE_ENREGISTRE = "PointageEnregistre"
 def includeme(config):
     journal.nommer_actions(config, {POINTAGE_ENREGISTRE: _("Pointage enregistré")})
     config.include(".service")
+    config.include(".justificatifs")
     config.include(".capacite")
     config.include(".telephone")
     config.include(".sdi.reinscriptions")  # its journal action

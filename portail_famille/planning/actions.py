@@ -16,9 +16,10 @@ import re
 
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
-from substanced.util import get_oid
+from substanced.util import find_objectmap, get_oid
 
 from .. import dates
+from ..demandes import cycle
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
 from ..familles import limites
 from ..familles.resources import IEnfant
@@ -27,7 +28,7 @@ from ..inscriptions import prestation_de
 from ..messagerie.views import lien_message
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import cells, places, regles, service
+from . import cells, justificatifs, places, regles, service
 from .ical import famille_de
 from .legende import ETATS
 
@@ -114,6 +115,42 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
         "retour": url_planning(request, enfant, day),
         "url_reserver": request.resource_path(enfant, RESERVER),
         "url_absence": request.resource_path(enfant, ABSENCE),
+        "url_justificatif": (
+            request.resource_path(
+                enfant, justificatifs.VUE, query={"choix": justificatifs.choix(oid, day)}
+            )
+            if justificatifs.declarable(
+                enfant, oid, day, request.registry.settings, dates.horodatage()
+            )
+            else None
+        ),
+        "reponse": _reponse(request, enfant, oid, day),
+    }
+
+
+def _reponse(request, enfant, oid, day):
+    """The parent's request of this cell (None when there is none): its
+    type, where it stands or the service's decision and its reason, and
+    the certificate sent with it (the family's own download)."""
+    demande_oid = cells.modification(enfant, oid, day)
+    objectmap = find_objectmap(enfant) if demande_oid is not None else None
+    demande = objectmap.object_for(demande_oid) if objectmap is not None else None
+    if demande is None or demande.etat not in cycle.TRAITEES | cycle.EN_COURS:
+        return None
+    traitee = demande.etat in cycle.TRAITEES
+    return {
+        "type": traduire(request, demande.type.titre),
+        "traitee": traitee,
+        "decision": traduire(request, cycle.decision(demande)),
+        "motif": cycle.motif_reponse(demande) if traitee else "",
+        "justificatif": (
+            {
+                "nom": demande.justificatif.nom,
+                "url": request.resource_path(demande, "justificatif"),
+            }
+            if demande.justificatif is not None
+            else None
+        ),
     }
 
 

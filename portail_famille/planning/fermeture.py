@@ -36,6 +36,7 @@ from ..i18n import _
 from ..inscriptions import annees, inscrits
 from ..messagerie import service as messagerie
 from . import cells
+from .justificatifs import TYPE as ABSENCE_JUSTIFICATIF
 from .service import ABSENCE, changer
 
 # The cells a closure cancels: a booking, a billed absence not billed yet,
@@ -196,7 +197,7 @@ def annuler(bilan, par, motif, registry):
 def _clore(demande, par, motif, registry):
     """A pending request of a closed day: an absence is accepted (the day
     is not billed), a reservation refused with the closure as its reason."""
-    if demande.type_demande == ABSENCE:
+    if demande.type_demande in (ABSENCE, ABSENCE_JUSTIFICATIF):
         cycle.passer(demande, ACCEPTEE, par, registry)
     else:
         cycle.passer(demande, REFUSEE, par, registry, motif="Fermeture du service : %s" % motif)

@@ -24,6 +24,7 @@ from ..security import P
 from ..skin import sans_sous_chemin
 from . import cells, places, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RELEVE, RESERVER
+from .declaration import VUE as JUSTIFICATIF
 from .formulaires import formulaires
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
 from .plusieurs import ANNULER as ANNULER_PLUSIEURS
@@ -362,6 +363,7 @@ def planning(context, request):
         "url_agenda": chemin + "agenda",
         "url_plusieurs": chemin + PLUSIEURS,
         "url_annuler_plusieurs": chemin + ANNULER_PLUSIEURS,
+        "url_justificatif": chemin + JUSTIFICATIF,
         "formulaires": textes,
         "legende": _legende(request),
     }

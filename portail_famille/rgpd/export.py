@@ -148,6 +148,7 @@ def _demande(demande, request):
         "anciennes": _section(demande.anciennes),
         "date_traitement": simple(demande.date_traitement),
         "motif_refus": demande.motif_refus,
+        "motif_acceptation": demande.motif_acceptation,
         "jour": simple(demande.jour),
     }
 

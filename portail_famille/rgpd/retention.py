@@ -125,9 +125,10 @@ def effacer(enfant, today):
     for demande in _demandes(enfant):
         # The child's sections, and the days of its planning (an absence's reason).
         if demande.type_demande in TYPES_EFFACES or demande.jour is not None:
-            if demande.valeurs or demande.anciennes:
+            if demande.valeurs or demande.anciennes or demande.justificatif is not None:
                 demande.valeurs = {}
                 demande.anciennes = {}
+                demande.justificatif = None  # a medical certificate (its blob goes at pack)
                 demande.donnees_effacees = True
                 counts["demandes"] += 1
     if any(counts.values()):

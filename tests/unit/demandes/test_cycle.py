@@ -295,6 +295,7 @@ def test_each_type_is_handled_by_its_own_package():
     assert (
         modules.pop("reservation") == modules.pop("absence") == "portail_famille.planning.service"
     )
+    assert modules.pop("absence_justificatif") == "portail_famille.planning.justificatifs"
     assert modules.pop("caf") == "portail_famille.facturation.compte"
     assert (
         modules.pop("mandat_sepa")

@@ -1,0 +1,409 @@
+"""A late absence with a medical certificate (issue 21, part 3): past the
+absence deadline, up to ``portail.absence_justificatif_jours`` days after
+the day, a parent declares it with a certificate (PDF, JPEG or PNG by
+content); an agent decides "Absent excusé" (not billed, credited when
+invoiced) or "Absent facturé", with a reason the family reads in "Liste
+des demandes", on the day's page and in one mail.
+
+The town's clock is frozen on Tuesday 1 December 2026, 09:00 in Paris
+(test_reservations): LUCAS (DUPONT) has the canteen's contract (Monday,
+Tuesday, Thursday, Friday, 4.00 a meal)."""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+from PIL import Image
+from pypdf import PdfWriter
+
+from portail_famille import journal
+from portail_famille.demandes.resources import ACCEPTEE, EN_ATTENTE, REFUSEE
+from portail_famille.facturation import regularisation
+from portail_famille.facturation.schemas import AVOIR, ECHU
+from portail_famille.planning import cells
+from portail_famille.rgpd import retention
+
+from ..conftest import DUPONT_URL, mails, martin_logged_in, with_root
+from .test_demandes_staff import staff
+from .test_enfants import browser_for, main
+from .test_regularisations import (
+    apercu,
+    document,
+    facturee,
+    facturer,
+    regler,
+    regularisations,
+)
+from .test_reservations import (  # noqa: F401 (clock and town: fixtures)
+    NUMERO,
+    REST,
+    VACANCES,
+    VJ,
+    absence,
+    cell,
+    child_url,
+    clock,
+    flashes,
+    lucas,
+    oid_of,
+    premiere_a_traiter,
+    reserver,
+    town,
+)
+
+D = datetime.date
+E = Decimal
+JEUDI = D(2026, 11, 26)  # a past canteen day of the contract, 5 days ago
+NOVEMBRE = (D(2026, 11, 1), D(2026, 11, 30))
+QUEUE = "/manage/@@demandes"
+
+
+def pdf_bytes():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes():
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def choix(app, day, path=REST):
+    return "%d:%s" % (oid_of(app, path), day.isoformat())
+
+
+def declarer(browser, app, day, motif="Gastro-entérite", fichier=None, status=302, **champs):
+    """The parent's form, filled and sent (``fichier``: (name, bytes), None:
+    a PDF certificate; False: none)."""
+    page = browser.get(child_url(app) + "absence-justificatif?choix=" + choix(app, day))
+    form = page.forms["form-justificatif"]
+    form["choix"].force_value(champs.pop("valeur", choix(app, day)))
+    form["motif"] = motif
+    form["confirmation"] = champs.pop("confirmation", True)
+    if fichier is None:
+        fichier = ("certificat.pdf", pdf_bytes())
+    if fichier is not False:
+        form["certificat"] = (fichier[0], fichier[1])
+    return form.submit(status=status)
+
+
+def demandes(app):
+    """[(type, etat, jour, motif_refus, motif_acceptation)] of the family's
+    late absences."""
+
+    def read(root, registry):
+        return sorted(
+            (d.type_demande, d.etat, d.jour, d.motif_refus, d.motif_acceptation)
+            for d in root["familles"][NUMERO]["demandes"].values()
+            if d.type_demande == "absence_justificatif"
+        )
+
+    return with_root(app.app, read)
+
+
+def page_de_decision(agent):
+    queue = agent.get(QUEUE + "?type=absence_justificatif")
+    url = re.search(r'href="([^"]+@@absence-justifiee)"', queue.text).group(1)
+    return queue, agent.get(url)
+
+
+def decider(agent, bouton, motif):
+    _queue, page = page_de_decision(agent)
+    form = page.forms["form-decision"]
+    form["motif"] = motif
+    return form.submit(bouton)
+
+
+def erreur(page, name):
+    found = main(page).select_one("#erreur-%s" % name)
+    return found.get_text(strip=True) if found else None
+
+
+def test_a_late_absence_with_a_certificate_excused_credits_the_invoiced_day(town):  # noqa: F811
+    regler(town, ECHU, AVOIR)
+    numero, _n, _total = facturer(town, NOVEMBRE, D(2026, 11, 30))
+    assert facturee(town, REST, JEUDI) == numero
+    dupont = browser_for(town, "jean.dupont")
+
+    # The day page is past: the planning links to the form, which lists it.
+    grille = dupont.get(child_url(town) + "planning?mois=2026-11")
+    assert "Déclarer une absence avec justificatif" in grille.text
+    form = dupont.get(child_url(town) + "absence-justificatif")
+    assert "Déclaration d'absence avec justificatif" in form.text
+    options = [o.get_text(strip=True) for o in main(form).select("select#choix option")]
+    assert any(o.startswith("Jeudi 26 Novembre 2026") for o in options)
+    assert any("24 Novembre" in o for o in options)  # 7 days back
+    assert not any("23 Novembre" in o for o in options)  # not 8
+
+    done = declarer(dupont, town, JEUDI).follow()
+    assert flashes(done)[0].startswith(
+        "Absence avec justificatif transmise au service enfance jeunesse : "
+        "Restauration scolaire, le 26/11/2026."
+    )
+    assert cell(town, REST, JEUDI) == cells.ABSENCE_TRAITEMENT
+    assert demandes(town) == [("absence_justificatif", EN_ATTENTE, JEUDI, "", "")]
+    assert regularisations(town) == []  # the billing waits for the agent
+    liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants")
+    attente = liste.html.find(id="titre-en-attente").find_parent("section").get_text(" ")
+    assert "Absences avec justificatif" in attente and "Gastro-entérite" in attente
+
+    # The day's page says where it stands, with the family's certificate.
+    jour = dupont.get(
+        child_url(town) + "planning-jour?prestation=%d&date=2026-11-26" % oid_of(town, REST)
+    )
+    assert jour.html.select_one(".etat-demande").get_text(strip=True) == "En attente"
+    lien = jour.html.select_one("dd.justificatif a")
+    assert lien.get_text(strip=True) == "certificat.pdf"
+    assert dupont.get(lien["href"]).body.startswith(b"%PDF-")
+
+    # The agent's queue names it and leads to its own page, not "Traiter".
+    agent = staff(town, "agent")
+    queue, page = page_de_decision(agent)
+    assert "Absence avec justificatif" in queue.text and "certificat.pdf" in queue.text
+    assert 'name="oid"' not in queue.text  # never accepted in a batch
+    for text in ("LUCAS", "Jeudi 26 Novembre 2026", "Gastro-entérite", "Journée facturée"):
+        assert text in page.text, text
+    assert "@@traiter" not in page.text  # its page is its tab
+    # The generic page sends to it (a bookmark, the family's file).
+    traiter = agent.get(page.request.path.replace("@@absence-justifiee", "@@traiter"))
+    assert traiter.location.endswith("@@absence-justifiee")
+    certificat = agent.get(page.html.select_one("dd.justificatif a")["href"])
+    assert certificat.content_type == "application/pdf"
+    assert certificat.body == pdf_bytes()[: len(certificat.body)]
+    assert "attachment" in certificat.headers["Content-Disposition"]
+
+    # A reason is required.
+    form = page.forms["form-decision"]
+    refused = form.submit("excuser", status=400)
+    assert "Indiquez le motif de la décision" in refused.text
+    assert cell(town, REST, JEUDI) == cells.ABSENCE_TRAITEMENT
+    sent = len(mails(town))
+
+    done = decider(agent, "excuser", "Certificat médical reçu.")
+    assert done.status_int == 302
+    assert "Absence avec justificatif de LUCAS le 26/11/2026 : Absent excusé." in done.follow()
+    assert cell(town, REST, JEUDI) == cells.ABSENT_EXCUSE
+    assert demandes(town) == [
+        ("absence_justificatif", ACCEPTEE, JEUDI, "", "Certificat médical reçu.")
+    ]
+    # Billing: the invoiced day is credited at once (the régie's rule).
+    [credit] = regularisations(town)
+    assert credit[:6] == (
+        regularisation.CREDIT,
+        cells.ABSENCE_ACCEPTEE,
+        JEUDI,
+        regularisation.FAITE,
+        E("4.00"),
+        numero,
+    )
+    kind, montant, corrigee, motif, _figee = document(town, credit[6])
+    assert (kind, montant, corrigee) == ("avoir", E("4.00"), numero)
+    assert "absence acceptée par le service (certificat médical) le 26/11/2026" in motif
+    assert facturee(town, REST, JEUDI) is None
+
+    # One mail, saying which decision and why.
+    nouveaux = mails(town)[sent:]
+    assert len(nouveaux) == 1
+    mail = nouveaux[0]
+    for text in (
+        "To: jean.dupont@wanadoo.fr",
+        "Absent excusé",
+        "la journée n'est pas facturée",
+        "Motif de la décision : Certificat médical reçu.",
+        "Enfant : LUCAS",
+        "Restauration scolaire",
+        "26/11/2026",
+        "Gastro-entérite",
+    ):
+        assert text in mail, text
+
+    # The family reads the decision in "Liste des demandes" and on the day.
+    liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants&type=absence_justificatif")
+    acceptees = liste.html.find(id="titre-acceptees").find_parent("section").get_text(" ")
+    assert "Décision : Absent excusé" in acceptees
+    assert "Motif de la décision : Certificat médical reçu." in acceptees
+    jour = dupont.get(
+        child_url(town) + "planning-jour?prestation=%d&date=2026-11-26" % oid_of(town, REST)
+    )
+    assert jour.html.select_one(".etat-jour").get_text(strip=True) == "Absent excusé"
+    assert jour.html.select_one(".decision").get_text(strip=True) == "Absent excusé"
+    assert jour.html.select_one(".motif-decision").get_text(strip=True) == (
+        "Certificat médical reçu."
+    )
+    # Deciding again does nothing (an old page).
+    again = agent.post(
+        page.forms["form-decision"].action,
+        {
+            "csrf_token": page.forms["form-decision"]["csrf_token"].value,
+            "facturer": "1",
+            "motif": "x",
+        },
+    )
+    assert again.status_int == 302
+    assert cell(town, REST, JEUDI) == cells.ABSENT_EXCUSE
+    assert len(mails(town)) == sent + 1
+
+
+def test_a_late_absence_with_a_certificate_billed_stays_billed(town):  # noqa: F811
+    dupont = browser_for(town, "jean.dupont")
+    declarer(dupont, town, JEUDI, fichier=("ordonnance.png", png_bytes()))
+    sent = len(mails(town))
+    agent = staff(town, "agent")
+    decider(agent, "facturer", "Le certificat ne couvre pas le 26/11.")
+    assert cell(town, REST, JEUDI) == cells.ABSENT_FACTURE
+    assert demandes(town) == [
+        ("absence_justificatif", REFUSEE, JEUDI, "Le certificat ne couvre pas le 26/11.", "")
+    ]
+    # November's run bills it like a reserved day; nothing to regularise.
+    days = apercu(town, NOVEMBRE)
+    assert days["nombre"] == 1
+    numero, _n, _total = facturer(town, NOVEMBRE, D(2026, 11, 30))
+    assert facturee(town, REST, JEUDI) == numero
+    assert regularisations(town) == []
+
+    nouveaux = mails(town)[sent:]
+    assert len(nouveaux) == 1
+    assert "Absent facturé" in nouveaux[0] and "la journée est facturée" in nouveaux[0]
+    assert "Le certificat ne couvre pas le 26/11." in nouveaux[0]
+    liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants")
+    refusees = liste.html.find(id="titre-refusees").find_parent("section").get_text(" ")
+    assert "Décision : Absent facturé" in refusees
+    assert "Le certificat ne couvre pas le 26/11." in refusees
+
+
+def test_the_rules_of_a_late_absence(town):  # noqa: F811
+    dupont = browser_for(town, "jean.dupont")
+    # Not a certificate: refused by content, beside the field; nothing stored.
+    page = declarer(dupont, town, JEUDI, fichier=("certificat.pdf", b"<html>x</html>"), status=400)
+    assert erreur(page, "certificat") == (
+        "Ce fichier n'est pas accepté : seuls les fichiers PDF, JPEG, PNG sont acceptés."
+    )
+    page = declarer(dupont, town, JEUDI, fichier=False, status=400)
+    assert erreur(page, "certificat") == "Joignez le certificat médical (PDF, JPEG ou PNG)."
+    page = declarer(dupont, town, JEUDI, motif="  ", status=400)
+    assert erreur(page, "motif") == "Indiquez la raison de l'absence."
+    page = declarer(dupont, town, JEUDI, confirmation=False, status=400)
+    assert erreur(page, "confirmation") == "Cochez la case pour confirmer l'absence."
+    # Within the deadline: the ordinary absence, not this one.
+    jeudi_prochain = D(2026, 12, 10)
+    page = declarer(dupont, town, jeudi_prochain, valeur=choix(town, jeudi_prochain), status=400)
+    assert (
+        "Le délai d'absence n'est pas dépassé" in page.html.select_one("#refus-justificatif").text
+    )
+    # More than 7 days after the day.
+    page = declarer(dupont, town, D(2026, 11, 23), valeur=choix(town, D(2026, 11, 23)), status=400)
+    assert "au plus tard 7 jours après la journée" in page.text
+    # A forged day.
+    page = declarer(dupont, town, JEUDI, valeur="12:2026-13-40", status=400)
+    assert erreur(page, "choix") == "Choisissez la journée et l'activité de l'absence."
+    assert demandes(town) == []
+    assert cell(town, REST, JEUDI) == cells.RESERVE
+
+    # One per day.
+    declarer(dupont, town, JEUDI)
+    page = declarer(dupont, town, JEUDI, status=400)
+    assert "une seule modification" in page.text
+    ecrire = page.html.find("a", string="Écrire au service depuis la Boîte de réception")
+    assert "boite-de-reception" in ecrire["href"]
+    assert len(demandes(town)) == 1
+
+
+def test_a_certificate_after_a_late_absence_billed(town):  # noqa: F811
+    """Declared late without a certificate (today), made "Absent facturé",
+    the day takes a certificate afterwards."""
+    today = D(2026, 12, 1)
+    dupont = browser_for(town, "jean.dupont")
+    absence(dupont, town, REST, today, motif="Fièvre")
+    premiere_a_traiter(staff(town, "agent"), "absence")[1].forms["form-accepter"].submit("accepter")
+    assert cell(town, REST, today) == cells.ABSENT_FACTURE
+    declarer(dupont, town, today)
+    assert cell(town, REST, today) == cells.ABSENCE_TRAITEMENT
+    decider(staff(town, "agent"), "excuser", "Certificat reçu.")
+    assert cell(town, REST, today) == cells.ABSENT_EXCUSE
+
+
+def test_who_reads_the_certificate(town):  # noqa: F811
+    dupont = browser_for(town, "jean.dupont")
+    declarer(dupont, town, JEUDI)
+
+    def chemin(root, registry):
+        demande = next(
+            d
+            for d in root["familles"][NUMERO]["demandes"].values()
+            if d.type_demande == "absence_justificatif"
+        )
+        return "/familles/%s/demandes/%s/justificatif" % (NUMERO, demande.__name__)
+
+    url = with_root(town.app, chemin)
+    assert dupont.get(url).body.startswith(b"%PDF-")
+    # MARTIN replays DUPONT's URL: nothing, not even a hint.
+    martin = martin_logged_in(town)
+    replay = martin.get(url, status=404)
+    assert b"%PDF" not in replay.body
+    # A régisseur reads no health data: 403, and the page names the file only.
+    regisseur = staff(town, "regisseur")
+    regisseur.get(url, status=403)
+    queue, page = page_de_decision(regisseur)
+    assert "certificat.pdf" in page.text
+    assert page.html.select_one("dd.justificatif a") is None
+    assert "form-decision" not in page.text
+    # ... nor decide, whatever the page showed.
+    jeton = re.search(r'name="csrf_token" value="([^"]+)"', queue.text).group(1)
+    action = page.request.path
+    regisseur.post(action, {"csrf_token": jeton, "excuser": "1", "motif": "x"}, status=403)
+    assert cell(town, REST, JEUDI) == cells.ABSENCE_TRAITEMENT
+    # MARTIN cannot open DUPONT's child's form either.
+    martin.get(child_url(town) + "absence-justificatif", status=404)
+    # An agent's read is audited; the parent's is not.
+    agent = staff(town, "agent")
+
+    def lectures(root, registry):
+        entries = journal.lire(root, genre=journal.LECTURE, famille=NUMERO, limite=1000)[0]
+        return [e for e in entries if e["quoi"] == "sanitaires"]
+
+    before = len(with_root(town.app, lectures))
+    assert agent.get(url).body.startswith(b"%PDF-")
+    assert len(with_root(town.app, lectures)) == before + 1
+
+
+def test_a_planning_request_s_mail_says_which_day_once(town):  # noqa: F811
+    """Part 5 for the grid's requests: a reservation refused by an agent."""
+    dupont = browser_for(town, "jean.dupont")
+    reserver(dupont, town, VJ, VACANCES)
+    sent = len(mails(town))
+    form = premiere_a_traiter(staff(town, "agent"), "reservation")[1].forms["form-refuser"]
+    form["motif"] = "Le centre est complet pour les fêtes."
+    form.submit("refuser")
+    nouveaux = mails(town)[sent:]
+    assert len(nouveaux) == 1
+    for text in (
+        "Demande : Demande de Réservation",
+        "Enfant : LUCAS",
+        "Activité : Accueil de Loisirs ALSH — Vacances journée",
+        "Date : 21/12/2026",
+        "Décision : Refusée",
+        "Motif du refus : Le centre est complet pour les fêtes.",
+    ):
+        assert text in nouveaux[0], text
+
+
+def test_the_retention_erases_the_certificate(town):  # noqa: F811
+    """Three years after the child left, its requests' values and its
+    certificates go (RGPD retention, ``rgpd.retention``)."""
+    dupont = browser_for(town, "jean.dupont")
+    declarer(dupont, town, JEUDI)
+
+    def effacer(root, registry):
+        retention.effacer(lucas(root), D(2030, 1, 1))
+        return [
+            (d.justificatif, d.valeurs)
+            for d in root["familles"][NUMERO]["demandes"].values()
+            if d.type_demande == "absence_justificatif"
+        ]
+
+    assert with_root(town.app, effacer) == [(None, {})]
