@@ -38,6 +38,7 @@ DOMAINS = (
     ".accueil",
     ".pes",
     ".commune",
+    ".rappels",
 )
 
 
@@ -66,6 +67,8 @@ ENVIRONMENT = {
     "substanced.initial_password": "PORTAIL_FAMILLE_ADMIN_PASSWORD",
     "zodbconn.uri": "PORTAIL_FAMILLE_ZODB_URI",
     "portail.url": "PORTAIL_FAMILLE_URL",
+    "portail.sms.ovh.application_secret": "PORTAIL_FAMILLE_OVH_APPLICATION_SECRET",
+    "portail.sms.ovh.consumer_key": "PORTAIL_FAMILLE_OVH_CONSUMER_KEY",
 }
 
 

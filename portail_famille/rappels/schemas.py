@@ -1,0 +1,51 @@
+"""The family's form of its reminders: one row of channels per kind."""
+
+import colander
+
+from ..i18n import _
+from .service import CANAUX, COURRIEL, SMS, SORTES
+
+REFUS = {
+    COURRIEL: _(
+        "Les rappels par courriel demandent l'« Autorisation courriel » à Oui et une "
+        "adresse email dans Mon compte."
+    ),
+    SMS: _(
+        "Les rappels par SMS demandent l'« Autorisation SMS » à Oui et un numéro de "
+        "mobile dans Mon compte."
+    ),
+}
+INCONNU = _("Choisissez l'une des valeurs proposées.")
+
+
+@colander.deferred
+def _canaux_permis(node, kw):
+    """Only the channels the family may use (``possibles``, bound)."""
+    possibles = kw["possibles"]
+
+    def validator(node, value):
+        for canal in sorted(value):
+            if canal not in CANAUX:
+                raise colander.Invalid(node, INCONNU)
+            if not possibles[canal]:
+                raise colander.Invalid(node, REFUS[canal])
+
+    return validator
+
+
+class RappelsSchema(colander.Schema):
+    """Built from ``SORTES``: a set of channels per kind (the CSRF token is
+    checked for every POST by Pyramid: ``require_csrf``)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        for sorte, titre in SORTES.items():
+            self.add(
+                colander.SchemaNode(
+                    colander.Set(),
+                    name=sorte,
+                    title=titre,
+                    missing=frozenset(),
+                    validator=_canaux_permis,
+                )
+            )

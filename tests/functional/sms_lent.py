@@ -1,0 +1,15 @@
+"""An SMS transport for the crash test (``portail.sms.transport =
+tests.functional.sms_lent:SmsBloque``): it writes the first SMS as the
+development transport does, then blocks, so that the test kills the
+process right after a first SMS left and before it is marked sent."""
+
+import time
+
+from portail_famille.rappels.sms import RepertoireSms
+
+
+class SmsBloque(RepertoireSms):
+    def envoyer(self, numero, texte):
+        name = super().envoyer(numero, texte)
+        time.sleep(600)  # killed here (SIGKILL) by the test
+        return name
