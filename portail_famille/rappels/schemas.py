@@ -15,20 +15,27 @@ REFUS = {
         "mobile dans Mon compte."
     ),
 }
+SANS_SMS = _("Le service enfance jeunesse n'envoie pas de SMS : choisissez le courriel.")
 INCONNU = _("Choisissez l'une des valeurs proposées.")
+
+
+def refus(canal, possibles, sms_actif=True):
+    """Why the family may not choose ``canal``."""
+    return SANS_SMS if canal == SMS and not sms_actif else REFUS[canal]
 
 
 @colander.deferred
 def _canaux_permis(node, kw):
     """Only the channels the family may use (``possibles``, bound)."""
     possibles = kw["possibles"]
+    sms_actif = kw.get("sms_actif", True)
 
     def validator(node, value):
         for canal in sorted(value):
             if canal not in CANAUX:
                 raise colander.Invalid(node, INCONNU)
             if not possibles[canal]:
-                raise colander.Invalid(node, REFUS[canal])
+                raise colander.Invalid(node, refus(canal, possibles, sms_actif))
 
     return validator
 

@@ -83,11 +83,15 @@ def numeros_sms(famille):
     return found
 
 
+def sms_actif(registry=None):
+    """Does the town send SMS (``portail.sms.transport`` set)?"""
+    return sms_.sms(registry or get_current_registry()) is not None
+
+
 def canaux_possibles(famille, registry=None):
     """{canal: True/False}: which channels the family may choose (SMS only
     where the town sends SMS: ``portail.sms.transport``)."""
-    registry = registry or get_current_registry()
-    sms_possible = sms_.sms(registry) is not None and bool(numeros_sms(famille))
+    sms_possible = sms_actif(registry) and bool(numeros_sms(famille))
     return {COURRIEL: bool(destinataires(famille)), SMS: sms_possible}
 
 

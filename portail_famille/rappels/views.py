@@ -18,7 +18,7 @@ from ..security import P
 from ..skin import sans_sous_chemin
 from . import service
 from .resources import ENVOYE, rappels
-from .schemas import REFUS, RappelsSchema
+from .schemas import RappelsSchema, refus
 
 PAGE = "mes-rappels"
 HISTORIQUE = 10
@@ -33,7 +33,9 @@ ETATS = {
 
 
 def _schema(context):
-    return RappelsSchema().bind(possibles=service.canaux_possibles(context))
+    return RappelsSchema().bind(
+        possibles=service.canaux_possibles(context), sms_actif=service.sms_actif()
+    )
 
 
 def _valeurs(famille):
@@ -90,7 +92,11 @@ def _page(context, request, valeurs=None, erreurs=None):
         "lignes": lignes,
         "erreur": bool(erreurs),
         "peut_modifier": peut_modifier,
-        "refus": [traduire(request, REFUS[canal]) for canal, ok in possibles.items() if not ok],
+        "refus": [
+            traduire(request, refus(canal, possibles, service.sms_actif()))
+            for canal, ok in possibles.items()
+            if not ok
+        ],
         "historique": _historique(request, context),
         "retour": request.resource_path(context, "mon-compte"),
         "echeance_jours": service.echeance_jours(request.registry.settings),

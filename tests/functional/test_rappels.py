@@ -443,3 +443,33 @@ def test_the_canteen_week_not_booked(town):
     # after the deadline of the week's last day: nothing either
     tard = datetime.datetime.combine(lundi + datetime.timedelta(days=11), datetime.time(12, 0))
     assert lancer(tard.replace(tzinfo=dates.PARIS))["calcules"] == 0
+
+
+def test_a_town_without_sms_offers_mail_only(app):
+    donner_mobile(app)
+    browser = martin(app)
+    page = browser.get(MARTIN_URL + PAGE)
+    assert "n'envoie pas de SMS" in page.html.select_one("#choix-rappels ul.info").text
+    assert page.html.select_one("#facture-sms").has_attr("disabled")
+    refus = poster(browser, page, {"facture": ["sms"]}, status=200)
+    assert "n'envoie pas de SMS" in refus.html.select_one("#rappel-facture .erreur").text
+    poster(browser, page, {"facture": ["courriel"]}, status=302)
+    assert choix_de(app, MARTIN["numero"]) == {("facture", "courriel")}
+
+
+def test_evolve_gives_the_parents_their_reminders(app):
+    from portail_famille.evolve import step45
+    from portail_famille.security import FAMILLE_PERMISSIONS, P
+
+    def ancienne_acl(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        anciennes = tuple(p for p in FAMILLE_PERMISSIONS if p != P.RAPPELS_MODIFIER)
+        famille.__acl__ = [(a, w, anciennes) for a, w, _p in famille.__acl__]
+
+    with_root(app.app, ancienne_acl)
+    dupont = parent(app, "jean.dupont", COMPTES["jean.dupont"][0])
+    page = dupont.get(DUPONT_URL + PAGE)
+    assert page.html.select_one("form#rappels") is None  # read only
+    with_root(app.app, lambda root, registry: step45.evolve(root, registry))
+    page = dupont.get(DUPONT_URL + PAGE)
+    poster(dupont, page, {"demande": ["courriel"]}, status=302)
