@@ -3,7 +3,7 @@
 import colander
 
 from ..i18n import _
-from .service import CANAUX, COURRIEL, SMS, SORTES
+from .service import CANAUX_DE, COURRIEL, SMS, SORTES
 
 REFUS = {
     COURRIEL: _(
@@ -17,6 +17,11 @@ REFUS = {
 }
 SANS_SMS = _("Le service enfance jeunesse n'envoie pas de SMS : choisissez le courriel.")
 INCONNU = _("Choisissez l'une des valeurs proposées.")
+# Why a kind has no mail box (CANAUX_DE).
+DEJA_PAR_COURRIEL = _(
+    "La réponse du service à une demande vous est déjà envoyée par courriel "
+    "(Autorisation courriel à Oui) : ce rappel se choisit par SMS."
+)
 
 
 def refus(canal, possibles, sms_actif=True):
@@ -32,8 +37,10 @@ def _canaux_permis(node, kw):
 
     def validator(node, value):
         for canal in sorted(value):
-            if canal not in CANAUX:
+            if canal not in possibles:
                 raise colander.Invalid(node, INCONNU)
+            if canal not in CANAUX_DE[node.name]:
+                raise colander.Invalid(node, DEJA_PAR_COURRIEL)
             if not possibles[canal]:
                 raise colander.Invalid(node, refus(canal, possibles, sms_actif))
 

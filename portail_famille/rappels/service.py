@@ -59,6 +59,11 @@ SORTES = {
 COURRIEL = "courriel"
 SMS = "sms"
 CANAUX = {COURRIEL: _("Par courriel"), SMS: _("Par SMS")}
+# The channels of each kind: the answer to a request is already mailed by
+# the request's own cycle (demandes.cycle.prevenir, the closure's and the
+# freed place's mails): a reminder by mail would be a second mail.
+CANAUX_DE = {sorte: tuple(CANAUX) for sorte in SORTES}
+CANAUX_DE[DEMANDE] = (SMS,)
 UNITE_CANTINE = "repas"  # the canteen: the prestation billed per meal
 ECHEANCE_JOURS = 3
 
@@ -108,7 +113,7 @@ def choisir(famille, nouveaux, par):
     nouveaux = frozenset(nouveaux)
     possibles = canaux_possibles(famille)
     for sorte, canal in nouveaux:
-        if sorte not in SORTES or canal not in CANAUX:
+        if sorte not in SORTES or canal not in CANAUX_DE[sorte]:
             raise ValueError((sorte, canal))
         if not possibles[canal]:
             raise ValueError(canal)
@@ -124,7 +129,9 @@ def canaux_de(famille, sorte):
     """The channels the family chose for ``sorte`` that it may still use."""
     chosen = choix(famille)
     possibles = canaux_possibles(famille)
-    return tuple(canal for canal in CANAUX if (sorte, canal) in chosen and possibles[canal])
+    return tuple(
+        canal for canal in CANAUX_DE[sorte] if (sorte, canal) in chosen and possibles[canal]
+    )
 
 
 # --- Queueing ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ..security import P
 from ..skin import sans_sous_chemin
 from . import service
 from .resources import ENVOYE, rappels
-from .schemas import RappelsSchema, refus
+from .schemas import DEJA_PAR_COURRIEL, RappelsSchema, refus
 
 PAGE = "mes-rappels"
 HISTORIQUE = 10
@@ -80,7 +80,13 @@ def _page(context, request, valeurs=None, erreurs=None):
                     "possible": possibles[canal],
                 }
                 for canal, libelle in service.CANAUX.items()
+                if canal in service.CANAUX_DE[sorte]
             ],
+            "note": (
+                traduire(request, DEJA_PAR_COURRIEL)
+                if service.COURRIEL not in service.CANAUX_DE[sorte]
+                else None
+            ),
             "erreur": erreurs.get(sorte),
         }
         for sorte, titre in service.SORTES.items()

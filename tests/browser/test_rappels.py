@@ -72,7 +72,7 @@ def test_reminders_chosen_on_a_phone_then_sent_once(portail, new_page, log_in):
     expect(parent.locator("#choix-rappels .info")).to_contain_text("Autorisation SMS")
     aucune_violation(parent, "the reminders' page")
     parent.locator("#facture-courriel").check()
-    parent.locator("#demande-courriel").check()
+    parent.locator("#echeance-courriel").check()
     parent.get_by_role("button", name="Enregistrer mes choix").click()
     expect(parent.get_by_text("Vos choix de rappels sont enregistrés.")).to_be_visible()
     expect(parent.locator("#facture-courriel")).to_be_checked()

@@ -145,12 +145,17 @@ def test_the_family_chooses_its_reminders(town):
     poster(dupont, page, {"facture": ["courriel"]}, token="faux", status=400)
     assert choix_de(town, DUPONT["numero"]) == frozenset()
     # by mail: recorded, said, shown checked
-    fait = poster(dupont, page, {"facture": ["courriel"], "demande": ["courriel"]}, status=302)
+    # a request's answer is mailed already: no second mail
+    assert page.html.select_one("#demande-courriel") is None
+    assert "déjà envoyée par courriel" in page.html.select_one("#rappel-demande").text
+    deux = poster(dupont, page, {"facture": ["courriel"], "demande": ["courriel"]}, status=200)
+    assert "déjà envoyée par courriel" in deux.html.select_one("#rappel-demande .erreur").text
+    fait = poster(dupont, page, {"facture": ["courriel"], "echeance": ["courriel"]}, status=302)
     page = fait.follow()
     assert "Vos choix de rappels sont enregistrés." in page.text
-    assert choix_de(town, DUPONT["numero"]) == {("facture", "courriel"), ("demande", "courriel")}
+    assert choix_de(town, DUPONT["numero"]) == {("facture", "courriel"), ("echeance", "courriel")}
     coches = {(i["name"], i["value"]) for i in page.html.select("#rappels input[checked]")}
-    assert coches == {("facture", "courriel"), ("demande", "courriel")}
+    assert coches == {("facture", "courriel"), ("echeance", "courriel")}
     assert page.html.select_one("#cantine-sms").has_attr("disabled")
 
 
@@ -227,7 +232,7 @@ def test_events_are_queued_for_families_that_chose_them(town):
     numero = emettre(town, DUPONT["numero"])
     assert envois(town, DUPONT["numero"]) == {}  # not chosen: nothing kept
     donner_mobile(town)
-    choisir(town, MARTIN["numero"], {("facture", "sms"), ("demande", "courriel")})
+    choisir(town, MARTIN["numero"], {("facture", "sms"), ("demande", "sms")})
     numero = emettre(town, MARTIN["numero"])
 
     def refuser(root, registry):
@@ -242,6 +247,17 @@ def test_events_are_queued_for_families_that_chose_them(town):
         ("facture", numero, ""): ("a_envoyer", ()),
         ("demande", nom, ""): ("a_envoyer", ()),
     }
+    env = prepare(registry=town.app.registry)
+    try:
+        total = script.envoyer_rappels(env["request"], env["root"], tm=transaction.manager)
+    finally:
+        env["closer"]()
+    assert total["envoyes"] == 2
+    textes = [t["text"] for t in sms_envoyes(town)]
+    (reponse,) = [t for t in textes if "votre demande" in t]
+    assert "a été refusée" in reponse and "Liste des demandes" in reponse
+    assert any("facture %s de 12,50" % numero in t for t in textes)
+    assert all(len(t) <= 160 and "${" not in t for t in textes)
 
 
 def _ini(app, tmp_path, **extra):
@@ -472,4 +488,4 @@ def test_evolve_gives_the_parents_their_reminders(app):
     assert page.html.select_one("form#rappels") is None  # read only
     with_root(app.app, lambda root, registry: step45.evolve(root, registry))
     page = dupont.get(DUPONT_URL + PAGE)
-    poster(dupont, page, {"demande": ["courriel"]}, status=302)
+    poster(dupont, page, {"echeance": ["courriel"]}, status=302)
