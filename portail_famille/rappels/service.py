@@ -453,3 +453,43 @@ def echouer(envoi, erreur):
 
 def prestations(root):
     return prestations_par_oid(root)
+
+
+# --- Mes données (RGPD) ------------------------------------------------------------------------
+
+
+def _simple(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return value
+
+
+def export(famille, request=None):
+    """What "Mes données" holds of the family's reminders: its choices and
+    every reminder of its outbox (kind, subject, period, state, dates)."""
+    found = rappels(famille)
+    if found is None:
+        return {"choix": [], "envois": []}
+
+    def libelle(term):
+        return request.localizer.translate(term) if request is not None else str(term)
+
+    return {
+        "choix": [
+            {"rappel": libelle(SORTES[sorte]), "canal": libelle(CANAUX[canal])}
+            for sorte, canal in sorted(found.choix)
+        ],
+        "envois": [
+            {
+                "rappel": libelle(SORTES[e.sorte]),
+                "sujet": e.sujet,
+                "periode": e.periode,
+                "etat": e.etat,
+                "canaux": list(e.canaux),
+                "cree_le": _simple(e.cree_le),
+                "envoye_le": _simple(e.envoye_le),
+                "valeurs": {k: _simple(v) for k, v in sorted(e.valeurs.items())},
+            }
+            for e in sorted(found.envois.values(), key=lambda e: e.cree_le)
+        ],
+    }

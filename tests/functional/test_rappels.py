@@ -489,3 +489,18 @@ def test_evolve_gives_the_parents_their_reminders(app):
     with_root(app.app, lambda root, registry: step45.evolve(root, registry))
     page = dupont.get(DUPONT_URL + PAGE)
     poster(dupont, page, {"echeance": ["courriel"]}, status=302)
+
+
+def test_mes_donnees_holds_the_reminders(town):
+    dupont = parent(town, "jean.dupont", COMPTES["jean.dupont"][0])
+    assert dupont.get(DUPONT_URL + "mes-donnees.json").json["rappels"] == {
+        "choix": [],
+        "envois": [],
+    }
+    choisir(town, DUPONT["numero"], {("facture", "courriel")})
+    numero = emettre(town, DUPONT["numero"])
+    data = dupont.get(DUPONT_URL + "mes-donnees.json").json["rappels"]
+    assert data["choix"] == [{"rappel": "Une nouvelle facture est émise", "canal": "Par courriel"}]
+    (envoi,) = data["envois"]
+    assert envoi["sujet"] == numero and envoi["etat"] == "a_envoyer"
+    assert envoi["valeurs"]["numero"] == numero
