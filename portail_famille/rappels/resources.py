@@ -9,8 +9,10 @@ never conflict.
 
 The outbox (``envois``) is an OOBTree keyed ``(sorte, sujet, periode)``
 (the family being its owner): a canteen week of one child, an answered
-request, an issued invoice, an invoice's due date.  A key is written once
-and never removed: it is what makes a reminder go once.  Each ``Envoi``
+request, an issued invoice, an invoice's due date.  A key is written once,
+and kept while anything could queue it again: it is what makes a reminder
+go once (a done one is forgotten after 90 days, ``service.purger``, when
+its week or its due date has long passed).  Each ``Envoi``
 has its own state (its own persistent object: marking it sent never
 touches the tree a concurrent queueing writes).
 """

@@ -72,23 +72,28 @@ def _envoyer_un(request, famille, envoi, maintenant, tm):
     pris = essayer(tm, prendre)  # committed BEFORE anything leaves
     if pris != EN_COURS:
         return pris
-    template, valeurs, texte = service.contenu(request, famille, envoi)
     envoyes = []
     try:
+        template, valeurs, texte = service.contenu(request, famille, envoi)
         if service.SMS in canaux and service.envoyer_sms(request, famille, envoi, texte):
             envoyes.append(service.SMS)
-    except EnvoiSmsImpossible as error:
-        log.warning("SMS of %s %s refused: %s", famille.numero, envoi.cle, error)
+        if service.COURRIEL in canaux:
+            envoyes.append(service.COURRIEL)
+        # A conflict aborts the mail with the mark: both are redone
+        # together, the SMS (gone already) is not.
+        essayer(tm, lambda: service.terminer(request, famille, envoi, template, valeurs, envoyes))
+    except Exception as error:  # noqa: BLE001 (the provider, the SMTP server: one reminder lost, the run goes on)
+        if isinstance(error, EnvoiSmsImpossible):
+            log.warning("SMS of %s %s refused: %s", famille.numero, envoi.cle, error)
+        else:
+            log.exception("reminder %s of family %s not sent", envoi.cle, famille.numero)
         if tm is not None:
             tm.abort()
-        essayer(tm, lambda message=str(error): service.echouer(envoi, message))
+        elif not isinstance(error, EnvoiSmsImpossible):
+            raise
+        message = str(error) or type(error).__name__
+        essayer(tm, lambda: service.echouer(envoi, message))
         return "echecs"
-    if service.COURRIEL in canaux:
-        envoyes.append(service.COURRIEL)
-
-    # A conflict aborts the mail with the mark: both are redone together,
-    # the SMS (gone already) is not.
-    essayer(tm, lambda: service.terminer(request, famille, envoi, template, valeurs, envoyes))
     return "envoyes"
 
 
@@ -121,6 +126,8 @@ def envoyer_rappels(request, root, maintenant=None, tm=None):
         lot = familles[debut : debut + LOT]
 
         def calculer(lot=lot):
+            for famille in lot:
+                service.purger(famille, maintenant)
             return sum(
                 service.calculer(f, maintenant, calendrier, prestations, settings) for f in lot
             )

@@ -66,6 +66,12 @@ CANAUX_DE = {sorte: tuple(CANAUX) for sorte in SORTES}
 CANAUX_DE[DEMANDE] = (SMS,)
 UNITE_CANTINE = "repas"  # the canteen: the prestation billed per meal
 ECHEANCE_JOURS = 3
+# A request answered more than this ago is not reminded (told again later).
+RECENTE = datetime.timedelta(days=1)
+# A reminder done (sent, failed, no longer due, interrupted) is forgotten
+# after this: no computation can make its key again (its week, its due
+# date have passed; an invoice is added once, a request answered once).
+CONSERVATION = datetime.timedelta(days=90)
 
 
 def echeance_jours(settings):
@@ -150,9 +156,13 @@ def mettre_en_file(famille, sorte, sujet, periode="", **valeurs):
     return envoi
 
 
-def demande_traitee(demande):
-    """A request was accepted or refused (by an agent or the rules)."""
-    if demande.etat not in (ACCEPTEE, REFUSEE):
+def demande_traitee(demande, maintenant=None):
+    """A request was accepted or refused (by an agent or the rules), now:
+    a request answered long ago and told again (a later change) is not."""
+    if demande.etat not in (ACCEPTEE, REFUSEE) or demande.date_traitement is None:
+        return None
+    maintenant = maintenant or dates.horodatage()
+    if maintenant - demande.date_traitement > RECENTE:
         return None
     famille = demande.famille
     return mettre_en_file(
@@ -298,6 +308,23 @@ def calculer(famille, maintenant, calendrier, prestations, settings):
             )
             n += envoi is not None
     return n
+
+
+def purger(famille, maintenant):
+    """Forget the family's reminders done more than CONSERVATION ago (the
+    outbox stays small; nothing personal is kept longer than needed)."""
+    found = rappels(famille)
+    if found is None:
+        return 0
+    limite = maintenant - CONSERVATION
+    vieux = [
+        cle
+        for cle, envoi in found.envois.items()
+        if envoi.etat not in (A_ENVOYER, EN_COURS) and envoi.cree_le < limite
+    ]
+    for cle in vieux:
+        del found.envois[cle]
+    return len(vieux)
 
 
 def a_envoyer(famille):

@@ -1,11 +1,11 @@
-"""An SMS transport for the crash test (``portail.sms.transport =
+"""SMS transports for the tests.  ``SmsBloque``, for the crash test (``portail.sms.transport =
 tests.functional.sms_lent:SmsBloque``): it writes the first SMS as the
 development transport does, then blocks, so that the test kills the
 process right after a first SMS left and before it is marked sent."""
 
 import time
 
-from portail_famille.rappels.sms import RepertoireSms
+from portail_famille.rappels.sms import EnvoiSmsImpossible, RepertoireSms
 
 
 class SmsBloque(RepertoireSms):
@@ -13,3 +13,10 @@ class SmsBloque(RepertoireSms):
         name = super().envoyer(numero, texte)
         time.sleep(600)  # killed here (SIGKILL) by the test
         return name
+
+
+class SmsRefuse(RepertoireSms):
+    """A provider that refuses every SMS (an account out of credit)."""
+
+    def envoyer(self, numero, texte):
+        raise EnvoiSmsImpossible("This service has no credit left")

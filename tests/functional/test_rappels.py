@@ -504,3 +504,48 @@ def test_mes_donnees_holds_the_reminders(town):
     (envoi,) = data["envois"]
     assert envoi["sujet"] == numero and envoi["etat"] == "a_envoyer"
     assert envoi["valeurs"]["numero"] == numero
+
+
+def test_a_provider_refusal_is_not_retried(tmp_path):
+    refus = dict(
+        reglages(tmp_path), **{"portail.sms.transport": "tests.functional.sms_lent:SmsRefuse"}
+    )
+    with app_du_test(tmp_path / "app", **refus) as app:
+        donner_mobile(app)
+        choisir(app, MARTIN["numero"], {("facture", "sms")})
+        choisir(app, DUPONT["numero"], {("facture", "courriel")})
+        refusee = emettre(app, MARTIN["numero"])
+        envoyee = emettre(app, DUPONT["numero"])
+        avant = len(mails(app))
+
+        def lancer():
+            env = prepare(registry=app.app.registry)
+            try:
+                return script.envoyer_rappels(env["request"], env["root"], tm=transaction.manager)
+            finally:
+                env["closer"]()
+
+        assert lancer() == dict(calcules=0, envoyes=1, caducs=0, echecs=1, incertains=0)
+        assert envois(app, MARTIN["numero"]) == {("facture", refusee, ""): ("echec", ())}
+        assert envoyee in mails(app)[-1] and len(mails(app)) == avant + 1
+        assert lancer()["envoyes"] == lancer()["echecs"] == 0
+
+
+def test_done_reminders_are_forgotten_after_90_days(town):
+    choisir(town, DUPONT["numero"], {("facture", "courriel")})
+    numero = emettre(town, DUPONT["numero"])
+
+    def lancer(moment):
+        env = prepare(registry=town.app.registry)
+        try:
+            return script.envoyer_rappels(
+                env["request"], env["root"], moment, tm=transaction.manager
+            )
+        finally:
+            env["closer"]()
+
+    assert lancer(dates.now())["envoyes"] == 1
+    lancer(dates.now() + datetime.timedelta(days=89))
+    assert list(envois(town, DUPONT["numero"])) == [("facture", numero, "")]
+    lancer(dates.now() + datetime.timedelta(days=91))
+    assert envois(town, DUPONT["numero"]) == {}
