@@ -3,6 +3,7 @@ tests.functional.sms_lent:SmsBloque``): it writes the first SMS as the
 development transport does, then blocks, so that the test kills the
 process right after a first SMS left and before it is marked sent."""
 
+import os
 import time
 
 from portail_famille.rappels.sms import EnvoiSmsImpossible, RepertoireSms
@@ -13,6 +14,18 @@ class SmsBloque(RepertoireSms):
         name = super().envoyer(numero, texte)
         time.sleep(600)  # killed here (SIGKILL) by the test
         return name
+
+
+class SmsAvant(RepertoireSms):
+    """Called once the reminder's "en cours" is committed: says so (a
+    ``.pret`` file, not an SMS), then blocks before the SMS leaves."""
+
+    def envoyer(self, numero, texte):
+        os.makedirs(self.directory, exist_ok=True)
+        with open(os.path.join(self.directory, "envoi.pret"), "w") as fp:
+            fp.write(numero)
+        time.sleep(600)  # killed here (SIGKILL) by the test
+        return super().envoyer(numero, texte)
 
 
 class SmsRefuse(RepertoireSms):
