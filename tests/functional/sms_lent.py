@@ -1,7 +1,9 @@
-"""SMS transports for the tests.  ``SmsBloque``, for the crash test (``portail.sms.transport =
-tests.functional.sms_lent:SmsBloque``): it writes the first SMS as the
-development transport does, then blocks, so that the test kills the
-process right after a first SMS left and before it is marked sent."""
+"""SMS transports for the tests (``portail.sms.transport =
+tests.functional.sms_lent:<Classe>``): ``SmsBloque`` writes the first SMS
+as the development transport does, then blocks, so that the crash test
+kills the process right after a first SMS left and before it is marked
+sent; ``SmsAvant`` blocks before (after the commit "en cours");
+``SmsRefuse`` is a provider refusing every SMS."""
 
 import os
 import time
