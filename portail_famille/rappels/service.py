@@ -454,7 +454,8 @@ def envoyer_sms(request, famille, envoi, texte):
     """Send the SMS of ``envoi`` (not transactional: it leaves now);
     returns the numbers it went to."""
     transport = sms_.sms(request.registry)
-    texte = sms_.gsm(texte)
+    nom = request.registry.settings.get("portail.nom", "Portail Famille")
+    texte = sms_.texte_sms(texte, prefixe=nom + " : ")
     numeros = numeros_sms(famille)
     for numero in numeros:
         transport.envoyer(numero, texte)

@@ -145,6 +145,16 @@ def gsm(texte, longueur=LONGUEUR_SMS):
     return coupe + SUITE
 
 
+def texte_sms(texte, prefixe=""):
+    """``texte`` as one SMS (``gsm``); when too long, without its
+    ``prefixe`` (the portal's name) first, so that the end (a deadline, a
+    date) is kept rather than the name."""
+    complet = gsm(texte, longueur=len(texte) * 2 + 10)
+    if septets(complet) > LONGUEUR_SMS and prefixe and texte.startswith(prefixe):
+        texte = texte[len(prefixe) :]
+    return gsm(texte)
+
+
 class ISms(Interface):
     """Sends one SMS: ``envoyer(numero, texte)``, ``numero`` in E.164; raises
     ``EnvoiSmsImpossible`` when the provider refuses it."""

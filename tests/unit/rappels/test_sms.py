@@ -17,7 +17,7 @@ import pytest
 from pyramid.exceptions import ConfigurationError
 
 from portail_famille.rappels import sms
-from portail_famille.rappels.sms import OvhSms, RepertoireSms, e164, gsm, septets
+from portail_famille.rappels.sms import OvhSms, RepertoireSms, e164, gsm, septets, texte_sms
 
 
 @pytest.mark.parametrize(
@@ -63,6 +63,21 @@ def test_gsm_cuts_at_a_word_within_160():
     assert court[: -len("...")].split(" ")[-1] == "réservation"
     assert septets(gsm("€" * 100)) <= 160  # two septets each
     assert gsm("x" * 200) == "x" * 157 + "..."
+
+
+def test_a_long_text_loses_the_portals_name_before_its_end():
+    fin = "Réservations jusqu'au jeudi 8 octobre à 10:00."
+    court = "Portail Famille : la cantine de LÉO n'est pas réservée. " + fin
+    assert texte_sms(court, "Portail Famille : ") == court
+    prefixe = "Portail Famille de la commune de Saint-Jean-de-Luz-sur-Mer : "
+    milieu = (
+        "la cantine de MARIE-CHARLOTTE n'est pas réservée pour la semaine du lundi 12 octobre. "
+    )
+    long = prefixe + milieu + fin
+    assert septets(long) > 160
+    assert texte_sms(long, prefixe) == milieu + fin
+    # still too long without it: cut, at a word
+    assert texte_sms(prefixe + milieu * 2, prefixe).endswith("...")
 
 
 def test_the_transport_is_a_setting(tmp_path):
