@@ -486,7 +486,7 @@ def test_a_town_without_sms_offers_mail_only(app):
 
 
 def test_evolve_gives_the_parents_their_reminders(app):
-    from portail_famille.evolve import step45
+    from portail_famille.evolve import STEPS, step45
     from portail_famille.security import FAMILLE_PERMISSIONS, P
 
     def ancienne_acl(root, registry):
@@ -494,6 +494,7 @@ def test_evolve_gives_the_parents_their_reminders(app):
         anciennes = tuple(p for p in FAMILLE_PERMISSIONS if p != P.RAPPELS_MODIFIER)
         famille.__acl__ = [(a, w, anciennes) for a, w, _p in famille.__acl__]
 
+    assert "step45" in STEPS
     with_root(app.app, ancienne_acl)
     dupont = parent(app, "jean.dupont", COMPTES["jean.dupont"][0])
     page = dupont.get(DUPONT_URL + PAGE)
