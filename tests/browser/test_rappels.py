@@ -69,7 +69,7 @@ def test_reminders_chosen_on_a_phone_then_sent_once(portail, new_page, log_in):
     expect(parent.get_by_role("heading", level=1)).to_have_text("Mes rappels")
     # DUPONT's Autorisation SMS is Non: SMS boxes disabled, the reason given
     expect(parent.locator("#facture-sms")).to_be_disabled()
-    expect(parent.locator("#choix-rappels .info")).to_contain_text("Autorisation SMS")
+    expect(parent.locator("#choix-rappels .refus-canal")).to_contain_text("Autorisation SMS")
     aucune_violation(parent, "the reminders' page")
     parent.locator("#facture-courriel").check()
     parent.locator("#echeance-courriel").check()

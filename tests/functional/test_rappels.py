@@ -132,7 +132,7 @@ def test_the_family_chooses_its_reminders(town):
     assert "Mes rappels" in page.text
     assert page.html.select_one("form#rappels input[name=csrf_token]") is not None
     # DUPONT's Autorisation SMS is Non: said on the page, refused if sent
-    assert "Autorisation SMS" in page.html.select_one("#choix-rappels ul.info").text
+    assert "Autorisation SMS" in page.html.select_one("#choix-rappels .refus-canal").text
     refus = poster(dupont, page, {"cantine": ["sms"], "facture": ["courriel"]}, status=200)
     assert "Les rappels par SMS demandent l'« Autorisation SMS » à Oui" in refus.text
     assert "Autorisation SMS" in refus.html.select_one("#rappel-cantine .erreur").text
@@ -167,7 +167,7 @@ def test_sms_needs_the_authorisation_and_a_mobile(town):
     assert choix_de(town, MARTIN["numero"]) == frozenset()
     donner_mobile(town)
     page = browser.get(MARTIN_URL + PAGE)
-    assert not page.html.select("#choix-rappels ul.info")
+    assert not page.html.select("#choix-rappels .refus-canal")
     poster(browser, page, {"cantine": ["sms", "courriel"]}, status=302)
     assert choix_de(town, MARTIN["numero"]) == {("cantine", "sms"), ("cantine", "courriel")}
 
@@ -477,7 +477,7 @@ def test_a_town_without_sms_offers_mail_only(app):
     donner_mobile(app)
     browser = martin(app)
     page = browser.get(MARTIN_URL + PAGE)
-    assert "n'envoie pas de SMS" in page.html.select_one("#choix-rappels ul.info").text
+    assert "n'envoie pas de SMS" in page.html.select_one("#choix-rappels .refus-canal").text
     assert page.html.select_one("#facture-sms").has_attr("disabled")
     refus = poster(browser, page, {"facture": ["sms"]}, status=200)
     assert "n'envoie pas de SMS" in refus.html.select_one("#rappel-facture .erreur").text
