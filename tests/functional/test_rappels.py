@@ -141,6 +141,10 @@ def test_the_family_chooses_its_reminders(town):
     assert refus.html.select_one("#facture-courriel").has_attr("checked")  # kept as sent
     assert "${" not in refus.text
     assert choix_de(town, DUPONT["numero"]) == frozenset()
+    # forged values: a French message, never echoed as markup
+    faux = poster(dupont, page, {"facture": ["<script>x</script>"]}, status=200)
+    assert "Choisissez l'une des valeurs proposées." in faux.html.select_one("#rappel-facture").text
+    assert "<script>x" not in faux.text
     # without the CSRF token: nothing recorded
     poster(dupont, page, {"facture": ["courriel"]}, token="faux", status=400)
     assert choix_de(town, DUPONT["numero"]) == frozenset()
