@@ -110,6 +110,7 @@ setup(
             "portail-famille-retention = portail_famille.rgpd.retention:main",
             "portail-famille-relances = portail_famille.relances.script:main",
             "portail-famille-figer = portail_famille.facturation.figer_tout:main",
+            "portail-famille-rappels = portail_famille.rappels.script:main",
         ],
     },
 )

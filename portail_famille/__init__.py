@@ -39,6 +39,7 @@ DOMAINS = (
     ".pes",
     ".commune",
     ".surveillance",
+    ".rappels",
 )
 
 
@@ -67,6 +68,8 @@ ENVIRONMENT = {
     "substanced.initial_password": "PORTAIL_FAMILLE_ADMIN_PASSWORD",
     "zodbconn.uri": "PORTAIL_FAMILLE_ZODB_URI",
     "portail.url": "PORTAIL_FAMILLE_URL",
+    "portail.sms.ovh.application_secret": "PORTAIL_FAMILLE_OVH_APPLICATION_SECRET",
+    "portail.sms.ovh.consumer_key": "PORTAIL_FAMILLE_OVH_CONSUMER_KEY",
 }
 
 

@@ -67,6 +67,9 @@ class Permission(enum.StrEnum):
     PLANNING_TRAITER = "planning:demande:traiter"
     PLANNING_VOIR = "planning:effectifs:voir"
     PORTAIL_PUBLIC = "portail:public:voir"
+    # A family's reminder choices (Mon compte > Mes rappels): the family
+    # only (staff read the page with FAMILLE_VOIR).
+    RAPPELS_MODIFIER = "famille:rappels:modifier"
     # Sending the reminders due (the tab "Impayés"): régisseurs, administrators.
     RELANCES_ENVOYER = "relances:relance:envoyer"
     # A régie's direct-debit batches (tab "Prélèvements"): régisseurs,
@@ -121,6 +124,8 @@ FAMILLE_PERMISSIONS = (
     P.FAMILLE_DONNEES_TELECHARGER,
     # Its children's health data.
     P.SANTE_VOIR,
+    # Its reminders by mail and SMS (rappels).
+    P.RAPPELS_MODIFIER,
 )
 
 # group -> {folder under the root ('' is the root itself) -> permissions}.

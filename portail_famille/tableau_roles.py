@@ -75,6 +75,7 @@ DESCRIPTIONS = {
     P.FACTURE_PAYER: "pay invoices online",
     P.MESSAGE_ECRIRE: "write to the service",
     P.FAMILLE_DONNEES_TELECHARGER: "download Mes données",
+    P.RAPPELS_MODIFIER: "choose its reminders by mail and SMS (Mes rappels)",
 }
 
 

@@ -164,6 +164,8 @@ def mon_compte(context, request):
         "mes_donnees": mes_donnees,
         # the page of the SEPA direct debit (prelevement.views)
         "prelevement": request.resource_path(context, "prelevement-automatique"),
+        # the reminders by mail and SMS (rappels.views)
+        "rappels": request.resource_path(context, "mes-rappels"),
     }
 
 

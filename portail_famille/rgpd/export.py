@@ -25,6 +25,7 @@ from ..familles.validators import masquer_iban
 from ..planning import cells, horaires
 from ..planning.legende import ETATS
 from ..prelevement import mandats
+from ..rappels.service import export as export_rappels
 
 VERSION = 1
 MASQUES = ("iban",)
@@ -268,6 +269,8 @@ def donnees(famille, request=None):
             key=lambda d: d["date_demande"] or "",
         ),
         "mandats": [_mandat(m, request) for m in mandats.mandats(famille)],
+        # Mes rappels: the choices and every reminder kept in the outbox.
+        "rappels": export_rappels(famille, request),
         "messages": sorted(
             (_conversation(c) for c in _valeurs(famille.get("messages"))),
             key=lambda c: c["date"] or "",
