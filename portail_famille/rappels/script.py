@@ -144,6 +144,20 @@ def envoyer_rappels(request, root, maintenant=None, tm=None):
     return total
 
 
+DERNIER = "_portail_rappels_dernier"
+
+
+def noter_passage(root, total, maintenant):
+    """Keep the run's counts on the root, for the metrics of the serving
+    processes (``rappels.dernier_passage``): this process is not scraped."""
+    setattr(root, DERNIER, dict(total, moment=maintenant.timestamp()))
+
+
+def dernier_passage(root):
+    """The counts of the last run, with its ``moment`` (a timestamp), or None."""
+    return root.__dict__.get(DERNIER)
+
+
 def main(argv=None):
     argv = sys.argv if argv is None else argv
     if len(argv) != 2:
@@ -154,6 +168,7 @@ def main(argv=None):
         try:
             maintenant = dates.now()
             total = envoyer_rappels(env["request"], env["root"], maintenant, tm=transaction.manager)
+            essayer(transaction.manager, lambda: noter_passage(env["root"], total, maintenant))
         finally:
             close_databases(env["registry"])
     sys.stdout.write(RAPPORT % dict(total, moment=maintenant.strftime("%Y-%m-%d %H:%M")))

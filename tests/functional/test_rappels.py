@@ -18,6 +18,7 @@ import pytest
 import transaction
 import webtest
 from babel.dates import format_date
+from prometheus_client.parser import text_string_to_metric_families
 from pyramid.scripting import prepare
 from substanced.util import get_oid
 
@@ -307,10 +308,28 @@ def test_the_batch_sends_once(town, tmp_path, capsys):
     assert len(nouveaux) == 3
     assert any("arrive à échéance" in m and bientot in m for m in nouveaux)
     assert sum("nouvelle facture" in m for m in nouveaux) == 2
+    # the serving processes' metrics tell the last run (the batch's own
+    # process is not scraped)
+    metriques = rouvrir(town, _metriques_rappels)
+    assert metriques["envoyes"] == 3.0 and metriques["echecs"] == 0.0
+    assert 0 <= metriques["age"] < 600
     assert script.main(["portail-famille-rappels", ini]) == 0
     assert "0 queued, 0 sent" in capsys.readouterr().out
+    assert rouvrir(town, _metriques_rappels)["envoyes"] == 0.0
     assert len(sms_envoyes(town)) == 2 and len(mails(town)) == avant + 3
     assert script.main(["portail-famille-rappels"]) == 2
+
+
+def _metriques_rappels(app):
+    texte = app.get("/metriques", extra_environ={"REMOTE_ADDR": "127.0.0.1"}).text
+    found = {}
+    for family in text_string_to_metric_families(texte):
+        for sample in family.samples:
+            if sample.name == "portail_rappels_dernier_passage":
+                found[sample.labels["resultat"]] = sample.value
+            if sample.name == "portail_rappels_dernier_passage_age_secondes":
+                found["age"] = sample.value
+    return found
 
 
 def rouvrir(app, lire):
