@@ -13,9 +13,9 @@ from pyramid_retry import IBeforeRetry
 from pyramid_zodbconn import ZODBConnectionWillClose, get_connection
 
 from . import journal, sauvegardes
-from .metriques import ajouter_jauge, compter_courriel, compter_sms, metriques
+from .metriques import ajouter_jauge, compter_courriel, metriques
 
-__all__ = ["ajouter_jauge", "compter_courriel", "compter_sms", "metriques"]
+__all__ = ["ajouter_jauge", "compter_courriel", "metriques"]
 
 
 def cache_objets(request):

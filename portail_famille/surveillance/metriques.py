@@ -129,12 +129,6 @@ class Metriques:
             ["resultat"],
             registry=r,
         )
-        self.sms = Counter(
-            "portail_sms",
-            "SMS remis au prestataire par ce processus (resultat: envoye, echec).",
-            ["resultat"],
-            registry=r,
-        )
 
     def ajouter(self, jauge):
         with self.verrou:
@@ -174,10 +168,6 @@ def ajouter_jauge(registry, nom, aide, fonction, etiquettes=()):
 
 def compter_courriel(registry, envoye):
     metriques(registry).courriels.labels(resultat="envoye" if envoye else "echec").inc()
-
-
-def compter_sms(registry, envoye):
-    metriques(registry).sms.labels(resultat="envoye" if envoye else "echec").inc()
 
 
 def compter_refus_surcharge(registry):

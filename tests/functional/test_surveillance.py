@@ -47,7 +47,6 @@ NOMS = (
     "portail_zodb_cache_objets_max",
     "portail_zodb_connexions",
     "portail_courriels",
-    "portail_sms",
 )
 
 
