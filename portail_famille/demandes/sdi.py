@@ -33,7 +33,7 @@ from ..i18n import _
 from ..journal import audit
 from ..sdi.echappement import Balisage
 from ..security import P, login
-from . import cycle, service
+from . import cycle, pieces, service
 from .affichage import MASQUES, titre, valeur
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
 from .types import SANTE_MASQUEE, TYPES, sante_cachee
@@ -480,6 +480,26 @@ class TraiterDemandeView:
         journaliser_iban(self.request, famille, demande=get_oid(self.context))
         return self.show(reveler=True)
 
+    def documents(self):
+        """The request's description (a type that words it), its documents
+        (links), what was asked of the family, "Demander un document
+        manquant" (``pieces_sdi``)."""
+        request = self.request
+        demande = self.context
+        translate = request.localizer.translate
+        descriptif = demande.type.decrire(request, demande) if demande.type.decrire else []
+        return {
+            "descriptif": descriptif,
+            "pieces": pieces.lignes(
+                request,
+                demande,
+                lambda rang: request.sdiapi.mgmt_path(demande, "@@piece", query={"n": rang}),
+            ),
+            "document_demande": pieces.document_demande(request, demande),
+            "natures": [(k, translate(v)) for k, v in pieces.NATURES.items()],
+            "peut_demander_document": demande.etat == EN_ATTENTE and peut_traiter(request, demande),
+        }
+
     def iban_en_jeu(self):
         """Does the table show a masked value (the IBAN)?"""
         return any(name in MASQUES for name, *_rest in self.context.changements())
@@ -537,6 +557,7 @@ class TraiterDemandeView:
             "erreur_motif": erreur_motif and translate(erreur_motif),
             "motif": motif,
             "action": request.sdiapi.mgmt_path(demande, "@@traiter"),
+            **self.documents(),
             "file": self.file,
             "csrf_token": request.session.get_csrf_token(),
         }
