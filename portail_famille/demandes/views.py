@@ -546,7 +546,20 @@ def _documents(request, demande):
             texte = _("Répondre avec un document")
         else:
             texte = _("Joindre un document")
-        lien = {"url": request.resource_path(demande, VUE_JOINDRE), "texte": translate(texte)}
+        lien = {
+            "url": request.resource_path(demande, VUE_JOINDRE),
+            "texte": translate(texte),
+            "quoi": translate(
+                _(
+                    "${type}, demande du ${date}",
+                    mapping={
+                        "type": translate(demande.type.titre),
+                        "date": _jour(demande.date_demande),
+                    },
+                )
+            )
+            + (" (%s)" % demande.prenom_enfant if demande.enfant else ""),
+        }
     return {
         "pieces": [
             {
@@ -613,8 +626,7 @@ def _tableau(request, etat, ident, titre, vide, demandes, filtre):
             }
         )
     avec_modifications = (
-        any(ligne["modifications"] or ligne["pieces"] or ligne["joindre"] for ligne in lignes)
-        or not personnes
+        any(ligne["modifications"] or ligne["pieces"] for ligne in lignes) or not personnes
     )
     entetes = []
     if filtre is None:

@@ -149,6 +149,7 @@ class OuverturesView(FormView):
     context=IPrestation,
     name="reglement-interieur",
     permission=P.INSCRIPTION_OUVRIR,
+    request_method="GET",
     tab_condition=False,
 )
 def reglement(context, request):

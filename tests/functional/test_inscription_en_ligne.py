@@ -201,7 +201,7 @@ def test_enrolment_with_two_documents_goes_through_the_queue(app):
     liste = dupont.get(FAMILLE + "liste-des-demandes", {"onglet": "enfants"})
     assert "Document demandé par le service" in liste.text
     assert "Attestation 2026-2027 de responsabilité civile" in liste.text
-    envoyer = liste.html.select_one("p.joindre a")
+    envoyer = liste.html.select_one("ul.joindre a")
     assert envoyer.get_text(strip=True) == "Envoyer le document"
     joindre = dupont.get(envoyer["href"])
     assert joindre.forms["form-joindre"]["nature"].value == "assurance"
@@ -287,7 +287,7 @@ def test_a_refusal_asking_for_an_avis_is_answered_with_it(app):
     (fiscale,) = demandes(app, "fiscales")
     # A document attached to the pending request.
     liste = dupont.get(FAMILLE + "liste-des-demandes", {"onglet": "compte"})
-    joindre = dupont.get(liste.html.select_one("p.joindre a")["href"])
+    joindre = dupont.get(liste.html.select_one("ul.joindre a")["href"])
     joindre.forms["form-joindre"]["nature"] = "autre"
     joindre.forms["form-joindre"]["document"] = webtest.Upload("note.png", png(), "image/png")
     joindre.forms["form-joindre"].submit("envoyer", status=302)
@@ -299,7 +299,7 @@ def test_a_refusal_asking_for_an_avis_is_answered_with_it(app):
     form["motif"] = "Joignez votre avis d'imposition 2026."
     form.submit("refuser", status=302)
     liste = dupont.get(FAMILLE + "liste-des-demandes", {"onglet": "compte"})
-    lien = liste.html.select_one("section.demandes-refusees p.joindre a")
+    lien = liste.html.select_one("section.demandes-refusees ul.joindre a")
     assert lien.get_text(strip=True) == "Répondre avec un document"
     page = dupont.get(lien["href"])
     assert "Joignez votre avis d'imposition 2026." in page.text
