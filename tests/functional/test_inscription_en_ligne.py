@@ -375,14 +375,26 @@ def test_staff_open_an_activity_for_enrolment(app):
     assert "La clôture doit être le jour de l'ouverture ou après." in page.text
     form = page.forms["ouverture"]
     form.set("date", "2099-12-31", index=1)
+    form["upload"] = webtest.Upload("reglement.pdf", pdf(), "application/pdf")
     form.submit("enregistrer", status=302)
     page = agent.get(base + "@@inscription-en-ligne")
-    row = page.html.select_one("table.ouvertures tbody tr").get_text(" ", strip=True)
-    assert annee in row and "R1" in row and "Régime alimentaire" in row
-    # The family sees it now, beside the demo's.
+    row = page.html.select_one("table.ouvertures tbody tr")
+    text = row.get_text(" ", strip=True)
+    assert annee in text and "R1" in text and "Régime alimentaire" in text
+    assert agent.get(row.select_one('a[href*="reglement-interieur"]')["href"]).body == pdf()
+    # The family sees it now, beside the demo's, with its règlement's file.
     dupont = navigateur(app, "jean.dupont")
     rows = dupont.get(PAGE).html.select("#activites-ouvertes tbody tr")
     assert any("Restauration scolaire" in r.get_text() for r in rows)
+    _cle, enfant, _annee = offre(app)
+    choix = dupont.get(PAGE).forms["choix"]
+    cle = next(v for v, _s, label in choix["offre"].options if "Restauration" in label)
+    page = dupont.get(PAGE, {"enfant": enfant, "offre": cle})
+    lien = page.html.find("a", string="Télécharger le règlement intérieur")["href"]
+    reglement = dupont.get(lien)
+    assert reglement.body == pdf() and "attachment" in reglement.headers["Content-Disposition"]
+    # MARTIN does not get it through DUPONT's family.
+    martin_logged_in(app).get(lien, status=404)
     # A régisseur and a parent do not reach the tab.
     navigateur(app, "regisseur").get(base + "@@inscription-en-ligne", status=403)
     assert re.search("/$", dupont.get(base + "@@inscription-en-ligne", status=302).location)
