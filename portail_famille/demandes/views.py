@@ -176,6 +176,12 @@ def mon_compte(context, request):
                     else None
                 ),
                 "attente": _jour(attente.date_demande) if attente is not None else None,
+                # a supporting document for the pending request (pieces_views)
+                "joindre": (
+                    request.resource_path(attente, VUE_JOINDRE)
+                    if attente is not None and peut_demander
+                    else None
+                ),
                 "liste": request.resource_path(
                     context, "liste-des-demandes", query={"onglet": kind.onglet, "type": kind.nom}
                 ),

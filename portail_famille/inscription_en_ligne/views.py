@@ -23,12 +23,20 @@ from ..i18n import _, traduire
 from ..inscriptions import cle
 from ..security import P
 from ..skin import sans_sous_chemin
+from ..skin.tweens import DEFAULT_MAX_BODY, DEFAULT_MAX_UPLOAD
 from ..structures.schemas import JOURS
 from . import resources, service
 
 REPONSE_MAX = 500
 VUE = "inscriptions"
 RENDERER = "templates/inscriptions.pt"
+
+
+def envoi_max(settings):
+    return max(
+        int(settings.get("portail.max_body", DEFAULT_MAX_BODY)),
+        int(settings.get("portail.max_upload", DEFAULT_MAX_UPLOAD)),
+    )
 
 
 def _enfants(famille):
@@ -149,6 +157,9 @@ def _formulaire(request, context, enfant, prestation, ouverture, erreurs=None, s
         ),
         "erreurs": {k: v for k, v in erreurs.items() if k in ("general", "accepte", "jours")},
         "taille_max": fichiers.TAILLE_MAX // fichiers.MO,
+        # what one form may carry in all (``skin.tweens``: a larger one is
+        # refused as a whole, before any field is read)
+        "taille_envoi": envoi_max(request.registry.settings) // fichiers.MO,
     }
 
 

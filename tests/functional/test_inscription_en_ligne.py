@@ -285,9 +285,11 @@ def test_a_refusal_asking_for_an_avis_is_answered_with_it(app):
     form["revenu_fiscal_reference"] = "41 000"
     form.submit("enregistrer", status=302)
     (fiscale,) = demandes(app, "fiscales")
-    # A document attached to the pending request.
-    liste = dupont.get(FAMILLE + "liste-des-demandes", {"onglet": "compte"})
-    joindre = dupont.get(liste.html.select_one("ul.joindre a")["href"])
+    # A document attached to the pending request, from Mon compte.
+    compte = dupont.get(FAMILLE + "mon-compte")
+    lien = compte.html.select_one("#rubrique-fiscales .en-attente a.joindre")
+    assert lien.get_text(" ", strip=True) == "joindre un justificatif Infos Fiscales"
+    joindre = dupont.get(lien["href"])
     joindre.forms["form-joindre"]["nature"] = "autre"
     joindre.forms["form-joindre"]["document"] = webtest.Upload("note.png", png(), "image/png")
     joindre.forms["form-joindre"].submit("envoyer", status=302)
