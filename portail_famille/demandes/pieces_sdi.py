@@ -41,6 +41,11 @@ def demander_document(context, request):
     retour = request.sdiapi.mgmt_path(context, "@@traiter")
     nature = request.POST.get("nature")
     message = lire_motif(request.POST, "message")
+    if context.jour is not None:  # a day of the planning (document_demandable)
+        request.sdiapi.flash(
+            translate(_("On ne peut pas demander de document pour cette demande.")), "warning"
+        )
+        return HTTPFound(retour)
     if nature not in pieces.NATURES or len(message) > MOTIF_MAX:
         request.sdiapi.flash(translate(_("Choisissez le document à demander.")), "warning")
         return HTTPFound(retour)

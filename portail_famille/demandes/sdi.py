@@ -55,6 +55,13 @@ def _tr(request, value):
     return value
 
 
+def document_demandable(demande):
+    """May the service ask the family for a document about ``demande``?
+    A pending one, but a day of the planning (its own rules: deadlines,
+    places, closures, which do not wait for a family)."""
+    return demande.etat == EN_ATTENTE and demande.jour is None
+
+
 def peut_traiter(request, demande):
     """May the current user accept or refuse this request?"""
     return bool(request.has_permission(demande.type.permission, demande))
@@ -497,7 +504,8 @@ class TraiterDemandeView:
             ),
             "document_demande": pieces.document_demande(request, demande),
             "natures": [(k, translate(v)) for k, v in pieces.NATURES.items()],
-            "peut_demander_document": demande.etat == EN_ATTENTE and peut_traiter(request, demande),
+            "peut_demander_document": document_demandable(demande)
+            and peut_traiter(request, demande),
         }
 
     def iban_en_jeu(self):

@@ -20,6 +20,7 @@ from portail_famille.inscription_en_ligne import demo as demo_inscription
 from portail_famille.inscription_en_ligne import resources
 
 from ..conftest import ADMIN, login, mails, martin_logged_in, with_root
+from . import acces
 
 NUMERO = DUPONT["numero"]
 FAMILLE = "/familles/%s/" % NUMERO
@@ -400,3 +401,30 @@ def test_staff_open_an_activity_for_enrolment(app):
     # A régisseur and a parent do not reach the tab.
     navigateur(app, "regisseur").get(base + "@@inscription-en-ligne", status=403)
     assert re.search("/$", dupont.get(base + "@@inscription-en-ligne", status=302).location)
+
+
+def test_asking_for_a_document_forged_or_out_of_turn_changes_nothing(app):
+    dupont = navigateur(app, "jean.dupont")
+    remplir(formulaire(dupont, app)).submit("envoyer", status=302)
+    (demande,) = demandes(app)
+    url = traiter_url(demande["name"])
+    agent = navigateur(app, "agent")
+    token = agent.get(url).forms["form-document"]["csrf_token"].value
+    post = {"csrf_token": token, "demander_document": "1", "message": ""}
+    # A kind that does not exist: nothing asked.
+    page = agent.post(url, dict(post, nature="passeport"), status=302).follow()
+    assert "Choisissez le document à demander." in page.text
+    assert demandes(app)[0]["etat"] == "en_attente"
+    # Who may not process this type: the régisseur (the record's requests), an editor.
+    for role in ("regisseur", "editeur"):
+        browser = navigateur(app, role)
+        jeton = acces.jeton_de(browser)
+        browser.post(url, dict(post, nature="assurance", csrf_token=jeton), status=403)
+    assert demandes(app)[0]["etat"] == "en_attente"
+    # Accepted: asking for a document afterwards is refused.
+    agent.get(url).forms["form-accepter"].submit("accepter", status=302)
+    page = agent.post(url, dict(post, nature="assurance"), status=302).follow()
+    assert "Cette demande a déjà été traitée." in page.text
+    assert demandes(app)[0]["etat"] == "acceptee"
+    assert demandes(app)[0]["document_demande"] is None
+    assert "form-document" not in page.forms
