@@ -36,7 +36,7 @@ from ..security import P, login
 from . import cycle, pieces, service
 from .affichage import MASQUES, titre, valeur
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
-from .types import SANTE_MASQUEE, TYPES, sante_cachee
+from .types import CIBLE_INSCRIPTION, SANTE_MASQUEE, TYPES, sante_cachee
 
 PAR_PAGE = 20
 PAGE_MAX = 100_000  # a page number from the query string, before clamping
@@ -497,6 +497,9 @@ class TraiterDemandeView:
         descriptif = demande.type.decrire(request, demande) if demande.type.decrire else []
         return {
             "descriptif": descriptif,
+            # An enrolment changes no field of the record: its description
+            # says what it asks for, no table of values "before / after".
+            "tableau": demande.type.cible != CIBLE_INSCRIPTION,
             "pieces": pieces.lignes(
                 request,
                 demande,
