@@ -149,6 +149,17 @@ def _demande(demande, request):
         "date_traitement": simple(demande.date_traitement),
         "motif_refus": demande.motif_refus,
         "jour": simple(demande.jour),
+        # its supporting documents, named (their contents stay in the portal)
+        "pieces": [
+            {
+                "nature": simple(piece.libelle_nature, request),
+                "nom": piece.nom,
+                "type": piece.mimetype,
+                "taille": piece.taille,
+                "date": simple(piece.date),
+            }
+            for piece in demande.pieces
+        ],
     }
 
 

@@ -428,3 +428,15 @@ def test_asking_for_a_document_forged_or_out_of_turn_changes_nothing(app):
     assert demandes(app)[0]["etat"] == "acceptee"
     assert demandes(app)[0]["document_demande"] is None
     assert "form-document" not in page.forms
+
+
+def test_mes_donnees_names_the_documents_of_each_request(app):
+    dupont = navigateur(app, "jean.dupont")
+    remplir(formulaire(dupont, app)).submit("envoyer", status=302)
+    export = dupont.get(FAMILLE + "mes-donnees.json").json
+    (demande,) = [d for d in export["demandes"] if d["type"] == "inscription"]
+    assert demande["libelle"] == "Demande d'inscription"
+    assert [(p["nature"], p["nom"], p["type"]) for p in demande["pieces"]] == [
+        ("Attestation CAF ou avis d'imposition", "avis.pdf", "application/pdf"),
+        ("Vaccinations (copie du carnet de santé)", "carnet.png", "image/png"),
+    ]
