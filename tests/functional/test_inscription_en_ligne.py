@@ -440,3 +440,30 @@ def test_mes_donnees_names_the_documents_of_each_request(app):
         ("Attestation CAF ou avis d'imposition", "avis.pdf", "application/pdf"),
         ("Vaccinations (copie du carnet de santé)", "carnet.png", "image/png"),
     ]
+
+
+def test_documents_over_the_forms_limit_are_refused_whole_in_french(app):
+    """5 Mo a document, 6 Mo a form (``portail.max_upload``): two scans of
+    3,5 Mo are refused before anything reads them, nothing is stored, and
+    the form says the limit beforehand."""
+    dupont = navigateur(app, "jean.dupont")
+    form = remplir(formulaire(dupont, app))
+    assert "6 Mo au plus pour l'ensemble des documents" in dupont.get(
+        PAGE, {"enfant": form["enfant"].value, "offre": form["offre"].value}
+    ).html.select_one("fieldset.pieces").get_text(" ")
+    lourd = pdf() + b"%" + b"0" * (3 * 1024 * 1024 + 512 * 1024)
+    form["piece-ressources"] = webtest.Upload("avis.pdf", lourd, "application/pdf")
+    form["piece-vaccinations"] = webtest.Upload("carnet.pdf", lourd, "application/pdf")
+    page = form.submit("envoyer", status=413)
+    assert "Les données envoyées sont trop volumineuses." in page.text
+    assert demandes(app) == []
+    # One document over 5 Mo in a form under 6 Mo: said next to its field.
+    form = remplir(formulaire(dupont, app))
+    trop = pdf() + b"%" + b"0" * (5 * 1024 * 1024 + 100 * 1024)
+    form["piece-ressources"] = webtest.Upload("avis.pdf", trop, "application/pdf")
+    page = form.submit("envoyer", status=400)
+    assert page.html.select_one("#piece-ressources-erreur").get_text(strip=True) == (
+        "Le fichier dépasse la taille maximale de 5 Mo."
+    )
+    assert page.html.select_one("#piece-vaccinations-erreur") is None
+    assert demandes(app) == []
