@@ -156,6 +156,8 @@ def _formulaire(request, context, enfant, prestation, ouverture, erreurs=None, s
             else None
         ),
         "erreurs": {k: v for k, v in erreurs.items() if k in ("general", "accepte", "jours")},
+        # a form sent back with errors keeps no file: they are sent again
+        "renvoyer": bool(erreurs),
         "taille_max": fichiers.TAILLE_MAX // fichiers.MO,
         # what one form may carry in all (``skin.tweens``: a larger one is
         # refused as a whole, before any field is read)

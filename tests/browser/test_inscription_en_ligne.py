@@ -11,6 +11,8 @@ from pypdf import PdfWriter
 
 from portail_famille.demo import COMPTES, DUPONT
 
+from .axe import aucune_violation
+
 pytestmark = pytest.mark.browser
 FAMILLE = "/familles/%s/" % DUPONT["numero"]
 
@@ -37,6 +39,22 @@ def test_enrolment_with_two_documents_accepted_in_the_queue(portail, new_page, l
     expect(parent.locator("#activites-ouvertes")).to_contain_text("Mercredi journée")
     parent.get_by_label("Enfant").select_option(label="LUCAS DUPONT")
     parent.get_by_role("button", name="Continuer").click()
+    formulaire = parent.locator("#form-inscription")
+    aucune_violation(parent, "Inscriptions (formulaire)")
+    formulaire.get_by_label("Mercredi").check()
+    formulaire.get_by_role("group", name="Votre enfant sait-il nager ?").get_by_label("Oui").check()
+    formulaire.get_by_label("Attestation CAF ou avis d'imposition").set_input_files(
+        {"name": "avis.pdf", "mimeType": "application/pdf", "buffer": pdf()}
+    )
+    formulaire.get_by_label("Vaccinations").set_input_files(
+        {"name": "carnet.png", "mimeType": "image/png", "buffer": png()}
+    )
+    formulaire.get_by_label("J'ai lu et j'accepte le règlement intérieur").check()
+    formulaire.get_by_role("button", name="Envoyer la demande").click()
+    # A missing answer: said next to its field, the page still accessible.
+    expect(parent.locator("#question-1-erreur")).to_have_text("Ce champ est obligatoire.")
+    expect(parent.locator("fieldset.pieces")).to_contain_text("joignez-les de nouveau")
+    aucune_violation(parent, "Inscriptions (erreurs)")
     formulaire = parent.locator("#form-inscription")
     formulaire.get_by_label("Mercredi").check()
     formulaire.get_by_role("group", name="Votre enfant sait-il nager ?").get_by_label("Oui").check()
