@@ -55,6 +55,9 @@ from .types import TYPES
 AUTOMATIQUE = "automatique"  # who made a transition of the rules
 
 # (state, next state) -> the journal's action.
+# What an agent decides (``decidable``).
+DECISIONS = frozenset(((EN_ATTENTE, ACCEPTEE), (EN_ATTENTE, REFUSEE), (ATTENTE_FAMILLE, REFUSEE)))
+
 TRANSITIONS = {
     (EN_ATTENTE, ACCEPTEE): "DemandeAcceptee",
     (EN_ATTENTE, REFUSEE): "DemandeRefusee",
@@ -65,6 +68,7 @@ TRANSITIONS = {
     (LISTE_ATTENTE, REFUSEE): "DemandeRefusee",  # a closure of the day
     (EN_ATTENTE, ATTENTE_FAMILLE): "DemandeDocumentDemande",  # an agent asks the family
     (ATTENTE_FAMILLE, EN_ATTENTE): "DemandeDocumentFourni",  # the family sent it
+    (ATTENTE_FAMILLE, REFUSEE): "DemandeRefusee",  # the family never sent it
 }
 # The journal's actions, as the SDI's Journal tab names them.
 ACTIONS = {
@@ -218,8 +222,9 @@ def passer(demande, etat, par, registry, now=None, motif=""):
 def decidable(demande, vers):
     """Can an agent make ``demande`` ``vers`` (accepted, refused)?  Only
     from en attente (one on the waiting list waits for a place, not for an
-    agent); raises ``TransitionInterdite`` otherwise."""
-    if demande.etat != EN_ATTENTE or (EN_ATTENTE, vers) not in TRANSITIONS:
+    agent); one waiting for the family's document may be refused (it never
+    came), not accepted.  Raises ``TransitionInterdite`` otherwise."""
+    if (demande.etat, vers) not in DECISIONS:
         raise TransitionInterdite(demande.etat, vers)
 
 

@@ -558,6 +558,8 @@ class TraiterDemandeView:
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
             "champs_vus": ",".join(modifies),
             "permis": permis and en_attente,
+            # refused while it waits for the family's document, too
+            "peut_refuser": permis and (demande.etat, REFUSEE) in cycle.DECISIONS,
             "peut_reveler": (
                 not reveler
                 and self.iban_en_jeu()

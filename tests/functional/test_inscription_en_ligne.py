@@ -467,3 +467,27 @@ def test_documents_over_the_forms_limit_are_refused_whole_in_french(app):
     )
     assert page.html.select_one("#piece-vaccinations-erreur") is None
     assert demandes(app) == []
+
+
+def test_a_document_never_sent_the_request_is_refused_not_accepted(app):
+    dupont = navigateur(app, "jean.dupont")
+    remplir(formulaire(dupont, app)).submit("envoyer", status=302)
+    (demande,) = demandes(app)
+    url = traiter_url(demande["name"])
+    agent = navigateur(app, "agent")
+    form = agent.get(url).forms["form-document"]
+    form["nature"] = "assurance"
+    form.submit("demander_document", status=302)
+    page = agent.get(url)
+    assert "form-accepter" not in page.forms and "form-document" not in page.forms
+    # A forged acceptance changes nothing.
+    token = page.forms["form-refuser"]["csrf_token"].value
+    refus = agent.post(url, {"csrf_token": token, "accepter": "1"}, status=302).follow()
+    assert "ne peut pas passer" in refus.text
+    assert demandes(app)[0]["etat"] == "attente_famille"
+    form = page.forms["form-refuser"]
+    form["motif"] = "Attestation d'assurance non reçue."
+    form.submit("refuser", status=302)
+    assert demandes(app)[0]["etat"] == "refusee"
+    assert "Attestation d'assurance non reçue." in mails(app)[-1]
+    assert inscription(app) == {}

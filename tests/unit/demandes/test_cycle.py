@@ -43,6 +43,7 @@ PERMISES = {
     # "Demander un document manquant", and the family's answer.
     (EN_ATTENTE, ATTENTE_FAMILLE),
     (ATTENTE_FAMILLE, EN_ATTENTE),
+    (ATTENTE_FAMILLE, REFUSEE),
 }
 # How to bring a new request to each state, through allowed transitions.
 CHEMINS = {
