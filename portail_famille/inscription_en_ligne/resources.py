@@ -22,6 +22,11 @@ class Ouverture(Persistent):
     its text and/or its PDF (``fichiers.Fichier``)."""
 
     reglement_fichier = None
+    # How many requests were accepted: written by each acceptance, so that
+    # two agents accepting the last place at once conflict (the second is
+    # retried and finds it taken) instead of both inserting into the
+    # prestation's index of inscriptions, which BTrees would merge.
+    acceptees = 0
 
     def __init__(
         self,

@@ -151,6 +151,8 @@ def accepter(demande, request, force=False, now=None):
     if found:
         raise InscriptionImpossible(next(iter(found.values())))
     inscription = inscrire(enfant, demande.prestation, libelle, debut, demande.jours_contrat)
+    if ouverture is not None:
+        ouverture.acceptees += 1  # concurrent acceptances conflict (resources)
     demande.jours_reserves = reserver_contrat(
         enfant, inscription, request.registry.settings, prestation=prestation
     )

@@ -9,6 +9,7 @@ an avis d'imposition); who may download a document."""
 import io
 import re
 
+import pytest
 import webtest
 from PIL import Image
 from pypdf import PdfWriter
@@ -491,3 +492,58 @@ def test_a_document_never_sent_the_request_is_refused_not_accepted(app):
     assert demandes(app)[0]["etat"] == "refusee"
     assert "Attestation d'assurance non reçue." in mails(app)[-1]
     assert inscription(app) == {}
+
+
+def test_two_agents_accepting_the_last_place_at_once_conflict(app):
+    """The last place, two requests (DUPONT's LUCAS, MARTIN's CHLOÉ)
+    accepted at the same moment in two transactions: the second commit
+    conflicts (pyramid_retry runs it again, and it finds the place taken)
+    instead of both children being enrolled."""
+    from pyramid.testing import DummyRequest
+    from substanced.util import find_objectmap
+    from transaction import TransactionManager
+    from ZODB.POSException import ConflictError
+
+    from portail_famille.demandes import service as demandes_service
+    from portail_famille.demo import MARTIN
+    from portail_famille.inscription_en_ligne import service
+
+    dupont = navigateur(app, "jean.dupont")
+    remplir(formulaire(dupont, app)).submit("envoyer", status=302)
+    martin = martin_logged_in(app)
+    cle, _enfant, _annee = offre(app)
+
+    def chloe(root, registry):
+        return next(iter(root["familles"][MARTIN["numero"]]["enfants"]))
+
+    page = martin.get(
+        "/familles/%s/inscriptions" % MARTIN["numero"],
+        {"enfant": with_root(app.app, chloe), "offre": cle},
+    )
+    remplir(page.forms["form-inscription"]).submit("envoyer", status=302)
+
+    def derniere_place(root, registry):
+        prestation = root["structures"][demo_inscription.STRUCTURE][demo_inscription.PRESTATION]
+        ouverture = next(iter(resources.ouvertures(prestation).values()))
+        ouverture.places = len(service.inscrits(prestation, ouverture.annee)) + 1
+        _total, attente = demandes_service.file_attente(root, "inscription")
+        return [get_oid(d) for d in attente]
+
+    oids = with_root(app.app, derniere_place)
+    assert len(oids) == 2
+    db = app.app.registry._zodb_databases[""]
+    managers = [TransactionManager(), TransactionManager()]
+    connections = [db.open(transaction_manager=tm) for tm in managers]
+    try:
+        for connection, oid in zip(connections, oids, strict=True):
+            root = connection.root()["app_root"]
+            demande = find_objectmap(root).object_for(oid)
+            request = DummyRequest(registry=app.app.registry)
+            service.accepter(demande, request)
+        managers[0].commit()
+        with pytest.raises(ConflictError):
+            managers[1].commit()
+    finally:
+        managers[1].abort()
+        for connection in connections:
+            connection.close()
