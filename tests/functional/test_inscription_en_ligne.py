@@ -13,12 +13,16 @@ import pytest
 import webtest
 from PIL import Image
 from pypdf import PdfWriter
-from substanced.util import get_oid
+from pyramid.testing import DummyRequest
+from substanced.util import find_objectmap, get_oid
+from transaction import TransactionManager
+from ZODB.POSException import ConflictError
 
 from portail_famille import journal
-from portail_famille.demo import COMPTES, DUPONT
+from portail_famille.demandes import service as demandes_service
+from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.inscription_en_ligne import demo as demo_inscription
-from portail_famille.inscription_en_ligne import resources
+from portail_famille.inscription_en_ligne import resources, service
 
 from ..conftest import ADMIN, login, mails, martin_logged_in, with_root
 from . import acces
@@ -499,15 +503,6 @@ def test_two_agents_accepting_the_last_place_at_once_conflict(app):
     accepted at the same moment in two transactions: the second commit
     conflicts (pyramid_retry runs it again, and it finds the place taken)
     instead of both children being enrolled."""
-    from pyramid.testing import DummyRequest
-    from substanced.util import find_objectmap
-    from transaction import TransactionManager
-    from ZODB.POSException import ConflictError
-
-    from portail_famille.demandes import service as demandes_service
-    from portail_famille.demo import MARTIN
-    from portail_famille.inscription_en_ligne import service
-
     dupont = navigateur(app, "jean.dupont")
     remplir(formulaire(dupont, app)).submit("envoyer", status=302)
     martin = martin_logged_in(app)
