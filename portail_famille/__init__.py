@@ -27,6 +27,7 @@ DOMAINS = (
     ".calendrier",
     ".facturation",
     ".prelevement",
+    ".inscription_en_ligne",
     ".relances",
     ".paiement",
     ".messagerie",

@@ -16,6 +16,7 @@ from . import dates
 from .actualites import demo as demo_actualites
 from .comptes import passwords
 from .documents import demo as demo_documents
+from .inscription_en_ligne import demo as demo_inscription_en_ligne
 from .messagerie import demo as demo_messagerie
 from .prelevement import mandats
 from .util import close_databases
@@ -534,6 +535,8 @@ def load(root, registry, mois_passes=False):
     demo_actualites.load(root, registry)
     demo_documents.load(root, registry)
     demo_messagerie.load(root, registry, DUPONT["numero"])
+    # The current school year's activity open for online enrolment.
+    demo_inscription_en_ligne.load(root, registry, root["calendrier"].annees()[-1])
 
 
 def main(argv=sys.argv):

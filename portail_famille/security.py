@@ -51,6 +51,9 @@ class Permission(enum.StrEnum):
     # The unpaid invoices across families (the Régies' tab "Impayés"):
     # régisseurs, administrators, agents (they read invoices).
     IMPAYES_VOIR = "relances:impayes:voir"
+    # Opening a prestation for online enrolment (its tab "Inscription en
+    # ligne": dates, places, questions, documents, règlement): agents.
+    INSCRIPTION_OUVRIR = "inscription:ouverture:gerer"
     JOURNAL_VOIR = "journal:journal:voir"
     # Revoking a family's SEPA mandate from its file, with a reason: staff
     # who process the money requests (agents, régisseurs), administrators.
@@ -169,6 +172,7 @@ ROLE_TABLE = {
             P.PLANNING_VOIR,
             P.PLANNING_POINTER,
             P.STATISTIQUES_VOIR,
+            P.INSCRIPTION_OUVRIR,
         ),
         "calendrier": (P.SDI_VIEW, P.SDI_EDIT, P.SDI_ADD, P.SDI_MANAGE_CONTENTS),
         # Agents publish documents and news too (the service's forms).

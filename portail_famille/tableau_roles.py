@@ -51,6 +51,7 @@ DESCRIPTIONS = {
     P.PLANNING_VOIR: "see the children expected on a day",
     P.PLANNING_POINTER: "record attendance (pointage)",
     P.STATISTIQUES_VOIR: "read and export the CAF's statistics (hours, children per day)",
+    P.INSCRIPTION_OUVRIR: "open an activity for online enrolment (dates, places, documents)",
     P.MESSAGERIE_TRAITER: "read and answer families' messages; group messages",
     P.FACTURE_VOIR: "read invoices, credit notes, payments and their PDFs",
     P.FACTURATION_GERER: (

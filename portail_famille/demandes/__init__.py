@@ -12,10 +12,12 @@ from ..i18n import _
 def includeme(config):
     from .catalog import INDEXES
     from .cycle import ACTIONS
+    from .pieces import ACTIONS as ACTIONS_PIECES
     from .sdi import AUDIT_IBAN
 
     # The Journal tab's names of what staff and the rules do to requests.
     journal.nommer_actions(config, {AUDIT_IBAN: _("IBAN complet consulté"), **ACTIONS})
+    journal.nommer_actions(config, ACTIONS_PIECES)
 
     config.include("portail_famille.catalogue")
     config.add_portail_indexes(**INDEXES)

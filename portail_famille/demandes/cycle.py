@@ -41,12 +41,24 @@ from zope.interface import Interface
 from .. import courriels, dates, journal
 from ..i18n import _, traduire
 from . import affichage
-from .resources import ACCEPTEE, EN_ATTENTE, ETATS, LISTE_ATTENTE, REFUSEE, REMPLACEE
+from .pieces import NATURES
+from .resources import (
+    ACCEPTEE,
+    ATTENTE_FAMILLE,
+    EN_ATTENTE,
+    ETATS,
+    LISTE_ATTENTE,
+    REFUSEE,
+    REMPLACEE,
+)
 from .types import ONGLET_ENFANTS, SECTION_SANTE, TYPES
 
 AUTOMATIQUE = "automatique"  # who made a transition of the rules
 
 # (state, next state) -> the journal's action.
+# What an agent decides (``decidable``).
+DECISIONS = frozenset(((EN_ATTENTE, ACCEPTEE), (EN_ATTENTE, REFUSEE), (ATTENTE_FAMILLE, REFUSEE)))
+
 TRANSITIONS = {
     (EN_ATTENTE, ACCEPTEE): "DemandeAcceptee",
     (EN_ATTENTE, REFUSEE): "DemandeRefusee",
@@ -55,6 +67,9 @@ TRANSITIONS = {
     (LISTE_ATTENTE, EN_ATTENTE): "DemandeEnAttente",  # a place freed, for an agent
     (LISTE_ATTENTE, ACCEPTEE): "DemandeAcceptee",  # a place freed, the rules accept
     (LISTE_ATTENTE, REFUSEE): "DemandeRefusee",  # a closure of the day
+    (EN_ATTENTE, ATTENTE_FAMILLE): "DemandeDocumentDemande",  # an agent asks the family
+    (ATTENTE_FAMILLE, EN_ATTENTE): "DemandeDocumentFourni",  # the family sent it
+    (ATTENTE_FAMILLE, REFUSEE): "DemandeRefusee",  # the family never sent it
 }
 # The journal's actions, as the SDI's Journal tab names them.
 ACTIONS = {
@@ -63,10 +78,12 @@ ACTIONS = {
     "DemandeRemplacee": _("Demande remplacée"),
     "DemandeListeAttente": _("Demande en liste d'attente"),
     "DemandeEnAttente": _("Demande remise en attente (place libérée)"),
+    "DemandeDocumentDemande": _("Document manquant demandé à la famille"),
+    "DemandeDocumentFourni": _("Document manquant fourni par la famille"),
 }
 FINALS = frozenset((ACCEPTEE, REFUSEE, REMPLACEE))  # dated (date_traitement)
 TRAITEES = frozenset((ACCEPTEE, REFUSEE))  # with who processed them
-EN_COURS = frozenset((EN_ATTENTE, LISTE_ATTENTE))
+EN_COURS = frozenset((EN_ATTENTE, LISTE_ATTENTE, ATTENTE_FAMILLE))
 
 
 class DemandeError(Exception):
@@ -158,7 +175,7 @@ def _ecrire(demande, etat, par, now):
     return action
 
 
-def journaliser(demande, action, par):
+def journaliser(demande, action, par, **details):
     """The journal entry of a transition: the one call to the site's
     journal for requests (who, which request, family, type, child)."""
     journal.noter(
@@ -170,6 +187,7 @@ def journaliser(demande, action, par):
         details={
             "type": demande.type_demande,
             **({"enfant": demande.enfant} if demande.enfant is not None else {}),
+            **details,
         },
     )
 
@@ -205,8 +223,9 @@ def passer(demande, etat, par, registry, now=None, motif=""):
 def decidable(demande, vers):
     """Can an agent make ``demande`` ``vers`` (accepted, refused)?  Only
     from en attente (one on the waiting list waits for a place, not for an
-    agent); raises ``TransitionInterdite`` otherwise."""
-    if demande.etat != EN_ATTENTE or (EN_ATTENTE, vers) not in TRANSITIONS:
+    agent); one waiting for the family's document may be refused (it never
+    came), not accepted.  Raises ``TransitionInterdite`` otherwise."""
+    if (demande.etat, vers) not in DECISIONS:
         raise TransitionInterdite(demande.etat, vers)
 
 
@@ -320,6 +339,38 @@ def prevenir(request, demande, template, **valeurs):
             motif=motif_reponse(demande),
             **valeurs,
         )
+
+
+def demander_document(demande, par, nature, message, request, now=None):
+    """An agent asks the family for a missing document (``nature``: a key
+    of ``pieces.NATURES``; ``message``: what exactly, may be empty): the
+    request waits for the family (it leaves the queue), journaled, the
+    family told by mail what is asked."""
+    if demande.etat != EN_ATTENTE:
+        raise TransitionInterdite(demande.etat, ATTENTE_FAMILLE)
+    action = _ecrire(demande, ATTENTE_FAMILLE, par, now)
+    demande.document_demande = {
+        "nature": nature,
+        "message": message,
+        "date": now or dates.horodatage(),
+        "par": par,
+    }
+    journaliser(demande, action, par, nature=nature, message=message)
+    prevenir(
+        request,
+        demande,
+        "demande_document",
+        message=message,
+        nature=request.localizer.translate(NATURES.get(nature, NATURES["autre"])),
+    )
+    signaler_modification(request.registry, demande)
+
+
+def document_fourni(demande, par, registry, now=None):
+    """The family sent what was asked: the request is back in the queue."""
+    action = _ecrire(demande, EN_ATTENTE, par, now)
+    journaliser(demande, action, par)
+    signaler_modification(registry, demande)
 
 
 def includeme(config):

@@ -15,6 +15,9 @@ ACCEPTEE = "acceptee"
 REFUSEE = "refusee"
 REMPLACEE = "remplacee"  # a newer request of the same kind replaced it
 LISTE_ATTENTE = "liste_attente"  # a reservation waiting for a place
+# Staff asked the family for a missing document (``pieces``): the request
+# waits for the family, then comes back to the queue.
+ATTENTE_FAMILLE = "attente_famille"
 
 ETATS = {
     EN_ATTENTE: _("En attente"),
@@ -22,6 +25,7 @@ ETATS = {
     REFUSEE: _("Refusée"),
     REMPLACEE: _("Remplacée"),
     LISTE_ATTENTE: _("Liste d'attente"),
+    ATTENTE_FAMILLE: _("Document demandé à la famille"),
 }
 
 
@@ -72,6 +76,11 @@ class Demande(Persistent):
     # A supporting document the family sent with the request (a medical
     # certificate: ``fichiers.Fichier``), or None.
     justificatif = None
+    # Supporting documents (``pieces.Piece``, a PersistentList made by
+    # ``pieces.joindre``: none before) and the document staff asked for
+    # ({"nature", "message", "date", "par"}, ``cycle.demander_document``).
+    pieces = ()
+    document_demande = None
 
     def __init__(self, type_demande, valeurs, anciennes, date_demande, demandeur, enfant=None):
         self.type_demande = type_demande

@@ -33,10 +33,10 @@ from ..i18n import _
 from ..journal import audit
 from ..sdi.echappement import Balisage
 from ..security import P, login
-from . import cycle, service
+from . import cycle, pieces, service
 from .affichage import MASQUES, titre, valeur
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
-from .types import SANTE_MASQUEE, TYPES, sante_cachee
+from .types import CIBLE_INSCRIPTION, SANTE_MASQUEE, TYPES, sante_cachee
 
 PAR_PAGE = 20
 PAGE_MAX = 100_000  # a page number from the query string, before clamping
@@ -58,6 +58,13 @@ def _tr(request, value):
 def page_propre(demande):
     """Is ``demande`` decided on its type's own page, not on "Traiter"?"""
     return demande.type.vue_traitement != "traiter"
+
+
+def document_demandable(demande):
+    """May the service ask the family for a document about ``demande``?
+    A pending one, but a day of the planning (its own rules: deadlines,
+    places, closures, which do not wait for a family)."""
+    return demande.etat == EN_ATTENTE and demande.jour is None
 
 
 def peut_traiter(request, demande):
@@ -500,6 +507,30 @@ class TraiterDemandeView:
         journaliser_iban(self.request, famille, demande=get_oid(self.context))
         return self.show(reveler=True)
 
+    def documents(self):
+        """The request's description (a type that words it), its documents
+        (links), what was asked of the family, "Demander un document
+        manquant" (``pieces_sdi``)."""
+        request = self.request
+        demande = self.context
+        translate = request.localizer.translate
+        descriptif = demande.type.decrire(request, demande) if demande.type.decrire else []
+        return {
+            "descriptif": descriptif,
+            # An enrolment changes no field of the record: its description
+            # says what it asks for, no table of values "before / after".
+            "tableau": demande.type.cible != CIBLE_INSCRIPTION,
+            "pieces": pieces.lignes(
+                request,
+                demande,
+                lambda rang: request.sdiapi.mgmt_path(demande, "@@piece", query={"n": rang}),
+            ),
+            "document_demande": pieces.document_demande(request, demande),
+            "natures": [(k, translate(v)) for k, v in pieces.NATURES.items()],
+            "peut_demander_document": document_demandable(demande)
+            and peut_traiter(request, demande),
+        }
+
     def iban_en_jeu(self):
         """Does the table show a masked value (the IBAN)?"""
         return any(name in MASQUES for name, *_rest in self.context.changements())
@@ -548,6 +579,8 @@ class TraiterDemandeView:
             "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
             "champs_vus": ",".join(modifies),
             "permis": permis and en_attente,
+            # refused while it waits for the family's document, too
+            "peut_refuser": permis and (demande.etat, REFUSEE) in cycle.DECISIONS,
             "peut_reveler": (
                 not reveler
                 and self.iban_en_jeu()
@@ -558,6 +591,7 @@ class TraiterDemandeView:
             "erreur_motif": erreur_motif and translate(erreur_motif),
             "motif": motif,
             "action": request.sdiapi.mgmt_path(demande, "@@traiter"),
+            **self.documents(),
             "file": self.file,
             "csrf_token": request.session.get_csrf_token(),
         }

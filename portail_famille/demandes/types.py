@@ -22,6 +22,9 @@ CIBLE_JOUR = "jour"  # a day of the child's planning, asked for from its grid
 # A SEPA mandate to sign or revoke: asked for from its own page, applied by
 # its package (``prelevement``), not a section of the record.
 CIBLE_MANDAT = "mandat"
+# An enrolment in an activity for a school year, asked for from its own page
+# with its documents, applied by its package (``inscription_en_ligne``).
+CIBLE_INSCRIPTION = "inscription"
 
 # The record section holding a child's health data (``P.SANTE_VOIR``).
 SECTION_SANTE = "sanitaires"
@@ -80,7 +83,7 @@ class TypeDemande:
         """Asked for through a form of Mon compte or Mes enfants (a day of
         the planning is asked for from the grid, a mandate from its own
         page)."""
-        return self.cible not in (CIBLE_JOUR, CIBLE_MANDAT)
+        return self.cible not in (CIBLE_JOUR, CIBLE_MANDAT, CIBLE_INSCRIPTION)
 
     def titles(self):
         """field name -> title, in the form's order (computed once)."""

@@ -29,9 +29,11 @@ from ..i18n import _, traduire
 from ..journal import audit
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import affichage, cycle, service
+from . import affichage, cycle, pieces, service
 from .affichage import afficher
-from .resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
+from .pieces_views import VUE as VUE_JOINDRE
+from .pieces_views import joignable, peut_lire
+from .resources import ACCEPTEE, ATTENTE_FAMILLE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from .types import (
     ONGLET_COMPTE,
     ONGLET_ENFANTS,
@@ -147,6 +149,12 @@ def mon_compte(context, request):
                     else None
                 ),
                 "attente": _jour(attente.date_demande) if attente is not None else None,
+                # a supporting document for the pending request (pieces_views)
+                "joindre": (
+                    request.resource_path(attente, VUE_JOINDRE)
+                    if attente is not None and peut_demander
+                    else None
+                ),
                 "liste": request.resource_path(
                     context, "liste-des-demandes", query={"onglet": kind.onglet, "type": kind.nom}
                 ),
@@ -531,6 +539,59 @@ def _date(moment):
     return {"texte": affichage.valeur("date", moment), "iso": moment.isoformat()}
 
 
+def _documents(request, demande):
+    """A row's documents (links to the family's own), what the service
+    asked for, and the link to add one (a parent who may make requests)."""
+    translate = request.localizer.translate
+    lien = None
+    if request.has_permission(P.DEMANDE_CREER, demande.famille) and joignable(demande):
+        if demande.etat == ATTENTE_FAMILLE:
+            texte = _("Envoyer le document")
+        elif demande.etat == REFUSEE:
+            texte = _("Répondre avec un document")
+        else:
+            texte = _("Joindre un document")
+        lien = {
+            "url": request.resource_path(demande, VUE_JOINDRE),
+            "texte": translate(texte),
+            "quoi": translate(
+                _(
+                    "${type}, demande du ${date}",
+                    mapping={
+                        "type": translate(demande.type.titre),
+                        "date": _jour(demande.date_demande),
+                    },
+                )
+            )
+            + (" (%s)" % demande.prenom_enfant if demande.enfant else ""),
+        }
+    return {
+        "pieces": [
+            {
+                "texte": "%s : %s" % (translate(p.libelle_nature), p.nom),
+                "url": request.resource_path(demande, "piece", query={"n": rang}),
+            }
+            for rang, p in enumerate(demande.pieces, start=1)
+            if peut_lire(request, demande, p)
+        ],
+        "document_demande": (
+            translate(
+                _(
+                    "Document demandé par le service : ${document}",
+                    mapping={"document": pieces.document_demande(request, demande)},
+                )
+            )
+            if demande.etat == ATTENTE_FAMILLE
+            else None
+        ),
+        "joindre": lien,
+    }
+
+
+# The states shown in the table of another (pending: waiting for a place or
+# for the family's document).
+EN_COURS_LISTE = frozenset(((EN_ATTENTE, LISTE_ATTENTE), (EN_ATTENTE, ATTENTE_FAMILLE)))
+
 TABLEAUX = (
     (EN_ATTENTE, "en-attente", _("Demandes en attente"), _("Aucune demande en attente.")),
     (REFUSEE, "refusees", _("Demandes refusées"), _("Aucune demande refusée.")),
@@ -561,6 +622,7 @@ def _tableau(request, etat, ident, titre, vide, demandes, filtre):
         modifications = _modifications(request, demande)
         lignes.append(
             {
+                **_documents(request, demande),
                 "cellules": cells,
                 "modifications": modifications,
                 "date_demande": _date(demande.date_demande),
@@ -568,7 +630,9 @@ def _tableau(request, etat, ident, titre, vide, demandes, filtre):
                 "motif": demande.motif_refus,
             }
         )
-    avec_modifications = any(ligne["modifications"] for ligne in lignes) or not personnes
+    avec_modifications = (
+        any(ligne["modifications"] or ligne["pieces"] for ligne in lignes) or not personnes
+    )
     entetes = []
     if filtre is None:
         entetes.append(translate(_("Demande")))
@@ -648,11 +712,7 @@ def liste_des_demandes(context, request):
             ident,
             titre,
             vide,
-            [
-                d
-                for d in demandes
-                if d.etat == etat or (etat, d.etat) == (EN_ATTENTE, LISTE_ATTENTE)
-            ],
+            [d for d in demandes if d.etat == etat or (etat, d.etat) in EN_COURS_LISTE],
             filtre,
         )
         for etat, ident, titre, vide in TABLEAUX

@@ -151,6 +151,17 @@ def _demande(demande, request):
         "motif_refus": demande.motif_refus,
         "motif_acceptation": demande.motif_acceptation,
         "jour": simple(demande.jour),
+        # its supporting documents, named (their contents stay in the portal)
+        "pieces": [
+            {
+                "nature": simple(piece.libelle_nature, request),
+                "nom": piece.nom,
+                "type": piece.mimetype,
+                "taille": piece.taille,
+                "date": simple(piece.date),
+            }
+            for piece in demande.pieces
+        ],
     }
 
 

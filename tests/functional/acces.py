@@ -364,6 +364,13 @@ def preparer_dupont(shared, dupont):
     form = dupont.get(DUPONT_PATH + "/demande-caf").forms["demande"]
     form["numero_allocataire"] = "7654321"
     form.submit("enregistrer", status=302)
+    # ... with a supporting document (demandes.pieces: its ?n=1)
+    liste = dupont.get(DUPONT_PATH + "/liste-des-demandes?onglet=compte")
+    joindre = dupont.get(liste.html.select_one("ul.joindre a")["href"])
+    fields = {"csrf_token": csrf(joindre), "nature": "ressources", "envoyer": "1"}
+    dupont.post(
+        joindre.request.path, fields, upload_files=[("document", "b.pdf", pdf())], status=302
+    )
 
     def chemins(root, registry):
         famille = root["familles"][DUPONT["numero"]]

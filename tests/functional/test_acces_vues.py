@@ -67,6 +67,9 @@ def monde(shared, dupont, martin, anonymous, agent, regisseur, editeur, admin):
         ("IFamille", "mandat-sepa.pdf"): "?mandat=1",
         ("IFamille", "@@mandat-sepa.pdf"): "?mandat=1",
         ("IFamille", "@@revoquer-mandat"): "?mandat=1",
+        # the supporting document of DUPONT's CAF request (demandes.pieces)
+        ("IDemande", "piece"): "?n=1",
+        ("IDemande", "@@piece"): "?n=1",
     }
     browsers = {
         "anonyme": anonymous,

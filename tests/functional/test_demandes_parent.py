@@ -920,6 +920,7 @@ def test_the_type_filter_and_the_children_tab(app):
         "Absences",
         "Nouvel enfant",
         "Absences avec justificatif",
+        "Inscriptions",  # online enrolment (inscription_en_ligne)
     ]
     assert soup.select_one("p.vide").get_text(strip=True) == "Aucune demande"
     assert not soup.select("table")

@@ -18,6 +18,7 @@ from portail_famille import journal
 from portail_famille.demandes import cycle
 from portail_famille.demandes.resources import (
     ACCEPTEE,
+    ATTENTE_FAMILLE,
     EN_ATTENTE,
     ETATS,
     LISTE_ATTENTE,
@@ -39,6 +40,10 @@ PERMISES = {
     (LISTE_ATTENTE, EN_ATTENTE),
     (LISTE_ATTENTE, ACCEPTEE),
     (LISTE_ATTENTE, REFUSEE),
+    # "Demander un document manquant", and the family's answer.
+    (EN_ATTENTE, ATTENTE_FAMILLE),
+    (ATTENTE_FAMILLE, EN_ATTENTE),
+    (ATTENTE_FAMILLE, REFUSEE),
 }
 # How to bring a new request to each state, through allowed transitions.
 CHEMINS = {
@@ -47,6 +52,7 @@ CHEMINS = {
     REFUSEE: [REFUSEE],
     REMPLACEE: [REMPLACEE],
     LISTE_ATTENTE: [LISTE_ATTENTE],
+    ATTENTE_FAMILLE: [ATTENTE_FAMILLE],
 }
 
 
@@ -285,6 +291,9 @@ def test_each_type_is_handled_by_its_own_package():
     config.include("portail_famille.facturation.compte")
     # the types a higher domain defines (types.ajouter): the mandates' requests
     config.include("portail_famille.prelevement")
+    # online enrolment (its page is in the family's menu)
+    config.include("portail_famille.skin")
+    config.include("portail_famille.inscription_en_ligne")
     config.commit()
     modules = {
         nom: config.registry.getUtility(cycle.ITraitement, name=nom).accepter.__module__
@@ -302,6 +311,7 @@ def test_each_type_is_handled_by_its_own_package():
         == modules.pop("revocation_mandat")
         == "portail_famille.prelevement.service"
     )
+    assert modules.pop("inscription") == "portail_famille.inscription_en_ligne.service"
     assert set(modules.values()) == {"portail_famille.demandes.fiche"}
 
 
