@@ -75,6 +75,7 @@ DESCRIPTIONS = {
     P.FACTURE_PAYER: "pay invoices online",
     P.MESSAGE_ECRIRE: "write to the service",
     P.FAMILLE_DONNEES_TELECHARGER: "download Mes données",
+    P.FAMILLE_COMPTE_INVITER: "invite the other responsable to an account of her own",
 }
 
 

@@ -4,7 +4,9 @@ from pyramid.interfaces import IAuthenticationPolicy
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 
+from .. import journal
 from .auth import IDLE_DEFAULT, PortailUserLocator, make_policy
+from .avis import ACTIONS
 from .flashes import session_bornee
 
 WARNING_DEFAULT = 3 * 60
@@ -82,6 +84,8 @@ def gestion_url(request):
 
 
 def includeme(config):
+    # What the family's accounts journal (``avis``: an account added, an invitation).
+    journal.nommer_actions(config, ACTIONS)
     config.add_request_method(gestion_url, "gestion_url", reify=True)
     config.registry.portail_principaux = []
     config.add_directive("add_extra_principals", add_extra_principals)

@@ -191,6 +191,8 @@ def mon_compte(context, request):
         "mes_donnees": mes_donnees,
         # the page of the SEPA direct debit (prelevement.views)
         "prelevement": request.resource_path(context, "prelevement-automatique"),
+        # the family's accounts, one per parent (comptes.invitation)
+        "comptes_parents": request.resource_path(context, "comptes-parents"),
     }
 
 

@@ -260,9 +260,11 @@ class Famille(Folder):
 
 def acl_partie(obj):
     """What an archived Famille or Enfant refuses to everybody: any new
-    request (booking, absence, change of the record).  Its parents still
-    see everything, pay and write to the service."""
-    return [(Deny, Everyone, (P.DEMANDE_CREER,))] if obj.partie_le is not None else []
+    request (booking, absence, change of the record), any invitation of a
+    parent.  Its parents still see everything, pay and write to the
+    service."""
+    refusees = (P.DEMANDE_CREER, P.FAMILLE_COMPTE_INVITER)
+    return [(Deny, Everyone, refusees)] if obj.partie_le is not None else []
 
 
 def famille_of(user):
