@@ -17,6 +17,7 @@ from pyramid.view import view_config
 from .. import dates
 from ..calendrier.jours import genres, zone_vacances
 from ..demandes.enfants import MENU_ENFANT
+from ..familles import partage
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
@@ -171,7 +172,7 @@ def _erreurs(request, queue=ERREURS):
 )
 def planning(context, request):
     sans_sous_chemin(request)
-    famille = context.__parent__.__parent__
+    famille = partage.foyer_du_lecteur(request, context)
     year, month = mois_demande(request.params.get("mois"), dates.today())
     debut, fin = cells.bornes(year, month)
     jours = [debut + datetime.timedelta(days=n) for n in range((fin - debut).days + 1)]
