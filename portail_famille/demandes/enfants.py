@@ -133,8 +133,10 @@ def autorisations(context, request):
     permission=P.SANTE_VOIR,
 )
 def sanitaires(context, request):
-    # Read by staff: audited (a write on GET, on purpose).
-    audit.noter_personnel(request, context.__parent__.__parent__, audit.SANITAIRES, context)
+    # Read by staff: audited (a write on GET, on purpose); not by a parent
+    # of the child's other household (a shared child, familles.partage).
+    if not partage.second_foyer(context, request.famille):
+        audit.noter_personnel(request, context.__parent__.__parent__, audit.SANITAIRES, context)
     return _fiche(context, request, PAGES_ENFANT["sanitaires"])
 
 

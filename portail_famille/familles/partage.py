@@ -94,18 +94,17 @@ def semaine_autorisee(mode, depuis, day):
     raise ValueError(mode)
 
 
-def libelle(request, garde):
-    """The setting as people read it."""
-    texte = request.localizer.translate(dict(MODES)[garde.mode])
+def libelle(request, garde, phrase=False):
+    """The setting as people read it (``phrase``: inside a sentence)."""
     if garde.mode == ALTERNEE:
-        semaine = garde.depuis.isocalendar().week
-        return request.localizer.translate(
-            _(
-                "Une semaine sur deux, à partir de la semaine ${n} (lundi ${jour})",
-                mapping={"n": semaine, "jour": dates.courte(garde.depuis)},
-            )
+        texte = _(
+            "Une semaine sur deux, à partir de la semaine ${n} (lundi ${jour})",
+            mapping={"n": garde.depuis.isocalendar().week, "jour": dates.courte(garde.depuis)},
         )
-    return texte
+    else:
+        texte = dict(MODES)[garde.mode]
+    texte = request.localizer.translate(texte)
+    return texte[:1].lower() + texte[1:] if phrase else texte
 
 
 # --- Reading the links --------------------------------------------------------
@@ -141,6 +140,11 @@ def enfant_du_foyer(famille, nom):
         if enfant.__name__ == nom:
             return enfant
     return None
+
+
+def enfants_du_foyer(famille):
+    """The children of ``famille``: its own, then those it shares."""
+    return [*famille["enfants"].values(), *enfants_partages(famille)]
 
 
 def foyers(enfant):

@@ -349,6 +349,12 @@ def planning(context, request):
         "menu": menu,
         "rubrique": traduit(_("Planning")),
         "retour": request.resource_path(famille, "mes-enfants"),
+        # a shared child: the reader's household's weeks (familles.partage)
+        "garde": (
+            partage.libelle(request, partage.garde_de(context, famille), phrase=True)
+            if partage.est_partage(context)
+            else None
+        ),
         "mois": "%s %d" % (MOIS[month - 1], year),
         "precedent": lien(-1),
         "suivant": lien(1),

@@ -82,6 +82,11 @@ def test_the_second_household_sees_the_shared_child_and_its_common_data(town):  
 
 def test_each_household_books_on_its_weeks(town):  # noqa: F811
     browser = jeanne(town)
+    grille = browser.get(child_url(town) + "planning?mois=2026-12")
+    assert (
+        "Garde alternée : votre foyer réserve et déclare les absences les semaines paires "
+        "(numéro ISO)." in " ".join(grille.html.select_one(".garde-alternee").get_text().split())
+    )
     # An odd week is JEAN's: refused, in French, nothing stored.
     page = reserver(browser, town, MAM, MERCREDI_IMPAIR).follow()
     assert refusals(page) == [
