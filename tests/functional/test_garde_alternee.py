@@ -173,6 +173,10 @@ def test_staff_share_a_child_after_a_confirmation(town):  # noqa: F811
         return enfant.__name__
 
     url = "/manage/familles/%s/enfants/%s/@@garde" % (MARTIN["numero"], with_root(town.app, chloe))
+    # From the family's file (its first tab): the child's "Garde alternée".
+    fiche = agent.get("/manage/familles/%s/@@fiche" % MARTIN["numero"])
+    lien = fiche.html.find("a", string=re.compile("Garde alternée de CHLOÉ"))
+    assert lien["href"].endswith(url)
     page = agent.get(url)
     token = csrf(page) if 'name="csrf_token"' in page.text else None
     token = token or re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
@@ -212,6 +216,16 @@ def test_staff_share_a_child_after_a_confirmation(town):  # noqa: F811
     assert done.status_int == 302
     assert with_root(town.app, partages) == [FOYER]
     assert "Chaque foyer a sa fiche" in done.follow().text
+    # Both files say it.
+    fiche = agent.get("/manage/familles/%s/@@fiche" % MARTIN["numero"])
+    assert "Garde alternée entre les foyers MARTIN (N° %s), LAFOND (N° %s)." % (
+        MARTIN["numero"],
+        FOYER,
+    ) in " ".join(fiche.html.get_text(" ").split())
+    fiche = agent.get("/manage/familles/%s/@@fiche" % FOYER)
+    assert "Garde alternée : CHLOÉ MARTIN, dont le dossier est tenu par le foyer MARTIN" in (
+        " ".join(fiche.html.get_text(" ").split())
+    )
     # JEANNE now sees CHLOÉ, not MARTIN's record.
     browser = jeanne(town)
     assert "CHLOÉ" in browser.get(FOYER_URL + "mes-enfants").text
