@@ -55,6 +55,7 @@ MODES = (
 )
 # What the second household's parents may do on the shared child.
 PERMISSIONS = (P.FAMILLE_VOIR, P.SANTE_VOIR, P.DEMANDE_CREER)
+PERMISSIONS_PARTIE = (P.FAMILLE_VOIR, P.SANTE_VOIR)
 # Which household booked a cell booked by another than the first.
 ATTRIBUT_FOYERS = "planning_foyers"
 
@@ -323,8 +324,9 @@ def complement(garde):
 
 def acl_partage(enfant):
     """The ACL entries the second households' parents get on ``enfant``."""
-    return [
-        (Allow, get_oid(parent), PERMISSIONS)
-        for famille in seconds_foyers(enfant)
-        for parent in famille.parents()
-    ]
+    found = []
+    for famille in seconds_foyers(enfant):
+        # an archived household still sees the child, asks nothing more
+        permissions = PERMISSIONS if famille.partie_le is None else PERMISSIONS_PARTIE
+        found.extend((Allow, get_oid(parent), permissions) for parent in famille.parents())
+    return found

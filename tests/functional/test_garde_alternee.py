@@ -248,3 +248,16 @@ def test_the_childs_acl_follows_the_second_households_accounts(town):  # noqa: F
         return find_objectmap(root) is not None
 
     assert with_root(town.app, objectmap_ok)
+
+
+def test_an_archived_second_household_sees_the_child_but_books_nothing(town):  # noqa: F811
+    def archiver(root, registry):
+        foyer = root["familles"][FOYER]
+        foyer.partie_le = D(2026, 11, 30)
+        foyer.update_acl()
+
+    with_root(town.app, archiver)
+    browser = jeanne(town)
+    assert browser.get(child_url(town)).status_int == 200
+    reserver(browser, town, MAM, MERCREDI, status=404)
+    assert cell(town, MAM, MERCREDI) is None
