@@ -318,3 +318,22 @@ def test_staff_add_the_conjoints_account_and_the_parent_is_told_at_activation(ap
         return activation.en_attente(user)
 
     assert with_root(app.app, activated) is False
+
+
+def test_evolve_step42_gives_existing_families_the_invitation(app):
+    from pyramid.security import Allow
+    from substanced.util import get_oid, set_acl
+
+    from portail_famille.evolve import step42
+    from portail_famille.security import FAMILLE_PERMISSIONS, P
+
+    def ancienne_acl(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        anciennes = tuple(p for p in FAMILLE_PERMISSIONS if p != P.FAMILLE_COMPTE_INVITER)
+        set_acl(famille, [(Allow, get_oid(u), anciennes) for u in famille.parents()])
+
+    with_root(app.app, ancienne_acl)
+    page = jean(app).get(PAGE)
+    assert page.html.select_one("#inviter") is None
+    with_root(app.app, step42.evolve)
+    assert jean(app).get(PAGE).html.select_one("#inviter") is not None
