@@ -300,14 +300,18 @@ def partager(enfant, famille, garde, garde_principal):
     """Share ``enfant`` with the second household ``famille``: the link,
     both households' settings, the child's ACL."""
     verifier(enfant, famille)
-    principal = foyer_principal(enfant)
     find_objectmap(enfant).connect(famille, enfant, FamilleToEnfantPartage)
+    regler(enfant, famille, garde, garde_principal)
+    enfant.update_acl()
+
+
+def regler(enfant, famille, garde, garde_principal):
+    """The weeks of the second household ``famille`` and of the first."""
     enfant._p_activate()
     if "gardes" not in enfant.__dict__:
         enfant.gardes = PersistentMapping()
-    enfant.gardes[principal.__name__] = garde_principal
+    enfant.gardes[foyer_principal(enfant).__name__] = garde_principal
     enfant.gardes[famille.__name__] = garde
-    enfant.update_acl()
 
 
 def complement(garde):

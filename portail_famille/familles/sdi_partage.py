@@ -19,7 +19,11 @@ PARTAGE = {
 }
 BOUTON = dict(PARTAGE, request_method="POST", tab_condition=False)
 ENFANT_PARTAGE = "EnfantPartage"
-ACTIONS = {ENFANT_PARTAGE: _("Enfant partagé avec un second foyer (garde alternée)")}
+GARDE_MODIFIEE = "GardeModifiee"
+ACTIONS = {
+    ENFANT_PARTAGE: _("Enfant partagé avec un second foyer (garde alternée)"),
+    GARDE_MODIFIEE: _("Semaines de garde alternée modifiées"),
+}
 
 
 def _texte(request, name, limite=40):
@@ -56,12 +60,22 @@ class PartageView:
             "partage": partage.est_partage(enfant),
             "foyers": foyers,
             "modes": [(v, request.localizer.translate(t)) for v, t in partage.MODES],
-            "saisie": saisie or {"numero": "", "mode": partage.PAIRES, "depuis": ""},
+            "saisie": saisie or self.saisie_actuelle(),
             "erreurs": {k: request.localizer.translate(v) for k, v in (erreurs or {}).items()},
             "confirmation": confirmation,
             "action": request.sdiapi.mgmt_path(enfant, "@@garde"),
             "csrf_token": request.session.get_csrf_token(),
         }
+
+    def saisie_actuelle(self):
+        """The form's values: the second household's weeks once shared."""
+        enfant = self.context
+        seconds = partage.seconds_foyers(enfant)
+        garde = partage.garde_de(enfant, seconds[0]) if seconds else None
+        if garde is None:
+            return {"numero": "", "mode": partage.PAIRES, "depuis": ""}
+        depuis = dates.courte(garde.depuis) if garde.depuis else ""
+        return {"numero": "", "mode": garde.mode, "depuis": depuis}
 
     def lire(self):
         """(second household, its Garde, the form's values, errors)."""
@@ -77,6 +91,18 @@ class PartageView:
             erreurs["numero"] = _("Saisissez le N° famille du second foyer.")
         elif famille is None:
             erreurs["numero"] = _("Aucune famille n'a ce numéro.")
+        garde = self.lire_garde(saisie, erreurs)
+        if famille is not None and not erreurs:
+            try:
+                partage.verifier(enfant, famille)
+            except partage.PartageImpossible as refus:
+                erreurs["numero"] = refus.args[0]
+        if erreurs:
+            self.request.response.status = 400
+        return famille, garde, saisie, erreurs
+
+    def lire_garde(self, saisie, erreurs):
+        """The second household's Garde of the form (None: see ``erreurs``)."""
         garde = None
         if saisie["mode"] not in dict(partage.MODES):
             erreurs["mode"] = _("Choisissez les semaines du second foyer.")
@@ -91,14 +117,7 @@ class PartageView:
                 garde = partage.Garde(partage.ALTERNEE, depuis)
         else:
             garde = partage.Garde(saisie["mode"])
-        if famille is not None and not erreurs:
-            try:
-                partage.verifier(enfant, famille)
-            except partage.PartageImpossible as refus:
-                erreurs["numero"] = refus.args[0]
-        if erreurs:
-            self.request.response.status = 400
-        return famille, garde, saisie, erreurs
+        return garde
 
     @mgmt_view(context=IEnfant, request_param="preparer", **BOUTON)
     def preparer(self):
@@ -134,6 +153,40 @@ class PartageView:
             "${enfant} est partagé avec la famille ${famille} : chaque foyer réserve sur ses "
             "semaines.",
             mapping={"enfant": enfant.title, "famille": famille.sdi_title},
+        )
+        request.sdiapi.flash(request.localizer.translate(message), "success")
+        return HTTPFound(request.sdiapi.mgmt_path(enfant, "@@garde"))
+
+    @mgmt_view(context=IEnfant, request_param="modifier", **BOUTON)
+    def modifier(self):
+        """The second household's weeks changed (the first gets the others):
+        from the next request on, the planning's rules follow them."""
+        request, enfant = self.request, self.context
+        seconds = partage.seconds_foyers(enfant)
+        saisie = {
+            "numero": "",
+            "mode": _texte(request, "mode"),
+            "depuis": _texte(request, "depuis", 20),
+        }
+        erreurs = {}
+        if not seconds:
+            erreurs["numero"] = _("Cet enfant n'est partagé avec aucun autre foyer.")
+        garde = self.lire_garde(saisie, erreurs)
+        if erreurs:
+            request.response.status = 400
+            return self.page(erreurs, saisie)
+        second = seconds[0]
+        partage.regler(enfant, second, garde, partage.complement(garde))
+        journal.noter(
+            request,
+            GARDE_MODIFIEE,
+            enfant,
+            famille=partage.foyer_principal(enfant),
+            enfant=enfant,
+            details={"second_foyer": second.numero, "semaines": garde.mode},
+        )
+        message = _(
+            "Semaines de garde alternée de ${enfant} modifiées.", mapping={"enfant": enfant.title}
         )
         request.sdiapi.flash(request.localizer.translate(message), "success")
         return HTTPFound(request.sdiapi.mgmt_path(enfant, "@@garde"))

@@ -261,3 +261,32 @@ def test_an_archived_second_household_sees_the_child_but_books_nothing(town):  #
     assert browser.get(child_url(town)).status_int == 200
     reserver(browser, town, MAM, MERCREDI, status=404)
     assert cell(town, MAM, MERCREDI) is None
+
+
+def test_staff_change_the_weeks_and_the_rules_follow(town):  # noqa: F811
+    agent = client(town)
+    login(agent, "agent", COMPTES["agent"][0])
+    url = "/manage" + child_url(town) + "@@garde"
+    page = agent.get(url)
+    texte = " ".join(page.html.get_text(" ").split())
+    assert "DUPONT 1001001818331 Toutes les semaines" in texte
+    assert "LAFOND %s Les semaines paires (numéro ISO)" % FOYER in texte
+    token = csrf(page)
+    refused = agent.post(
+        url,
+        {"mode": partage.ALTERNEE, "depuis": "31/02/2026", "modifier": "1", "csrf_token": token},
+        status=400,
+    )
+    assert "Saisissez la date d'un jour de la première semaine" in refused.text
+    done = agent.post(
+        url, {"mode": partage.IMPAIRES, "depuis": "", "modifier": "1", "csrf_token": token}
+    )
+    texte = " ".join(done.follow().html.get_text(" ").split())
+    assert "DUPONT 1001001818331 Les semaines paires (numéro ISO)" in texte
+    assert "LAFOND %s Les semaines impaires (numéro ISO)" % FOYER in texte
+    # JEANNE now books the odd weeks, and no longer the even ones.
+    browser = jeanne(town)
+    assert refusals(reserver(browser, town, MAM, MERCREDI_IMPAIR).follow()) == []
+    assert cell(town, MAM, MERCREDI_IMPAIR) == cells.RESERVE
+    assert refusals(reserver(browser, town, MAM, MERCREDI).follow())
+    assert cell(town, MAM, MERCREDI) is None
