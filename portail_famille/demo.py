@@ -16,6 +16,7 @@ from . import dates
 from .actualites import demo as demo_actualites
 from .comptes import passwords
 from .documents import demo as demo_documents
+from .familles import partage
 from .inscription_en_ligne import demo as demo_inscription_en_ligne
 from .messagerie import demo as demo_messagerie
 from .prelevement import mandats
@@ -29,6 +30,8 @@ COMPTES = {
     "agent": ("Enfance2015ej", "agent@mairie-biviers.fr", "agents", False),
     "regisseur": ("Regie2015alsh", "regisseur@mairie-biviers.fr", "regisseurs", False),
     "editeur": ("Cantine2015m", "editeur@mairie-biviers.fr", "editeurs", False),
+    # JEANNE, separated from JEAN DUPONT: her own household (JEANNE_FOYER).
+    "jeanne.lafond": ("Lotissement31400", "jeanne.lafond@laposte.net", "familles", False),
 }
 
 DUPONT = {
@@ -115,6 +118,35 @@ MARTIN = {
             "classe": "GS",
         }
     ],
+}
+
+# DUPONT is "Séparé": JEANNE, the conjoint of JEAN's record, has her own
+# household under her own name (LAFOND), which shares LUCAS (garde
+# alternée, ``familles.partage``); a name of its own keeps the searches
+# for DUPONT on JEAN's household.
+# JEAN's household keeps every week (the manual's data and what depends on
+# it are unchanged); JEANNE's books the even ISO weeks.
+JEANNE_FOYER = {
+    "numero": "1001001818332",
+    "parent": "jeanne.lafond",
+    "responsable": {
+        "civilite": "Madame",
+        "nom": "LAFOND",
+        "prenom": "JEANNE",
+        "qualite": "Mère",
+        "situation": "Séparé",
+        "adresse": "Lotissement les bons bonbons.",
+        "code_postal": "31400",
+        "ville": "SAINT - JEAN",
+        "mobile": "06.07.08.09.10",
+        "email": "jeanne.lafond@laposte.net",
+        "autorisation_courriel": True,
+        "autorisation_sms": False,
+    },
+    "bancaires": {"titulaire_compte": "LAFOND JEANNE", "organisme_rattachement": "0"},
+    "enfants": [],
+    # the child of DUPONT shared, by first name; each household's weeks
+    "partage": ("LUCAS", partage.PAIRES, partage.TOUTES),
 }
 
 
@@ -529,6 +561,7 @@ def load(root, registry, mois_passes=False):
         mandat = data.get("mandat")
         if mandat is not None:
             mandats.signer(famille, *mandat, debut_annee_scolaire(), par=data["parent"])
+    load_foyer_partage(root, registry, users)
     load_inscriptions(root, registry)
     load_planning(root, registry)
     load_facturation(root, registry, mois_passes=mois_passes)
@@ -537,6 +570,26 @@ def load(root, registry, mois_passes=False):
     demo_messagerie.load(root, registry, DUPONT["numero"])
     # The current school year's activity open for online enrolment.
     demo_inscription_en_ligne.load(root, registry, root["calendrier"].annees()[-1])
+
+
+def load_foyer_partage(root, registry, users):
+    """JEANNE's household, sharing LUCAS with JEAN's (idempotent)."""
+    data = JEANNE_FOYER
+    familles = root["familles"]
+    if data["numero"] in familles:
+        return
+    sections = {
+        k: data.get(k, {}) for k in ("responsable", "conjoint", "fiscales", "caf", "bancaires")
+    }
+    famille = registry.content.create("Famille", **sections)
+    familles[data["numero"]] = famille
+    famille.rattacher_parent(users[data["parent"]])
+    prenom, semaines, semaines_principal = data["partage"]
+    for enfant in familles[DUPONT["numero"]]["enfants"].values():
+        if enfant.prenom == prenom:
+            partage.partager(
+                enfant, famille, partage.Garde(semaines), partage.Garde(semaines_principal)
+            )
 
 
 def main(argv=sys.argv):

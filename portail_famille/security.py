@@ -38,6 +38,9 @@ class Permission(enum.StrEnum):
     DEMANDE_TRAITER_FINANCES = "demande:finances:traiter"
     DEMANDES_VOIR = "demande:file:voir"
     DOCUMENT_VOIR = "documents:document:voir"
+    # A parent invites the family's other responsable to her own account
+    # (``comptes.invitation``): the family's parents.
+    FAMILLE_COMPTE_INVITER = "famille:compte:inviter"
     FAMILLE_DONNEES_TELECHARGER = "famille:donnees:telecharger"
     FAMILLE_IBAN_VOIR = "famille:iban:voir"
     FAMILLE_MODIFIER = "famille:fiche:modifier"
@@ -129,6 +132,8 @@ FAMILLE_PERMISSIONS = (
     P.SANTE_VOIR,
     # Its reminders by mail and SMS (rappels).
     P.RAPPELS_MODIFIER,
+    # Invite the other responsable to an account of her own.
+    P.FAMILLE_COMPTE_INVITER,
 )
 
 # group -> {folder under the root ('' is the root itself) -> permissions}.

@@ -77,6 +77,7 @@ DESCRIPTIONS = {
     P.MESSAGE_ECRIRE: "write to the service",
     P.FAMILLE_DONNEES_TELECHARGER: "download Mes données",
     P.RAPPELS_MODIFIER: "choose its reminders by mail and SMS (Mes rappels)",
+    P.FAMILLE_COMPTE_INVITER: "invite the other responsable to an account of her own",
 }
 
 

@@ -4,8 +4,9 @@ from pyramid.interfaces import IAuthenticationPolicy
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 
-from .. import mots_de_passe
+from .. import journal, mots_de_passe
 from .auth import IDLE_DEFAULT, PortailUserLocator, make_policy
+from .avis import ACTIONS
 from .flashes import session_bornee
 
 WARNING_DEFAULT = 3 * 60
@@ -85,6 +86,8 @@ def gestion_url(request):
 def includeme(config):
     # The process's password hashes, at the parameters of the settings.
     mots_de_passe.configurer(config.registry.settings)
+    # What the family's accounts journal (``avis``: an account added, an invitation).
+    journal.nommer_actions(config, ACTIONS)
     config.add_request_method(gestion_url, "gestion_url", reify=True)
     config.registry.portail_principaux = []
     config.add_directive("add_extra_principals", add_extra_principals)

@@ -11,9 +11,10 @@ from substanced.interfaces import IRoot
 from substanced.util import get_oid
 
 from .. import courriels
+from ..familles.resources import famille_of
 from ..i18n import _
 from ..security import P
-from . import activation, appareil, passwords, sessions, throttle
+from . import activation, appareil, avis, passwords, sessions, throttle
 from .auth import is_active, user_locator
 from .lettre import lien
 from .tentatives import Tentative, refuse
@@ -126,7 +127,11 @@ def activer(context, request):
     headers = remember(request, get_oid(user)) + appareil.issue(request, user.__name__)
     if result["premiere"]:
         message = _("Votre compte est activé : bienvenue sur le Portail Famille.")
+        famille = famille_of(user)
+        if famille is not None:
+            avis.compte_active(request, famille, user)
     else:
         message = _("Votre mot de passe a été modifié.")
+        avis.mot_de_passe_modifie(request, user, avis.LIEN_ACTIVATION)
     request.session.flash(request.localizer.translate(message), "portail")
     return HTTPFound(home_url(request, user), headers=headers)

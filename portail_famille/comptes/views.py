@@ -12,7 +12,7 @@ from ..adresses import url_absolue
 from ..familles.resources import famille_of
 from ..i18n import _
 from ..security import P, may
-from . import appareil, passwords, reset, sessions, throttle
+from . import appareil, avis, passwords, reset, sessions, throttle
 from .auth import is_active, user_locator
 from .tentatives import Tentative, refuse
 
@@ -233,6 +233,7 @@ def save_password(context, request):
     user.set_password(new)
     user.must_change_password = False
     sessions.close_all(user, keep=request.authenticated_token)
+    avis.mot_de_passe_modifie(request, user, avis.CADENAS)
     request.session.flash(
         request.localizer.translate(_("Votre mot de passe a été modifié.")), "portail"
     )
@@ -345,6 +346,7 @@ def save_new_password(context, request):
     user.must_change_password = False
     reset.consume(context, token)
     sessions.close_all(user)
+    avis.mot_de_passe_modifie(request, user, avis.LIEN_REINITIALISATION)
     # The link came to the account's mailbox: the failures of other
     # browsers are forgotten, and this one is the owner's.
     rules = throttle.rules(request.registry.settings)

@@ -8,6 +8,7 @@ asked for with the request forms (views.py): ``demande-autorisations`` and
 from pyramid.view import view_config
 
 from .. import dates, inscriptions
+from ..familles import partage
 from ..familles.resources import IEnfant, IFamille
 from ..familles.schemas import SEXES, EnfantSchema
 from ..i18n import _, traduire
@@ -59,7 +60,7 @@ def _section(request, enfant, kind):
 
 def _fiche(context, request, rubrique):
     sans_sous_chemin(request)
-    famille = context.__parent__.__parent__
+    famille = partage.foyer_du_lecteur(request, context)
     menu = [
         {
             "titre": traduire(request, titre),
@@ -96,7 +97,10 @@ def _fiche(context, request, rubrique):
     nom = {page: nom for nom, page in PAGES_ENFANT.items()}[rubrique]
     kind = TYPES[nom]
     result["champs"] = _section(request, context, kind)
-    if request.has_permission(P.DEMANDE_CREER, context):
+    if (
+        request.has_permission(P.DEMANDE_CREER, context)
+        and famille is context.__parent__.__parent__
+    ):
         result["modifier"] = request.resource_path(context, "demande-" + nom)
     attente = service.en_attente(famille, nom, context.__name__)
     if attente is not None:
@@ -129,8 +133,10 @@ def autorisations(context, request):
     permission=P.SANTE_VOIR,
 )
 def sanitaires(context, request):
-    # Read by staff: audited (a write on GET, on purpose).
-    audit.noter_personnel(request, context.__parent__.__parent__, audit.SANITAIRES, context)
+    # Read by staff: audited (a write on GET, on purpose); not by a parent
+    # of the child's other household (a shared child, familles.partage).
+    if not partage.second_foyer(context, request.famille):
+        audit.noter_personnel(request, context.__parent__.__parent__, audit.SANITAIRES, context)
     return _fiche(context, request, PAGES_ENFANT["sanitaires"])
 
 
@@ -153,7 +159,8 @@ def inscriptions_enfant(context, request):
 def mes_enfants(context, request):
     sans_sous_chemin(request)
     enfants = sorted(
-        context["enfants"].values(),
+        # its own children, and those another household shares with it
+        [*context["enfants"].values(), *partage.enfants_partages(context)],
         key=lambda e: (e.date_naissance is None, e.date_naissance or 0, e.prenom),
     )
     lignes = [

@@ -8,6 +8,7 @@ from zope.interface import Interface, implementer
 from .. import dates
 from ..catalogue_systeme import INomAleatoire
 from ..i18n import _
+from ..util import objet
 from .types import TYPES
 
 EN_ATTENTE = "en_attente"
@@ -110,10 +111,16 @@ class Demande(Persistent):
     def famille(self):
         return self.__parent__.__parent__
 
+    # A request of a second household about the child it shares
+    # (``familles.partage``): the child's oid, as it is held by another.
+    enfant_oid = None
+
     def objet_enfant(self):
         """The Enfant this request is about (None if none, or removed)."""
         if self.enfant is None:
             return None
+        if self.enfant_oid is not None:
+            return objet(self, self.enfant_oid)
         return self.famille["enfants"].get(self.enfant)
 
     def section_actuelle(self):

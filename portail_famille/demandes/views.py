@@ -14,7 +14,7 @@ import deform
 from deform.template import ZPTRendererFactory
 from deform.template import default_dir as DEFORM_DEFAULT_DIR
 from pyramid.csrf import get_csrf_token
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
 from pyramid.view import view_config
@@ -22,7 +22,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from .. import dates
-from ..familles import limites
+from ..familles import limites, partage
 from ..familles.resources import IEnfant, IFamille
 from ..familles.validators import masquer_iban
 from ..i18n import _, traduire
@@ -174,6 +174,8 @@ def mon_compte(context, request):
         "prelevement": request.resource_path(context, "prelevement-automatique"),
         # the reminders by mail and SMS (rappels.views)
         "rappels": request.resource_path(context, "mes-rappels"),
+        # the family's accounts, one per parent (comptes.invitation)
+        "comptes_parents": request.resource_path(context, "comptes-parents"),
     }
 
 
@@ -349,6 +351,10 @@ def _page(context, request):
     record's current values, the form, the page's values)."""
     sans_sous_chemin(request)
     famille, enfant = _contexte(context)
+    if enfant is not None and partage.second_foyer(enfant, request.famille):
+        # A shared child's common data (health, authorisations) are asked
+        # to change by its first household: the other writes to the service.
+        raise HTTPNotFound()
     kind = TYPES[FORMULAIRES[request.view_name]]
     nom_enfant = enfant.__name__ if enfant is not None else None
     actuelles = _actuelles(service.section_de(famille, kind, nom_enfant), kind)

@@ -44,6 +44,7 @@ from substanced.util import find_objectmap, get_oid
 
 from .. import dates
 from ..calendrier.jours import ZONE_DEFAUT, genres
+from ..familles import partage
 from ..familles.resources import IEnfant
 from ..i18n import _
 from ..inscriptions import annees, inscrits
@@ -216,9 +217,11 @@ class Plan:
                     if enfant is None:
                         continue
                     enrolled = True
-                    famille = enfant.__parent__.__parent__
-                    enfants = familles.setdefault(famille.__name__, (famille, {}))[1]
-                    enfants.setdefault(enfant.__name__, (enfant, []))[1].append(oid)
+                    # a shared child (familles.partage): each household
+                    # is billed for the days it booked
+                    for famille in partage.foyers_a_facturer(enfant):
+                        enfants = familles.setdefault(famille.__name__, (famille, {}))[1]
+                        enfants.setdefault(enfant.__name__, (enfant, []))[1].append(oid)
             if enrolled and not tarifs.tranches(prestation):
                 self.sans_tarif.append(prestation)
         # the pending regularisations, and their families billed by nothing else
@@ -263,6 +266,7 @@ class Plan:
             tree = cells.cellules(enfant)
             if tree is None:
                 continue
+            partage_ = bool(enfant.gardes)
             for oid in sorted(oids, key=ordre.get):
                 prestation = self.prestations[oid]
                 fermes = self.fermes[oid]
@@ -270,6 +274,10 @@ class Plan:
                 for (_oid, day), etat in tree.items(min=(oid, debut), max=(oid, fin)):
                     if etat not in FACTURABLES or day in fermes:
                         continue
+                    if partage_ and (
+                        partage.foyer_de_la_cellule(enfant, oid, day) != famille.__name__
+                    ):
+                        continue  # the other household's day
                     if billed is None:
                         billed = service.facturees(enfant, oid, debut, fin)
                     if day in billed:

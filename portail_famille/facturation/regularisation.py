@@ -52,6 +52,7 @@ from substanced.util import get_oid
 
 from .. import dates
 from ..calendrier.jours import FERIE, FERMETURE, ZONE_DEFAUT, jour
+from ..familles import partage
 from ..i18n import _
 from ..inscriptions import prestation_de
 from ..montants import ZERO, arrondi
@@ -120,7 +121,7 @@ class Regularisation(Persistent):
     reprise_de = ""  # the cancelled invoice that had given it back
 
     def __init__(self, sens, enfant, prestation, day, avant, apres, cause, detail, par):
-        famille = enfant.__parent__.__parent__
+        famille = partage.famille_de_la_cellule(enfant, get_oid(prestation), day)
         self.cle = _cle()
         self.sens = sens
         self.le = dates.horodatage()
@@ -299,7 +300,7 @@ def reconcilier(enfant, prestation, event):
     prestation's régie."""
     day = event.day
     oid = get_oid(prestation)
-    famille = enfant.__parent__.__parent__
+    famille = partage.famille_de_la_cellule(enfant, oid, day)
     billed = arbre(enfant, service.FACTUREES)
     numero = billed.get((oid, day)) if billed is not None else None
     facturable = event.apres in FACTURABLES
@@ -397,7 +398,7 @@ def reprendre(regie, enfant, prestation, day, par):
     event = cells.CelluleModifiee(
         enfant, oid, day, None, etat, cells.PLANNING, REPRISE.interpolate(), prestation
     )
-    famille = enfant.__parent__.__parent__
+    famille = partage.famille_de_la_cellule(enfant, oid, day)
     return _crediter(regie, famille, enfant, prestation, event, numero, par, FACTURE_SUIVANTE)
 
 
@@ -533,7 +534,7 @@ def ligne_debit(reg, enfant, prestation, prix):
 def debit_facturable(reg, famille):
     """(Enfant, Prestation, price) of a pending debit still to bill, or
     None (its cell, its child or its tariff gone: it waits)."""
-    enfant = famille["enfants"].get(reg.enfant)
+    enfant = partage.enfant_du_foyer(famille, reg.enfant)
     prestation = prestation_de(famille, reg.prestation_oid) if enfant is not None else None
     if prestation is None:
         return None
@@ -570,7 +571,7 @@ def appliquer(regie, famille, facture, regs):
                 corrigee.regularise = arrondi(corrigee.regularise + montant)
             reg.faite(facture.numero, montant)
         else:
-            enfant = famille["enfants"][reg.enfant]
+            enfant = partage.enfant_du_foyer(famille, reg.enfant)
             reg.faite(
                 facture.numero, montant_facture(facture, enfant, reg.prestation_oid, reg.jour)
             )

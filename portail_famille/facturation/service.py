@@ -10,6 +10,7 @@ import datetime
 from pyramid.threadlocal import get_current_registry
 from substanced.util import get_oid
 
+from ..familles import partage
 from ..irreversible import marquer
 from ..montants import ZERO, arrondi
 from ..planning import journees
@@ -170,12 +171,13 @@ def emettre_facture(
         _numero(regie, numero), regie, date, echeance, debut, fin, lignes, cellules, par
     )
     _ajouter(factures(famille), facture, registry)
-    enfants = famille["enfants"]
     par_enfant = {}
     for nom, prestation_oid, jour in facture.cellules:
         par_enfant.setdefault((nom, prestation_oid), []).append(jour)
     for (nom, prestation_oid), jours in par_enfant.items():
-        marquer_facturees(enfants[nom], prestation_oid, jours, facture.numero)
+        # its own child, or one it shares (familles.partage)
+        enfant = partage.enfant_du_foyer(famille, nom)
+        marquer_facturees(enfant, prestation_oid, jours, facture.numero)
     for credit in _credits(famille, regie):
         if facture.payee:
             break
@@ -265,9 +267,8 @@ def emettre_avoir(facture, regie, date, motif, montant=None, par="", registry=No
     affecter(avoir, facture)
     if montant == plafond:
         facture.annulee_par = avoir.numero
-        enfants = famille["enfants"]
         for nom, prestation_oid, jour in facture.cellules:
-            enfant = enfants.get(nom)
+            enfant = partage.enfant_du_foyer(famille, nom)
             tree = arbre(enfant, FACTUREES) if enfant is not None else None
             if tree is not None and tree.get((prestation_oid, jour)) == facture.numero:
                 del tree[(prestation_oid, jour)]

@@ -18,6 +18,11 @@ def includeme(config):
     from .resources import IEnfant, IFamille
 
     config.add_request_method(current_famille, "famille", reify=True)
+    # A child shared with a second household (``sdi_partage``): journaled.
+    from .. import journal
+    from .sdi_partage import ACTIONS
+
+    journal.nommer_actions(config, ACTIONS)
     # The staff's search by name (``recherche``): the family's mots, kept
     # up to date when one of its children is added, changed or removed.
     config.include("portail_famille.catalogue")

@@ -16,7 +16,7 @@ from ..i18n import _
 from ..journal import audit
 from ..security import FAMILLE_PERMISSIONS, P
 from ..util import ContenuPermanent, objet
-from . import limites, schemas
+from . import limites, partage, schemas
 from . import validators as v
 from .validators import masquer_iban
 
@@ -256,13 +256,19 @@ class Famille(Folder):
             acl_partie(self)
             + [(Allow, get_oid(user), FAMILLE_PERMISSIONS) for user in self.parents()],
         )
+        # The children it shares with another household (``partage``): its
+        # parents' entries on them follow its accounts.
+        for enfant in partage.enfants_partages(self):
+            enfant.update_acl()
 
 
 def acl_partie(obj):
     """What an archived Famille or Enfant refuses to everybody: any new
-    request (booking, absence, change of the record).  Its parents still
-    see everything, pay and write to the service."""
-    return [(Deny, Everyone, (P.DEMANDE_CREER,))] if obj.partie_le is not None else []
+    request (booking, absence, change of the record), any invitation of a
+    parent.  Its parents still see everything, pay and write to the
+    service."""
+    refusees = (P.DEMANDE_CREER, P.FAMILLE_COMPTE_INVITER)
+    return [(Deny, Everyone, refusees)] if obj.partie_le is not None else []
 
 
 def famille_of(user):
@@ -320,6 +326,9 @@ class Enfant(Folder):
     inscriptions = MappingProxyType({})
     # The state "partie" (archived), as the Famille's.
     partie_le = None
+    # Shared with a second household (``partage``): N° famille -> its
+    # planning rights (Garde), the first household's included; none: not shared.
+    gardes = MappingProxyType({})
 
     def __init__(self, **identite):
         Folder.__init__(self)
@@ -346,7 +355,7 @@ class Enfant(Folder):
         return self.inscriptions
 
     def update_acl(self):
-        set_acl(self, acl_partie(self))
+        set_acl(self, acl_partie(self) + partage.acl_partage(self))
 
     @property
     def title(self):

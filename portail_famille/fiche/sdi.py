@@ -26,6 +26,7 @@ from ..demandes.types import TYPES, sante_cachee
 from ..demandes.views import afficher
 from ..facturation import compte
 from ..facturation import service as facturation
+from ..familles import partage
 from ..familles.resources import IFamille
 from ..i18n import _
 from ..journal import audit
@@ -167,6 +168,13 @@ class FicheView:
                 if self.peut(P.FAMILLE_MODIFIER, enfant)
                 else None
             ),
+            # garde alternée (familles.partage): its households, the tab
+            "foyers": (
+                ", ".join("%s (N° %s)" % (f.sdi_title, f.numero) for f in partage.foyers(enfant))
+                if partage.est_partage(enfant)
+                else ""
+            ),
+            "garde": mgmt(enfant, "@@garde") if self.peut(P.FAMILLE_MODIFIER, enfant) else None,
             # the agent's booking on the family's behalf (planning.sdi.telephone)
             "reserver": (
                 mgmt(enfant, "@@reserver") if self.peut(P.PLANNING_TRAITER, enfant) else None
@@ -259,6 +267,16 @@ class FicheView:
             ],
             "quotient": euros(quotient) if quotient is not None else "",
             "enfants": [self.enfant(i, e, jour, sante) for i, e in enumerate(enfants, 1)],
+            # the children another household holds and this one shares
+            "partages": [
+                {
+                    "nom": e.title,
+                    "foyer": "%s (N° %s)" % (f.sdi_title, f.numero),
+                    "url": request.sdiapi.mgmt_path(f, "@@fiche"),
+                }
+                for e in partage.enfants_partages(famille)
+                for f in (partage.foyer_principal(e),)
+            ],
             "planning": macro(PLANNING, "planning"),
             "mois": "%s %d" % (MOIS[jour.month - 1], jour.year),
             "demandes": [self.demande(d) for d in dernieres_demandes(famille)],

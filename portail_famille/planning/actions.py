@@ -21,7 +21,7 @@ from substanced.util import find_objectmap, get_oid
 from .. import dates
 from ..demandes import cycle
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
-from ..familles import limites
+from ..familles import limites, partage
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestation_de
@@ -173,7 +173,7 @@ def _limite(request, enfant, day):
     """Back to the grid with the French refusal when the family has reached
     a limit of its reservations and absences (familles.limites), else None."""
     try:
-        limites.verifier(request.registry.settings, famille_de(enfant), limites.PLANNING)
+        limites.verifier(request.registry.settings, _famille(request, enfant), limites.PLANNING)
     except limites.LimiteAtteinte as refus:
         return _refuser(request, enfant, refus.args[0], day)
     return None
@@ -181,6 +181,16 @@ def _limite(request, enfant, day):
 
 def _demandeur(request):
     return request.user.__name__
+
+
+def _foyer(request, enfant):
+    """The reader's household when it is one of the child's (a shared
+    child: ``familles.partage``), else None (the child's own family)."""
+    return partage.foyer_de(enfant, request.famille)
+
+
+def _famille(request, enfant):
+    return _foyer(request, enfant) or famille_de(enfant)
 
 
 @view_config(
@@ -200,11 +210,16 @@ def reserver(context, request):
         return refus
     try:
         demande = service.demander_reservation(
-            context, get_oid(prestation), day, _demandeur(request), request
+            context,
+            get_oid(prestation),
+            day,
+            _demandeur(request),
+            request,
+            foyer=_foyer(request, context),
         )
     except service.Refus as error:
         return _refus(request, context, error, prestation, day)
-    limites.noter(famille_de(context), limites.PLANNING)
+    limites.noter(_famille(request, context), limites.PLANNING)
     messages = {
         ACCEPTEE: _("Réservation enregistrée : ${activite}, le ${jour}."),
         EN_ATTENTE: _(
@@ -255,11 +270,17 @@ def declarer_absence(context, request):
         return refus
     try:
         demande = service.declarer_absence(
-            context, get_oid(prestation), day, motif, _demandeur(request), request
+            context,
+            get_oid(prestation),
+            day,
+            motif,
+            _demandeur(request),
+            request,
+            foyer=_foyer(request, context),
         )
     except service.Refus as error:
         return _refus(request, context, error, prestation, day)
-    limites.noter(famille_de(context), limites.PLANNING)
+    limites.noter(_famille(request, context), limites.PLANNING)
     mapping = {"activite": prestation.title, "jour": dates.courte(day)}
     if demande.etat == ACCEPTEE:
         message = _("Absence enregistrée : ${activite}, le ${jour}.", mapping=mapping)

@@ -31,6 +31,7 @@ from substanced.util import get_oid
 from .. import dates
 from ..adresses import url_absolue
 from ..demandes.enfants import MENU_ENFANT
+from ..familles import partage
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestation_de
@@ -164,7 +165,9 @@ def calendrier_ics(request, enfant, today=None):
 def flux(context, request):
     """The feed; the token is the check (the permission is everybody's)."""
     sans_sous_chemin(request)
-    if not jeton_valide(famille_de(context), request.GET.get("jeton")):
+    # a shared child: each household's token opens it (familles.partage)
+    jeton = request.GET.get("jeton")
+    if not any(jeton_valide(foyer, jeton) for foyer in partage.foyers(context)):
         raise HTTPNotFound()
     response = Response(
         body=calendrier_ics(request, context),
@@ -181,12 +184,17 @@ def url_flux(request, enfant, jeton):
 
 
 def _page(request, context, jeton=None):
-    famille = famille_de(context)
+    # the reader's household: a shared child's second one has its own token
+    famille = partage.foyer_du_lecteur(request, context)
     stored = getattr(famille, ATTRIBUT, None)
     liens = []
     if jeton is not None:
         enfants = [context] + sorted(
-            (e for e in famille["enfants"].values() if e is not context),
+            (
+                e
+                for e in [*famille["enfants"].values(), *partage.enfants_partages(famille)]
+                if e is not context
+            ),
             key=lambda e: e.prenom,
         )
         for enfant in enfants:
@@ -244,5 +252,5 @@ def generer(context, request):
     """Create or replace the family's token; the links are shown in this
     answer only (never stored, never in a redirect or the session)."""
     sans_sous_chemin(request)
-    jeton = creer_jeton(famille_de(context))
+    jeton = creer_jeton(partage.foyer_du_lecteur(request, context))
     return _page(request, context, jeton)

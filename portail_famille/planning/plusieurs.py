@@ -32,7 +32,7 @@ from pyramid.view import view_config
 
 from .. import dates
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
-from ..familles import limites
+from ..familles import limites, partage
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
@@ -184,14 +184,18 @@ def _page(request, enfant, values=None, errors=None, annuler=False, **extra):
     }
     titre = _("Annuler plusieurs jours") if annuler else _("Réserver plusieurs jours")
     return {
-        "famille": famille_de(enfant),
+        "famille": _famille(request, enfant),
         "enfant": enfant,
         "annuler": annuler,
         "titre": traduire(request, titre),
         "activites": [(str(oid), titre) for oid, titre, _i in activites(enfant, today)],
         "freres": [
             (e.prenom, request.resource_path(e, ANNULER if annuler else VUE))
-            for e in sorted(enfant.__parent__.values(), key=lambda e: e.prenom or "")
+            # the reader's household's children (a shared child's second
+            # household never sees the first's others)
+            for e in sorted(
+                partage.enfants_du_foyer(_famille(request, enfant)), key=lambda e: e.prenom or ""
+            )
             if e is not enfant and IEnfant.providedBy(e) and getattr(e, "partie_le", None) is None
         ],
         "semaine": [(j, traduire(request, t)) for j, t in SEMAINE],
@@ -216,7 +220,7 @@ def _liens(request, enfant, values, refus):
         if error.seconde and "ecrire" not in liens:
             liens["ecrire"] = lien_message(request, enfant, values["oid"], day)
         if error.releve:
-            liens["releve"] = request.resource_path(famille_de(enfant), "releve-de-compte")
+            liens["releve"] = request.resource_path(_famille(request, enfant), "releve-de-compte")
     return liens
 
 
@@ -224,7 +228,17 @@ def _blocage(request, enfant):
     """The refusal of any new reservation of the family (its unpaid
     invoices, ``service.IBlocageReservation``), or None: reads only."""
     bloquer = request.registry.queryUtility(service.IBlocageReservation)
-    return bloquer(famille_de(enfant), request) if bloquer is not None else None
+    return bloquer(_famille(request, enfant), request) if bloquer is not None else None
+
+
+def _foyer(request, enfant):
+    """The reader's household when it is one of the child's (a shared
+    child: ``familles.partage``), else None (the child's own family)."""
+    return partage.foyer_de(enfant, request.famille)
+
+
+def _famille(request, enfant):
+    return _foyer(request, enfant) or famille_de(enfant)
 
 
 def _ligne(request, day, ok, texte, hors_delai=False):
@@ -345,11 +359,14 @@ def _apercu(request, enfant, values, days, annuler):
     """What the rules say of each day, now (reads only)."""
     settings, now = request.registry.settings, dates.horodatage()
     bloque = None if annuler else _blocage(request, enfant)
+    foyer = _foyer(request, enfant)
     lignes, refus = [], []
     for day in days:
         try:
             if bloque is not None:
                 raise service.Refus(bloque, releve=True)
+            if foyer is not None and partage.hors_semaine(enfant, foyer, day) is not None:
+                raise service.Refus(partage.hors_semaine(enfant, foyer, day))
             if annuler:
                 _p, hors_delai = service.verifier_absence(enfant, values["oid"], day, settings, now)
             else:
@@ -384,11 +401,14 @@ def _apercu(request, enfant, values, days, annuler):
 def _un_jour(request, enfant, values, day, annuler):
     """The day's request, as from the grid: (ok, text, hors_delai)."""
     demandeur = _demandeur(request)
+    foyer = _foyer(request, enfant)
     if not annuler:
-        demande = service.demander_reservation(enfant, values["oid"], day, demandeur, request)
+        demande = service.demander_reservation(
+            enfant, values["oid"], day, demandeur, request, foyer=foyer
+        )
         return RESULTATS[demande.etat], False
     demande = service.declarer_absence(
-        enfant, values["oid"], day, values["motif"], demandeur, request
+        enfant, values["oid"], day, values["motif"], demandeur, request, foyer=foyer
     )
     if demande.etat == ACCEPTEE:
         return _("Absent excusé"), False
@@ -397,7 +417,7 @@ def _un_jour(request, enfant, values, day, annuler):
 
 def _demander(request, enfant, values, days, annuler):
     """Each day through the grid's rules; the summary."""
-    famille = famille_de(enfant)
+    famille = _famille(request, enfant)
     settings = request.registry.settings
     lignes, refus = [], []
     for day in days:

@@ -33,6 +33,7 @@ from ..demandes import cycle
 from ..demandes.catalog import CATALOG
 from ..demandes.cycle import AUTOMATIQUE, DemandeError
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
+from ..familles import partage
 from ..i18n import _
 from ..inscriptions import desindexer, prestation_de
 from ..structures.schemas import VALIDATION_AUTOMATIQUE
@@ -181,12 +182,15 @@ def _valeurs(prestation, day, motif=""):
     }
 
 
-def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, par, **attrs):
+def _deposer(
+    enfant, prestation, day, kind, etat, demandeur, registry, now, par, foyer=None, **attrs
+):
     """Make the Demande and add it in the state the rules gave it (the
     lifecycle records that transition before it is added: catalogued
     once); ``par``: who decided that state (the rules, or the agent who
-    made the request)."""
-    famille = enfant.__parent__.__parent__
+    made the request).  ``foyer``: the household that asked (default: the
+    child's first), whose requests it joins."""
+    famille = foyer if foyer is not None else enfant.__parent__.__parent__
     demande = registry.content.create(
         "Demande",
         kind,
@@ -198,6 +202,8 @@ def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, par,
     )
     demande.prestation = get_oid(prestation)
     demande.jour = day
+    if famille is not enfant.__parent__.__parent__:
+        demande.enfant_oid = get_oid(enfant)  # a shared child, held by another
     for name, value in attrs.items():
         setattr(demande, name, value)
     cycle.deposer(demande, famille, registry, etat, par, now)
@@ -205,8 +211,27 @@ def _deposer(enfant, prestation, day, kind, etat, demandeur, registry, now, par,
     return demande
 
 
+def _foyer(enfant, foyer, day):
+    """The household that asks (None: the child's first), after the check
+    of its weeks when the child is shared (``familles.partage``)."""
+    if foyer is None:
+        return None
+    refus = partage.hors_semaine(enfant, foyer, day)
+    if refus is not None:
+        raise Refus(refus)
+    return foyer
+
+
 def demander_reservation(
-    enfant, prestation_oid, day, demandeur, request, now=None, agent=False, derogation=""
+    enfant,
+    prestation_oid,
+    day,
+    demandeur,
+    request,
+    now=None,
+    agent=False,
+    derogation="",
+    foyer=None,
 ):
     """Ask for ``day``: Réservé at once when the prestation's validation is
     automatic, "Réservation en cours de traitement" when an agent validates
@@ -214,12 +239,15 @@ def demander_reservation(
 
     ``agent``: an agent asks for the parent (``demandeur``, his login):
     what he asks is decided, Réservé.  ``derogation``: his override's reason
-    (``telephone``): neither the deadline nor the capacity binds."""
+    (``telephone``): neither the deadline nor the capacity binds.
+    ``foyer``: the household that asks for a shared child (its weeks only;
+    the request and the day are its own)."""
     now = now or dates.horodatage()
     settings = request.registry.settings
+    foyer = _foyer(enfant, foyer, day)
     bloquer = request.registry.queryUtility(IBlocageReservation)
     if bloquer is not None and not agent:
-        refus = bloquer(enfant.__parent__.__parent__, request)
+        refus = bloquer(foyer or enfant.__parent__.__parent__, request)
         if refus is not None:
             raise Refus(refus, releve=True)
     prestation = verifier_reservation(
@@ -237,6 +265,7 @@ def demander_reservation(
         )
         etat = LISTE_ATTENTE
     par = demandeur if agent else AUTOMATIQUE
+    partage.noter_foyer(enfant, prestation_oid, day, foyer)
     return _deposer(
         enfant,
         prestation,
@@ -248,11 +277,21 @@ def demander_reservation(
         now,
         par,
         motif=derogation,
+        foyer=foyer,
     )
 
 
 def declarer_absence(
-    enfant, prestation_oid, day, motif, demandeur, request, now=None, agent=False, derogation=False
+    enfant,
+    prestation_oid,
+    day,
+    motif,
+    demandeur,
+    request,
+    now=None,
+    agent=False,
+    derogation=False,
+    foyer=None,
 ):
     """Declare an absence on a booked ``day`` with its reason: Absent excusé
     at once when the prestation's validation is automatic and the deadline
@@ -261,8 +300,10 @@ def declarer_absence(
 
     ``agent``: an agent declares it for the parent (``demandeur``, his
     login) and decides at once: Absent excusé, or Absent facturé after the
-    deadline unless his ``derogation`` (the reason is ``motif``)."""
+    deadline unless his ``derogation`` (the reason is ``motif``).
+    ``foyer``: as for a reservation."""
     now = now or dates.horodatage()
+    foyer = _foyer(enfant, foyer, day)
     motif = " ".join((motif or "").split())
     if not motif:
         raise Refus(_("Indiquez la raison de l'absence."))
@@ -299,6 +340,7 @@ def declarer_absence(
         motif=motif,
         hors_delai=hors_delai,
         etat_cellule_avant=avant,
+        foyer=foyer,
     )
     if cells.etat(enfant, prestation_oid, day) == cells.ABSENT_EXCUSE:
         promouvoir(prestation, day, request, now)

@@ -17,6 +17,7 @@ from pyramid.view import view_config
 from .. import dates
 from ..calendrier.jours import genres, zone_vacances
 from ..demandes.enfants import MENU_ENFANT
+from ..familles import partage
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
@@ -172,7 +173,7 @@ def _erreurs(request, queue=ERREURS):
 )
 def planning(context, request):
     sans_sous_chemin(request)
-    famille = context.__parent__.__parent__
+    famille = partage.foyer_du_lecteur(request, context)
     year, month = mois_demande(request.params.get("mois"), dates.today())
     debut, fin = cells.bornes(year, month)
     jours = [debut + datetime.timedelta(days=n) for n in range((fin - debut).days + 1)]
@@ -349,6 +350,12 @@ def planning(context, request):
         "menu": menu,
         "rubrique": traduit(_("Planning")),
         "retour": request.resource_path(famille, "mes-enfants"),
+        # a shared child: the reader's household's weeks (familles.partage)
+        "garde": (
+            partage.libelle(request, partage.garde_de(context, famille), phrase=True)
+            if partage.est_partage(context)
+            else None
+        ),
         "mois": "%s %d" % (MOIS[month - 1], year),
         "precedent": lien(-1),
         "suivant": lien(1),

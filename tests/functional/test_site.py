@@ -129,7 +129,7 @@ def test_demo_loader_is_idempotent(tmp_path):
             app.app, lambda root, reg: (len(root["familles"]), len(root["principals"]["users"]))
         )
         == counts
-        == (2, 6)
+        == (3, 7)
     )
 
 

@@ -29,7 +29,7 @@ from substanced.sdi import mgmt_view
 from ...i18n import _
 from ...security import P
 from ...skin.views import forbidden
-from .. import passwords, sessions
+from .. import avis, passwords, sessions
 from ..tentatives import Tentative, delay_text
 from ..views import MAX_FIELD
 
@@ -140,10 +140,12 @@ class ChangePasswordView(FormView):
         user.set_password(appstruct["password"])
         if user is me:
             sessions.close_all(user, keep=request.authenticated_token)
+            avis.mot_de_passe_modifie(request, user, avis.GESTION)
         else:
             # Chosen by somebody else: the person must change it at login.
             user.must_change_password = True
             sessions.close_all(user)
+            avis.mot_de_passe_modifie(request, user, avis.PERSONNEL)
         self._flash(_("Mot de passe changé ; les sessions du compte sont terminées."), "success")
         return back
 

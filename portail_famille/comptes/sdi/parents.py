@@ -22,7 +22,7 @@ from ...familles.validators import email
 from ...i18n import _
 from ...sdi import noms
 from ...security import GROUPE_FAMILLES, P
-from .. import activation
+from .. import activation, avis
 from ..activer import envoyer_lien
 from ..lettre import lettre
 
@@ -67,12 +67,14 @@ def login_propose(users, prenom, nom):
 
 def creer_compte(request, famille, login, adresse):
     """The account ``login`` (email ``adresse``, no password) of a parent
-    of ``famille``."""
+    of ``famille``; journaled with whoever made it (staff here, a
+    parent's invitation: ``avis``)."""
     principals = find_service(famille, "principals")
     user = principals.add_user(login, None, adresse or None)
     user.must_change_password = False  # she has none to change: she chooses it
     principals["groups"][GROUPE_FAMILLES].memberids.connect([user])
     famille.rattacher_parent(user)
+    avis.compte_ajoute(request, famille, user)
     return user
 
 
