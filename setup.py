@@ -109,6 +109,8 @@ setup(
             "portail-famille-init = portail_famille.stockage:initialiser_main",
             "portail-famille-retention = portail_famille.rgpd.retention:main",
             "portail-famille-relances = portail_famille.relances.script:main",
+            "portail-famille-verifier = portail_famille.exploitation.verifier:main",
+            "portail-famille-exercice-restauration = portail_famille.exploitation.restauration:main",
         ],
     },
 )
