@@ -242,7 +242,11 @@ def creer_application(config, essais=10):
     # Before anything else opens it (catalogs' sync at start writes): a
     # database evolved by a newer release is refused.
     config.commit()
-    refuser_si_plus_recente(config.registry)
+    try:
+        refuser_si_plus_recente(config.registry)
+    except BasePlusRecente:
+        close_databases(config.registry)
+        raise
     for essai in range(essais):
         try:
             return config.make_wsgi_app()
