@@ -7,10 +7,8 @@ by the init command and by a process at start, with a French message, and
 left as it was."""
 
 import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import transaction
@@ -25,37 +23,20 @@ from portail_famille.exploitation import base
 from portail_famille.stockage import BasePlusRecente, etapes_connues
 from portail_famille.util import close_databases
 
+from .. import version_precedente
 from ..conftest import login
 
-VERSION_PRECEDENTE = Path(__file__).parents[1] / "fixtures" / "version-precedente"
-# What the previous release's demo holds.
-COMPTES_PRECEDENTS = {"familles": 2, "factures": 5, "reglements": 1}
 # A step the previous release had run, unmarked in the copy: one step at
 # least is run and printed, whatever steps this code adds.
 REJOUEE = "portail_famille.evolve.step41"
 
 
 def copie(tmp_path):
-    cible = tmp_path / "var"
-    cible.mkdir()
-    shutil.copy(VERSION_PRECEDENTE / "Data.fs", cible / "Data.fs")
-    shutil.copytree(VERSION_PRECEDENTE / "blobs", cible / "blobs")
-    return cible
+    return version_precedente.copie(tmp_path / "var")
 
 
-def reglages(var, tmp_path):
-    return {
-        "zodbconn.uri": "file://%s/Data.fs?blobstorage_dir=%s/blobs" % (var, var),
-        "tm.annotate_user": "false",
-        "substanced.secret": "test-secret-of-the-upgrade-test-0123456789",
-        "substanced.initial_login": "admin",
-        "substanced.autosync_catalogs": "true",
-        "substanced.statsd.enabled": "false",
-        "pyramid.includes": "pyramid_tm",
-        "portail.mail_directory": str(tmp_path / "mail"),
-        "portail.url": "http://localhost",
-        "portail.demo": "true",
-    }
+reglages = version_precedente.reglages
+COMPTES_PRECEDENTS = version_precedente.COMPTES
 
 
 def ecrire_ini(tmp_path, settings):
