@@ -18,6 +18,8 @@ import pytest
 
 from portail_famille.skin import tweens
 
+from ..site_nginx import configuration_nginx, nginx
+
 RACINE = Path(__file__).parents[2]
 ETC = RACINE / "etc"
 UNITES = sorted((ETC / "systemd").glob("*.service"))
@@ -204,73 +206,6 @@ def test_nginx_sets_the_headers_waitress_trusts_and_no_other():
     # a client's other forwarding headers are dropped
     for nom in ("X-Forwarded-Host", "X-Forwarded-Port", "Forwarded"):
         assert poses[nom] == '""'
-
-
-def certificat(dossier):
-    """A self-signed certificate and its key in ``dossier`` (openssl)."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl is not installed")
-    cert, cle = dossier / "cert.pem", dossier / "key.pem"
-    subprocess.run(  # noqa: S603
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
-        + ["-subj", "/CN=portail.test", "-keyout", str(cle), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return cert, cle
-
-
-def configuration_nginx(dossier, ports_application, port_https, port_http):
-    """The shipped site with this machine's paths, in a main configuration
-    of its own (pid, logs and temporary files in ``dossier``)."""
-    cert, cle = certificat(dossier)
-    site = (ETC / "nginx" / "portail-famille.conf").read_text()
-    amont = "".join("    server 127.0.0.1:%d;\n" % port for port in ports_application)
-    site = re.sub(r"(upstream portail_famille \{\n)(    server [^\n]+\n)+", r"\g<1>" + amont, site)
-    remplacements = {
-        "listen 80;": "listen 127.0.0.1:%d;" % port_http,
-        "listen [::]:80;": "",
-        "listen 443 ssl http2;": "listen %d ssl http2;" % port_https,
-        "listen [::]:443 ssl http2;": "",
-        "portail.mairie.example": "portail.test",
-        "/etc/ssl/portail-famille/fullchain.pem": str(cert),
-        "/etc/ssl/portail-famille/privkey.pem": str(cle),
-        "/var/log/nginx/": str(dossier) + "/",
-        INSTALLATION + "/portail_famille/": str(RACINE / "portail_famille") + "/",
-    }
-    for ancien, nouveau in remplacements.items():
-        assert ancien in site, ancien
-        site = site.replace(ancien, nouveau)
-    (dossier / "portail-famille.conf").write_text(site)
-    principal = dossier / "nginx.conf"
-    principal.write_text(
-        "user root;\n"  # the test's files are root's (nginx's workers read them)
-        "worker_processes 1;\n"
-        "pid %(d)s/nginx.pid;\n"
-        "error_log %(d)s/error.log;\n"
-        "events { worker_connections 256; }\n"
-        "http {\n"
-        "  include /etc/nginx/mime.types;\n"
-        "  client_body_temp_path %(d)s/body;\n"
-        "  proxy_temp_path %(d)s/proxy;\n"
-        "  access_log %(d)s/access.log;\n"
-        "  include %(d)s/portail-famille.conf;\n"
-        "}\n" % {"d": dossier}
-    )
-    return principal
-
-
-def nginx():
-    programme = shutil.which("nginx") or (
-        Path("/usr/sbin/nginx") if Path("/usr/sbin/nginx").exists() else None
-    )
-    if programme is None:
-        pytest.skip(
-            "nginx is not installed (Debian package nginx or nginx-light; make test installs it)"
-        )
-    return str(programme)
 
 
 def test_nginx_accepts_the_site(tmp_path):
