@@ -8,7 +8,6 @@ self-signed certificate made here, and logrotate's file by ``logrotate
 import configparser
 import importlib.util
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import pytest
 from portail_famille.skin import tweens
 
 from ..site_nginx import configuration_nginx, nginx
+from ..unites import commandes, scripts_console
 
 RACINE = Path(__file__).parents[2]
 ETC = RACINE / "etc"
@@ -32,22 +32,6 @@ AUTRES_BRANCHES = {
     "portail-famille-travaux": "the long jobs' worker (issue 22)",
     "portail-famille-rappels": "the families' reminders (issue 21)",
 }
-
-
-def scripts_console():
-    """The console scripts setup.py declares."""
-    texte = (RACINE / "setup.py").read_text()
-    return set(re.findall(r'"(portail-famille-[a-z-]+) = ', texte))
-
-
-def commandes(unite):
-    """The command lines of ``unite``'s Exec*= lines (split like a shell)."""
-    lignes = []
-    for ligne in unite.read_text().splitlines():
-        cle, _, valeur = ligne.partition("=")
-        if cle in ("ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecReload"):
-            lignes.append(shlex.split(valeur.lstrip("-+!@:")))
-    return lignes
 
 
 def probleme(argv):

@@ -3,9 +3,6 @@ the environment as the service gets them, checked against real parts: a
 copy of the previous release's database, wkhtmltopdf (or WeasyPrint), an
 SMTP server listening in the test, a ZEO address nobody listens on."""
 
-import socket
-import threading
-
 import pytest
 from ZODB.FileStorage import FileStorage
 
@@ -13,52 +10,9 @@ from portail_famille.exploitation import verifier
 from tests.grappe.lanceur import port_libre
 
 from .. import version_precedente
+from ..smtp import ServeurSmtp
 
 SECRET = "s" * 64
-
-
-class ServeurSmtp:
-    """A tiny SMTP server on 127.0.0.1: greets, answers EHLO, NOOP and
-    QUIT, and keeps the commands it received."""
-
-    def __init__(self):
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(5)
-        self.port = self.socket.getsockname()[1]
-        self.commandes = []
-        self.fil = threading.Thread(target=self.servir, daemon=True)
-        self.fil.start()
-
-    def servir(self):
-        while True:
-            try:
-                client, _adresse = self.socket.accept()
-            except OSError:
-                return
-            with client, client.makefile("rwb") as flux:
-                flux.write(b"220 test.example ESMTP\r\n")
-                flux.flush()
-                for ligne in flux:
-                    commande = ligne.decode().strip().split(" ")[0].upper()
-                    self.commandes.append(commande)
-                    if commande == "EHLO":
-                        flux.write(b"250-test.example\r\n250 8BITMIME\r\n")
-                    elif commande == "QUIT":
-                        flux.write(b"221 au revoir\r\n")
-                        flux.flush()
-                        break
-                    else:
-                        flux.write(b"250 OK\r\n")
-                    flux.flush()
-
-    def fermer(self):
-        try:
-            self.socket.shutdown(socket.SHUT_RDWR)  # accept() returns
-        except OSError:
-            pass
-        self.socket.close()
-        self.fil.join(5)
 
 
 @pytest.fixture
