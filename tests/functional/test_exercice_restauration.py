@@ -22,7 +22,7 @@ def installation(tmp_path):
         "[app:main]\n"
         "use = call:portail_famille:main\n"
         "zodbconn.uri = file://%(var)s/Data.fs?blobstorage_dir=%(var)s/blobs\n"
-        "portail.sauvegardes = %%(here)s/var/backups\n"
+        "portail.surveillance.sauvegardes = %%(here)s/var/backups\n"
         "portail.exercice_restauration.repertoire = %%(here)s/brouillon\n" % {"var": var}
     )
     (tmp_path / "brouillon").mkdir()
