@@ -161,3 +161,25 @@ def test_a_broken_pdf_renderer_is_caught(production):
     assert rapport.erreurs[0].startswith(
         "Le moteur PDF (portail.pdf = wkhtmltopdf) ne produit pas de PDF"
     )
+
+
+def test_sms_by_ovhcloud_need_their_keys(production):
+    texte = production.read_text()
+    reglages = "portail.sms.transport = ovh\nportail.sms.ovh.application_key = cle-application\n"
+    production.write_text(texte.replace("\n[server:main]", "\n" + reglages + "\n[server:main]"))
+    rapport, _lignes = verifier_ini(production)
+    assert [e.split(" : ")[0] for e in rapport.erreurs] == [
+        "Le point d'accès de l'API d'OVHcloud manque pour envoyer les SMS",
+        "Le secret d'application OVHcloud manque pour envoyer les SMS",
+        "La clé client (consumer key) OVHcloud manque pour envoyer les SMS",
+        "Le compte SMS OVHcloud (service name) manque pour envoyer les SMS",
+    ]
+    assert "portail.sms.ovh.application_secret" in rapport.erreurs[1]
+    production.write_text(
+        texte.replace("\n[server:main]", "\nportail.sms.transport = repertoire\n\n[server:main]")
+    )
+    rapport, _lignes = verifier_ini(production)
+    assert rapport.erreurs == [
+        "portail.sms.transport = repertoire : en production les SMS partent par OVHcloud "
+        "(ovh) ou pas du tout (vide)."
+    ]
