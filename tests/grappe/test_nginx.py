@@ -173,7 +173,7 @@ def test_two_processes_on_zeo_behind_the_shipped_nginx_site(tmp_path):
         # A body over the upload limit never reaches a process
         gros = tmp_path / "gros.bin"
         gros.write_bytes(b"x" * (6 * 1024 * 1024 + 1))
-        statut, _, _ = curl(
+        statut, entetes, corps = curl(
             "/connexion",
             "-H",
             "Content-Type: application/octet-stream",
@@ -181,6 +181,10 @@ def test_two_processes_on_zeo_behind_the_shipped_nginx_site(tmp_path):
             "@%s" % gros,
         )
         assert statut == "HTTP/2 413", statut
+        assert entetes["content-type"] == "text/html; charset=utf-8"  # nginx's own
+        assert "<h1>Envoi trop volumineux</h1>" in corps and 'lang="fr"' in corps
+        derniere = (dossier / "portail-famille.access.log").read_text().splitlines()[-1]
+        assert derniere == "- 413 /connexion"  # no process was asked
 
         # HTTP goes to HTTPS
         statut, entetes, _ = curl("/connexion", schema="http", port=http)
@@ -206,7 +210,11 @@ def test_two_processes_on_zeo_behind_the_shipped_nginx_site(tmp_path):
             terminer(process)
         debut = time.monotonic()
         assert curl("/static-portail/portail.css")[0] == "HTTP/2 200"
-        assert curl("/connexion")[0] == "HTTP/2 502"
+        # no process answers: nginx's French 503 "try again"
+        statut, entetes, corps = curl("/connexion")
+        assert statut == "HTTP/2 503", statut
+        assert entetes["retry-after"] == "30"
+        assert "<h1>Service momentanément indisponible</h1>" in corps
         assert time.monotonic() - debut < 30
     finally:
         for process in reversed(processus):
