@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from portail_famille.skin import tweens
+from portail_famille.skin import empreinte_statique, tweens
 
 from ..site_nginx import configuration_nginx, nginx
 from ..unites import commandes, scripts_console
@@ -229,3 +229,18 @@ def test_logrotate_reads_its_file(tmp_path):
     sortie = fait.stdout + fait.stderr
     assert "error" not in sortie.lower(), sortie
     assert "web-6543.log" in sortie
+
+
+def test_the_pages_give_static_urls_with_the_files_fingerprint(anonymous):
+    """What lets nginx cache them a year (the site's map on ``$arg_v``)."""
+    page = anonymous.get("/connexion")
+    feuille = re.search(r'href="(/static-portail/portail\.css)\?v=([0-9a-f]{12})"', page.text)
+    assert feuille, "no fingerprinted stylesheet in the page"
+    assert feuille.group(2) == empreinte_statique()
+    servie = anonymous.get(feuille.group(1) + "?v=" + feuille.group(2))
+    assert (
+        servie.body == (RACINE / "portail_famille" / "skin" / "static" / "portail.css").read_bytes()
+    )
+    site = (ETC / "nginx" / "portail-famille.conf").read_text()
+    assert "map $arg_v $portail_famille_expiration {" in site
+    assert "expires $portail_famille_expiration;" in site

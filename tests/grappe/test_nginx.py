@@ -131,6 +131,9 @@ def test_two_processes_on_zeo_behind_the_shipped_nginx_site(tmp_path):
         statut, entetes, corps = curl("/connexion")
         assert statut == "HTTP/2 200", (statut, corps[:500])
         assert 'lang="fr"' in corps
+        feuille = re.search(r'href="(/static-portail/portail\.css\?v=[0-9a-f]{12})"', corps).group(
+            1
+        )
         assert "content-security-policy" in entetes  # the portal's answer
         assert "strict-transport-security" in entetes
 
@@ -206,6 +209,10 @@ def test_two_processes_on_zeo_behind_the_shipped_nginx_site(tmp_path):
         assert "expires" in entetes
         assert entetes["x-content-type-options"] == "nosniff"
         assert corps == (RACINE / "portail_famille" / "skin" / "static" / "portail.css").read_text()
+        # the URL the pages give carries the files' fingerprint: a year
+        statut, entetes, _ = curl(feuille)
+        assert statut == "HTTP/2 200"
+        assert entetes["cache-control"] == "max-age=31536000"
         for process in processus[:2]:
             terminer(process)
         debut = time.monotonic()
