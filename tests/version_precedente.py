@@ -6,6 +6,10 @@ one (its catalogs kept)."""
 import shutil
 from pathlib import Path
 
+import ZODB
+from substanced.evolution import FINISHED_KEY
+from ZODB.FileStorage import FileStorage
+
 from portail_famille import main
 from portail_famille.util import close_databases
 
@@ -55,3 +59,18 @@ def ajouter_familles(var, tmp_path, nombre, prefixe="77"):
         )
     finally:
         close_databases(wsgi.registry)
+
+
+def modifier_etapes(var, retirer=(), ajouter=()):
+    """Unmark (``retirer``) or mark as done (``ajouter``) evolve steps in
+    the database of ``var``: a step not run yet, a newer release's step."""
+    db = ZODB.DB(FileStorage(str(var / "Data.fs")))
+    try:
+        with db.transaction() as connexion:
+            faites = connexion.root()[FINISHED_KEY]
+            for nom in retirer:
+                del faites[nom]
+            for nom in ajouter:
+                faites[nom] = 0.0
+    finally:
+        db.close()

@@ -77,24 +77,11 @@ def comptes(var):
         db.close()
 
 
-def modifier_etapes(var, retirer=(), ajouter=()):
-    db = ZODB.DB(FileStorage(str(var / "Data.fs")))
-    try:
-        with db.transaction() as connexion:
-            faites = connexion.root()[FINISHED_KEY]
-            for nom in retirer:
-                del faites[nom]
-            for nom in ajouter:
-                faites[nom] = 0.0
-    finally:
-        db.close()
-
-
 def test_the_previous_release_is_upgraded_its_steps_printed_its_data_kept(tmp_path):
     var = copie(tmp_path)
     settings = reglages(var, tmp_path)
     assert comptes(var) == COMPTES_PRECEDENTS
-    modifier_etapes(var, retirer=[REJOUEE])
+    version_precedente.modifier_etapes(var, retirer=[REJOUEE])
     avant = etapes_faites(var)
 
     fait = init(ecrire_ini(tmp_path, settings))
@@ -142,7 +129,7 @@ def test_a_database_evolved_by_a_newer_release_is_refused(tmp_path):
     var = copie(tmp_path)
     settings = reglages(var, tmp_path)
     future = "portail_famille.evolve.step999"
-    modifier_etapes(var, ajouter=[future])
+    version_precedente.modifier_etapes(var, ajouter=[future])
     avant = etapes_faites(var)
     taille = (var / "Data.fs").stat().st_size
 

@@ -3,10 +3,13 @@ the environment as the service gets them, checked against real parts: a
 copy of the previous release's database, wkhtmltopdf (or WeasyPrint), an
 SMTP server listening in the test, a ZEO address nobody listens on."""
 
+import shutil
+
 import pytest
 from ZODB.FileStorage import FileStorage
 
 from portail_famille.exploitation import verifier
+from portail_famille.stockage import initialiser
 from tests.grappe.lanceur import port_libre
 
 from .. import version_precedente
@@ -22,8 +25,24 @@ def smtp():
     serveur.fermer()
 
 
+@pytest.fixture(scope="module")
+def base_a_jour(tmp_path_factory):
+    """The previous release's database upgraded by this code's
+    portail-famille-init (its evolve steps all done), once per module."""
+    tmp_path = tmp_path_factory.mktemp("base-a-jour")
+    var = version_precedente.copie(tmp_path / "var")
+    ini = tmp_path / "init.ini"
+    lignes = ["[app:main]", "use = call:portail_famille:main"]
+    lignes += ["%s = %s" % item for item in version_precedente.reglages(var, tmp_path).items()]
+    ini.write_text("\n".join(lignes) + "\n")
+    sortie = []
+    initialiser(str(ini), sortie=sortie.append)
+    assert sortie[-1].startswith("Database ready"), sortie
+    return var
+
+
 @pytest.fixture
-def production(tmp_path, monkeypatch, smtp):
+def production(tmp_path, monkeypatch, smtp, base_a_jour):
     """production.ini (its mail server: the test's) and the environment a
     town sets: the secret, the database (a copy of the previous release's),
     the address in https."""
@@ -35,7 +54,8 @@ def production(tmp_path, monkeypatch, smtp):
             "mail.host = localhost\n", "mail.host = 127.0.0.1\n"
         )
     )
-    var = version_precedente.copie(tmp_path / "var")
+    var = tmp_path / "var"
+    shutil.copytree(base_a_jour, var)
     monkeypatch.setenv("PORTAIL_FAMILLE_SECRET", SECRET)
     monkeypatch.setenv(
         "PORTAIL_FAMILLE_ZODB_URI", "file://%s/Data.fs?blobstorage_dir=%s/blobs" % (var, var)
@@ -183,3 +203,25 @@ def test_sms_by_ovhcloud_need_their_keys(production):
         "portail.sms.transport = repertoire : en production les SMS partent par OVHcloud "
         "(ovh) ou pas du tout (vide)."
     ]
+
+
+def test_a_database_waiting_for_its_evolve_steps_or_of_a_newer_release_is_refused(
+    production, tmp_path
+):
+    var = tmp_path / "var"
+    version_precedente.modifier_etapes(var, retirer=["portail_famille.evolve.step41"])
+    rapport, _lignes = verifier_ini(production)
+    assert rapport.erreurs == [
+        "La base de données attend 1 étape(s) d'évolution de cette version "
+        "(portail_famille.evolve.step41) : lancez portail-famille-init avec ce fichier "
+        ".ini (un seul processus) avant de démarrer le portail."
+    ]
+    version_precedente.modifier_etapes(
+        var, ajouter=["portail_famille.evolve.step41", "portail_famille.evolve.step999"]
+    )
+    rapport, _lignes = verifier_ini(production)
+    assert len(rapport.erreurs) == 1
+    assert rapport.erreurs[0].startswith(
+        "La base de données a été mise à jour par une version plus récente du Portail "
+        "Famille (étapes d'évolution inconnues de cette version : portail_famille.evolve.step999)"
+    )
