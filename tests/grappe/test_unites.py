@@ -138,6 +138,27 @@ def test_every_unit_command_runs_as_systemd_would(tmp_path):
         assert init.returncode == 0, init.stderr
         assert init.stdout.splitlines()[-1].startswith("Database ready")
 
+        # make deploy-check: the configuration as the services get it
+        scripts = scripts_console()
+        module, fonction = scripts["portail-famille-verifier"].split(":")
+        verification = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-c",
+                "import sys; from %s import %s as f; sys.exit(f(sys.argv))" % (module, fonction),
+                str(racine / "production.ini"),
+            ],
+            cwd=racine,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert verification.returncode == 0, verification.stdout
+        assert "Configuration prête pour la production." in verification.stdout
+        assert "Serveur de courriel 127.0.0.1:%d joignable." % smtp.port in verification.stdout
+
         # One process of the template, on its port
         port = port_libre()
         web = subprocess.Popen(  # noqa: S603
