@@ -20,10 +20,10 @@ race, and the application's root is made by the first request, its
 conflict retried like any other (pyramid_retry).
 
 An upgrade runs the new evolve steps with that one process too, which
-prints each step it applies (its name and what it changes: the first line
-of its docstring).  Code older than its database (the database records an
-evolve step this code does not know: a newer release ran on it) is
-refused, by ``portail-famille-init`` and by every process at start
+prints each step it applies (its name and what it changes: the first
+paragraph of its docstring). Code older than its database (the database
+records an evolve step this code does not know: a newer release ran on it)
+is refused, by ``portail-famille-init`` and by every process at start
 (``refuser_si_plus_recente``), with a French message: it would read
 objects in a shape it does not know.
 """
@@ -108,7 +108,7 @@ def refuser_si_plus_recente(registry):
 
 
 def description(etape):
-    """What an evolve step changes: the first line of its module's docstring."""
+    """What an evolve step changes: the first paragraph of its module's docstring."""
     module = sys.modules.get(getattr(etape, "__module__", ""), None)
     texte = (getattr(module, "__doc__", None) or getattr(etape, "__doc__", None) or "").strip()
     return " ".join(texte.split("\n\n")[0].split()) if texte else ""

@@ -94,7 +94,7 @@ def test_the_previous_release_is_upgraded_its_steps_printed_its_data_kept(tmp_pa
     imprimees = [
         ligne.split(":", 1)[0].split()[-1] for ligne in sortie if ligne.startswith("Evolve step ")
     ]
-    # each step run is printed once, with what it changes (its docstring's first line)
+    # each step run is printed once, with what it changes (its docstring's first paragraph)
     assert sorted(imprimees) == lancees, fait.stdout
     assert (
         "Evolve step %s: The mailbox as parents expect (issue 20): a thread shows in every list"
