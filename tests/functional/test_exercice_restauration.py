@@ -6,6 +6,10 @@ file as the metrics read it."""
 
 import json
 import shutil
+import sys
+
+import ZODB
+from ZODB.FileStorage import FileStorage
 
 from portail_famille import sauvegarde
 from portail_famille.exploitation import restauration
@@ -122,3 +126,35 @@ def test_no_backup_fails_the_drill(tmp_path, capsys):
     assert etat["erreurs"] == ["aucune sauvegarde dans %s" % (var / "backups")]
     assert etat["base_comptes"] == version_precedente.COMPTES
     assert "Exercice de restauration ÉCHOUÉ." in sortie
+
+
+def test_an_object_of_a_class_the_code_no_longer_has_fails_the_drill(tmp_path, capsys, monkeypatch):
+    var, ini = installation(tmp_path)
+    # An object of a class of a module that will be gone (code removed
+    # while the data stayed).
+    paquet = tmp_path / "paquet"
+    paquet.mkdir()
+    (paquet / "classe_disparue.py").write_text(
+        "import persistent\n\n\nclass Objet(persistent.Persistent):\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(paquet))
+    import classe_disparue  # noqa: PLC0415 (made above)
+
+    db = ZODB.DB(FileStorage(str(var / "Data.fs"), blob_dir=str(var / "blobs")))
+    try:
+        with db.transaction() as connexion:
+            connexion.root()["reste"] = classe_disparue.Objet()
+    finally:
+        db.close()
+    sauvegarder(var, complete=True)
+    monkeypatch.delitem(sys.modules, "classe_disparue")
+    (paquet / "classe_disparue.py").unlink()
+
+    code, sortie, etat = exercice(ini, capsys)
+
+    assert code == 1
+    assert len(etat["erreurs"]) == 1
+    assert etat["erreurs"][0].startswith("1 objet(s) illisible(s) dans la sauvegarde : objet 0x")
+    assert etat["erreurs"][0].endswith(": classe inconnue classe_disparue.Objet")
+    # what it could count it compared
+    assert etat["sauvegarde_comptes"] == etat["base_comptes"] == version_precedente.COMPTES
