@@ -8,9 +8,10 @@ BIN       := $(VENV)/bin
 # Debian packages.  Serving: PDF rendering (wkhtmltopdf; pango for
 # WeasyPrint, the fallback), libmagic for uploads, fonts.  The tests add
 # Chromium (browser tests) and PostgreSQL (the RelStorage tests: each starts
-# its own cluster on 127.0.0.1).
+# its own cluster on 127.0.0.1), nginx and logrotate (etc/'s site and file
+# checked by them, tests/functional/test_deploiement.py).
 SYSTEM_serve := wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 libmagic1 fonts-dejavu-core
-SYSTEM_test  := $(SYSTEM_serve) chromium postgresql
+SYSTEM_test  := $(SYSTEM_serve) chromium postgresql nginx-light logrotate
 SYSTEM_bench := $(SYSTEM_serve)
 SYSTEM_PACKAGES ?= $(SYSTEM_test)
 # What each target installs in the virtualenv: serving needs the package
@@ -121,7 +122,10 @@ processes: $(SERVE) ## Start N processes of $(INI) on ports PORT.. (N=2 PORT=654
 	  echo "process $$! on 127.0.0.1:$$port, log var/log/pserve-$$port.log"; \
 	done; wait
 
+deploy-check: $(SERVE) ## Check a production configuration before start (INI=production.ini, with its environment)
+	$(BIN)/portail-famille-verifier $(INI)
+
 clean: ## Remove the virtualenv (var/ keeps the data)
 	rm -rf $(VENV)
 
-.PHONY: help system install serve lint test bench backup restore zeo init processes clean
+.PHONY: help system install serve lint test bench backup restore zeo init processes deploy-check clean

@@ -111,6 +111,8 @@ setup(
             "portail-famille-relances = portail_famille.relances.script:main",
             "portail-famille-figer = portail_famille.facturation.figer_tout:main",
             "portail-famille-rappels = portail_famille.rappels.script:main",
+            "portail-famille-verifier = portail_famille.exploitation.verifier:main",
+            "portail-famille-exercice-restauration = portail_famille.exploitation.restauration:main",
         ],
     },
 )

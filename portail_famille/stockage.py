@@ -18,6 +18,14 @@ exits.  A process that starts on an empty storage anyway does not crash:
 the storage's own root (oid 0) is created with a retry when two processes
 race, and the application's root is made by the first request, its
 conflict retried like any other (pyramid_retry).
+
+An upgrade runs the new evolve steps with that one process too, which
+prints each step it applies (its name and what it changes: the first
+paragraph of its docstring). Code older than its database (the database
+records an evolve step this code does not know: a newer release ran on it)
+is refused, by ``portail-famille-init`` and by every process at start
+(``refuser_si_plus_recente``), with a French message: it would read
+objects in a shape it does not know.
 """
 
 import random
@@ -27,6 +35,8 @@ import urllib.parse
 
 import transaction
 from pyramid.interfaces import IException
+from substanced.evolution import FINISHED_KEY
+from substanced.interfaces import IEvolutionSteps
 from ZODB import DB
 from ZODB.POSException import ConflictError
 from zope.interface import alsoProvides, classImplements
@@ -48,6 +58,60 @@ PARTAGES = ("zeo", "postgres", "mysql", "oracle")
 class EtapeRefusee(Exception):
     """An evolve step that cannot run on the data as it is: ``args[0]`` says why
     (English, then French) and what to fix; the step changed nothing."""
+
+
+class BasePlusRecente(Exception):
+    """The database was evolved by a newer release than this code;
+    ``args[0]``: the French message (what to do)."""
+
+
+MESSAGE_PLUS_RECENTE = (
+    "La base de données a été mise à jour par une version plus récente du "
+    "Portail Famille (étapes d'évolution inconnues de cette version : %s). "
+    "Cette version, plus ancienne, refuse de l'ouvrir : installez la version "
+    "qui l'a mise à jour (ou une plus récente), ou restaurez la sauvegarde "
+    "faite avant la mise à jour."
+)
+
+
+def etapes_connues(registry):
+    """The names of the evolve steps this code registers (its own and
+    SubstanceD's)."""
+    tri = registry.queryUtility(IEvolutionSteps)
+    return {nom for nom, _etape in tri.sorted()} if tri is not None else set()
+
+
+def etapes_inconnues(zodb_root, registry):
+    """The evolve steps the database records as done that this code does
+    not know, sorted: not empty when a newer release evolved it."""
+    faites = zodb_root.get(FINISHED_KEY)
+    if faites is None:
+        return []
+    return sorted(set(faites.keys()) - etapes_connues(registry))
+
+
+def refuser_si_plus_recente(registry):
+    """Raise BasePlusRecente when the database of ``registry`` (opened by
+    pyramid_zodbconn) was evolved by a newer release.  Reads only."""
+    databases = getattr(registry, "_zodb_databases", None) or {}
+    db = databases.get("")
+    if db is None:
+        return
+    connexion = db.open()
+    try:
+        inconnues = etapes_inconnues(connexion.root(), registry)
+    finally:
+        connexion.transaction_manager.abort()
+        connexion.close()
+    if inconnues:
+        raise BasePlusRecente(MESSAGE_PLUS_RECENTE % ", ".join(inconnues))
+
+
+def description(etape):
+    """What an evolve step changes: the first paragraph of its module's docstring."""
+    module = sys.modules.get(getattr(etape, "__module__", ""), None)
+    texte = (getattr(module, "__doc__", None) or getattr(etape, "__doc__", None) or "").strip()
+    return " ".join(texte.split("\n\n")[0].split()) if texte else ""
 
 
 class IBaseInjoignable(IException):
@@ -175,6 +239,14 @@ def creer_application(config, essais=10):
     from pyramid_retry import IBeforeRetry
 
     config.add_subscriber(sans_transaction_fantome, IBeforeRetry)
+    # Before anything else opens it (catalogs' sync at start writes): a
+    # database evolved by a newer release is refused.
+    config.commit()
+    try:
+        refuser_si_plus_recente(config.registry)
+    except BasePlusRecente:
+        close_databases(config.registry)
+        raise
     for essai in range(essais):
         try:
             return config.make_wsgi_app()
@@ -203,7 +275,17 @@ def initialiser(config_uri, essais=10, sortie=print):
             time.sleep(random.uniform(0.05, 0.5))  # noqa: S311 (not security)
     try:
         manager = EvolutionManager(env["root"], env["registry"])
-        manager.out = sortie
+        inconnues = etapes_inconnues(manager.get_zodb_root(), env["registry"])
+        if inconnues:
+            raise BasePlusRecente(MESSAGE_PLUS_RECENTE % ", ".join(inconnues))
+        etapes = dict(manager.get_unfinished_steps())
+
+        def annoncer(texte):
+            # SubstanceD says "Executing evolution step <name>" before each step
+            nom = texte.rsplit(" ", 1)[-1]
+            sortie("Evolve step %s: %s" % (nom, description(etapes.get(nom)) or "(no description)"))
+
+        manager.out = annoncer
         faits = manager.evolve(commit=True)
         sortie(
             "Database ready (%s evolve step(s) run)" % len(faits)
@@ -223,7 +305,7 @@ def initialiser_main(argv=None):
         return 2
     try:
         initialiser(argv[1])
-    except EtapeRefusee as refus:  # its message says what to fix; nothing changed
+    except (EtapeRefusee, BasePlusRecente) as refus:  # says what to fix; nothing changed
         print(refus.args[0], file=sys.stderr)
         return 1
     return 0

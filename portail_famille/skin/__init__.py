@@ -5,17 +5,34 @@ domains through the request (``request.famille``, registered by
 ``familles``; ``request.gestion_url``, by ``comptes``) and the menu's
 entries are added by the domains that build their pages."""
 
+import hashlib
+from pathlib import Path
+
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.renderers import get_renderer
 from pyramid.settings import asbool
+from pyramid.static import QueryStringConstantCacheBuster
 from pyramid.tweens import EXCVIEW
 
 from .. import dates
 from ..security import GROUPES_PERSONNEL
 
 STATIC_PREFIX = "/static-portail/"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def empreinte_statique(dossier=STATIC_DIR):
+    """The fingerprint of the static files' contents (12 hex digits), the
+    ``v`` of their URLs (``/static-portail/portail.css?v=...``): the same in
+    every process of a release, another one when a file changes, so a
+    reverse proxy may let browsers cache them a year (etc/nginx)."""
+    empreinte = hashlib.sha256()
+    for chemin in sorted(p for p in dossier.rglob("*") if p.is_file()):
+        empreinte.update(chemin.relative_to(dossier).as_posix().encode() + b"\0")
+        empreinte.update(chemin.read_bytes())
+    return empreinte.hexdigest()[:12]
 
 
 class Menu:
@@ -146,6 +163,9 @@ def includeme(config):
         STATIC_PREFIX.strip("/"),
         "portail_famille.skin:static",
         cache_max_age=3600 if asbool(settings.get("pyramid.reload_templates")) else 86400 * 7,
+    )
+    config.add_cache_buster(
+        "portail_famille.skin:static/", QueryStringConstantCacheBuster(empreinte_statique(), "v")
     )
     config.add_request_method(is_staff, "is_staff", reify=True)
     config.add_subscriber(add_layout, BeforeRender)
