@@ -16,7 +16,7 @@ from ..i18n import _, traduire
 from ..montants import ZERO, euros
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import compte, corrections, service
+from . import compte, corrections, lignes, service
 from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
 from .jours import jours_factures
 from .pdf import quantite
@@ -334,24 +334,33 @@ def releve_de_compte(context, request):
             if annee <= jour.year
         ],
         "action": request.resource_path(context, "releve-de-compte"),
-        "icones": macro_icones(),
     }
+    # The rows as markup (lignes.py: every value escaped there).
+    libelles = lignes.libelles(request)
     if onglet == OPERATIONS:
         page.update(
-            operations=[_operation(request, o, payer) for o in operations],
+            operations=lignes.operations(
+                [_operation(request, o, payer) for o in operations], libelles
+            ),
             ancien_solde=_colonnes(releve["ancien_solde"]),
             solde_annee=_colonnes(releve["solde"]),
             total_debit=euros(releve["total_debit"]),
             total_credit=euros(releve["total_credit"]),
         )
     elif onglet == FACTURES:
-        page["factures"] = [
-            _facture(request, o, payer) for o in operations if isinstance(o, (Facture, Avoir))
-        ]
+        page["factures"] = lignes.factures(
+            [_facture(request, o, payer) for o in operations if isinstance(o, (Facture, Avoir))],
+            libelles,
+        )
     else:
-        page["reglements"] = [
-            _reglement(request, o) for o in operations if isinstance(o, (Reglement, Remboursement))
-        ]
+        page["reglements"] = lignes.reglements(
+            [
+                _reglement(request, o)
+                for o in operations
+                if isinstance(o, (Reglement, Remboursement))
+            ],
+            libelles,
+        )
     return page
 
 
