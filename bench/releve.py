@@ -26,6 +26,7 @@ Figures only: nothing asserts on them (bench/out/releve.json keeps them).
 import argparse
 import datetime
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -193,6 +194,7 @@ def main():
         runs, rps, cpu_ms = home.rounds(targets, names, args)
     finally:
         home.arreter(processes)
+        shutil.rmtree(tmp, ignore_errors=True)
     print()
     ratios = {}
     for name in names:
