@@ -6,7 +6,7 @@ import datetime
 
 from .. import dates
 from ..demandes import fiche
-from ..i18n import _
+from ..i18n import _, traduire
 from ..montants import ZERO
 from ..util import arbre
 from .resources import IOperation
@@ -118,11 +118,12 @@ def relances_envoyees(request, facture):
     """The reminders sent about ``facture`` (its follow-up, ``relances``),
     oldest first: "Relance n°1 envoyée le 15/05/2015"."""
     return [
-        request.localizer.translate(
+        traduire(
+            request,
             _(
                 "Relance n°${rang} envoyée le ${jour}",
                 mapping={"rang": r["rang"], "jour": dates.courte(r["date"])},
-            )
+            ),
         )
         for r in facture.relances
     ]

@@ -157,13 +157,14 @@ def _hors_regie(request, facture):
     """Why an unpaid invoice is not paid online here ("Prélèvement prévu le
     …", "Transmise au Trésor public"), or ''."""
     if facture.tresor is not None:
-        return request.localizer.translate(_("Transmise au Trésor public"))
+        return traduire(request, _("Transmise au Trésor public"))
     if facture.prelevement is not None:
-        return request.localizer.translate(
+        return traduire(
+            request,
             _(
                 "Prélèvement prévu le ${jour}",
                 mapping={"jour": dates.courte(facture.prelevement["echeance"])},
-            )
+            ),
         )
     return ""
 
@@ -193,7 +194,7 @@ def _colonnes(montant):
 def _mention(request, operation):
     """'Annulé le … (AL-230 : motif)' of a cancelled payment, else ''."""
     mention = corrections.mention(operation)
-    return request.localizer.translate(mention) if mention is not None else ""
+    return traduire(request, mention) if mention is not None else ""
 
 
 def _chemins(request, famille):
@@ -250,28 +251,29 @@ def _facture(request, document, payer, chemin=None):
             url=None,
             reste="",
             relances=[],
-            etat=request.localizer.translate(
-                _("Avoir sur la facture ${numero}", mapping={"numero": document.facture})
+            etat=traduire(
+                request, _("Avoir sur la facture ${numero}", mapping={"numero": document.facture})
             ),
         )
         return ligne
     if document.annulee_par:
-        etat = request.localizer.translate(
-            _("Annulée par ${numero}", mapping={"numero": document.annulee_par})
+        etat = traduire(
+            request, _("Annulée par ${numero}", mapping={"numero": document.annulee_par})
         )
     elif document.payee:
-        etat = request.localizer.translate(_("Payée"))
+        etat = traduire(request, _("Payée"))
     elif document.tresor is not None:
-        etat = request.localizer.translate(_("Transmise au Trésor public"))
+        etat = traduire(request, _("Transmise au Trésor public"))
     elif document.prelevement is not None:
-        etat = request.localizer.translate(
+        etat = traduire(
+            request,
             _(
                 "Prélèvement prévu le ${jour}",
                 mapping={"jour": dates.courte(document.prelevement["echeance"])},
-            )
+            ),
         )
     else:
-        etat = request.localizer.translate(_("À payer"))
+        etat = traduire(request, _("À payer"))
     ligne.update(
         numero=document.numero,
         url=url,
@@ -289,7 +291,10 @@ def _facture(request, document, payer, chemin=None):
 def _reglement(request, reglement, chemin=None):
     """A payment of "Mes règlements": the invoices it settles (a cancelled
     one settles none: its mention says why), or a refund."""
-    translate = request.localizer.translate
+
+    def translate(value):
+        return traduire(request, value)
+
     url = chemin(reglement) if chemin is not None else None
     if isinstance(reglement, Remboursement):
         mode = TITRES_REMBOURSEMENT.get(reglement.mode, reglement.mode)
@@ -360,7 +365,7 @@ def releve_de_compte(context, request):
         "annee": libelle,
         "onglet": onglet,
         "onglets": [
-            {"nom": nom, "titre": request.localizer.translate(titre), "url": lien(nom)}
+            {"nom": nom, "titre": traduire(request, titre), "url": lien(nom)}
             for nom, titre in ONGLETS
         ],
         "attestations": [
