@@ -87,6 +87,7 @@ bench: $(BENCH) $(LIGHTHOUSE) ## Benchmarks (production template settings): figu
 	$(BIN)/python bench/caisse.py
 	$(BIN)/python bench/pes.py
 	$(BIN)/python bench/relances.py
+	$(BIN)/python bench/releve.py
 	$(BIN)/python bench/lighthouse.py --lighthouse $(LIGHTHOUSE)
 
 # Backups of var/ (FileStorage): incremental, or FULL=1; restore to DATE

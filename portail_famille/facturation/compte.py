@@ -6,7 +6,7 @@ import datetime
 
 from .. import dates
 from ..demandes import fiche
-from ..i18n import _
+from ..i18n import _, traduire
 from ..montants import ZERO
 from ..util import arbre
 from .resources import IOperation
@@ -43,12 +43,14 @@ def libelle_annee(debut):
     return "%d-%d" % (debut.year, debut.year + 1)
 
 
-def releve(famille, debut, fin):
+def releve(famille, debut, fin, toutes=None):
     """The statement of [debut, fin]: its operations (newest first), the
     balance before it ("Ancien Solde"), the column totals and the balance
     after it ("Solde du Compte pour l'année scolaire").  A positive balance
-    is owed by the family; every figure is an exact Decimal sum."""
-    toutes = operations(famille)
+    is owed by the family; every figure is an exact Decimal sum.
+    ``toutes``: ``operations(famille)`` when already read."""
+    if toutes is None:
+        toutes = operations(famille)
     avant = [o for o in toutes if o.date < debut]
     lignes = [o for o in toutes if debut <= o.date <= fin]
     ancien = sum((debit(o) - credit(o) for o in avant), ZERO)
@@ -63,11 +65,12 @@ def releve(famille, debut, fin):
     }
 
 
-def annees_du_compte(famille, today):
+def annees_du_compte(famille, today, toutes=None):
     """The school years with an operation, and the current one, newest
-    first, as (first day, last day)."""
+    first, as (first day, last day).  ``toutes``: ``operations(famille)``
+    when already read."""
     found = {annee_scolaire(today)}
-    for operation in operations(famille):
+    for operation in operations(famille) if toutes is None else toutes:
         found.add(annee_scolaire(operation.date))
     return sorted(found, reverse=True)
 
@@ -115,11 +118,12 @@ def relances_envoyees(request, facture):
     """The reminders sent about ``facture`` (its follow-up, ``relances``),
     oldest first: "Relance n°1 envoyée le 15/05/2015"."""
     return [
-        request.localizer.translate(
+        traduire(
+            request,
             _(
                 "Relance n°${rang} envoyée le ${jour}",
                 mapping={"rang": r["rang"], "jour": dates.courte(r["date"])},
-            )
+            ),
         )
         for r in facture.relances
     ]

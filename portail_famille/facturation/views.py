@@ -7,7 +7,9 @@ receipt), an invoice's online payment (``payer``) and the yearly tax
 certificate (``attestation-fiscale``) are pages of their own: only linked
 from here."""
 
+from pyramid.encode import urlencode
 from pyramid.renderers import get_renderer
+from pyramid.traversal import quote_path_segment
 from pyramid.view import view_config
 
 from .. import dates
@@ -16,7 +18,7 @@ from ..i18n import _, traduire
 from ..montants import ZERO, euros
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import compte, corrections, service
+from . import compte, corrections, lignes, service
 from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
 from .jours import jours_factures
 from .pdf import quantite
@@ -54,12 +56,13 @@ def macro_icones():
     return get_renderer(ICONES).implementation().macros["icones"]
 
 
-def icones(request, document, payer=True):
+def icones(request, document, payer=True, url=None):
     """The PDF icon's link of an invoice, a credit note or a payment's
     receipt and, when ``payer``, the card icon's of an invoice with
     something due, with the text a screen reader says (the markup:
-    ``icones.pt``)."""
-    url = request.resource_path(document)  # ends with "/"
+    ``icones.pt``).  ``url``: the document's path when known."""
+    if url is None:
+        url = request.resource_path(document)  # ends with "/"
     numero = {"numero": document.numero}
     if isinstance(document, Avoir):
         texte_pdf = traduire(request, _("Imprimer l'avoir ${numero} (PDF)", mapping=numero))
@@ -125,13 +128,25 @@ def en_cours(request, famille, jour):
     }
 
 
-def sommes(famille):
+def sommes(famille, documents=None):
     """The account's two figures, as the staff's Compte tab has them:
     "Reste à payer" (what the unpaid invoices still owe, its "Total dû")
     and "Crédit disponible" (payments and credit notes not allocated yet;
-    None when there is none, so that nothing speaks of a credit then)."""
-    reste = sum((f.reste for f in service.impayees(famille)), ZERO)
-    credit = service.credit_disponible(famille)
+    None when there is none, so that nothing speaks of a credit then).
+    ``documents``: every numbered document of the family when already
+    read (``compte.operations``), else the family's folders are."""
+    if documents is None:
+        reste = sum((f.reste for f in service.impayees(famille)), ZERO)
+        credit = service.credit_disponible(famille)
+    else:
+        reste = credit = ZERO
+        for document in documents:
+            if isinstance(document, Facture):
+                du = document.reste
+                if du > ZERO:
+                    reste += du
+            elif isinstance(document, (Reglement, Avoir)):
+                credit += document.disponible
     return {
         "reste": euros(reste),
         "credit": euros(credit) if credit > ZERO else None,
@@ -142,13 +157,14 @@ def _hors_regie(request, facture):
     """Why an unpaid invoice is not paid online here ("Prélèvement prévu le
     …", "Transmise au Trésor public"), or ''."""
     if facture.tresor is not None:
-        return request.localizer.translate(_("Transmise au Trésor public"))
+        return traduire(request, _("Transmise au Trésor public"))
     if facture.prelevement is not None:
-        return request.localizer.translate(
+        return traduire(
+            request,
             _(
                 "Prélèvement prévu le ${jour}",
                 mapping={"jour": dates.courte(facture.prelevement["echeance"])},
-            )
+            ),
         )
     return ""
 
@@ -156,10 +172,11 @@ def _hors_regie(request, facture):
 # --- Relevé de compte ---------------------------------------------------------
 
 
-def annee_choisie(famille, jour, valeur):
+def annee_choisie(famille, jour, valeur, toutes=None):
     """The school years of the account (newest first) and the one asked for
-    by its label ("2014-2015"); anything else asks for the current one."""
-    annees = compte.annees_du_compte(famille, jour)
+    by its label ("2014-2015"); anything else asks for the current one.
+    ``toutes``: the family's operations when already read."""
+    annees = compte.annees_du_compte(famille, jour, toutes)
     for annee in annees:
         if compte.libelle_annee(annee[0]) == valeur:
             return annees, annee
@@ -177,18 +194,35 @@ def _colonnes(montant):
 def _mention(request, operation):
     """'Annulé le … (AL-230 : motif)' of a cancelled payment, else ''."""
     mention = corrections.mention(operation)
-    return request.localizer.translate(mention) if mention is not None else ""
+    return traduire(request, mention) if mention is not None else ""
 
 
-def _operation(request, operation, payer):
+def _chemins(request, famille):
+    """The path of one of ``famille``'s documents (the same as
+    ``request.resource_path(document)``), from the family's own: one
+    traversal for the page instead of one per row."""
+    base = request.resource_path(famille)
+
+    def chemin(document):
+        return "%s%s/%s/" % (
+            base,
+            quote_path_segment(document.__parent__.__name__),
+            quote_path_segment(document.__name__),
+        )
+
+    return chemin
+
+
+def _operation(request, operation, payer, chemin=None):
     """A row of "Relevé des opérations", with the manual's icons: its PDF
     (a) and, for an invoice still due at the régie, the card (b); an
     invoice collected elsewhere says so instead of the card."""
     debit, credit = compte.debit(operation), compte.credit(operation)
     facture = isinstance(operation, Facture)
+    url = chemin(operation) if chemin is not None else request.resource_path(operation)
     return {
-        **icones(request, operation, payer),
-        "url": request.resource_path(operation) if facture else None,
+        **icones(request, operation, payer, url),
+        "url": url if facture else None,
         "hors_regie": (
             _hors_regie(request, operation)
             if facture and operation.reste > ZERO and not operation.annulee_par
@@ -204,8 +238,9 @@ def _operation(request, operation, payer):
     }
 
 
-def _facture(request, document, payer):
-    ligne = icones(request, document, payer)
+def _facture(request, document, payer, chemin=None):
+    url = chemin(document) if chemin is not None else request.resource_path(document)
+    ligne = icones(request, document, payer, url)
     if isinstance(document, Avoir):
         ligne.update(
             numero=document.numero,
@@ -216,31 +251,32 @@ def _facture(request, document, payer):
             url=None,
             reste="",
             relances=[],
-            etat=request.localizer.translate(
-                _("Avoir sur la facture ${numero}", mapping={"numero": document.facture})
+            etat=traduire(
+                request, _("Avoir sur la facture ${numero}", mapping={"numero": document.facture})
             ),
         )
         return ligne
     if document.annulee_par:
-        etat = request.localizer.translate(
-            _("Annulée par ${numero}", mapping={"numero": document.annulee_par})
+        etat = traduire(
+            request, _("Annulée par ${numero}", mapping={"numero": document.annulee_par})
         )
     elif document.payee:
-        etat = request.localizer.translate(_("Payée"))
+        etat = traduire(request, _("Payée"))
     elif document.tresor is not None:
-        etat = request.localizer.translate(_("Transmise au Trésor public"))
+        etat = traduire(request, _("Transmise au Trésor public"))
     elif document.prelevement is not None:
-        etat = request.localizer.translate(
+        etat = traduire(
+            request,
             _(
                 "Prélèvement prévu le ${jour}",
                 mapping={"jour": dates.courte(document.prelevement["echeance"])},
-            )
+            ),
         )
     else:
-        etat = request.localizer.translate(_("À payer"))
+        etat = traduire(request, _("À payer"))
     ligne.update(
         numero=document.numero,
-        url=request.resource_path(document),
+        url=url,
         date=_date(document.date),
         periode="%s - %s" % (dates.courte(document.debut), dates.courte(document.fin)),
         echeance=_date(document.echeance),
@@ -252,14 +288,18 @@ def _facture(request, document, payer):
     return ligne
 
 
-def _reglement(request, reglement):
+def _reglement(request, reglement, chemin=None):
     """A payment of "Mes règlements": the invoices it settles (a cancelled
     one settles none: its mention says why), or a refund."""
-    translate = request.localizer.translate
+
+    def translate(value):
+        return traduire(request, value)
+
+    url = chemin(reglement) if chemin is not None else None
     if isinstance(reglement, Remboursement):
         mode = TITRES_REMBOURSEMENT.get(reglement.mode, reglement.mode)
         return {
-            **icones(request, reglement, payer=False),
+            **icones(request, reglement, False, url),
             "numero": reglement.numero,
             "date": _date(reglement.date),
             "mode": translate(_("Remboursement : ${mode}", mapping={"mode": translate(mode)})),
@@ -270,7 +310,7 @@ def _reglement(request, reglement):
         }
     factures = service.factures(reglement.famille)
     return {
-        **icones(request, reglement, payer=False),
+        **icones(request, reglement, False, url),
         "numero": reglement.numero,
         "date": _date(reglement.date),
         "mode": translate(TITRES_MODES.get(reglement.mode, reglement.mode)),
@@ -294,19 +334,22 @@ def _reglement(request, reglement):
 def releve_de_compte(context, request):
     sans_sous_chemin(request)
     jour = dates.today()
-    annees, (debut, fin) = annee_choisie(context, jour, request.GET.get("annee"))
+    toutes = compte.operations(context)  # read once for the whole page
+    annees, (debut, fin) = annee_choisie(context, jour, request.GET.get("annee"), toutes)
     libelle = compte.libelle_annee(debut)
     onglet = request.GET.get("onglet")
     if onglet not in dict(ONGLETS):
         onglet = OPERATIONS
-    releve = compte.releve(context, debut, fin)
+    releve = compte.releve(context, debut, fin, toutes)
     operations = releve["operations"]
+    chemin = _chemins(request, context)
+    action = request.resource_path(context, "releve-de-compte")
 
     def lien(nom):
         query = {"annee": libelle}
         if nom != OPERATIONS:
             query["onglet"] = nom
-        return request.resource_path(context, "releve-de-compte", query=query)
+        return "%s?%s" % (action, urlencode(query, doseq=True))
 
     responsable = context.responsable
     payer = peut_payer(request, context)
@@ -315,14 +358,14 @@ def releve_de_compte(context, request):
         "responsable": " ".join(
             part for part in (responsable.get(k) for k in ("civilite", "prenom", "nom")) if part
         ),
-        **sommes(context),
+        **sommes(context, toutes),
         "annees": [
             {"libelle": compte.libelle_annee(a[0]), "choisie": a[0] == debut} for a in annees
         ],
         "annee": libelle,
         "onglet": onglet,
         "onglets": [
-            {"nom": nom, "titre": request.localizer.translate(titre), "url": lien(nom)}
+            {"nom": nom, "titre": traduire(request, titre), "url": lien(nom)}
             for nom, titre in ONGLETS
         ],
         "attestations": [
@@ -333,25 +376,38 @@ def releve_de_compte(context, request):
             for annee in (debut.year, fin.year)
             if annee <= jour.year
         ],
-        "action": request.resource_path(context, "releve-de-compte"),
-        "icones": macro_icones(),
+        "action": action,
     }
+    # The rows as markup (lignes.py: every value escaped there).
+    libelles = lignes.libelles(request)
     if onglet == OPERATIONS:
         page.update(
-            operations=[_operation(request, o, payer) for o in operations],
+            operations=lignes.operations(
+                [_operation(request, o, payer, chemin) for o in operations], libelles
+            ),
             ancien_solde=_colonnes(releve["ancien_solde"]),
             solde_annee=_colonnes(releve["solde"]),
             total_debit=euros(releve["total_debit"]),
             total_credit=euros(releve["total_credit"]),
         )
     elif onglet == FACTURES:
-        page["factures"] = [
-            _facture(request, o, payer) for o in operations if isinstance(o, (Facture, Avoir))
-        ]
+        page["factures"] = lignes.factures(
+            [
+                _facture(request, o, payer, chemin)
+                for o in operations
+                if isinstance(o, (Facture, Avoir))
+            ],
+            libelles,
+        )
     else:
-        page["reglements"] = [
-            _reglement(request, o) for o in operations if isinstance(o, (Reglement, Remboursement))
-        ]
+        page["reglements"] = lignes.reglements(
+            [
+                _reglement(request, o, chemin)
+                for o in operations
+                if isinstance(o, (Reglement, Remboursement))
+            ],
+            libelles,
+        )
     return page
 
 
