@@ -3,6 +3,7 @@ the environment as the service gets them, checked against real parts: a
 copy of the previous release's database, wkhtmltopdf (or WeasyPrint), an
 SMTP server listening in the test, a ZEO address nobody listens on."""
 
+import re
 import shutil
 
 import pytest
@@ -183,10 +184,27 @@ def test_a_broken_pdf_renderer_is_caught(production):
     )
 
 
+def regler(texte, **reglages):
+    """``texte`` (an .ini) with each ``portail.sms…`` setting given set to
+    its value (the line already there replaced)."""
+    for cle, valeur in reglages.items():
+        texte, n = re.subn(r"(?m)^%s =.*$" % re.escape(cle), "%s = %s" % (cle, valeur), texte)
+        assert n == 1, cle
+    return texte
+
+
 def test_sms_by_ovhcloud_need_their_keys(production):
     texte = production.read_text()
-    reglages = "portail.sms.transport = ovh\nportail.sms.ovh.application_key = cle-application\n"
-    production.write_text(texte.replace("\n[server:main]", "\n" + reglages + "\n[server:main]"))
+    production.write_text(
+        regler(
+            texte,
+            **{
+                "portail.sms.transport": "ovh",
+                "portail.sms.ovh.endpoint": "",
+                "portail.sms.ovh.application_key": "cle-application",
+            },
+        )
+    )
     rapport, _lignes = verifier_ini(production)
     assert [e.split(" : ")[0] for e in rapport.erreurs] == [
         "Le point d'accès de l'API d'OVHcloud manque pour envoyer les SMS",
@@ -195,9 +213,7 @@ def test_sms_by_ovhcloud_need_their_keys(production):
         "Le compte SMS OVHcloud (service name) manque pour envoyer les SMS",
     ]
     assert "portail.sms.ovh.application_secret" in rapport.erreurs[1]
-    production.write_text(
-        texte.replace("\n[server:main]", "\nportail.sms.transport = repertoire\n\n[server:main]")
-    )
+    production.write_text(regler(texte, **{"portail.sms.transport": "repertoire"}))
     rapport, _lignes = verifier_ini(production)
     assert rapport.erreurs == [
         "portail.sms.transport = repertoire : en production les SMS partent par OVHcloud "
