@@ -109,6 +109,7 @@ setup(
             "portail-famille-init = portail_famille.stockage:initialiser_main",
             "portail-famille-retention = portail_famille.rgpd.retention:main",
             "portail-famille-relances = portail_famille.relances.script:main",
+            "portail-famille-travaux = portail_famille.travaux.script:main",
         ],
     },
 )

@@ -52,6 +52,7 @@ DESCRIPTIONS = {
     P.PLANNING_POINTER: "record attendance (pointage)",
     P.STATISTIQUES_VOIR: "read and export the CAF's statistics (hours, children per day)",
     P.MESSAGERIE_TRAITER: "read and answer families' messages; group messages",
+    P.TRAVAUX_SUIVRE: "follow the long jobs queued for the workers (tab Travaux longs)",
     P.FACTURE_VOIR: "read invoices, credit notes, payments and their PDFs",
     P.FACTURATION_GERER: (
         "bill, set tariffs, record payments and credit notes, cancel payments, refund credit"
