@@ -33,7 +33,15 @@ from ..i18n import _
 from ..retry import attente as attente_avant_essai
 from ..security import login
 from ..util import root_attribute
-from .resources import ATTRIBUT, ECHOUE, EN_COURS, TERMINE, FileDeTravaux, Travail
+from .resources import (
+    ATTRIBUT,
+    ECHOUE,
+    EN_ATTENTE,
+    EN_COURS,
+    TERMINE,
+    FileDeTravaux,
+    Travail,
+)
 
 log = logging.getLogger(__name__)
 
@@ -335,8 +343,33 @@ class Travailleur:
                 break
             while not self.arrete and self.lot(identifiant):
                 pass
+            if self.arrete:
+                self.liberer(identifiant)
         self.tm.abort()
         return self.lots - avant
+
+    def liberer(self, identifiant):
+        """Give the job back to the queue (a worker stopped by SIGTERM
+        between two chunks): another worker takes it at once, without
+        waiting for the lease to expire."""
+        for essai in range(ESSAIS):
+            self._nouvelle_transaction()
+            try:
+                _file, travail = self._travail(identifiant)
+            except Perdu:
+                self.tm.abort()
+                return
+            travail.etat = EN_ATTENTE
+            travail.titulaire = None
+            travail.bail_fin = None
+            try:
+                self.tm.commit()
+            except ConflictError:
+                self.tm.abort()
+                time.sleep(random.uniform(0, attente_avant_essai(essai)))  # noqa: S311
+                continue
+            log.info("Job %s given back by %s (stopped)", identifiant, self.nom)
+            return
 
     def boucle(self, dormir=time.sleep):
         """Poll until stopped: a pass, then ``attente`` seconds of sleep
