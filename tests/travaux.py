@@ -5,6 +5,7 @@ console script does on its own."""
 import transaction
 from pyramid.scripting import prepare
 
+from portail_famille.messagerie import groupe
 from portail_famille.travaux.service import Travailleur
 
 
@@ -22,3 +23,22 @@ def une_passe(wsgi, **kw):
     finally:
         transaction.abort()
         closer()
+
+
+def message_en_file(wsgi, objet="Message en file"):
+    """A group message to every family queued (not run): its job's id."""
+
+    def queue(root, registry):
+        request = prepare(registry=registry)["request"]
+        numeros = groupe.numeros(root, groupe.TOUTES, None)
+        return groupe.mettre_en_file(
+            request, root, numeros, objet, "Texte.", "Toutes les familles"
+        ).id
+
+    env = prepare(registry=wsgi.registry)
+    try:
+        ident = queue(env["root"], env["registry"])
+        transaction.commit()
+        return ident
+    finally:
+        env["closer"]()
