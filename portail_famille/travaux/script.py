@@ -6,8 +6,14 @@ chunk (``service.Travailleur``); SIGTERM or SIGINT stops it once the
 current chunk is committed; ``kill -9`` loses at most that chunk, which
 another worker does again after the lease (``portail.travaux.bail``).
 ``--une-passe``: run what is queued, then stop (a timer, the tests).
+
+Like an application process, a worker has its own blob cache on a shared
+storage: ``portail.zodb.blob_cache`` + "-travaux-<instance>", the instance
+from PORTAIL_FAMILLE_TRAVAILLEUR (a systemd template unit's ``%i``), or
+the process id without it.
 """
 
+import os
 import signal
 import sys
 
@@ -17,6 +23,7 @@ from pyramid.paster import bootstrap, setup_logging
 from ..util import close_databases
 from .service import Travailleur
 
+INSTANCE = "PORTAIL_FAMILLE_TRAVAILLEUR"
 USAGE = "usage: %s [--une-passe] <config.ini>\n"
 
 
@@ -29,7 +36,9 @@ def main(argv=None):
         sys.stderr.write(USAGE % argv[0])
         return 2
     setup_logging(args[0])
-    with bootstrap(args[0]) as env:
+    instance = os.environ.get(INSTANCE) or str(os.getpid())
+    # what an application process gets from its http_port: its blob cache
+    with bootstrap(args[0], options={"http_port": "travaux-%s" % instance}) as env:
         try:
             travailleur = Travailleur(env["request"], env["root"], tm=transaction.manager)
             signal.signal(signal.SIGTERM, travailleur.arreter)
