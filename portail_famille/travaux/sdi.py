@@ -25,7 +25,13 @@ RECENTS = 30  # jobs on the tab
 
 
 def _visible(request, context, travail):
-    return travail is not None and bool(request.has_permission(travail.permission, context))
+    """Whether the user holds the job's kind's permission where the kind
+    says (the root, the régies...)."""
+    if travail is None:
+        return False
+    genre = genres(request.registry).get(travail.genre)
+    lieu = genre.lieu(context) if genre is not None else context
+    return bool(request.has_permission(travail.permission, lieu))
 
 
 def _moment(secondes):

@@ -62,7 +62,8 @@ class Genre:
     ``permission``: who may follow such a job (and should have queued it);
     ``unite(value)``: the French name of a unit in an error message;
     ``terminer(request, root, travail)``: in the last chunk's transaction;
-    ``retour(request, travail)``: the URL of the page that started it."""
+    ``retour(request, travail)``: the URL of the page that started it;
+    ``lieu(root)``: where ``permission`` is held (default: the root)."""
 
     def __init__(
         self,
@@ -74,6 +75,7 @@ class Genre:
         unite=str,
         terminer=None,
         retour=None,
+        lieu=None,
     ):
         self.nom = nom
         self.titre = titre
@@ -83,6 +85,7 @@ class Genre:
         self.unite = unite
         self.terminer = terminer
         self.retour = retour
+        self.lieu = lieu or (lambda root: root)
 
 
 def ajouter_genre(config, genre):

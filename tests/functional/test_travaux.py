@@ -218,3 +218,23 @@ def test_who_may_follow_a_job(app, role, status):
     agent.get(SUIVI, {"id": "nope"}, status=404)
     agent.get(SUIVI, status=404)
     agent.get(SUIVI, {"id": ["a", "b"]}, status=404)
+
+
+def test_the_reminders_job_is_followed_by_regisseurs_only(app):
+    """A second kind (relances.envoi): its permission is held on the
+    régies, so an agent (who follows jobs, not reminders) finds nothing."""
+    regisseur, agent = staff(app, "regisseur"), staff(app, "agent")
+    relances = "/manage/regies/@@relances-dues"
+    apercu = regisseur.get(relances)
+    response = regisseur.post(relances, {"confirmer": "1", "csrf_token": token(apercu)}, status=302)
+    ident = identifiant(response)
+    page = response.follow()
+    assert "Relances des factures impayées du" in page.text and "0 sur 1" in page.text
+    agent.get(SUIVI, {"id": ident}, status=404)
+    agent.get(SUIVI, {"id": ident, "format": "json"}, status=404)
+    assert "Relances des factures" not in agent.get(LISTE).text
+    assert une_passe(app.app) == 1
+    etat = travail(app, ident)
+    assert etat["etat"] == resources.TERMINE and etat["resultat"] == {"envoyees": 1}
+    page = regisseur.get(SUIVI, {"id": ident})
+    assert "1 sur 1" in page.text and 'href="/manage/regies/@@impayes"' in page.text
