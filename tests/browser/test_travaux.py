@@ -45,4 +45,4 @@ def test_a_group_message_followed_to_its_end_on_its_progress_page(portail, new_p
     parent = new_page()
     log_in(parent, "jean.dupont", COMPTES["jean.dupont"][0])
     parent.goto(portail.url("/familles/%s/boite-de-reception?onglet=recus" % DUPONT["numero"]))
-    expect(parent.get_by_role("link", name=OBJET)).to_be_visible()
+    expect(parent.get_by_role("link", name=OBJET, exact=True)).to_be_visible()
