@@ -26,12 +26,15 @@ import time
 import uuid
 
 import transaction
+from pyramid_retry import IRetryableError
+from transaction.interfaces import TransientError
 from ZODB.POSException import ConflictError
 from zope.interface import Interface
 
 from ..i18n import _
 from ..retry import attente as attente_avant_essai
 from ..security import login
+from ..stockage import marquer_si_deconnexion
 from ..util import root_attribute
 from .resources import (
     ATTRIBUT,
@@ -138,6 +141,17 @@ def mettre_en_file(request, root, nom, unites, parametres, titre, lot=None):
 def nom_de_travailleur():
     """host:pid:random, unique among the workers of every machine."""
     return "%s:%d:%s" % (socket.gethostname(), os.getpid(), uuid.uuid4().hex[:6])
+
+
+def passagere(exc):
+    """Whether ``exc`` says nothing about the unit (a write conflict, the
+    database out of reach: ZEO's ClientDisconnected, PostgreSQL's lost
+    connection): the chunk is done again, never passed over."""
+    return (
+        isinstance(exc, TransientError)
+        or IRetryableError.providedBy(exc)
+        or bool(marquer_si_deconnexion(exc))
+    )
 
 
 class Perdu(Exception):
@@ -255,12 +269,11 @@ class Travailleur:
                 genre.traiter(self.request, self.root, travail, unites)
                 self._avancer(file, travail, fin)
                 self.tm.commit()
-            except ConflictError:
+            except Exception as e:
                 self.tm.abort()
-                time.sleep(random.uniform(0, attente_avant_essai(essai)))  # noqa: S311
-                continue
-            except Exception:
-                self.tm.abort()
+                if passagere(e):  # a conflict, the database out of reach
+                    time.sleep(random.uniform(0, attente_avant_essai(essai)))  # noqa: S311
+                    continue
                 log.exception(
                     "Job %s: chunk %d-%d failed, unit by unit now", identifiant, debut, fin
                 )
@@ -288,12 +301,11 @@ class Travailleur:
                 unites = travail.unites.tranche(position, position + 1)
                 try:
                     genre.traiter(self.request, self.root, travail, unites)
-                except ConflictError:
-                    self.tm.abort()
-                    time.sleep(random.uniform(0, attente_avant_essai(essai)))  # noqa: S311
-                    continue
                 except Exception as e:
                     self.tm.abort()
+                    if passagere(e):
+                        time.sleep(random.uniform(0, attente_avant_essai(essai)))  # noqa: S311
+                        continue
                     log.exception("Job %s: unit %r failed", identifiant, unites[0])
                     self._nouvelle_transaction()
                     file, travail = self._travail(identifiant)
@@ -379,7 +391,11 @@ class Travailleur:
         (in short naps, so a SIGTERM ends it quickly)."""
         log.info("Worker %s started (lease %ss, poll every %ss)", self.nom, self.bail, self.attente)
         while not self.arrete:
-            self.passe()
+            try:
+                self.passe()
+            except Exception:  # the database out of reach...: poll again later
+                log.exception("Worker %s: pass interrupted", self.nom)
+                self.tm.abort()
             fin = time.monotonic() + self.attente
             while not self.arrete and time.monotonic() < fin:
                 dormir(min(0.2, self.attente))
