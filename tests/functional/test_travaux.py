@@ -10,6 +10,8 @@ import time
 
 import pytest
 import transaction
+from pyramid.scripting import prepare
+from ZODB.POSException import ConflictError
 
 from portail_famille.travaux import resources, service
 from portail_famille.travaux.service import Genre, file_de
@@ -185,8 +187,6 @@ def test_a_unit_that_fails_is_noted_and_the_others_done(app):
     try:
 
         def queue(root, reg):
-            from pyramid.scripting import prepare
-
             request = prepare(registry=reg)["request"]
             return service.mettre_en_file(request, root, "essai", "abcde", {}, "Essai").id
 
@@ -238,3 +238,33 @@ def test_the_reminders_job_is_followed_by_regisseurs_only(app):
     assert etat["etat"] == resources.TERMINE and etat["resultat"] == {"envoyees": 1}
     page = regisseur.get(SUIVI, {"id": ident})
     assert "1 sur 1" in page.text and 'href="/manage/regies/@@impayes"' in page.text
+
+
+def test_a_chunk_that_conflicts_is_done_again_never_passed_over(app):
+    registry = app.app.registry
+    essais = []
+
+    def traiter(request, root, travail, unites):
+        essais.append(tuple(unites))
+        if len(essais) == 2:  # the second chunk, its first attempt
+            raise ConflictError()
+        travail.resultat = dict(
+            travail.resultat, faits=travail.resultat.get("faits", ()) + tuple(unites)
+        )
+
+    genres = service.genres(registry)
+    genres["essai"] = Genre("essai", "Essai", traiter, "messagerie:boite:traiter", lot=2)
+    try:
+
+        def queue(root, reg):
+            request = prepare(registry=reg)["request"]
+            return service.mettre_en_file(request, root, "essai", "abcde", {}, "Essai").id
+
+        ident = with_root(app.app, queue)
+        assert une_passe(app.app) == 3
+    finally:
+        del genres["essai"]
+    assert essais == [("a", "b"), ("c", "d"), ("c", "d"), ("e",)]
+    etat = travail(app, ident)
+    assert etat["resultat"] == {"faits": ("a", "b", "c", "d", "e")}
+    assert etat["erreurs"] == [] and etat["etat"] == resources.TERMINE
