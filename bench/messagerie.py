@@ -229,7 +229,8 @@ def envoi(familles):
     tmp = Path(tempfile.mkdtemp(prefix="bench-envoi-"))
     try:
         t0 = time.perf_counter()
-        app = home.home_app(tmp, SETTINGS)
+        # the worker is this process's pass below, not development.ini's thread
+        app = home.home_app(tmp, [*SETTINGS, "portail.travaux.dans_le_processus=false"])
         env = prepare(registry=app.registry)
         try:
             population.populate(env["root"], env["registry"], familles, 0, batch=BATCH)

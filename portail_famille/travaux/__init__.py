@@ -9,6 +9,12 @@ progress (``service``); the page that started a job shows its progress
 
 
 def includeme(config):
+    from pyramid.events import ApplicationCreated
+    from pyramid.settings import asbool
+
+    from . import fil
     from .service import ajouter_genre
 
     config.add_directive("add_genre_travail", ajouter_genre)
+    if asbool(config.registry.settings.get(fil.REGLAGE)):
+        config.add_subscriber(fil.demarrer, ApplicationCreated)

@@ -6,6 +6,7 @@ shows in numbers (the page and its fetch); a worker that stops mid-way
 follow a job."""
 
 import re
+import threading
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from pyramid.scripting import prepare
 from ZODB.POSException import ConflictError
 
 from portail_famille.travaux import resources, service
+from portail_famille.travaux.fil import travailler
 from portail_famille.travaux.service import Genre, file_de
 
 from ..conftest import with_root
@@ -268,3 +270,27 @@ def test_a_chunk_that_conflicts_is_done_again_never_passed_over(app):
     etat = travail(app, ident)
     assert etat["resultat"] == {"faits": ("a", "b", "c", "d", "e")}
     assert etat["erreurs"] == [] and etat["etat"] == resources.TERMINE
+
+
+def test_the_worker_thread_of_development_delivers(app):
+    """development.ini's worker inside the server's process (FileStorage:
+    one process only), here woken every 0.1 s until stopped."""
+    ajouter_familles(app, 3)
+    agent = staff(app, "agent")
+    ident = identifiant(envoyer(app, agent))
+    registry = app.app.registry
+    registry.settings["portail.travaux.attente"] = "0.1"
+    arret = threading.Event()
+    fil = threading.Thread(target=travailler, args=(registry, arret), daemon=True)
+    fil.start()
+    try:
+        fin = time.monotonic() + 60
+        while travail(app, ident)["etat"] != resources.TERMINE:
+            assert time.monotonic() < fin, travail(app, ident)
+            time.sleep(0.1)
+    finally:
+        arret.set()
+        fil.join(30)
+        del registry.settings["portail.travaux.attente"]
+    assert not fil.is_alive()
+    assert set(messages_du_groupe(app).values()) == {1}
