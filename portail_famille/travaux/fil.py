@@ -28,6 +28,18 @@ def demarrer(event):
     return fil
 
 
+def fermer(env):
+    """The connection closed, not only the environment: ``prepare``'s
+    closer does not run the request's finished callbacks (pyramid_zodbconn
+    closes the connection in one), and a connection left open by this
+    thread would be closed later from another thread (the database's
+    close), whose transaction manager never knew it."""
+    request = env["request"]
+    if request.finished_callbacks:
+        request._process_finished_callbacks()
+    env["closer"]()
+
+
 def travailler(registry, arret=None):
     """The thread's loop: a worker on its own connection; after an error
     (the root not made yet, the database out of reach), again later."""
@@ -49,4 +61,4 @@ def travailler(registry, arret=None):
         finally:
             transaction.abort()
             if env is not None:
-                env["closer"]()
+                fermer(env)
