@@ -83,6 +83,7 @@ class Travail(Persistent):
         self.titulaire = None
         self.bail_fin = None
         self.reprises = 0
+        self.echecs = 0  # units passed over after an error
         self.erreurs = PersistentList()  # [(epoch seconds, French text)]
         self.resultat = {}
 

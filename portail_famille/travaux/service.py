@@ -320,7 +320,8 @@ class Travailleur:
                             )
                         )
                     )
-                    if len(travail.erreurs) > ERREURS_MAX:
+                    travail.echecs += 1
+                    if travail.echecs > ERREURS_MAX:
                         travail.etat = ECHOUE
                         travail.fin = time.time()
                         travail.titulaire = None

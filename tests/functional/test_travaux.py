@@ -294,3 +294,38 @@ def test_the_worker_thread_of_development_delivers(app):
         del registry.settings["portail.travaux.attente"]
     assert not fil.is_alive()
     assert set(messages_du_groupe(app).values()) == {1}
+
+
+def test_a_job_whose_units_keep_failing_is_given_up(app, monkeypatch):
+    monkeypatch.setattr(service, "ERREURS_MAX", 2)
+    registry = app.app.registry
+
+    def traiter(request, root, travail, unites):
+        raise KeyError(unites[0])
+
+    genres = service.genres(registry)
+    genres["essai"] = Genre(
+        "essai", "Essai", traiter, "messagerie:boite:traiter", lot=2, unite=str.upper
+    )
+    try:
+
+        def queue(root, reg):
+            request = prepare(registry=reg)["request"]
+            return service.mettre_en_file(request, root, "essai", "abcdef", {}, "Essai").id
+
+        ident = with_root(app.app, queue)
+        une_passe(app.app)
+        assert une_passe(app.app) == 0  # out of the queue
+    finally:
+        del genres["essai"]
+    etat = travail(app, ident)
+    assert etat["etat"] == resources.ECHOUE and etat["curseur"] == 2
+    assert etat["erreurs"] == [
+        "A : non traité (KeyError).",
+        "B : non traité (KeyError).",
+        "C : non traité (KeyError).",
+        "Trop d'erreurs : le travail est arrêté.",
+    ]
+    page = staff(app, "agent").get(SUIVI, {"id": ident})
+    assert "Échoué" in page.text and "2 sur 6" in page.text
+    assert "Trop d'erreurs : le travail est arrêté." in page.text
