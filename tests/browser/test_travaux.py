@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from portail_famille.demo import COMPTES, DUPONT
 
 from ..travaux import une_passe
+from .axe import aucune_violation
 
 pytestmark = pytest.mark.browser
 OBJET = "Sortie au musée"
@@ -33,6 +34,7 @@ def test_a_group_message_followed_to_its_end_on_its_progress_page(portail, new_p
     expect(agent.locator("#etat-travail")).to_have_text("En attente")
     expect(agent.locator("#faits-travail")).to_have_text("0 sur %d" % familles)
     expect(agent.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
+    aucune_violation(agent, "the job's progress page", dans=".travail")
 
     assert une_passe(portail.wsgi) > 0  # the worker
     # The page follows by itself (its fetch, then a reload once finished).
