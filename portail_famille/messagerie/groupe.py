@@ -26,13 +26,14 @@ from ..fichiers import Fichier
 from ..i18n import _
 from ..retry import essayer
 from ..security import P
-from ..travaux.service import Genre
+from ..travaux.service import Genre, file_de
 from ..travaux.service import mettre_en_file as queue
 from . import service
 
 TOUTES = "toutes"
 LOT = 250  # families per transaction
 GENRE = "message-groupe"  # the kind of job (travaux)
+RECENTS = 30  # the latest jobs read for the form's list of group messages
 
 
 _OID = re.compile(r"-?\d{1,19}")
@@ -258,6 +259,15 @@ def traiter(request, root, travail, numeros_familles):
     travail.resultat = dict(
         travail.resultat, envoyees=travail.resultat.get("envoyees", 0) + envoyees
     )
+
+
+def envois_recents(context, n=5):
+    """The ``n`` latest group messages queued (their jobs), newest first:
+    the form shows their progress."""
+    file = file_de(find_root(context))
+    if file is None:
+        return []
+    return [t for t in file.recents(RECENTS) if t.genre == GENRE][:n]
 
 
 def unite(numero):

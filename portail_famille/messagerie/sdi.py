@@ -27,6 +27,7 @@ from .. import dates, fichiers
 from ..catalogue import CATALOG
 from ..i18n import _
 from ..security import P, login
+from ..travaux.resources import ETATS as ETATS_TRAVAUX
 from . import groupe, service
 from .resources import SERVICE, SERVICE_ENFANCE, IConversation
 
@@ -470,6 +471,17 @@ class MessageGroupeView:
             "action": self.url,
             "annee": groupe.annee_courante(self.context) or "",
             "csrf_token": request.session.get_csrf_token(),
+            "envois": [
+                {
+                    "titre": t.titre,
+                    "url": request.sdiapi.mgmt_path(self.context, "@@travail", query={"id": t.id}),
+                    "etat": translate(ETATS_TRAVAUX[t.etat]),
+                    "progression": translate(
+                        _("${faits} sur ${total}", mapping={"faits": t.faits, "total": t.total})
+                    ),
+                }
+                for t in groupe.envois_recents(self.context)
+            ],
         }
         if cible is not None:
             value, kind, obj = cible

@@ -130,6 +130,11 @@ def test_a_group_message_is_queued_then_written_by_a_worker(app):
     assert "Terminé" in page.text and "Actualiser" not in page.text
     json = agent.get(SUIVI, {"id": ident, "format": "json"}).json
     assert (json["faits"], json["fini"], json["pourcentage"]) == (familles, True, 100)
+    # The form that started it shows it too, with its progress.
+    formulaire = agent.get(GROUPE)
+    assert "Derniers messages groupés" in formulaire.text
+    assert "/manage/@@travail?id=%s" % ident in formulaire.text
+    assert "%d sur %d" % (familles, familles) in formulaire.text
     # The tab lists it; a second pass finds nothing to do.
     liste = agent.get(LISTE)
     assert "Message groupé « %s »" % OBJET in liste.text and "Terminé" in liste.text
