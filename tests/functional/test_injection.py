@@ -386,6 +386,7 @@ def test_the_sdi_pages_show_every_string_as_text(ville):
         "/manage/@@demandes": (agent, ["attente"]),
         "/manage/@@messagerie": (agent, ["message:objet"]),
         "/manage/@@travaux": (agent, ["groupe:objet"]),
+        "/manage/@@message-groupe": (agent, ["groupe:objet"]),
         ville["conversation"]: (agent, ["message", "reponse"]),
         ville["structure"]: (agent, ["structure"]),
         "/manage/structures/accueil-de-loisirs-alsh/@@contents": (agent, []),
