@@ -113,6 +113,7 @@ setup(
             "portail-famille-rappels = portail_famille.rappels.script:main",
             "portail-famille-verifier = portail_famille.exploitation.verifier:main",
             "portail-famille-exercice-restauration = portail_famille.exploitation.restauration:main",
+            "portail-famille-travaux = portail_famille.travaux.script:main",
         ],
     },
 )

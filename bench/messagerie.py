@@ -23,6 +23,17 @@ The inbox: ``/manage/@@messagerie`` as agent (the conversations to handle,
 unread first); the filtered page: one structure, every state, page 3.
 Figures only: nothing asserts on them.  ``bench/out/messagerie.json`` keeps
 them.
+
+    .venv/bin/python bench/messagerie.py --envoi [--familles 10000]
+
+The group message to every family (issue 22, ``travaux``), in this
+process on its own FileStorage (demo data plus ``--familles`` families):
+the agent's "Envoyer" request through the whole WSGI stack (WebTest), which
+now queues the job; the worker's pass that writes the messages (one per
+family, chunks of ``groupe.LOT``), its throughput; then the same message
+written as the request did before (``groupe.envoyer``, batches of LOT,
+each committed), the time the agent used to wait.  Prints the three and
+keeps them in ``bench/out/messagerie_envoi.json``.
 """
 
 import argparse
@@ -205,12 +216,105 @@ def check(port, cookies, path, marker):
     return body
 
 
+def envoi(familles):
+    """The group message queued by the request, written by the worker,
+    against the old inline send (module docstring); the figures."""
+    import transaction
+    import webtest
+    from pyramid.scripting import prepare
+
+    from portail_famille.messagerie import groupe
+    from portail_famille.travaux.service import Travailleur
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-envoi-"))
+    try:
+        t0 = time.perf_counter()
+        # the worker is this process's pass below, not development.ini's thread
+        app = home.home_app(tmp, [*SETTINGS, "portail.travaux.dans_le_processus=false"])
+        env = prepare(registry=app.registry)
+        try:
+            population.populate(env["root"], env["registry"], familles, 0, batch=BATCH)
+        finally:
+            env["closer"]()
+        generation = time.perf_counter() - t0
+        agent = webtest.TestApp(app, extra_environ={"HTTP_HOST": "localhost"})
+        page = agent.get("/connexion")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        agent.post("/connexion", {"login": AGENT[0], "password": AGENT[1], "csrf_token": token})
+        page = agent.get("/manage/@@message-groupe?cible=toutes")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        form = {"cible": "toutes", "objet": "Bench", "texte": "Bonjour", "envoyer": "1"}
+        cpu, wall = time.process_time(), time.perf_counter()
+        response = agent.post("/manage/@@message-groupe", dict(form, csrf_token=token), status=302)
+        requete = time.perf_counter() - wall
+        requete_cpu = time.process_time() - cpu
+        assert "@@travail?id=" in response.location, response.location
+
+        env = prepare(registry=app.registry)
+        try:
+            travailleur = Travailleur(env["request"], env["root"], tm=transaction.manager)
+            wall = time.perf_counter()
+            lots = travailleur.passe()
+            travail = time.perf_counter() - wall
+            ecrites = travailleur.unites
+            numeros = groupe.numeros(env["root"], groupe.TOUTES, None)
+            wall = time.perf_counter()
+            _g, en_ligne_n = groupe.envoyer(
+                env["request"],
+                env["root"],
+                numeros,
+                "Bench en ligne",
+                "Bonjour",
+                tm=transaction.manager,
+            )
+            en_ligne = time.perf_counter() - wall
+            transaction.abort()
+        finally:
+            env["closer"]()
+    finally:
+        home.shutil.rmtree(tmp, ignore_errors=True)
+    figures = {
+        "familles": len(numeros),
+        "generation_s": generation,
+        "requete_file_s": requete,
+        "requete_file_cpu_s": requete_cpu,
+        "travailleur_s": travail,
+        "travailleur_lots": lots,
+        "travailleur_familles": ecrites,
+        "travailleur_familles_par_s": ecrites / travail,
+        "en_ligne_s": en_ligne,
+        "en_ligne_familles": en_ligne_n,
+        "en_ligne_familles_par_s": en_ligne_n / en_ligne,
+    }
+    print("%d families (generated in %.0f s)" % (figures["familles"], generation))
+    print(
+        "queuing request (POST Envoyer, WSGI stack): %.0f ms wall, %.0f ms CPU"
+        % (requete * 1000, requete_cpu * 1000)
+    )
+    print(
+        "worker pass: %d families in %.1f s (%d chunks): %.0f families/s"
+        % (ecrites, travail, lots, figures["travailleur_familles_par_s"])
+    )
+    print(
+        "old inline send (groupe.envoyer, the request's former work): %d families in %.1f s"
+        " (%.0f families/s): the request took %.0f× the queuing one"
+        % (en_ligne_n, en_ligne, figures["en_ligne_familles_par_s"], en_ligne / requete)
+    )
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "messagerie_envoi.json").write_text(json.dumps(figures, indent=2))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--familles", type=int, default=10000)
     parser.add_argument("--messages", type=int, default=200000)
+    parser.add_argument("--envoi", action="store_true", help="the group message (issue 22)")
     home.load_options(parser)
     args = parser.parse_args()
+    if args.envoi:
+        return envoi(args.familles)
     if args.serve:
         return home.serve_town_or_trivial(args, serve, args.familles, args.messages)
 

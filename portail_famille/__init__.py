@@ -21,6 +21,7 @@ DOMAINS = (
     ".familles",
     ".sdi",
     ".evolve",
+    ".travaux",
     ".courriels",
     ".demandes",
     ".planning",

@@ -106,6 +106,10 @@ class Permission(enum.StrEnum):
     # children per day), with children's names: agents, régisseurs,
     # administrators (the Structures folder's tab).
     STATISTIQUES_VOIR = "planning:statistiques:voir"
+    # Follow the long jobs (a group message...) queued for workers (root
+    # views @@travail, @@travaux), each one only with its kind's permission
+    # too: agents, régisseurs, administrators.
+    TRAVAUX_SUIVRE = "travaux:travail:suivre"
 
 
 P = Permission
@@ -147,6 +151,7 @@ ROLE_TABLE = {
             P.MESSAGERIE_TRAITER,
             P.FAMILLE_RECHERCHER,
             P.TABLEAU_VOIR,
+            P.TRAVAUX_SUIVRE,
         ),
         "familles": (
             P.FAMILLE_VOIR,
@@ -203,6 +208,7 @@ ROLE_TABLE = {
             P.FAMILLE_RECHERCHER,
             P.TABLEAU_VOIR,
             P.MESSAGERIE_TRAITER,
+            P.TRAVAUX_SUIVRE,
         ),
         "familles": (
             P.FAMILLE_VOIR,

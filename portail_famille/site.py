@@ -8,6 +8,7 @@ from .comptes import passwords
 from .facturation.permanence import reconstruction
 from .i18n import _
 from .security import GROUPES, apply_role_table
+from .travaux.service import creer_file
 
 # name -> (content type, title shown in the SDI)
 FOLDERS = {
@@ -67,6 +68,7 @@ def ensure_site(root, registry):
     if "portail" not in catalogs:
         catalogs.add_catalog("portail")
     root.sdi_title = "Portail Famille"
+    creer_file(root)  # the long jobs' queue (travaux)
     apply_role_table(root, registry=registry)
 
 

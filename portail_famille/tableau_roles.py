@@ -53,6 +53,7 @@ DESCRIPTIONS = {
     P.STATISTIQUES_VOIR: "read and export the CAF's statistics (hours, children per day)",
     P.INSCRIPTION_OUVRIR: "open an activity for online enrolment (dates, places, documents)",
     P.MESSAGERIE_TRAITER: "read and answer families' messages; group messages",
+    P.TRAVAUX_SUIVRE: "follow the long jobs queued for the workers (tab Travaux longs)",
     P.FACTURE_VOIR: "read invoices, credit notes, payments and their PDFs",
     P.FACTURATION_GERER: (
         "bill, set tariffs, record payments and credit notes, cancel payments, refund credit"

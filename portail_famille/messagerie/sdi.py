@@ -10,7 +10,8 @@
 - ``/manage/@@message-groupe`` (tab "Message groupé"): one message to all
   the families, or to those with a child enrolled in a structure or a
   prestation this school year; each family gets its own conversation
-  (``groupe``).
+  (``groupe``), written by the workers: "Envoyer" queues the job and
+  shows its progress (``travaux``).
 """
 
 import datetime
@@ -26,6 +27,7 @@ from .. import dates, fichiers
 from ..catalogue import CATALOG
 from ..i18n import _
 from ..security import P, login
+from ..travaux.resources import ETATS as ETATS_TRAVAUX
 from . import groupe, service
 from .resources import SERVICE, SERVICE_ENFANCE, IConversation
 
@@ -469,6 +471,17 @@ class MessageGroupeView:
             "action": self.url,
             "annee": groupe.annee_courante(self.context) or "",
             "csrf_token": request.session.get_csrf_token(),
+            "envois": [
+                {
+                    "titre": t.titre,
+                    "url": request.sdiapi.mgmt_path(self.context, "@@travail", query={"id": t.id}),
+                    "etat": translate(ETATS_TRAVAUX[t.etat]),
+                    "progression": translate(
+                        _("${faits} sur ${total}", mapping={"faits": t.faits, "total": t.total})
+                    ),
+                }
+                for t in groupe.envois_recents(self.context)
+            ],
         }
         if cible is not None:
             value, kind, obj = cible
@@ -532,22 +545,29 @@ class MessageGroupeView:
             structure = get_oid(obj)
         elif kind == "prestation":
             structure = get_oid(obj.structure)
-        _groupe, envoyees = groupe.envoyer(
+        # Queued, written by the workers (travaux): the page that follows
+        # the job is where the agent lands.
+        travail = groupe.mettre_en_file(
             request,
             self.context,
             numeros,
             objet,
             texte,
+            groupe.libelle_cible(request, kind, obj),
             structure=structure,
             piece=piece,
             par=signature(self.context, structure),
-            lot=int(request.registry.settings.get("portail.messages_lot") or groupe.LOT),
-            tm=request.tm,
         )
         request.sdiapi.flash(
             request.localizer.translate(
-                _("Message envoyé à ${n} famille(s).", mapping={"n": envoyees})
+                _(
+                    "Message mis en file d'envoi pour ${n} famille(s) : il leur parvient "
+                    "au fil de l'avancement ci-dessous.",
+                    mapping={"n": len(numeros)},
+                )
             ),
             "success",
         )
-        return HTTPFound(self.url)
+        return HTTPFound(
+            request.sdiapi.mgmt_path(self.context, "@@travail", query={"id": travail.id})
+        )

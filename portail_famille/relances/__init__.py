@@ -12,7 +12,7 @@ from ..facturation.resources import IFacture
 from ..facturation.service import ResteModifie
 from ..i18n import _
 from ..planning.service import IBlocageReservation
-from . import index, service
+from . import envoi, index, service
 
 
 def includeme(config):
@@ -23,3 +23,4 @@ def includeme(config):
     config.add_subscriber(index.reste_modifie, ResteModifie)
     config.registry.registerUtility(service.blocage, IBlocageReservation)
     journal.nommer_actions(config, {service.RELANCE_ENVOYEE: _("Relance d'une facture impayée")})
+    config.add_genre_travail(envoi.GENRE_TRAVAIL)  # sent by the workers

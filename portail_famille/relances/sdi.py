@@ -25,7 +25,7 @@ from ..i18n import _
 from ..montants import ZERO, euros
 from ..security import P, login
 from ..structures.resources import IStructure
-from . import service
+from . import envoi, service
 
 VUE = "impayes"
 RELANCES = "relances-dues"
@@ -312,13 +312,19 @@ def relances_apercu(context, request):
     tab_condition=False,
 )
 def relances_envoyer(context, request):
-    """ "Confirmer l'envoi des relances": send the reminders due today
-    (those sent already today, by the daily script or another régisseur,
-    are not sent again)."""
-    envoyees = service.envoyer_dues(request, request.root, dates.today(), login(request))
+    """ "Confirmer l'envoi des relances": queue the reminders due today,
+    sent by the workers (``envoi``; those sent already today, by the daily
+    script or another régisseur, are not sent again); the job's progress
+    page follows."""
+    travail, nombre = envoi.mettre_en_file_dues(
+        request, request.root, dates.today(), login(request)
+    )
     # The SDI escapes its flash messages (sdi.echappement).
     request.sdiapi.flash(
-        _tr(request, _("${nombre} relance(s) envoyée(s).", mapping={"nombre": len(envoyees)})),
+        _tr(
+            request,
+            _("${nombre} relance(s) mise(s) en file d'envoi.", mapping={"nombre": nombre}),
+        ),
         "success",
     )
-    return HTTPFound(request.sdiapi.mgmt_path(context, "@@" + VUE))
+    return HTTPFound(request.sdiapi.mgmt_path(request.root, "@@travail", query={"id": travail.id}))

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT
 
+from ..travaux import une_passe
+
 pytestmark = pytest.mark.browser
 
 IMPAYES = "/manage/regies/@@impayes"
@@ -35,7 +37,10 @@ def test_a_regisseur_sends_the_reminders_due(portail, new_page, log_in):
     expect(apercu).to_contain_text("AL-36")
     expect(apercu.locator(".rang")).to_have_text("n°1")
     regisseur.get_by_role("button", name="Confirmer l'envoi des relances").click()
-    expect(regisseur.get_by_text("1 relance(s) envoyée(s).")).to_be_visible()
+    expect(regisseur.get_by_text("1 relance(s) mise(s) en file d'envoi.")).to_be_visible()
+    une_passe(portail.wsgi)  # the workers send it (relances.envoi)
+    expect(regisseur.locator("#etat-travail")).to_have_text("Terminé", timeout=15_000)
+    regisseur.get_by_role("link", name="Retour").click()
     jour = dates.courte(dates.today())
     ligne = regisseur.locator("tr.impayee", has_text="AL-36")
     expect(ligne.locator(".relances")).to_contain_text("n°1 le %s" % jour)

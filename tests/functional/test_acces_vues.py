@@ -19,6 +19,7 @@ import webtest
 from portail_famille.demo import COMPTES
 
 from ..conftest import ADMIN, MARTIN_PASSWORD, login, make_app
+from ..travaux import message_en_file
 from . import acces
 from .conftest import french_error, no_traceback
 
@@ -70,6 +71,8 @@ def monde(shared, dupont, martin, anonymous, agent, regisseur, editeur, admin):
         # the supporting document of DUPONT's CAF request (demandes.pieces)
         ("IDemande", "piece"): "?n=1",
         ("IDemande", "@@piece"): "?n=1",
+        # a group message queued (travaux): its progress page
+        ("IRoot", "@@travail"): "?id=" + message_en_file(shared.app),
     }
     browsers = {
         "anonyme": anonymous,

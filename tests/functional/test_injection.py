@@ -27,6 +27,7 @@ from portail_famille.sdi.grille import json_sans_balise
 from .. import hostile
 from ..conftest import DUPONT_URL, csrf, login, make_app, with_root
 from ..espion import Espion
+from ..travaux import une_passe
 from .test_enfants import demandes, enfants, traiter
 from .test_facturation_campagne import confirmer
 from .test_reservations import clock, town  # noqa: F401 (fixtures)
@@ -186,6 +187,7 @@ def ville(tmp_path_factory):
     objet, texte = saisies("groupe:objet"), saisies("groupe:texte")
     envoi = {"cible": "toutes", "objet": objet, "texte": texte, "envoyer": "1"}
     agent.post("/manage/@@message-groupe", dict(envoi, csrf_token=csrf(page)), status=302)
+    une_passe(app.app)  # the workers write it (travaux)
     compte = SDI_FAMILLE + "@@compte"
     page = regisseur.get(compte)
     reglement = {
@@ -383,6 +385,8 @@ def test_the_sdi_pages_show_every_string_as_text(ville):
     pages = {
         "/manage/@@demandes": (agent, ["attente"]),
         "/manage/@@messagerie": (agent, ["message:objet"]),
+        "/manage/@@travaux": (agent, ["groupe:objet"]),
+        "/manage/@@message-groupe": (agent, ["groupe:objet"]),
         ville["conversation"]: (agent, ["message", "reponse"]),
         ville["structure"]: (agent, ["structure"]),
         "/manage/structures/accueil-de-loisirs-alsh/@@contents": (agent, []),

@@ -18,6 +18,7 @@ from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.messagerie import groupe, service
 
 from ..conftest import ADMIN, login, mails, with_root
+from ..travaux import une_passe
 from .conftest import client
 
 INBOX = "/manage/@@messagerie"
@@ -518,7 +519,11 @@ def test_a_group_message_reaches_exactly_the_targeted_families(app):
             },
         )
         assert done.status_int == 302
-        assert "Message envoyé à %d famille(s)." % len(targeted) in flashes(done.follow())
+        assert "Message mis en file d'envoi pour %d famille(s)" % len(targeted) in flashes(
+            done.follow()
+        )
+        assert conversations(app) == before  # queued: the workers write them
+        une_passe(app.app)
         after = conversations(app)
         groupes = set()
         for numero in everybody:
@@ -556,18 +561,21 @@ def test_a_group_message_in_batches_and_with_an_attachment(app):
         | {"csrf_token": token(page)},
         upload_files=[("fichier", "menus.pdf", data)],
     )
-    assert "Message envoyé à 6 famille(s)." in flashes(done.follow())
+    assert "Message mis en file d'envoi pour 6 famille(s)" in flashes(done.follow())
+    assert une_passe(app.app) == 3  # chunks of 2 families
 
     def files(root, registry):
         found = []
-        for numero, famille in root["familles"].items():
+        for famille in root["familles"].values():
             for c in famille["messages"].values():
                 if c.groupe is not None:
-                    found.append((numero, c.messages[0].fichier.contenu()))
+                    fichier = c.messages[0].fichier
+                    found.append((fichier._p_oid, fichier.contenu()))
         return found
 
     found = with_root(app.app, files)
     assert len(found) == 6 and all(content == data for _n, content in found)
+    assert len({oid for oid, _c in found}) == 1  # stored once, with the job
 
 
 def test_a_bad_group_message_sends_nothing(app):

@@ -22,6 +22,7 @@ from portail_famille.relances import script
 from portail_famille.relances import service as relances
 
 from ..conftest import DUPONT_URL, app_du_test, csrf, login, mails, with_root
+from ..travaux import une_passe
 from .conftest import client
 from .test_compte_sdi import reglement, staff, texte
 from .test_enfants import browser_for
@@ -259,7 +260,12 @@ def test_reminders_are_previewed_confirmed_sent_once_and_logged(app):
 
     lignes_avant = lire_facture(app, "AL-36")["lignes"]
     reponse = browser.post(RELANCES, {"confirmer": "1", "csrf_token": csrf(apercu)}, status=302)
-    assert "1 relance(s) envoyée(s)." in texte(reponse.follow().text)
+    suivi = reponse.follow()
+    assert "1 relance(s) mise(s) en file d'envoi." in texte(suivi.text)
+    assert "Relances des factures impayées du" in suivi.text and "0 sur 1" in suivi.text
+    assert lire_facture(app, "AL-36")["relances"] == [] and len(mails(app)) == avant  # queued
+    assert une_passe(app.app) == 1  # the workers send it (relances.envoi)
+    assert "1 sur 1" in browser.get(reponse.location).text
     found = lire_facture(app, "AL-36")
     assert found["relances"] == [{"rang": 1, "date": dates.today(), "par": "regisseur"}]
     assert found["lignes"] == lignes_avant and found["montant"] == D("120.60")
@@ -283,6 +289,7 @@ def test_reminders_are_previewed_confirmed_sent_once_and_logged(app):
     page = browser.get(RELANCES)
     assert "Aucune relance n'est due aujourd'hui." in page.text
     browser.post(RELANCES, {"confirmer": "1", "csrf_token": csrf(apercu)}, status=302)
+    une_passe(app.app)
     assert len(lire_facture(app, "AL-36")["relances"]) == 1 and len(mails(app)) == avant + 1
 
     # the list and the family's statement show it

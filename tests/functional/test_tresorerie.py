@@ -19,6 +19,7 @@ from portail_famille.pes import controle
 from portail_famille.prelevement import lots, mandats
 
 from ..conftest import DUPONT_URL, app_du_test, csrf, login, mails, with_root
+from ..travaux import une_passe
 from .conftest import client
 from .test_compte_sdi import staff, texte
 from .test_pes import PES, TRESOR
@@ -58,7 +59,9 @@ def _envoyer_les_relances(regisseur):
     apercu = regisseur.get(RELANCES)
     assert "AL-36" in apercu.text
     reponse = regisseur.post(RELANCES, {"confirmer": "1", "csrf_token": csrf(apercu)})
-    return texte(reponse.follow().text)
+    page = texte(reponse.follow().text)
+    une_passe(regisseur.app)  # the workers send them (relances.envoi)
+    return page
 
 
 def test_two_reminders_then_the_tresor_public(app):
@@ -71,9 +74,9 @@ def test_two_reminders_then_the_tresor_public(app):
     # not yet a titre: no reminder sent
     assert "titre-AL-36" not in regisseur.get(TRESOR + "?apercu=1").text
 
-    assert "1 relance(s) envoyée(s)." in _envoyer_les_relances(regisseur)
+    assert "1 relance(s) mise(s) en file d'envoi." in _envoyer_les_relances(regisseur)
     _reculer_premiere_relance(app, 15)
-    assert "1 relance(s) envoyée(s)." in _envoyer_les_relances(regisseur)
+    assert "1 relance(s) mise(s) en file d'envoi." in _envoyer_les_relances(regisseur)
     assert [r["rang"] for r in _relances(app)] == [1, 2]
     envoyes = mails(app)[avant:]
     assert len(envoyes) == 2 and "relance n°2, facture AL-36 impayée" in envoyes[1]
@@ -148,7 +151,7 @@ def test_a_mandate_signed_online_its_batch_then_a_reject(app, monkeypatch):
 
     # unpaid again: in the list, reminded, payable online again
     assert "AL-36" in regisseur.get(IMPAYES).text
-    assert "relance(s) envoyée(s)." in _envoyer_les_relances(regisseur)
+    assert "relance(s) mise(s) en file d'envoi." in _envoyer_les_relances(regisseur)
     assert [r["rang"] for r in _relances(app)] == [1]
     payer = dupont.get(DUPONT_URL + "factures/AL-36/payer")
     assert "sera prélevée" not in payer.text
