@@ -114,7 +114,10 @@ class Travail(Persistent):
 
 class FileDeTravaux(Persistent):
     """The queue: every job by id (oldest first), and the ids of the jobs
-    not finished (what workers poll: never every job ever queued)."""
+    not finished (what workers poll: never every job ever queued); how
+    many jobs ever failed (``echoues``, for the metrics)."""
+
+    echoues = 0
 
     def __init__(self):
         self.travaux = OOBTree()
@@ -141,6 +144,8 @@ class FileDeTravaux(Persistent):
         """Out of the active set (finished or failed)."""
         if travail.id in self.actifs:
             self.actifs.remove(travail.id)
+            if travail.etat == ECHOUE:
+                self.echoues += 1
 
     def recents(self, n=20):
         """The ``n`` newest jobs, newest first."""

@@ -11,6 +11,8 @@ import time
 
 import pytest
 import transaction
+import webtest
+from prometheus_client.parser import text_string_to_metric_families
 from pyramid.scripting import prepare
 from ZODB.POSException import ConflictError
 
@@ -301,6 +303,19 @@ def test_the_worker_thread_of_development_delivers(app):
     assert set(messages_du_groupe(app).values()) == {1}
 
 
+def jauges(app):
+    """The jobs' gauges of /metriques: {(state,): n, "echoues": n}."""
+    texte = webtest.TestApp(app.app).get("/metriques", extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+    found = {}
+    for family in text_string_to_metric_families(texte.text):
+        for sample in family.samples:
+            if sample.name == "portail_travaux_en_file":
+                found[(sample.labels["etat"],)] = sample.value
+            elif sample.name == "portail_travaux_echoues":
+                found["echoues"] = sample.value
+    return found
+
+
 def test_a_job_whose_units_keep_failing_is_given_up(app, monkeypatch):
     monkeypatch.setattr(service, "ERREURS_MAX", 2)
     registry = app.app.registry
@@ -319,10 +334,13 @@ def test_a_job_whose_units_keep_failing_is_given_up(app, monkeypatch):
             return service.mettre_en_file(request, root, "essai", "abcdef", {}, "Essai").id
 
         ident = with_root(app.app, queue)
+        assert jauges(app) == {("en-attente",): 1.0, ("en-cours",): 0.0, "echoues": 0.0}
         une_passe(app.app)
         assert une_passe(app.app) == 0  # out of the queue
     finally:
         del genres["essai"]
+    # the metrics: nothing left in the queue, one job failed
+    assert jauges(app) == {("en-attente",): 0.0, ("en-cours",): 0.0, "echoues": 1.0}
     etat = travail(app, ident)
     assert etat["etat"] == resources.ECHOUE and etat["curseur"] == 2
     assert etat["erreurs"] == [
