@@ -16,13 +16,12 @@ from pyramid.view import view_config
 
 from .. import dates
 from ..calendrier.jours import genres, zone_vacances
-from ..demandes.enfants import MENU_ENFANT
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import cells, places, regles
+from . import cells, page, places, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RELEVE, RESERVER
 from .formulaires import formulaires
 from .legende import ETATS, GENRES, LEGENDE, LEGENDE_JOURS, MARQUES
@@ -127,6 +126,15 @@ ACTION = (
     '%s%s<span class="visuellement-cache">%s%s, %s</span></a></td>'
 )
 CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
+# A row of the grid: prestation, title (attribute, text), the family's
+# parent, the cells (all escaped).
+LIGNE = (
+    '<tr data-prestation="%d" data-titre="%s">\n'
+    '                <th scope="row">%s</th>\n'
+    '                <td class="responsable">%s</td>\n'
+    "                %s\n"
+    "              </tr>"
+)
 
 
 # The day list (under 600 px, planning.css): one item per activity of a
@@ -195,7 +203,7 @@ def planning(context, request):
             genres_par_structure[structure.__name__] = found
         return genres_par_structure[structure.__name__]
 
-    responsable = _responsable(famille)
+    responsable = escape(_responsable(famille), quote=False)
     actions = bool(request.has_permission(P.DEMANDE_CREER, context))
     aujourdhui = dates.today()
     # The child's path, once: its views' URLs are this plus their name.
@@ -268,6 +276,8 @@ def planning(context, request):
 
     def ligne(inscription, prestation, bornes):
         titre = "%s %s" % (prestation.structure.title, prestation.title)
+        titre_texte = escape(titre, quote=False)
+        titre_attribut = titre_texte.replace('"', "&quot;")
         url = "%s?prestation=%d" % (base, inscription.prestation)
         kinds = genres_de(prestation.structure)
         ouverts = jours_ouverts(prestation, kinds)
@@ -318,25 +328,21 @@ def planning(context, request):
                     liste[index].append(debut_item + etat_item(key, td, marque, texte) + "</li>")
             else:
                 cellules.append(td + marque + "</td>")
-        return {
-            "titre": titre,
-            "responsable": responsable,
-            "prestation": inscription.prestation,
-            # Inserted as markup by the template: every value inside is
-            # escaped (_apparence, ACTION).
-            "cellules": "".join(cellules),
-        }
+        return LIGNE % (
+            inscription.prestation,
+            titre_attribut,
+            titre_texte,
+            responsable,
+            "".join(cellules),
+        )
 
-    lignes = [ligne(*active) for active in actives]
+    # Markup: every value inside is escaped (LIGNE, _apparence, ACTION).
+    lignes = "\n              ".join(ligne(*active) for active in actives)
     jours_liste = "".join(
         JOUR_LISTE % (long, "".join(items))
         for (_day, _iso, long), items in zip(colonnes, liste, strict=True)
         if items
     )
-    menu = [
-        {"titre": traduit(titre), "url": chemin + vue, "actif": vue == VUE}
-        for vue, titre in MENU_ENFANT
-    ]
 
     def lien(delta):
         y, m = decaler(year, month, delta)
@@ -345,7 +351,8 @@ def planning(context, request):
     return {
         "famille": famille,
         "enfant": context,
-        "menu": menu,
+        # Markup (page.menu escapes)
+        "menu": page.menu(request, chemin, VUE),
         "rubrique": traduit(_("Planning")),
         "retour": request.resource_path(famille, "mes-enfants"),
         "mois": "%s %d" % (MOIS[month - 1], year),
@@ -362,8 +369,9 @@ def planning(context, request):
         "url_agenda": chemin + "agenda",
         "url_plusieurs": chemin + PLUSIEURS,
         "url_annuler_plusieurs": chemin + ANNULER_PLUSIEURS,
-        "formulaires": textes,
-        "legende": _legende(request),
+        # Markup (page.formulaires escapes)
+        "formulaires": page.formulaires(request, chemin + RESERVER, chemin + ABSENCE, jeton),
+        "legende": page.legende(request),
     }
 
 
