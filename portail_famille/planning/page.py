@@ -147,3 +147,62 @@ def menu(request, chemin, actif):
         debut + nom + (courant if vue == actif else autre)
         for vue, nom, courant, autre in _menu(request)
     )
+
+
+# The page's other fixed labels, put in their markup once per language.
+TEXTES = {
+    "retour": _("Retour à Mes enfants"),
+    "mois": _("Mois"),
+    "precedent": _("Mois précédent"),
+    "suivant": _("Mois suivant"),
+    "plusieurs": _("Réserver plusieurs jours"),
+    "annuler": _("Annuler plusieurs jours"),
+    "souris": _(
+        "Cliquer droit sur un champ pour demander une réservation ou une absence "
+        "(appui long ou ctrl clic sur certains appareils ; au clavier : Entrée ou Maj+F10)."
+    ),
+    "tactile": _(
+        "Touchez un jour pour demander une réservation ou déclarer une absence ; "
+        "un appui long ouvre le menu des demandes."
+    ),
+    "structure": _("Structure"),
+    "responsable": _("Responsable"),
+    "agenda": _("S'abonner au planning (agenda)"),
+}
+ATTRIBUTS = ("mois",)
+MODELES = {
+    # the link back: its address
+    "retour": '<p class="retour"><a href="%s">{retour}</a></p>',
+    # the months' navigation: previous month's address, the month, the next's
+    "navigation": """<nav class="planning-mois" aria-label="{mois}">
+          <a class="mois-precedent" rel="prev" href="%s"><span aria-hidden="true">◀</span> <span>{precedent}</span></a>
+          <strong class="mois-courant" id="mois-planning">%s</strong>
+          <a class="mois-suivant" rel="next" href="%s"><span>{suivant}</span> <span aria-hidden="true">▶</span></a>
+        </nav>""",  # noqa: E501
+    # the links to several days at once (their addresses) and the help
+    "plusieurs": (
+        '<p class="lien-plusieurs"><a href="%s">{plusieurs}</a> <a href="%s">{annuler}</a></p>\n'
+        "        \n"
+        '          <p class="aide-planning aide-souris">{souris}</p>\n'
+        '          <p class="aide-planning aide-tactile">{tactile}</p>\n'
+        "        "
+    ),
+    # the grid's first header cells (no value)
+    "colonnes": """<th scope="col">{structure}</th>
+                <th scope="col">{responsable}</th>
+                """,
+    # the calendar subscription: its address
+    "agenda": '<p class="lien-agenda"><a href="%s">{agenda}</a></p>',
+}
+
+
+def _faire_modeles(request):
+    textes = {
+        key: (_attribut if key in ATTRIBUTS else _texte)(request, message).replace("%", "%%")
+        for key, message in TEXTES.items()
+    }
+    return {key: modele.format(**textes) for key, modele in MODELES.items()}
+
+
+# MODELES with their labels: %-formats of escaped values.
+modeles = _une_fois("modeles", _faire_modeles)

@@ -239,18 +239,24 @@ def planning(context, request):
 
     # The day list: per column, its items' markup in the rows' order.
     liste = [[] for _colonne in colonnes]
-    etats_liste = {}
     actions_liste = {}
 
-    def etat_item(key, td, marque, texte):
-        """The state's words of a cell of this kind in the list."""
-        found = etats_liste.get(key)
-        if found is None:
-            found = etats_liste[key] = ITEM_ETAT % (
-                td[3:-1],
-                (marque + " " + texte) if marque else texte,
-            )
-        return found
+    def apparence(key):
+        """What every cell of this kind (etat, kind of day, open?, action?)
+        shows: _apparence's three parts; the cell's markup (without action);
+        the state's words in the day list; the end of its list item (the
+        action's link's end, "</li>" without action, None when the day list
+        does not show it)."""
+        etat, _genre, ouvert, action = key
+        td, marque, texte = _apparence(traduit, *key)
+        etat_liste = ITEM_ETAT % (td[3:-1], (marque + " " + texte) if marque else texte)
+        if action:
+            return td, marque, texte, None, etat_liste, action_item(etat) + ITEM_FIN
+        if texte:
+            cellule = CACHE % (td, marque, texte)
+            fin = "</li>" if ouvert or etat is not None else None
+            return td, marque, texte, cellule, etat_liste, fin
+        return td, marque, texte, td + marque + "</td>", etat_liste, None
 
     def action_item(etat):
         """The end of the link's opening tag and its words: the one-tap
@@ -300,8 +306,8 @@ def planning(context, request):
             key = (etat, kinds[day], ouvert, action)
             found = apparences.get(key)
             if found is None:
-                found = apparences[key] = _apparence(traduit, *key)
-            td, marque, texte = found
+                found = apparences[key] = apparence(key)
+            td, marque, texte, cellule, etat_liste, fin_item = found
             if action:
                 visible = cache = item = ""
                 if seuil and etat is None:
@@ -312,22 +318,12 @@ def planning(context, request):
                         item = PLACES_ITEM % texte_places
                 cellules.append(ACTION % (td, url, iso, iso, marque, visible, texte, cache, long))
                 liste[index].append(
-                    debut_item
-                    + etat_item(key, td, marque, texte)
-                    + item
-                    + lien_item
-                    + iso
-                    + date_item
-                    + iso
-                    + action_item(etat)
-                    + ITEM_FIN
+                    debut_item + etat_liste + item + lien_item + iso + date_item + iso + fin_item
                 )
-            elif texte:
-                cellules.append(CACHE % (td, marque, texte))
-                if ouvert or etat is not None:
-                    liste[index].append(debut_item + etat_item(key, td, marque, texte) + "</li>")
             else:
-                cellules.append(td + marque + "</td>")
+                cellules.append(cellule)
+                if fin_item is not None:
+                    liste[index].append(debut_item + etat_liste + fin_item)
         return LIGNE % (
             inscription.prestation,
             titre_attribut,
@@ -348,17 +344,24 @@ def planning(context, request):
         y, m = decaler(year, month, delta)
         return "%s%s?mois=%04d-%02d" % (chemin, VUE, y, m)
 
+    mois = "%s %d" % (MOIS[month - 1], year)
+    modeles = page.modeles(request)
+    # the family's path: the child's, less "enfants/<id>/"
+    chemin_famille = chemin.rsplit("/", 3)[0] + "/"
     return {
         "famille": famille,
         "enfant": context,
-        # Markup (page.menu escapes)
-        "menu": page.menu(request, chemin, VUE),
         "rubrique": traduit(_("Planning")),
-        "retour": request.resource_path(famille, "mes-enfants"),
-        "mois": "%s %d" % (MOIS[month - 1], year),
-        "precedent": lien(-1),
-        "suivant": lien(1),
-        "entetes": entetes,
+        "mois": mois,
+        # Markup, every value escaped (page.modeles, page.menu, LIGNE).
+        "retour": modeles["retour"] % escape(chemin_famille + "mes-enfants"),
+        "menu": page.menu(request, chemin, VUE),
+        "navigation": modeles["navigation"]
+        % (escape(lien(-1)), escape(mois, quote=False), escape(lien(1))),
+        "plusieurs": modeles["plusieurs"]
+        % (escape(chemin + PLUSIEURS), escape(chemin + ANNULER_PLUSIEURS)),
+        "entetes": modeles["colonnes"] % () + entetes,
+        "agenda": modeles["agenda"] % escape(chemin + "agenda"),
         "lignes": lignes,
         # Markup: every value inside is escaped (ITEM_*, JOUR_LISTE).
         "jours_liste": jours_liste,
@@ -366,9 +369,6 @@ def planning(context, request):
         "erreurs": _erreurs(request),
         "ecrire": _erreurs(request, ECRIRE),
         "releve": _erreurs(request, RELEVE),
-        "url_agenda": chemin + "agenda",
-        "url_plusieurs": chemin + PLUSIEURS,
-        "url_annuler_plusieurs": chemin + ANNULER_PLUSIEURS,
         # Markup (page.formulaires escapes)
         "formulaires": page.formulaires(request, chemin + RESERVER, chemin + ABSENCE, jeton),
         "legende": page.legende(request),
