@@ -113,12 +113,43 @@ def _titre_du_lien(translate, commune, name):
     return translate(_("Accessibilité : ${etat}", mapping={"etat": translate(etat)}))
 
 
+_COORDONNEES = {}  # _cle -> what coordonnees made
+_COORDONNEES_LIMITE = 64
+
+
+def _cle(request, commune, settings):
+    """What ``coordonnees`` depends on: the language, the application's
+    prefix, the setting of the town's name, the town's stored state (its
+    oid and serial); None when the town has changes not stored yet."""
+    if commune is None:
+        etat = None
+    else:
+        commune._p_activate()
+        if commune._p_changed or commune._p_oid is None:
+            return None
+        etat = (commune._p_oid, commune._p_serial)
+    return (request.localizer.locale_name, request.script_name, nom_par_defaut(settings), etat)
+
+
 def coordonnees(request):
     """What the login box and the footer show (plain values: the
-    templates escape them)."""
+    templates escape them; shared by the requests of the same town's
+    state and language, never changed)."""
     root = getattr(request, "root", None)
     commune = resources.commune(root) if root is not None else None
     settings = request.registry.settings
+    cle = _cle(request, commune, settings)
+    found = _COORDONNEES.get(cle) if cle is not None else None
+    if found is None:
+        found = _coordonnees(request, commune, settings)
+        if cle is not None:
+            if len(_COORDONNEES) >= _COORDONNEES_LIMITE:
+                _COORDONNEES.clear()
+            _COORDONNEES[cle] = found
+    return found
+
+
+def _coordonnees(request, commune, settings):
     translate = request.localizer.translate
     get = (lambda name: (getattr(commune, name, "") or "").strip()) if commune else (lambda n: "")
     base = request.script_name or ""

@@ -1,7 +1,7 @@
 """The labels of the planning page's request forms (the context menu, the
-reservation form, the absence dialog; their markup is in planning.pt):
-translated once per language, not by Chameleon on every page (the grid is
-the page parents open most)."""
+reservation form, the absence dialog; their markup is page.FORMULAIRES, the
+day list's links use three of them): translated once per language, not by
+Chameleon on every page (the grid is the page parents open most)."""
 
 from ..i18n import _, traduire
 

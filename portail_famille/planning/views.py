@@ -16,14 +16,13 @@ from pyramid.view import view_config
 
 from .. import dates
 from ..calendrier.jours import genres, zone_vacances
-from ..demandes.enfants import MENU_ENFANT
 from ..familles import partage
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestations_par_oid
 from ..security import P
 from ..skin import sans_sous_chemin
-from . import cells, places, regles
+from . import cells, page, places, regles
 from .actions import ABSENCE, ECRIRE, ERREURS, JOUR, RELEVE, RESERVER
 from .declaration import VUE as JUSTIFICATIF
 from .formulaires import formulaires
@@ -129,6 +128,15 @@ ACTION = (
     '%s%s<span class="visuellement-cache">%s%s, %s</span></a></td>'
 )
 CACHE = '%s%s<span class="visuellement-cache">%s</span></td>'
+# A row of the grid: prestation, title (attribute, text), the family's
+# parent, the cells (all escaped).
+LIGNE = (
+    '<tr data-prestation="%d" data-titre="%s">\n'
+    '                <th scope="row">%s</th>\n'
+    '                <td class="responsable">%s</td>\n'
+    "                %s\n"
+    "              </tr>"
+)
 
 
 # The day list (under 600 px, planning.css): one item per activity of a
@@ -197,7 +205,7 @@ def planning(context, request):
             genres_par_structure[structure.__name__] = found
         return genres_par_structure[structure.__name__]
 
-    responsable = _responsable(famille)
+    responsable = escape(_responsable(famille), quote=False)
     actions = bool(request.has_permission(P.DEMANDE_CREER, context))
     aujourdhui = dates.today()
     # The child's path, once: its views' URLs are this plus their name.
@@ -233,18 +241,24 @@ def planning(context, request):
 
     # The day list: per column, its items' markup in the rows' order.
     liste = [[] for _colonne in colonnes]
-    etats_liste = {}
     actions_liste = {}
 
-    def etat_item(key, td, marque, texte):
-        """The state's words of a cell of this kind in the list."""
-        found = etats_liste.get(key)
-        if found is None:
-            found = etats_liste[key] = ITEM_ETAT % (
-                td[3:-1],
-                (marque + " " + texte) if marque else texte,
-            )
-        return found
+    def apparence(key):
+        """What every cell of this kind (etat, kind of day, open?, action?)
+        shows: _apparence's three parts; the cell's markup (without action);
+        the state's words in the day list; the end of its list item (the
+        action's link's end, "</li>" without action, None when the day list
+        does not show it)."""
+        etat, _genre, ouvert, action = key
+        td, marque, texte = _apparence(traduit, *key)
+        etat_liste = ITEM_ETAT % (td[3:-1], (marque + " " + texte) if marque else texte)
+        if action:
+            return td, marque, texte, None, etat_liste, action_item(etat) + ITEM_FIN
+        if texte:
+            cellule = CACHE % (td, marque, texte)
+            fin = "</li>" if ouvert or etat is not None else None
+            return td, marque, texte, cellule, etat_liste, fin
+        return td, marque, texte, td + marque + "</td>", etat_liste, None
 
     def action_item(etat):
         """The end of the link's opening tag and its words: the one-tap
@@ -270,6 +284,8 @@ def planning(context, request):
 
     def ligne(inscription, prestation, bornes):
         titre = "%s %s" % (prestation.structure.title, prestation.title)
+        titre_texte = escape(titre, quote=False)
+        titre_attribut = titre_texte.replace('"', "&quot;")
         url = "%s?prestation=%d" % (base, inscription.prestation)
         kinds = genres_de(prestation.structure)
         ouverts = jours_ouverts(prestation, kinds)
@@ -292,8 +308,8 @@ def planning(context, request):
             key = (etat, kinds[day], ouvert, action)
             found = apparences.get(key)
             if found is None:
-                found = apparences[key] = _apparence(traduit, *key)
-            td, marque, texte = found
+                found = apparences[key] = apparence(key)
+            td, marque, texte, cellule, etat_liste, fin_item = found
             if action:
                 visible = cache = item = ""
                 if seuil and etat is None:
@@ -304,62 +320,60 @@ def planning(context, request):
                         item = PLACES_ITEM % texte_places
                 cellules.append(ACTION % (td, url, iso, iso, marque, visible, texte, cache, long))
                 liste[index].append(
-                    debut_item
-                    + etat_item(key, td, marque, texte)
-                    + item
-                    + lien_item
-                    + iso
-                    + date_item
-                    + iso
-                    + action_item(etat)
-                    + ITEM_FIN
+                    debut_item + etat_liste + item + lien_item + iso + date_item + iso + fin_item
                 )
-            elif texte:
-                cellules.append(CACHE % (td, marque, texte))
-                if ouvert or etat is not None:
-                    liste[index].append(debut_item + etat_item(key, td, marque, texte) + "</li>")
             else:
-                cellules.append(td + marque + "</td>")
-        return {
-            "titre": titre,
-            "responsable": responsable,
-            "prestation": inscription.prestation,
-            # Inserted as markup by the template: every value inside is
-            # escaped (_apparence, ACTION).
-            "cellules": "".join(cellules),
-        }
+                cellules.append(cellule)
+                if fin_item is not None:
+                    liste[index].append(debut_item + etat_liste + fin_item)
+        return LIGNE % (
+            inscription.prestation,
+            titre_attribut,
+            titre_texte,
+            responsable,
+            "".join(cellules),
+        )
 
-    lignes = [ligne(*active) for active in actives]
+    # Markup: every value inside is escaped (LIGNE, _apparence, ACTION).
+    lignes = "\n              ".join(ligne(*active) for active in actives)
     jours_liste = "".join(
         JOUR_LISTE % (long, "".join(items))
         for (_day, _iso, long), items in zip(colonnes, liste, strict=True)
         if items
     )
-    menu = [
-        {"titre": traduit(titre), "url": chemin + vue, "actif": vue == VUE}
-        for vue, titre in MENU_ENFANT
-    ]
 
     def lien(delta):
         y, m = decaler(year, month, delta)
         return "%s%s?mois=%04d-%02d" % (chemin, VUE, y, m)
 
+    mois = "%s %d" % (MOIS[month - 1], year)
+    modeles = page.modeles(request)
+    # the family's path: the child's, less "enfants/<id>/"
+    chemin_famille = chemin.rsplit("/", 3)[0] + "/"
     return {
         "famille": famille,
         "enfant": context,
-        "menu": menu,
         "rubrique": traduit(_("Planning")),
-        "retour": request.resource_path(famille, "mes-enfants"),
+        "mois": mois,
+        # Markup, every value escaped (page.modeles, page.menu, LIGNE).
+        "retour": modeles["retour"] % escape(chemin_famille + "mes-enfants"),
+        "menu": page.menu(request, chemin, VUE),
+        "navigation": modeles["navigation"]
+        % (escape(lien(-1)), escape(mois, quote=False), escape(lien(1))),
+        "plusieurs": modeles["plusieurs"]
+        % (
+            escape(chemin + PLUSIEURS),
+            escape(chemin + ANNULER_PLUSIEURS),
+            escape(chemin + JUSTIFICATIF),
+        ),
+        "entetes": modeles["colonnes"] % () + entetes,
+        "agenda": modeles["agenda"] % escape(chemin + "agenda"),
         # a shared child: the reader's household's weeks (familles.partage)
         "garde": (
             partage.libelle(request, partage.garde_de(context, famille), phrase=True)
             if partage.est_partage(context)
             else None
         ),
-        "mois": "%s %d" % (MOIS[month - 1], year),
-        "precedent": lien(-1),
-        "suivant": lien(1),
-        "entetes": entetes,
         "lignes": lignes,
         # Markup: every value inside is escaped (ITEM_*, JOUR_LISTE).
         "jours_liste": jours_liste,
@@ -367,12 +381,9 @@ def planning(context, request):
         "erreurs": _erreurs(request),
         "ecrire": _erreurs(request, ECRIRE),
         "releve": _erreurs(request, RELEVE),
-        "url_agenda": chemin + "agenda",
-        "url_plusieurs": chemin + PLUSIEURS,
-        "url_annuler_plusieurs": chemin + ANNULER_PLUSIEURS,
-        "url_justificatif": chemin + JUSTIFICATIF,
-        "formulaires": textes,
-        "legende": _legende(request),
+        # Markup (page.formulaires escapes)
+        "formulaires": page.formulaires(request, chemin + RESERVER, chemin + ABSENCE, jeton),
+        "legende": page.legende(request),
     }
 
 

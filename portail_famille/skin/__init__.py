@@ -6,17 +6,19 @@ domains through the request (``request.famille``, registered by
 entries are added by the domains that build their pages."""
 
 import hashlib
+from html import escape
 from pathlib import Path
 
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender
 from pyramid.httpexceptions import HTTPNotFound
-from pyramid.renderers import get_renderer
+from pyramid.renderers import get_renderer, render
 from pyramid.settings import asbool
 from pyramid.static import QueryStringConstantCacheBuster
 from pyramid.tweens import EXCVIEW
 
 from .. import dates
+from ..i18n import _, traduire
 from ..security import GROUPES_PERSONNEL
 
 STATIC_PREFIX = "/static-portail/"
@@ -68,6 +70,39 @@ def sans_sous_chemin(request):
 
 
 _STATIC = {}  # (script name, file) -> URL path
+# layout.pt's links to the stylesheet and icons (their URL paths escaped)
+LIENS = """<link rel="stylesheet" href="%s">
+  <link rel="icon" href="%s" sizes="48x48">
+  <link rel="icon" href="%s" type="image/png" sizes="192x192">
+  <link rel="apple-touch-icon" href="%s">"""
+FICHIERS_LIENS = ("portail.css", "favicon.ico", "icone-192.png", "apple-touch-icon.png")
+_LIENS = {}  # script name -> LIENS filled
+# The warning before the end of the session (session.js): {texts} once per
+# language; the seconds left, the warning's delay, the script's URL path.
+FIN_DE_SESSION = """<div
+       id="fin-de-session" class="fin-de-session" role="alert"
+       data-reste="%s" data-avertir="%s" data-prolonger="/prolonger-session">
+    <div class="fin-de-session-avertir" hidden>
+      <p>{avertir}</p>
+      <button type="button">{rester}</button>
+    </div>
+    <p class="fin-de-session-maximale" hidden>{maximale}</p>
+    <p class="fin-de-session-finie" hidden>{finie} <a href="/connexion">{reconnecter}</a></p>
+    <script src="%s" defer></script>
+  </div>"""
+TEXTES_FIN_DE_SESSION = {
+    "avertir": _("Sans activité de votre part, votre session va bientôt se terminer."),
+    "rester": _("Rester connecté"),
+    "maximale": _(
+        "Votre session arrive à sa durée maximale et ne peut plus être prolongée : "
+        "terminez votre saisie, puis reconnectez-vous."
+    ),
+    "finie": _("Votre session est terminée."),
+    "reconnecter": _("Se reconnecter"),
+}
+_FINS_DE_SESSION = {}  # language -> FIN_DE_SESSION with its texts
+_PIEDS = {}  # language -> the footer without a town
+PIED = "portail_famille.skin:templates/pied.pt"
 
 
 class Layout:
@@ -76,23 +111,50 @@ class Layout:
     def __init__(self, request):
         self.request = request
 
+    def _macro(self, spec, name):
+        """The macro ``name`` of template ``spec``: its renderer looked up
+        once per application (the template itself still reloads when
+        ``pyramid.reload_templates`` says so)."""
+        renderers = getattr(self.request.registry, "portail_gabarits", {})
+        renderer = renderers.get(spec)
+        if renderer is None:
+            renderer = renderers[spec] = get_renderer(spec)
+        return renderer.implementation().macros[name]
+
     @property
     def macro(self):
-        template = get_renderer("portail_famille.skin:templates/layout.pt")
-        return template.implementation().macros["layout"]
+        return self._macro("portail_famille.skin:templates/layout.pt", "layout")
 
     @property
     def coordonnees(self):
         """The macro of the town's contacts (login box, footer, the town's
         pages), showing ``c``: ``request.commune``."""
-        template = get_renderer("portail_famille.skin:templates/coordonnees.pt")
-        return template.implementation().macros["coordonnees"]
+        return self._macro("portail_famille.skin:templates/coordonnees.pt", "coordonnees")
 
     @property
     def commune(self):
         """The town's name, contacts and pages (registered by ``commune``),
         or None."""
         return getattr(self.request, "commune", None)
+
+    def pied(self):
+        """The footer (templates/pied.pt: the town's contacts and pages), as
+        markup; made once per ``commune`` (shared by the requests of the
+        same town's state and language) or, without a town, per language."""
+        c = self.commune
+        if c is None:
+            langue = self.request.localizer.locale_name
+            found = _PIEDS.get(langue)
+            if found is None:
+                found = _PIEDS[langue] = self._pied(c)
+            return found
+        found = getattr(c, "pied", None)
+        if found is None:
+            found = c.pied = self._pied(c)
+        return found
+
+    def _pied(self, c):
+        return render(PIED, {"layout": self, "c": c}, request=self.request)
 
     @property
     def famille(self):
@@ -110,11 +172,11 @@ class Layout:
     def gestion_url(self):
         return self.request.gestion_url
 
-    def entete(self):
-        """What the family header shows (skin.entete), for layout.pt."""
-        from .entete import entete
+    def bandeau(self):
+        """The family header, as markup (skin.entete), for layout.pt."""
+        from .entete import bandeau
 
-        return entete(self.request, self, self.famille)
+        return bandeau(self.request, self, self.famille)
 
     def flashes(self):
         """The messages to show once.  Peek first: popping an empty queue
@@ -135,6 +197,39 @@ class Layout:
             if len(_STATIC) < 256:
                 _STATIC[key] = found
         return found
+
+    def liens(self):
+        """The ``<link>`` elements of the stylesheet and the icons (markup:
+        the same for every request under the same application prefix)."""
+        request = self.request
+        found = _LIENS.get(request.script_name)
+        if found is None:
+            found = LIENS % tuple(escape(self.static(nom)) for nom in FICHIERS_LIENS)
+            if len(_LIENS) < 256:
+                _LIENS[request.script_name] = found
+        return found
+
+    def fin_de_session(self):
+        """The warning before the end of the session (markup), or None
+        when nobody is logged in; its texts put in once per language."""
+        request = self.request
+        reste = request.session_remaining
+        if reste is None:
+            return None
+        langue = request.localizer.locale_name
+        modele = _FINS_DE_SESSION.get(langue)
+        if modele is None:
+            modele = _FINS_DE_SESSION[langue] = FIN_DE_SESSION.format(
+                **{
+                    key: escape(traduire(request, texte), quote=False).replace("%", "%%")
+                    for key, texte in TEXTES_FIN_DE_SESSION.items()
+                }
+            )
+        return modele % (
+            escape(str(reste)),
+            escape(str(request.session_warning)),
+            escape(self.static("session.js")),
+        )
 
     def menu(self):
         famille = self.famille
@@ -158,6 +253,7 @@ def add_layout(event):
 def includeme(config):
     settings = config.registry.settings
     config.registry.portail_menu = Menu()
+    config.registry.portail_gabarits = {}  # template spec -> its renderer (Layout)
     config.add_directive("add_menu_entry", add_menu_entry)
     config.add_static_view(
         STATIC_PREFIX.strip("/"),
