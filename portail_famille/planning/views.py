@@ -348,8 +348,9 @@ def planning(context, request):
 
     mois = "%s %d" % (MOIS[month - 1], year)
     modeles = page.modeles(request)
-    # the family's path: the child's, less "enfants/<id>/"
-    chemin_famille = chemin.rsplit("/", 3)[0] + "/"
+    # the reader's household (a shared child's second household reads it
+    # under the first's path: familles.partage)
+    chemin_famille = request.resource_path(famille)
     return {
         "famille": famille,
         "enfant": context,
