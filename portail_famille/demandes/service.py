@@ -112,15 +112,16 @@ def plus_recentes(index, ids, n):
     Pending requests are mostly recent: the index is walked from its
     newest date, each date's docids looked up in ``ids``, until ``n`` are
     found (``maxKey`` below the last date: one descent of the tree a step).
-    The walk is abandoned for hypatia's sort after twice as many dates as
-    ``ids`` holds (old pending requests below many processed ones), or
-    when the index ends first (docids without a date: hypatia's answer,
-    its error included)."""
+    The walk is abandoned for hypatia's sort after half as many dates as
+    ``ids`` holds (old pending requests below many processed ones: a step
+    costs about what the heap spends on two docids, so the detour costs at
+    most the sort's own price again), or when the index ends first (docids
+    without a date: hypatia's answer, its error included)."""
     if n >= NBEST_MAX or len(ids) < PARCOURS_MIN:
         return list(index.sort(ids, reverse=True, limit=n))
     fwd = index._fwd_index
     found = []
-    budget = 2 * len(ids)
+    budget = max(n, len(ids) // 2)
     try:
         key = fwd.maxKey()
     except ValueError:  # an empty index

@@ -45,7 +45,9 @@ class Chemins:
         if parent is None:
             chemin = self.request.sdiapi.mgmt_path(obj, "")
         else:
-            chemin = self.dossier(parent) + quote_path_segment(obj.__name__, safe=PATH_SAFE) + "/"
+            # (a nameless object is "" in Pyramid's path: ``_resource_path_list``)
+            nom = quote_path_segment(obj.__name__ or "", safe=PATH_SAFE)
+            chemin = self.dossier(parent) + nom + "/"
         self.memoire[id(obj)] = (obj, chemin)  # obj kept: its id stays its own
         return chemin
 

@@ -48,7 +48,7 @@ def test_the_same_answer_as_hypatia_sort_ties_included(seed):
 def test_old_pending_requests_below_many_processed_ones_fall_back_to_the_sort():
     dates = {docid: DEBUT + datetime.timedelta(minutes=docid) for docid in range(1, 5001)}
     index = index_de(dates)
-    ids = IF.Set(range(1, 151))  # the 150 oldest: the walk gives up after 300 dates
+    ids = IF.Set(range(1, 151))  # the 150 oldest: the walk gives up after 75 dates
     assert service.plus_recentes(index, ids, 20) == list(range(150, 130, -1))
     assert service.plus_recentes(index, ids, 20) == hypatia(index, ids, 20)
 
