@@ -127,7 +127,8 @@ def plus_recentes(index, ids, n):
     except ValueError:  # an empty index
         key = None
     un = datetime.timedelta(microseconds=1)
-    while key is not None and budget > 0:
+    # (a key that is not a datetime: straight to hypatia's sort)
+    while isinstance(key, datetime.datetime) and budget > 0:
         for docid in sorted(fwd[key], reverse=True):
             if docid in ids:
                 found.append(docid)

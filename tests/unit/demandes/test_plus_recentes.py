@@ -71,3 +71,13 @@ def test_docids_without_a_date_are_hypatia_s_error():
     assert service.plus_recentes(index, ids, 20) == list(range(120, 100, -1))
     with pytest.raises(Unsortable):
         service.plus_recentes(index, ids, 121)
+
+
+def test_an_index_of_days_is_sorted_by_hypatia():
+    """A key that is not a datetime (a day: one microsecond earlier is the
+    same day) is not walked: the same answer, no docid twice."""
+    jours = {docid: datetime.date(2025, 9, 1 + docid % 20) for docid in range(1, 401)}
+    index = index_de(jours)
+    ids = IF.Set(range(1, 401, 3))
+    found = service.plus_recentes(index, ids, 20)
+    assert found == hypatia(index, ids, 20) and len(set(found)) == 20
