@@ -22,6 +22,7 @@ import re
 from html import escape
 from urllib.parse import urlencode
 
+from pyramid.decorator import reify
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.interfaces import IRoot
 from substanced.sdi import mgmt_view
@@ -115,6 +116,11 @@ class FileDemandesView:
         self.context = context
         self.request = request
 
+    @reify
+    def chemin(self):
+        """This page's path (its links: filters, pages, the form's action)."""
+        return self.request.sdiapi.mgmt_path(self.context, "@@demandes")
+
     def __call__(self):
         return self.show()
 
@@ -129,7 +135,7 @@ class FileDemandesView:
 
     def url(self, **query):
         query = {k: v for k, v in query.items() if v not in ("", None, 1)}
-        path = self.request.sdiapi.mgmt_path(self.context, "@@demandes")
+        path = self.chemin
         return path + ("?" + urlencode(query) if query else "")
 
     def show(self, params=None, erreur_motif=None, motif=""):
@@ -175,7 +181,7 @@ class FileDemandesView:
                 if page < pages
                 else None
             ),
-            "action": self.request.sdiapi.mgmt_path(self.context, "@@demandes"),
+            "action": self.chemin,
             "csrf_token": request.session.get_csrf_token(),
             "erreur_motif": erreur_motif,
             "motif": motif,

@@ -17,6 +17,7 @@ import datetime
 import math
 from urllib.parse import urlencode
 
+from pyramid.decorator import reify
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from substanced.interfaces import IRoot
 from substanced.sdi import LEFT, mgmt_view
@@ -137,6 +138,11 @@ class MessagerieView:
         self.context = context
         self.request = request
 
+    @reify
+    def chemin(self):
+        """This page's path (its links: filters, pages, the form's action)."""
+        return self.request.sdiapi.mgmt_path(self.context, "@@messagerie")
+
     def filtres(self, params):
         """(etat, structure value, structure oid or None): unknown values
         are ignored."""
@@ -163,7 +169,7 @@ class MessagerieView:
             query["etat"] = etat
         if page > 1:
             query["page"] = page
-        path = self.request.sdiapi.mgmt_path(self.context, "@@messagerie")
+        path = self.chemin
         return path + ("?" + urlencode(query) if query else "")
 
     def __call__(self):
@@ -198,7 +204,7 @@ class MessagerieView:
             ],
             "precedente": self.url(etat, structure, page - 1) if page > 1 else None,
             "suivante": self.url(etat, structure, page + 1) if page < pages else None,
-            "action": request.sdiapi.mgmt_path(self.context, "@@messagerie"),
+            "action": self.chemin,
             "groupe": request.sdiapi.mgmt_path(self.context, "@@message-groupe"),
         }
 
