@@ -187,8 +187,11 @@ class Demande(Persistent):
         titles = self.type.titles()
         return [(titles[name], value) for name, value in self.valeurs.items() if value]
 
-    def champs_modifies_depuis(self):
+    def champs_modifies_depuis(self, changements=None):
         """The changed fields whose value in the record is no longer the one
-        the request was made against."""
+        the request was made against; ``changements``: this request's
+        ``changements()`` when the caller has them already."""
         section = self.section_actuelle()
-        return [name for name, _title, old, _new in self.changements() if section.get(name) != old]
+        if changements is None:
+            changements = self.changements()
+        return [name for name, _title, old, _new in changements if section.get(name) != old]

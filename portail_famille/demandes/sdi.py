@@ -22,6 +22,7 @@ import re
 from html import escape
 from urllib.parse import urlencode
 
+from pyramid.decorator import reify
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.interfaces import IRoot
 from substanced.sdi import mgmt_view
@@ -29,14 +30,15 @@ from substanced.util import find_objectmap, get_oid
 from translationstring import TranslationString
 
 from .. import dates, journal
-from ..i18n import _
+from ..i18n import _, traduire
 from ..journal import audit
 from ..sdi.echappement import Balisage
+from ..sdi.listes import Chemins, Droits
 from ..security import P, login
 from . import cycle, pieces, service
 from .affichage import MASQUES, titre, valeur
 from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
-from .types import CIBLE_INSCRIPTION, SANTE_MASQUEE, TYPES, sante_cachee
+from .types import CIBLE_INSCRIPTION, SANTE_MASQUEE, SECTION_SANTE, TYPES, sante_cachee
 
 PAR_PAGE = 20
 PAGE_MAX = 100_000  # a page number from the query string, before clamping
@@ -100,6 +102,16 @@ def journaliser_iban(request, famille, **extra):
 # --- The queue ---------------------------------------------------------------
 
 
+class PageFile:
+    """What the rows of one page of the queue share: the SDI paths and
+    permission answers (``sdi.listes``), "(vide)" translated."""
+
+    def __init__(self, request):
+        self.chemins = Chemins(request)
+        self.droits = Droits(request)
+        self.vide = request.localizer.translate(_("(vide)"))
+
+
 @mgmt_view(
     context=IRoot,
     name="demandes",
@@ -116,6 +128,11 @@ class FileDemandesView:
         self.context = context
         self.request = request
 
+    @reify
+    def chemin(self):
+        """This page's path (its links: filters, pages, the form's action)."""
+        return self.request.sdiapi.mgmt_path(self.context, "@@demandes")
+
     def __call__(self):
         return self.show()
 
@@ -130,7 +147,7 @@ class FileDemandesView:
 
     def url(self, **query):
         query = {k: v for k, v in query.items() if v not in ("", None, 1)}
-        path = self.request.sdiapi.mgmt_path(self.context, "@@demandes")
+        path = self.chemin
         return path + ("?" + urlencode(query) if query else "")
 
     def show(self, params=None, erreur_motif=None, motif=""):
@@ -157,8 +174,9 @@ class FileDemandesView:
                 self.context, type_demande, famille, (page - 1) * PAR_PAGE, PAR_PAGE
             )
         translate = request.localizer.translate
+        page_file = PageFile(request)
         return {
-            "lignes": [self.ligne(demande) for demande in demandes],
+            "lignes": [self.ligne(demande, page_file) for demande in demandes],
             "types": [(nom, translate(t.titre)) for nom, t in TYPES.items()],
             "type_demande": type_demande,
             "famille": famille,
@@ -175,62 +193,77 @@ class FileDemandesView:
                 if page < pages
                 else None
             ),
-            "action": self.request.sdiapi.mgmt_path(self.context, "@@demandes"),
+            "action": self.chemin,
             "csrf_token": request.session.get_csrf_token(),
             "erreur_motif": erreur_motif,
             "motif": motif,
             "motif_max": MOTIF_MAX,
         }
 
-    def ligne(self, demande):
+    def ligne(self, demande, page):
+        """One row; ``page``: what the page's rows share (``PageFile``)."""
         request = self.request
-        titles = demande.type.titles()
-        modifies = demande.champs_modifies_depuis()
-        permis = peut_traiter(request, demande)
-        numero = demande.numero_famille
-        cachee = sante_cachee(request, demande)
+        kind = demande.type
+        changements = demande.changements()
+        modifies = demande.champs_modifies_depuis(changements)
+        permis = page.droits.permis(kind.permission, demande)
+        famille = demande.famille
+        numero = famille.__name__
+        cachee = kind.section == SECTION_SANTE and not page.droits.permis(P.SANTE_VOIR, famille)
         if not cachee:
             # Health data or bank details shown: audited (a write on GET, on purpose).
             audit.noter_demande(request, demande)
+        type_titre = traduire(request, kind.titre)
+        if cachee:
+            lignes = [traduire(request, SANTE_MASQUEE)]
+        else:
+            lignes = self.changements(demande, changements, page.vide)
+        titles = kind.titles()
         return {
             "oid": get_oid(demande),
             "date": dates.moment(demande.date_demande),
-            "famille": _famille(request, demande.famille),
-            "type": _tr(request, demande.type.titre),
-            "enfant": demande.nom_enfant if demande.type.onglet == "enfants" else "",
-            "changements": [_tr(request, SANTE_MASQUEE)] if cachee else self.changements(demande),
-            "modifies": [_tr(request, titles.get(name, name)) for name in modifies],
+            "famille": {
+                "numero": famille.numero,
+                "nom": famille.nom_complet,
+                "url": page.chemins.vue(famille, "@@fiche"),
+            },
+            "type": type_titre,
+            "enfant": demande.nom_enfant if kind.onglet == "enfants" else "",
+            "changements": lignes,
+            "modifies": [traduire(request, titles.get(name, name)) for name in modifies],
             # A type decided on its own page is not accepted in a batch.
             "selectionnable": permis and not modifies and not page_propre(demande),
-            "libelle": request.localizer.translate(
+            "libelle": traduire(
+                request,
                 _(
                     "Sélectionner : ${type}, famille ${numero}",
-                    mapping={"type": _tr(request, demande.type.titre), "numero": numero},
-                )
+                    mapping={"type": type_titre, "numero": numero},
+                ),
             ),
             "permis": permis,
             # No link to a page that would refuse (health data, a régisseur).
             "url": (
-                None
-                if cachee
-                else request.sdiapi.mgmt_path(demande, "@@" + demande.type.vue_traitement)
+                None if cachee else page.chemins.vue(demande, "@@" + demande.type.vue_traitement)
             ),
         }
 
-    def changements(self, demande):
+    def changements(self, demande, changements, vide):
+        """What the row says the request changes; ``changements``: the
+        request's ``changements()``, ``vide``: "(vide)" translated."""
         request = self.request
         if demande.jour is not None:  # a day of the planning: what it asks for
             return ["%s : %s" % (_tr(request, title), value) for title, value in demande.resume()]
         if demande.type.decrire is not None:
             return demande.type.decrire(request, demande)
+
+        def texte(name, value):
+            text = traduire(request, valeur(name, value))
+            return text if text != "" else vide
+
         return [
             "%s : %s → %s"
-            % (
-                titre(name, _tr(request, title)),
-                _texte(request, name, old),
-                _texte(request, name, new),
-            )
-            for name, title, old, new in demande.changements()
+            % (titre(name, traduire(request, title)), texte(name, old), texte(name, new))
+            for name, title, old, new in changements
         ]
 
     @mgmt_view(

@@ -9,9 +9,10 @@ too, so a failed commit sends nothing.
 
 import datetime
 
-from substanced.util import find_catalog, find_objectmap
+from substanced.util import find_catalog
 
 from .. import dates
+from ..util import objet
 from . import cycle
 from .catalog import CATALOG
 from .cycle import DemandeError, accepter, refuser  # noqa: F401 (the screens' entry points)
@@ -89,9 +90,56 @@ def nombre_en_attente(catalog, numeros):
 
 
 def _resolve(root, oids):
-    """The objects of ``oids``, lazily (a caller may stop early)."""
-    objectmap = find_objectmap(root)
-    return (objectmap.object_for(oid) for oid in oids)
+    """The objects of ``oids``, lazily (a caller may stop early); the
+    objectmap's path walked folder by folder (``util.objet``)."""
+    return (objet(root, oid) for oid in oids)
+
+
+# Hypatia sorts the newest ``n`` of a set with a heap over the whole set
+# (``heapq.nlargest``: every pending request's date read, a Python call
+# each) when ``n`` is under this; above it, with another algorithm whose
+# order of equal dates differs.  Under it, and for a set this large or
+# more, the date index is walked from its newest entry instead.
+NBEST_MAX = 300
+PARCOURS_MIN = 100
+
+
+def plus_recentes(index, ids, n):
+    """The ``n`` newest docids of ``ids`` by the date ``index`` (a field
+    index of aware datetimes), newest first, equal dates by decreasing
+    docid: what ``index.sort(ids, reverse=True, limit=n)`` answers.
+
+    Pending requests are mostly recent: the index is walked from its
+    newest date, each date's docids looked up in ``ids``, until ``n`` are
+    found (``maxKey`` below the last date: one descent of the tree a step).
+    The walk is abandoned for hypatia's sort after half as many dates as
+    ``ids`` holds (old pending requests below many processed ones: a step
+    costs about what the heap spends on two docids, so the detour costs at
+    most the sort's own price again), or when the index ends first (docids
+    without a date: hypatia's answer, its error included)."""
+    if n >= NBEST_MAX or len(ids) < PARCOURS_MIN:
+        return list(index.sort(ids, reverse=True, limit=n))
+    fwd = index._fwd_index
+    found = []
+    budget = max(n, len(ids) // 2)
+    try:
+        key = fwd.maxKey()
+    except ValueError:  # an empty index
+        key = None
+    un = datetime.timedelta(microseconds=1)
+    # (a key that is not a datetime: straight to hypatia's sort)
+    while isinstance(key, datetime.datetime) and budget > 0:
+        for docid in sorted(fwd[key], reverse=True):
+            if docid in ids:
+                found.append(docid)
+                if len(found) == n:
+                    return found
+        budget -= 1
+        try:
+            key = fwd.maxKey(key - un)
+        except ValueError:  # no older date
+            key = None
+    return list(index.sort(ids, reverse=True, limit=n))
 
 
 def file_attente(root, type_demande=None, famille=None, offset=0, limit=20):
@@ -102,10 +150,12 @@ def file_attente(root, type_demande=None, famille=None, offset=0, limit=20):
         query &= catalog["demande_type"].eq(type_demande)
     if famille:
         query &= catalog["famille"].eq(famille)
-    result = query.execute()
-    total = len(result)
-    ordered = result.sort(catalog["demande_date"], reverse=True, limit=offset + limit)
-    return total, list(_resolve(root, list(ordered.ids)[offset:]))
+    ids = query.execute().ids
+    total = len(ids)
+    if not total:
+        return 0, []
+    ordered = plus_recentes(catalog["demande_date"], ids, offset + limit)
+    return total, list(_resolve(root, ordered[offset:]))
 
 
 def recentes(root, famille, onglet, jours, type_demande=None, now=None):

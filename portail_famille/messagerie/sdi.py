@@ -18,16 +18,19 @@ import datetime
 import math
 from urllib.parse import urlencode
 
+from pyramid.decorator import reify
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from substanced.interfaces import IRoot
 from substanced.sdi import LEFT, mgmt_view
-from substanced.util import find_catalog, find_objectmap, get_oid
+from substanced.util import find_catalog, get_oid
 
 from .. import dates, fichiers
 from ..catalogue import CATALOG
 from ..i18n import _
+from ..sdi.listes import Chemins
 from ..security import P, login
 from ..travaux.resources import ETATS as ETATS_TRAVAUX
+from ..util import objet
 from . import groupe, service
 from .resources import SERVICE, SERVICE_ENFANCE, IConversation
 
@@ -105,8 +108,9 @@ def boite(root, etat=A_TRAITER, structure=None, offset=0, limit=PAR_PAGE, now=No
         offset = 0
         if len(found) >= limit:
             break
-    objectmap = find_objectmap(root)
-    conversations = [objectmap.object_for(oid) for oid in found[:limit]]
+    # The objectmap's paths walked folder by folder (``util.objet``), not
+    # through Pyramid's general traverser.
+    conversations = [objet(root, oid) for oid in found[:limit]]
     return total, [c for c in conversations if IConversation.providedBy(c)]
 
 
@@ -136,6 +140,11 @@ class MessagerieView:
         self.context = context
         self.request = request
 
+    @reify
+    def chemin(self):
+        """This page's path (its links: filters, pages, the form's action)."""
+        return self.request.sdiapi.mgmt_path(self.context, "@@messagerie")
+
     def filtres(self, params):
         """(etat, structure value, structure oid or None): unknown values
         are ignored."""
@@ -162,7 +171,7 @@ class MessagerieView:
             query["etat"] = etat
         if page > 1:
             query["page"] = page
-        path = self.request.sdiapi.mgmt_path(self.context, "@@messagerie")
+        path = self.chemin
         return path + ("?" + urlencode(query) if query else "")
 
     def __call__(self):
@@ -179,8 +188,9 @@ class MessagerieView:
             total, conversations = boite(self.context, etat, oid, (page - 1) * PAR_PAGE, PAR_PAGE)
         translate = request.localizer.translate
         noms = noms_structures(self.context)
+        chemins = Chemins(request)
         return {
-            "lignes": [self.ligne(c, noms) for c in conversations],
+            "lignes": [self.ligne(c, noms, chemins) for c in conversations],
             "etats": [(nom, translate(titre)) for nom, titre in ETATS.items()],
             "etat": etat,
             "structures": [(str(o), t) for o, t in noms.items()]
@@ -196,24 +206,25 @@ class MessagerieView:
             ],
             "precedente": self.url(etat, structure, page - 1) if page > 1 else None,
             "suivante": self.url(etat, structure, page + 1) if page < pages else None,
-            "action": request.sdiapi.mgmt_path(self.context, "@@messagerie"),
+            "action": self.chemin,
             "groupe": request.sdiapi.mgmt_path(self.context, "@@message-groupe"),
         }
 
-    def ligne(self, conversation, noms):
+    def ligne(self, conversation, noms, chemins):
+        """One row; ``chemins``: the page's SDI paths (``sdi.listes``)."""
         request = self.request
         famille = conversation.famille
         return {
             "numero": famille.numero,
             "nom": famille.nom_complet,
-            "famille_url": request.sdiapi.mgmt_path(famille, "@@fiche"),
+            "famille_url": chemins.vue(famille, "@@fiche"),
             "objet": conversation.objet,
             "structure": nom_structure(request, noms, conversation.structure),
             "date": dates.moment(conversation.derniere),
             "non_lu": not conversation.lu_service,
             "traitee": conversation.traitee,
             "groupe": conversation.groupe is not None,
-            "url": request.sdiapi.mgmt_path(conversation, "@@conversation"),
+            "url": chemins.vue(conversation, "@@conversation"),
         }
 
 
