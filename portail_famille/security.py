@@ -73,6 +73,8 @@ class Permission(enum.StrEnum):
     PLANNING_TRAITER = "planning:demande:traiter"
     PLANNING_VOIR = "planning:effectifs:voir"
     PORTAIL_PUBLIC = "portail:public:voir"
+    # /sante and /metriques: everybody, then the address allow-list (surveillance)
+    SURVEILLANCE_SONDER = "surveillance:sonde:lire"
     # A family's reminder choices (Mon compte > Mes rappels): the family
     # only (staff read the page with FAMILLE_VOIR).
     RAPPELS_MODIFIER = "famille:rappels:modifier"
@@ -265,6 +267,9 @@ PUBLIC_ACL = [
     # simulated bank's page (development and demos only) stands for the
     # provider's site: its order is signed, so it is the same permission.
     (Allow, Everyone, P.PAIEMENT_RETOUR),
+    # The load balancer's probe and Prometheus have no session: the address
+    # allow-list is the check (surveillance.views).
+    (Allow, Everyone, P.SURVEILLANCE_SONDER),
     (Allow, Authenticated, P.COMPTE_MOT_DE_PASSE_MODIFIER),
 ]
 

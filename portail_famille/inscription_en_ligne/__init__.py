@@ -29,4 +29,4 @@ def includeme(config):
         accepter=accepter,
         courriels=("inscription_acceptee", "inscription_refusee"),
     )
-    config.add_menu_entry(65, "inscriptions", _("Inscriptions"))
+    config.add_menu_entry(65, "inscriptions", _("Inscriptions aux activités"))

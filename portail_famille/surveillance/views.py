@@ -20,10 +20,9 @@ waitress sets it from ``X-Forwarded-For`` only for a request from its
 that header from anyone else; WebOb's ``client_addr`` would read the
 header whatever server runs the application.
 
-No permission (``NO_PERMISSION_REQUIRED``) rather than a named one: the
-allow-list is the check, and a permission would run the authentication
-policy (a session cookie, the principals) on a request that must only
-prove the database answers.  Both are registered on the root only.
+Their permission, ``P.SURVEILLANCE_SONDER``, is granted to everybody on
+the root (``security.PUBLIC_ACL``): the probes have no session, the
+allow-list is the check.  Both are registered on the root only.
 """
 
 import ipaddress
@@ -32,13 +31,13 @@ import logging
 from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
-from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.settings import aslist
 from pyramid.view import view_config
 from pyramid_zodbconn import get_connection
 from substanced.interfaces import IRoot
 
 from ..i18n import _
+from ..security import P
 from .metriques import metriques
 
 log = logging.getLogger(__name__)
@@ -109,7 +108,7 @@ def indisponible(request):
     context=IRoot,
     name="sante",
     request_method=("GET", "HEAD"),
-    permission=NO_PERMISSION_REQUIRED,
+    permission=P.SURVEILLANCE_SONDER,
 )
 def sante(request):
     if not autorise(request):
@@ -127,7 +126,7 @@ def sante(request):
     context=IRoot,
     name="metriques",
     request_method="GET",
-    permission=NO_PERMISSION_REQUIRED,
+    permission=P.SURVEILLANCE_SONDER,
 )
 def metriques_view(request):
     if not autorise(request):

@@ -35,7 +35,7 @@ def test_enrolment_with_two_documents_accepted_in_the_queue(portail, new_page, l
     parent = new_page(viewport={"width": 375, "height": 740})
     log_in(parent, "jean.dupont", COMPTES["jean.dupont"][0])
     parent.goto(portail.url(FAMILLE))
-    parent.get_by_role("link", name="Inscriptions", exact=True).click()
+    parent.get_by_role("link", name="Inscriptions aux activités", exact=True).click()
     expect(parent.locator("#activites-ouvertes")).to_contain_text("Mercredi journée")
     parent.get_by_label("Enfant").select_option(label="LUCAS DUPONT")
     parent.get_by_role("button", name="Continuer").click()

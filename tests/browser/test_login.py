@@ -126,6 +126,7 @@ def test_home_page_on_a_phone_and_with_the_keyboard(portail, new_page, log_in):
         ("a", "Relevé de compte"),
         ("a", "Boîte de réception"),
         ("a", "Liste des demandes"),
+        ("a", "Inscriptions aux activités"),  # online enrolment (issue 21)
         ("a", "Infos/Documents - Formulaires"),
         ("a", "Mot de passe"),
         ("button", "Déconnexion"),

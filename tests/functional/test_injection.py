@@ -592,6 +592,9 @@ def test_a_header_value_never_adds_a_header(ville):
             ["jean.dupont@wanadoo.fr\r\nBcc: espion@example.org"],
             titre="Titre\r\nBcc: espion@example.org\r\n\r\n<script>",
             date="01/12/2026",
+            recapitulatif="",
+            decision="Acceptée",
+            motif="",
         )
         transaction.commit()
     finally:

@@ -140,7 +140,11 @@ def journal_actions(app, oid):
 def test_the_menu_leads_to_the_open_activity(app):
     dupont = navigateur(app, "jean.dupont")
     home = dupont.get(FAMILLE)
-    link = next(a for a in home.html.select("nav a") if a.get_text(strip=True) == "Inscriptions")
+    link = next(
+        a
+        for a in home.html.select("nav a")
+        if a.get_text(strip=True) == "Inscriptions aux activités"
+    )
     page = dupont.get(link["href"])
     rows = [r.get_text(" ", strip=True) for r in page.html.select("#activites-ouvertes tbody tr")]
     assert len(rows) == 1 and "Mercredi journée" in rows[0], rows

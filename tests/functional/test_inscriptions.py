@@ -149,7 +149,7 @@ def test_agent_adds_with_french_errors_then_deletes(app):
 def test_parent_reads_current_and_next_years(shared, dupont):
     lucas = DUPONT_URL + "enfants/%s/" % enfants(shared)["LUCAS"][0]
     fiche = dupont.get(lucas)
-    page = fiche.click("Inscriptions", href="inscriptions")
+    page = fiche.click("^Inscriptions$", href="enfants/.*/inscriptions")
     main = page.html.find("main")
     assert main.h2.get_text(strip=True) == "Inscriptions"
     current = main.select_one('nav.menu-enfant a[aria-current="page"]')

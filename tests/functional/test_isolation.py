@@ -214,7 +214,8 @@ def test_a_parent_cannot_post_in_the_sdi(request, shared, parent):
         familles = root["familles"]
         return [dict(familles[n].responsable)["code_postal"] for n in sorted(familles)]
 
-    assert with_root(shared.app, record) == ["31400", "38330"]
+    # DUPONT, JEANNE LAFOND (his former conjoint's household), MARTIN: unchanged, none added
+    assert with_root(shared.app, record) == ["31400", "31400", "38330"]
 
 
 @pytest.mark.parametrize("role", ["agent", "regisseur", "admin"])

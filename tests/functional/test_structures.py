@@ -258,8 +258,9 @@ def test_the_role_table_gives_agents_structures_and_calendar(shared):
     assert found["calendrier"] == {agents: ("Allow", wanted)}
     # On the structures, agents also see who is expected and take attendance;
     # régisseurs only see them and set the tariffs; both read the CAF's
-    # statistics; editors get nothing.
-    wanted |= {P.PLANNING_VOIR, P.PLANNING_POINTER, P.STATISTIQUES_VOIR}
+    # statistics; agents open activities to online enrolment; editors get
+    # nothing.
+    wanted |= {P.PLANNING_VOIR, P.PLANNING_POINTER, P.STATISTIQUES_VOIR, P.INSCRIPTION_OUVRIR}
     assert found["structures"] == {
         agents: ("Allow", wanted),
         regisseurs: ("Allow", {P.SDI_VIEW, P.FACTURATION_GERER, P.STATISTIQUES_VOIR}),
