@@ -8,7 +8,6 @@ import datetime
 import sys
 
 import transaction
-from pyramid.paster import bootstrap, setup_logging
 from pyramid.settings import asbool
 from substanced.util import find_service
 
@@ -20,7 +19,7 @@ from .familles import partage
 from .inscription_en_ligne import demo as demo_inscription_en_ligne
 from .messagerie import demo as demo_messagerie
 from .prelevement import mandats
-from .util import close_databases
+from .util import environnement_script, usage
 
 # login -> (password, email, group, must change password at first login);
 # every password obeys the policy, even with production's 12 characters.
@@ -593,18 +592,13 @@ def load_foyer_partage(root, registry, users):
 
 
 def main(argv=sys.argv):
-    if len(argv) != 2:
-        sys.stderr.write("usage: %s <config.ini>\n" % argv[0])
+    if usage(argv):
         return 2
-    setup_logging(argv[1])
-    with bootstrap(argv[1]) as env:
-        try:
-            if not asbool(env["registry"].settings.get("portail.demo", False)):
-                sys.stderr.write("portail.demo is not true in %s: no demo data loaded.\n" % argv[1])
-                return 1
-            load(env["root"], env["registry"], mois_passes=True)
-            transaction.commit()
-        finally:
-            close_databases(env["registry"])
+    with environnement_script(argv[1]) as env:
+        if not asbool(env["registry"].settings.get("portail.demo", False)):
+            sys.stderr.write("portail.demo is not true in %s: no demo data loaded.\n" % argv[1])
+            return 1
+        load(env["root"], env["registry"], mois_passes=True)
+        transaction.commit()
     print("Demo data loaded.")
     return 0

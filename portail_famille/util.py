@@ -1,9 +1,12 @@
 """Small helpers shared by the domains."""
 
+import contextlib
 import re
+import sys
 import unicodedata
 
 from BTrees.OOBTree import OOBTree
+from pyramid.paster import bootstrap, setup_logging
 from substanced.util import find_objectmap
 from zope.interface import Interface
 
@@ -92,3 +95,27 @@ def close_databases(registry):
     the registry): a console script ends with them."""
     for db in getattr(registry, "_zodb_databases", {}).values():
         db.close()
+
+
+def usage(argv):
+    """A batch script is run as ``<name> <config.ini>``: False when
+    ``argv`` is that, else True after the usage is written on stderr (the
+    script then exits with 2)."""
+    if len(argv) == 2:
+        return False
+    sys.stderr.write("usage: %s <config.ini>\n" % argv[0])
+    return True
+
+
+@contextlib.contextmanager
+def environnement_script(ini, options=None):
+    """The application of the configuration ``ini`` for a batch script:
+    its logging set up, the environment of ``pyramid.paster.bootstrap``
+    (root, registry, request; ``options``: the .ini's variables), its
+    databases closed at the end."""
+    setup_logging(ini)
+    with bootstrap(ini, options=options) as env:
+        try:
+            yield env
+        finally:
+            close_databases(env["registry"])

@@ -20,10 +20,9 @@ frozen twice (``originaux.sceller`` keeps the first).
 import sys
 
 import transaction
-from pyramid.paster import bootstrap, setup_logging
 
 from ..retry import essayer
-from ..util import close_databases
+from ..util import environnement_script, usage
 from . import originaux, pdf
 from .service import factures, reglements
 
@@ -64,14 +63,9 @@ def figer_tout(request, root, tm=None, lot=LOT):
 
 def main(argv=None):
     argv = sys.argv if argv is None else argv
-    if len(argv) != 2:
-        sys.stderr.write("usage: %s <config.ini>\n" % argv[0])
+    if usage(argv):
         return 2
-    setup_logging(argv[1])
-    with bootstrap(argv[1]) as env:
-        try:
-            total = figer_tout(env["request"], env["root"], tm=transaction.manager)
-        finally:
-            close_databases(env["registry"])
+    with environnement_script(argv[1]) as env:
+        total = figer_tout(env["request"], env["root"], tm=transaction.manager)
     sys.stdout.write(RAPPORT % total)
     return 0

@@ -26,11 +26,10 @@ import logging
 import sys
 
 import transaction
-from pyramid.paster import bootstrap, setup_logging
 
 from .. import dates
 from ..retry import essayer
-from ..util import close_databases
+from ..util import environnement_script, usage
 from . import service
 from .resources import A_ENVOYER, EN_COURS, INCERTAIN, rappels
 from .sms import EnvoiSmsImpossible
@@ -160,17 +159,12 @@ def dernier_passage(root):
 
 def main(argv=None):
     argv = sys.argv if argv is None else argv
-    if len(argv) != 2:
-        sys.stderr.write("usage: %s <config.ini>\n" % argv[0])
+    if usage(argv):
         return 2
-    setup_logging(argv[1])
-    with bootstrap(argv[1]) as env:
-        try:
-            maintenant = dates.now()
-            total = envoyer_rappels(env["request"], env["root"], maintenant, tm=transaction.manager)
-            essayer(transaction.manager, lambda: noter_passage(env["root"], total, maintenant))
-        finally:
-            close_databases(env["registry"])
+    with environnement_script(argv[1]) as env:
+        maintenant = dates.now()
+        total = envoyer_rappels(env["request"], env["root"], maintenant, tm=transaction.manager)
+        essayer(transaction.manager, lambda: noter_passage(env["root"], total, maintenant))
     sys.stdout.write(RAPPORT % dict(total, moment=maintenant.strftime("%Y-%m-%d %H:%M")))
     return 0
 

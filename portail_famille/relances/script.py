@@ -12,11 +12,10 @@ so a rerun sends nothing twice.
 import sys
 
 import transaction
-from pyramid.paster import bootstrap, setup_logging
 
 from .. import dates
 from ..retry import essayer
-from ..util import close_databases
+from ..util import environnement_script, usage
 from . import service
 
 LOT = 100
@@ -46,15 +45,10 @@ def relancer(request, root, jour, tm=None, par=service.PAR_SCRIPT):
 
 def main(argv=None):
     argv = sys.argv if argv is None else argv
-    if len(argv) != 2:
-        sys.stderr.write("usage: %s <config.ini>\n" % argv[0])
+    if usage(argv):
         return 2
-    setup_logging(argv[1])
-    with bootstrap(argv[1]) as env:
-        try:
-            jour = dates.today()
-            total = relancer(env["request"], env["root"], jour, tm=transaction.manager)
-        finally:
-            close_databases(env["registry"])
+    with environnement_script(argv[1]) as env:
+        jour = dates.today()
+        total = relancer(env["request"], env["root"], jour, tm=transaction.manager)
     sys.stdout.write(RAPPORT % dict(total, jour=jour.isoformat()))
     return 0

@@ -44,7 +44,6 @@ import time
 
 import transaction
 from persistent.mapping import PersistentMapping
-from pyramid.paster import bootstrap, setup_logging
 
 from .. import dates, journal
 from ..comptes import throttle
@@ -52,7 +51,7 @@ from ..familles.resources import SECTIONS_ENFANT
 from ..inscriptions import annee_de_libelle
 from ..planning import cells, horaires, journees
 from ..retry import essayer
-from ..util import close_databases
+from ..util import environnement_script, usage
 
 DELAI_ANS = 3
 # The requests whose values are part of what is erased.
@@ -203,19 +202,12 @@ RAPPORT = (
 
 def main(argv=None):
     argv = sys.argv if argv is None else argv
-    if len(argv) != 2:
-        sys.stderr.write("usage: %s <config.ini>\n" % argv[0])
+    if usage(argv):
         return 2
-    setup_logging(argv[1])
-    with bootstrap(argv[1]) as env:
-        try:
-            today = dates.today()
-            total = appliquer(env["root"], today, tm=transaction.manager)
-            transaction.commit()
-            total.update(
-                purger(env["root"], env["registry"].settings, today, tm=transaction.manager)
-            )
-        finally:
-            close_databases(env["registry"])
+    with environnement_script(argv[1]) as env:
+        today = dates.today()
+        total = appliquer(env["root"], today, tm=transaction.manager)
+        transaction.commit()
+        total.update(purger(env["root"], env["registry"].settings, today, tm=transaction.manager))
     print(RAPPORT % dict(total, delai=DELAI_ANS, jour=today.isoformat()))
     return 0

@@ -18,9 +18,8 @@ import signal
 import sys
 
 import transaction
-from pyramid.paster import bootstrap, setup_logging
 
-from ..util import close_databases
+from ..util import environnement_script
 from .service import Travailleur
 
 INSTANCE = "PORTAIL_FAMILLE_TRAVAILLEUR"
@@ -35,10 +34,9 @@ def main(argv=None):
     if len(args) != 1:
         sys.stderr.write(USAGE % argv[0])
         return 2
-    setup_logging(args[0])
     instance = os.environ.get(INSTANCE) or str(os.getpid())
     # what an application process gets from its http_port: its blob cache
-    with bootstrap(args[0], options={"http_port": "travaux-%s" % instance}) as env:
+    with environnement_script(args[0], options={"http_port": "travaux-%s" % instance}) as env:
         try:
             travailleur = Travailleur(env["request"], env["root"], tm=transaction.manager)
             signal.signal(signal.SIGTERM, travailleur.arreter)
@@ -49,7 +47,6 @@ def main(argv=None):
                 travailleur.boucle()
         finally:
             transaction.abort()
-            close_databases(env["registry"])
     return 0
 
 
