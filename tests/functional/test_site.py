@@ -12,6 +12,7 @@ from substanced.util import find_service, get_oid
 from portail_famille import demo, main
 from portail_famille.security import FAMILLE_PERMISSIONS, ROLE_TABLE, P
 from portail_famille.site import FOLDERS, ensure_site
+from portail_famille.util import close_databases
 
 from ..conftest import settings_for, with_root
 
@@ -113,7 +114,7 @@ def test_production_loads_no_demo_data_and_has_no_default_password(tmp_path, mon
         assert users["admin"].check_password("Premier-Gardien-2026")
         assert "familles" in env["root"] and len(env["root"]["familles"]) == 0
         transaction.abort()
-        demo.close_databases(env["registry"])
+        close_databases(env["registry"])
 
 
 def test_demo_loader_is_idempotent(tmp_path):
