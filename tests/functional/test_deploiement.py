@@ -26,17 +26,10 @@ UNITES = sorted((ETC / "systemd").glob("*.service"))
 TOUTES = sorted((ETC / "systemd").glob("portail-famille*"))
 INSTALLATION = "/srv/portail"
 VENV = INSTALLATION + "/.venv"
-# Console scripts of other branches of this release (issues 21 and 22),
-# started by the units: checked once their setup.py lines are merged.
-AUTRES_BRANCHES = {
-    "portail-famille-travaux": "the long jobs' worker (issue 22)",
-    "portail-famille-rappels": "the families' reminders (issue 21)",
-}
 
 
 def probleme(argv):
-    """What is wrong with the command ``argv`` (None: it exists), or
-    ("skip", why) for a console script of another branch not merged yet."""
+    """What is wrong with the command ``argv`` (None: it exists)."""
     programme = argv[0]
     if programme == "/usr/bin/flock":
         # flock <lock file> <command...>
@@ -55,11 +48,6 @@ def probleme(argv):
     if nom.startswith("portail-famille-"):
         if nom in scripts_console():
             return None
-        if nom in AUTRES_BRANCHES:
-            return (
-                "skip",
-                "%s (%s) is not in this branch's setup.py yet" % (nom, AUTRES_BRANCHES[nom]),
-            )
         return "%s is not a console script of setup.py" % nom
     if nom == "python" and argv[1:2] == ["-m"]:
         module = argv[2]
@@ -76,8 +64,6 @@ def test_every_command_a_unit_starts_exists(unite):
     assert lignes, "%s starts nothing" % unite.name
     for argv in lignes:
         trouve = probleme(argv)
-        if isinstance(trouve, tuple):
-            pytest.skip(trouve[1])
         assert trouve is None, trouve
 
 

@@ -52,7 +52,7 @@ def commande(unite, racine, instance=None):
     """The unit's ExecStart= as this machine runs it: the virtualenv's
     programs, or for a console script this checkout declares (the shared
     virtualenv may not have installed it yet) its function in this
-    interpreter; None for a console script of another branch."""
+    interpreter."""
     (argv,) = [c for c in commandes(SYSTEMD / unite)]
     argv = [a.replace("%i", str(instance)) if instance else a for a in argv]
     prefixe = []
@@ -64,8 +64,7 @@ def commande(unite, racine, instance=None):
         nom = programme[len(VENV + "/bin/") :]
         scripts = scripts_console()
         if nom.startswith("portail-famille-"):
-            if nom not in scripts:
-                return None
+            assert nom in scripts, "%s: not a console script of setup.py" % nom
             module, fonction = scripts[nom].split(":")
             programme = sys.executable
             reste = [
@@ -186,9 +185,6 @@ def test_every_unit_command_runs_as_systemd_would(tmp_path):
             "portail-famille-rappels.service",
             "portail-famille-exercice-restauration.service",
         ):
-            if commande(unite, racine) is None:
-                faits[unite] = "absent"  # another branch's console script
-                continue
             fait = lancer(unite, racine, env)
             assert fait.returncode == 0, (unite, fait.stdout, fait.stderr)
             faits[unite] = fait.stdout
@@ -208,22 +204,21 @@ def test_every_unit_command_runs_as_systemd_would(tmp_path):
 
         # The worker: started, then stopped by SIGTERM as systemd stops it
         argv = commande("portail-famille-travaux.service", racine)
-        if argv is not None:
-            travaux = subprocess.Popen(  # noqa: S603
-                argv,
-                cwd=repertoire("portail-famille-travaux.service", racine),
-                env=env,
-                stdout=open(tmp_path / "travaux.log", "ab"),  # noqa: SIM115
-                stderr=subprocess.STDOUT,
-            )
-            demarres.append(travaux)
-            try:
-                travaux.wait(10)
-            except subprocess.TimeoutExpired:
-                pass  # still running: good
-            assert travaux.returncode is None, Path(tmp_path / "travaux.log").read_text()
-            travaux.send_signal(signal.SIGTERM)
-            assert travaux.wait(60) == 0
+        travaux = subprocess.Popen(  # noqa: S603
+            argv,
+            cwd=repertoire("portail-famille-travaux.service", racine),
+            env=env,
+            stdout=open(tmp_path / "travaux.log", "ab"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+        )
+        demarres.append(travaux)
+        try:
+            travaux.wait(10)
+        except subprocess.TimeoutExpired:
+            pass  # still running: good
+        assert travaux.returncode is None, Path(tmp_path / "travaux.log").read_text()
+        travaux.send_signal(signal.SIGTERM)
+        assert travaux.wait(60) == 0
     finally:
         for processus in reversed(demarres):
             terminer(processus)
