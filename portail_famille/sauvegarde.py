@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -37,6 +38,7 @@ def sauvegarder(data_fs, blobs, destination, complete=False):
         raise SystemExit("%s does not exist: nothing to back up" % data_fs)
     destination = Path(destination)
     (destination / "data").mkdir(parents=True, exist_ok=True)
+    _attendre_la_seconde_suivante(destination / "data")
     command = [_repozo(), "-B", "-r", str(destination / "data"), "-f", str(data_fs)]
     if complete:
         command.append("-F")
@@ -56,6 +58,31 @@ def sauvegarder(data_fs, blobs, destination, complete=False):
             shutil.copy2(source, copie)
             copies += 1
     return copies
+
+
+def _horodatage():
+    """repozo's name for a backup made now: the UTC second."""
+    return time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime())
+
+
+def _attendre_la_seconde_suivante(depot):
+    """Wait until the UTC second is after the newest backup's name.
+
+    repozo names its files to the second and restores, from the last full
+    backup, the files named up to the date: an incremental backup made in
+    the full backup's second sorts before it (``.deltafs`` < ``.fs``) and
+    would be left out of every restore.  Waiting at most a second here
+    keeps every backup's name after the previous one's."""
+    noms = [
+        nom.split(".", 1)[0]
+        for nom in os.listdir(depot)
+        if nom.endswith((".fs", ".fsz", ".deltafs", ".deltafsz"))
+    ]
+    if not noms:
+        return
+    derniere = max(noms)
+    while _horodatage() <= derniere:
+        time.sleep(0.05)
 
 
 def restaurer(source, data_fs, date=None):

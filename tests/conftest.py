@@ -145,6 +145,15 @@ def pytest_collection_modifyitems(items):
     items[:] = sorted(items, key=lambda item: item.get_closest_marker("lent") is None)
 
 
+@pytest.fixture(autouse=True)
+def _hachage_des_tests():
+    """Every test starts at the tests' hashing parameters: an application
+    built from a town's .ini (the restore drill, the verifier, the init
+    script run in process) sets production's for the process."""
+    mots_de_passe.configurer(HACHAGE)
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _base_demo(tmp_path_factory):
     """The demo databases copied by make_app, in the session's directory."""

@@ -64,8 +64,6 @@ def test_restored_to_each_backup_as_it_was_then(tmp_path):
         ]
     ):
         write(db, version, contenu, extra)
-        if n:
-            time.sleep(1.1)  # repozo names its files to the second
         copies = sauvegarde.sauvegarder(live / "Data.fs", live / "blobs", backups, complete=n == 0)
         assert copies >= 1  # the new blob file of this version
         points.append((utc_now(), state(db)))
@@ -103,9 +101,33 @@ def test_a_second_backup_copies_only_new_blob_files(tmp_path):
     db = open_db(live)
     write(db, 1, b"un")
     assert sauvegarde.sauvegarder(live / "Data.fs", live / "blobs", tmp_path / "b", True) >= 1
-    time.sleep(1.1)
     assert sauvegarde.sauvegarder(live / "Data.fs", live / "blobs", tmp_path / "b") == 0
     db.close()
+
+
+def test_an_incremental_backup_in_the_full_backups_second_is_restored(tmp_path):
+    # repozo names its files to the second: made in the same second, the
+    # incremental sorted before the full backup and no restore read it.
+    live = tmp_path / "var"
+    live.mkdir()
+    db = open_db(live)
+    write(db, 1, b"un")
+    debut = time.time()
+    time.sleep(1 - debut % 1 + 0.01)  # at the start of a second
+    sauvegarde.sauvegarder(live / "Data.fs", live / "blobs", tmp_path / "b", complete=True)
+    write(db, 2, b"deux", "ajout")
+    sauvegarde.sauvegarder(live / "Data.fs", live / "blobs", tmp_path / "b")
+    expected = state(db)
+    db.close()
+
+    noms = sorted(
+        p.name for p in (tmp_path / "b" / "data").iterdir() if p.suffix in (".fs", ".deltafs")
+    )
+    assert [n.rsplit(".", 1)[1] for n in noms] == ["fs", "deltafs"]
+    sauvegarde.restaurer(tmp_path / "b", tmp_path / "r" / "Data.fs")
+    restored = open_db(tmp_path / "r")
+    assert state(restored) == expected == ({"version": 2}, b"deux", ["ajout", "fiche", "fichier"])
+    restored.close()
 
 
 def test_the_commands_of_make_backup_and_make_restore(tmp_path, capsys):
