@@ -102,6 +102,24 @@ def _telechargement(request, titre, tables, filename, format_):
     return tableur.piece_jointe(body, "application/pdf", filename + ".pdf")
 
 
+def _exports(nom):
+    """The views @@<nom>-csv, -xlsx and -pdf of a régie, all one function
+    (which reads the format at the end of ``request.view_name``)."""
+
+    def enregistrer(fonction):
+        for format_ in ("csv", "xlsx", "pdf"):
+            fonction = mgmt_view(
+                context=IRegie,
+                name="%s-%s" % (nom, format_),
+                permission=P.CAISSE_VOIR,
+                request_method="GET",
+                tab_condition=False,
+            )(fonction)
+        return fonction
+
+    return enregistrer
+
+
 def _decimal(value):
     return isinstance(value, Decimal)
 
@@ -281,37 +299,10 @@ def _export_journal(context, request, format_):
     )
 
 
-@mgmt_view(
-    context=IRegie,
-    name="caisse-csv",
-    permission=P.CAISSE_VOIR,
-    request_method="GET",
-    tab_condition=False,
-)
-def caisse_csv(context, request):
-    return _export_journal(context, request, "csv")
-
-
-@mgmt_view(
-    context=IRegie,
-    name="caisse-xlsx",
-    permission=P.CAISSE_VOIR,
-    request_method="GET",
-    tab_condition=False,
-)
-def caisse_xlsx(context, request):
-    return _export_journal(context, request, "xlsx")
-
-
-@mgmt_view(
-    context=IRegie,
-    name="caisse-pdf",
-    permission=P.CAISSE_VOIR,
-    request_method="GET",
-    tab_condition=False,
-)
-def caisse_pdf(context, request):
-    return _export_journal(context, request, "pdf")
+@_exports("caisse")
+def caisse_export(context, request):
+    """@@caisse-csv, -xlsx, -pdf: the format is the view name's end."""
+    return _export_journal(context, request, request.view_name.rsplit("-", 1)[1])
 
 
 # --- Bordereaux de remise -----------------------------------------------------------------
@@ -652,34 +643,7 @@ def _export_recapitulatif(context, request, format_):
     )
 
 
-@mgmt_view(
-    context=IRegie,
-    name="recapitulatif-csv",
-    permission=P.CAISSE_VOIR,
-    request_method="GET",
-    tab_condition=False,
-)
-def recapitulatif_csv(context, request):
-    return _export_recapitulatif(context, request, "csv")
-
-
-@mgmt_view(
-    context=IRegie,
-    name="recapitulatif-xlsx",
-    permission=P.CAISSE_VOIR,
-    request_method="GET",
-    tab_condition=False,
-)
-def recapitulatif_xlsx(context, request):
-    return _export_recapitulatif(context, request, "xlsx")
-
-
-@mgmt_view(
-    context=IRegie,
-    name="recapitulatif-pdf",
-    permission=P.CAISSE_VOIR,
-    request_method="GET",
-    tab_condition=False,
-)
-def recapitulatif_pdf(context, request):
-    return _export_recapitulatif(context, request, "pdf")
+@_exports("recapitulatif")
+def recapitulatif_export(context, request):
+    """@@recapitulatif-csv, -xlsx, -pdf: the format is the view name's end."""
+    return _export_recapitulatif(context, request, request.view_name.rsplit("-", 1)[1])
