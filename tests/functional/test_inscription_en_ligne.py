@@ -358,7 +358,7 @@ def test_martin_cannot_fetch_duponts_documents_by_url(app):
     assert agent.get(sdi, {"n": "2"}).body == png()
     regisseur = navigateur(app, "regisseur")
     assert regisseur.get(sdi, {"n": "1"}).body == pdf()
-    regisseur.get(sdi, {"n": "2"}, status=404)
+    regisseur.get(sdi, {"n": "2"}, status=403)
     editeur = navigateur(app, "editeur")
     editeur.get(sdi, {"n": "1"}, status=403)
     # A forged rank finds nothing.

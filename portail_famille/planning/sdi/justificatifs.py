@@ -1,9 +1,10 @@
 """The agent's page of a late absence with a certificate
 (``/manage/familles/<n>/demandes/<id>/@@absence-justifiee``, the queue's
 link for that type): the family, the child, the day and its state, the
-parent's reason, the certificate (its download needs ``P.SANTE_VOIR``: a
-régisseur sees that there is one, not what it says), whether the day is
-already invoiced; then the decision with its reason: "Absent excusé" (not
+parent's reason, whether the day is already invoiced, the request's
+documents listed as on every request's page (``demandes.pieces.macro``:
+the certificate's download needs ``P.SANTE_VOIR``, a régisseur sees that
+there is one, not what it says); then the decision with its reason: "Absent excusé" (not
 billed; credited when invoiced) or "Absent facturé".
 
 Everybody with ``P.DEMANDES_VOIR`` sees the page; only who holds the
@@ -15,14 +16,13 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.sdi import mgmt_view
 
 from ... import dates
-from ...demandes import cycle
+from ...demandes import cycle, pieces
 from ...demandes.resources import EN_ATTENTE, IDemande
 from ...demandes.sdi import MOTIF_MAX, lire_motif, peut_traiter
 from ...i18n import _
 from ...inscriptions import prestation_de
 from ...security import P, login
 from .. import cells, justificatifs
-from ..declaration import TELECHARGER
 from ..legende import ETATS
 
 VUE = justificatifs.TYPE_DEMANDE.vue_traitement
@@ -66,8 +66,6 @@ class AbsenceJustifieeView:
             etat = cells.etat(enfant, demande.prestation, demande.jour)
             factures = cells.facturees(enfant, demande.prestation, demande.jour, demande.jour)
             facture = factures.get(demande.jour)
-        justificatif = demande.justificatif
-        voir = bool(request.has_permission(P.SANTE_VOIR, demande))
         en_attente = demande.etat == EN_ATTENTE
         return {
             "famille": {
@@ -87,15 +85,8 @@ class AbsenceJustifieeView:
             "raison": demande.valeurs.get("motif", ""),
             "date": dates.moment(demande.date_demande),
             "demandeur": demande.demandeur,
-            "justificatif": (
-                {
-                    "nom": justificatif.nom,
-                    "taille": justificatif.taille_lisible,
-                    "url": request.resource_path(demande, TELECHARGER) if voir else None,
-                }
-                if justificatif is not None
-                else None
-            ),
+            "pieces": pieces.lignes_sdi(request, demande),
+            "macro_pieces": pieces.macro(),
             "etat": translate(demande.titre_etat),
             "decision": None if en_attente else translate(cycle.decision(demande)),
             "motif_decision": cycle.motif_reponse(demande),
