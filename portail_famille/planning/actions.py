@@ -235,6 +235,20 @@ def reserver(context, request):
     return HTTPFound(url_planning(request, context, day))
 
 
+def lire_absence(post):
+    """(reason, confirmed, {field: French error}) of a parent's absence form."""
+    motif = post.get("motif", "")
+    motif = motif if isinstance(motif, str) else ""
+    confirme = post.get("confirmation") == "oui"
+    erreurs = {}
+    erreur = service.erreur_motif(motif)
+    if erreur is not None:
+        erreurs["motif"] = erreur
+    if not confirme:
+        erreurs["confirmation"] = _("Cochez la case pour confirmer l'absence.")
+    return motif, confirme, erreurs
+
+
 @view_config(
     context=IEnfant,
     name=ABSENCE,
@@ -248,19 +262,7 @@ def declarer_absence(context, request):
     if refus is not None:
         return refus
     prestation, day = found
-    motif = request.POST.get("motif", "")
-    motif = motif if isinstance(motif, str) else ""
-    confirme = request.POST.get("confirmation") == "oui"
-    erreurs = {}
-    if not motif.strip():
-        erreurs["motif"] = _("Indiquez la raison de l'absence.")
-    elif len(motif) > service.MOTIF_MAX:
-        erreurs["motif"] = _(
-            "La raison est trop longue (${max} caractères au plus).",
-            mapping={"max": service.MOTIF_MAX},
-        )
-    if not confirme:
-        erreurs["confirmation"] = _("Cochez la case pour confirmer l'absence.")
+    motif, confirme, erreurs = lire_absence(request.POST)
     if erreurs:
         return _page(request, context, prestation, day, erreurs, motif, confirme)
     refus = _limite(request, context, day)

@@ -28,7 +28,7 @@ from ..messagerie.views import lien_message
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import justificatifs, service
-from .actions import cellule_demandee, url_planning
+from .actions import cellule_demandee, lire_absence, url_planning
 from .ical import famille_de
 
 VUE = justificatifs.VUE
@@ -116,22 +116,10 @@ def declarer(context, request):
     post = request.POST
     valeur = post.get("choix", "")
     found = _choix_lu(valeur)
-    motif = post.get("motif", "")
-    motif = motif if isinstance(motif, str) else ""
-    confirme = post.get("confirmation") == "oui"
+    motif, confirme, erreurs = lire_absence(post)
     choisi = valeur if found is not None else ""
-    erreurs = {}
     if found is None:
         erreurs["choix"] = _("Choisissez la journée et l'activité de l'absence.")
-    if not motif.strip():
-        erreurs["motif"] = _("Indiquez la raison de l'absence.")
-    elif len(motif) > service.MOTIF_MAX:
-        erreurs["motif"] = _(
-            "La raison est trop longue (${max} caractères au plus).",
-            mapping={"max": service.MOTIF_MAX},
-        )
-    if not confirme:
-        erreurs["confirmation"] = _("Cochez la case pour confirmer l'absence.")
     if erreurs:  # the file is checked (and counted) once the rest is right
         request.response.status = 400
         return _page(request, context, erreurs, choisi, motif, confirme)

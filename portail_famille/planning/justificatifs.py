@@ -179,16 +179,7 @@ def declarer(enfant, prestation_oid, day, motif, certificat, demandeur, request,
     traitement", the request waits for an agent with the certificate as
     its document.  Raises ``service.Refus``; returns the Demande."""
     now = now or dates.horodatage()
-    motif = " ".join((motif or "").split())
-    if not motif:
-        raise service.Refus(_("Indiquez la raison de l'absence."))
-    if len(motif) > service.MOTIF_MAX:
-        raise service.Refus(
-            _(
-                "La raison est trop longue (${max} caractères au plus).",
-                mapping={"max": service.MOTIF_MAX},
-            )
-        )
+    motif = service.motif_absence(motif)
     if certificat is None:
         raise service.Refus(_("Joignez le certificat médical (PDF, JPEG ou PNG)."))
     prestation = verifier(enfant, prestation_oid, day, request.registry.settings, now)

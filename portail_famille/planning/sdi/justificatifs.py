@@ -28,6 +28,16 @@ from ..legende import ETATS
 VUE = justificatifs.TYPE_DEMANDE.vue_traitement
 EXCUSER = "excuser"
 FACTURER = "facturer"
+RENDERER = "portail_famille.planning:templates/absence_justifiee.pt"
+# What the page's two buttons share (each its own view, by its request_param).
+BOUTON = {
+    "context": IDemande,
+    "name": VUE,
+    "permission": P.DEMANDES_VOIR,
+    "renderer": RENDERER,
+    "request_method": "POST",
+    "tab_condition": False,
+}
 
 
 def _est_absence_justifiee(context, request):
@@ -40,7 +50,7 @@ def _est_absence_justifiee(context, request):
     tab_title=_("Décider"),
     tab_condition=_est_absence_justifiee,
     permission=P.DEMANDES_VOIR,
-    renderer="portail_famille.planning:templates/absence_justifiee.pt",
+    renderer=RENDERER,
     request_method="GET",
 )
 class AbsenceJustifieeView:
@@ -137,28 +147,12 @@ class AbsenceJustifieeView:
         )
         return HTTPFound(request.sdiapi.mgmt_path(request.root, "@@demandes"))
 
-    @mgmt_view(
-        context=IDemande,
-        name=VUE,
-        permission=P.DEMANDES_VOIR,
-        renderer="portail_famille.planning:templates/absence_justifiee.pt",
-        request_method="POST",
-        request_param=EXCUSER,
-        tab_condition=False,
-    )
+    @mgmt_view(request_param=EXCUSER, **BOUTON)
     def excuser(self):
         """ "Absent excusé": the day is not billed."""
         return self.decider(True)
 
-    @mgmt_view(
-        context=IDemande,
-        name=VUE,
-        permission=P.DEMANDES_VOIR,
-        renderer="portail_famille.planning:templates/absence_justifiee.pt",
-        request_method="POST",
-        request_param=FACTURER,
-        tab_condition=False,
-    )
+    @mgmt_view(request_param=FACTURER, **BOUTON)
     def facturer(self):
         """ "Absent facturé": the day is billed."""
         return self.decider(False)
