@@ -134,16 +134,6 @@ def peut_lire(request, demande, piece):
     return not sante(piece) or bool(request.has_permission(P.SANTE_VOIR, demande.famille))
 
 
-def certificats(demande):
-    """[(rang, Piece)] of the request's medical certificates (a late
-    absence's), ranks from 1."""
-    return [
-        (rang, p)
-        for rang, p in enumerate(demande.pieces, start=1)
-        if p.nature == CERTIFICAT_MEDICAL
-    ]
-
-
 def lignes(request, demande, url):
     """The documents as rows: kind, name, type and size, date, link
     (``url(rang)``; None for a health document the reader may not open,

@@ -566,3 +566,41 @@ def test_evolve_step40_moves_a_certificate_into_the_request_s_documents(town):  
     form["motif"] = "Certificat médical reçu."
     form.submit("excuser", status=302)
     assert cell(town, REST, JEUDI) == cells.ABSENT_EXCUSE
+
+
+def test_the_certificate_counts_in_the_family_s_attachments(town, monkeypatch):  # noqa: F811
+    """One upload path: the late absence's certificate and a document
+    joined to a request count in the same limit of the family's
+    attachments (``familles.limites``); past it, 429 with the French
+    message beside the field, nothing stored."""
+    monkeypatch.setitem(town.app.registry.settings, "portail.limites.pieces_jointes.heure", "2")
+    dupont = browser_for(town, "jean.dupont")
+    declarer(dupont, town, JEUDI)
+    liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants")
+    joindre = dupont.get(liste.html.select_one("ul.joindre a")["href"])
+    form = joindre.forms["form-joindre"]
+    form["document"] = webtest.Upload("ordonnance.png", png_bytes(), "image/png")
+    form.submit("envoyer", status=302)
+
+    page = declarer(dupont, town, D(2026, 11, 24), valeur=choix(town, D(2026, 11, 24)), status=429)
+    assert page.headers["Retry-After"]
+    assert erreur(page, "certificat").startswith(
+        "Vous avez envoyé 2 pièces jointes en une heure : c'est la limite."
+    )
+    assert cell(town, REST, D(2026, 11, 24)) == cells.RESERVE
+    assert len(demandes(town)) == 1
+    form = dupont.get(joindre.request.url).forms["form-joindre"]
+    form["document"] = webtest.Upload("autre.png", png_bytes(), "image/png")
+    refus = form.submit("envoyer", status=429)
+    assert (
+        refus.html.select_one("#document-erreur")
+        .get_text(strip=True)
+        .startswith("Vous avez envoyé 2 pièces jointes en une heure : c'est la limite.")
+    )
+
+    def documents(root, registry):
+        return sorted(
+            p.nom for d in root["familles"][NUMERO]["demandes"].values() for p in d.pieces
+        )
+
+    assert with_root(town.app, documents) == ["certificat.pdf", "ordonnance.png"]
