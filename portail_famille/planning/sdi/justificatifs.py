@@ -4,8 +4,8 @@ link for that type): the family, the child, the day and its state, the
 parent's reason, whether the day is already invoiced, the request's
 documents listed as on every request's page (``demandes.pieces.macro``:
 the certificate's download needs ``P.SANTE_VOIR``, a régisseur sees that
-there is one, not what it says); then the decision with its reason: "Absent excusé" (not
-billed; credited when invoiced) or "Absent facturé".
+there is one, not what it says); then the decision with its reason:
+"Absent excusé" (not billed; credited when invoiced) or "Absent facturé".
 
 Everybody with ``P.DEMANDES_VOIR`` sees the page; only who holds the
 type's permission (``P.PLANNING_TRAITER``) decides, whatever the page
