@@ -151,6 +151,12 @@ def nom_affiche(filename, defaut="fichier"):
     return name[:100] or defaut
 
 
+def nom_stocke(nom, mimetype):
+    """The display name a file of ``mimetype`` sent as ``nom`` is stored
+    under (``Fichier.nom``)."""
+    return nom_affiche(nom, "fichier.%s" % EXTENSIONS.get(mimetype, "bin"))
+
+
 class Fichier(Persistent):
     """A stored file: a blob, its checked MIME type, its size and the name
     shown to people (never used as a path)."""
@@ -158,7 +164,7 @@ class Fichier(Persistent):
     def __init__(self, data, mimetype, nom):
         self.mimetype = mimetype
         self.taille = len(data)
-        self.nom = nom_affiche(nom, "fichier.%s" % EXTENSIONS.get(mimetype, "bin"))
+        self.nom = nom_stocke(nom, mimetype)
         self.blob = Blob()
         with self.blob.open("w") as f:
             f.write(data)

@@ -1,21 +1,31 @@
 """Supporting documents (pièces justificatives) of a request: an
 attestation CAF or an avis d'imposition, a vaccination record, an
-insurance certificate...
+insurance certificate, the medical certificate of a late absence...
 
 A parent attaches them when making the request (an online enrolment asks
-for the kinds its activity requires), later to a pending one, or when the
-service asks for a missing one (``cycle.demander_document``).  Each is a
-``fichiers.Fichier`` (checked by its content: PDF, JPEG or PNG, 5 Mo at
-most) kept in the request itself, so it is reached only through the
-request, under the family's ACL: a parent sees her own family's, staff with
-the queue's permission every family's.  A document is never removed nor
-replaced: a new one is added beside it (the request keeps its history).
+for the kinds its activity requires, a late absence its certificate:
+``planning.justificatifs``), later to a pending one, or when the service
+asks for a missing one (``cycle.demander_document``).  Every upload goes
+through ``recevoir``: the family's limit of attachments
+(``familles.limites``), then the check by content (``fichiers``: PDF, JPEG
+or PNG, 5 Mo at most).  Each is a ``fichiers.Fichier`` kept in the request
+itself, so it is reached only through the request, under the family's
+ACL: a parent sees her own family's, staff with the queue's permission
+every family's; a health document (``NATURES_SANTE``) needs
+``P.SANTE_VOIR`` too (never a régisseur's), and a staff member's read of
+one is audited (``pieces_views.reponse_piece``).  A document is never
+removed nor replaced: a new one is added beside it (the request keeps its
+history); only the RGPD retention empties a departed child's
+(``effacer``).
 """
 
 from persistent.list import PersistentList
+from pyramid.renderers import get_renderer
 
 from .. import dates, fichiers, journal
+from ..familles import limites
 from ..i18n import _
+from ..security import P
 
 PIECE_JOINTE = "PieceJointe"  # the journal's action
 ACTIONS = {PIECE_JOINTE: _("Pièce justificative jointe à une demande")}
@@ -27,8 +37,13 @@ NATURES = {
     "avis_imposition": _("Avis d'imposition"),
     "vaccinations": _("Vaccinations (copie du carnet de santé)"),
     "assurance": _("Attestation d'assurance (responsabilité civile)"),
+    "certificat_medical": _("Certificat médical"),
     "autre": _("Autre justificatif"),
 }
+CERTIFICAT_MEDICAL = "certificat_medical"
+# Health data among the kinds: read by who may read a child's health data
+# (``P.SANTE_VOIR``), a staff member's read audited.
+NATURES_SANTE = frozenset(("vaccinations", CERTIFICAT_MEDICAL))
 # The size limit of one document (the site's upload limit).
 TAILLE_MAX = fichiers.TAILLE_MAX
 # At most this many documents on one request (a forged form cannot fill the
@@ -54,10 +69,21 @@ class Piece(fichiers.Fichier):
         return NATURES.get(self.nature, NATURES["autre"])
 
 
-def lire(upload):
-    """(bytes, MIME type, name) of an uploaded document, None when no file
-    was sent; raises ``fichiers.FichierRefuse`` (French message) for a file
-    that is empty, too large, or not a PDF, JPEG or PNG by its content."""
+def recevoir(request, famille, upload):
+    """(bytes, MIME type, name) of a document a parent uploads for one of
+    ``famille``'s requests, None when no file was sent (``joindre``
+    counts it in the family's attachments, ``familles.limites``).  Raises
+    ``fichiers.FichierRefuse`` (French message) for a file over the
+    family's limit of attachments (the answer becomes a 429 with
+    Retry-After), empty, too large, or not a PDF, JPEG or PNG by its
+    content."""
+    octets = fichiers.taille(upload)
+    if octets:
+        try:
+            limites.verifier(request.registry.settings, famille, limites.PIECES_JOINTES, octets)
+        except limites.LimiteAtteinte as refus:
+            limites.reessayer(request.response, refus)
+            raise fichiers.FichierRefuse(refus.args[0]) from refus
     found = fichiers.lire(upload, taille_max=TAILLE_MAX)
     if found is None:
         return None
@@ -66,7 +92,8 @@ def lire(upload):
 
 
 def joindre(demande, request, data, mimetype, nom, nature, par, now=None):
-    """Add a document to ``demande``; journaled (who, which request, its kind)."""
+    """Add a document (read by ``recevoir``) to ``demande``: counted in
+    the family's attachments, journaled (who, which request, its kind)."""
     if nature not in NATURES:
         nature = "autre"
     if len(demande.pieces) >= PIECES_MAX:
@@ -75,6 +102,7 @@ def joindre(demande, request, data, mimetype, nom, nature, par, now=None):
         demande.pieces = PersistentList()
     piece = Piece(data, mimetype, nom, nature, par, now or dates.horodatage())
     demande.pieces.append(piece)
+    limites.noter(demande.famille, limites.PIECES_JOINTES, piece.taille)
     journal.noter(
         request,
         PIECE_JOINTE,
@@ -94,9 +122,22 @@ def piece(demande, rang):
     return demande.pieces[index] if 0 <= index < len(demande.pieces) else None
 
 
+def sante(piece):
+    """Is ``piece`` health data (``NATURES_SANTE``)?"""
+    return piece.nature in NATURES_SANTE
+
+
+def peut_lire(request, demande, piece):
+    """May the reader open ``piece``?  A health document needs
+    ``P.SANTE_VOIR`` on the family (its parents, the agents; never a
+    régisseur)."""
+    return not sante(piece) or bool(request.has_permission(P.SANTE_VOIR, demande.famille))
+
+
 def lignes(request, demande, url):
     """The documents as rows: kind, name, type and size, date, link
-    (``url(rang)``)."""
+    (``url(rang)``; None for a health document the reader may not open,
+    ``sante`` then says why)."""
     translate = request.localizer.translate
     return [
         {
@@ -105,10 +146,37 @@ def lignes(request, demande, url):
             "type": fichiers.LIBELLES.get(p.mimetype, ""),
             "taille": p.taille_lisible,
             "date": dates.moment(p.date),
-            "url": url(str(rang)),
+            "url": url(str(rang)) if peut_lire(request, demande, p) else None,
+            "sante": sante(p),
         }
         for rang, p in enumerate(demande.pieces, start=1)
     ]
+
+
+def lignes_sdi(request, demande):
+    """``lignes`` with the SDI's links (``@@piece``): what the request
+    pages of the SDI list under "Documents joints" (``macro``)."""
+    return lignes(
+        request,
+        demande,
+        lambda rang: request.sdiapi.mgmt_path(demande, "@@piece", query={"n": rang}),
+    )
+
+
+def macro():
+    """The SDI's table of a request's documents (its rows: ``lignes_sdi``,
+    named ``pieces`` in the page)."""
+    renderer = get_renderer("portail_famille.demandes:templates/pieces.pt")
+    return renderer.implementation().macros["pieces"]
+
+
+def effacer(demande):
+    """The RGPD retention: the request's documents go (their blobs at the
+    next pack); whether there were any."""
+    if not demande.pieces:
+        return False
+    demande.pieces = PersistentList()
+    return True
 
 
 def document_demande(request, demande):

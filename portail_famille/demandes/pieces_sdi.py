@@ -1,6 +1,6 @@
 """Staff's side of a request's documents (the request's page "Traiter"):
 download one (``P.DEMANDES_VOIR``; a health document also needs
-``P.SANTE_VOIR``), and "Demander un document manquant": the request waits
+``P.SANTE_VOIR`` and its read is audited: ``pieces_views.reponse_piece``), and "Demander un document manquant": the request waits
 for the family, who is told by mail what is asked (``cycle``)."""
 
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound

@@ -9,12 +9,13 @@ and the document: a refused request stays refused (``cycle``), the new one
 goes to the queue, and says which one it answers (``reponse_a``).
 """
 
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 from substanced.util import get_oid
 
 from .. import dates, fichiers
 from ..i18n import _, traduire
+from ..journal import audit
 from ..security import P, login
 from ..skin import sans_sous_chemin
 from . import cycle, pieces, service
@@ -22,22 +23,22 @@ from .resources import ATTENTE_FAMILLE, EN_ATTENTE, REFUSEE, IDemande
 
 VUE = "joindre-un-document"
 RENDERER = "templates/joindre.pt"
-# Health data among the kinds: read by who may read a child's health data.
-NATURES_SANTE = frozenset(("vaccinations",))
-
-
-def peut_lire(request, demande, piece):
-    """Health documents (vaccinations) need ``P.SANTE_VOIR`` on the family."""
-    return piece.nature not in NATURES_SANTE or bool(
-        request.has_permission(P.SANTE_VOIR, demande.famille)
-    )
 
 
 def reponse_piece(request, demande):
-    """The document ``?n=`` of ``demande`` as a download (404 when none)."""
+    """The document ``?n=`` of ``demande`` as a download (404 when none),
+    the one way every reader gets one (the family's ``piece``, the SDI's
+    ``@@piece``).  A health document (``pieces.NATURES_SANTE``: a
+    vaccination record, a medical certificate) needs ``P.SANTE_VOIR``
+    (403 to a régisseur; a parent has it on her own family), and a staff
+    member's read of one is audited (a write on GET, on purpose)."""
     found = pieces.piece(demande, request.GET.get("n"))
-    if found is None or not peut_lire(request, demande, found):
+    if found is None:
         raise HTTPNotFound()
+    if pieces.sante(found):
+        if not pieces.peut_lire(request, demande, found):
+            raise HTTPForbidden()
+        audit.noter_personnel(request, demande.famille, audit.SANITAIRES, demande.objet_enfant())
     return fichiers.reponse(request, found)
 
 
@@ -118,11 +119,12 @@ def envoyer(context, request):
     if nature not in pieces.NATURES:
         nature = "autre"
     try:
-        envoye = pieces.lire(request.POST.get("document"))
+        envoye = pieces.recevoir(request, context.famille, request.POST.get("document"))
         if envoye is None:
             raise fichiers.FichierRefuse(_("Choisissez le document à envoyer (PDF, JPEG ou PNG)."))
     except fichiers.FichierRefuse as refus:
-        request.response.status = 400
+        if request.response.status_int == 200:  # else 429: the family's limit
+            request.response.status = 400
         return _page(context, request, traduire(request, refus.args[0]), nature)
     if not joignable(context):
         raise HTTPNotFound()

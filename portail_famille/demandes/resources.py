@@ -74,11 +74,10 @@ class Demande(Persistent):
     jour = None
     hors_delai = False
     etat_cellule_avant = None
-    # A supporting document the family sent with the request (a medical
-    # certificate: ``fichiers.Fichier``), or None.
-    justificatif = None
     # Supporting documents (``pieces.Piece``, a PersistentList made by
-    # ``pieces.joindre``: none before) and the document staff asked for
+    # ``pieces.joindre``: none before; a late absence's medical
+    # certificate among them, moved there by evolve step40 from the
+    # ``justificatif`` attribute it had) and the document staff asked for
     # ({"nature", "message", "date", "par"}, ``cycle.demander_document``).
     pieces = ()
     document_demande = None

@@ -553,11 +553,8 @@ class TraiterDemandeView:
             # An enrolment changes no field of the record: its description
             # says what it asks for, no table of values "before / after".
             "tableau": demande.type.cible != CIBLE_INSCRIPTION,
-            "pieces": pieces.lignes(
-                request,
-                demande,
-                lambda rang: request.sdiapi.mgmt_path(demande, "@@piece", query={"n": rang}),
-            ),
+            "pieces": pieces.lignes_sdi(request, demande),
+            "macro_pieces": pieces.macro(),
             "document_demande": pieces.document_demande(request, demande),
             "natures": [(k, translate(v)) for k, v in pieces.NATURES.items()],
             "peut_demander_document": document_demandable(demande)

@@ -32,7 +32,7 @@ from ..skin import sans_sous_chemin
 from . import affichage, cycle, pieces, service
 from .affichage import afficher
 from .pieces_views import VUE as VUE_JOINDRE
-from .pieces_views import joignable, peut_lire
+from .pieces_views import joignable
 from .resources import ACCEPTEE, ATTENTE_FAMILLE, EN_ATTENTE, LISTE_ATTENTE, REFUSEE
 from .types import (
     ONGLET_COMPTE,
@@ -578,7 +578,7 @@ def _documents(request, demande):
                 "url": request.resource_path(demande, "piece", query={"n": rang}),
             }
             for rang, p in enumerate(demande.pieces, start=1)
-            if peut_lire(request, demande, p)
+            if pieces.peut_lire(request, demande, p)
         ],
         "document_demande": (
             translate(

@@ -236,7 +236,7 @@ def _verifier(request, famille, enfant, prestation, ouverture):
     for nature in ouverture.pieces:
         name = "piece-%s" % nature
         try:
-            envoye = pieces.lire(post.get(name))
+            envoye = pieces.recevoir(request, famille, post.get(name))
         except fichiers.FichierRefuse as refus:
             erreurs[name] = traduire(request, refus.args[0])
             continue
@@ -284,7 +284,8 @@ def envoyer(context, request):
             limites.reessayer(request.response, refus)
             erreurs["general"] = traduire(request, refus.args[0])
     if erreurs:
-        request.response.status = 400
+        if request.response.status_int == 200:  # else 429: a family's limit
+            request.response.status = 400
         result["formulaire"] = _formulaire(
             request, context, enfant, prestation, ouverture, erreurs, saisies
         )

@@ -19,7 +19,7 @@ from pyramid.view import view_config
 from substanced.util import find_objectmap, get_oid
 
 from .. import dates
-from ..demandes import cycle
+from ..demandes import cycle, pieces
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
 from ..familles import limites, partage
 from ..familles.resources import IEnfant
@@ -131,7 +131,8 @@ def _page(request, enfant, prestation, day, erreurs=None, motif="", confirme=Fal
 def _reponse(request, enfant, oid, day):
     """The parent's request of this cell (None when there is none): its
     type, where it stands or the service's decision and its reason, and
-    the certificate sent with it (the family's own download)."""
+    the documents sent with it (a late absence's certificate: the family's
+    own downloads, ``demandes.pieces``)."""
     demande_oid = cells.modification(enfant, oid, day)
     objectmap = find_objectmap(enfant) if demande_oid is not None else None
     demande = objectmap.object_for(demande_oid) if objectmap is not None else None
@@ -143,14 +144,11 @@ def _reponse(request, enfant, oid, day):
         "traitee": traitee,
         "decision": traduire(request, cycle.decision(demande)),
         "motif": cycle.motif_reponse(demande) if traitee else "",
-        "justificatif": (
-            {
-                "nom": demande.justificatif.nom,
-                "url": request.resource_path(demande, "justificatif"),
-            }
-            if demande.justificatif is not None
-            else None
-        ),
+        "documents": [
+            {"nom": p.nom, "url": request.resource_path(demande, "piece", query={"n": rang})}
+            for rang, p in enumerate(demande.pieces, start=1)
+            if pieces.peut_lire(request, demande, p)
+        ],
     }
 
 
@@ -237,6 +235,20 @@ def reserver(context, request):
     return HTTPFound(url_planning(request, context, day))
 
 
+def lire_absence(post):
+    """(reason, confirmed, {field: French error}) of a parent's absence form."""
+    motif = post.get("motif", "")
+    motif = motif if isinstance(motif, str) else ""
+    confirme = post.get("confirmation") == "oui"
+    erreurs = {}
+    erreur = service.erreur_motif(motif)
+    if erreur is not None:
+        erreurs["motif"] = erreur
+    if not confirme:
+        erreurs["confirmation"] = _("Cochez la case pour confirmer l'absence.")
+    return motif, confirme, erreurs
+
+
 @view_config(
     context=IEnfant,
     name=ABSENCE,
@@ -250,19 +262,7 @@ def declarer_absence(context, request):
     if refus is not None:
         return refus
     prestation, day = found
-    motif = request.POST.get("motif", "")
-    motif = motif if isinstance(motif, str) else ""
-    confirme = request.POST.get("confirmation") == "oui"
-    erreurs = {}
-    if not motif.strip():
-        erreurs["motif"] = _("Indiquez la raison de l'absence.")
-    elif len(motif) > service.MOTIF_MAX:
-        erreurs["motif"] = _(
-            "La raison est trop longue (${max} caractères au plus).",
-            mapping={"max": service.MOTIF_MAX},
-        )
-    if not confirme:
-        erreurs["confirmation"] = _("Cochez la case pour confirmer l'absence.")
+    motif, confirme, erreurs = lire_absence(request.POST)
     if erreurs:
         return _page(request, context, prestation, day, erreurs, motif, confirme)
     refus = _limite(request, context, day)

@@ -1,39 +1,37 @@
-"""The parent's "Déclaration d'absence avec justificatif" (``justificatifs``)
-and the certificate's download.
+"""The parent's "Déclaration d'absence avec justificatif" (``justificatifs``).
 
-- ``…/enfants/<id>/absence-justificatif`` (GET): the child's days whose
-  absence deadline has passed and that may still be declared, a reason,
-  the certificate (PDF, JPEG or PNG, checked by content), a confirmation;
-  ``?choix=<prestation oid>:<AAAA-MM-JJ>`` chooses the day (the grid's
-  menu, the day page).  POST: the request, then the planning.
-- ``…/demandes/<id>/justificatif``: the certificate, for the family's
-  parents and the staff who read health data (``P.SANTE_VOIR``: agents,
-  not régisseurs); a staff member's read is audited.
+``…/enfants/<id>/absence-justificatif`` (GET): the child's days whose
+absence deadline has passed and that may still be declared, a reason,
+the certificate (PDF, JPEG or PNG, checked by content), a confirmation;
+``?choix=<prestation oid>:<AAAA-MM-JJ>`` chooses the day (the grid's
+menu, the day page).  POST: the request, then the planning.  The
+certificate is received as every request's document (``pieces.recevoir``:
+the family's limit of attachments, the check by content) and kept as the
+request's first document: read as they are (``…/demandes/<id>/piece?n=1``,
+``demandes.pieces_views``).
 
 Bad input comes back beside its field in French; a request that breaks a
 rule stores nothing and says why.
 """
 
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 from substanced.util import get_oid
 
 from .. import dates, fichiers
-from ..demandes.resources import IDemande
+from ..demandes import pieces
 from ..familles import limites
 from ..familles.resources import IEnfant
 from ..i18n import _, traduire
 from ..inscriptions import prestation_de
-from ..journal import audit
 from ..messagerie.views import lien_message
 from ..security import P
 from ..skin import sans_sous_chemin
 from . import justificatifs, service
-from .actions import cellule_demandee, url_planning
+from .actions import cellule_demandee, lire_absence, url_planning
 from .ical import famille_de
 
 VUE = justificatifs.VUE
-TELECHARGER = "justificatif"
 choix = justificatifs.choix
 
 
@@ -92,28 +90,17 @@ def declaration(context, request):
 
 
 def _certificat(request, famille, erreurs):
-    """The certificate sent (a fichiers.Fichier), or None with its error
-    in ``erreurs`` (missing, refused, over the family's limit)."""
-    upload = request.POST.get("certificat")
-    octets = fichiers.taille(upload)
-    if octets:
-        try:
-            limites.verifier(request.registry.settings, famille, limites.PIECES_JOINTES, octets)
-        except limites.LimiteAtteinte as refus:
-            erreurs["certificat"] = refus.args[0]
-            limites.reessayer(request.response, refus)
-            return None
+    """The certificate sent ((bytes, MIME type, name): ``pieces.recevoir``),
+    or None with its error in ``erreurs`` (missing, refused, over the
+    family's limit: then a 429)."""
     try:
-        found = fichiers.lire(upload)
+        found = pieces.recevoir(request, famille, request.POST.get("certificat"))
     except fichiers.FichierRefuse as refus:
         erreurs["certificat"] = refus.args[0]
         return None
     if found is None:
         erreurs["certificat"] = _("Joignez le certificat médical (PDF, JPEG ou PNG).")
-        return None
-    limites.noter(famille, limites.PIECES_JOINTES, octets)
-    data, mimetype = found
-    return fichiers.Fichier(data, mimetype, getattr(upload, "filename", ""))
+    return found
 
 
 @view_config(
@@ -129,27 +116,15 @@ def declarer(context, request):
     post = request.POST
     valeur = post.get("choix", "")
     found = _choix_lu(valeur)
-    motif = post.get("motif", "")
-    motif = motif if isinstance(motif, str) else ""
-    confirme = post.get("confirmation") == "oui"
+    motif, confirme, erreurs = lire_absence(post)
     choisi = valeur if found is not None else ""
-    erreurs = {}
     if found is None:
         erreurs["choix"] = _("Choisissez la journée et l'activité de l'absence.")
-    if not motif.strip():
-        erreurs["motif"] = _("Indiquez la raison de l'absence.")
-    elif len(motif) > service.MOTIF_MAX:
-        erreurs["motif"] = _(
-            "La raison est trop longue (${max} caractères au plus).",
-            mapping={"max": service.MOTIF_MAX},
-        )
-    if not confirme:
-        erreurs["confirmation"] = _("Cochez la case pour confirmer l'absence.")
     if erreurs:  # the file is checked (and counted) once the rest is right
         request.response.status = 400
         return _page(request, context, erreurs, choisi, motif, confirme)
-    fichier = _certificat(request, famille, erreurs)
-    if fichier is None:
+    certificat = _certificat(request, famille, erreurs)
+    if certificat is None:
         if request.response.status_int == 200:
             request.response.status = 400
         return _page(request, context, erreurs, choisi, motif, confirme)
@@ -160,7 +135,7 @@ def declarer(context, request):
         return _page(request, context, None, choisi, motif, confirme, refus=refus.args[0])
     oid, day = found
     try:
-        justificatifs.declarer(context, oid, day, motif, fichier, request.user.__name__, request)
+        justificatifs.declarer(context, oid, day, motif, certificat, request.user.__name__, request)
     except service.Refus as error:
         request.response.status = 400
         ecrire = lien_message(request, context, oid, day)
@@ -177,19 +152,3 @@ def declarer(context, request):
     )
     request.session.flash(traduire(request, message), "portail")
     return HTTPFound(url_planning(request, context, day))
-
-
-@view_config(
-    context=IDemande,
-    name=TELECHARGER,
-    permission=P.SANTE_VOIR,
-    request_method="GET",
-)
-def telecharger(context, request):
-    """The certificate of a request, as a download."""
-    sans_sous_chemin(request)
-    if context.justificatif is None:
-        raise HTTPNotFound()
-    # A medical certificate read by staff: audited (a write on GET, on purpose).
-    audit.noter_personnel(request, context.famille, audit.SANITAIRES, context.objet_enfant())
-    return fichiers.reponse(request, context.justificatif)

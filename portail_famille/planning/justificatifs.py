@@ -5,7 +5,9 @@ declare an absence of a booked day, up to ``portail.absence_justificatif_jours``
 days after it (default 7: a week is what a doctor's certificate usually
 takes to reach the family, and what a town's billing run leaves before it
 bills the month), with a certificate: a PDF, JPEG or PNG checked by its
-content (``fichiers``), required.  It is a request (type
+content, required, kept as the request's first document (a piece of kind
+"Certificat médical": ``demandes.pieces``, read and listed as every
+request's documents are).  It is a request (type
 ``absence_justificatif``) in "Liste des demandes" and in the agents'
 queue; the day shows "Absence en cours de traitement" and its billing waits
 (``facturation.regularisation.SUSPENS``).
@@ -29,8 +31,8 @@ import datetime
 import colander
 from substanced.util import find_objectmap, get_oid
 
-from .. import dates
-from ..demandes import cycle
+from .. import dates, fichiers
+from ..demandes import cycle, pieces
 from ..demandes.resources import ACCEPTEE, EN_ATTENTE, REFUSEE
 from ..demandes.types import CIBLE_JOUR, ONGLET_ENFANTS, TypeDemande, ajouter
 from ..familles.schemas import PlanningSchema
@@ -170,30 +172,24 @@ def jours_declarables(enfant, settings, now):
     return sorted(found, key=lambda item: (item[1], item[0].structure.title, item[0].title))
 
 
-def declarer(enfant, prestation_oid, day, motif, fichier, demandeur, request, now=None):
+def declarer(enfant, prestation_oid, day, motif, certificat, demandeur, request, now=None):
     """Declare the late absence of ``day`` with its reason and its
-    certificate (``fichier``: ``fichiers.Fichier``, already checked): the
-    cell becomes "Absence en cours de traitement", the request waits for an
-    agent.  Raises ``service.Refus``; returns the Demande."""
+    certificate (``certificat``: (bytes, MIME type, name), read by
+    ``pieces.recevoir``): the cell becomes "Absence en cours de
+    traitement", the request waits for an agent with the certificate as
+    its document.  Raises ``service.Refus``; returns the Demande."""
     now = now or dates.horodatage()
-    motif = " ".join((motif or "").split())
-    if not motif:
-        raise service.Refus(_("Indiquez la raison de l'absence."))
-    if len(motif) > service.MOTIF_MAX:
-        raise service.Refus(
-            _(
-                "La raison est trop longue (${max} caractères au plus).",
-                mapping={"max": service.MOTIF_MAX},
-            )
-        )
-    if fichier is None:
+    motif = service.motif_absence(motif)
+    if certificat is None:
         raise service.Refus(_("Joignez le certificat médical (PDF, JPEG ou PNG)."))
     prestation = verifier(enfant, prestation_oid, day, request.registry.settings, now)
     avant = cells.etat(enfant, prestation_oid, day)
     service.changer(enfant, prestation, day, cells.ABSENCE_TRAITEMENT, cause=cells.ABSENCE_DECLAREE)
     registry = request.registry
     valeurs = service._valeurs(prestation, day, motif)
-    valeurs["justificatif"] = fichier.nom
+    data, mimetype, nom = certificat
+    # The name the lists show, as the stored document will have it.
+    valeurs["justificatif"] = fichiers.nom_stocke(nom, mimetype)
     demande = registry.content.create(
         "Demande", TYPE, valeurs, {}, now, demandeur, enfant=enfant.__name__
     )
@@ -201,8 +197,8 @@ def declarer(enfant, prestation_oid, day, motif, fichier, demandeur, request, no
     demande.jour = day
     demande.hors_delai = True
     demande.etat_cellule_avant = avant
-    demande.justificatif = fichier
     cycle.deposer(demande, enfant.__parent__.__parent__, registry, EN_ATTENTE, now=now)
+    pieces.joindre(demande, request, data, mimetype, nom, pieces.CERTIFICAT_MEDICAL, demandeur, now)
     cells.noter_modification(enfant, prestation_oid, day, get_oid(demande))
     return demande
 

@@ -146,14 +146,9 @@ def lire(params, enfant, today, annuler=False):
         if not jours:
             errors["jours"] = _("Cochez au moins un jour de la semaine.")
     if annuler:
-        motif = " ".join(values["motif"].split())
-        if not motif:
-            errors["motif"] = _("Indiquez la raison de l'absence.")
-        elif len(motif) > service.MOTIF_MAX:
-            errors["motif"] = _(
-                "La raison est trop longue (${max} caractères au plus).",
-                mapping={"max": service.MOTIF_MAX},
-            )
+        erreur = service.erreur_motif(values["motif"])
+        if erreur is not None:
+            errors["motif"] = erreur
     if errors:
         return values, errors, []
     days = jours_de_la_periode(du, au, jours)

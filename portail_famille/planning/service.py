@@ -56,6 +56,26 @@ class Refus(Exception):
         self.releve = releve
 
 
+def erreur_motif(motif):
+    """What is wrong with an absence's reason (French), None when nothing."""
+    motif = " ".join((motif or "").split())
+    if not motif:
+        return _("Indiquez la raison de l'absence.")
+    if len(motif) > MOTIF_MAX:
+        return _(
+            "La raison est trop longue (${max} caractères au plus).", mapping={"max": MOTIF_MAX}
+        )
+    return None
+
+
+def motif_absence(motif):
+    """An absence's reason on one line; ``Refus`` when ``erreur_motif``."""
+    erreur = erreur_motif(motif)
+    if erreur is not None:
+        raise Refus(erreur)
+    return " ".join(motif.split())
+
+
 class IBlocageReservation(Interface):
     """``blocage(famille, request)``: the French refusal of a family's new
     reservation request, or None.  Registered by a higher layer (the
@@ -304,13 +324,7 @@ def declarer_absence(
     ``foyer``: as for a reservation."""
     now = now or dates.horodatage()
     foyer = _foyer(enfant, foyer, day)
-    motif = " ".join((motif or "").split())
-    if not motif:
-        raise Refus(_("Indiquez la raison de l'absence."))
-    if len(motif) > MOTIF_MAX:
-        raise Refus(
-            _("La raison est trop longue (${max} caractères au plus).", mapping={"max": MOTIF_MAX})
-        )
+    motif = motif_absence(motif)
     prestation, hors_delai = verifier_absence(
         enfant, prestation_oid, day, request.registry.settings, now, derogation=derogation
     )

@@ -18,8 +18,9 @@ anniversary), the job erases:
   (times, reasons of excused absences) and the note of the requests that
   changed them;
 - what its requests held of these (health data, authorisations,
-  reservations and absences with their reasons): the request stays (who,
-  when, its state), its values are emptied.
+  reservations and absences with their reasons and certificates): the
+  request stays (who, when, its state), its values and documents are
+  emptied.
 
 Kept: the child's identity and inscriptions (the invoices and the
 accounting name them), the invoices, credit notes and payments with their
@@ -47,6 +48,7 @@ from persistent.mapping import PersistentMapping
 
 from .. import dates, journal
 from ..comptes import throttle
+from ..demandes import pieces
 from ..familles.resources import SECTIONS_ENFANT
 from ..inscriptions import annee_de_libelle
 from ..planning import cells, horaires, journees
@@ -124,10 +126,10 @@ def effacer(enfant, today):
     for demande in _demandes(enfant):
         # The child's sections, and the days of its planning (an absence's reason).
         if demande.type_demande in TYPES_EFFACES or demande.jour is not None:
-            if demande.valeurs or demande.anciennes or demande.justificatif is not None:
+            if demande.valeurs or demande.anciennes or demande.pieces:
                 demande.valeurs = {}
                 demande.anciennes = {}
-                demande.justificatif = None  # a medical certificate (its blob goes at pack)
+                pieces.effacer(demande)  # a medical certificate (its blob goes at pack)
                 demande.donnees_effacees = True
                 counts["demandes"] += 1
     if any(counts.values()):

@@ -13,12 +13,17 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+import webtest
+from persistent.list import PersistentList
 from PIL import Image
 from pypdf import PdfWriter
 
-from portail_famille import journal
+from portail_famille import fichiers, journal
+from portail_famille.demandes import pieces
 from portail_famille.demandes.resources import ACCEPTEE, EN_ATTENTE, REFUSEE
+from portail_famille.evolve import STEPS, step40
 from portail_famille.facturation import regularisation
 from portail_famille.facturation.schemas import AVOIR, ECHU
 from portail_famille.planning import cells
@@ -119,6 +124,32 @@ def decider(agent, bouton, motif):
     return form.submit(bouton)
 
 
+def documents_sdi(page):
+    """[(kind, name, with a link)] of the SDI page's "Documents joints"."""
+    return [
+        (
+            tr.th.get_text(strip=True),
+            tr.td.a.get_text(strip=True) if tr.td.a else " ".join(tr.td.get_text().split()),
+            tr.td.a is not None,
+        )
+        for tr in page.html.select("table.pieces tbody tr")
+    ]
+
+
+def chemin_du_certificat(app):
+    """The family's URL of the late absence's certificate (its first document)."""
+
+    def find(root, registry):
+        demande = next(
+            d
+            for d in root["familles"][NUMERO]["demandes"].values()
+            if d.type_demande == "absence_justificatif"
+        )
+        return "/familles/%s/demandes/%s/" % (NUMERO, demande.__name__)
+
+    return with_root(app.app, find)
+
+
 def erreur(page, name):
     found = main(page).select_one("#erreur-%s" % name)
     return found.get_text(strip=True) if found else None
@@ -172,7 +203,9 @@ def test_a_late_absence_with_a_certificate_excused_credits_the_invoiced_day(town
     # The generic page sends to it (a bookmark, the family's file).
     traiter = agent.get(page.request.path.replace("@@absence-justifiee", "@@traiter"))
     assert traiter.location.endswith("@@absence-justifiee")
-    certificat = agent.get(page.html.select_one("dd.justificatif a")["href"])
+    # The certificate is the request's document, listed as every request's.
+    assert documents_sdi(page) == [("Certificat médical", "certificat.pdf", True)]
+    certificat = agent.get(page.html.select_one("table.pieces a")["href"])
     assert certificat.content_type == "application/pdf"
     assert certificat.body == pdf_bytes()[: len(certificat.body)]
     assert "attachment" in certificat.headers["Content-Disposition"]
@@ -330,27 +363,39 @@ def test_a_certificate_after_a_late_absence_billed(town):  # noqa: F811
 def test_who_reads_the_certificate(town):  # noqa: F811
     dupont = browser_for(town, "jean.dupont")
     declarer(dupont, town, JEUDI)
+    demande = chemin_du_certificat(town)
+    url = demande + "piece?n=1"
+    sdi = "/manage" + demande + "@@piece?n=1"
 
-    def chemin(root, registry):
-        demande = next(
-            d
-            for d in root["familles"][NUMERO]["demandes"].values()
-            if d.type_demande == "absence_justificatif"
-        )
-        return "/familles/%s/demandes/%s/justificatif" % (NUMERO, demande.__name__)
+    def lectures(root, registry):
+        entries = journal.lire(root, genre=journal.LECTURE, famille=NUMERO, limite=1000)[0]
+        return [e for e in entries if e["quoi"] == "sanitaires"]
 
-    url = with_root(town.app, chemin)
+    before = len(with_root(town.app, lectures))
     assert dupont.get(url).body.startswith(b"%PDF-")
-    # MARTIN replays DUPONT's URL: nothing, not even a hint.
+    # The family's list of requests links to it, as to any document.
+    liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants")
+    lien = liste.html.select_one("ul.pieces a")
+    assert lien.get_text(strip=True) == "Certificat médical : certificat.pdf"
+    assert lien["href"].endswith(url)
+    assert len(with_root(town.app, lectures)) == before  # a parent's read: not audited
+    # MARTIN replays DUPONT's URLs: nothing, not even a hint.
     martin = martin_logged_in(town)
     replay = martin.get(url, status=404)
     assert b"%PDF" not in replay.body
+    assert martin.get(sdi, status=302).location.endswith("/")
     # A régisseur reads no health data: 403, and the page names the file only.
     regisseur = staff(town, "regisseur")
     regisseur.get(url, status=403)
+    regisseur.get(sdi, status=403)
     queue, page = page_de_decision(regisseur)
-    assert "certificat.pdf" in page.text
-    assert page.html.select_one("dd.justificatif a") is None
+    assert documents_sdi(page) == [
+        (
+            "Certificat médical",
+            "certificat.pdf (PDF, 1 Ko) réservé aux agents (données de santé)",
+            False,
+        )
+    ]
     assert "form-decision" not in page.text
     # ... nor decide, whatever the page showed.
     jeton = re.search(r'name="csrf_token" value="([^"]+)"', queue.text).group(1)
@@ -359,16 +404,12 @@ def test_who_reads_the_certificate(town):  # noqa: F811
     assert cell(town, REST, JEUDI) == cells.ABSENCE_TRAITEMENT
     # MARTIN cannot open DUPONT's child's form either.
     martin.get(child_url(town) + "absence-justificatif", status=404)
-    # An agent's read is audited; the parent's is not.
+    # An agent's read is audited, from the SDI as from the family's URL.
     agent = staff(town, "agent")
-
-    def lectures(root, registry):
-        entries = journal.lire(root, genre=journal.LECTURE, famille=NUMERO, limite=1000)[0]
-        return [e for e in entries if e["quoi"] == "sanitaires"]
-
-    before = len(with_root(town.app, lectures))
-    assert agent.get(url).body.startswith(b"%PDF-")
+    assert agent.get(sdi).body.startswith(b"%PDF-")
     assert len(with_root(town.app, lectures)) == before + 1
+    assert agent.get(url).body.startswith(b"%PDF-")
+    assert len(with_root(town.app, lectures)) == before + 2
 
 
 def test_a_planning_request_s_mail_says_which_day_once(town):  # noqa: F811
@@ -401,9 +442,165 @@ def test_the_retention_erases_the_certificate(town):  # noqa: F811
     def effacer(root, registry):
         retention.effacer(lucas(root), D(2030, 1, 1))
         return [
-            (d.justificatif, d.valeurs)
+            (list(d.pieces), d.valeurs)
             for d in root["familles"][NUMERO]["demandes"].values()
             if d.type_demande == "absence_justificatif"
         ]
 
-    assert with_root(town.app, effacer) == [(None, {})]
+    assert with_root(town.app, effacer) == [([], {})]
+
+
+def test_the_certificate_is_listed_with_the_request_s_documents_in_the_sdi(town):  # noqa: F811
+    """One place lists a request's documents in the SDI: the late
+    absence's page shows its certificate and a document the parent joined
+    afterwards ("Joindre un document") in the same table, each read the
+    same way."""
+    dupont = browser_for(town, "jean.dupont")
+    declarer(dupont, town, JEUDI)
+    liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants")
+    joindre = dupont.get(liste.html.select_one("ul.joindre a")["href"])
+    form = joindre.forms["form-joindre"]
+    form["nature"] = "autre"
+    form["document"] = webtest.Upload("ordonnance.png", png_bytes(), "image/png")
+    form.submit("envoyer", status=302)
+
+    agent = staff(town, "agent")
+    _queue, page = page_de_decision(agent)
+    assert documents_sdi(page) == [
+        ("Certificat médical", "certificat.pdf", True),
+        ("Autre justificatif", "ordonnance.png", True),
+    ]
+    [titre] = [h.get_text(strip=True) for h in page.html.select("h4")]
+    assert titre == "Documents joints"
+    liens = [a["href"] for a in page.html.select("table.pieces a")]
+    assert [urlsplit(u).query for u in liens] == ["n=1", "n=2"]
+    assert agent.get(liens[0]).body == pdf_bytes()
+    assert agent.get(liens[1]).body == png_bytes()
+    # The régisseur's page lists both; only the health one has no link.
+    _queue, page = page_de_decision(staff(town, "regisseur"))
+    assert [(kind, lien) for kind, _nom, lien in documents_sdi(page)] == [
+        ("Certificat médical", False),
+        ("Autre justificatif", True),
+    ]
+
+
+def ancien_justificatif(root, registry):
+    """DUPONT's late absence as the code before evolve step40 stored it:
+    the certificate in ``justificatif`` (a ``fichiers.Fichier``), a
+    document joined afterwards in ``pieces``; and a request the retention
+    had erased then (``justificatif = None``).  Returns their names."""
+    demandes = root["familles"][NUMERO]["demandes"]
+    demande, effacee = sorted(
+        (d for d in demandes.values() if d.type_demande == "absence_justificatif"),
+        key=lambda d: d.jour,
+        reverse=True,
+    )
+    [piece] = demande.pieces
+    assert piece.nature == pieces.CERTIFICAT_MEDICAL
+    demande.justificatif = fichiers.Fichier(piece.contenu(), piece.mimetype, piece.nom)
+    autre = pieces.Piece(png_bytes(), fichiers.PNG, "note.png", "autre", "jean.dupont", None)
+    autre.date = demande.date_demande
+    demande.pieces = PersistentList([autre])  # joined afterwards ("Joindre un document")
+    assert "justificatif" in demande.__dict__ and len(demande.pieces) == 1
+    effacee.justificatif = None
+    effacee.valeurs = {}
+    del effacee.pieces  # the class's (): no document before the step
+    return demande.__name__, effacee.__name__
+
+
+def test_evolve_step40_moves_a_certificate_into_the_request_s_documents(town):  # noqa: F811
+    assert "step40" in STEPS
+    assert STEPS.index("step40") == STEPS.index("step38") + 1
+    dupont = browser_for(town, "jean.dupont")
+    declarer(dupont, town, JEUDI)
+    declarer(dupont, town, D(2026, 11, 24))
+    ancienne, effacee = with_root(town.app, ancien_justificatif)
+
+    def etat(root, registry):
+        demandes = root["familles"][NUMERO]["demandes"]
+        demande, autre = demandes[ancienne], demandes[effacee]
+        return (
+            "justificatif" in demande.__dict__,
+            [
+                (p.nature, p.nom, p.mimetype, p.taille, p.contenu(), p.par, p.date)
+                for p in demande.pieces
+            ],
+            demande.date_demande,
+            "justificatif" in autre.__dict__,
+            list(autre.pieces),
+        )
+
+    with_root(town.app, step40.evolve)
+    vieux, documents, date, vieux_efface, pieces_effacee = with_root(town.app, etat)
+    assert not vieux and not vieux_efface and pieces_effacee == []
+    pdf = pdf_bytes()
+    assert documents == [
+        ("certificat_medical", "certificat.pdf", fichiers.PDF, len(pdf), pdf, "jean.dupont", date),
+        ("autre", "note.png", fichiers.PNG, len(png_bytes()), png_bytes(), "jean.dupont", date),
+    ]
+    # Idempotent.
+    with_root(town.app, step40.evolve)
+    assert with_root(town.app, etat)[1] == documents
+
+    # Read and listed as every request's documents are.
+    url = "/familles/%s/demandes/%s/piece?n=1" % (NUMERO, ancienne)
+    assert dupont.get(url).body == pdf
+    jour = dupont.get(
+        child_url(town) + "planning-jour?prestation=%d&date=2026-11-26" % oid_of(town, REST)
+    )
+    assert [a.get_text(strip=True) for a in jour.html.select("dd.justificatif a")] == [
+        "certificat.pdf",
+        "note.png",
+    ]
+    martin_logged_in(town).get(url, status=404)
+    staff(town, "regisseur").get(url, status=403)
+    agent = staff(town, "agent")
+    page = agent.get("/manage/familles/%s/demandes/%s/@@absence-justifiee" % (NUMERO, ancienne))
+    assert documents_sdi(page) == [
+        ("Certificat médical", "certificat.pdf", True),
+        ("Autre justificatif", "note.png", True),
+    ]
+    assert agent.get(page.html.select_one("table.pieces a")["href"]).body == pdf
+    # The decision goes on as before.
+    form = page.forms["form-decision"]
+    form["motif"] = "Certificat médical reçu."
+    form.submit("excuser", status=302)
+    assert cell(town, REST, JEUDI) == cells.ABSENT_EXCUSE
+
+
+def test_the_certificate_counts_in_the_family_s_attachments(town, monkeypatch):  # noqa: F811
+    """One upload path: the late absence's certificate and a document
+    joined to a request count in the same limit of the family's
+    attachments (``familles.limites``); past it, 429 with the French
+    message beside the field, nothing stored."""
+    monkeypatch.setitem(town.app.registry.settings, "portail.limites.pieces_jointes.heure", "2")
+    dupont = browser_for(town, "jean.dupont")
+    declarer(dupont, town, JEUDI)
+    liste = dupont.get(DUPONT_URL + "liste-des-demandes?onglet=enfants")
+    joindre = dupont.get(liste.html.select_one("ul.joindre a")["href"])
+    form = joindre.forms["form-joindre"]
+    form["document"] = webtest.Upload("ordonnance.png", png_bytes(), "image/png")
+    form.submit("envoyer", status=302)
+
+    page = declarer(dupont, town, D(2026, 11, 24), valeur=choix(town, D(2026, 11, 24)), status=429)
+    assert page.headers["Retry-After"]
+    assert erreur(page, "certificat").startswith(
+        "Vous avez envoyé 2 pièces jointes en une heure : c'est la limite."
+    )
+    assert cell(town, REST, D(2026, 11, 24)) == cells.RESERVE
+    assert len(demandes(town)) == 1
+    form = dupont.get(joindre.request.url).forms["form-joindre"]
+    form["document"] = webtest.Upload("autre.png", png_bytes(), "image/png")
+    refus = form.submit("envoyer", status=429)
+    assert (
+        refus.html.select_one("#document-erreur")
+        .get_text(strip=True)
+        .startswith("Vous avez envoyé 2 pièces jointes en une heure : c'est la limite.")
+    )
+
+    def documents(root, registry):
+        return sorted(
+            p.nom for d in root["familles"][NUMERO]["demandes"].values() for p in d.pieces
+        )
+
+    assert with_root(town.app, documents) == ["certificat.pdf", "ordonnance.png"]

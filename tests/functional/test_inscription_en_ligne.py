@@ -352,13 +352,23 @@ def test_martin_cannot_fetch_duponts_documents_by_url(app):
         assert martin.get(sdi, {"n": n}, status=302).location.endswith("/")
     anonyme = webtest.TestApp(app.app, extra_environ={"HTTP_HOST": "localhost"})
     assert "/connexion" in anonyme.get(famille, {"n": "1"}, status=302).location
-    # Staff: the agent reads both; the régisseur not the vaccinations
-    # (health data), the editor nothing.
+
+    # Staff: the agent reads both, the health one audited (as a late
+    # absence's certificate); the régisseur not the vaccinations (health
+    # data), the editor nothing.
+    def lectures(root, registry):
+        entries = journal.lire(root, genre=journal.LECTURE, famille=NUMERO, limite=1000)[0]
+        return len([e for e in entries if e["quoi"] == "sanitaires"])
+
+    avant = with_root(app.app, lectures)
     agent = navigateur(app, "agent")
+    assert agent.get(sdi, {"n": "1"}).body == pdf()
+    assert with_root(app.app, lectures) == avant
     assert agent.get(sdi, {"n": "2"}).body == png()
+    assert with_root(app.app, lectures) == avant + 1
     regisseur = navigateur(app, "regisseur")
     assert regisseur.get(sdi, {"n": "1"}).body == pdf()
-    regisseur.get(sdi, {"n": "2"}, status=404)
+    regisseur.get(sdi, {"n": "2"}, status=403)
     editeur = navigateur(app, "editeur")
     editeur.get(sdi, {"n": "1"}, status=403)
     # A forged rank finds nothing.

@@ -1,10 +1,11 @@
 """The agent's page of a late absence with a certificate
 (``/manage/familles/<n>/demandes/<id>/@@absence-justifiee``, the queue's
 link for that type): the family, the child, the day and its state, the
-parent's reason, the certificate (its download needs ``P.SANTE_VOIR``: a
-régisseur sees that there is one, not what it says), whether the day is
-already invoiced; then the decision with its reason: "Absent excusé" (not
-billed; credited when invoiced) or "Absent facturé".
+parent's reason, whether the day is already invoiced, the request's
+documents listed as on every request's page (``demandes.pieces.macro``:
+the certificate's download needs ``P.SANTE_VOIR``, a régisseur sees that
+there is one, not what it says); then the decision with its reason:
+"Absent excusé" (not billed; credited when invoiced) or "Absent facturé".
 
 Everybody with ``P.DEMANDES_VOIR`` sees the page; only who holds the
 type's permission (``P.PLANNING_TRAITER``) decides, whatever the page
@@ -15,19 +16,28 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from substanced.sdi import mgmt_view
 
 from ... import dates
-from ...demandes import cycle
+from ...demandes import cycle, pieces
 from ...demandes.resources import EN_ATTENTE, IDemande
 from ...demandes.sdi import MOTIF_MAX, lire_motif, peut_traiter
 from ...i18n import _
 from ...inscriptions import prestation_de
 from ...security import P, login
 from .. import cells, justificatifs
-from ..declaration import TELECHARGER
 from ..legende import ETATS
 
 VUE = justificatifs.TYPE_DEMANDE.vue_traitement
 EXCUSER = "excuser"
 FACTURER = "facturer"
+RENDERER = "portail_famille.planning:templates/absence_justifiee.pt"
+# What the page's two buttons share (each its own view, by its request_param).
+BOUTON = {
+    "context": IDemande,
+    "name": VUE,
+    "permission": P.DEMANDES_VOIR,
+    "renderer": RENDERER,
+    "request_method": "POST",
+    "tab_condition": False,
+}
 
 
 def _est_absence_justifiee(context, request):
@@ -40,7 +50,7 @@ def _est_absence_justifiee(context, request):
     tab_title=_("Décider"),
     tab_condition=_est_absence_justifiee,
     permission=P.DEMANDES_VOIR,
-    renderer="portail_famille.planning:templates/absence_justifiee.pt",
+    renderer=RENDERER,
     request_method="GET",
 )
 class AbsenceJustifieeView:
@@ -66,8 +76,6 @@ class AbsenceJustifieeView:
             etat = cells.etat(enfant, demande.prestation, demande.jour)
             factures = cells.facturees(enfant, demande.prestation, demande.jour, demande.jour)
             facture = factures.get(demande.jour)
-        justificatif = demande.justificatif
-        voir = bool(request.has_permission(P.SANTE_VOIR, demande))
         en_attente = demande.etat == EN_ATTENTE
         return {
             "famille": {
@@ -87,15 +95,8 @@ class AbsenceJustifieeView:
             "raison": demande.valeurs.get("motif", ""),
             "date": dates.moment(demande.date_demande),
             "demandeur": demande.demandeur,
-            "justificatif": (
-                {
-                    "nom": justificatif.nom,
-                    "taille": justificatif.taille_lisible,
-                    "url": request.resource_path(demande, TELECHARGER) if voir else None,
-                }
-                if justificatif is not None
-                else None
-            ),
+            "pieces": pieces.lignes_sdi(request, demande),
+            "macro_pieces": pieces.macro(),
             "etat": translate(demande.titre_etat),
             "decision": None if en_attente else translate(cycle.decision(demande)),
             "motif_decision": cycle.motif_reponse(demande),
@@ -146,28 +147,12 @@ class AbsenceJustifieeView:
         )
         return HTTPFound(request.sdiapi.mgmt_path(request.root, "@@demandes"))
 
-    @mgmt_view(
-        context=IDemande,
-        name=VUE,
-        permission=P.DEMANDES_VOIR,
-        renderer="portail_famille.planning:templates/absence_justifiee.pt",
-        request_method="POST",
-        request_param=EXCUSER,
-        tab_condition=False,
-    )
+    @mgmt_view(request_param=EXCUSER, **BOUTON)
     def excuser(self):
         """ "Absent excusé": the day is not billed."""
         return self.decider(True)
 
-    @mgmt_view(
-        context=IDemande,
-        name=VUE,
-        permission=P.DEMANDES_VOIR,
-        renderer="portail_famille.planning:templates/absence_justifiee.pt",
-        request_method="POST",
-        request_param=FACTURER,
-        tab_condition=False,
-    )
+    @mgmt_view(request_param=FACTURER, **BOUTON)
     def facturer(self):
         """ "Absent facturé": the day is billed."""
         return self.decider(False)
