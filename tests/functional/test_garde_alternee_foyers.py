@@ -5,19 +5,26 @@ household).
 
 The town's clock is frozen on Tuesday 1 December 2026 (test_reservations)."""
 
+import datetime
 import io
 import json
 
 from pypdf import PdfReader
 
 from portail_famille.demo import DUPONT
+from portail_famille.facturation import campagne
+from portail_famille.familles import partage
+from portail_famille.planning import cells
 
-from ..conftest import DUPONT_URL
-from .test_garde_alternee import FOYER, FOYER_URL, MERCREDI_IMPAIR, jean, jeanne
+from ..conftest import DUPONT_URL, mails, with_root
+from . import test_reservations
+from .test_demandes_staff import staff
+from .test_garde_alternee import FOYER, FOYER_URL, MERCREDI_IMPAIR, demandes_de, jean, jeanne
 from .test_reservations import (  # noqa: F401  (fixtures)
     MAM,
     MERCREDI,
     absence,
+    cell,
     child_url,
     clock,
     enfants,
@@ -25,6 +32,9 @@ from .test_reservations import (  # noqa: F401  (fixtures)
     reserver,
     town,
 )
+from .test_telephone import entrees
+
+D = datetime.date
 
 # What only DUPONT's household holds (JEANNE must never get it).
 SECRETS_DUPONT = ("12 RUE DES BONBONS", "01.02.03.04.05", "jean.dupont@wanadoo.fr", "AL-36")
@@ -83,3 +93,99 @@ def test_the_second_household_writes_about_the_shared_child_from_its_mailbox(tow
     )
     assert "Modification du planning" not in browser.get(forged).text
     assert child_url(town).startswith(DUPONT_URL)
+
+
+# --- An agent books by phone for the second household ----------------------------
+
+
+def _telephone(town, day, **query):  # noqa: F811
+    extra = "".join("&%s=%s" % item for item in query.items())
+    return "/manage%s@@reserver?mois=%04d-%02d%s" % (child_url(town), day.year, day.month, extra)
+
+
+def _valeur(town, day):  # noqa: F811
+    return "%d:%s" % (oid_of(town, MAM), day.isoformat())
+
+
+def _foyer_des_jours(town, *days):  # noqa: F811
+    oid = oid_of(town, MAM)
+
+    def read(root, registry):
+        enfant = test_reservations.lucas(root)
+        return [partage.foyer_de_la_cellule(enfant, oid, day) for day in days]
+
+    return with_root(town.app, read)
+
+
+def test_an_agent_books_by_phone_for_the_second_household_on_its_weeks(town):  # noqa: F811
+    agent = staff(town, "agent")
+    page = agent.get(_telephone(town, MERCREDI))
+    texte = " ".join(page.html.select_one(".foyers-garde").get_text(" ").split())
+    assert "DUPONT (N° %s) — Toutes les semaines" % DUPONT["numero"] in texte
+    assert "JEANNE LAFOND (N° %s) — Les semaines paires (numéro ISO)" % FOYER in texte
+    # JEANNE on the phone: her household chosen, the form carries it.
+    lien = page.html.select_one('.foyers-garde a[href*="foyer=%s"]' % FOYER)["href"]
+    page = agent.get(lien)
+    assert "N° famille %s" % FOYER in " ".join(page.html.select_one(".famille").get_text().split())
+    form = page.forms["reservation"]
+    assert form["foyer"].value == FOYER
+    # An odd week is JEAN's: the parent's refusal, nothing stored.
+    form = agent.get(_telephone(town, MERCREDI_IMPAIR, foyer=FOYER)).forms["reservation"]
+    refused = form.submit("reserver", value=_valeur(town, MERCREDI_IMPAIR))
+    assert refused.status_int == 200
+    assert "LUCAS est en garde chez l'autre parent" in refused.html.select_one(".refus").text
+    assert cell(town, MAM, MERCREDI_IMPAIR) is None
+    # Her even week: booked, her household's request, day, journal and mail.
+    done = page.forms["reservation"].submit("reserver", value=_valeur(town, MERCREDI))
+    assert done.status_int == 302 and "foyer=%s" % FOYER in done.location
+    assert cell(town, MAM, MERCREDI) == cells.RESERVE
+    assert demandes_de(town, FOYER) == [("reservation", MERCREDI, "agent")]
+    assert all(d[1] != MERCREDI for d in demandes_de(town, DUPONT["numero"]))
+    assert _foyer_des_jours(town, MERCREDI) == [FOYER]
+    [entree] = entrees(town, "PlanningReservationAgent")
+    assert entree["famille"] == FOYER and entree["qui"] == "agent"
+    mail = mails(town)[-1]
+    assert "To: jeanne.lafond@laposte.net" in mail and "a réservé" in mail
+    # She sees it in her list; the cancellation's link is her household's.
+    liste = jeanne(town).get(FOYER_URL + "liste-des-demandes?onglet=enfants")
+    assert "Mercredi après-midi" in liste.text
+    suivi = done.follow()
+    annuler = suivi.html.select_one('a.annuler[href*="annuler="]')["href"]
+    assert "foyer=%s" % FOYER in annuler
+    confirmation = agent.get(annuler)
+    assert "Pour le foyer JEANNE LAFOND (N° %s)" % FOYER in " ".join(
+        confirmation.html.select_one(".foyer-annulation").get_text().split()
+    )
+    # Without a choice the agent books for the first household, as before.
+    form = agent.get(_telephone(town, MERCREDI_IMPAIR)).forms["reservation"]
+    assert form.submit("reserver", value=_valeur(town, MERCREDI_IMPAIR)).status_int == 302
+    assert _foyer_des_jours(town, MERCREDI_IMPAIR) == [DUPONT["numero"]]
+    # Each household is billed for its day.
+    factures = _lignes_de_decembre(town)
+    assert factures[FOYER] == [MERCREDI]
+    assert MERCREDI_IMPAIR in factures[DUPONT["numero"]]
+
+
+def test_the_second_households_tab_reserver_leads_to_the_shared_child(town):  # noqa: F811
+    agent = staff(town, "agent")
+    page = agent.get("/manage/familles/%s/@@reserver" % FOYER)
+    liens = [a["href"] for a in page.html.find_all("a") if "@@reserver?" in a["href"]]
+    assert any(child_url(town) in lien and "foyer=%s" % FOYER in lien for lien in liens), liens
+    direct = agent.get("/manage/familles/%s/@@reserver?prenom=lucas" % FOYER)
+    assert direct.status_int == 302 and "foyer=%s" % FOYER in direct.location
+
+
+def _lignes_de_decembre(town):  # noqa: F811
+    def lignes(root, registry):
+        regie = root["regies"]["regie-garderie-alsh"]
+        apercu = campagne.apercu(
+            root, regie, D(2026, 12, 1), D(2026, 12, 31), aujourdhui=D(2027, 1, 4)
+        )
+        return {
+            f["numero"]: sorted(
+                day for ligne in f["lignes"] if "jours" in ligne for day in ligne["jours"]
+            )
+            for f in apercu["familles"]
+        }
+
+    return with_root(town.app, lignes)
