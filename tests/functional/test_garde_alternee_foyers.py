@@ -8,11 +8,13 @@ The town's clock is frozen on Tuesday 1 December 2026 (test_reservations)."""
 import datetime
 import io
 import json
+from decimal import Decimal
 
 from pypdf import PdfReader
 
 from portail_famille.demo import DUPONT
 from portail_famille.facturation import campagne
+from portail_famille.facturation import service as facturation
 from portail_famille.familles import partage
 from portail_famille.planning import cells
 
@@ -181,6 +183,210 @@ def _lignes_de_decembre(town):  # noqa: F811
         apercu = campagne.apercu(
             root, regie, D(2026, 12, 1), D(2026, 12, 31), aujourdhui=D(2027, 1, 4)
         )
+        return {
+            f["numero"]: sorted(
+                day for ligne in f["lignes"] if "jours" in ligne for day in ligne["jours"]
+            )
+            for f in apercu["familles"]
+        }
+
+    return with_root(town.app, lignes)
+
+
+# --- Staff stop the garde alternée ------------------------------------------------
+
+MERCREDI_JANVIER = D(2027, 1, 13)  # ISO week 2: JEANNE's, invoiced in advance below
+MERCREDI_PASSE = D(2026, 11, 25)  # ISO week 48: JEANNE's, a day that happened
+
+
+def _arreter_url(town):  # noqa: F811
+    return "/manage%s@@arreter-garde" % child_url(town)
+
+
+def _preparer_jours(town):  # noqa: F811
+    """JEANNE's days: a past one (not invoiced yet), 9 December (booked on
+    her grid), 13 January (booked and already invoiced to her household)."""
+    browser = jeanne(town)
+    reserver(browser, town, MAM, MERCREDI)
+    reserver(browser, town, MAM, MERCREDI_JANVIER)
+    oid = oid_of(town, MAM)
+
+    def ecrire(root, registry):
+        enfant = test_reservations.lucas(root)
+        foyer = root["familles"][FOYER]
+        cells.set_cell(enfant, oid, MERCREDI_PASSE, cells.RESERVE)
+        partage.noter_foyer(enfant, oid, MERCREDI_PASSE, foyer)
+        regie = root["regies"]["regie-garderie-alsh"]
+        ligne = {"enfant": "LUCAS", "montant": Decimal("7.50"), "quantite": 1, "prix": "7.50"}
+        facture = facturation.emettre_facture(
+            foyer,
+            regie,
+            D(2026, 12, 1),
+            MERCREDI_JANVIER,
+            MERCREDI_JANVIER,
+            [ligne],
+            cellules=[(enfant.__name__, oid, MERCREDI_JANVIER)],
+            registry=registry,
+        )
+        return facture.numero
+
+    return with_root(town.app, ecrire)
+
+
+def _facture(town, numero):  # noqa: F811
+    def read(root, registry):
+        facture = root["familles"][FOYER]["factures"][numero]
+        return (facture.montant, list(facture.cellules), facture.annulee_par, facture.reste)
+
+    return with_root(town.app, read)
+
+
+def _seconds(town):  # noqa: F811
+    def read(root, registry):
+        return [f.__name__ for f in partage.seconds_foyers(test_reservations.lucas(root))]
+
+    return with_root(town.app, read)
+
+
+def test_staff_stop_the_garde_alternee_after_a_confirmation(town):  # noqa: F811
+    numero = _preparer_jours(town)
+    facture = _facture(town, numero)
+    agent = staff(town, "agent")
+    onglet = agent.get("/manage%s@@garde" % child_url(town))
+    lien = onglet.html.select_one("a.arreter-garde")
+    assert lien.get_text(strip=True) == "Arrêter la garde alternée…"
+    assert lien["href"].endswith("@@arreter-garde")
+    page = agent.get(lien["href"])
+    form = page.forms[0]
+    assert form["depuis"].value == "02/12/2026"  # tomorrow
+    assert form["choix"].value == "annuler"
+    token = form["csrf_token"].value
+    # Bad dates: a French message beside the field, nothing done.
+    for saisie, message in (
+        ("31/02/2026", "Saisissez la date à partir de laquelle la garde s'arrête"),
+        ("30/11/2026", "La date ne peut pas être passée"),
+    ):
+        refused = agent.post(
+            _arreter_url(town),
+            {"depuis": saisie, "choix": "annuler", "preparer": "1", "csrf_token": token},
+            status=400,
+        )
+        assert message in refused.html.select_one("#erreur-depuis").text
+    # The confirmation lists what happens to each day; nothing yet.
+    confirmation = form.submit("preparer")
+    texte = " ".join(confirmation.html.get_text(" ").split())
+    assert (
+        "Arrêter la garde alternée de « LUCAS DUPONT » avec le foyer LAFOND (N° %s) à partir "
+        "du 02/12/2026 ?" % FOYER in texte
+    )
+    annules = [li.get_text(strip=True) for li in confirmation.html.select(".annules li")]
+    assert annules == ["Accueil de Loisirs ALSH — Mercredi après-midi, 09/12/2026"]
+    conserves = [li.get_text(strip=True) for li in confirmation.html.select(".conserves li")]
+    assert conserves == ["Accueil de Loisirs ALSH — Mercredi après-midi, 13/01/2027"]
+    assert "Les journées passées et les factures émises ne changent pas" in texte
+    assert _seconds(town) == [FOYER]
+    assert cell(town, MAM, MERCREDI) == cells.RESERVE
+    avant = len(mails(town))
+    # Confirmed.
+    done = confirmation.forms[0].submit("arreter")
+    assert done.status_int == 302 and done.location.endswith("@@garde")
+    assert "Garde alternée de LUCAS DUPONT arrêtée à partir du 02/12/2026" in done.follow().text
+    assert _seconds(town) == []
+    # Her day to come is cancelled, its place given back; the invoiced one,
+    # the past one and her invoice stay as they were.
+    assert cell(town, MAM, MERCREDI) is None
+    assert test_reservations.taken(town, MAM, MERCREDI) == 0
+    assert cell(town, MAM, MERCREDI_JANVIER) == cells.RESERVE
+    assert cell(town, MAM, MERCREDI_PASSE) == cells.RESERVE
+    assert _foyer_des_jours(town, MERCREDI_PASSE, MERCREDI_JANVIER) == [FOYER, FOYER]
+    assert _facture(town, numero) == facture
+    # Journaled for both households, with who did it; both mailed.
+    entries = entrees(town, "GardeArretee")
+    assert sorted(e["famille"] for e in entries) == sorted([FOYER, DUPONT["numero"]])
+    assert {e["qui"] for e in entries} == {"agent"}
+    assert entries[0]["details"]["annules"] == 1 and entries[0]["details"]["conserves"] == 1
+    nouveaux = mails(town)[avant:]
+    assert any(
+        "jeanne.lafond@laposte.net" in m and "ne voit plus cet enfant" in m for m in nouveaux
+    )
+    assert any("jean.dupont@wanadoo.fr" in m and "toutes les semaines" in m for m in nouveaux)
+    assert all("09/12/2026" in m for m in nouveaux)
+    # JEANNE no longer reaches the child, by any of its URLs.
+    browser = jeanne(town)
+    url = child_url(town)
+    for vue in (
+        "",
+        "planning",
+        "planning?mois=2026-12",
+        "donnees-sanitaires",
+        "autorisations",
+        "inscriptions",
+        "agenda",
+        "planning.ics",
+    ):
+        assert browser.get(url + vue, expect_errors=True).status_int in (403, 404), vue
+    assert "LUCAS" not in browser.get(FOYER_URL + "mes-enfants").text
+    jeton = test_reservations.token(browser.get(FOYER_URL + "boite-de-reception?onglet=nouveau"))
+    forged = browser.post(
+        url + "demande-de-reservation",
+        {"csrf_token": jeton, "prestation": str(oid_of(town, MAM)), "date": MERCREDI.isoformat()},
+        expect_errors=True,
+    )
+    assert forged.status_int in (403, 404)
+    assert cell(town, MAM, MERCREDI) is None
+    assert json.loads(browser.get(FOYER_URL + "mes-donnees.json").body)["enfants_partages"] == []
+    # JEAN's household books every week now, the freed day too.
+    assert reserver(jean(town), town, MAM, MERCREDI).status_int == 302
+    assert cell(town, MAM, MERCREDI) == cells.RESERVE
+    assert _foyer_des_jours(town, MERCREDI) == [DUPONT["numero"]]
+    # Her past day is still billed to her household, not to JEAN's.
+    novembre = _lignes(town, D(2026, 11, 1), D(2026, 11, 30))
+    assert MERCREDI_PASSE in novembre[FOYER]
+    assert MERCREDI_PASSE not in novembre.get(DUPONT["numero"], [])
+    # Nothing to stop any more.
+    page = agent.get(_arreter_url(town))
+    assert "n'est partagé avec aucun autre foyer" in page.text
+
+
+def test_stopping_may_move_her_days_to_the_first_household(town):  # noqa: F811
+    reserver(jeanne(town), town, MAM, MERCREDI)
+    agent = staff(town, "agent")
+    form = agent.get(_arreter_url(town)).forms[0]
+    form["choix"] = "reporter"
+    confirmation = form.submit("preparer")
+    reportes = [li.get_text(strip=True) for li in confirmation.html.select(".reportes li")]
+    assert reportes == ["Accueil de Loisirs ALSH — Mercredi après-midi, 09/12/2026"]
+    assert confirmation.forms[0].submit("arreter").status_int == 302
+    # The same day, booked, billed to JEAN's household now.
+    assert cell(town, MAM, MERCREDI) == cells.RESERVE
+    assert test_reservations.taken(town, MAM, MERCREDI) == 1
+    assert _foyer_des_jours(town, MERCREDI) == [DUPONT["numero"]]
+    decembre = _lignes_de_decembre(town)
+    assert MERCREDI in decembre[DUPONT["numero"]]
+    assert FOYER not in decembre
+    # Her request stays in her list (history), as accepted.
+    assert demandes_de(town, FOYER) == [("reservation", MERCREDI, "jeanne.lafond")]
+
+
+def test_parents_never_reach_the_stop_page(town):  # noqa: F811
+    # Parents are sent back to their home from the SDI (test_acces_vues).
+    for browser in (jeanne(town), jean(town)):
+        page = browser.get(_arreter_url(town), expect_errors=True)
+        assert page.status_int == 302 and "arreter-garde" not in page.location
+        jeton = test_reservations.token(browser.get(child_url(town) + "planning"))
+        response = browser.post(
+            _arreter_url(town),
+            {"depuis": "02/12/2026", "choix": "annuler", "arreter": "1", "csrf_token": jeton},
+            expect_errors=True,
+        )
+        assert response.status_int == 302 and "arreter-garde" not in response.location
+    assert _seconds(town) == [FOYER]
+
+
+def _lignes(town, debut, fin):  # noqa: F811
+    def lignes(root, registry):
+        regie = root["regies"]["regie-garderie-alsh"]
+        apercu = campagne.apercu(root, regie, debut, fin, aujourdhui=fin)
         return {
             f["numero"]: sorted(
                 day for ligne in f["lignes"] if "jours" in ligne for day in ligne["jours"]
