@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
+from portail_famille.demandes.resources import LISTE_ATTENTE, REFUSEE
 from portail_famille.demo import DUPONT
 from portail_famille.facturation import campagne
 from portail_famille.facturation import service as facturation
@@ -34,7 +35,7 @@ from .test_reservations import (  # noqa: F401  (fixtures)
     reserver,
     town,
 )
-from .test_telephone import entrees
+from .test_telephone import capacite, entrees
 
 D = datetime.date
 
@@ -395,3 +396,27 @@ def _lignes(town, debut, fin):  # noqa: F811
         }
 
     return with_root(town.app, lignes)
+
+
+def test_her_pending_request_is_refused_when_the_share_stops(town):  # noqa: F811
+    capacite(town, MAM, 0)  # the day is full: her booking waits for a place
+    reserver(jeanne(town), town, MAM, MERCREDI)
+    assert cell(town, MAM, MERCREDI) == cells.ATTENTE
+
+    def etat(root, registry):
+        return [(d.etat, d.motif_refus) for d in root["familles"][FOYER]["demandes"].values()]
+
+    assert with_root(town.app, etat) == [(LISTE_ATTENTE, "")]
+    agent = staff(town, "agent")
+    form = agent.get(_arreter_url(town)).forms[0]
+    form["choix"] = "reporter"  # a request is never moved
+    confirmation = form.submit("preparer")
+    annules = [li.get_text(strip=True) for li in confirmation.html.select(".annules li")]
+    assert annules == ["Accueil de Loisirs ALSH — Mercredi après-midi, 09/12/2026"]
+    confirmation.forms[0].submit("arreter", status=302)
+    assert with_root(town.app, etat) == [(REFUSEE, "Fin de la garde alternée")]
+    assert cell(town, MAM, MERCREDI) is None
+    # JEAN's household may ask for that day: its one change is its own.
+    capacite(town, MAM, 10)
+    assert reserver(jean(town), town, MAM, MERCREDI).status_int == 302
+    assert cell(town, MAM, MERCREDI) == cells.RESERVE
