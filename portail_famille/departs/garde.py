@@ -24,6 +24,7 @@ page); ``arreter`` does it, in one transaction.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from substanced.util import find_objectmap
@@ -133,6 +134,16 @@ class Bilan:
 
     def de(self, sort):
         return [j for j in self.jours if j.sort == sort]
+
+    def signature(self):
+        """A short digest of what the agent was shown: the confirmation
+        holds only while nothing changed (a booking of the second
+        household since, another date or choice)."""
+        text = "|".join(
+            [self.second.__name__, self.depuis.isoformat(), self.choix]
+            + ["%s:%s:%s:%s" % (j.oid, j.day, j.etat, j.sort) for j in self.jours]
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def second_de(enfant):

@@ -46,7 +46,7 @@ class ArreterGardeView:
         }
         return self.page(saisie)
 
-    def page(self, saisie, erreur=None, bilan=None):
+    def page(self, saisie, erreur=None, bilan=None, change=False):
         request, enfant = self.request, self.context
         translate = request.localizer.translate
         seconds = partage.seconds_foyers(enfant)
@@ -64,6 +64,8 @@ class ArreterGardeView:
                 "annules": [j.libelle for j in bilan.de(garde.ANNULE)],
                 "reportes": [j.libelle for j in bilan.de(garde.REPORTE)],
                 "conserves": [j.libelle for j in bilan.de(garde.CONSERVE)],
+                "signature": bilan.signature(),
+                "change": change,
             }
         return {
             "enfant": enfant.title,
@@ -102,6 +104,10 @@ class ArreterGardeView:
         if found is None:
             return saisie
         request = self.request
+        if _champ(request, "signature", 40) != found.signature():
+            # another booking since the confirmation: shown again, nothing done
+            request.response.status = 409
+            return self.page(saisie, bilan=found, change=True)
         garde.arreter(found, request, login(request))
         message = _(
             "Garde alternée de ${enfant} arrêtée à partir du ${depuis} : ${annules} journée(s) "

@@ -420,3 +420,19 @@ def test_her_pending_request_is_refused_when_the_share_stops(town):  # noqa: F81
     capacite(town, MAM, 10)
     assert reserver(jean(town), town, MAM, MERCREDI).status_int == 302
     assert cell(town, MAM, MERCREDI) == cells.RESERVE
+
+
+def test_a_booking_since_the_confirmation_shows_it_again(town):  # noqa: F811
+    agent = staff(town, "agent")
+    confirmation = agent.get(_arreter_url(town)).forms[0].submit("preparer")
+    assert [li.get_text(strip=True) for li in confirmation.html.select(".annules li")] == []
+    # JEANNE books meanwhile: the agent did not see that day.
+    reserver(jeanne(town), town, MAM, MERCREDI)
+    again = confirmation.forms[0].submit("arreter", status=409)
+    assert "ont changé depuis la page précédente" in again.html.select_one(".change").text
+    annules = [li.get_text(strip=True) for li in again.html.select(".annules li")]
+    assert annules == ["Accueil de Loisirs ALSH — Mercredi après-midi, 09/12/2026"]
+    assert _seconds(town) == [FOYER] and cell(town, MAM, MERCREDI) == cells.RESERVE
+    # Confirmed as now shown.
+    again.forms[0].submit("arreter", status=302)
+    assert _seconds(town) == [] and cell(town, MAM, MERCREDI) is None
