@@ -336,6 +336,9 @@ def test_staff_stop_the_garde_alternee_after_a_confirmation(town):  # noqa: F811
     assert forged.status_int in (403, 404)
     assert cell(town, MAM, MERCREDI) is None
     assert json.loads(browser.get(FOYER_URL + "mes-donnees.json").body)["enfants_partages"] == []
+    # Her invoice of LUCAS's day is still hers to read.
+    assert "LUCAS" in browser.get(FOYER_URL + "factures/%s" % numero).text
+    assert numero in browser.get(FOYER_URL + "releve-de-compte").text
     # JEAN's household books every week now, the freed day too.
     assert reserver(jean(town), town, MAM, MERCREDI).status_int == 302
     assert cell(town, MAM, MERCREDI) == cells.RESERVE
@@ -436,3 +439,17 @@ def test_a_booking_since_the_confirmation_shows_it_again(town):  # noqa: F811
     # Confirmed as now shown.
     again.forms[0].submit("arreter", status=302)
     assert _seconds(town) == [] and cell(town, MAM, MERCREDI) is None
+
+
+def test_an_agent_books_nothing_for_an_archived_second_household(town):  # noqa: F811
+    def archiver(root, registry):
+        foyer = root["familles"][FOYER]
+        foyer.partie_le = D(2026, 11, 30)
+        foyer.update_acl()
+
+    with_root(town.app, archiver)
+    agent = staff(town, "agent")
+    form = agent.get(_telephone(town, MERCREDI, foyer=FOYER)).forms["reservation"]
+    refused = form.submit("reserver", value=_valeur(town, MERCREDI))
+    assert "Fiche archivée : partie le 30/11/2026" in refused.html.select_one(".refus").text
+    assert cell(town, MAM, MERCREDI) is None
