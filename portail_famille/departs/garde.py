@@ -247,16 +247,16 @@ def texte(request, bilan, pour_le_second):
     if pour_le_second:
         paragraphes = [
             _(
-                "La garde alternée de ${enfant} enregistrée sur le Portail Famille s'arrête "
-                "le ${depuis} : votre foyer ne voit plus cet enfant et ne réserve plus pour lui.",
+                "La garde alternée de ${enfant} enregistrée sur le Portail Famille est "
+                "arrêtée : votre foyer ne voit plus cet enfant et ne réserve plus pour lui.",
                 mapping=mapping,
             )
         ]
     else:
         paragraphes = [
             _(
-                "La garde alternée de ${enfant} s'arrête le ${depuis} : votre foyer réserve "
-                "désormais toutes les semaines.",
+                "La garde alternée de ${enfant} est arrêtée : votre foyer réserve désormais "
+                "toutes les semaines.",
                 mapping=mapping,
             )
         ]
@@ -264,25 +264,28 @@ def texte(request, bilan, pour_le_second):
     if annules:
         paragraphes.append(
             _(
-                "Réservations de l'autre foyer annulées (non facturées) :\n${jours}",
-                mapping={"jours": _lignes(annules)},
+                "Réservations de l'autre foyer à partir du ${depuis}, annulées (non "
+                "facturées) :\n${jours}",
+                mapping={"depuis": mapping["depuis"], "jours": _lignes(annules)},
             )
             if not pour_le_second
             else _(
-                "Vos réservations annulées (non facturées) :\n${jours}",
-                mapping={"jours": _lignes(annules)},
+                "Vos réservations à partir du ${depuis}, annulées (non facturées) :\n${jours}",
+                mapping={"depuis": mapping["depuis"], "jours": _lignes(annules)},
             )
         )
     if reportes:
         paragraphes.append(
             _(
-                "Réservations reportées sur votre foyer (facturées à votre foyer) :\n${jours}",
-                mapping={"jours": _lignes(reportes)},
+                "Réservations de l'autre foyer à partir du ${depuis}, reportées sur votre foyer "
+                "(facturées à votre foyer) :\n${jours}",
+                mapping={"depuis": mapping["depuis"], "jours": _lignes(reportes)},
             )
             if not pour_le_second
             else _(
-                "Vos réservations reportées sur l'autre foyer (qui en sera facturé) :\n${jours}",
-                mapping={"jours": _lignes(reportes)},
+                "Vos réservations à partir du ${depuis}, reportées sur l'autre foyer (qui en "
+                "sera facturé) :\n${jours}",
+                mapping={"depuis": mapping["depuis"], "jours": _lignes(reportes)},
             )
         )
     paragraphes.append(_("Les journées passées et les factures émises ne changent pas."))
