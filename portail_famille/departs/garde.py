@@ -17,7 +17,8 @@ choice:
 - the link ends (``partage.retirer``): the second household's parents no
   longer reach the child (its ACL), the first household books every week;
 - the journal records it (who, the date, the choice, how many days) for
-  both households, and both are mailed the days that changed.
+  both households, and both are told the days that changed: a message in
+  their Boîte de réception and a mail.
 
 ``bilan`` reads what would change without writing (the confirmation
 page); ``arreter`` does it, in one transaction.
@@ -36,7 +37,7 @@ from ..familles import partage
 from ..familles.sdi_partage import GARDE_ARRETEE
 from ..i18n import _
 from ..inscriptions import prestation_de
-from ..messagerie.service import destinataires
+from ..messagerie import service as messagerie
 from ..planning import cells
 from ..planning.service import changer, promouvoir
 
@@ -231,7 +232,7 @@ def arreter(bilan, request, par):
         journal.noter(
             request, GARDE_ARRETEE, enfant, par=par, famille=famille, enfant=enfant, details=details
         )
-    prevenir(request, bilan)
+    prevenir(request, bilan, par)
     return bilan
 
 
@@ -292,15 +293,22 @@ def texte(request, bilan, pour_le_second):
     return "\n\n".join(translate(p) for p in paragraphes)
 
 
-def prevenir(request, bilan):
-    """Mail both households (when their Autorisation courriel is Oui)."""
+def prevenir(request, bilan, par=""):
+    """Tell both households: a message in its Boîte de réception and a
+    mail (when its Autorisation courriel is Oui)."""
+    translate = request.localizer.translate
+    objet = translate(
+        _("Fin de la garde alternée de ${enfant}", mapping={"enfant": bilan.enfant.title})
+    )
     for famille in (bilan.second, bilan.principal):
-        adresses = destinataires(famille)
+        corps = texte(request, bilan, famille is bilan.second)
+        message = translate(_("Bonjour,")) + "\n\n" + corps
+        message += "\n\n" + translate(_("Le service enfance jeunesse"))
+        if len(message) > messagerie.TEXTE_MAX:  # a share of many days: the mail has all
+            message = message[: messagerie.TEXTE_MAX - 1] + "…"
+        messagerie.ecrire_a_la_famille(
+            request, famille, objet[: messagerie.OBJET_MAX], message, par=par, courriel=False
+        )
+        adresses = messagerie.destinataires(famille)
         if adresses:
-            courriels.send(
-                request,
-                COURRIEL,
-                adresses,
-                enfant=bilan.enfant.title,
-                texte=texte(request, bilan, famille is bilan.second),
-            )
+            courriels.send(request, COURRIEL, adresses, enfant=bilan.enfant.title, texte=corps)

@@ -312,6 +312,10 @@ def test_staff_stop_the_garde_alternee_after_a_confirmation(town):  # noqa: F811
     )
     assert any("jean.dupont@wanadoo.fr" in m and "toutes les semaines" in m for m in nouveaux)
     assert all("09/12/2026" in m for m in nouveaux)
+    # ... and each finds it in its Boîte de réception.
+    for browser_, url_ in ((jeanne(town), FOYER_URL), (jean(town), DUPONT_URL)):
+        boite = browser_.get(url_ + "boite-de-reception?onglet=recus")
+        assert "Fin de la garde alternée de LUCAS DUPONT" in boite.text
     # JEANNE no longer reaches the child, by any of its URLs.
     browser = jeanne(town)
     url = child_url(town)
