@@ -140,6 +140,8 @@ class TelephoneView:
         aujourdhui = dates.today()
         apparences = {}
         rows = []
+        # a shared child: the households by N° famille, read once
+        foyers = {f.__name__: f for f in partage.foyers(enfant)} if enfant.gardes else {}
         for inscription, prestation, bornes in actives:
             oid = inscription.prestation
             kinds = (
@@ -165,8 +167,8 @@ class TelephoneView:
                     cellules.append(BOUTON % (td, valeur, marque, verbe, escape(titre), long))
                 elif annulable:
                     # the household that booked the day cancels it
-                    numero = partage.foyer_de_la_cellule(enfant, oid, day)
-                    query = self.requete(foyer_choisi(enfant, numero))
+                    numero = partage.foyer_de_la_cellule(enfant, oid, day) if foyers else None
+                    query = self.requete(foyers.get(numero) or partage.foyer_principal(enfant))
                     lien = escape(
                         url(request, enfant, self.year, self.month, annuler=valeur, **query)
                     )
