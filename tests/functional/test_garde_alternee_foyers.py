@@ -17,6 +17,7 @@ from portail_famille.demo import DUPONT
 from portail_famille.facturation import campagne
 from portail_famille.facturation import service as facturation
 from portail_famille.familles import partage
+from portail_famille.messagerie import groupe
 from portail_famille.planning import cells
 
 from ..conftest import DUPONT_URL, mails, with_root
@@ -457,3 +458,16 @@ def test_an_agent_books_nothing_for_an_archived_second_household(town):  # noqa:
     refused = form.submit("reserver", value=_valeur(town, MERCREDI))
     assert "Fiche archivée : partie le 30/11/2026" in refused.html.select_one(".refus").text
     assert cell(town, MAM, MERCREDI) is None
+
+
+def test_a_group_message_about_the_childs_activity_reaches_both_households(town):  # noqa: F811
+    def cibles(root, registry):
+        prestation = root["structures"][MAM[0]][MAM[1]]
+        return groupe.numeros(root, "prestation", prestation)
+
+    assert {DUPONT["numero"], FOYER} <= set(with_root(town.app, cibles))
+    # Once the share stopped, the second household is no longer told.
+    agent = staff(town, "agent")
+    agent.get(_arreter_url(town)).forms[0].submit("preparer").forms[0].submit("arreter")
+    found = with_root(town.app, cibles)
+    assert DUPONT["numero"] in found and FOYER not in found
