@@ -266,7 +266,7 @@ class Plan:
             tree = cells.cellules(enfant)
             if tree is None:
                 continue
-            partage_ = bool(enfant.gardes)
+            partage_ = partage.plusieurs_payeurs(enfant)
             for oid in sorted(oids, key=ordre.get):
                 prestation = self.prestations[oid]
                 fermes = self.fermes[oid]

@@ -27,7 +27,13 @@ as ``enfant.__parent__.__parent__``):
 - what a household books for the child is its own: the request goes to
   its ``demandes`` (the planning asks ``foyer_de_la_demande``), the cell
   remembers which household booked it (``cellules_du_foyer``), and each
-  household is billed for its own cells (``facturation.campagne``).
+  household is billed for its own cells (``facturation.campagne``);
+- staff stop sharing (``retirer``, from ``departs.garde``): the link
+  becomes a former one (``FamilleToEnfantAncienPartage``), which gives no
+  right on the child (its ACL, ``enfants_partages``) but still names the
+  household billed for the days it booked before (``foyers_a_facturer``,
+  ``famille_de_la_cellule``, ``enfant_du_foyer``): its past days and
+  invoices stay its own.
 """
 
 import datetime
@@ -62,6 +68,11 @@ ATTRIBUT_FOYERS = "planning_foyers"
 
 class FamilleToEnfantPartage(ReferenceType):
     """Objectmap reference: a second household -> a child it shares."""
+
+
+class FamilleToEnfantAncienPartage(ReferenceType):
+    """Objectmap reference: a former second household -> the child it
+    shared (its days booked before still billed to it)."""
 
 
 class Garde(Persistent):
@@ -131,13 +142,29 @@ def enfants_partages(famille):
     return list(objectmap.targets(famille, FamilleToEnfantPartage))
 
 
+def anciens_foyers(enfant):
+    """The households that shared ``enfant`` and no longer do."""
+    objectmap = find_objectmap(enfant)
+    if objectmap is None:
+        return []
+    return list(objectmap.sources(enfant, FamilleToEnfantAncienPartage))
+
+
+def enfants_anciennement_partages(famille):
+    objectmap = find_objectmap(famille)
+    if objectmap is None:
+        return []
+    return list(objectmap.targets(famille, FamilleToEnfantAncienPartage))
+
+
 def enfant_du_foyer(famille, nom):
     """The child ``nom`` (its __name__) of ``famille``: one of its own, or
-    one it shares (None: neither).  What a household's invoice lines name."""
+    one it shares or shared (None: none).  What a household's invoice
+    lines name (a former share's days stay billed to it)."""
     found = famille["enfants"].get(nom)
     if found is not None:
         return found
-    for enfant in enfants_partages(famille):
+    for enfant in [*enfants_partages(famille), *enfants_anciennement_partages(famille)]:
         if enfant.__name__ == nom:
             return enfant
     return None
@@ -251,25 +278,33 @@ def foyer_de_la_cellule(enfant, prestation_oid, day):
     return foyer_principal(enfant).__name__
 
 
+def plusieurs_payeurs(enfant):
+    """Whether another household than the first booked days of ``enfant``
+    (now or before the share ended): its days are billed cell by cell."""
+    return bool(cellules_du_foyer(enfant))
+
+
 def foyers_a_facturer(enfant):
     """The households that may have days of ``enfant`` to bill: its first,
-    and the others that booked some (a run reads no household for nothing)."""
+    and the others (present or former) that booked some (a run reads no
+    household for nothing)."""
     principal = foyer_principal(enfant)
     found = cellules_du_foyer(enfant)
-    if not enfant.gardes or not found:
+    if not found:
         return [principal]
     numeros = set(found.values())
-    return [principal, *(f for f in seconds_foyers(enfant) if f.__name__ in numeros)]
+    autres = [*seconds_foyers(enfant), *anciens_foyers(enfant)]
+    return [principal, *(f for f in autres if f.__name__ in numeros)]
 
 
 def famille_de_la_cellule(enfant, prestation_oid, day):
     """The Famille billed for the cell (its first household unless a
-    second one booked it)."""
+    second one, present or former, booked it)."""
     principal = foyer_principal(enfant)
-    if not enfant.gardes:
+    if not plusieurs_payeurs(enfant):
         return principal
     numero = foyer_de_la_cellule(enfant, prestation_oid, day)
-    for famille in seconds_foyers(enfant):
+    for famille in [*seconds_foyers(enfant), *anciens_foyers(enfant)]:
         if famille.__name__ == numero:
             return famille
     return principal
@@ -300,7 +335,10 @@ def partager(enfant, famille, garde, garde_principal):
     """Share ``enfant`` with the second household ``famille``: the link,
     both households' settings, the child's ACL."""
     verifier(enfant, famille)
-    find_objectmap(enfant).connect(famille, enfant, FamilleToEnfantPartage)
+    objectmap = find_objectmap(enfant)
+    if famille in anciens_foyers(enfant):  # shared again: one link, never two
+        objectmap.disconnect(famille, enfant, FamilleToEnfantAncienPartage)
+    objectmap.connect(famille, enfant, FamilleToEnfantPartage)
     regler(enfant, famille, garde, garde_principal)
     enfant.update_acl()
 
@@ -312,6 +350,26 @@ def regler(enfant, famille, garde, garde_principal):
         enfant.gardes = PersistentMapping()
     enfant.gardes[foyer_principal(enfant).__name__] = garde_principal
     enfant.gardes[famille.__name__] = garde
+
+
+def retirer(enfant, famille):
+    """Stop sharing ``enfant`` with its second household ``famille``: the
+    link becomes a former one, the weeks go (the first household books
+    every week), the child's ACL no longer names its parents.  What it
+    booked is the caller's (``departs.garde``)."""
+    if not second_foyer(enfant, famille):
+        raise PartageImpossible(_("Cet enfant n'est pas partagé avec cette famille."))
+    objectmap = find_objectmap(enfant)
+    objectmap.disconnect(famille, enfant, FamilleToEnfantPartage)
+    if famille not in anciens_foyers(enfant):
+        objectmap.connect(famille, enfant, FamilleToEnfantAncienPartage)
+    enfant._p_activate()
+    gardes = enfant.__dict__.get("gardes")
+    if gardes is not None:
+        gardes.pop(famille.__name__, None)
+        if not seconds_foyers(enfant):
+            gardes.clear()
+    enfant.update_acl()
 
 
 def complement(garde):

@@ -20,9 +20,12 @@ PARTAGE = {
 BOUTON = dict(PARTAGE, request_method="POST", tab_condition=False)
 ENFANT_PARTAGE = "EnfantPartage"
 GARDE_MODIFIEE = "GardeModifiee"
+GARDE_ARRETEE = "GardeArretee"  # departs.garde: the share stopped
+ARRETER = "arreter-garde"  # its confirmation page (departs.sdi_garde)
 ACTIONS = {
     ENFANT_PARTAGE: _("Enfant partagé avec un second foyer (garde alternée)"),
     GARDE_MODIFIEE: _("Semaines de garde alternée modifiées"),
+    GARDE_ARRETEE: _("Garde alternée arrêtée"),
 }
 
 
@@ -64,6 +67,7 @@ class PartageView:
             "erreurs": {k: request.localizer.translate(v) for k, v in (erreurs or {}).items()},
             "confirmation": confirmation,
             "action": request.sdiapi.mgmt_path(enfant, "@@garde"),
+            "arreter": request.sdiapi.mgmt_path(enfant, "@@" + ARRETER),
             "csrf_token": request.session.get_csrf_token(),
         }
 

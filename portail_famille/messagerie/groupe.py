@@ -22,6 +22,7 @@ from pyramid.traversal import find_root
 from substanced.util import find_objectmap, get_oid
 
 from .. import dates, inscriptions
+from ..familles.partage import FamilleToEnfantPartage
 from ..fichiers import Fichier
 from ..i18n import _
 from ..retry import essayer
@@ -140,6 +141,11 @@ def numeros(context, kind, obj, annee=None):
             # ('', 'familles', <numero>, 'enfants', <child>)
             if path and len(path) >= 3 and path[1] == "familles":
                 found.add(path[2])
+                # a shared child's second household is told too (garde alternée)
+                for source in objectmap.sourceids(oid, FamilleToEnfantPartage):
+                    chemin = objectmap.path_for(source)  # ('', 'familles', <numero>)
+                    if chemin and len(chemin) >= 3 and chemin[1] == "familles":
+                        found.add(chemin[2])
     return sorted(n for n in found if n in familles)
 
 

@@ -23,7 +23,7 @@ from pyramid.view import view_config
 from substanced.util import get_oid
 
 from .. import dates, fichiers
-from ..familles import limites
+from ..familles import limites, partage
 from ..familles.resources import IFamille
 from ..i18n import _, traduire
 from ..inscriptions import prestation_de
@@ -97,7 +97,8 @@ def _prerempli(request, famille):
     nom, oid, jour = params.get("enfant"), params.get("prestation"), params.get("date")
     if not (isinstance(nom, str) and isinstance(oid, str) and _OID.match(oid)):
         return None, ""
-    enfant = famille["enfants"].get(nom) if nom else None
+    # its own child, or one another household shares with it (garde alternée)
+    enfant = partage.enfant_du_foyer(famille, nom) if nom else None
     day = dates.lire_iso(jour)
     if enfant is None or day is None or not hasattr(enfant, "inscriptions"):
         return None, ""
@@ -485,7 +486,9 @@ def piece_jointe(context, request):
 
 def lien_message(request, enfant, prestation_oid, day):
     """The new message form pre-filled about ``enfant``'s ``day`` of a
-    prestation (the planning's "second change" refusal links here)."""
-    famille = enfant.__parent__.__parent__
+    prestation (the planning's "second change" refusal links here): the
+    reader's household's mailbox (a shared child's second household
+    writes from its own)."""
+    famille = partage.foyer_du_lecteur(request, enfant)
     query = {"enfant": enfant.__name__, "prestation": str(prestation_oid), "date": day.isoformat()}
     return request.resource_path(famille, VUE, query=query)

@@ -10,6 +10,11 @@ deadline excused instead of billed.  Each action is one Demande of the
 family (its "Liste des demandes" shows it), one entry of the site's
 journal with the agent and the reason, and a mail to the family saying
 who did what, and when.
+
+A child shared by two households (garde alternée, ``familles.partage``):
+the agent books for the household he names (``foyer``), on its weeks
+only, as its parent would; the request, the day (billed to it), the
+journal's entry and the mail are that household's.
 """
 
 from .. import dates, journal
@@ -45,11 +50,14 @@ def verifier_motif(motif, requis):
     return None
 
 
-def verifier_presente(enfant):
-    """Refus when the child or its family left (archived): the parent's
-    grid takes nothing then, nor does the agent."""
+def verifier_presente(enfant, foyer=None):
+    """Refus when the child or its family (or the household ``foyer`` it
+    is booked for) left (archived): the parent's grid takes nothing then,
+    nor does the agent."""
     famille = enfant.__parent__.__parent__
     partie_le = famille.partie_le or enfant.partie_le
+    if partie_le is None and foyer is not None:
+        partie_le = foyer.partie_le
     if partie_le is not None:
         raise service.Refus(
             _(
@@ -91,11 +99,13 @@ def _prevenir(request, demande, quoi, suite):
     )
 
 
-def reserver(enfant, prestation_oid, day, request, derogation="", now=None):
-    """Book ``day`` for the family: Réservé (beyond the deadline and the
-    capacity with a ``derogation``, its reason), or the waiting list when
-    the day is full.  Raises ``service.Refus``; returns the Demande."""
-    verifier_presente(enfant)
+def reserver(enfant, prestation_oid, day, request, derogation="", now=None, foyer=None):
+    """Book ``day`` for the family (``foyer``: the household of a shared
+    child it is booked for, default its first): Réservé (beyond the
+    deadline and the capacity with a ``derogation``, its reason), or the
+    waiting list when the day is full.  Raises ``service.Refus``; returns
+    the Demande."""
+    verifier_presente(enfant, foyer)
     demande = service.demander_reservation(
         enfant,
         prestation_oid,
@@ -105,6 +115,7 @@ def reserver(enfant, prestation_oid, day, request, derogation="", now=None):
         now=now,
         agent=True,
         derogation=derogation,
+        foyer=foyer,
     )
     _noter(request, RESERVATION, demande, enfant, derogation, derogation)
     if demande.etat == ACCEPTEE:
@@ -127,12 +138,12 @@ def reserver(enfant, prestation_oid, day, request, derogation="", now=None):
     return demande
 
 
-def annuler(enfant, prestation_oid, day, motif, request, derogation=False, now=None):
+def annuler(enfant, prestation_oid, day, motif, request, derogation=False, now=None, foyer=None):
     """Cancel a booked ``day`` for the family (an absence with its
-    reason): Absent excusé, or Absent facturé after the deadline unless
-    the agent's ``derogation``.  Raises ``service.Refus``; returns the
-    Demande."""
-    verifier_presente(enfant)
+    reason; ``foyer``: as for ``reserver``): Absent excusé, or Absent
+    facturé after the deadline unless the agent's ``derogation``.  Raises
+    ``service.Refus``; returns the Demande."""
+    verifier_presente(enfant, foyer)
     demande = service.declarer_absence(
         enfant,
         prestation_oid,
@@ -143,6 +154,7 @@ def annuler(enfant, prestation_oid, day, motif, request, derogation=False, now=N
         now=now,
         agent=True,
         derogation=derogation,
+        foyer=foyer,
     )
     _noter(request, ANNULATION, demande, enfant, demande.valeurs.get("motif", ""), derogation)
     facturee = cells.etat(enfant, prestation_oid, day) == cells.ABSENT_FACTURE

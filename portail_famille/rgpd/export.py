@@ -4,7 +4,12 @@ and dicts, ready for JSON; the readable PDF (``pdf.py``) prints the same.
 
 Only what hangs under the Famille is read (its record, children,
 requests, SEPA mandates, conversations, invoices, credit notes, payments)
-plus the accounts of its own parents: nothing of another family can get in.  The
+plus the accounts of its own parents: nothing of another family can get in.
+A child another household holds and this one shares (garde alternée,
+``familles.partage``) is in it too (``enfants_partages``), with only the
+child's common data a second household sees (identity, authorisations,
+health data, inscriptions) and the days this household booked: never the
+first household's record, requests, invoices or other children.  The
 IBAN is given masked, as on every page of the portal (a stolen session must
 not yield it); attachments are listed (name, type, size), not included.
 """
@@ -19,7 +24,7 @@ from translationstring import TranslationString
 from .. import dates, inscriptions
 from ..facturation.corrections import IAnnulation, IRemboursement
 from ..facturation.resources import IAvoir, IFacture, IReglement
-from ..familles import schemas
+from ..familles import partage, schemas
 from ..familles.resources import IDENTITE_ENFANT, SECTIONS, SECTIONS_ENFANT
 from ..familles.validators import masquer_iban
 from ..planning import cells, horaires
@@ -86,14 +91,17 @@ def _comptes(famille):
     ]
 
 
-def _planning(enfant, prestations, request):
+def _planning(enfant, prestations, request, foyer=None):
     """Every planning cell of the child, by date (with what its pointage
-    recorded)."""
+    recorded); ``foyer`` (a second household of a shared child): only the
+    days it booked."""
     tree = cells.cellules(enfant)
     if tree is None:
         return []
     rows = []
     for (oid, day), etat in tree.items():
+        if foyer is not None and partage.foyer_de_la_cellule(enfant, oid, day) != foyer:
+            continue  # the first household's day
         prestation = prestations.get(oid)
         row = {
             "date": day.isoformat(),
@@ -123,7 +131,7 @@ def _inscription(inscription, prestations):
     }
 
 
-def _enfant(enfant, prestations, request):
+def _enfant(enfant, prestations, request, foyer=None):
     return {
         "identifiant": enfant.__name__,
         "identite": {name: simple(getattr(enfant, name, None)) for name in IDENTITE_ENFANT},
@@ -132,8 +140,14 @@ def _enfant(enfant, prestations, request):
             (_inscription(i, prestations) for i in enfant.inscriptions.values()),
             key=lambda i: (i["annee"], i["structure"], i["prestation"]),
         ),
-        "planning": _planning(enfant, prestations, request),
+        "planning": _planning(enfant, prestations, request, foyer),
     }
+
+
+def _par_age(enfants):
+    return sorted(
+        enfants, key=lambda e: (e.date_naissance is None, e.date_naissance or 0, e.prenom)
+    )
 
 
 def _demande(demande, request):
@@ -261,10 +275,7 @@ def donnees(famille, request=None):
     prestations = inscriptions.prestations_par_oid(famille)
     factures = _valeurs(famille.get("factures"))
     reglements = _valeurs(famille.get("reglements"))
-    enfants = sorted(
-        _valeurs(famille.get("enfants")),
-        key=lambda e: (e.date_naissance is None, e.date_naissance or 0, e.prenom),
-    )
+    enfants = _par_age(_valeurs(famille.get("enfants")))
     return {
         "format": "portail-famille/mes-donnees",
         "version": VERSION,
@@ -275,6 +286,11 @@ def donnees(famille, request=None):
             "comptes": _comptes(famille),
         },
         "enfants": [_enfant(enfant, prestations, request) for enfant in enfants],
+        # shared with another household (garde alternée): its common data
+        "enfants_partages": [
+            _enfant(enfant, prestations, request, famille.__name__)
+            for enfant in _par_age(partage.enfants_partages(famille))
+        ],
         "demandes": sorted(
             (_demande(d, request) for d in _valeurs(famille.get("demandes"))),
             key=lambda d: d["date_demande"] or "",

@@ -18,6 +18,7 @@ from .. import dates, pdf
 from ..demandes.affichage import titre
 from ..facturation.corrections import TITRES_REMBOURSEMENT
 from ..facturation.resources import TITRES_MODES
+from ..familles import partage
 from ..familles.resources import IFamille
 from ..familles.schemas import MONTANTS, NOMBRES
 from ..i18n import _
@@ -42,6 +43,8 @@ def _auditer(request, famille):
         return
     enfants = famille.get("enfants")
     for enfant in enfants.values() if enfants is not None else ():
+        audit.noter(request, famille, audit.SANITAIRES, enfant)
+    for enfant in partage.enfants_partages(famille):
         audit.noter(request, famille, audit.SANITAIRES, enfant)
 
 
@@ -142,7 +145,8 @@ def contexte_pdf(request, data):
         ("bancaires", _("Informations bancaires")),
     )
     enfants = []
-    for enfant in data["enfants"]:
+    partages = [(e, True) for e in data.get("enfants_partages", [])]
+    for enfant, partage_ in [(e, False) for e in data["enfants"]] + partages:
         personnes = enfant["autorisations"].get("personnes_autorisees") or []
         enfants.append(
             {
@@ -160,6 +164,7 @@ def contexte_pdf(request, data):
                     dict(i, debut=lisible(request, i["debut"])) for i in enfant["inscriptions"]
                 ],
                 "planning": _planning(enfant["planning"]),
+                "partage": partage_,
             }
         )
     return {

@@ -11,7 +11,13 @@ and POST, each view registered for it.
   inscriptions, planning, agenda): hers to see, but they show nothing of
   DUPONT's household (address, phone, invoices, requests, messages), and
   a POST commits nothing but her own planning feed's token (DUPONT's
-  keeps working)."""
+  keeps working).
+- Her own pages that name the shared child (Mes données, the message
+  pre-filled about one of its days): nothing of DUPONT's household.
+- Once staff stopped the garde alternée: every URL of DUPONT's, the
+  child's included, is 302/403/404 for her, and shows nothing of it."""
+
+import json
 
 import pytest
 
@@ -124,3 +130,69 @@ def test_dupont_reaches_nothing_of_the_other_household(shared, dupont):
         return [e.prenom for e in enfants if partage.est_partage(e)]
 
     assert with_root(shared.app, partagee) == ["LUCAS"]
+
+
+def test_her_own_pages_that_name_the_shared_child_show_nothing_of_dupont(
+    shared, dupont_pret, jeanne
+):
+    child, _conversation, _jeton = dupont_pret
+    foyer = "/familles/%s/" % JEANNE_FOYER["numero"]
+    problemes = []
+    donnees = jeanne.get(foyer + "mes-donnees.json")
+    prenoms = [e["identite"]["prenom"] for e in json.loads(donnees.body)["enfants_partages"]]
+    assert prenoms == ["LUCAS"]
+    problemes += _probleme(donnees, foyer, "GET", SECRETS_FOYER + (DUPONT["numero"],))
+    problemes += _probleme(jeanne.get(foyer + "mes-donnees.pdf"), foyer, "GET", SECRETS_FOYER)
+
+    def premier_jour(root, registry):
+        enfant = root["familles"][DUPONT["numero"]]["enfants"][child.split("/")[-2]]
+        inscription = next(iter(enfant.inscriptions.values()))
+        return enfant.__name__, inscription.prestation
+
+    nom, oid = with_root(shared.app, premier_jour)
+    url = foyer + "boite-de-reception?enfant=%s&prestation=%s&date=2026-12-09" % (nom, oid)
+    page = jeanne.get(url)
+    assert "LUCAS" in page.html.find("input", {"name": "objet"})["value"]
+    problemes += _probleme(page, url, "GET", SECRETS_FOYER + (DUPONT["numero"],))
+    assert not problemes, "\n".join(problemes)
+
+
+def test_once_the_share_stopped_she_reaches_nothing_of_the_child(app):
+    agent = _role_app(app, "agent", COMPTES["agent"][0])
+
+    def chemin(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        lucas = next(e for e in famille["enfants"].values() if e.prenom == "LUCAS")
+        return "/familles/%s/enfants/%s/" % (DUPONT["numero"], lucas.__name__)
+
+    child = with_root(app.app, chemin)
+    form = agent.get("/manage" + child + "@@arreter-garde").forms[0]
+    form.submit("preparer").forms[0].submit("arreter", status=302)
+
+    def seconds(root, registry):
+        enfant = root["familles"][DUPONT["numero"]]["enfants"][child.split("/")[-2]]
+        return partage.seconds_foyers(enfant)
+
+    assert with_root(app.app, seconds) == []
+    jeanne = _role_app(app, "jeanne.lafond", COMPTES["jeanne.lafond"][0])
+    urls = _urls_de_dupont(app, "x")
+    assert sum(u.startswith(child) for u, _ in urls) >= 5
+    token = acces.jeton_de(jeanne)
+    problemes = []
+    for url, _vue in urls:
+        avant = acces.derniere_transaction(app)
+        get = jeanne.get(url, expect_errors=True)
+        post = jeanne.post(url, dict(HOSTILE, csrf_token=token), expect_errors=True)
+        for response, methode in ((get, "GET"), (post, "POST")):
+            if response.status_int not in (302, 403, 404):
+                problemes.append("%s %s -> %s" % (methode, url, response.status))
+            elif response.status_int == 302 and DUPONT["numero"] in response.location:
+                problemes.append("%s %s -> %s" % (methode, url, response.location))
+            problemes += _probleme(response, url, methode, SECRETS_HORS_ENFANT)
+        if acces.derniere_transaction(app) != avant:
+            problemes.append("GET/POST %s committed" % url)
+    assert not problemes, "\n".join(problemes)
+    assert "LUCAS" not in jeanne.get("/familles/%s/mes-enfants" % JEANNE_FOYER["numero"]).text
+    # JEAN still has his child, hers no more.
+    dupont = _role_app(app, "jean.dupont", COMPTES["jean.dupont"][0])
+    assert dupont.get(child + "planning").status_int == 200

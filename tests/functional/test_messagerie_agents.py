@@ -14,7 +14,7 @@ from pypdf import PdfWriter
 from substanced.util import find_catalog, get_oid
 
 from portail_famille import inscriptions
-from portail_famille.demo import COMPTES, DUPONT, MARTIN
+from portail_famille.demo import COMPTES, DUPONT, JEANNE_FOYER, MARTIN
 from portail_famille.messagerie import groupe, service
 
 from ..conftest import ADMIN, login, mails, with_root
@@ -488,10 +488,11 @@ def test_a_group_message_reaches_exactly_the_targeted_families(app):
     cantine = with_root(app.app, lambda root, r: prestation_oid(root, r, CANTINE))
     alsh = structure_oid(app, ALSH)
     # DUPONT's LUCAS is enrolled in the canteen and Wednesday afternoons
-    # this school year (demo data).
+    # this school year (demo data); JEANNE's household shares him (garde
+    # alternée): told too.
     expected = {
-        "prestation:%d" % cantine: [DUPONT["numero"], "2000000000001"],
-        "structure:%d" % alsh: [DUPONT["numero"], "2000000000002"],
+        "prestation:%d" % cantine: [DUPONT["numero"], JEANNE_FOYER["numero"], "2000000000001"],
+        "structure:%d" % alsh: [DUPONT["numero"], JEANNE_FOYER["numero"], "2000000000002"],
         "toutes": everybody,
     }
     choix = agent.get(GROUPE)
@@ -561,8 +562,9 @@ def test_a_group_message_in_batches_and_with_an_attachment(app):
         | {"csrf_token": token(page)},
         upload_files=[("fichier", "menus.pdf", data)],
     )
-    assert "Message mis en file d'envoi pour 6 famille(s)" in flashes(done.follow())
-    assert une_passe(app.app) == 3  # chunks of 2 families
+    # the five, DUPONT's and JEANNE's (LUCAS's second household)
+    assert "Message mis en file d'envoi pour 7 famille(s)" in flashes(done.follow())
+    assert une_passe(app.app) == 4  # chunks of 2 families
 
     def files(root, registry):
         found = []
@@ -574,7 +576,7 @@ def test_a_group_message_in_batches_and_with_an_attachment(app):
         return found
 
     found = with_root(app.app, files)
-    assert len(found) == 6 and all(content == data for _n, content in found)
+    assert len(found) == 7 and all(content == data for _n, content in found)
     assert len({oid for oid, _c in found}) == 1  # stored once, with the job
 
 

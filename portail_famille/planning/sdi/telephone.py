@@ -13,6 +13,13 @@ editors.
 
 A refusal, or a field to correct, comes back on the page (status 200)
 with the agent's choices kept; a change done redirects with its message.
+
+A child shared by two households (garde alternée, ``familles.partage``):
+the page names both, the agent picks the one on the phone (``?foyer=``,
+its N° famille; default the child's first) and books on its weeks only,
+as its parent would; cancelling a day is for the household that booked
+it (its link carries it).  The second household's tab "Réserver" lists
+the children it shares.
 """
 
 import datetime
@@ -26,6 +33,7 @@ from substanced.sdi import mgmt_view
 from ... import dates
 from ...calendrier.jours import genres, zone_vacances
 from ...demandes.resources import ACCEPTEE
+from ...familles import partage
 from ...familles.resources import IEnfant, IFamille
 from ...i18n import _, traduire
 from ...inscriptions import prestation_de
@@ -40,6 +48,7 @@ RESERVER = "reserver"  # POST field: "<prestation oid>:<date>" of the cell click
 ANNULER = "annuler"  # GET (the confirmation) and POST field, the same value
 TEMPLATE = "portail_famille.planning:templates/telephone.pt"
 PRENOM = "prenom"  # the Famille's tab: the child of that first name
+FOYER = "foyer"  # GET and POST: the N° famille of the household booked for
 
 # A free cell: a button that books it (all values escaped).
 BOUTON = (
@@ -68,6 +77,15 @@ def lien_famille(request, numero, prenom):
     return request.sdiapi.mgmt_path(familles, numero, "@@" + VUE, query={PRENOM: prenom})
 
 
+def foyer_choisi(enfant, numero):
+    """The household of ``enfant`` whose N° famille is ``numero`` (the
+    child's first by default, or when ``numero`` is none of its)."""
+    for famille in partage.foyers(enfant):
+        if isinstance(numero, str) and famille.__name__ == numero:
+            return famille
+    return partage.foyer_principal(enfant)
+
+
 def _cellule(value):
     """(prestation oid, day) of "<oid>:<date>", or None."""
     oid, _sep, day = value.partition(":") if isinstance(value, str) else ("", "", "")
@@ -90,6 +108,14 @@ class TelephoneView:
         self.context = context
         self.request = request
         self.year, self.month = mois_demande(request.params.get("mois"), dates.today())
+        self.foyer = foyer_choisi(context, request.params.get(FOYER))
+
+    def requete(self, foyer=None):
+        """The query that keeps the household chosen (none: the first)."""
+        foyer = foyer or self.foyer
+        if foyer is partage.foyer_principal(self.context):
+            return {}
+        return {FOYER: foyer.__name__}
 
     def traduire(self, texte):
         return traduire(self.request, texte)
@@ -114,6 +140,8 @@ class TelephoneView:
         aujourdhui = dates.today()
         apparences = {}
         rows = []
+        # a shared child: the households by N° famille, read once
+        foyers = {f.__name__: f for f in partage.foyers(enfant)} if enfant.gardes else {}
         for inscription, prestation, bornes in actives:
             oid = inscription.prestation
             kinds = (
@@ -138,7 +166,12 @@ class TelephoneView:
                     verbe = escape(self.traduire(_("Réserver")))
                     cellules.append(BOUTON % (td, valeur, marque, verbe, escape(titre), long))
                 elif annulable:
-                    lien = escape(url(request, enfant, self.year, self.month, annuler=valeur))
+                    # the household that booked the day cancels it
+                    numero = partage.foyer_de_la_cellule(enfant, oid, day) if foyers else None
+                    query = self.requete(foyers.get(numero) or partage.foyer_principal(enfant))
+                    lien = escape(
+                        url(request, enfant, self.year, self.month, annuler=valeur, **query)
+                    )
                     verbe = escape(self.traduire(_("Annuler")))
                     cellules.append(LIEN % (td, lien, marque, texte, verbe, escape(titre), long))
                 elif texte:
@@ -149,21 +182,41 @@ class TelephoneView:
             rows.append({"titre": titre, "cellules": "".join(cellules)})
         return rows
 
+    def foyers(self):
+        """The households of a shared child, each a link to its page (the
+        chosen one marked), with its weeks; [] when the child is not shared."""
+        enfant, request = self.context, self.request
+        if not partage.est_partage(enfant):
+            return []
+        return [
+            {
+                "nom": famille.nom_complet or famille.title,
+                "numero": famille.numero,
+                "garde": partage.libelle(request, partage.garde_de(enfant, famille)),
+                "url": url(request, enfant, self.year, self.month, **self.requete(famille)),
+                "actif": famille is self.foyer,
+            }
+            for famille in partage.foyers(enfant)
+        ]
+
     def page(self, annulation=None, erreurs=None, refus=None, valeurs=None):
         enfant, request = self.context, self.request
-        famille = enfant.__parent__.__parent__
+        famille = self.foyer
+        query = self.requete()
         _colonnes_, entetes = _colonnes(self.year, self.month)
         precedent, suivant = decaler(self.year, self.month, -1), decaler(self.year, self.month, 1)
         return {
             "enfant": enfant,
             "famille": famille.nom_complet or famille.title,
             "numero": famille.numero,
+            "foyers": self.foyers(),
+            "foyer": query.get(FOYER, ""),
             "mois": "%s %d" % (MOIS[self.month - 1], self.year),
             "valeur_mois": "%04d-%02d" % (self.year, self.month),
-            "precedent": url(request, enfant, *precedent),
-            "suivant": url(request, enfant, *suivant),
+            "precedent": url(request, enfant, *precedent, **query),
+            "suivant": url(request, enfant, *suivant, **query),
             "action": request.sdiapi.mgmt_path(enfant, "@@" + VUE),
-            "retour": url(request, enfant, self.year, self.month),
+            "retour": url(request, enfant, self.year, self.month, **query),
             "entetes": entetes,
             "lignes": self.lignes(),
             "legende": _legende(request),
@@ -190,6 +243,7 @@ class TelephoneView:
             "jour": dates.en_toutes_lettres(day),
             "limite": dates.moment_a(limite),
             "hors_delai": dates.horodatage() >= limite,
+            "foyer": "%s (N° %s)" % (self.foyer.nom_complet or self.foyer.title, self.foyer.numero),
         }
 
     def prestation(self, oid, day):
@@ -201,7 +255,8 @@ class TelephoneView:
 
     def _fait(self, message, day):
         self.request.sdiapi.flash(self.traduire(message), "success")
-        return HTTPFound(url(self.request, self.context, day.year, day.month))
+        query = self.requete()
+        return HTTPFound(url(self.request, self.context, day.year, day.month, **query))
 
     def _saisie(self, bouton):
         """What the agent sent with ``bouton``: (the cell (oid, day), the
@@ -237,7 +292,12 @@ class TelephoneView:
             return self.page(erreurs={"motif": erreur}, valeurs=valeurs)
         try:
             demande = telephone.reserver(
-                self.context, oid, day, self.request, derogation=motif if derogation else ""
+                self.context,
+                oid,
+                day,
+                self.request,
+                derogation=motif if derogation else "",
+                foyer=self.foyer,
             )
         except service.Refus as error:
             return self.page(refus=error.message, valeurs=valeurs)
@@ -284,7 +344,7 @@ class TelephoneView:
             return self.page(annulation=found, erreurs=erreurs, valeurs=valeurs)
         try:
             demande = telephone.annuler(
-                self.context, oid, day, motif, self.request, derogation=derogation
+                self.context, oid, day, motif, self.request, derogation=derogation, foyer=self.foyer
             )
         except service.Refus as error:
             # The confirmation stays open: the override may be ticked.
@@ -316,12 +376,21 @@ class TelephoneView:
 def famille(context, request):
     """The family's children, each a link to its tab "Réserver"; straight
     to it when ``?prenom=`` names one child."""
-    enfants = sorted(context["enfants"].values(), key=lambda e: (e.prenom, e.__name__))
+    # its own children, and those it shares with another household
+    enfants = sorted(partage.enfants_du_foyer(context), key=lambda e: (e.prenom, e.__name__))
+
+    def lien(enfant, *mois):
+        """Its tab "Réserver" (for this household, when it shares it)."""
+        query = {FOYER: context.__name__} if partage.second_foyer(enfant, context) else {}
+        if not mois and not query:
+            return request.sdiapi.mgmt_path(enfant, "@@" + VUE)
+        return url(request, enfant, *(mois or mois_demande(None, dates.today())), **query)
+
     prenom = request.GET.get(PRENOM)
     if isinstance(prenom, str) and prenom:
         found = [e for e in enfants if e.prenom.casefold() == prenom.strip().casefold()]
         if len(found) == 1:
-            return HTTPFound(url(request, found[0], *mois_demande(None, dates.today())))
+            return HTTPFound(lien(found[0], *mois_demande(None, dates.today())))
     aujourdhui = dates.today()
     return {
         "famille": context.nom_complet or context.title,
@@ -330,7 +399,7 @@ def famille(context, request):
             {
                 "nom": enfant.title,
                 "age": dates.age(enfant.date_naissance, aujourdhui),
-                "url": request.sdiapi.mgmt_path(enfant, "@@" + VUE),
+                "url": lien(enfant),
             }
             for enfant in enfants
             if enfant.partie_le is None
