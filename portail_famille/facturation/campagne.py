@@ -32,6 +32,11 @@ conflict with the batch, and the batch render again.  A batch whose PDFs
 could not be made keeps its invoices, each frozen at its first download:
 from its HTML as issued when the renderer failed, from the data as it is
 then when the process stopped between the two transactions.
+
+The SDI does not run ``valider``: its confirmation queues the run for the
+workers (``travail``: the same ``Plan``, ``commencer`` and ``emettre``,
+chunk by chunk, each chunk's PDFs sealed in its own transaction);
+``valider`` is the run here and now, for the demo, the bench and scripts.
 """
 
 import datetime
