@@ -53,6 +53,9 @@ import planning  # noqa: E402  (bench/planning.py: the town's generator)
 
 REGIE = "regie-garderie-alsh"  # the demo's régie (its name in the régies folder)
 OUT = Path(__file__).resolve().parent / "out" / "facturation.json"
+# development.ini's, but no worker thread in the process (travaux.fil): it
+# would hold a connection of its own, and take the measured job
+SETTINGS = tuple(planning.SETTINGS) + ("portail.travaux.dans_le_processus = false",)
 
 
 def generer(directory, familles):
@@ -61,18 +64,19 @@ def generer(directory, familles):
 
     from pyramid.scripting import prepare
 
-    from portail_famille.demo import close_databases
+    from portail_famille.travaux.fil import fermer
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    app = home.home_app(directory, planning.SETTINGS)
+    app = home.home_app(directory, SETTINGS)
     env = prepare(registry=app.registry)
     try:
         info = planning.generer(env["root"], env["registry"], familles, course=0)
     finally:
-        env["closer"]()
+        fermer(env)  # the connection too: close_databases closes the rest
         close_databases(app.registry)
     info["timings"]["app_and_demo"] = time.perf_counter() - t0 - info["timings"]["total"]
     (directory / "info.json").write_text(json.dumps(info))
@@ -151,12 +155,13 @@ def mesurer(directory, args, par_travailleur=False):
     from pyramid.scripting import prepare
 
     from portail_famille import dates
-    from portail_famille.demo import close_databases
     from portail_famille.facturation import campagne
     from portail_famille.montants import euros
+    from portail_famille.travaux.fil import fermer
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
-    app = home.home_app(directory, planning.SETTINGS)
+    app = home.home_app(directory, SETTINGS)
     env = prepare(registry=app.registry)
     root = env["root"]
     figures = {"familles_generees": args.familles, "lot": args.lot}
@@ -238,7 +243,7 @@ def mesurer(directory, args, par_travailleur=False):
         figures["relance"]["factures"] = again["nombre"]
         transaction.abort()
     finally:
-        env["closer"]()
+        fermer(env)  # the connection too: close_databases closes the rest
         close_databases(app.registry)
     figures["data_fs_mb"] = (directory / "Data.fs").stat().st_size / 1e6
     figures["generation"] = info["timings"]
