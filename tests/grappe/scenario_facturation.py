@@ -1,7 +1,8 @@
 """The invoicing run of a whole town by workers (``portail-famille-travaux``,
 ``facturation.travail``) as real processes on a shared database
-(test_facturation_travaux_zeo.py): FAMILLES families billed for May 2015
-in chunks of LOT families, each chunk issuing its invoices and rendering
+(test_facturation_travaux_zeo.py, test_facturation_travaux_relstorage.py):
+FAMILLES families billed for May 2015 in chunks of LOT families, each
+chunk issuing its invoices and rendering
 their PDFs in one transaction; the first worker is killed with SIGKILL
 mid-run (most likely while it renders a chunk), the second takes the job
 over after the lease and ends it.  Every family has exactly one invoice
