@@ -7,7 +7,9 @@
   au …, N factures, total …, date de facture …, échéance …") and only
   "Confirmer la facturation" issues it: that POST carries the preview's
   digest, refused (and the new preview shown) when the planning changed
-  in between; the régie's past runs.  A régie à terme échu bills days
+  in between; it records the run and queues it for the workers
+  (``travail``, one run at a time per régie) and leads to the job's
+  progress; the régie's past runs (a queued one "En cours").  A régie à terme échu bills days
   passed only (``campagne.erreurs_periode``, beside the field);
 - "Régularisations" on a Régie: ``regularisations_sdi``;
 - "Tarifs" on a Prestation: its billing settings, the régie that bills it
