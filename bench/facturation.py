@@ -3,6 +3,7 @@ town of 10,000 families (20,000 children, each enrolled in the seven demo
 prestations with a year of planning: bench/planning.py's generator).
 
     .venv/bin/python bench/facturation.py [--familles 10000] [--lot 250] [--mois AAAA-MM] [--sans-pdf]
+        [--travail] [--lot-travail 20]
 
 A first process generates the town on a FileStorage in a temporary
 directory (the demo data, then ``planning.generer``) and exits; this
@@ -18,6 +19,12 @@ step from an emptied connection cache:
   rendered and kept, one renderer per core at a time), unless
   ``--sans-pdf`` (the run before frozen documents);
 - ``relance``: the preview again, which must find nothing left to bill.
+
+With ``--travail``, the same run is also measured as the SDI now runs it
+(issue 22) on a copy of the town: queued, then a worker's pass in this
+process (``travaux.service.Travailleur``), by chunks of ``--lot-travail``
+families, each chunk's PDFs rendered and sealed in its own transaction
+(always: ``--sans-pdf`` concerns the inline run only).
 
 The month is the last one over in the current school year (or the current
 month in September).  Printed: seconds, families per second, invoices,
@@ -46,6 +53,9 @@ import planning  # noqa: E402  (bench/planning.py: the town's generator)
 
 REGIE = "regie-garderie-alsh"  # the demo's régie (its name in the régies folder)
 OUT = Path(__file__).resolve().parent / "out" / "facturation.json"
+# development.ini's, but no worker thread in the process (travaux.fil): it
+# would hold a connection of its own, and take the measured job
+SETTINGS = tuple(planning.SETTINGS) + ("portail.travaux.dans_le_processus = false",)
 
 
 def generer(directory, familles):
@@ -54,18 +64,19 @@ def generer(directory, familles):
 
     from pyramid.scripting import prepare
 
-    from portail_famille.demo import close_databases
+    from portail_famille.travaux.fil import fermer
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    app = home.home_app(directory, planning.SETTINGS)
+    app = home.home_app(directory, SETTINGS)
     env = prepare(registry=app.registry)
     try:
         info = planning.generer(env["root"], env["registry"], familles, course=0)
     finally:
-        env["closer"]()
+        fermer(env)  # the connection too: close_databases closes the rest
         close_databases(app.registry)
     info["timings"]["app_and_demo"] = time.perf_counter() - t0 - info["timings"]["total"]
     (directory / "info.json").write_text(json.dumps(info))
@@ -119,19 +130,38 @@ def originaux(root, regie, run):
     return {"figees": len(tailles), "taille_moyenne": sum(tailles) / max(1, len(tailles))}
 
 
-def mesurer(directory, args):
+def par_le_travailleur(root, regie, debut, fin, date, request, lot):
+    """The run as the SDI now runs it (issue 22): queued (``travail.lancer``,
+    committed), then a worker's pass (``travaux.service.Travailleur``, in
+    this process) issues it by chunks of ``lot`` families, each chunk's
+    PDFs rendered and sealed in its transaction."""
+    import transaction
+
+    from portail_famille.facturation import campagne, travail
+    from portail_famille.travaux.service import Travailleur
+
+    request.registry.settings["portail.facturation_lot"] = str(lot)
+    _job, run = travail.lancer(request, root, regie, debut, fin, date, None, "bench")
+    cle = run.cle
+    transaction.commit()
+    Travailleur(request, root, tm=transaction.manager).passe()
+    return campagne.campagne_de(regie, cle)
+
+
+def mesurer(directory, args, par_travailleur=False):
     import warnings
 
     import transaction
     from pyramid.scripting import prepare
 
     from portail_famille import dates
-    from portail_famille.demo import close_databases
     from portail_famille.facturation import campagne
     from portail_famille.montants import euros
+    from portail_famille.travaux.fil import fermer
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
-    app = home.home_app(directory, planning.SETTINGS)
+    app = home.home_app(directory, SETTINGS)
     env = prepare(registry=app.registry)
     root = env["root"]
     figures = {"familles_generees": args.familles, "lot": args.lot}
@@ -173,18 +203,30 @@ def mesurer(directory, args):
             tracemalloc.start()
         run = step(
             "valider",
-            lambda: campagne.valider(
-                root,
-                regie,
-                debut,
-                fin,
-                fin + datetime.timedelta(days=1),
-                par="bench",
-                lot=args.lot,
-                tm=transaction.manager,
-                registry=app.registry,
-                request=None if args.sans_pdf else env["request"],
-                aujourdhui=aujourdhui,
+            lambda: (
+                par_le_travailleur(
+                    root,
+                    regie,
+                    debut,
+                    fin,
+                    fin + datetime.timedelta(days=1),
+                    env["request"],
+                    args.lot_travail,
+                )
+                if par_travailleur
+                else campagne.valider(
+                    root,
+                    regie,
+                    debut,
+                    fin,
+                    fin + datetime.timedelta(days=1),
+                    par="bench",
+                    lot=args.lot,
+                    tm=transaction.manager,
+                    registry=app.registry,
+                    request=None if args.sans_pdf else env["request"],
+                    aujourdhui=aujourdhui,
+                )
             ),
         )
         if args.tracemalloc:
@@ -201,7 +243,7 @@ def mesurer(directory, args):
         figures["relance"]["factures"] = again["nombre"]
         transaction.abort()
     finally:
-        env["closer"]()
+        fermer(env)  # the connection too: close_databases closes the rest
         close_databases(app.registry)
     figures["data_fs_mb"] = (directory / "Data.fs").stat().st_size / 1e6
     figures["generation"] = info["timings"]
@@ -258,6 +300,28 @@ def rapport(figures, euros):
     )
     ok = f["relance"]["factures"] == 0 and v["factures"] == f["apercu"]["factures"]
     print("second run bills nothing: %s" % ("yes" if ok else "NO"))
+    t = f.get("travail")
+    if t is not None:
+        print(
+            "run by the worker (queued, chunks of %d, PDFs in each chunk's transaction): "
+            "%.2f s, %d invoices (%s to %s), %d frozen; %.2fx the inline run"
+            % (
+                t["lot"],
+                t["secondes"],
+                t["factures"],
+                t["premier"],
+                t["dernier"],
+                t["pdf"]["figees"],
+                t["secondes"] / v["secondes"],
+            )
+        )
+        same = (t["factures"], t["total"], t["premier"], t["dernier"]) == (
+            v["factures"],
+            v["total"],
+            v["premier"],
+            v["dernier"],
+        )
+        print("the worker issues what the inline run did: %s" % ("yes" if same else "NO"))
 
 
 def main():
@@ -268,6 +332,14 @@ def main():
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument(
         "--sans-pdf", action="store_true", help="the run without freezing its invoices"
+    )
+    parser.add_argument(
+        "--travail",
+        action="store_true",
+        help="also the run through the workers' queue (a copy of the town), as the SDI runs it",
+    )
+    parser.add_argument(
+        "--lot-travail", type=int, default=20, help="families per chunk of the worker (20)"
     )
     parser.add_argument("--generer", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -281,8 +353,14 @@ def main():
         check=True,
     )
     generation = time.perf_counter() - t0
+    if args.travail:  # the same town, for the run by the worker
+        shutil.copytree(directory, tmp / "ville-travail")
     figures, euros = mesurer(directory, args)
     figures["generation"]["process"] = generation
+    if args.travail:
+        figures_travail, _euros = mesurer(tmp / "ville-travail", args, par_travailleur=True)
+        figures["travail"] = figures_travail["valider"]
+        figures["travail"]["lot"] = args.lot_travail
     print(
         "town: %d families, %d children; generated in %.0f s; Data.fs %.0f MB"
         % (args.familles, 2 * args.familles, generation, figures["data_fs_mb"])

@@ -6,13 +6,18 @@ import transaction
 from pyramid.scripting import prepare
 
 from portail_famille.messagerie import groupe
+from portail_famille.travaux.fil import fermer
 from portail_famille.travaux.service import Travailleur
 
 
 def travailleur(wsgi, **kw):
     """(Travailleur, closer) on a new connection of ``wsgi``'s database."""
     env = prepare(registry=wsgi.registry)
-    return Travailleur(env["request"], env["root"], tm=transaction.manager, **kw), env["closer"]
+    # the connection closed too (fermer), not only the environment: run in
+    # a thread, it must not be left to the database's close in another
+    return Travailleur(env["request"], env["root"], tm=transaction.manager, **kw), (
+        lambda: fermer(env)
+    )
 
 
 def une_passe(wsgi, **kw):

@@ -32,6 +32,11 @@ conflict with the batch, and the batch render again.  A batch whose PDFs
 could not be made keeps its invoices, each frozen at its first download:
 from its HTML as issued when the renderer failed, from the data as it is
 then when the process stopped between the two transactions.
+
+The SDI does not run ``valider``: its confirmation queues the run for the
+workers (``travail``: the same ``Plan``, ``commencer`` and ``emettre``,
+chunk by chunk, each chunk's PDFs sealed in its own transaction);
+``valider`` is the run here and now, for the demo, the bench and scripts.
 """
 
 import datetime
@@ -51,6 +56,7 @@ from ..inscriptions import annees, inscrits
 from ..montants import ZERO
 from ..planning import cells, horaires
 from ..retry import essayer
+from ..util import objet
 from . import compte, pdf, regularisation, service, tarifs
 from .schemas import ECHOIR
 
@@ -178,12 +184,11 @@ class Plan:
     child with the oids of its prestations of the régie) and those with a
     pending regularisation, the prestations without tariff."""
 
-    def __init__(self, root, regie, debut, fin):
+    def __init__(self, root, regie, debut, fin, familles=True):
         self.regie = regie
         self.debut = debut
         self.fin = fin
         self.prestations = dict(prestations_de(root, regie))
-        libelles = [a.libelle for a in annees(root) if a.debut <= fin and a.fin >= debut]
         jours = _jours(debut, fin)
         calendrier = root["calendrier"]
         par_structure = {}
@@ -196,10 +201,22 @@ class Plan:
                 kinds = genres(calendrier, jours, structure, zone=ZONE_DEFAUT)
                 par_structure[key] = frozenset(d for d, g in kinds.items() if g in FERMES)
             self.fermes[oid] = par_structure[key]
+        # the pending regularisations
+        self.attente = regularisation.par_famille(regie)
+        self.sans_tarif = []
+        self.sans_regie = []
+        self.familles = []
+        if familles:
+            self._familles(root)
+
+    def _familles(self, root):
+        """The families to bill (with their children), the prestations
+        without tariff, those of no régie: what the whole run reads."""
+        debut, fin = self.debut, self.fin
+        libelles = [a.libelle for a in annees(root) if a.debut <= fin and a.fin >= debut]
         objectmap = find_objectmap(root)
         familles = {}
         trouves = {}  # child oid -> Enfant or None: one lookup per child
-        self.sans_tarif = []
         # enrolled children in a prestation of no régie: billed by none
         self.sans_regie = [
             p
@@ -224,12 +241,42 @@ class Plan:
                         enfants.setdefault(enfant.__name__, (enfant, []))[1].append(oid)
             if enrolled and not tarifs.tranches(prestation):
                 self.sans_tarif.append(prestation)
-        # the pending regularisations, and their families billed by nothing else
-        self.attente = regularisation.par_famille(regie)
+        # the families of pending regularisations billed by nothing else
         for numero in self.attente:
             if numero not in familles and numero in root["familles"]:
                 familles[numero] = (root["familles"][numero], {})
         self.familles = [familles[numero] for numero in sorted(familles)]
+
+    def unites(self):
+        """The families to bill as plain values, for a job's units (the
+        workers': ``travail``): [(family number, ((child oid, (prestation
+        oid, ...)), ...))]."""
+        return [
+            (
+                famille.__name__,
+                tuple((get_oid(enfant), tuple(oids)) for enfant, oids in enfants.values()),
+            )
+            for famille, enfants in self.familles
+        ]
+
+    def familles_de(self, root, unites):
+        """The [(Famille, {child name: (Enfant, [prestation oid])})] of
+        ``unites`` (``unites()``), read again: a family or child gone
+        meanwhile is left out."""
+        dossier = root["familles"]
+        found = []
+        for numero, enfants in unites:
+            famille = dossier.get(numero)
+            if famille is None:
+                continue
+            les_siens = {}
+            for enfant_oid, oids in enfants:
+                enfant = objet(root, enfant_oid)
+                if IEnfant.providedBy(enfant):
+                    oids = [oid for oid in oids if oid in self.prestations]
+                    les_siens.setdefault(enfant.__name__, (enfant, []))[1].extend(oids)
+            found.append((famille, les_siens))
+        return found
 
     def avertissements(self):
         found = [
@@ -401,6 +448,9 @@ class Campagne(Persistent):
     echeance = None
     avoirs = 0
     total_avoirs = ZERO
+    cle = None  # its key among the régie's runs
+    travail = None  # the id of its job, when the workers issue it (``travail``)
+    a_figer = ()  # (family, number) of its documents issued without PDF (``travail``)
 
     def __init__(self, debut, fin, date, par, echeance=None):
         self.debut = debut
@@ -432,6 +482,77 @@ def campagnes(regie):
     return list(reversed(tree.values())) if tree is not None else []
 
 
+def commencer(regie, debut, fin, date, par="", echeance=None):
+    """The run's record (a Campagne) added to the régie's, in the caller's
+    transaction; from now on, a day of the period that becomes billable is
+    billed by this run or the next one (``regularisation``)."""
+    tree = getattr(regie, CAMPAGNES, None)
+    if tree is None:
+        tree = OOBTree()
+        setattr(regie, CAMPAGNES, tree)
+    campagne = Campagne(debut, fin, date, par, echeance)
+    key = "%s %s %06d" % (campagne.lancee_le.isoformat(), par, random.randrange(10**6))  # noqa: S311
+    campagne.cle = key
+    tree[key] = campagne
+    if regie.facturee_jusqua is None or regie.facturee_jusqua < fin:
+        regie.facturee_jusqua = fin
+    return campagne
+
+
+def campagne_de(regie, cle):
+    """The régie's run recorded under ``cle``, or None."""
+    tree = getattr(regie, CAMPAGNES, None)
+    return tree.get(cle) if tree is not None and isinstance(cle, str) else None
+
+
+def emettre(plan, campagne, familles, registry=None):
+    """Issue the invoices and credit notes of ``familles`` ([(Famille,
+    children)] of ``plan``) in the caller's transaction, from the database
+    as it is now (a day billed meanwhile is not billed again), noted on
+    ``campagne``; returns the documents issued (credit notes first)."""
+    regie, date, par = plan.regie, campagne.date, campagne.par
+    factures, avoirs, total = [], [], ZERO
+    for famille, enfants in familles:
+        proposition = plan.proposition(famille, enfants)
+        par_facture = {}
+        for reg, _montant in proposition.avoirs:
+            par_facture.setdefault(reg.facture, []).append(reg)
+        for regs in par_facture.values():
+            avoir = regularisation.crediter_par_avoir(
+                regs, regie, date, par, registry=registry, figer=False
+            )
+            if avoir is not None:
+                avoirs.append(avoir)
+        if not proposition.lignes:
+            continue
+        facture = service.emettre_facture(
+            famille,
+            regie,
+            date,
+            plan.debut,
+            plan.fin,
+            proposition.lignes,
+            proposition.cellules,
+            echeance=campagne.echeance,
+            par=par,
+            registry=registry,
+        )
+        regularisation.appliquer(regie, famille, facture, proposition.regularisations)
+        factures.append(facture)
+        total += facture.montant
+    campagne.noter([f.numero for f in factures], total, avoirs)
+    return avoirs + factures
+
+
+def verifier_plan(plan):
+    """Raises FacturationError when a prestation of the run has no tariff."""
+    if plan.sans_tarif:
+        raise service.FacturationError(
+            "Prestation(s) sans tarif : %s."
+            % ", ".join("« %s »" % p.title for p in plan.sans_tarif)
+        )
+
+
 def valider(
     root,
     regie,
@@ -448,73 +569,27 @@ def valider(
 ):
     """Issue the period's invoices of ``regie`` (dated ``date``, due on
     ``echeance``: by default the régie's delay after it) and return the
-    run's record (a Campagne).  With ``tm`` (a transaction manager), the
-    record, then each batch of ``lot`` families, is committed on its own
-    (a batch that conflicts is done again from the database as it is
-    then); without it, everything is in the caller's transaction.  With
-    ``request``, each invoice is frozen (its PDF, see above).  Raises
-    PeriodeInvalide (a régie à terme échu bills days passed only), or
-    FacturationError when a prestation has no tariff."""
+    run's record (a Campagne), here and now (the demo, the bench, a
+    script: the SDI queues the run for the workers, ``travail``).  With
+    ``tm`` (a transaction manager), the record, then each batch of ``lot``
+    families, is committed on its own (a batch that conflicts is done
+    again from the database as it is then); without it, everything is in
+    the caller's transaction.  With ``request``, each invoice is frozen
+    (its PDF, see above).  Raises PeriodeInvalide (a régie à terme échu
+    bills days passed only), or FacturationError when a prestation has no
+    tariff."""
     _verifier(debut, fin, regie, aujourdhui)
     plan = Plan(root, regie, debut, fin)
-    if plan.sans_tarif:
-        raise service.FacturationError(
-            "Prestation(s) sans tarif : %s."
-            % ", ".join("« %s »" % p.title for p in plan.sans_tarif)
-        )
+    verifier_plan(plan)
+    campagne = essayer(tm, lambda: commencer(regie, debut, fin, date, par, echeance))
 
-    def commencer():
-        tree = getattr(regie, CAMPAGNES, None)
-        if tree is None:
-            tree = OOBTree()
-            setattr(regie, CAMPAGNES, tree)
-        campagne = Campagne(debut, fin, date, par, echeance)
-        key = "%s %s %06d" % (campagne.lancee_le.isoformat(), par, random.randrange(10**6))  # noqa: S311
-        tree[key] = campagne
-        # from now on, a day of the period that becomes billable is billed
-        # by this run or the next one (regularisation)
-        if regie.facturee_jusqua is None or regie.facturee_jusqua < fin:
-            regie.facturee_jusqua = fin
-        return campagne
-
-    campagne = essayer(tm, commencer)
-
-    def emettre(familles):
-        factures, avoirs, total = [], [], ZERO
-        for famille, enfants in familles:
-            proposition = plan.proposition(famille, enfants)
-            par_facture = {}
-            for reg, _montant in proposition.avoirs:
-                par_facture.setdefault(reg.facture, []).append(reg)
-            for regs in par_facture.values():
-                avoir = regularisation.crediter_par_avoir(
-                    regs, regie, date, par, registry=registry, figer=False
-                )
-                if avoir is not None:
-                    avoirs.append(avoir)
-            if not proposition.lignes:
-                continue
-            facture = service.emettre_facture(
-                famille,
-                regie,
-                date,
-                debut,
-                fin,
-                proposition.lignes,
-                proposition.cellules,
-                echeance=echeance,
-                par=par,
-                registry=registry,
-            )
-            regularisation.appliquer(regie, famille, facture, proposition.regularisations)
-            factures.append(facture)
-            total += facture.montant
-        campagne.noter([f.numero for f in factures], total, avoirs)
-        return pdf.preparer(request, avoirs + factures) if request is not None else []
+    def lot_(familles):
+        documents = emettre(plan, campagne, familles, registry)
+        return pdf.preparer(request, documents) if request is not None else []
 
     for start in range(0, len(plan.familles), lot):
         batch = plan.familles[start : start + lot]
-        prepares = essayer(tm, lambda batch=batch: emettre(batch))
+        prepares = essayer(tm, lambda batch=batch: lot_(batch))
         if prepares:
             pdf.figer(request, prepares, tm)
 

@@ -10,9 +10,10 @@ keeps the PDFs after the request's transaction has committed, in a
 transaction of its own: the rendering (a third of a second or more) never
 holds the régie's sequence, and nothing after the commit can make the
 request be retried, so a document is never issued twice.  (An invoicing
-run freezes its invoices batch by batch itself: ``campagne``.)  A request whose transaction aborts (an error, a
-conflict that pyramid_retry runs again) freezes nothing: its documents
-were never issued.  Outside a web request (scripts, the demo, evolve
+run freezes its invoices chunk by chunk itself: ``travail``, ``campagne``.)
+A request whose transaction aborts (an error, a conflict that
+pyramid_retry runs again) freezes nothing: its documents were never
+issued.  Outside a web request (scripts, the demo, evolve
 steps) nothing is prepared: the document is frozen by the batch job
 ``portail-famille-figer`` (``figer_tout``), or at its first download
 before that job has run.

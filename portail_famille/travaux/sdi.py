@@ -87,6 +87,9 @@ def travail(context, request):
     job = _travail(context, request)
     genre = genres(request.registry).get(job.genre)
     retour = genre.retour(request, job) if genre is not None and genre.retour else None
+    bilan = None
+    if genre is not None and genre.bilan is not None and job.fini:
+        bilan = genre.bilan(request, job)
     return {
         "travail": etat(request, job),
         "url": request.sdiapi.mgmt_path(context, "@@travail", query={"id": job.id}),
@@ -95,6 +98,7 @@ def travail(context, request):
         ),
         "liste": request.sdiapi.mgmt_path(context, "@@travaux"),
         "retour": retour,
+        "bilan": bilan,
     }
 
 

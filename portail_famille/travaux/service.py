@@ -66,7 +66,9 @@ class Genre:
     ``unite(value)``: the French name of a unit in an error message;
     ``terminer(request, root, travail)``: in the last chunk's transaction;
     ``retour(request, travail)``: the URL of the page that started it;
-    ``lieu(root)``: where ``permission`` is held (default: the root)."""
+    ``lieu(root)``: where ``permission`` is held (default: the root);
+    ``bilan(request, travail)``: what a finished job did, in French (its
+    page shows it), or None."""
 
     def __init__(
         self,
@@ -79,6 +81,7 @@ class Genre:
         terminer=None,
         retour=None,
         lieu=None,
+        bilan=None,
     ):
         self.nom = nom
         self.titre = titre
@@ -89,6 +92,7 @@ class Genre:
         self.terminer = terminer
         self.retour = retour
         self.lieu = lieu or (lambda root: root)
+        self.bilan = bilan
 
 
 def ajouter_genre(config, genre):

@@ -2,7 +2,8 @@
 a billed day, the régisseur finds the regularisation, in Chromium (issue
 16, item 4).  A régie à terme échu refuses the period beside its field;
 à terme à échoir, the preview, "Valider la facturation" and "Confirmer la
-facturation" issue the invoices; the absence accepted by the rules gives
+facturation" queue the run, which a worker issues (the job's page follows
+it by itself); the absence accepted by the rules gives
 a credit note, listed in the régie's "Régularisations" tab."""
 
 import pytest
@@ -12,6 +13,7 @@ from portail_famille import dates
 from portail_famille.demo import COMPTES
 
 from ..conftest import with_root
+from ..travaux import une_passe
 from .test_planning_actions import (  # noqa: F401 (annees_a_venir: a fixture)
     CANTINE,
     annees_a_venir,
@@ -61,7 +63,12 @@ def test_bill_ahead_then_an_absence_on_a_billed_day_is_regularised(portail, new_
     )
     expect(resume).to_contain_text("date de facture %s" % dates.courte(debut))
     regisseur.get_by_role("button", name="Confirmer la facturation").click()
-    expect(regisseur.get_by_text("Facturation validée")).to_be_visible()
+    # queued (issue 22): the job's page, which follows it by itself
+    expect(regisseur.get_by_text("Facturation validée et mise en file")).to_be_visible()
+    expect(regisseur.locator("#etat-travail")).to_have_text("En attente")
+    une_passe(portail.wsgi)  # the workers issue it (facturation.travail)
+    expect(regisseur.locator("#bilan-travail")).to_contain_text("Facturation validée : ")
+    expect(regisseur.locator("#etat-travail")).to_have_text("Terminé")
 
     parent.goto(base + "?mois=%04d-%02d" % (day.year, day.month))
     cellule(parent, CANTINE, day).click(button="right")

@@ -15,6 +15,7 @@ from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.paiement.resources import NOM as PAIEMENTS
 
 from ..conftest import DUPONT_URL, csrf, login, with_root
+from ..travaux import une_passe
 from . import acces
 from .conftest import client
 from .test_reservations import (  # noqa: F401 (clock and town: fixtures)
@@ -265,6 +266,7 @@ def test_the_invoicing_run_takes_only_its_period(app):
     )
     fields.update({"par": "admin", "emise_par": "admin", "regie": "PIRATE", "total": "0"})
     regisseur.post(REGIE_URL, fields, status=302)
+    assert une_passe(app.app) == 1  # the run, by a worker
 
     def read(root, registry):
         factures = {

@@ -3,9 +3,11 @@ planning, the price by quotient, the preview that writes nothing, the
 validation through the SDI, the "Tarifs" tab, who may run it."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from substanced.util import get_oid
 
 from portail_famille import dates
@@ -15,6 +17,7 @@ from portail_famille.planning import cells
 
 from .. import peuplement
 from ..conftest import csrf, login, with_root
+from ..travaux import une_passe
 
 D = Decimal
 MAI = (datetime.date(2015, 5, 1), datetime.date(2015, 5, 31))
@@ -50,11 +53,23 @@ ETATS_MAI = (
 )
 
 
-def confirmer(page, status=302):
+def texte_pdf(body):
+    reader = PdfReader(io.BytesIO(body))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def confirmer(page, status=302, travailler=True):
     """From a run's preview ``page``: "Valider la facturation" (the default
-    dates), then "Confirmer la facturation"."""
+    dates), then "Confirmer la facturation", which queues the run (a job,
+    ``facturation.travail``): then a worker's pass issues it (unless
+    ``travailler`` is false), and the response leads to the job's page."""
     confirmation = page.forms["valider"].submit("verifier", status=200)
-    return confirmation.forms["confirmer"].submit("confirmer", status=status)
+    response = confirmation.forms["confirmer"].submit("confirmer", status=status)
+    if status == 302:
+        assert "/manage/@@travail?id=" in response.location
+        if travailler:
+            assert une_passe(page.test_app.app) > 0
+    return response
 
 
 def empreinte(wsgi, debut, fin):
@@ -369,10 +384,36 @@ def test_regisseur_previews_confirms_then_validates(app):
         "date de facture 02/06/2015, échéance 30/06/2015."
     )
     response = confirmation.forms["confirmer"].submit("confirmer", status=302)
+    # Queued (issue 22): the request returns at once on the job's page,
+    # nothing issued yet, the run listed "en cours" with a link to it.
+    assert "/manage/@@travail?id=" in response.location
+    queued = response.follow()
+    assert (
+        "Facturation validée et mise en file : 1 facture(s), total 34,40\xa0€, émises au fil "
+        "de l'avancement ci-dessous (avec leur PDF)." in queued.text
+    )
+    assert "Facturation Régie garderie ALSH du 01/05/2015 au 31/05/2015" in queued.text
+    assert "En attente" in queued.text and "0 sur 1" in queued.text
+    assert with_root(app.app, lambda root, registry: _regie(root).sequence.dernier) == 228
+    listed = app.get(REGIE_URL)
+    (ligne,) = listed.html.select("tr.campagne-passee")
+    assert ligne.select_one(".campagne-en-cours").get_text() == "En cours"
+    assert ligne.select_one("a")["href"].endswith(response.location.split("/manage")[1])
+    # confirmed again while it waits: one run at a time per régie
+    twice = confirmation.forms["confirmer"].submit("confirmer", status=200)
+    assert "Une facturation de cette régie est déjà en cours" in twice.text
+    assert len(with_root(app.app, lambda root, r: campagne.campagnes(_regie(root)))) == 1
+    assert une_passe(app.app) == 1  # the worker
     done = response.follow()
-    assert "Facturation validée : 1 facture(s), du n° AL-229 au n° AL-229" in done.text
+    assert done.html.select_one("#bilan-travail").get_text() == (
+        "Facturation validée : 1 facture(s), du n° AL-229 au n° AL-229, total 34,40\xa0€."
+    )
+    assert "Terminé" in done.text and "1 sur 1" in done.text
+    done = app.get(REGIE_URL)
     assert "34,40" in done.text and "01/05/2015 - 31/05/2015" in done.text  # past runs
-    assert "30/06/2015" in done.text
+    assert "30/06/2015" in done.text and "AL-229 – AL-229" in done.text
+    assert done.html.select_one("tr.campagne-passee .campagne-en-cours") is None
+    assert "Terminée" in done.html.select_one("tr.campagne-passee").get_text()
 
     def check(root, registry):
         facture = _famille(root)["factures"]["AL-229"]
@@ -381,6 +422,8 @@ def test_regisseur_previews_confirms_then_validates(app):
         assert (facture.date, facture.echeance) == (RUN, datetime.date(2015, 6, 30))
         (run,) = campagne.campagnes(_regie(root))
         assert (run.date, run.echeance) == (RUN, datetime.date(2015, 6, 30))
+        assert run.terminee and run.a_figer == ()
+        assert "N° Facture AL-229" in texte_pdf(facture.original.contenu())
 
     with_root(app.app, check)
     # confirmed again: what was previewed is billed already
@@ -422,6 +465,10 @@ def test_no_invoice_without_the_confirmation_nor_with_a_stale_preview(app):
     )
     done = _confirmer(app, stale)
     assert done.status_int == 302
+    assert "AL-229" not in with_root(
+        app.app, lambda root, registry: list(_famille(root)["factures"])
+    )
+    assert une_passe(app.app) == 1
     montant = with_root(app.app, lambda root, r: _famille(root)["factures"]["AL-229"].montant)
     assert montant == D("38.40")
 

@@ -1,10 +1,13 @@
 """Numbers of a régie under concurrency (issue 5): two invoicing runs of the
-same month started at the same moment by two régisseurs (real waitress
+same month confirmed at the same moment by two régisseurs (real waitress
 server on a FileStorage, the SDI's "Valider la facturation"), while
 payments are recorded at the same moment in other threads (each its own
 ZODB connection, retried on conflict as pyramid_retry retries a request):
-the régie's numbers form one range without gap or duplicate, every family
-gets one invoice, and no planning cell is billed twice."""
+one run is queued, the other refused (one run at a time per régie, issue
+22); then two workers run the queue while payments are recorded again, so
+the run's chunks race the payments for the régie's sequence: the régie's
+numbers form one range without gap or duplicate, every family gets one
+invoice, and no planning cell is billed twice."""
 
 import datetime
 import http.client
@@ -24,10 +27,12 @@ from portail_famille import main
 from portail_famille.demo import DUPONT, MARTIN, load
 from portail_famille.facturation import campagne, service
 from portail_famille.facturation.resources import Facture, Reglement
+from portail_famille.travaux.service import file_de
 
 from .. import peuplement
 from ..conftest import csrf, login, settings_for, with_root
 from ..serveur import Serveur
+from ..travaux import une_passe
 from .test_facturation_campagne import empreinte
 
 FAMILLES = 24
@@ -141,17 +146,41 @@ def test_two_runs_and_payments_at_the_same_moment(serveur):
         statuses.append(response.status)
         connection.close()
 
-    def pay(numero):
+    def pay(numero, barrier):
         barrier.wait()
         _payer(db, numero, errors)
 
     threads = [threading.Thread(target=run, args=s) for s in sessions]
-    threads += [threading.Thread(target=pay, args=(n,)) for n in familles_payees]
+    threads += [threading.Thread(target=pay, args=(n, barrier)) for n in familles_payees]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(180)
-    assert statuses == [302, 302]
+    # one run queued; the other, retried after its conflict on the régie,
+    # finds it under way and is refused (the page again)
+    assert sorted(statuses) == [200, 302]
+    assert errors == []
+    (familles_du_travail,) = with_root(
+        wsgi, lambda root, r: [t.total for t in file_de(root).en_file()]
+    )
+    assert familles_du_travail >= FAMILLES  # the town's, and the demo's billed in May
+
+    # two workers (one claims the job, the other finds nothing) while
+    # payments take numbers of the same sequence
+    barrier = threading.Barrier(2 + PAIEMENTS)
+    chunks = []
+
+    def work():
+        barrier.wait()
+        chunks.append(une_passe(wsgi))
+
+    threads = [threading.Thread(target=work) for _n in range(2)]
+    threads += [threading.Thread(target=pay, args=(n, barrier)) for n in familles_payees]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    assert sorted(chunks) == [0, -(-familles_du_travail // LOT)]
     assert errors == []
 
     def count(root, registry):
@@ -175,18 +204,16 @@ def test_two_runs_and_payments_at_the_same_moment(serveur):
         return sorted(numeros), factures, reglements, billed, regie.sequence.dernier, runs
 
     numeros, factures, reglements, billed, dernier, runs = with_root(wsgi, count)
-    # both runs are recorded, finished, and share the town between them
-    assert len(runs) == 2 and all(terminee for _n, terminee in runs)
-    assert sum(n for n, _terminee in runs) == FAMILLES
-    print("invoices per run:", runs)
+    # one run, recorded and finished
+    assert runs == [(FAMILLES, True)]
     nouveaux = [n for n in numeros if n > before]
     # one range, no gap, no duplicate, up to the sequence's last number
     assert nouveaux == list(range(before + 1, dernier + 1))
     assert len(numeros) == len(set(numeros))
-    assert reglements == PAIEMENTS
+    assert reglements == 2 * PAIEMENTS
     # every family of the town billed once for May, each cell once
     town = {"80000000%05d" % n for n in range(FAMILLES)}
     assert set(factures) == town
     assert all(len(found) == 1 for found in factures.values())
     assert len(billed) == len(set(billed)) == FAMILLES * len(JOURS)
-    assert len(nouveaux) == FAMILLES + PAIEMENTS
+    assert len(nouveaux) == FAMILLES + 2 * PAIEMENTS

@@ -19,6 +19,7 @@ from portail_famille.facturation.schemas import AVOIR, ECHOIR, ECHU, FACTURE_SUI
 from portail_famille.planning import cells
 
 from ..conftest import DUPONT_URL, csrf, with_root
+from ..travaux import une_passe
 from .test_demandes_staff import staff
 from .test_documents_figes import texte
 from .test_enfants import browser_for, enfants
@@ -512,7 +513,10 @@ def test_credits_larger_than_the_next_invoice_are_issued_as_credit_notes_by_the_
     assert "Avoirs à émettre :" in page.text
     confirmation = page.forms["valider"].submit("verifier")
     assert "Et 1 avoir(s) de régularisation, total 44,00" in confirmation.text.replace("\xa0", " ")
-    done = confirmation.forms["confirmer"].submit("confirmer", status=302).follow()
+    queued = confirmation.forms["confirmer"].submit("confirmer", status=302)
+    assert document(town, "AL-230") is None  # queued: issued by the workers
+    assert une_passe(town.app) == 1
+    done = queued.follow()
     assert "Rien à facturer sur cette période : aucune facture émise." in done.text
     assert "1 avoir(s) de régularisation émis" in done.text
     kind, montant, corrigee, _motif, figee = document(town, "AL-230")

@@ -8,4 +8,5 @@
 - ``corrections``: cancelling a payment, refunding a credit;
 - ``journal``: a Régie's numbered operations in number order;
 - ``regularisations``: the days changed after they were billed;
-- ``regies``: adding a Régie."""
+- ``regies``: adding a Régie;
+- ``documents_figes``: the Régies' "Documents figés" (the batch of PDFs, queued)."""

@@ -7,7 +7,9 @@
   au …, N factures, total …, date de facture …, échéance …") and only
   "Confirmer la facturation" issues it: that POST carries the preview's
   digest, refused (and the new preview shown) when the planning changed
-  in between; the régie's past runs.  A régie à terme échu bills days
+  in between; it records the run and queues it for the workers
+  (``travail``, one run at a time per régie) and leads to the job's
+  progress; the régie's past runs (a queued one "En cours").  A régie à terme échu bills days
   passed only (``campagne.erreurs_periode``, beside the field);
 - "Régularisations" on a Régie: ``regularisations_sdi``;
 - "Tarifs" on a Prestation: its billing settings, the régie that bills it
@@ -32,7 +34,8 @@ from ...montants import euros, nombre
 from ...security import P
 from ...structures.resources import IPrestation
 from ...structures.schemas import UNITES
-from .. import campagne, regies, schemas, tarifs
+from ...travaux.service import file_de
+from .. import campagne, regies, schemas, tarifs, travail
 from ..regies import IRegie
 from ..service import FacturationError
 
@@ -55,7 +58,15 @@ def periode_par_defaut(regie, today):
     return mois_precedent(today)
 
 
-def _ligne_campagne(run):
+def _ligne_campagne(request, run):
+    """A past run, as listed; one whose job waits or runs is "en cours",
+    with the link to its progress."""
+    suivi = None
+    if not run.terminee and run.travail is not None:
+        file = file_de(request.root)
+        job = file.get(run.travail) if file is not None else None
+        if job is not None and not job.fini:
+            suivi = request.sdiapi.mgmt_path(request.root, "@@travail", query={"id": job.id})
     return {
         "periode": "%s - %s" % (dates.courte(run.debut), dates.courte(run.fin)),
         "date": dates.courte(run.date),
@@ -68,6 +79,8 @@ def _ligne_campagne(run):
         "total_avoirs": euros(run.total_avoirs),
         "numeros": "%s – %s" % (run.premier, run.dernier) if run.premier else "",
         "terminee": run.terminee,
+        "en_cours": suivi is not None,
+        "suivi": suivi,
     }
 
 
@@ -155,7 +168,9 @@ class FacturationView:
             "refus": None,
             "action": self.url(),
             "csrf_token": self.request.session.get_csrf_token(),
-            "campagnes": [_ligne_campagne(r) for r in campagne.campagnes(self.context)],
+            "campagnes": [
+                _ligne_campagne(self.request, r) for r in campagne.campagnes(self.context)
+            ],
             "euros": euros,
             "nombre": nombre,
             "limite": APERCU_FAMILLES,
@@ -274,23 +289,24 @@ class FacturationView:
         return found
 
     def valider(self, debut, fin, date, echeance, values):
+        """The run recorded and queued (``travail``): the workers issue it;
+        the régisseur lands on the job's progress page."""
         request = self.request
         user = request.user
         par = getattr(user, "__name__", "") or ""
         try:
-            run = campagne.valider(
-                request.root,
-                self.context,
-                debut,
-                fin,
-                date,
-                par=par,
-                lot=int(request.registry.settings.get("portail.facturation_lot") or campagne.LOT),
-                tm=request.tm,
-                registry=request.registry,
-                request=request,
-                echeance=echeance,
+            job, _run = travail.lancer(
+                request, request.root, self.context, debut, fin, date, echeance, par
             )
+        except travail.DejaEnCours:
+            values["refus"] = self.translate(
+                _(
+                    "Une facturation de cette régie est déjà en cours : attendez qu'elle "
+                    "soit terminée (Facturations passées, ci-dessous), puis vérifiez le "
+                    "nouvel aperçu."
+                )
+            )
+            return values
         except FacturationError as e:
             values["refus"] = self.translate(
                 _(
@@ -300,31 +316,18 @@ class FacturationView:
                 )
             )
             return values
-        if run.factures:
-            message = _(
-                "Facturation validée : ${nombre} facture(s), du n° ${premier} au n° ${dernier}, "
-                "total ${total}.",
-                mapping={
-                    "nombre": run.factures,
-                    "premier": run.premier,
-                    "dernier": run.dernier,
-                    "total": euros(run.total),
-                },
-            )
-        else:
-            message = _("Rien à facturer sur cette période : aucune facture émise.")
-        request.sdiapi.flash(self.translate(message), "success")
-        if run.avoirs:
-            request.sdiapi.flash(
-                self.translate(
-                    _(
-                        "${nombre} avoir(s) de régularisation émis, total ${total}.",
-                        mapping={"nombre": run.avoirs, "total": euros(run.total_avoirs)},
-                    )
-                ),
-                "success",
-            )
-        return HTTPFound(self.url())
+        apercu = values["apercu"]
+        request.sdiapi.flash(
+            self.translate(
+                _(
+                    "Facturation validée et mise en file : ${nombre} facture(s), total "
+                    "${total}, émises au fil de l'avancement ci-dessous (avec leur PDF).",
+                    mapping={"nombre": apercu["nombre"], "total": euros(apercu["total"])},
+                )
+            ),
+            "success",
+        )
+        return HTTPFound(request.sdiapi.mgmt_path(request.root, "@@travail", query={"id": job.id}))
 
 
 class FormulaireTarifs(schemas.TarifsSchema):
