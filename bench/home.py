@@ -98,6 +98,9 @@ def home_app(directory, overrides=()):
         settings[key] = settings[key].replace(var, str(directory))
         assert str(directory) in settings[key], settings[key]
     settings["portail.mail_directory"] = str(directory / "mail")
+    # No worker thread (travaux.fil) in a measured process: it holds a
+    # connection of its own and would take jobs a bench measures.
+    settings["portail.travaux.dans_le_processus"] = "false"
     for item in overrides:
         key, _sep, value = item.partition("=")
         settings[key.strip()] = value.strip()

@@ -55,9 +55,9 @@ def generer(directory, familles, candidates, factures):
     import transaction
     from pyramid.scripting import prepare
 
-    from portail_famille.demo import close_databases
     from portail_famille.facturation import service
     from portail_famille.prelevement import mandats
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
     directory = Path(directory)
@@ -134,8 +134,8 @@ def mesurer(directory, args):
     from pyramid.scripting import prepare
 
     from portail_famille import dates, main
-    from portail_famille.demo import close_databases
     from portail_famille.pes import service
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
 

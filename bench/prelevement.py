@@ -61,9 +61,9 @@ def generer(directory, familles, part, factures):
     from schwifty import IBAN
 
     from portail_famille import dates
-    from portail_famille.demo import close_databases
     from portail_famille.facturation import service
     from portail_famille.prelevement import mandats
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
     directory = Path(directory)
@@ -134,9 +134,9 @@ def mesurer(directory, traces=False):
     from pyramid.scripting import prepare
 
     from portail_famille import dates, main
-    from portail_famille.demo import close_databases
     from portail_famille.prelevement import creancier as prelevement_creancier
     from portail_famille.prelevement import lots as service
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
     # development.ini's settings on the generated database

@@ -135,8 +135,9 @@ def main():
     from pyramid.scripting import prepare
 
     from portail_famille import dates
-    from portail_famille.demo import COMPTES, close_databases
+    from portail_famille.demo import COMPTES
     from portail_famille.relances import script, service
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

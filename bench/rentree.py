@@ -148,7 +148,7 @@ def main():
         )
         OUT.parent.mkdir(exist_ok=True)
         OUT.write_text(json.dumps(result, indent=1, ensure_ascii=False))
-        from portail_famille.demo import close_databases
+        from portail_famille.util import close_databases
 
         close_databases(wsgi.registry)
     return 0

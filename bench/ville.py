@@ -140,7 +140,7 @@ def generer(directory, familles, seed=2015):
     from pyramid.scripting import prepare
 
     from portail_famille import dates, mots_de_passe
-    from portail_famille.demo import close_databases
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
     directory = Path(directory)
