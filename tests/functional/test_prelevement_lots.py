@@ -10,6 +10,7 @@ the codes that void it, the family told by mail and in its mailbox)."""
 import datetime
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from lxml import etree
@@ -22,6 +23,7 @@ from portail_famille.prelevement import lots as prelevement
 from portail_famille.prelevement import mandats, resources
 
 from ..conftest import ADMIN, DUPONT_URL, app_du_test, csrf, login, mails, with_root
+from ..travaux import une_passe
 from .conftest import client
 from .test_compte_sdi import jeton
 
@@ -132,10 +134,14 @@ def apercu(browser, echeance, status=200):
     )
 
 
-def confirmer(browser, page, status=302):
+def confirmer(browser, page, status=302, executer=True):
+    """Confirm the preview.  Accepted, the batch is queued (the answer goes
+    to the job's progress page) and, with ``executer``, a worker runs it
+    in the test's process: the returned object's ``location`` is then the
+    batch's page, ``suivi`` the job's page once done."""
     empreinte = re.search(r'name="empreinte" value="([0-9a-f]{64})"', page.text).group(1)
     echeance = re.search(r'name="echeance" value="([0-9-]+)"', page.text).group(1)
-    return browser.post(
+    reponse = browser.post(
         LOTS,
         {
             "echeance": echeance,
@@ -145,6 +151,20 @@ def confirmer(browser, page, status=302):
         },
         status=status,
     )
+    if status != 302 or not executer:
+        return reponse
+    return executer_travail(browser, reponse)
+
+
+def executer_travail(browser, reponse):
+    """The job ``reponse`` redirected to, run by a worker to its end: its
+    page (``suivi``) and the batch's page (``location``)."""
+    assert "/manage/@@travail?id=" in reponse.location
+    assert une_passe(browser.app) >= 1
+    suivi = browser.get(reponse.location)
+    assert suivi.html.find(id="etat-travail").get_text(strip=True) == "Terminé"
+    retour = re.search(r'href="([^"]*@@prelevement\?lot=[^"]+)"', suivi.text).group(1)
+    return SimpleNamespace(location=retour.replace("&amp;", "&"), suivi=suivi)
 
 
 def erreur(html, champ):
@@ -159,11 +179,14 @@ def texte(html):
 def etape(browser, lot_url, vue, status=302):
     page = browser.get(lot_url.replace("@@prelevement?", "@@prelevement-%s?" % vue))
     numero = re.search(r'name="lot" value="([^"]+)"', page.text).group(1)
-    return browser.post(
+    reponse = browser.post(
         REGIE + "@@prelevement-%s" % vue,
         {"lot": numero, "confirmer": "1", "csrf_token": csrf(page)},
         status=status,
     )
+    if vue == "effectuer" and status == 302:  # queued: the payments by a worker
+        return executer_travail(browser, reponse)
+    return reponse
 
 
 def rejet(browser, lot_url, famille, code, status=302, **fields):
@@ -230,13 +253,33 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     assert "Aucun mandat de prélèvement actif au %s" % dates.courte(echeance) in exclues
     assert etat(app)["lots"] == []  # a preview writes nothing
 
-    # Confirmed: the batch, its file, the invoices marked, the mandate used.
-    reponse = confirmer(browser, page)
-    lot_url = reponse.location
+    # Confirmed: the batch numbered and queued, the request returns at once
+    # on the job's page; nothing marked yet, no file to download.
+    reponse = confirmer(browser, page, executer=False)
     numero = "PRLV-%d-001" % dates.today().year
-    assert lot_url.endswith("@@prelevement?lot=%s" % numero)
+    assert "/manage/@@travail?id=" in reponse.location
+    suivi = browser.get(reponse.location)
+    assert "Lot %s en préparation : 1 prélèvement(s)" % numero in texte(suivi.text)
+    assert suivi.html.find(id="etat-travail").get_text(strip=True) == "En attente"
+    found = etat(app)
+    assert found["lots"] == [(numero, resources.EN_PREPARATION, 1, total)]
+    assert found["prelevement"] == {}
+    assert found["mandats"][-1][2] == mandats.PREMIER
+    lot_url = REGIE + "@@prelevement?lot=%s" % numero
     vue = browser.get(lot_url)
-    assert "Lot %s préparé : 1 prélèvement(s)" % numero in texte(vue.text)
+    assert "En préparation" in texte(vue.text)
+    assert vue.html.find(id="en-preparation") is not None
+    assert vue.html.find(id="telecharger") is None
+    browser.get(REGIE + "@@prelevement-fichier?lot=%s" % numero, status=404)
+    # another batch waits for this one
+    refus = confirmer(browser, apercu(browser, prochaine_echeance(10)), status=400)
+    assert "Le lot %s est en préparation" % numero in texte(refus.text)
+
+    # A worker runs it: the invoices marked, the mandate used, the file.
+    fait = executer_travail(browser, reponse)
+    assert fait.location == lot_url
+    vue = browser.get(lot_url)
+    assert vue.html.find(id="en-preparation") is None
     assert "Préparé" in texte(vue.text)
     found = etat(app)
     assert found["lots"] == [(numero, resources.PREPARE, 1, total)]
