@@ -13,12 +13,14 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+import transaction
 from lxml import etree
 
 from portail_famille import dates, journal
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.facturation import originaux
 from portail_famille.facturation import service as facturation
+from portail_famille.prelevement import creancier as prelevement_creancier
 from portail_famille.prelevement import lots as prelevement
 from portail_famille.prelevement import mandats, resources
 
@@ -677,3 +679,67 @@ def test_hostile_input_is_refused_or_shown_as_text_never_a_500(app, monkeypatch)
 
 def rejet_url(lot_url, famille):
     return lot_url.replace("@@prelevement?", "@@prelevement-rejet?") + "&famille=" + famille
+
+
+def _normaliser(data):
+    """The file with its creation time blanked (the only part that names
+    when it was made)."""
+    return re.sub(rb"<CreDtTm>[^<]+</CreDtTm>", b"<CreDtTm/>", data)
+
+
+def test_the_workers_file_is_the_inline_batchs_file(app):
+    """Every demo family debited (one chunk per family): the file the job
+    assembles from its chunks is byte for byte the one the inline build
+    (``lots.construire``) makes of the same data, but for its creation
+    time; every invoice once in it."""
+    echeance = prochaine_echeance()
+    signe_le = dates.today() - datetime.timedelta(days=30)
+
+    def make(root, registry):
+        regie = root["regies"][REGIE_NOM]
+        for rang, famille in enumerate(root["familles"].values()):
+            if mandats.mandat_actif(famille, echeance) is None:
+                iban = IBAN_DUPONT if rang % 2 else IBAN_MARTIN
+                mandats.signer(famille, famille.nom_complet, iban, "", signe_le)
+            jour = dates.today() - datetime.timedelta(days=5)
+            ligne = {"enfant": "X", "montant": D("10.%02d" % rang), "quantite": 1}
+            ligne["prix"] = ligne["montant"]
+            facturation.emettre_facture(
+                famille, regie, jour, jour, jour, [ligne], registry=registry
+            )
+
+    with_root(app.app, make)
+    browser = regisseur(app)
+    page = apercu(browser, echeance)
+    empreinte = re.search(r'name="empreinte" value="([0-9a-f]{64})"', page.text).group(1)
+
+    def inline(root, registry):
+        regie = root["regies"][REGIE_NOM]
+        creancier = prelevement_creancier(registry.settings)
+        lot = prelevement.construire(root, regie, echeance, empreinte, creancier, par="regisseur")
+        data = lot.fichier.contenu()
+        transaction.abort()  # a reference only: nothing kept, its number given back
+        return lot.numero, data
+
+    numero, attendu = with_root(app.app, inline)
+    debits = [e.text for e in etree.fromstring(attendu).iterfind(".//p:EndToEndId", NS)]
+    assert len(debits) == 3  # every demo family, one chunk each
+
+    reglages = app.app.registry.settings
+    reglages["portail.travaux.lot"] = "1"
+    try:
+        fait = confirmer(browser, page)
+    finally:
+        del reglages["portail.travaux.lot"]
+    assert fait.location.endswith("lot=%s" % numero)  # the same number, none skipped
+    vue = browser.get(fait.location)
+    data = browser.get(vue.html.find(id="telecharger")["href"]).body
+    assert _normaliser(data) == _normaliser(attendu)
+    assert data.count(b"<CreDtTm>") == attendu.count(b"<CreDtTm>") == 1
+    assert prelevement.erreurs_schema(data) == []
+    ids = [e.text for e in etree.fromstring(data).iterfind(".//p:EndToEndId", NS)]
+    assert sorted(ids) == sorted(debits) and len(ids) == len(set(ids))
+    assert fait.suivi.html.find(id="faits-travail").get_text(strip=True) == "%d sur %d" % (
+        len(ids),
+        len(ids),
+    )
