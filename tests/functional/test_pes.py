@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import transaction
 import webtest
 from lxml import etree
 from substanced.util import set_acl
@@ -16,7 +17,7 @@ from portail_famille.facturation import compte
 from portail_famille.facturation import service as facturation
 from portail_famille.facturation.resources import Facture
 from portail_famille.journal import lire
-from portail_famille.pes import controle, resources
+from portail_famille.pes import controle, resources, service
 from portail_famille.prelevement import mandats
 from portail_famille.security import P
 
@@ -401,3 +402,53 @@ def test_the_régie_no_longer_collects_an_invoice_sent_to_the_tresor(app):
     del body["factures"]
     regisseur.post(compte_url, body)
     assert str(with_root(app.app, reste_de)) == reste  # the cheque is a credit
+
+
+def test_the_workers_file_is_the_inline_file(app):
+    """Every demo family's invoice, one with a mandate, one chunk per
+    invoice: the file the job writes from its chunks is byte for byte the
+    one the inline issue (``service.emettre``) makes of the same data, with
+    the same numbers; each invoice once, journaled once."""
+    numeros = [relancer(app, f)[0] for f in (DUPONT["numero"], MARTIN["numero"])]
+
+    def signer(root, registry):
+        mandats.signer(
+            root["familles"][DUPONT["numero"]],
+            "JEAN DUPONT",
+            "FR7630006000011234567890189",
+            "AGRIFRPP",
+            datetime.date(2026, 9, 1),
+        )
+
+    with_root(app.app, signer)
+    regisseur = _role(app, "regisseur")
+    confirmation = regisseur.get(TRESOR + "?apercu=1").forms["preparer"].submit()
+
+    def inline(root, registry):
+        regie = root["regies"][REGIE]
+        reglages, erreurs = service.reglages(registry.settings)
+        assert erreurs == []
+        found = service.apercu(regie, reglages, dates.today())
+        fichier = service.emettre(regie, reglages, dates.today(), found["retenues"], "regisseur")
+        data = fichier.fichier.contenu()
+        transaction.abort()  # a reference only: nothing kept, its numbers given back
+        return fichier.numero, data
+
+    numero, attendu = with_root(app.app, inline)
+    assert attendu.count(b"<Piece>") == len(numeros) == 2
+
+    reglages = app.app.registry.settings
+    reglages["portail.travaux.lot"] = "1"
+    try:
+        confirmer(app, confirmation)
+    finally:
+        del reglages["portail.travaux.lot"]
+    data = regisseur.get(TRESOR + "-fichier?numero=%s" % numero).body
+    assert data == attendu
+    assert controle.verifier(data) == []
+
+    def check(root, registry):
+        entries, _ = lire(root, quoi="TitreTransmisTresor")
+        return sorted(e["details"]["facture"] for e in entries)
+
+    assert with_root(app.app, check) == sorted(numeros)

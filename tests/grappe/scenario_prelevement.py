@@ -29,7 +29,7 @@ from . import outils
 from .scenario_travaux import attendre, etat, lancer
 
 FAMILLES = 600
-LOT = 5  # families per chunk: 120 chunks
+LOT = 3  # families per chunk: 200 chunks (a worker killed well before the end)
 REGIE = "regie-k"
 SEPA = {
     "portail.sepa.creancier": "Mairie de Biviers",
