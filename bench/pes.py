@@ -55,15 +55,15 @@ def generer(directory, familles, candidates, factures):
     import transaction
     from pyramid.scripting import prepare
 
-    from portail_famille.demo import close_databases
     from portail_famille.facturation import service
     from portail_famille.prelevement import mandats
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    app = home.home_app(directory)
+    app = home.home_app(directory, ["portail.travaux.dans_le_processus=false"])
     env = prepare(registry=app.registry)
     root, registry = env["root"], env["registry"]
     try:
@@ -134,8 +134,8 @@ def mesurer(directory, args):
     from pyramid.scripting import prepare
 
     from portail_famille import dates, main
-    from portail_famille.demo import close_databases
     from portail_famille.pes import service
+    from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
 
@@ -144,6 +144,8 @@ def mesurer(directory, args):
     for key in [k for k in settings if k.startswith("zodbconn.uri")]:
         settings[key] = settings[key].replace(var, str(directory))
     settings["portail.mail_directory"] = str(directory / "mail")
+    # no worker thread of development.ini: the bench runs its own worker
+    settings["portail.travaux.dans_le_processus"] = "false"
     app = main({}, **settings)
     env = prepare(registry=app.registry)
     root = env["root"]
