@@ -11,10 +11,15 @@
 - ``construire``: the numbered batch, its pain.008.001.02 file (``sepaxml``,
   validated with lxml against the XSD bundled in sepaxml), each invoice
   marked (``Facture.prelevement``: "Prélèvement prévu le …", no online
-  payment) and each mandate used (FRST then RCUR).
-- ``transmettre`` (préparé → transmis), ``effectuer`` (transmis →
-  effectué, after the due date: one payment of mode "prelevement" per
-  invoice, through facturation's own recording).
+  payment) and each mandate used (FRST then RCUR), in one transaction:
+  the reference.  The SDI does the same as a long job (``preparation``):
+  ``ouvrir`` (the request: checked, numbered, "en préparation"),
+  ``preparer`` (each chunk of families), ``achever`` (the file, from what
+  the chunks stored).
+- ``transmettre`` (préparé → transmis); done (transmis → effectué, after
+  the due date) by a long job too: ``payer`` (each chunk: one payment of
+  mode "prelevement" per invoice, through facturation's own recording,
+  and its receipt frozen).
 - ``rejeter``: a rejected debit (an R-transaction code): its payments
   cancelled by numbered Annulations, the invoices unpaid again (and
   payable online), a fee invoice (setting ``portail.sepa.frais_rejet``),
@@ -41,7 +46,6 @@ from ..facturation import corrections, pdf, service
 from ..facturation.resources import Facture
 from ..i18n import _
 from ..montants import ZERO, arrondi
-from ..retry import essayer
 from . import mandats as m
 from .resources import (
     ABANDONNE,
@@ -63,7 +67,6 @@ NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:" + SCHEMA
 E2E_MAX = 35
 LIBELLE_MAX = 140
 PAR_GC = 500  # families read between two trims of the connection's cache
-PAR_LOT = 250  # debits whose payments are committed together (effectuer)
 
 # The usual R-transaction reason codes (EPC's SDD Core rulebook), with
 # what they mean for the régisseur.
@@ -526,6 +529,8 @@ def obstacle_abandon(lot):
     """Why ``lot`` cannot be abandoned (a translation string), or None."""
     if lot.etat == ABANDONNE:
         return _("Ce lot est déjà abandonné.")
+    if lot.etat == EN_PREPARATION:
+        return _("Ce lot est en préparation : attendez qu'il soit prêt.")
     if lot.etat != PREPARE:
         return _(
             "Ce lot a été transmis à la banque : il ne peut plus être abandonné ; un "
@@ -587,41 +592,6 @@ def obstacle_effectuer(lot, aujourdhui=None):
             mapping={"jour": dates.courte(lot.echeance)},
         )
     return None
-
-
-def effectuer(
-    root, regie, lot, par="", registry=None, aujourdhui=None, tm=None, taille=PAR_LOT, request=None
-):
-    """transmis → effectué: one payment of mode "prelevement" dated the due
-    date per invoice of the batch (what the batch debited of it), recorded
-    by facturation (numbered, allocated, in the journal).  With ``tm`` (a
-    transaction manager), each ``taille`` debits are committed on their own
-    (``retry.essayer``: a part that conflicts with a payment recorded
-    meanwhile at the régie is done again), the state last; a part already
-    paid is never paid twice (``lot.reglements``), so a batch stopped
-    midway is finished by doing it again.  With ``request``, each part's
-    receipts are frozen once it is committed (``facturation.pdf.figer``,
-    as an invoicing run does: their PDFs made in the batch, never at a
-    family's first download).  Returns the payments recorded."""
-    refus = obstacle_effectuer(lot, aujourdhui)
-    if refus is not None:
-        raise PrelevementError(refus)
-    debits = list(lot.debits)
-    found = []
-    for debut in range(0, len(debits), taille):
-        partie = debits[debut : debut + taille]
-
-        def payer(partie=partie):
-            recus = _payer(root, regie, lot, partie, par, registry)
-            # their HTML as issued, in the transaction that issues them
-            return recus, pdf.preparer(request, recus) if request is not None else []
-
-        recus, prepares = essayer(tm, payer)
-        found.extend(recus)
-        if prepares:
-            pdf.figer(request, prepares, tm)
-    essayer(tm, lambda: lot.changer(EFFECTUE, par))
-    return found
 
 
 def payer(request, root, regie, lot, numeros_familles, par):

@@ -438,6 +438,8 @@ class TransmettreView(_Etape):
     vue = "transmettre"
 
     def obstacle(self, lot):
+        if lot.etat == EN_PREPARATION:
+            return _("Ce lot est en préparation : attendez qu'il soit prêt.")
         return None if lot.etat == PREPARE else _("Ce lot a déjà été transmis à la banque.")
 
     @mgmt_view(

@@ -273,6 +273,9 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     assert vue.html.find(id="en-preparation") is not None
     assert vue.html.find(id="telecharger") is None
     browser.get(REGIE + "@@prelevement-fichier?lot=%s" % numero, status=404)
+    for vue in ("transmettre", "abandonner"):
+        page_etape = browser.get(REGIE + "@@prelevement-%s?lot=%s" % (vue, numero))
+        assert "Ce lot est en préparation : attendez qu'il soit prêt." in texte(page_etape.text)
     # another batch waits for this one
     refus = confirmer(browser, apercu(browser, prochaine_echeance(10)), status=400)
     assert "Le lot %s est en préparation" % numero in texte(refus.text)
@@ -565,9 +568,11 @@ def test_evolve_step35_grants_the_batches_on_an_existing_database(app):
     browser.get(LOTS, status=200)
 
 
-def test_done_by_parts_each_committed_never_paid_twice(app):
-    import transaction
-
+def test_done_by_parts_each_committed_never_paid_twice(app, monkeypatch):
+    """ "Marquer comme effectué" by the workers, one family per chunk; a
+    part paid before (a job stopped with a family passed over, done
+    again): it is not paid twice, and its receipts are frozen by the
+    chunks."""
     preparer(app)
     echeance = prochaine_echeance()
 
@@ -581,25 +586,27 @@ def test_done_by_parts_each_committed_never_paid_twice(app):
     lot_url = confirmer(browser, apercu(browser, echeance)).location
     etape(browser, lot_url, "transmettre")
 
-    def effectuer(root, registry):
+    def premier(root, registry):
         regie = root["regies"][REGIE_NOM]
         lot = resources.tous(regie)[0]
         assert lot.nombre == 2
-        # a part paid before a stop: done again, it is not paid twice
-        premier = prelevement._payer(root, regie, lot, lot.debits[:1], "regisseur", registry)
-        transaction.commit()
-        found = prelevement.effectuer(
-            root,
-            regie,
-            lot,
-            par="regisseur",
-            registry=registry,
-            aujourdhui=echeance,
-            tm=transaction.manager,
-            taille=1,
-        )
-        assert len(premier) + len(found) == sum(len(d["factures"]) for d in lot.debits)
+        return len(prelevement._payer(root, regie, lot, lot.debits[:1], "regisseur", registry))
+
+    deja = with_root(app.app, premier)
+    monkeypatch.setattr(dates, "today", lambda: echeance)
+    reglages = app.app.registry.settings
+    reglages["portail.travaux.lot"] = "1"
+    try:
+        fait = etape(browser, lot_url, "effectuer")
+    finally:
+        del reglages["portail.travaux.lot"]
+    assert fait.suivi.html.find(id="faits-travail").get_text(strip=True) == "2 sur 2"
+
+    def verifier(root, registry):
+        regie = root["regies"][REGIE_NOM]
+        lot = resources.tous(regie)[0]
         assert lot.etat == resources.EFFECTUE
+        assert lot.travail is None
         payes = set()
         for debit in lot.debits:
             famille = root["familles"][debit["famille"]]
@@ -608,10 +615,13 @@ def test_done_by_parts_each_committed_never_paid_twice(app):
                 assert famille["factures"][numero].reste == D("0.00")
                 reglement = famille["reglements"][lot.reglements[numero]]
                 assert (reglement.mode, reglement.montant) == ("prelevement", montant)
+                if debit is not lot.debits[0]:
+                    assert originaux.original(reglement) is not None  # frozen by its chunk
         assert set(lot.reglements) == payes
-        return len(premier) + len(found)
+        return len(payes)
 
-    nombre = with_root(app.app, effectuer)
+    nombre = with_root(app.app, verifier)
+    assert nombre > deja
     found = etat(app)
     assert len([r for r in found["reglements"].values() if r[0] == "prelevement"]) == nombre - 1
 
