@@ -753,3 +753,42 @@ def test_the_workers_file_is_the_inline_batchs_file(app):
         len(ids),
         len(ids),
     )
+
+
+def test_an_invoice_paid_while_the_batch_waits_is_left_out(app):
+    """Between the confirmation and the workers, DUPONT pays his invoices
+    by cheque: his debit is left out (the job's log says why), nothing is
+    marked; with no debit left, the batch is abandoned with the reason,
+    its number kept, and the next batch takes the next number."""
+    dupont, _martin = preparer(app)
+    browser = regisseur(app)
+    reponse = confirmer(browser, apercu(browser, prochaine_echeance()), executer=False)
+    numero = "PRLV-%d-001" % dates.today().year
+
+    def payer(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        regie = root["regies"][REGIE_NOM]
+        for facture in facturation.impayees(famille, regie):
+            facturation.enregistrer_reglement(
+                famille,
+                regie,
+                dates.today(),
+                facture.reste,
+                "cheque",
+                numeros=[facture.numero],
+                registry=registry,
+            )
+
+    with_root(app.app, payer)
+    fait = executer_travail(browser, reponse)
+    journal_du_travail = texte(str(fait.suivi.html.find(class_="erreurs-travail")))
+    assert "Famille n° %s : prélèvement écarté" % DUPONT["numero"] in journal_du_travail
+    assert "a changé depuis l'aperçu" in journal_du_travail
+    found = etat(app)
+    assert found["lots"] == [(numero, resources.ABANDONNE, 0, D("0"))]
+    assert found["prelevement"] == {}
+    assert found["mandats"][-1][2] == mandats.PREMIER  # the mandate not used
+    vue = texte(browser.get(fait.location).text)
+    assert "Aucun prélèvement n'a pu être préparé" in vue
+    faits = with_root(app.app, lambda root, r: [e["quoi"] for e in journal.lire(root)[0]])
+    assert "PrelevementLotAbandonne" in faits and "PrelevementLotPrepare" not in faits
