@@ -5,11 +5,14 @@
   (the debits per family, the invoices left out with their reason, the
   totals) with "Confirmer la création du lot", a POST carrying the
   preview's digest: when the data changed in between, the new preview
-  is shown instead, nothing built;
+  is shown instead, nothing built; else the batch is numbered ("En
+  préparation") and its preparation queued for the workers
+  (``preparation``): the answer is the job's progress page;
 - ``@@prelevement?lot=PRLV-2026-001``: one batch, its debits, its history,
   "Télécharger le fichier" (``@@prelevement-fichier``), and its next step:
   ``@@prelevement-transmettre``, ``@@prelevement-effectuer`` (a
-  confirmation page each, then a POST) and, once done, "Enregistrer un
+  confirmation page each, then a POST; "effectuer" queues the payments
+  for the workers) and, once done, "Enregistrer un
   rejet" of a debit (``@@prelevement-rejet``: the code, the reason, what
   it does, then the POST).
 
