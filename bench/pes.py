@@ -13,9 +13,17 @@ and measures, each step from an emptied connection cache:
 
 - ``apercu``: the preview (``pes.service.apercu``: one pass over the
   régie's index of numbers, the candidates' families and mandates);
-- ``fichier``: what "Confirmer l'envoi au Trésor public" does: the
-  preview again, the file written, checked and kept, each invoice marked
-  and journaled (``pes.service.emettre``), then its commit;
+- ``fichier``: the inline issue (the preview again, the file written,
+  checked and kept, each invoice marked and journaled:
+  ``pes.service.emettre``), aborted: the reference the workers' file is
+  compared with (byte for byte);
+- ``requete``: what "Confirmer l'envoi au Trésor public" does since the
+  file is a long job: the preview again, the bordereau numbered, the job
+  queued (``service.ouvrir``, ``preparation.mettre_en_file_fichier``),
+  its commit;
+- ``travail``: one worker (``travaux.service.Travailleur``) running the
+  job to its end: chunks of invoices numbered, marked and journaled, the
+  file written and checked by the last;
 - ``apercu_apres``: the preview again, which must find only the excluded.
 
 Printed: seconds, the file's size, titres and total, and the process's
@@ -63,7 +71,7 @@ def generer(directory, familles, candidates, factures):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    app = home.home_app(directory)
+    app = home.home_app(directory, ["portail.travaux.dans_le_processus=false"])
     env = prepare(registry=app.registry)
     root, registry = env["root"], env["registry"]
     try:
@@ -134,7 +142,8 @@ def mesurer(directory, args):
     from pyramid.scripting import prepare
 
     from portail_famille import dates, main
-    from portail_famille.pes import service
+    from portail_famille.pes import preparation, resources, service
+    from portail_famille.travaux.service import Travailleur
     from portail_famille.util import close_databases
 
     warnings.simplefilter("ignore")
@@ -144,9 +153,12 @@ def mesurer(directory, args):
     for key in [k for k in settings if k.startswith("zodbconn.uri")]:
         settings[key] = settings[key].replace(var, str(directory))
     settings["portail.mail_directory"] = str(directory / "mail")
+    # no worker thread of development.ini: the bench runs its own worker
+    settings["portail.travaux.dans_le_processus"] = "false"
     app = main({}, **settings)
     env = prepare(registry=app.registry)
     root = env["root"]
+    request = env["request"]
     figures = json.loads((directory / "info.json").read_text())
     try:
         regie = root["regies"][REGIE]
@@ -172,14 +184,33 @@ def mesurer(directory, args):
             tracemalloc.start()
 
         def fichier():
+            """The inline issue (the reference the workers' file is
+            compared with), aborted: its numbers given back."""
             apercu = service.apercu(regie, valeurs, jour)
             t0 = time.perf_counter()
             made = service.emettre(regie, valeurs, jour, apercu["retenues"], "bench")
+            data = made.fichier.contenu()
             t1 = time.perf_counter()
-            transaction.commit()
-            return made, t1 - t0, time.perf_counter() - t1
+            transaction.abort()
+            return data, t1 - t0, 0.0
 
-        made, ecriture, commit = step("fichier", fichier)
+        reference, ecriture, commit = step("fichier", fichier)
+
+        def requete():
+            """What "Confirmer l'envoi au Trésor public" does now: the
+            preview again, the file numbered and queued, committed."""
+            apercu = service.apercu(regie, valeurs, jour)
+            made = service.ouvrir(regie, jour, apercu["retenues"], "bench")
+            preparation.mettre_en_file_fichier(
+                request, regie, made, valeurs, apercu["retenues"], "bench"
+            )
+            transaction.commit()
+            return made.numero
+
+        numero = step("requete", requete)
+        # the workers write it, chunk by chunk (one worker here)
+        step("travail", lambda: Travailleur(request, root).passe())
+        made = resources.fichiers_de(regie)[numero]
         figures["fichier"].update(
             numero=made.numero,
             titres=made.nombre,
@@ -187,6 +218,7 @@ def mesurer(directory, args):
             octets=made.fichier.taille,
             emettre_secondes=ecriture,
             commit_secondes=commit,
+            identique=made.fichier.contenu() == reference,
         )
         if args.tracemalloc:
             figures["fichier"]["tracemalloc_pic_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
@@ -238,9 +270,8 @@ def lancer():
     total = figures["apercu"]["secondes"] + figures["fichier"]["secondes"]
     print(
         "pes: %d families (generated in %.0f s); preview %.2f s (%d titres, %d left out, "
-        "total %s); file %.2f s (write+check+mark %.2f s, commit %.2f s), %s, %.1f MB; "
-        "preview after %.2f s (%d titres); preview + file %.1f s (target < 60 s); "
-        "peak RSS %.0f MB%s"
+        "total %s); inline file (reference, aborted) %.2f s (write+check+mark %.2f s); "
+        "preview + inline file %.1f s (target < 60 s)"
         % (
             figures["familles"],
             figures["generation_secondes"],
@@ -250,14 +281,25 @@ def lancer():
             figures["apercu"]["total"],
             figures["fichier"]["secondes"],
             figures["fichier"]["emettre_secondes"],
-            figures["fichier"]["commit_secondes"],
+            total,
+        )
+    )
+    print(
+        "     confirmation's request (preview again, numbered, queued) %.2f s; the workers' "
+        "file (one worker) %.2f s: %s, %d titres, %.1f MB, identical to the inline one: %s; "
+        "preview after %.2f s (%d titres); peak RSS %.0f MB%s"
+        % (
+            figures["requete"]["secondes"],
+            figures["travail"]["secondes"],
             figures["fichier"]["numero"],
+            figures["fichier"]["titres"],
             figures["fichier"]["octets"] / 1e6,
+            "yes" if figures["fichier"]["identique"] else "NO",
             figures["apercu_apres"]["secondes"],
             figures["apercu_apres"]["titres"],
-            total,
             figures["apercu_apres"]["rss_mb"],
-            ", Python peak during the file %.0f MB" % figures["fichier"]["tracemalloc_pic_mb"]
+            ", Python peak during the inline file %.0f MB"
+            % figures["fichier"]["tracemalloc_pic_mb"]
             if args.tracemalloc
             else "",
         )

@@ -12,12 +12,20 @@ development.ini) and measures, each step from an emptied connection cache:
 
 - ``apercu``: the preview (``prelevement.lots.apercu``): every family's
   unpaid invoices and mandate;
-- ``construire``: the batch confirmed (``lots.construire``: the preview
+- ``construire``: the inline build (``lots.construire``: the preview
   again, its digest checked, the pain.008 file made with sepaxml and
   validated with lxml against its XSD, the invoices marked, the mandates
-  used) and its commit;
-- ``effectuer``: the batch done (one payment per invoice, committed by
-  parts of 250 debits, as the SDI does).
+  used), aborted: the reference the workers' file is compared with;
+- ``requete_lot``: what the confirmation's request does besides the
+  preview since the batch is a long job (``lots.ouvrir``: numbered, "en
+  préparation"; ``preparation.mettre_en_preparation``: queued) and its
+  commit;
+- ``travail_lot``: one worker (``travaux.service.Travailleur``) running
+  that job to its end, chunk by chunk, the file written by its last
+  chunk; the file is checked equal to the inline one but for its
+  creation time;
+- ``requete_effectuer`` and ``effectuer``: the batch done by the workers
+  (one payment per invoice and its receipt frozen, per chunk).
 
 Printed: seconds per step, debits, invoices, total, the file's size and
 the process's peak resident memory after each step (``ru_maxrss``);
@@ -32,6 +40,7 @@ import argparse
 import datetime
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +49,7 @@ import time
 import tracemalloc
 from decimal import Decimal
 from pathlib import Path
+from unittest.mock import patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -69,7 +79,7 @@ def generer(directory, familles, part, factures):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    app = home.home_app(directory)
+    app = home.home_app(directory, ["portail.travaux.dans_le_processus=false"])
     env = prepare(registry=app.registry)
     rng = random.Random(2026)
     try:
@@ -101,10 +111,10 @@ def generer(directory, familles, part, factures):
     (directory / "info.json").write_text(json.dumps(info))
 
 
-def _mesure(nom, figures, func, traces):
-    """Run ``func`` and commit; its seconds, the peak RSS after it and,
-    with ``traces`` (tracemalloc: about three times slower), the peak of
-    Python allocations during it."""
+def _mesure(nom, figures, func, traces, garder=True):
+    """Run ``func`` and commit (abort unless ``garder``); its seconds, the
+    peak RSS after it and, with ``traces`` (tracemalloc: about three times
+    slower), the peak of Python allocations during it."""
     import transaction
 
     if traces:
@@ -112,7 +122,10 @@ def _mesure(nom, figures, func, traces):
     t0 = time.perf_counter()
     try:
         result = func()
-        transaction.commit()
+        if garder:
+            transaction.commit()
+        else:
+            transaction.abort()
     finally:
         secondes = time.perf_counter() - t0
         pic = tracemalloc.get_traced_memory()[1] if traces else None
@@ -136,7 +149,13 @@ def mesurer(directory, traces=False):
     from portail_famille import dates, main
     from portail_famille.prelevement import creancier as prelevement_creancier
     from portail_famille.prelevement import lots as service
+    from portail_famille.prelevement import preparation
+    from portail_famille.travaux.service import Travailleur
     from portail_famille.util import close_databases
+
+    def _en_file(request, regie, lot):
+        preparation.mettre_en_preparation(request, regie, lot, "bench")
+        return lot
 
     warnings.simplefilter("ignore")
     # development.ini's settings on the generated database
@@ -145,6 +164,8 @@ def mesurer(directory, traces=False):
     for key in [k for k in settings if k.startswith("zodbconn.uri")]:
         settings[key] = settings[key].replace(var, str(directory))
     settings["portail.mail_directory"] = str(directory / "mail")
+    # no worker thread of development.ini: the bench runs its own worker
+    settings["portail.travaux.dans_le_processus"] = "false"
     app = main({}, **settings)
     figures = {}
     echeance = dates.today() + datetime.timedelta(days=3)
@@ -152,20 +173,40 @@ def mesurer(directory, traces=False):
         echeance += datetime.timedelta(days=1)
     creancier = prelevement_creancier(app.registry.settings)
     env = prepare(registry=app.registry)
+    request = env["request"]
     try:
         root = env["root"]
         regie = root["regies"][REGIE]
         root._p_jar.cacheMinimize()
         apercu = _mesure("apercu", figures, lambda: service.apercu(root, regie, echeance), traces)
         root._p_jar.cacheMinimize()
-        lot = _mesure(
+        # the inline build (the reference the workers' file is compared
+        # with), aborted: its number given back
+        reference = _mesure(
             "construire",
             figures,
             lambda: service.construire(
                 root, regie, echeance, apercu["empreinte"], creancier, par="bench"
+            ).fichier.contenu(),
+            traces,
+            garder=False,
+        )
+        root._p_jar.cacheMinimize()
+        # what the SDI does: the request numbers the batch and queues it...
+        lot = _mesure(
+            "requete_lot",
+            figures,
+            lambda: _en_file(
+                request,
+                regie,
+                service.ouvrir(root, regie, echeance, apercu["empreinte"], creancier, par="bench"),
             ),
             traces,
         )
+        root._p_jar.cacheMinimize()
+        # ... and the workers prepare it, chunk by chunk (one worker here)
+        _mesure("travail_lot", figures, lambda: Travailleur(request, root).passe(), traces)
+        lot = service.lots(regie)[lot.numero]
         figures["lot"] = {
             "numero": lot.numero,
             "debits": lot.nombre,
@@ -173,27 +214,30 @@ def mesurer(directory, traces=False):
             "exclues": len(apercu["exclues"]),
             "total": str(lot.total),
             "fichier_ko": round(lot.fichier.taille / 1024, 1),
+            "identique": _normaliser(lot.fichier.contenu()) == _normaliser(reference),
         }
         lot.changer("transmis", "bench")
+        transaction.commit()
         root._p_jar.cacheMinimize()
-        _mesure(
-            "effectuer",
-            figures,
-            lambda: service.effectuer(
-                root,
-                regie,
-                lot,
-                par="bench",
-                registry=env["registry"],
-                aujourdhui=echeance,
-                tm=transaction.manager,
-            ),
-            traces,
-        )
+        with patch.object(dates, "today", lambda: echeance):
+            _mesure(
+                "requete_effectuer",
+                figures,
+                lambda: preparation.mettre_en_paiement(request, regie, lot, "bench"),
+                traces,
+            )
+            root._p_jar.cacheMinimize()
+            _mesure("effectuer", figures, lambda: Travailleur(request, root).passe(), traces)
+        figures["lot"]["etat"] = service.lots(regie)[lot.numero].etat
     finally:
         env["closer"]()
         close_databases(app.registry)
     return figures
+
+
+def _normaliser(data):
+    """A pain.008 file without its creation time."""
+    return re.sub(rb"<CreDtTm>[^<]+</CreDtTm>", b"<CreDtTm/>", data)
 
 
 def rapport(info, figures):
@@ -213,16 +257,28 @@ def rapport(info, figures):
             lot["fichier_ko"],
         )
     )
-    for nom in ("apercu", "construire", "effectuer"):
+    print(
+        "The workers' file is the inline build's (but its creation time): %s; batch %s"
+        % ("yes" if lot["identique"] else "NO", lot["etat"])
+    )
+    for nom, quoi in (
+        ("apercu", "preview (each confirmation does it again)"),
+        ("construire", "inline build, for reference (aborted)"),
+        ("requete_lot", "the confirmation's request: preview checked again, numbered, queued"),
+        ("travail_lot", "the workers' preparation (one worker)"),
+        ("requete_effectuer", "'effectuer' queued"),
+        ("effectuer", "the workers' payments and their receipts' PDFs (one worker)"),
+    ):
         f = figures[nom]
         pic = f["pic_python_mo"]
         print(
-            "  %-11s %7.2f s   peak RSS %7.1f MB%s"
+            "  %-17s %7.2f s   peak RSS %7.1f MB%s   %s"
             % (
                 nom,
                 f["secondes"],
                 f["maxrss_mo"],
                 "" if pic is None else "   peak Python allocations %.1f MB" % pic,
+                quoi,
             )
         )
     duree = figures["apercu"]["secondes"] + figures["construire"]["secondes"]

@@ -18,4 +18,7 @@ from .service import ACTIONS
 
 
 def includeme(config):
+    from .preparation import GENRE_TRAVAIL
+
     journal.nommer_actions(config, ACTIONS)
+    config.add_genre_travail(GENRE_TRAVAIL)  # the file, by the workers

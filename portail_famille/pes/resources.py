@@ -22,6 +22,9 @@ from .. import dates, fichiers
 from ..irreversible import Comptable
 
 XML = "application/xml"
+EMIS = "emis"
+EN_PREPARATION = "en-preparation"  # its job (a worker) marks the invoices, writes the file
+REFUSE = "refuse"  # the file written failed its check: its invoices freed
 ATTRIBUT = "fichiers_pes"  # on each Régie
 SEQUENCES = "pes_sequences"  # on the Régies folder
 
@@ -29,19 +32,42 @@ SEQUENCES = "pes_sequences"  # on the Régies folder
 class FichierPES(Comptable, Persistent):
     """One PES file: its number, exercise, bordereau, date, who made it,
     its pieces (dicts: piece, facture, famille, nom, montant), their count
-    and total, and the file itself."""
+    and total, and the file itself.
+
+    Made by a worker (``preparation``): "en préparation" (no file yet, its
+    job's id in ``travail``) until the job's last chunk writes the file
+    (``emettre``); its chunks keep each titre's piece in ``preparation``
+    (a BTree: rank -> the piece as the writer wants it, the debtor's
+    account included), dropped once the file is written."""
+
+    etat = EMIS
+    travail = None
+    preparation = None
+    erreurs = ()
 
     def __init__(self, numero, exercice, bordereau, jour, pieces, total, data, par=""):
         self.numero = numero
         self.exercice = exercice
         self.bordereau = bordereau
         self.date = jour
+        self.par = par
+        self.cree_le = dates.horodatage()
+        self.fichier = None
+        self.sha256 = ""
+        if data is None:
+            self.etat = EN_PREPARATION
+            self.pieces = ()
+            self.nombre = 0
+            self.total = total
+        else:
+            self.emettre(pieces, total, data)
+
+    def emettre(self, pieces, total, data):
+        self.etat = EMIS
         self.pieces = tuple(dict(p) for p in pieces)
         self.nombre = len(self.pieces)
         self.total = total
-        self.par = par
-        self.cree_le = dates.horodatage()
-        self.fichier = fichiers.Fichier(data, XML, "%s.xml" % numero)
+        self.fichier = fichiers.Fichier(data, XML, "%s.xml" % self.numero)
         self.sha256 = _sha256(data)
 
 
@@ -86,6 +112,16 @@ def reserver(regies, genre, exercice, nombre):
     if nombre > 1:
         getattr(regies, SEQUENCES)[(genre, exercice)] = premier + nombre - 1
     return premier
+
+
+def en_preparation(regies):
+    """The PES file being prepared by a worker (any régie: they share the
+    sequences), or None."""
+    for regie in regies.values():
+        for fichier in (fichiers_de(regie) or {}).values():
+            if fichier.etat == EN_PREPARATION:
+                return fichier
+    return None
 
 
 def numero_fichier(exercice, bordereau):

@@ -22,7 +22,7 @@ from ..facturation.regies import IRegie
 from ..i18n import _
 from ..montants import euros
 from ..security import P, login
-from . import resources, service
+from . import preparation, resources, service
 
 APERCU_LIGNES = 200  # invoices shown in a preview (the totals count all)
 
@@ -112,12 +112,19 @@ class TresorView:
         return [
             {
                 "numero": f.numero,
+                "etat": f.etat,
+                "erreurs": list(f.erreurs),
+                "travail": (
+                    request.sdiapi.mgmt_path(request.root, "@@travail", _query={"id": f.travail})
+                    if f.travail is not None
+                    else None
+                ),
                 "date": dates.courte(f.date),
                 "nombre": f.nombre,
                 "total": euros(f.total),
                 "par": f.par,
                 "url": "%s?numero=%s" % (url, f.numero),
-                "taille": f.fichier.taille_lisible,
+                "taille": f.fichier.taille_lisible if f.fichier is not None else "",
             }
             for f in resources.liste(self.context)
         ]
@@ -194,33 +201,46 @@ class TresorView:
         if apercu is None:
             return values
         try:
-            fichier = service.emettre(
-                self.context, reglages, jour, apercu["brut"]["retenues"], login(request)
-            )
-        except service.FichierRefuse as e:
+            fichier = service.ouvrir(self.context, jour, apercu["brut"]["retenues"], login(request))
+        except service.PreparationEnCours as e:
+            request.tm.doom()
+            request.response.status = 409
             values["refus"] = _tr(
                 request,
-                _("Le fichier n'a pas passé le contrôle de structure : rien n'a été envoyé."),
+                _(
+                    "Le fichier ${numero} est en préparation : attendez qu'il soit prêt avant "
+                    "d'en préparer un autre.",
+                    mapping={"numero": e.fichier.numero},
+                ),
             )
-            values["erreurs_fichier"] = [_tr(request, x) for x in e.erreurs[:50]]
             return values
+        # the invoices marked and the file written by the workers
+        travail = preparation.mettre_en_file_fichier(
+            request,
+            self.context,
+            fichier,
+            reglages,
+            apercu["brut"]["retenues"],
+            login(request),
+        )
         request.sdiapi.flash(
             _tr(
                 request,
                 _(
-                    "Fichier ${numero} créé : ${nombre} facture(s) transmise(s) au Trésor "
-                    "public, total ${total}. Téléchargez-le et déposez-le sur le portail "
-                    "Hélios.",
+                    "Fichier ${numero} en préparation : ${nombre} facture(s) à transmettre au "
+                    "Trésor public, total ${total}. Il sera téléchargeable à la fin du travail.",
                     mapping={
                         "numero": fichier.numero,
-                        "nombre": fichier.nombre,
-                        "total": euros(fichier.total),
+                        "nombre": apercu["nombre"],
+                        "total": apercu["total"],
                     },
                 ),
             ),
             "success",
         )
-        return HTTPFound(self.url())
+        return HTTPFound(
+            request.sdiapi.mgmt_path(request.root, "@@travail", _query={"id": travail.id})
+        )
 
 
 @mgmt_view(
@@ -235,6 +255,6 @@ def telecharger(context, request):
     numero = request.GET.get("numero")
     found = resources.fichiers_de(context)
     fichier = found.get(numero) if found is not None and isinstance(numero, str) else None
-    if fichier is None:
+    if fichier is None or fichier.fichier is None:
         return HTTPNotFound()
     return fichiers.reponse(request, fichier.fichier)

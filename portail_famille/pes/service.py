@@ -21,12 +21,17 @@ import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 
+from BTrees.OOBTree import OOBTree
+from pyramid.traversal import find_root
+from substanced.util import get_oid
+
 from .. import dates, journal
 from ..facturation import journal_regie
 from ..facturation.resources import Facture
 from ..i18n import _
 from ..montants import ZERO, euros
 from ..prelevement.mandats import mandat_actif
+from ..util import objet
 from . import controle, ecriture, resources
 
 DEFAUT_RELANCES = 2
@@ -242,6 +247,11 @@ def rediger(regie, valeurs, jour, retenues, bordereau, premiere_piece):
         _piece(premiere_piece + rang, ligne, regie, valeurs, jour)
         for rang, ligne in enumerate(retenues)
     ]
+    return ecrire(regie, valeurs, jour, bordereau, pieces), pieces
+
+
+def ecrire(regie, valeurs, jour, bordereau, pieces):
+    """The bytes of the file of ``pieces`` (``_piece``'s)."""
     numero = resources.numero_fichier(jour.year, bordereau)
     entete = {
         "nom_fichier": "%s.xml" % numero,
@@ -253,10 +263,9 @@ def rediger(regie, valeurs, jour, retenues, bordereau, premiere_piece):
         "libelle": valeurs["libelle"],
     }
     objet = "%s - factures impayées après relances" % regie.title
-    data = ecriture.ecrire(
+    return ecriture.ecrire(
         entete, {"exercice": jour.year, "numero": bordereau, "objet": objet}, pieces
     )
-    return data, pieces
 
 
 def emettre(regie, valeurs, jour, retenues, par):
@@ -281,44 +290,169 @@ def emettre(regie, valeurs, jour, retenues, par):
         exercice,
         bordereau,
         jour,
-        [
-            {
-                "piece": piece["numero"],
-                "facture": ligne["facture"].numero,
-                "famille": ligne["famille"].numero,
-                "nom": ligne["tiers"]["nom"],
-                "montant": ligne["montant"],
-                "prelevement": piece["mandat"] is not None,
-            }
-            for piece, ligne in zip(pieces, retenues, strict=True)
-        ],
+        [_meta(piece, ligne) for piece, ligne in zip(pieces, retenues, strict=True)],
         total,
         data,
         par=par,
     )
     resources.fichiers_de(regie, create=True)[numero] = fichier
     for piece, ligne in zip(pieces, retenues, strict=True):
-        facture = ligne["facture"]
-        facture.tresor = {"fichier": numero, "date": jour, "piece": piece["numero"]}
-        if ligne["mandat"] is not None:
-            ligne["mandat"].utiliser(piece["mandat"]["echeance"])
-        journal.noter(
-            regie,
-            TITRE_TRANSMIS,
-            facture,
-            par=par,
-            famille=ligne["famille"],
-            details={
-                "facture": facture.numero,
-                "fichier": numero,
-                "montant": str(ligne["montant"]),
-            },
-        )
+        _transmettre(regie, numero, dict(piece, date=jour), ligne, par)
+    _noter_fichier(regie, fichier, par)
+    return fichier
+
+
+def _transmettre(regie, numero, piece, ligne, par):
+    """The invoice of ``piece`` marked sent, its mandate used, journaled."""
+    facture = ligne["facture"]
+    facture.tresor = {"fichier": numero, "date": piece["date"], "piece": piece["numero"]}
+    if ligne["mandat"] is not None:
+        ligne["mandat"].utiliser(piece["mandat"]["echeance"])
+    journal.noter(
+        regie,
+        TITRE_TRANSMIS,
+        facture,
+        par=par,
+        famille=ligne["famille"],
+        details={
+            "facture": facture.numero,
+            "fichier": numero,
+            "montant": str(ligne["montant"]),
+        },
+    )
+
+
+def _noter_fichier(regie, fichier, par):
     journal.noter(
         regie,
         FICHIER_PES,
         regie,
         par=par,
-        details={"fichier": numero, "nombre": len(pieces), "total": str(total)},
+        details={"fichier": fichier.numero, "nombre": fichier.nombre, "total": str(fichier.total)},
     )
+
+
+def _meta(piece, ligne):
+    """What the file keeps of a piece (no account)."""
+    return {
+        "piece": piece["numero"],
+        "facture": ligne["facture"].numero,
+        "famille": ligne["famille"].numero,
+        "nom": ligne["tiers"]["nom"],
+        "montant": ligne["montant"],
+        "prelevement": piece["mandat"] is not None,
+    }
+
+
+# --- The file prepared by a worker (``preparation``) ------------------------------------------
+
+
+class PreparationEnCours(Exception):
+    """Another PES file is being prepared (they share the sequences)."""
+
+    def __init__(self, fichier):
+        super().__init__(fichier.numero)
+        self.fichier = fichier
+
+
+def ouvrir(regie, jour, retenues, par):
+    """The request's part of a file: its bordereau number taken now (in
+    the request's transaction: never skipped nor given twice) and the
+    file kept "en préparation"; the worker's chunks (``preparer``) number
+    the pieces in order, mark the invoices, use the mandates and journal
+    each titre; its last one writes and checks the file (``achever``).
+    Returns the FichierPES."""
+    regies = regie.__parent__
+    en_cours = resources.en_preparation(regies)
+    if en_cours is not None:
+        raise PreparationEnCours(en_cours)
+    exercice = jour.year
+    bordereau = resources.prochain(regies, "bordereau", exercice)
+    numero = resources.numero_fichier(exercice, bordereau)
+    total = sum((ligne["montant"] for ligne in retenues), ZERO)
+    fichier = resources.FichierPES(numero, exercice, bordereau, jour, (), total, None, par=par)
+    fichier.preparation = OOBTree()
+    resources.fichiers_de(regie, create=True)[numero] = fichier
     return fichier
+
+
+def unites(retenues):
+    """The job's units: (rank, the invoice's oid, its number, the amount
+    the preview showed)."""
+    return [
+        (rang, get_oid(ligne["facture"]), ligne["facture"].numero, str(ligne["montant"]))
+        for rang, ligne in enumerate(retenues)
+    ]
+
+
+def preparer(root, regie, fichier, valeurs, unites_, par):
+    """A chunk of the file's preparation (the worker's transaction): each
+    invoice still as the preview showed it gets the next piece number, is
+    marked sent, its mandate used, journaled; its piece is kept for the
+    file.  An invoice changed meanwhile (paid, cancelled, its debtor's
+    address...) is left out, without a number.  Returns the invoices left
+    out (number, reason)."""
+    regies = regie.__parent__
+    jour = fichier.date
+    ecartees = []
+    for rang, oid, numero, montant in unites_:
+        if rang in fichier.preparation:
+            continue
+        facture = objet(root, oid)
+        raison = None
+        if not isinstance(facture, Facture) or not est_candidate(facture, valeurs["relances"]):
+            raison = _("Facture réglée, annulée ou déjà transmise depuis l'aperçu.")
+        elif str(facture.reste) != montant:
+            raison = _("Reste dû changé depuis l'aperçu.")
+        else:
+            famille = facture.famille
+            debiteur = tiers(famille)
+            raison = motif_exclusion(debiteur, facture.reste, valeurs["seuil"])
+        if raison is not None:
+            ecartees.append((numero, raison))
+            continue
+        ligne = {
+            "facture": facture,
+            "famille": famille,
+            "tiers": debiteur,
+            "montant": facture.reste,
+            "mandat": mandat_actif(famille, jour),
+        }
+        piece = _piece(resources.prochain(regies, "piece", jour.year), ligne, regie, valeurs, jour)
+        _transmettre(regie, fichier.numero, dict(piece, date=jour), ligne, par)
+        fichier.preparation[rang] = (piece, _meta(piece, ligne))
+    return ecartees
+
+
+def achever(regie, fichier, valeurs, par):
+    """The last chunk's end: the file written from the pieces the chunks
+    kept, checked and kept (the accounts then dropped).  When nothing is
+    left to send or the file fails its check, the file is kept "refusé"
+    with the errors and its invoices are freed (no longer marked sent).
+    Returns the errors ([] when the file is issued)."""
+    gardees = list(fichier.preparation.values())
+    pieces = [piece for piece, _meta_ in gardees]
+    meta = [m for _piece_, m in gardees]
+    total = sum((m["montant"] for m in meta), ZERO)
+    erreurs = []
+    data = None
+    if not pieces:
+        erreurs = [_("Aucune facture n'a pu être transmise : elles ont changé depuis l'aperçu.")]
+    else:
+        data = ecrire(regie, valeurs, fichier.date, fichier.bordereau, pieces)
+        erreurs = controle.verifier(data)
+    fichier.travail = None
+    fichier.preparation = None
+    if erreurs:
+        fichier.etat = resources.REFUSE
+        fichier.pieces = tuple(meta)
+        fichier.nombre = len(meta)
+        fichier.total = total
+        familles = find_root(regie)["familles"]
+        for m in meta:
+            facture = familles[m["famille"]]["factures"][m["facture"]]
+            facture.tresor = None
+        return erreurs
+    fichier.emettre(meta, total, data)
+    _noter_fichier(regie, fichier, par)
+    return []

@@ -43,11 +43,15 @@ def creancier(settings):
 
 def includeme(config):
     from ..demandes import types
+    from .preparation import GENRE_TRAVAIL_EFFECTUER, GENRE_TRAVAIL_LOT
     from .sdi_lots import ACTIONS as ACTIONS_LOTS
     from .service import ACTIONS, TYPES_DEMANDES
 
     journal.nommer_actions(config, ACTIONS)
     journal.nommer_actions(config, ACTIONS_LOTS)
+    # the batch's preparation and its payments, by the workers (travaux)
+    config.add_genre_travail(GENRE_TRAVAIL_LOT)
+    config.add_genre_travail(GENRE_TRAVAIL_EFFECTUER)
     # The family's requests about its mandate: in the requests' queue, with
     # the other money requests (P.DEMANDE_TRAITER_FINANCES).
     for kind, accepter in TYPES_DEMANDES:

@@ -11,10 +11,15 @@
 - ``construire``: the numbered batch, its pain.008.001.02 file (``sepaxml``,
   validated with lxml against the XSD bundled in sepaxml), each invoice
   marked (``Facture.prelevement``: "Prélèvement prévu le …", no online
-  payment) and each mandate used (FRST then RCUR).
-- ``transmettre`` (préparé → transmis), ``effectuer`` (transmis →
-  effectué, after the due date: one payment of mode "prelevement" per
-  invoice, through facturation's own recording).
+  payment) and each mandate used (FRST then RCUR), in one transaction:
+  the reference.  The SDI does the same as a long job (``preparation``):
+  ``ouvrir`` (the request: checked, numbered, "en préparation"),
+  ``preparer`` (each chunk of families), ``achever`` (the file, from what
+  the chunks stored).
+- ``transmettre`` (préparé → transmis); done (transmis → effectué, after
+  the due date) by a long job too: ``payer`` (each chunk: one payment of
+  mode "prelevement" per invoice, through facturation's own recording,
+  and its receipt frozen).
 - ``rejeter``: a rejected debit (an R-transaction code): its payments
   cancelled by numbered Annulations, the invoices unpaid again (and
   payable online), a fee invoice (setting ``portail.sepa.frais_rejet``),
@@ -31,6 +36,7 @@ import os
 from decimal import Decimal, InvalidOperation
 
 import sepaxml
+from BTrees.OOBTree import OOBTree
 from jours_feries_france import JoursFeries
 from lxml import etree
 from sepaxml import SepaDD
@@ -40,9 +46,18 @@ from ..facturation import corrections, pdf, service
 from ..facturation.resources import Facture
 from ..i18n import _
 from ..montants import ZERO, arrondi
-from ..retry import essayer
 from . import mandats as m
-from .resources import ABANDONNE, EFFECTUE, PREPARE, TRANSMIS, Lot, lots, numero_suivant
+from .resources import (
+    ABANDONNE,
+    EFFECTUE,
+    EN_PREPARATION,
+    PREPARE,
+    TRANSMIS,
+    Lot,
+    lots,
+    numero_suivant,
+    tous,
+)
 
 MODE = "prelevement"
 DELAI_JOURS = 2
@@ -52,7 +67,6 @@ NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:" + SCHEMA
 E2E_MAX = 35
 LIBELLE_MAX = 140
 PAR_GC = 500  # families read between two trims of the connection's cache
-PAR_LOT = 250  # debits whose payments are committed together (effectuer)
 
 # The usual R-transaction reason codes (EPC's SDD Core rulebook), with
 # what they mean for the régisseur.
@@ -329,11 +343,8 @@ def parametres_manquants(creancier):
 # --- Building, sending, done --------------------------------------------------------------
 
 
-def construire(root, regie, echeance, attendue, creancier, par="", aujourdhui=None):
-    """Build the batch the preview of digest ``attendue`` showed; returns the
-    Lot.  Raises ApercuPerime (with the new preview) when the data changed,
-    PrelevementError when nothing is to debit, the settings are missing or
-    the file does not validate."""
+def _verifier(root, regie, echeance, attendue, creancier, aujourdhui):
+    """The preview of digest ``attendue``, checked again (see ``construire``)."""
     aujourdhui = aujourdhui or dates.today()
     refus = refus_echeance(echeance, aujourdhui)
     if refus is not None:
@@ -344,6 +355,15 @@ def construire(root, regie, echeance, attendue, creancier, par="", aujourdhui=No
             _(
                 "Paramètres SEPA manquants : ${noms}.",
                 mapping={"noms": ", ".join(manquants)},
+            )
+        )
+    en_cours = [lot.numero for lot in tous(regie) if lot.etat == EN_PREPARATION]
+    if en_cours:
+        raise PrelevementError(
+            _(
+                "Le lot ${lot} est en préparation : attendez qu'il soit prêt avant d'en "
+                "créer un autre.",
+                mapping={"lot": en_cours[0]},
             )
         )
     found = apercu(root, regie, echeance)
@@ -357,9 +377,12 @@ def construire(root, regie, echeance, attendue, creancier, par="", aujourdhui=No
         )
     if not found["debits"]:
         raise PrelevementError(_("Aucune facture à prélever à cette échéance."))
-    numero = numero_suivant(regie, aujourdhui.year)
-    lot = Lot(numero, regie, echeance, _sans_compte(found["debits"]), par)
-    data = pain008(numero, echeance, found["debits"], creancier, lot.cree_le)
+    return found, aujourdhui
+
+
+def _fichier(lot, debits, creancier):
+    """The batch's pain.008 file, validated (PrelevementError when it is not)."""
+    data = pain008(lot.numero, lot.echeance, debits, creancier, lot.cree_le)
     erreurs = erreurs_schema(data)
     if erreurs:
         raise PrelevementError(
@@ -368,7 +391,20 @@ def construire(root, regie, echeance, attendue, creancier, par="", aujourdhui=No
                 mapping={"schema": SCHEMA, "erreur": erreurs[0]},
             )
         )
-    lot.fichier = fichiers.Fichier(data, XML, "%s.xml" % numero)
+    return fichiers.Fichier(data, XML, "%s.xml" % lot.numero)
+
+
+def construire(root, regie, echeance, attendue, creancier, par="", aujourdhui=None):
+    """Build the batch the preview of digest ``attendue`` showed, all in the
+    caller's transaction (the SDI queues ``preparer`` instead: this is the
+    reference its file is compared with, and the bench's); returns the
+    Lot.  Raises ApercuPerime (with the new preview) when the data changed,
+    PrelevementError when nothing is to debit, the settings are missing or
+    the file does not validate."""
+    found, aujourdhui = _verifier(root, regie, echeance, attendue, creancier, aujourdhui)
+    numero = numero_suivant(regie, aujourdhui.year)
+    lot = Lot(numero, regie, echeance, _sans_compte(found["debits"]), par)
+    lot.fichier = _fichier(lot, found["debits"], creancier)
     lots(regie, create=True)[numero] = lot
     familles = root["familles"]
     usages = {}
@@ -387,10 +423,114 @@ def construire(root, regie, echeance, attendue, creancier, par="", aujourdhui=No
     return lot
 
 
+# --- The batch prepared by a worker (``preparation``) ---------------------------------------
+
+
+def ouvrir(root, regie, echeance, attendue, creancier, par="", aujourdhui=None):
+    """The request's part of a batch: the preview checked as ``construire``
+    does, the batch numbered (its number taken now, in the request's
+    transaction: never skipped, never given twice) and kept "en
+    préparation" with its debits; the worker's chunks (``preparer``) mark
+    the invoices and use the mandates, its last one writes the file
+    (``achever``).  Returns the Lot."""
+    found, aujourdhui = _verifier(root, regie, echeance, attendue, creancier, aujourdhui)
+    numero = numero_suivant(regie, aujourdhui.year)
+    lot = Lot(numero, regie, echeance, _sans_compte(found["debits"]), par, etat=EN_PREPARATION)
+    lot.usages = OOBTree()
+    lot.comptes = OOBTree()
+    lot.ecartes = OOBTree()
+    lots(regie, create=True)[numero] = lot
+    return lot
+
+
+def _ecart(famille, debit, lot):
+    """Why the debit can no longer be made as the preview showed it (an
+    invoice paid online, cancelled... since the batch was queued: a
+    translation string), or None; then the family's mandate."""
+    if famille is None:
+        return _("Famille introuvable."), None
+    mandat = m.mandat_actif(famille, lot.echeance)
+    if mandat is None or mandat.rum != debit["rum"] or mandat.sequence != debit["sequence"]:
+        return _("Le mandat a changé depuis l'aperçu."), None
+    for numero_facture, montant in debit["factures"]:
+        facture = service.factures(famille).get(numero_facture)
+        if not isinstance(facture, Facture):
+            return _("Facture ${numero} introuvable.", mapping={"numero": numero_facture}), None
+        if _raison_facture(facture) is not None or facture.reste != montant:
+            return (
+                _(
+                    "La facture ${numero} a changé depuis l'aperçu (réglée, annulée…).",
+                    mapping={"numero": numero_facture},
+                ),
+                None,
+            )
+    return None, mandat
+
+
+def preparer(root, lot, numeros_familles):
+    """A chunk of the batch's preparation (the worker's transaction): each
+    family's invoices marked, its mandate used (its last use kept in
+    ``lot.usages``), its account kept for the file (``lot.comptes``); a
+    debit that no longer holds is left out (``lot.ecartes``).  A family
+    done already is passed over.  Returns the debits left out (family
+    number, reason)."""
+    familles = root["familles"]
+    par_famille = {d["famille"]: d for d in lot.debits}
+    ecartes = []
+    for numero in numeros_familles:
+        debit = par_famille.get(numero)
+        if debit is None or numero in lot.comptes or numero in lot.ecartes:
+            continue
+        famille = familles.get(numero)
+        raison, mandat = _ecart(famille, debit, lot)
+        if raison is not None:
+            lot.ecartes[numero] = raison
+            ecartes.append((numero, raison))
+            continue
+        for numero_facture, _montant in debit["factures"]:
+            service.factures(famille)[numero_facture].prelevement = {
+                "lot": lot.numero,
+                "echeance": lot.echeance,
+            }
+        lot.usages[mandat.rum] = mandat.dernier_usage
+        mandat.utiliser(lot.echeance)
+        lot.comptes[numero] = (mandat.iban, mandat.bic)
+    return ecartes
+
+
+def achever(lot, creancier, par):
+    """The last chunk's end: the file written from what the chunks stored
+    (the accounts then dropped: they are in the file and the mandates),
+    the batch "préparé".  When no debit is left, or the file does not
+    validate, the batch is abandoned with the reason (its number kept)
+    and its invoices freed.  Returns the reason, or None."""
+    comptes = lot.comptes
+    if len(comptes) != len(lot.debits):  # left out, or passed over after an error
+        lot.debits = tuple(d for d in lot.debits if d["famille"] in comptes)
+    debits = []
+    for debit in lot.debits:
+        iban, bic = comptes[debit["famille"]]
+        debits.append(dict(debit, iban=iban, bic=bic))
+    raison = None
+    if not debits:
+        raison = _("Aucun prélèvement n'a pu être préparé : les factures ont changé.")
+    else:
+        try:
+            lot.fichier = _fichier(lot, debits, creancier)
+        except PrelevementError as e:
+            raison = e.args[0]
+    lot.comptes = None
+    lot.travail = None
+    lot.changer(PREPARE, par)
+    return raison
+
+
 def obstacle_abandon(lot):
     """Why ``lot`` cannot be abandoned (a translation string), or None."""
     if lot.etat == ABANDONNE:
         return _("Ce lot est déjà abandonné.")
+    if lot.etat == EN_PREPARATION:
+        return _("Ce lot est en préparation : attendez qu'il soit prêt.")
     if lot.etat != PREPARE:
         return _(
             "Ce lot a été transmis à la banque : il ne peut plus être abandonné ; un "
@@ -440,8 +580,10 @@ def transmettre(lot, par=""):
 def obstacle_effectuer(lot, aujourdhui=None):
     """Why ``lot`` cannot be marked done today (a translation string), or None."""
     aujourdhui = aujourdhui or dates.today()
-    if lot.etat == PREPARE:
+    if lot.etat in (PREPARE, EN_PREPARATION):
         return _("Le lot doit d'abord être transmis à la banque.")
+    if lot.travail is not None:
+        return _("Les règlements de ce lot sont en cours d'enregistrement.")
     if lot.etat == EFFECTUE:
         return _("Ce lot est déjà effectué.")
     if aujourdhui < lot.echeance:
@@ -452,39 +594,17 @@ def obstacle_effectuer(lot, aujourdhui=None):
     return None
 
 
-def effectuer(
-    root, regie, lot, par="", registry=None, aujourdhui=None, tm=None, taille=PAR_LOT, request=None
-):
-    """transmis → effectué: one payment of mode "prelevement" dated the due
-    date per invoice of the batch (what the batch debited of it), recorded
-    by facturation (numbered, allocated, in the journal).  With ``tm`` (a
-    transaction manager), each ``taille`` debits are committed on their own
-    (``retry.essayer``: a part that conflicts with a payment recorded
-    meanwhile at the régie is done again), the state last; a part already
-    paid is never paid twice (``lot.reglements``), so a batch stopped
-    midway is finished by doing it again.  With ``request``, each part's
-    receipts are frozen once it is committed (``facturation.pdf.figer``,
-    as an invoicing run does: their PDFs made in the batch, never at a
-    family's first download).  Returns the payments recorded."""
-    refus = obstacle_effectuer(lot, aujourdhui)
-    if refus is not None:
-        raise PrelevementError(refus)
-    debits = list(lot.debits)
-    found = []
-    for debut in range(0, len(debits), taille):
-        partie = debits[debut : debut + taille]
-
-        def payer(partie=partie):
-            recus = _payer(root, regie, lot, partie, par, registry)
-            # their HTML as issued, in the transaction that issues them
-            return recus, pdf.preparer(request, recus) if request is not None else []
-
-        recus, prepares = essayer(tm, payer)
-        found.extend(recus)
-        if prepares:
-            pdf.figer(request, prepares, tm)
-    essayer(tm, lambda: lot.changer(EFFECTUE, par))
-    return found
+def payer(request, root, regie, lot, numeros_familles, par):
+    """A chunk of the batch done by a worker (the worker's transaction):
+    the payments of these families' debits recorded (never twice:
+    ``lot.reglements``) and their receipts frozen in the same transaction
+    (rendered, then kept: a chunk done again after ``kill -9`` renders
+    them again, never issues them twice).  Returns the payments."""
+    familles = set(numeros_familles)
+    debits = [d for d in lot.debits if d["famille"] in familles]
+    recus = _payer(root, regie, lot, debits, par, request.registry)
+    pdf.figer(request, pdf.preparer(request, recus))
+    return recus
 
 
 def _payer(root, regie, lot, debits, par, registry):

@@ -24,11 +24,13 @@ from ..i18n import _
 from ..irreversible import Comptable
 from ..montants import ZERO
 
+EN_PREPARATION = "en-preparation"  # its job (a worker) marks the invoices, writes the file
 PREPARE = "prepare"
 TRANSMIS = "transmis"
 EFFECTUE = "effectue"
 ABANDONNE = "abandonne"  # prepared, never sent: its invoices and mandates freed
 ETATS = {
+    EN_PREPARATION: _("En préparation"),
     PREPARE: _("Préparé"),
     TRANSMIS: _("Transmis à la banque"),
     EFFECTUE: _("Effectué"),
@@ -51,8 +53,15 @@ class Lot(Comptable, Persistent):
     # abandoning the batch gives back
     usages = None
     motif_abandon = ""
+    # while its job runs (``preparation``): the job's id, and what its
+    # chunks stored (family number -> (IBAN, BIC), for the file; the
+    # debits left out, family number -> why), each in its own BTree so a
+    # chunk does not rewrite the batch
+    travail = None
+    comptes = None
+    ecartes = None
 
-    def __init__(self, numero, regie, echeance, debits, par=""):
+    def __init__(self, numero, regie, echeance, debits, par="", etat=PREPARE):
         self.numero = numero
         self.regie_oid = get_oid(regie)
         self.echeance = echeance
@@ -60,7 +69,8 @@ class Lot(Comptable, Persistent):
         self.cree_le = dates.horodatage()
         self.cree_par = par
         # each transition: {"etat", "le" (UTC), "par"}
-        self.historique = PersistentList([{"etat": PREPARE, "le": self.cree_le, "par": par}])
+        self.etat = etat
+        self.historique = PersistentList([{"etat": etat, "le": self.cree_le, "par": par}])
         self.reglements = PersistentMapping()  # invoice number -> payment number
         self.rejets = PersistentMapping()  # family number -> the reject (dict)
 

@@ -5,11 +5,14 @@
   (the debits per family, the invoices left out with their reason, the
   totals) with "Confirmer la création du lot", a POST carrying the
   preview's digest: when the data changed in between, the new preview
-  is shown instead, nothing built;
+  is shown instead, nothing built; else the batch is numbered ("En
+  préparation") and its preparation queued for the workers
+  (``preparation``): the answer is the job's progress page;
 - ``@@prelevement?lot=PRLV-2026-001``: one batch, its debits, its history,
   "Télécharger le fichier" (``@@prelevement-fichier``), and its next step:
   ``@@prelevement-transmettre``, ``@@prelevement-effectuer`` (a
-  confirmation page each, then a POST) and, once done, "Enregistrer un
+  confirmation page each, then a POST; "effectuer" queues the payments
+  for the workers) and, once done, "Enregistrer un
   rejet" of a debit (``@@prelevement-rejet``: the code, the reason, what
   it does, then the POST).
 
@@ -32,14 +35,12 @@ from ..journal import audit
 from ..messagerie import service as messagerie
 from ..montants import euros
 from ..security import P, login
-from . import creancier, lots, mandats
-from .resources import EFFECTUE, ETATS, PREPARE, TRANSMIS, tous
+from . import creancier, lots, mandats, preparation
+from .preparation import LOT_ABANDONNE, LOT_EFFECTUE, LOT_PREPARE
+from .resources import EFFECTUE, EN_PREPARATION, ETATS, PREPARE, TRANSMIS, tous
 from .resources import lot as lot_de
 
-LOT_PREPARE = "PrelevementLotPrepare"
 LOT_TRANSMIS = "PrelevementLotTransmis"
-LOT_EFFECTUE = "PrelevementLotEffectue"
-LOT_ABANDONNE = "PrelevementLotAbandonne"
 REJET = "PrelevementRejete"
 ACTIONS = {
     LOT_PREPARE: _("Lot de prélèvement préparé"),
@@ -90,6 +91,11 @@ def _motif(post):
     if len(motif) > MOTIF_MAX:
         return motif, _("Le motif ne peut dépasser ${max} caractères.", mapping={"max": MOTIF_MAX})
     return motif, None
+
+
+def _travail(request, travail):
+    """The job's progress page."""
+    return request.sdiapi.mgmt_path(request.root, "@@travail", _query={"id": travail.id})
 
 
 def _creancier(request):
@@ -149,7 +155,7 @@ class LotsView:
             return self.show(erreur=erreur)
         attendue = request.POST.get("empreinte", "")
         try:
-            lot = lots.construire(
+            lot = lots.ouvrir(
                 request.root,
                 regie,
                 echeance,
@@ -166,15 +172,17 @@ class LotsView:
             request.response.status = 400
             found = lots.apercu(request.root, regie, echeance)
             return self.show(apercu=found, avertissement=refus.args[0])
-        _noter(request, LOT_PREPARE, regie, lot, nombre=lot.nombre, total=str(lot.total))
+        # the invoices marked and the file written by the workers
+        travail = preparation.mettre_en_preparation(request, regie, lot, login(request))
         _flash(
             request,
             _(
-                "Lot ${lot} préparé : ${nombre} prélèvement(s), ${total}.",
+                "Lot ${lot} en préparation : ${nombre} prélèvement(s), ${total}. Son fichier "
+                "sera prêt à la fin du travail.",
                 mapping={"lot": lot.numero, "nombre": lot.nombre, "total": euros(lot.total)},
             ),
         )
-        return HTTPFound(_url(request, regie, "prelevement", lot=lot.numero))
+        return HTTPFound(_travail(request, travail))
 
     def lire_echeance(self):
         texte = self.request.POST.get("echeance", "")
@@ -348,6 +356,12 @@ def lot_view(context, request):
             else None
         ),
         "motif_abandon": lot.motif_abandon,
+        "en_preparation": lot.etat == EN_PREPARATION,
+        "travail": (
+            request.sdiapi.mgmt_path(request.root, "@@travail", _query={"id": lot.travail})
+            if lot.travail is not None
+            else None
+        ),
     }
 
 
@@ -427,6 +441,8 @@ class TransmettreView(_Etape):
     vue = "transmettre"
 
     def obstacle(self, lot):
+        if lot.etat == EN_PREPARATION:
+            return _("Ce lot est en préparation : attendez qu'il soit prêt.")
         return None if lot.etat == PREPARE else _("Ce lot a déjà été transmis à la banque.")
 
     @mgmt_view(
@@ -530,26 +546,16 @@ class EffectuerView(_Etape):
         if obstacle is not None:
             request.response.status = 400
             return self.show(lot, obstacle)
-        # each part of the payments committed on its own (a long batch
-        # does not hold the régie's sequence), the state last
-        reglements = lots.effectuer(
-            request.root,
-            regie,
-            lot,
-            par=login(request),
-            registry=request.registry,
-            tm=request.tm,
-            request=request,
-        )
-        _noter(request, LOT_EFFECTUE, regie, lot, reglements=len(reglements))
+        # the payments recorded and their receipts frozen by the workers
+        travail = preparation.mettre_en_paiement(request, regie, lot, login(request))
         _flash(
             request,
             _(
-                "Lot ${lot} effectué : ${nombre} règlement(s) par prélèvement enregistré(s).",
-                mapping={"lot": lot.numero, "nombre": len(reglements)},
+                "Lot ${lot} : ${nombre} prélèvement(s) en cours d'enregistrement comme règlements.",
+                mapping={"lot": lot.numero, "nombre": lot.nombre},
             ),
         )
-        return HTTPFound(_url(request, regie, "prelevement", lot=lot.numero))
+        return HTTPFound(_travail(request, travail))
 
 
 # --- Rejects ---------------------------------------------------------------------------------------

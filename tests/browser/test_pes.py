@@ -15,6 +15,7 @@ from portail_famille.pes import controle
 
 from ..conftest import DUPONT_URL
 from ..functional.test_pes import PES, annee_de, relancer
+from ..travaux import une_passe
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,11 @@ def test_the_régisseur_sends_an_unpaid_invoice_to_the_trésor(portail, new_page
         "Bordereau PES-%d-001" % annee
     )
     regisseur.get_by_role("button", name="Confirmer l'envoi au Trésor public").click()
-    expect(regisseur.get_by_text("Fichier PES-%d-001 créé" % annee)).to_be_visible()
+    # queued: the job's page, which follows the workers' progress
+    expect(regisseur.get_by_text("Fichier PES-%d-001 en préparation" % annee)).to_be_visible()
+    une_passe(portail.wsgi)  # the workers write it (pes.preparation)
+    expect(regisseur.locator("#etat-travail")).to_have_text("Terminé", timeout=15_000)
+    regisseur.get_by_role("link", name="Retour").click()
     ligne = regisseur.locator("#fichier-PES-%d-001" % annee)
     expect(ligne).to_contain_text("1")
     with regisseur.expect_download() as attente:

@@ -21,6 +21,7 @@ from portail_famille.prelevement import mandats
 
 from ..conftest import with_root
 from ..functional.test_prelevement_lots import IBAN_DUPONT, REGIE_NOM, SEPA, prochaine_echeance
+from ..travaux import une_passe
 from .conftest import servir
 
 pytestmark = pytest.mark.browser
@@ -64,7 +65,13 @@ def test_the_month_batch(portail, new_page, log_in, monkeypatch):
     regisseur.get_by_role("button", name="Confirmer la création du lot").click()
 
     numero = "PRLV-%d-001" % dates.today().year
-    expect(regisseur.get_by_text("Lot %s préparé : 1 prélèvement(s)" % numero)).to_be_visible()
+    # queued: the job's page, which follows the workers' progress
+    expect(
+        regisseur.get_by_text("Lot %s en préparation : 1 prélèvement(s)" % numero)
+    ).to_be_visible()
+    une_passe(portail.wsgi)  # the workers prepare it (prelevement.preparation)
+    expect(regisseur.locator("#etat-travail")).to_have_text("Terminé", timeout=15_000)
+    regisseur.get_by_role("link", name="Retour").click()
     expect(regisseur.locator(".etat")).to_have_text("Préparé")
     with regisseur.expect_download() as telechargement:
         regisseur.get_by_role("link", name="Télécharger le fichier").click()
@@ -96,6 +103,9 @@ def test_the_month_batch(portail, new_page, log_in, monkeypatch):
         regisseur.get_by_text("Un règlement par prélèvement, daté de l'échéance")
     ).to_be_visible()
     regisseur.get_by_role("button", name="Confirmer").click()
+    une_passe(portail.wsgi)  # the workers record the payments
+    expect(regisseur.locator("#etat-travail")).to_have_text("Terminé", timeout=15_000)
+    regisseur.get_by_role("link", name="Retour").click()
     expect(regisseur.locator(".etat")).to_have_text("Effectué")
     regisseur.get_by_role("link", name="Enregistrer un rejet").click()
     expect(regisseur.locator(".effets")).to_contain_text("redevient due")

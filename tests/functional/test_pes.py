@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import transaction
 import webtest
 from lxml import etree
 from substanced.util import set_acl
@@ -16,11 +17,12 @@ from portail_famille.facturation import compte
 from portail_famille.facturation import service as facturation
 from portail_famille.facturation.resources import Facture
 from portail_famille.journal import lire
-from portail_famille.pes import controle, resources
+from portail_famille.pes import controle, resources, service
 from portail_famille.prelevement import mandats
 from portail_famille.security import P
 
 from ..conftest import DUPONT_URL, app_du_test, csrf, login, with_root
+from ..travaux import une_passe
 
 REGIE = "regie-garderie-alsh"
 TRESOR = "/manage/regies/%s/@@tresor" % REGIE
@@ -95,6 +97,16 @@ def annee_de(app, numero):
     return with_root(app.app, run)
 
 
+def confirmer(app, confirmation):
+    """ "Confirmer l'envoi": queued (the answer is the job's page), then run
+    by a worker in the test's process; the tab afterwards."""
+    queued = confirmation.forms["confirmer"].submit("confirmer")
+    assert "/manage/@@travail?id=" in queued.location
+    assert une_passe(app.app) >= 1
+    assert "Terminé" in queued.follow().text
+    return queued
+
+
 def test_candidates_preview_confirm_and_file(app):
     numero, reste = relancer(app, DUPONT["numero"])
     une_seule, _ = relancer(app, MARTIN["numero"], nombre=1)
@@ -120,8 +132,31 @@ def test_candidates_preview_confirm_and_file(app):
     # nothing sent yet
     assert with_root(app.app, lambda root, reg: resources.liste(root["regies"][REGIE])) == []
 
-    sent = confirmation.forms["confirmer"].submit("confirmer").follow()
-    assert "Fichier PES-%d-001 créé" % dates.today().year in sent.text
+    # confirmed: numbered and queued, the request returns at once on the
+    # job's page; nothing marked, nothing to download until a worker ran it
+    queued = confirmation.forms["confirmer"].submit("confirmer")
+    assert "/manage/@@travail?id=" in queued.location
+    suivi = queued.follow()
+    assert "Fichier PES-%d-001 en préparation : 1 facture(s)" % dates.today().year in suivi.text
+    attente = regisseur.get(TRESOR).html.find(id="fichier-PES-%d-001" % dates.today().year)
+    assert "En cours de préparation." in attente.text
+    assert "Télécharger" not in attente.text
+    regisseur.get(TRESOR + "-fichier?numero=PES-%d-001" % dates.today().year, status=404)
+    assert (
+        with_root(
+            app.app,
+            lambda root, reg: root["familles"][DUPONT["numero"]]["factures"][numero].tresor,
+        )
+        is None
+    )
+    # another file waits for this one
+    autre = regisseur.get(TRESOR + "?apercu=1").forms["preparer"].submit()
+    refus = autre.forms["confirmer"].submit("confirmer", status=409)
+    assert "Le fichier PES-%d-001 est en préparation" % dates.today().year in refus.text
+
+    assert une_passe(app.app) == 1
+    assert "Terminé" in regisseur.get(queued.location).text
+    sent = regisseur.get(TRESOR + "?apercu=1")
     ligne = sent.html.find(id="fichier-PES-%d-001" % dates.today().year)
     assert ligne is not None
     assert sent.html.find(id="titre-%s" % numero) is None  # sent: no longer a candidate
@@ -174,11 +209,11 @@ def test_a_second_file_takes_the_next_numbers(app):
     relancer(app, DUPONT["numero"])
     regisseur = _role(app, "regisseur")
     page = regisseur.get(TRESOR + "?apercu=1")
-    page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
+    confirmer(app, page.forms["preparer"].submit())
     numero, _ = relancer(app, MARTIN["numero"])
     page = regisseur.get(TRESOR + "?apercu=1")
     assert page.html.find(id="titre-%s" % numero) is not None
-    page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
+    confirmer(app, page.forms["preparer"].submit())
     annee = dates.today().year
     page = regisseur.get(TRESOR + "?apercu=1")
     assert page.html.find(id="fichier-PES-%d-002" % annee) is not None
@@ -205,7 +240,7 @@ def test_a_mandate_gives_the_debit_details(app):
     regisseur = _role(app, "regisseur")
     page = regisseur.get(TRESOR + "?apercu=1")
     assert rum in page.html.find(id="titre-%s" % numero).text
-    page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
+    confirmer(app, page.forms["preparer"].submit())
     xml = regisseur.get(TRESOR + "-fichier?numero=PES-%d-001" % dates.today().year)
     piece = etree.fromstring(xml.body).find("PES_RecetteAller/Bordereau/Piece")
     sepa = piece.find("LigneDePiece/BlocLignePiece/InfoPrelevementSEPA")
@@ -337,7 +372,7 @@ def test_the_régie_no_longer_collects_an_invoice_sent_to_the_tresor(app):
     numero, reste = relancer(app, DUPONT["numero"])
     regisseur = _role(app, "regisseur")
     page = regisseur.get(TRESOR + "?apercu=1")
-    page.forms["preparer"].submit().forms["confirmer"].submit("confirmer")
+    confirmer(app, page.forms["preparer"].submit())
 
     compte_url = "/manage/familles/%s/@@compte" % DUPONT["numero"]
     page = regisseur.get(compte_url)
@@ -367,3 +402,53 @@ def test_the_régie_no_longer_collects_an_invoice_sent_to_the_tresor(app):
     del body["factures"]
     regisseur.post(compte_url, body)
     assert str(with_root(app.app, reste_de)) == reste  # the cheque is a credit
+
+
+def test_the_workers_file_is_the_inline_file(app):
+    """Every demo family's invoice, one with a mandate, one chunk per
+    invoice: the file the job writes from its chunks is byte for byte the
+    one the inline issue (``service.emettre``) makes of the same data, with
+    the same numbers; each invoice once, journaled once."""
+    numeros = [relancer(app, f)[0] for f in (DUPONT["numero"], MARTIN["numero"])]
+
+    def signer(root, registry):
+        mandats.signer(
+            root["familles"][DUPONT["numero"]],
+            "JEAN DUPONT",
+            "FR7630006000011234567890189",
+            "AGRIFRPP",
+            datetime.date(2026, 9, 1),
+        )
+
+    with_root(app.app, signer)
+    regisseur = _role(app, "regisseur")
+    confirmation = regisseur.get(TRESOR + "?apercu=1").forms["preparer"].submit()
+
+    def inline(root, registry):
+        regie = root["regies"][REGIE]
+        reglages, erreurs = service.reglages(registry.settings)
+        assert erreurs == []
+        found = service.apercu(regie, reglages, dates.today())
+        fichier = service.emettre(regie, reglages, dates.today(), found["retenues"], "regisseur")
+        data = fichier.fichier.contenu()
+        transaction.abort()  # a reference only: nothing kept, its numbers given back
+        return fichier.numero, data
+
+    numero, attendu = with_root(app.app, inline)
+    assert attendu.count(b"<Piece>") == len(numeros) == 2
+
+    reglages = app.app.registry.settings
+    reglages["portail.travaux.lot"] = "1"
+    try:
+        confirmer(app, confirmation)
+    finally:
+        del reglages["portail.travaux.lot"]
+    data = regisseur.get(TRESOR + "-fichier?numero=%s" % numero).body
+    assert data == attendu
+    assert controle.verifier(data) == []
+
+    def check(root, registry):
+        entries, _ = lire(root, quoi="TitreTransmisTresor")
+        return sorted(e["details"]["facture"] for e in entries)
+
+    assert with_root(app.app, check) == sorted(numeros)

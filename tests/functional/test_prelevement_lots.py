@@ -10,18 +10,22 @@ the codes that void it, the family told by mail and in its mailbox)."""
 import datetime
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+import transaction
 from lxml import etree
 
 from portail_famille import dates, journal
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
 from portail_famille.facturation import originaux
 from portail_famille.facturation import service as facturation
+from portail_famille.prelevement import creancier as prelevement_creancier
 from portail_famille.prelevement import lots as prelevement
 from portail_famille.prelevement import mandats, resources
 
 from ..conftest import ADMIN, DUPONT_URL, app_du_test, csrf, login, mails, with_root
+from ..travaux import une_passe
 from .conftest import client
 from .test_compte_sdi import jeton
 
@@ -132,10 +136,14 @@ def apercu(browser, echeance, status=200):
     )
 
 
-def confirmer(browser, page, status=302):
+def confirmer(browser, page, status=302, executer=True):
+    """Confirm the preview.  Accepted, the batch is queued (the answer goes
+    to the job's progress page) and, with ``executer``, a worker runs it
+    in the test's process: the returned object's ``location`` is then the
+    batch's page, ``suivi`` the job's page once done."""
     empreinte = re.search(r'name="empreinte" value="([0-9a-f]{64})"', page.text).group(1)
     echeance = re.search(r'name="echeance" value="([0-9-]+)"', page.text).group(1)
-    return browser.post(
+    reponse = browser.post(
         LOTS,
         {
             "echeance": echeance,
@@ -145,6 +153,20 @@ def confirmer(browser, page, status=302):
         },
         status=status,
     )
+    if status != 302 or not executer:
+        return reponse
+    return executer_travail(browser, reponse)
+
+
+def executer_travail(browser, reponse):
+    """The job ``reponse`` redirected to, run by a worker to its end: its
+    page (``suivi``) and the batch's page (``location``)."""
+    assert "/manage/@@travail?id=" in reponse.location
+    assert une_passe(browser.app) >= 1
+    suivi = browser.get(reponse.location)
+    assert suivi.html.find(id="etat-travail").get_text(strip=True) == "Terminé"
+    retour = re.search(r'href="([^"]*@@prelevement\?lot=[^"]+)"', suivi.text).group(1)
+    return SimpleNamespace(location=retour.replace("&amp;", "&"), suivi=suivi)
 
 
 def erreur(html, champ):
@@ -159,11 +181,14 @@ def texte(html):
 def etape(browser, lot_url, vue, status=302):
     page = browser.get(lot_url.replace("@@prelevement?", "@@prelevement-%s?" % vue))
     numero = re.search(r'name="lot" value="([^"]+)"', page.text).group(1)
-    return browser.post(
+    reponse = browser.post(
         REGIE + "@@prelevement-%s" % vue,
         {"lot": numero, "confirmer": "1", "csrf_token": csrf(page)},
         status=status,
     )
+    if vue == "effectuer" and status == 302:  # queued: the payments by a worker
+        return executer_travail(browser, reponse)
+    return reponse
 
 
 def rejet(browser, lot_url, famille, code, status=302, **fields):
@@ -230,13 +255,36 @@ def test_batch_from_preview_to_reject(app, monkeypatch):
     assert "Aucun mandat de prélèvement actif au %s" % dates.courte(echeance) in exclues
     assert etat(app)["lots"] == []  # a preview writes nothing
 
-    # Confirmed: the batch, its file, the invoices marked, the mandate used.
-    reponse = confirmer(browser, page)
-    lot_url = reponse.location
+    # Confirmed: the batch numbered and queued, the request returns at once
+    # on the job's page; nothing marked yet, no file to download.
+    reponse = confirmer(browser, page, executer=False)
     numero = "PRLV-%d-001" % dates.today().year
-    assert lot_url.endswith("@@prelevement?lot=%s" % numero)
+    assert "/manage/@@travail?id=" in reponse.location
+    suivi = browser.get(reponse.location)
+    assert "Lot %s en préparation : 1 prélèvement(s)" % numero in texte(suivi.text)
+    assert suivi.html.find(id="etat-travail").get_text(strip=True) == "En attente"
+    found = etat(app)
+    assert found["lots"] == [(numero, resources.EN_PREPARATION, 1, total)]
+    assert found["prelevement"] == {}
+    assert found["mandats"][-1][2] == mandats.PREMIER
+    lot_url = REGIE + "@@prelevement?lot=%s" % numero
     vue = browser.get(lot_url)
-    assert "Lot %s préparé : 1 prélèvement(s)" % numero in texte(vue.text)
+    assert "En préparation" in texte(vue.text)
+    assert vue.html.find(id="en-preparation") is not None
+    assert vue.html.find(id="telecharger") is None
+    browser.get(REGIE + "@@prelevement-fichier?lot=%s" % numero, status=404)
+    for vue in ("transmettre", "abandonner"):
+        page_etape = browser.get(REGIE + "@@prelevement-%s?lot=%s" % (vue, numero))
+        assert "Ce lot est en préparation : attendez qu'il soit prêt." in texte(page_etape.text)
+    # another batch waits for this one
+    refus = confirmer(browser, apercu(browser, prochaine_echeance(10)), status=400)
+    assert "Le lot %s est en préparation" % numero in texte(refus.text)
+
+    # A worker runs it: the invoices marked, the mandate used, the file.
+    fait = executer_travail(browser, reponse)
+    assert fait.location == lot_url
+    vue = browser.get(lot_url)
+    assert vue.html.find(id="en-preparation") is None
     assert "Préparé" in texte(vue.text)
     found = etat(app)
     assert found["lots"] == [(numero, resources.PREPARE, 1, total)]
@@ -520,9 +568,11 @@ def test_evolve_step35_grants_the_batches_on_an_existing_database(app):
     browser.get(LOTS, status=200)
 
 
-def test_done_by_parts_each_committed_never_paid_twice(app):
-    import transaction
-
+def test_done_by_parts_each_committed_never_paid_twice(app, monkeypatch):
+    """ "Marquer comme effectué" by the workers, one family per chunk; a
+    part paid before (a job stopped with a family passed over, done
+    again): it is not paid twice, and its receipts are frozen by the
+    chunks."""
     preparer(app)
     echeance = prochaine_echeance()
 
@@ -536,25 +586,27 @@ def test_done_by_parts_each_committed_never_paid_twice(app):
     lot_url = confirmer(browser, apercu(browser, echeance)).location
     etape(browser, lot_url, "transmettre")
 
-    def effectuer(root, registry):
+    def premier(root, registry):
         regie = root["regies"][REGIE_NOM]
         lot = resources.tous(regie)[0]
         assert lot.nombre == 2
-        # a part paid before a stop: done again, it is not paid twice
-        premier = prelevement._payer(root, regie, lot, lot.debits[:1], "regisseur", registry)
-        transaction.commit()
-        found = prelevement.effectuer(
-            root,
-            regie,
-            lot,
-            par="regisseur",
-            registry=registry,
-            aujourdhui=echeance,
-            tm=transaction.manager,
-            taille=1,
-        )
-        assert len(premier) + len(found) == sum(len(d["factures"]) for d in lot.debits)
+        return len(prelevement._payer(root, regie, lot, lot.debits[:1], "regisseur", registry))
+
+    deja = with_root(app.app, premier)
+    monkeypatch.setattr(dates, "today", lambda: echeance)
+    reglages = app.app.registry.settings
+    reglages["portail.travaux.lot"] = "1"
+    try:
+        fait = etape(browser, lot_url, "effectuer")
+    finally:
+        del reglages["portail.travaux.lot"]
+    assert fait.suivi.html.find(id="faits-travail").get_text(strip=True) == "2 sur 2"
+
+    def verifier(root, registry):
+        regie = root["regies"][REGIE_NOM]
+        lot = resources.tous(regie)[0]
         assert lot.etat == resources.EFFECTUE
+        assert lot.travail is None
         payes = set()
         for debit in lot.debits:
             famille = root["familles"][debit["famille"]]
@@ -563,10 +615,13 @@ def test_done_by_parts_each_committed_never_paid_twice(app):
                 assert famille["factures"][numero].reste == D("0.00")
                 reglement = famille["reglements"][lot.reglements[numero]]
                 assert (reglement.mode, reglement.montant) == ("prelevement", montant)
+                if debit is not lot.debits[0]:
+                    assert originaux.original(reglement) is not None  # frozen by its chunk
         assert set(lot.reglements) == payes
-        return len(premier) + len(found)
+        return len(payes)
 
-    nombre = with_root(app.app, effectuer)
+    nombre = with_root(app.app, verifier)
+    assert nombre > deja
     found = etat(app)
     assert len([r for r in found["reglements"].values() if r[0] == "prelevement"]) == nombre - 1
 
@@ -634,3 +689,106 @@ def test_hostile_input_is_refused_or_shown_as_text_never_a_500(app, monkeypatch)
 
 def rejet_url(lot_url, famille):
     return lot_url.replace("@@prelevement?", "@@prelevement-rejet?") + "&famille=" + famille
+
+
+def _normaliser(data):
+    """The file with its creation time blanked (the only part that names
+    when it was made)."""
+    return re.sub(rb"<CreDtTm>[^<]+</CreDtTm>", b"<CreDtTm/>", data)
+
+
+def test_the_workers_file_is_the_inline_batchs_file(app):
+    """Every demo family debited (one chunk per family): the file the job
+    assembles from its chunks is byte for byte the one the inline build
+    (``lots.construire``) makes of the same data, but for its creation
+    time; every invoice once in it."""
+    echeance = prochaine_echeance()
+    signe_le = dates.today() - datetime.timedelta(days=30)
+
+    def make(root, registry):
+        regie = root["regies"][REGIE_NOM]
+        for rang, famille in enumerate(root["familles"].values()):
+            if mandats.mandat_actif(famille, echeance) is None:
+                iban = IBAN_DUPONT if rang % 2 else IBAN_MARTIN
+                mandats.signer(famille, famille.nom_complet, iban, "", signe_le)
+            jour = dates.today() - datetime.timedelta(days=5)
+            ligne = {"enfant": "X", "montant": D("10.%02d" % rang), "quantite": 1}
+            ligne["prix"] = ligne["montant"]
+            facturation.emettre_facture(
+                famille, regie, jour, jour, jour, [ligne], registry=registry
+            )
+
+    with_root(app.app, make)
+    browser = regisseur(app)
+    page = apercu(browser, echeance)
+    empreinte = re.search(r'name="empreinte" value="([0-9a-f]{64})"', page.text).group(1)
+
+    def inline(root, registry):
+        regie = root["regies"][REGIE_NOM]
+        creancier = prelevement_creancier(registry.settings)
+        lot = prelevement.construire(root, regie, echeance, empreinte, creancier, par="regisseur")
+        data = lot.fichier.contenu()
+        transaction.abort()  # a reference only: nothing kept, its number given back
+        return lot.numero, data
+
+    numero, attendu = with_root(app.app, inline)
+    debits = [e.text for e in etree.fromstring(attendu).iterfind(".//p:EndToEndId", NS)]
+    assert len(debits) == 3  # every demo family, one chunk each
+
+    reglages = app.app.registry.settings
+    reglages["portail.travaux.lot"] = "1"
+    try:
+        fait = confirmer(browser, page)
+    finally:
+        del reglages["portail.travaux.lot"]
+    assert fait.location.endswith("lot=%s" % numero)  # the same number, none skipped
+    vue = browser.get(fait.location)
+    data = browser.get(vue.html.find(id="telecharger")["href"]).body
+    assert _normaliser(data) == _normaliser(attendu)
+    assert data.count(b"<CreDtTm>") == attendu.count(b"<CreDtTm>") == 1
+    assert prelevement.erreurs_schema(data) == []
+    ids = [e.text for e in etree.fromstring(data).iterfind(".//p:EndToEndId", NS)]
+    assert sorted(ids) == sorted(debits) and len(ids) == len(set(ids))
+    assert fait.suivi.html.find(id="faits-travail").get_text(strip=True) == "%d sur %d" % (
+        len(ids),
+        len(ids),
+    )
+
+
+def test_an_invoice_paid_while_the_batch_waits_is_left_out(app):
+    """Between the confirmation and the workers, DUPONT pays his invoices
+    by cheque: his debit is left out (the job's log says why), nothing is
+    marked; with no debit left, the batch is abandoned with the reason,
+    its number kept, and the next batch takes the next number."""
+    dupont, _martin = preparer(app)
+    browser = regisseur(app)
+    reponse = confirmer(browser, apercu(browser, prochaine_echeance()), executer=False)
+    numero = "PRLV-%d-001" % dates.today().year
+
+    def payer(root, registry):
+        famille = root["familles"][DUPONT["numero"]]
+        regie = root["regies"][REGIE_NOM]
+        for facture in facturation.impayees(famille, regie):
+            facturation.enregistrer_reglement(
+                famille,
+                regie,
+                dates.today(),
+                facture.reste,
+                "cheque",
+                numeros=[facture.numero],
+                registry=registry,
+            )
+
+    with_root(app.app, payer)
+    fait = executer_travail(browser, reponse)
+    journal_du_travail = texte(str(fait.suivi.html.find(class_="erreurs-travail")))
+    assert "Famille n° %s : prélèvement écarté" % DUPONT["numero"] in journal_du_travail
+    assert "a changé depuis l'aperçu" in journal_du_travail
+    found = etat(app)
+    assert found["lots"] == [(numero, resources.ABANDONNE, 0, D("0"))]
+    assert found["prelevement"] == {}
+    assert found["mandats"][-1][2] == mandats.PREMIER  # the mandate not used
+    vue = texte(browser.get(fait.location).text)
+    assert "Aucun prélèvement n'a pu être préparé" in vue
+    faits = with_root(app.app, lambda root, r: [e["quoi"] for e in journal.lire(root)[0]])
+    assert "PrelevementLotAbandonne" in faits and "PrelevementLotPrepare" not in faits

@@ -23,6 +23,7 @@ from ..travaux import une_passe
 from .conftest import client
 from .test_compte_sdi import staff, texte
 from .test_pes import PES, TRESOR
+from .test_pes import confirmer as confirmer_pes
 from .test_prelevement_lots import SEPA, apercu, confirmer, etape, prochaine_echeance, rejet
 from .test_prelevement_mandats import demander, demandes_de, parent, role
 
@@ -84,7 +85,8 @@ def test_two_reminders_then_the_tresor_public(app):
     # the Trésor public's tab proposes it; the file sent is checked
     apercu = regisseur.get(TRESOR + "?apercu=1")
     assert apercu.html.find(id="titre-AL-36") is not None
-    envoye = apercu.forms["preparer"].submit().forms["confirmer"].submit("confirmer").follow()
+    confirmer_pes(app, apercu.forms["preparer"].submit())  # queued, run by a worker
+    envoye = regisseur.get(TRESOR)
     fichier = "PES-%d-001" % dates.today().year
     ligne = envoye.html.find(id="fichier-%s" % fichier)
     xml = regisseur.get(ligne.find("a")["href"]).body

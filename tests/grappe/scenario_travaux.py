@@ -75,9 +75,9 @@ def compter(wsgi):
     return with_root(wsgi, read)
 
 
-def lancer(dossier, serveur, params, nom):
-    """A worker process (the console script's code) on its own .ini and
-    blob cache; its output in ``dossier/<nom>.log``."""
+def lancer(dossier, serveur, params, nom, **reglages):
+    """A worker process (the console script's code) on its own .ini (with
+    ``reglages``) and blob cache; its output in ``dossier/<nom>.log``."""
     ini = ecrire_ini(
         dossier / ("%s.ini" % nom),
         serveur.uri(dossier / ("cache-%s" % nom), **params),
@@ -85,6 +85,7 @@ def lancer(dossier, serveur, params, nom):
             "portail.travaux.bail": BAIL,
             "portail.travaux.attente": "0.2",
             "portail.mail_directory": str(dossier / "mail"),
+            **reglages,
         },
     )
     with open(dossier / ("%s.log" % nom), "ab") as log:
