@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import warnings
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -96,27 +97,86 @@ def trivial(directory):
     return (test, "/", home.TRIVIAL_TEXT.encode())
 
 
-def mesurer(entry, requetes, tours):
+def requete(entry):
+    """One GET of ``entry`` straight through the WSGI application, with the
+    client's cookies, renewed as a browser does from Set-Cookie (no
+    WebTest on the way: its cookie jar and checks would be counted)."""
     test, path, _marker = entry
+    script, _sep, query = path.partition("?")
+    cookies = {c.name: c.value for c in test.cookiejar}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": script,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    app = test.app
+
+    def start_response(status, headers, exc_info=None):
+        assert status.startswith("200"), status
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                for cle, morsel in SimpleCookie(value).items():
+                    cookies[cle] = morsel.value
+
+    def run():
+        env = dict(environ, HTTP_COOKIE="; ".join("%s=%s" % kv for kv in cookies.items()))
+        env["wsgi.input"] = io.BytesIO()
+        return b"".join(app(env, start_response))
+
+    return run
+
+
+def mesurer(entry, requetes, tours):
+    run = requete(entry)
     best = None
     for _ in range(tours):
         t0 = time.process_time()
         for _ in range(requetes):
-            test.get(path)
+            run()
         cpu = (time.process_time() - t0) / requetes
         best = cpu if best is None else min(best, cpu)
     return best
 
 
 def profiler(entry, requetes):
-    test, path, _marker = entry
+    run = requete(entry)
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(requetes):
-        test.get(path)
+        run()
     profile.disable()
     stats = pstats.Stats(profile)
     return stats, stats.total_calls / requetes
+
+
+def paquets(stats):
+    """[(package, share of the own time)], largest first."""
+    totals = {}
+    for (filename, _line, _func), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        if "site-packages/" in filename:
+            paquet = filename.split("site-packages/")[1].split("/")[0]
+        elif "/portail_famille/" in filename:
+            paquet = "portail_famille." + filename.split("/portail_famille/")[1].split("/")[0]
+        elif filename.startswith("~"):
+            paquet = "builtins"
+        elif "/lib/python3" in filename:
+            paquet = "stdlib." + filename.rsplit("/", 1)[1]
+        else:
+            paquet = "templates" if "_" in Path(filename).stem else filename
+        totals[paquet] = totals.get(paquet, 0) + tottime
+    total = sum(totals.values())
+    return sorted(((k, v / total) for k, v in totals.items()), key=lambda kv: -kv[1])
 
 
 def main():
@@ -129,6 +189,8 @@ def main():
     parser.add_argument("--top", type=int, default=0)
     parser.add_argument("--tri", default="cumulative", help="--top's order (cumulative, tottime)")
     parser.add_argument("--appelants", default="", help="print the callers of this function")
+    parser.add_argument("--paquets", action="store_true", help="own time by package")
+    parser.add_argument("--appeles", default="", help="print what this function calls")
     parser.add_argument("--pages", default="", help="comma-separated subset of the pages")
     args = parser.parse_args()
 
@@ -143,8 +205,10 @@ def main():
             table = {k: v for k, v in table.items() if k in args.pages.split(",")}
         table["trivial"] = trivial(tmp / "trivial")
         for entry in table.values():  # warm: templates compiled, caches filled
+            run = requete(entry)
+            assert entry[2] in run()
             for _ in range(20):
-                entry[0].get(entry[1])
+                run()
         print(
             "%d families, %d requests; %d requests a round, min over %d rounds"
             % (args.familles, args.demandes, args.requetes, args.tours)
@@ -164,6 +228,16 @@ def main():
                 stats.stream = out
                 stats.sort_stats(args.tri).print_stats(args.top)
                 print("\n=== %s ===" % name)
+                print(out.getvalue())
+            if args.paquets:
+                print("\n=== %s: own time by package ===" % name)
+                for paquet, part in paquets(stats):
+                    print("%-28s %5.1f %%" % (paquet, part * 100))
+            if args.appeles and name != "trivial":
+                out = io.StringIO()
+                stats.stream = out
+                stats.print_callees(args.appeles)
+                print("\n=== %s: called by %s ===" % (name, args.appeles))
                 print(out.getvalue())
             if args.appelants and name != "trivial":
                 out = io.StringIO()
