@@ -107,13 +107,15 @@ def en_cours(request, famille, jour):
     Reads the family's own folders only."""
     impayees = service.impayees(famille)
     payer = peut_payer(request, famille) if impayees else False
+    chemin = _chemins(request, famille)  # the invoices of its own folder
     lignes = []
     for facture in impayees:
+        url = chemin(facture)
         lignes.append(
             {
-                **icones(request, facture, payer),
+                **icones(request, facture, payer, url),
                 "numero": facture.numero,
-                "url": request.resource_path(facture),
+                "url": url,
                 "date": _date(facture.date),
                 "echeance": _date(facture.echeance),
                 "montant": euros(facture.reste),
