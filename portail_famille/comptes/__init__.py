@@ -1,13 +1,13 @@
 """Accounts: authentication, sessions, passwords, throttling, resets."""
 
 from pyramid.interfaces import IAuthenticationPolicy
-from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 from pyramid.settings import asbool
 
 from .. import journal, mots_de_passe
 from .auth import IDLE_DEFAULT, PortailUserLocator, make_policy
 from .avis import ACTIONS
 from .flashes import session_bornee
+from .signature import session_factory
 
 WARNING_DEFAULT = 3 * 60
 
@@ -28,7 +28,7 @@ def configure_security(config):
     config.set_authentication_policy(make_policy(settings))
     config.set_session_factory(
         session_bornee(
-            SignedCookieSessionFactory(
+            session_factory(
                 settings["substanced.secret"],
                 cookie_name="pf_session",
                 httponly=True,
@@ -39,7 +39,6 @@ def configure_security(config):
                 # some tests, renews it on every request).
                 reissue_time=min(60, idle // 10),
                 hashalg="sha512",
-                serializer=JSONSerializer(),
             )
         )
     )

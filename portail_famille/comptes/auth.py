@@ -19,6 +19,9 @@ from . import sessions
 
 ABSOLUTE_DEFAULT = 12 * 3600
 IDLE_DEFAULT = 30 * 60
+# The request's answers, kept in its own __dict__ (see the policy).
+_USERID = "_portail_userid"
+_GROUPS = "_portail_groups"
 
 
 class PortailUserLocator(DefaultUserLocator):
@@ -67,8 +70,17 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
         self.cookie.parse_ticket = parse_ticket_memorise
 
     # Pyramid 1.10 asks the policy again at each use of
-    # request.authenticated_userid / effective_principals: the cookie is
-    # checked and the account read once per request, then remembered.
+    # request.authenticated_userid / effective_principals (about six times a
+    # page): the cookie is checked, the account read and the groupfinder's
+    # answer made once per request, then remembered on that request only
+    # (its ``__dict__``: another request, even of the same person, asks
+    # again; remember and forget drop them).
+
+    def authenticated_userid(self, request):
+        cache = request.__dict__
+        if _USERID not in cache:
+            cache[_USERID] = super().authenticated_userid(request)
+        return cache[_USERID]
 
     def _identity(self, request):
         cache = request.__dict__
@@ -88,15 +100,24 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
         return tokens[0] if tokens else None
 
     def _groupfinder(self, userid, request):
-        groups = self._groups(userid, request)
-        if groups is None:
-            return None
         # Extra principals of a domain, on the requests where they matter
-        # (documents: the family's enrolments, which a Document's ACL names).
-        for source in getattr(request.registry, "portail_principaux", ()):
-            if source.concerne(request):
+        # (documents: the family's enrolments, which a Document's ACL names);
+        # whether they do is read from traversal's results, so the answer
+        # is remembered for the userid and the sources that apply.
+        sources = tuple(
+            source
+            for source in getattr(request.registry, "portail_principaux", ())
+            if source.concerne(request)
+        )
+        cached = request.__dict__.get(_GROUPS)
+        if cached is not None and cached[0] == userid and cached[1] == sources:
+            return cached[2]
+        groups = self._groups(userid, request)
+        if groups is not None:
+            for source in sources:
                 user = request.__dict__["_portail_account"][1]
                 groups = groups + source.principaux(request, user)
+        request.__dict__[_GROUPS] = (userid, sources, groups)
         return groups
 
     def _groups(self, userid, request):
@@ -125,8 +146,8 @@ class PortailAuthenticationPolicy(AuthTktAuthenticationPolicy):
         return request.__dict__["_portail_account"][1]
 
     def _reset_cache(self, request):
-        request.__dict__.pop("_portail_account", None)
-        request.__dict__.pop("_portail_identity", None)
+        for key in ("_portail_account", "_portail_identity", _USERID, _GROUPS):
+            request.__dict__.pop(key, None)
 
     def remember(self, request, userid, **kw):
         """Open a server-side session for ``userid`` and return its cookie."""

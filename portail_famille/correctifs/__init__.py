@@ -25,6 +25,8 @@ checks whether the fix still fits, or can go.
 - ``onglets.onglets_sans_chemins_inutiles``: ``substanced.sdi.sdi_mgmt_views``
   (and its copies: ``sdiapi``'s, ``ManagementViews``', the folder views')
 - ``zeo.oids_oublies_a_la_reconnexion``: ``ClientStorage.notify_connected``
+- ``requetes.extensions_en_classe_partagee``: Pyramid's
+  ``apply_request_extensions`` (and its copies in the router and scripting)
 
 Overrides elsewhere (not monkey-patches: a subclass given through
 configuration, a view registered under SubstanceD's own name, a
@@ -65,7 +67,7 @@ against):
   of SubstanceD (add a lock, a group; search a catalog) in French.
 """
 
-from . import chameleon, onglets, outils, substanced, zeo
+from . import chameleon, onglets, outils, requetes, substanced, zeo
 from .amont import Amont
 
 CORRECTIFS = (
@@ -83,9 +85,12 @@ CORRECTIFS = (
     substanced.mots_de_passe_argon2,
     onglets.onglets_sans_chemins_inutiles,
     zeo.oids_oublies_a_la_reconnexion,
+    requetes.extensions_en_classe_partagee,
 )
 
-AMONT = chameleon.AMONT + substanced.AMONT + outils.AMONT + onglets.AMONT + zeo.AMONT
+AMONT = (
+    chameleon.AMONT + substanced.AMONT + outils.AMONT + onglets.AMONT + zeo.AMONT + requetes.AMONT
+)
 
 AILLEURS = (
     Amont(

@@ -17,6 +17,7 @@ from ..familles.resources import IFamille
 from ..i18n import _, traduire
 from ..montants import ZERO, euros
 from ..security import P
+from ..skin import chemin as chemin_de
 from ..skin import sans_sous_chemin
 from . import compte, corrections, lignes, service
 from .corrections import TITRES_REMBOURSEMENT, Annulation, Remboursement
@@ -106,13 +107,15 @@ def en_cours(request, famille, jour):
     Reads the family's own folders only."""
     impayees = service.impayees(famille)
     payer = peut_payer(request, famille) if impayees else False
+    chemin = _chemins(request, famille)  # the invoices of its own folder
     lignes = []
     for facture in impayees:
+        url = chemin(facture)
         lignes.append(
             {
-                **icones(request, facture, payer),
+                **icones(request, facture, payer, url),
                 "numero": facture.numero,
-                "url": request.resource_path(facture),
+                "url": url,
                 "date": _date(facture.date),
                 "echeance": _date(facture.echeance),
                 "montant": euros(facture.reste),
@@ -201,7 +204,7 @@ def _chemins(request, famille):
     """The path of one of ``famille``'s documents (the same as
     ``request.resource_path(document)``), from the family's own: one
     traversal for the page instead of one per row."""
-    base = request.resource_path(famille)
+    base = chemin_de(request, famille)
 
     def chemin(document):
         return "%s%s/%s/" % (
@@ -343,7 +346,10 @@ def releve_de_compte(context, request):
     releve = compte.releve(context, debut, fin, toutes)
     operations = releve["operations"]
     chemin = _chemins(request, context)
-    action = request.resource_path(context, "releve-de-compte")
+    # the family's path, then plain ASCII view names (as resource_path
+    # quotes them: unchanged)
+    base = chemin_de(request, context)
+    action = base + "releve-de-compte"
 
     def lien(nom):
         query = {"annee": libelle}
@@ -371,7 +377,7 @@ def releve_de_compte(context, request):
         "attestations": [
             {
                 "annee": annee,
-                "url": request.resource_path(context, ATTESTATION, query={"annee": annee}),
+                "url": "%s%s?%s" % (base, ATTESTATION, urlencode({"annee": annee}, doseq=True)),
             }
             for annee in (debut.year, fin.year)
             if annee <= jour.year

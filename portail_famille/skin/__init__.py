@@ -62,6 +62,21 @@ def is_staff(request):
     return bool(groups.intersection(GROUPES_PERSONNEL))
 
 
+_CHEMINS = "_portail_chemins"  # request.__dict__: id(resource) -> (resource, its path)
+
+
+def chemin(request, resource):
+    """``request.resource_path(resource)`` (ending with "/"), made once per
+    request and resource: the family's path is wanted by the menu and by
+    the page's own links.  Kept on the request only, the resource with
+    it (so that its id stands for it)."""
+    memoire = request.__dict__.setdefault(_CHEMINS, {})
+    found = memoire.get(id(resource))
+    if found is None or found[0] is not resource:
+        found = memoire[id(resource)] = (resource, request.resource_path(resource))
+    return found[1]
+
+
 def sans_sous_chemin(request):
     """A family page's view name followed by more path (/mon-compte/x) is
     not a page: Pyramid would hand it the view, this makes it a 404."""
@@ -237,7 +252,7 @@ class Layout:
             return []
         request = self.request
         # The family's path once; the view names are plain ASCII segments.
-        base = request.resource_path(famille)
+        base = chemin(request, famille)
         return [
             (base + view_name, title, view_name)
             for _order, view_name, title in request.registry.portail_menu.entries

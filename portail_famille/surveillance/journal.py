@@ -118,6 +118,22 @@ def compter_transferts(event):
 
 def journal_factory(handler, registry):
     m = metriques(registry)
+    # The series of each (route, method, status): prometheus-client's
+    # labels() checks and sorts its arguments and takes a lock on every
+    # call; a series, once made, stays the same object (nothing removes
+    # one), so it is looked up once.  A race makes it twice: the same one.
+    series = {}
+
+    def compter(route, methode, statut, duree):
+        key = (route, methode, statut)
+        found = series.get(key)
+        if found is None:
+            found = series[key] = (
+                m.requetes.labels(route=route, methode=methode, statut=statut),
+                m.durees.labels(route=route),
+            )
+        found[0].inc()
+        found[1].observe(duree)
 
     def journal_tween(request):
         environ = request.environ
@@ -152,8 +168,7 @@ def journal_factory(handler, registry):
                 statut = response.status_int if response is not None and levee is None else 500
                 route = request.__dict__.get("portail_vue", AUCUNE)
                 methode = METHODES.get(request.method, "autre")
-                m.requetes.labels(route=route, methode=methode, statut=str(statut)).inc()
-                m.durees.labels(route=route).observe(duree)
+                compter(route, methode, str(statut), duree)
                 utilisateur = request.__dict__.get("portail_utilisateur")
                 noter(
                     {
