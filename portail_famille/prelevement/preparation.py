@@ -46,23 +46,25 @@ def _mapping(lot, regie):
     return {"lot": lot.numero, "regie": regie.title}
 
 
-def mettre_en_preparation(request, regie, lot, par):
-    """Queue the preparation of ``lot`` (``lots.ouvrir``'s); the Travail."""
+def _mettre_en_file(request, regie, lot, par, genre, titre):
+    """Queue the job ``genre`` on the families of ``lot``; the Travail."""
     travail = mettre_en_file(
         request,
         find_root(regie),
-        GENRE_LOT,
+        genre,
         [d["famille"] for d in lot.debits],
         {"regie": regie.__name__, "lot": lot.numero, "par": par},
-        request.localizer.translate(
-            _(
-                "Lot de prélèvement ${lot} (${regie}) : préparation",
-                mapping=_mapping(lot, regie),
-            )
-        ),
+        request.localizer.translate(_(titre, mapping=_mapping(lot, regie))),
     )
     lot.travail = travail.id
     return travail
+
+
+def mettre_en_preparation(request, regie, lot, par):
+    """Queue the preparation of ``lot`` (``lots.ouvrir``'s); the Travail."""
+    return _mettre_en_file(
+        request, regie, lot, par, GENRE_LOT, _("Lot de prélèvement ${lot} (${regie}) : préparation")
+    )
 
 
 def traiter_lot(request, root, travail, numeros):
@@ -102,21 +104,14 @@ def terminer_lot(request, root, travail):
 
 def mettre_en_paiement(request, regie, lot, par):
     """Queue the payments of ``lot`` (transmitted, due); the Travail."""
-    travail = mettre_en_file(
+    return _mettre_en_file(
         request,
-        find_root(regie),
+        regie,
+        lot,
+        par,
         GENRE_EFFECTUER,
-        [d["famille"] for d in lot.debits],
-        {"regie": regie.__name__, "lot": lot.numero, "par": par},
-        request.localizer.translate(
-            _(
-                "Lot de prélèvement ${lot} (${regie}) : règlements",
-                mapping=_mapping(lot, regie),
-            )
-        ),
+        _("Lot de prélèvement ${lot} (${regie}) : règlements"),
     )
-    lot.travail = travail.id
-    return travail
 
 
 def traiter_paiements(request, root, travail, numeros):
