@@ -24,8 +24,9 @@ _AMONT = garder(EXTENSIONS)
 for _cible in COPIES:
     garder(_cible)
 
-_CLASSES = {}  # (request class, its properties) -> the class with them
-LIMITE = 64  # applications of one process (the tests make many)
+# On an application's extensions object (so the classes live and die with
+# its registry): (request class, its properties) -> the class with them.
+_CLASSES = "_portail_classes"
 
 
 def apply_request_extensions(request, extensions=None):
@@ -39,14 +40,14 @@ def apply_request_extensions(request, extensions=None):
     descriptors = extensions.descriptors
     if not descriptors:
         return
+    classes = extensions.__dict__.setdefault(_CLASSES, {})
     key = (request.__class__, tuple(descriptors.items()))
-    found = _CLASSES.get(key)
+    found = classes.get(key)
     if found is not None:
         request.__class__ = found
         return
     InstancePropertyHelper.apply_properties(request, descriptors)
-    if len(_CLASSES) < LIMITE:
-        _CLASSES[key] = request.__class__
+    classes[key] = request.__class__
 
 
 def extensions_en_classe_partagee():

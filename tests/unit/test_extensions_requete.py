@@ -70,3 +70,12 @@ def test_another_application_gets_its_own_class():
     b = requete("bob", extensions())
     assert type(a) is not type(b)
     assert (a.qui, b.qui) == ("alice", "bob")
+
+
+def test_shared_in_a_process_that_made_many_applications():
+    # (the suite makes hundreds of applications in one process: a global
+    # memory of 64 classes was full, and later applications shared none)
+    for _n in range(80):
+        requete("x", extensions())
+    ext = extensions()
+    assert type(requete("alice", ext)) is type(requete("bob", ext))

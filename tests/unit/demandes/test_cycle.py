@@ -289,7 +289,9 @@ def test_each_type_is_handled_by_its_own_package():
     config.include("portail_famille.demandes.fiche")
     config.include("portail_famille.planning")
     config.include("portail_famille.facturation.compte")
-    # the types a higher domain defines (types.ajouter): the mandates' requests
+    # the types a higher domain defines (types.ajouter): the mandates'
+    # requests (prelevement registers its jobs: the queue's directive first)
+    config.include("portail_famille.travaux")
     config.include("portail_famille.prelevement")
     # online enrolment (its page is in the family's menu)
     config.include("portail_famille.skin")
