@@ -17,7 +17,10 @@ the end; the run ends when every parent is done.
 
 Environment: OUVERTURE_INFO (the city's info.json), OUVERTURE_HOSTS
 (comma-separated base URLs), OUVERTURE_MODE (portail | trivial),
-OUVERTURE_PARENTS, OUVERTURE_OUT.
+OUVERTURE_PARENTS, OUVERTURE_CADENCE, OUVERTURE_OUT, OUVERTURE_PREMIER (the
+first family's index: each step of a run takes families of its own, whose
+days are still free and whose invoice is frozen).  Each parent's whole
+journey (arrival to last answer) is kept under ``parcours``.
 """
 
 import itertools
@@ -37,6 +40,7 @@ HOSTS = os.environ["OUVERTURE_HOSTS"].split(",")
 MODE = os.environ.get("OUVERTURE_MODE", "portail")
 PARENTS = int(os.environ["OUVERTURE_PARENTS"])
 CADENCE = float(os.environ["OUVERTURE_CADENCE"])
+PREMIER = int(os.environ.get("OUVERTURE_PREMIER", "0"))
 OUT = os.environ["OUVERTURE_OUT"]
 RETRIES = 3
 RETRY_AFTER_MAX = 10.0
@@ -45,7 +49,15 @@ FACTURE = re.compile(r'href="([^"]*/factures/[^"/?]+/)(?:pdf)?"')
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 COUNTER = itertools.count()
-RESULTS = {"latencies": {}, "done": 0, "failed": 0, "started": 0, "t0": None, "t1": None}
+RESULTS = {
+    "latencies": {},
+    "parcours": [],
+    "done": 0,
+    "failed": 0,
+    "started": 0,
+    "t0": None,
+    "t1": None,
+}
 
 
 @events.request.add_listener
@@ -106,7 +118,7 @@ class Parent(FastHttpUser):
         raise Echec(name + " 503")
 
     def journee(self):
-        i = self.n % INFO["familles"]
+        i = (PREMIER + self.n) % INFO["familles"]
         numero = str(INFO["numero0"] + i)
         login = "parent%05d" % i
         famille = "/familles/%s/" % numero
@@ -156,9 +168,11 @@ class Parent(FastHttpUser):
 
     @task
     def once(self):
+        debut = time.perf_counter()
         try:
             self.journee() if MODE == "portail" else self.trivial()
             RESULTS["done"] += 1
+            RESULTS["parcours"].append(time.perf_counter() - debut)
         except Echec:
             RESULTS["failed"] += 1
         except Exception:  # noqa: BLE001  (a broken page: counted, the run goes on)
