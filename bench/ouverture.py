@@ -708,6 +708,11 @@ def main():
     parser.add_argument("--p95-max", type=float, default=1000, help="held: every p95 under (ms)")
     parser.add_argument("--suite", action="store_true", help="go on after a step not held")
     parser.add_argument("--delai", type=int, default=60, help="seconds a step may run over")
+    parser.add_argument(
+        "--preparer",
+        action="store_true",
+        help="only make the city, freeze its PDFs and convert it for RelStorage",
+    )
     parser.add_argument("--trivial", help=argparse.SUPPRESS)
     parser.add_argument("--figer", help=argparse.SUPPRESS)
     parser.add_argument("--jusqua", type=int, help=argparse.SUPPRESS)
@@ -731,6 +736,15 @@ def main():
     )
     assurer_figes(ville, besoin)
     info = lire_info(ville)
+    if args.preparer:
+        if "relstorage" in args.stockages.split(","):
+            tmp = Path(tempfile.mkdtemp(prefix="bench-ouverture-"))
+            try:
+                relstorage_en_cache(ville, tmp)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        print("city ready: %s" % ville)
+        return 0
     figures = {"cpus": os.cpu_count(), "runs": [], "args": vars(args), "ville": info}
     tmp = Path(tempfile.mkdtemp(prefix="bench-ouverture-"))
     tenues = {}
