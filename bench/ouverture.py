@@ -13,7 +13,7 @@ statement, its invoices tab and one invoice PDF; the rate is stepped up
 held, is the baseline of the same run.
 
     .venv/bin/python bench/ouverture.py [--familles 10000] [--stockages zeo,relstorage]
-        [--processus 2] [--cadences 2,4,6,8,10,12] [--palier 30] [--max-en-cours 4]
+        [--processus 2] [--cadences 2,4,6,8,10,12,14] [--palier 20] [--max-en-cours 4]
 
 A step is held when every parent is done, with no error, no 503 answer, and
 every kind of request at a p95 under 1 s (``--p95-max``).  Per step: the
@@ -224,16 +224,31 @@ def copier_pg(source):
     return copie
 
 
-def relstorage_en_cache(ville, tmp):
-    """The city's PostgreSQL cluster (``ville/pg``): made the first time by
-    ``zodbconvert`` of its FileStorage into RelStorage (history kept, blobs
-    in the database: shared_blob_dir=false), then stopped and kept; again
-    when PDFs were frozen since."""
-    info = lire_info(ville)
-    garde = ville / "pg"
-    if garde.exists() and info.get("pg_pdf_figes") == info.get("pdf_figes"):
-        return garde
-    shutil.rmtree(garde, ignore_errors=True)
+def etat_pg(ville):
+    """The kept cluster's state (``ville/pg.json``: written apart from
+    info.json, which the freezing process writes meanwhile)."""
+    chemin = ville / "pg.json"
+    return json.loads(chemin.read_text()) if chemin.exists() else {}
+
+
+def copier_fichier(ville, tmp):
+    """A copy of the city's FileStorage as it is now (the freezing may
+    write to it meanwhile), and the count of its frozen families."""
+    copie = tmp / "conversion"
+    copie.mkdir()
+    figes = lire_info(ville).get("pdf_figes", 0)
+    shutil.copy(ville / "Data.fs", copie / "Data.fs")
+    shutil.copytree(ville / "blobs", copie / "blobs")
+    return copie, figes
+
+
+def convertir(ville, tmp, copie=None, figes=None):
+    """``ville/pg``: a PostgreSQL cluster holding the city in RelStorage,
+    made by ``zodbconvert`` of a copy of its FileStorage (history kept,
+    blobs in the database: shared_blob_dir=false), stopped and kept; the
+    journey's PDFs it holds in ``pg.json``."""
+    if copie is None:
+        copie, figes = copier_fichier(ville, tmp)
     print("converting the city to RelStorage/PostgreSQL (zodbconvert, once)...", flush=True)
     pg = lanceur.Postgres(tmp / "pg-conversion").demarrer()
     try:
@@ -247,8 +262,8 @@ def relstorage_en_cache(ville, tmp):
             "    dsn host=%s port=%s dbname=%s user=postgres\n  </postgresql>\n"
             "</relstorage>\n"
             % (
-                ville / "Data.fs",
-                ville / "blobs",
+                copie / "Data.fs",
+                copie / "blobs",
                 tmp / "conversion-blobs",
                 lanceur.HOTE,
                 pg.port,
@@ -256,17 +271,118 @@ def relstorage_en_cache(ville, tmp):
             )
         )
         t0 = time.perf_counter()
-        subprocess.run([str(lanceur.BIN / "zodbconvert"), str(conf)], check=True)
+        with open(tmp / "zodbconvert.log", "ab") as log:
+            subprocess.run(
+                [str(lanceur.BIN / "zodbconvert"), str(conf)],
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         secondes = time.perf_counter() - t0
         pg.arreter()
-        subprocess.run(["cp", "-a", str(pg.donnees), str(garde)], check=True)
+        partiel = ville / ".pg-partiel"
+        shutil.rmtree(partiel, ignore_errors=True)
+        subprocess.run(["cp", "-a", str(pg.donnees), str(partiel)], check=True)
+        partiel.rename(ville / "pg")
     finally:
         pg.effacer()
-    info["pg_pdf_figes"] = info.get("pdf_figes")
-    info["zodbconvert_s"] = secondes
-    ecrire_info(ville, info)
+        shutil.rmtree(copie, ignore_errors=True)
+    (ville / "pg.json").write_text(json.dumps({"pdf_figes": figes, "zodbconvert_s": secondes}))
     print("  converted in %.0f s" % secondes, flush=True)
-    return garde
+
+
+def ouvrir(uri):
+    """A ZODB.DB on ``uri`` (zodburi: file://, zeo://, postgres://)."""
+    import ZODB
+    from zodburi import resolve_uri
+
+    factory, dbkw = resolve_uri(uri)
+    return ZODB.DB(factory(), **dbkw)
+
+
+def originaux_du_parcours(ville, de, a):
+    """{family number: (document number, PDF, file name, renderer)} of the
+    journey's frozen invoices of the families [de, a), read from the
+    city's FileStorage."""
+    from portail_famille import dates
+    from portail_famille.facturation import originaux
+
+    info = lire_info(ville)
+    db = ouvrir(
+        "file://%s?blobstorage_dir=%s&blobstorage_layout=bushy&read_only=true"
+        % (ville / "Data.fs", ville / "blobs")
+    )
+    found = {}
+    try:
+        conn = db.open()
+        root = conn.root()["app_root"]
+        jour = dates.today()
+        for i in range(de, a):
+            numero = str(info["numero0"] + i)
+            document = facture_du_parcours(root["familles"][numero], jour)
+            original = None if document is None else originaux.original(document)
+            if original is not None:
+                found[numero] = (document.numero, original.contenu(), original.nom, original.moteur)
+        conn.close()
+    finally:
+        db.close()
+    return found
+
+
+def copier_originaux(ville, tmp):
+    """The journey's originals frozen since the conversion copied from the
+    FileStorage into the kept cluster (no render: the same PDFs, sealed by
+    ``originaux.sceller``, 50 a transaction)."""
+    import transaction
+
+    from portail_famille import dates
+    from portail_famille.facturation import originaux
+
+    etat = etat_pg(ville)
+    de, a = etat.get("pdf_figes", 0), lire_info(ville).get("pdf_figes", 0)
+    if de >= a:
+        return
+    print("copying the frozen PDFs of families %d to %d into PostgreSQL..." % (de, a), flush=True)
+    found = originaux_du_parcours(ville, de, a)
+    pg = lanceur.Postgres(tmp / "pg-copie")
+    pg.donnees = copier_pg(ville / "pg")
+    pg.demarrer()
+    try:
+        db = ouvrir(pg.uri(tmp / "pg-copie-blobs"))
+        try:
+            conn = db.open()
+            root = conn.root()["app_root"]
+            jour = dates.today()
+            for n, (numero, (document_numero, data, nom, moteur)) in enumerate(found.items()):
+                document = facture_du_parcours(root["familles"][numero], jour)
+                assert document.numero == document_numero, (numero, document.numero)
+                originaux.sceller(document, data, nom, moteur)
+                if n % 50 == 49:
+                    transaction.commit()
+            transaction.commit()
+            conn.close()
+        finally:
+            db.close()
+        pg.arreter()
+        partiel = ville / ".pg-partiel"
+        shutil.rmtree(partiel, ignore_errors=True)
+        subprocess.run(["cp", "-a", str(pg.donnees), str(partiel)], check=True)
+        shutil.rmtree(ville / "pg")
+        partiel.rename(ville / "pg")
+    finally:
+        pg.effacer()
+    etat["pdf_figes"] = a
+    (ville / "pg.json").write_text(json.dumps(etat))
+    print("  %d PDFs copied" % len(found), flush=True)
+
+
+def relstorage_en_cache(ville, tmp):
+    """The city's kept PostgreSQL cluster (``ville/pg``), made the first
+    time, with every journey's PDF frozen in the FileStorage."""
+    if not (ville / "pg").exists():
+        convertir(ville, tmp)
+    copier_originaux(ville, tmp)
+    return ville / "pg"
 
 
 class Stockage:
@@ -699,9 +815,9 @@ def main():
         "--max-en-cours", type=int, default=4, help="portail.max_en_cours a process (4; 0: none)"
     )
     parser.add_argument(
-        "--cadences", default="2,4,6,8,10,12", help="arrival rates, parents a second"
+        "--cadences", default="2,4,6,8,10,12,14", help="arrival rates, parents a second"
     )
-    parser.add_argument("--palier", type=float, default=30, help="seconds of arrivals a step")
+    parser.add_argument("--palier", type=float, default=20, help="seconds of arrivals a step")
     parser.add_argument(
         "--echauffement", type=int, default=20, help="warm-up parents at 2/s, not counted"
     )
@@ -734,15 +850,23 @@ def main():
     besoin = min(
         info["familles"], args.echauffement + sum(round(c * args.palier) for c in cadences)
     )
-    assurer_figes(ville, besoin)
+    preparation = Path(tempfile.mkdtemp(prefix="bench-ouverture-prep-"))
+    try:
+        conversion = None
+        if "relstorage" in args.stockages.split(",") and not (ville / "pg").exists():
+            # converted while the PDFs are frozen; those copied after
+            copie, figes = copier_fichier(ville, preparation)
+            conversion = threading.Thread(target=convertir, args=(ville, preparation, copie, figes))
+            conversion.start()
+        assurer_figes(ville, besoin)
+        if conversion is not None:
+            conversion.join()
+        if "relstorage" in args.stockages.split(","):
+            relstorage_en_cache(ville, preparation)
+    finally:
+        shutil.rmtree(preparation, ignore_errors=True)
     info = lire_info(ville)
     if args.preparer:
-        if "relstorage" in args.stockages.split(","):
-            tmp = Path(tempfile.mkdtemp(prefix="bench-ouverture-"))
-            try:
-                relstorage_en_cache(ville, tmp)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
         print("city ready: %s" % ville)
         return 0
     figures = {"cpus": os.cpu_count(), "runs": [], "args": vars(args), "ville": info}
