@@ -58,7 +58,12 @@ PARAMS = {
     "relstorage": {"connection_cache_size": 20000, "cache_local_mb": 100},
 }
 RENDU = "frozen at its first download"  # pdf.servir's log line: a render
-ECHAUFFEMENT_CADENCE = 2.0
+ECHAUFFEMENT_CADENCE = 3.0
+# waitress as behind production's reverse proxy (production.ini): the
+# client's address from X-Forwarded-For, which locust sets to one address
+# a parent (the login's throttle counts attempts per address: parents of
+# one address would queue on it)
+PROXY = ("trusted_proxy = 127.0.0.1", "trusted_proxy_headers = x-forwarded-for")
 ETAPES = (
     "connexion (formulaire)",
     "connexion",
@@ -418,6 +423,29 @@ class Stockage:
             self.serveur.effacer()
 
 
+class Application(lanceur.Application):
+    """lanceur's application process, its waitress trusting the local
+    proxy's X-Forwarded-For (``PROXY``)."""
+
+    def lancer(self):
+        self.dossier.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or lanceur.port_libre()
+        ini = lanceur.ecrire_ini(
+            self.dossier / ("%s.ini" % self.nom), self.uri, self.port, self.threads, **self.settings
+        )
+        lignes = ini.read_text().split("\n")
+        k = next(i for i, line in enumerate(lignes) if line.startswith("threads = "))
+        ini.write_text("\n".join(lignes[: k + 1] + list(PROXY) + lignes[k + 1 :]))
+        with open(self.dossier / ("%s.log" % self.nom), "ab") as log:
+            self.processus = subprocess.Popen(  # noqa: S603 (our own command)
+                [str(lanceur.BIN / "pserve"), str(ini)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=lanceur._environnement(),
+            )
+        return self
+
+
 # -- the trivial view --------------------------------------------------------
 
 
@@ -544,6 +572,34 @@ class Mesure:
 def centile(values, q):
     """Nearest-rank percentile of sorted ``values``."""
     return values[max(0, math.ceil(q * len(values)) - 1)] if values else float("nan")
+
+
+COMPTEURS = {
+    "portail_zodb_conflits_total": "conflits",
+    "portail_reessais_total": "reessais",
+    "portail_surcharge_refus_total": "refus",
+    "portail_zodb_chargements_total": "chargements",
+    "portail_zodb_ecritures_total": "ecritures",
+}
+
+
+def compteurs(urls):
+    """The applications' counters (``GET /metriques``, Prometheus's text),
+    summed over the processes and the labels."""
+    import urllib.request
+
+    found = dict.fromkeys(COMPTEURS.values(), 0.0)
+    for url in urls:
+        with urllib.request.urlopen(url + "/metriques", timeout=30) as response:  # noqa: S310
+            text = response.read().decode()
+        for line in text.splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            name, _sep, value = line.rpartition(" ")
+            name = name.split("{")[0]
+            if name in COMPTEURS:
+                found[COMPTEURS[name]] += float(value)
+    return found
 
 
 def rendus(apps):
@@ -691,6 +747,20 @@ def afficher(run, stockage, detail=True):
         + ("; %d PDF(s) rendered" % run["pdf_rendus"] if "pdf_rendus" in run else ""),
         flush=True,
     )
+    if run.get("compteurs") and run["termines"]:
+        c = run["compteurs"]
+        print(
+            "   a journey: %.0f objects loaded, %.0f written; in the step %d write conflicts, "
+            "%d retries, %d refused (max_en_cours)"
+            % (
+                c["chargements"] / run["termines"],
+                c["ecritures"] / run["termines"],
+                c["conflits"],
+                c["reessais"],
+                c["refus"],
+            ),
+            flush=True,
+        )
     if not detail:
         return
     print("   %-30s %8s %8s %8s %8s %8s" % ("step", "requests", "req/s", "p50", "p95", "p99"))
@@ -725,7 +795,7 @@ def mesurer_stockage(nom, ville, info, tmp, args, cadences):
         settings = reglages_application(tmp, args)
         apps = lanceur.demarrer(
             *[
-                lanceur.Application(
+                Application(
                     stockage.uri(tmp / nom / ("cache-%d" % k)),
                     tmp / nom / "apps",
                     threads=args.threads,
@@ -757,11 +827,19 @@ def mesurer_stockage(nom, ville, info, tmp, args, cadences):
         for mode, parents, cadence in plan:
             if not parents:
                 continue
-            avant = rendus(apps)
+            if mode == "echauffement":
+                # families of the town's second half (their PDFs may be
+                # rendered then: not measured); the steps' start at 0
+                debut, premier = premier, info["familles"] // 2
+            elif premier >= info["familles"] // 2:
+                premier = debut
+            avant, comptes = rendus(apps), compteurs(urls)
             run = charger(tmp, info_path, urls, "portail", parents, cadence, premier, args, pids)
             run["mode"] = mode
             run["stockage"] = nom
             run["pdf_rendus"] = rendus(apps) - avant
+            apres = compteurs(urls)
+            run["compteurs"] = {k: apres[k] - comptes[k] for k in apres}
             premier += parents
             runs.append(run)
             afficher(run, nom, detail=mode == "portail")
@@ -819,7 +897,7 @@ def main():
     )
     parser.add_argument("--palier", type=float, default=20, help="seconds of arrivals a step")
     parser.add_argument(
-        "--echauffement", type=int, default=20, help="warm-up parents at 2/s, not counted"
+        "--echauffement", type=int, default=150, help="warm-up parents at 3/s, not counted"
     )
     parser.add_argument("--p95-max", type=float, default=1000, help="held: every p95 under (ms)")
     parser.add_argument("--suite", action="store_true", help="go on after a step not held")
@@ -847,9 +925,7 @@ def main():
     )
     ville = Path(args.ville) if args.ville else ville_en_cache(args.familles)
     info = lire_info(ville)
-    besoin = min(
-        info["familles"], args.echauffement + sum(round(c * args.palier) for c in cadences)
-    )
+    besoin = min(info["familles"], sum(round(c * args.palier) for c in cadences))
     preparation = Path(tempfile.mkdtemp(prefix="bench-ouverture-prep-"))
     try:
         conversion = None

@@ -85,6 +85,9 @@ class Parent(FastHttpUser):
         if self.n >= PARENTS:  # locust replaces a stopped user: not a parent more
             gevent.sleep(3600)
         self.base = HOSTS[self.n % len(HOSTS)]
+        # one address a parent, as the reverse proxy tells the application
+        k = PREMIER + self.n
+        self.adresse = {"X-Forwarded-For": "10.%d.%d.%d" % (k >> 16 & 255, k >> 8 & 255, k & 255)}
         # Parent n arrives at t0 + n / CADENCE (the users locust starts in
         # place of the parents done would come early otherwise).
         if RESULTS["t0"] is None:
@@ -95,6 +98,7 @@ class Parent(FastHttpUser):
     def call(self, method, path, name, expected, check=None, **kw):
         """The request (again after a 503, as told by Retry-After); the
         response, or Echec."""
+        kw["headers"] = dict(kw.get("headers") or {}, **self.adresse)
         for _attempt in range(RETRIES + 1):
             with self.client.request(
                 method,
