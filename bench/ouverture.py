@@ -59,6 +59,12 @@ PARAMS = {
 }
 RENDU = "frozen at its first download"  # pdf.servir's log line: a render
 ECHAUFFEMENT_CADENCE = 3.0
+# The k-th parent of a run is family (k * PAS + shift) % families: parents
+# spread over the whole town, as on a real morning (consecutive families
+# would write next to each other in the objectmap's path trees, whose
+# bucket splits then conflict with every reservation beside them); the
+# warm-up's parents are shifted by PAS // 2 (families of their own).
+PAS = 8
 # waitress as behind production's reverse proxy (production.ini): the
 # client's address from X-Forwarded-For, which locust sets to one address
 # a parent (the login's throttle counts attempts per address: parents of
@@ -94,6 +100,11 @@ def ville_en_cache(familles):
     )
     partiel.rename(final)
     return final
+
+
+def famille(info, k, decalage=0):
+    """The number of the family of the run's ``k``-th parent."""
+    return str(info["numero0"] + (k * PAS + decalage) % info["familles"])
 
 
 def lire_info(ville):
@@ -160,22 +171,21 @@ def figer(directory, jusqua, lot=50):
     jour = dates.today()
     t0, c0, rendus = time.perf_counter(), time.process_time(), 0
     try:
-        debut = info.get("pdf_figes", 0)
+        debut = info.get("figes_parents", 0)
         for premier in range(debut, jusqua, lot):
             documents = []
-            for i in range(premier, min(premier + lot, jusqua)):
-                famille = root["familles"][str(info["numero0"] + i)]
-                document = facture_du_parcours(famille, jour)
+            for k in range(premier, min(premier + lot, jusqua)):
+                document = facture_du_parcours(root["familles"][famille(info, k)], jour)
                 if document is not None and originaux.original(document) is None:
                     documents.append(document)
             prepares = pdf.preparer(request, documents)
             transaction.commit()
             rendus += pdf.figer(request, prepares, transaction.manager)
-            info["pdf_figes"] = min(premier + lot, jusqua)
+            info["figes_parents"] = min(premier + lot, jusqua)
             ecrire_info(directory, info)
             print(
-                "  frozen: families up to %d, %d PDFs rendered in %.0f s"
-                % (info["pdf_figes"], rendus, time.perf_counter() - t0),
+                "  frozen: parents up to %d, %d PDFs rendered in %.0f s"
+                % (info["figes_parents"], rendus, time.perf_counter() - t0),
                 flush=True,
             )
     finally:
@@ -203,11 +213,11 @@ def assurer_figes(ville, jusqua):
     """The journey's PDFs of the first ``jusqua`` families frozen (a
     process of its own, ``--figer``), once: kept in the cached city."""
     info = lire_info(ville)
-    if info.get("pdf_figes", 0) >= jusqua:
+    if info.get("figes_parents", 0) >= jusqua:
         return
     print(
-        "freezing the journey's invoice PDFs of families %d to %d (wkhtmltopdf, once)..."
-        % (info.get("pdf_figes", 0), jusqua),
+        "freezing the journey's invoice PDFs of parents %d to %d (wkhtmltopdf, once)..."
+        % (info.get("figes_parents", 0), jusqua),
         flush=True,
     )
     subprocess.run(
@@ -241,7 +251,7 @@ def copier_fichier(ville, tmp):
     write to it meanwhile), and the count of its frozen families."""
     copie = tmp / "conversion"
     copie.mkdir()
-    figes = lire_info(ville).get("pdf_figes", 0)
+    figes = lire_info(ville).get("figes_parents", 0)
     shutil.copy(ville / "Data.fs", copie / "Data.fs")
     shutil.copytree(ville / "blobs", copie / "blobs")
     return copie, figes
@@ -292,7 +302,7 @@ def convertir(ville, tmp, copie=None, figes=None):
     finally:
         pg.effacer()
         shutil.rmtree(copie, ignore_errors=True)
-    (ville / "pg.json").write_text(json.dumps({"pdf_figes": figes, "zodbconvert_s": secondes}))
+    (ville / "pg.json").write_text(json.dumps({"figes_parents": figes, "zodbconvert_s": secondes}))
     print("  converted in %.0f s" % secondes, flush=True)
 
 
@@ -322,8 +332,8 @@ def originaux_du_parcours(ville, de, a):
         conn = db.open()
         root = conn.root()["app_root"]
         jour = dates.today()
-        for i in range(de, a):
-            numero = str(info["numero0"] + i)
+        for k in range(de, a):
+            numero = famille(info, k)
             document = facture_du_parcours(root["familles"][numero], jour)
             original = None if document is None else originaux.original(document)
             if original is not None:
@@ -344,10 +354,10 @@ def copier_originaux(ville, tmp):
     from portail_famille.facturation import originaux
 
     etat = etat_pg(ville)
-    de, a = etat.get("pdf_figes", 0), lire_info(ville).get("pdf_figes", 0)
+    de, a = etat.get("figes_parents", 0), lire_info(ville).get("figes_parents", 0)
     if de >= a:
         return
-    print("copying the frozen PDFs of families %d to %d into PostgreSQL..." % (de, a), flush=True)
+    print("copying the frozen PDFs of parents %d to %d into PostgreSQL..." % (de, a), flush=True)
     found = originaux_du_parcours(ville, de, a)
     pg = lanceur.Postgres(tmp / "pg-copie")
     pg.donnees = copier_pg(ville / "pg")
@@ -376,7 +386,7 @@ def copier_originaux(ville, tmp):
         partiel.rename(ville / "pg")
     finally:
         pg.effacer()
-    etat["pdf_figes"] = a
+    etat["figes_parents"] = a
     (ville / "pg.json").write_text(json.dumps(etat))
     print("  %d PDFs copied" % len(found), flush=True)
 
@@ -607,7 +617,7 @@ def rendus(apps):
     return sum(app.journal().count(RENDU) for app in apps)
 
 
-def charger(tmp, info_path, urls, mode, parents, cadence, premier, args, pids):
+def charger(tmp, info_path, urls, mode, parents, cadence, premier, args, pids, decalage=0):
     """One locust run of ``parents`` arriving ``cadence`` a second from
     the family ``premier``; its figures."""
     out = tmp / ("locust-%s-%d-%g.json" % (mode, premier, cadence))
@@ -619,6 +629,8 @@ def charger(tmp, info_path, urls, mode, parents, cadence, premier, args, pids):
         OUVERTURE_PARENTS=str(parents),
         OUVERTURE_CADENCE=str(cadence),
         OUVERTURE_PREMIER=str(premier),
+        OUVERTURE_PAS=str(PAS),
+        OUVERTURE_DECALAGE=str(decalage),
         OUVERTURE_OUT=str(out),
     )
     duree = int(parents / cadence) + args.delai
@@ -827,20 +839,19 @@ def mesurer_stockage(nom, ville, info, tmp, args, cadences):
         for mode, parents, cadence in plan:
             if not parents:
                 continue
-            if mode == "echauffement":
-                # families of the town's second half (their PDFs may be
-                # rendered then: not measured); the steps' start at 0
-                debut, premier = premier, info["familles"] // 2
-            elif premier >= info["familles"] // 2:
-                premier = debut
+            # the warm-up's families are shifted (their PDFs may be rendered
+            # then: not measured); the steps' parents start at 0
+            decalage = PAS // 2 if mode == "echauffement" else 0
             avant, comptes = rendus(apps), compteurs(urls)
-            run = charger(tmp, info_path, urls, "portail", parents, cadence, premier, args, pids)
+            run = charger(
+                tmp, info_path, urls, "portail", parents, cadence, premier, args, pids, decalage
+            )
             run["mode"] = mode
             run["stockage"] = nom
             run["pdf_rendus"] = rendus(apps) - avant
             apres = compteurs(urls)
             run["compteurs"] = {k: apres[k] - comptes[k] for k in apres}
-            premier += parents
+            premier = 0 if mode == "echauffement" else premier + parents
             runs.append(run)
             afficher(run, nom, detail=mode == "portail")
             if mode != "portail":
@@ -968,7 +979,7 @@ def main():
     print("== summary (%d cores; the load generator runs on them too) ==" % os.cpu_count())
     print(
         "city of %d families, %d invoices; the journey's PDFs of %d families frozen"
-        % (info["familles"], info["factures"], info.get("pdf_figes", 0))
+        % (info["familles"], info["factures"], info.get("figes_parents", 0))
     )
     print(
         "%-10s %-12s %6s %5s %6s %6s %6s %5s %5s %9s %7s %6s"

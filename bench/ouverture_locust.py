@@ -18,8 +18,10 @@ the end; the run ends when every parent is done.
 Environment: OUVERTURE_INFO (the city's info.json), OUVERTURE_HOSTS
 (comma-separated base URLs), OUVERTURE_MODE (portail | trivial),
 OUVERTURE_PARENTS, OUVERTURE_CADENCE, OUVERTURE_OUT, OUVERTURE_PREMIER (the
-first family's index: each step of a run takes families of its own, whose
-days are still free and whose invoice is frozen).  Each parent's whole
+first parent's index: each step of a run takes families of its own, whose
+days are still free and whose invoice is frozen), OUVERTURE_PAS and
+OUVERTURE_DECALAGE (parent k is the family (k * PAS + DECALAGE) modulo the
+town's: spread over the town).  Each parent's whole
 journey (arrival to last answer) is kept under ``parcours``.
 """
 
@@ -41,6 +43,8 @@ MODE = os.environ.get("OUVERTURE_MODE", "portail")
 PARENTS = int(os.environ["OUVERTURE_PARENTS"])
 CADENCE = float(os.environ["OUVERTURE_CADENCE"])
 PREMIER = int(os.environ.get("OUVERTURE_PREMIER", "0"))
+PAS = int(os.environ.get("OUVERTURE_PAS", "1"))
+DECALAGE = int(os.environ.get("OUVERTURE_DECALAGE", "0"))
 OUT = os.environ["OUVERTURE_OUT"]
 RETRIES = 3
 RETRY_AFTER_MAX = 10.0
@@ -86,7 +90,7 @@ class Parent(FastHttpUser):
             gevent.sleep(3600)
         self.base = HOSTS[self.n % len(HOSTS)]
         # one address a parent, as the reverse proxy tells the application
-        k = PREMIER + self.n
+        k = ((PREMIER + self.n) * PAS + DECALAGE) % INFO["familles"]
         self.adresse = {"X-Forwarded-For": "10.%d.%d.%d" % (k >> 16 & 255, k >> 8 & 255, k & 255)}
         # Parent n arrives at t0 + n / CADENCE (the users locust starts in
         # place of the parents done would come early otherwise).
@@ -122,7 +126,7 @@ class Parent(FastHttpUser):
         raise Echec(name + " 503")
 
     def journee(self):
-        i = (PREMIER + self.n) % INFO["familles"]
+        i = ((PREMIER + self.n) * PAS + DECALAGE) % INFO["familles"]
         numero = str(INFO["numero0"] + i)
         login = "parent%05d" % i
         famille = "/familles/%s/" % numero
