@@ -17,7 +17,12 @@ the end; the run ends when every parent is done.
 
 Environment: OUVERTURE_INFO (the city's info.json), OUVERTURE_HOSTS
 (comma-separated base URLs), OUVERTURE_MODE (portail | trivial),
-OUVERTURE_PARENTS, OUVERTURE_OUT.
+OUVERTURE_PARENTS, OUVERTURE_CADENCE, OUVERTURE_OUT, OUVERTURE_PREMIER (the
+first parent's index: each step of a run takes families of its own, whose
+days are still free and whose invoice is frozen), OUVERTURE_PAS and
+OUVERTURE_DECALAGE (parent k is the family (k * PAS + DECALAGE) modulo the
+town's: spread over the town).  Each parent's whole
+journey (arrival to last answer) is kept under ``parcours``.
 """
 
 import itertools
@@ -37,6 +42,9 @@ HOSTS = os.environ["OUVERTURE_HOSTS"].split(",")
 MODE = os.environ.get("OUVERTURE_MODE", "portail")
 PARENTS = int(os.environ["OUVERTURE_PARENTS"])
 CADENCE = float(os.environ["OUVERTURE_CADENCE"])
+PREMIER = int(os.environ.get("OUVERTURE_PREMIER", "0"))
+PAS = int(os.environ.get("OUVERTURE_PAS", "1"))
+DECALAGE = int(os.environ.get("OUVERTURE_DECALAGE", "0"))
 OUT = os.environ["OUVERTURE_OUT"]
 RETRIES = 3
 RETRY_AFTER_MAX = 10.0
@@ -45,7 +53,15 @@ FACTURE = re.compile(r'href="([^"]*/factures/[^"/?]+/)(?:pdf)?"')
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 COUNTER = itertools.count()
-RESULTS = {"latencies": {}, "done": 0, "failed": 0, "started": 0, "t0": None, "t1": None}
+RESULTS = {
+    "latencies": {},
+    "parcours": [],
+    "done": 0,
+    "failed": 0,
+    "started": 0,
+    "t0": None,
+    "t1": None,
+}
 
 
 @events.request.add_listener
@@ -73,6 +89,9 @@ class Parent(FastHttpUser):
         if self.n >= PARENTS:  # locust replaces a stopped user: not a parent more
             gevent.sleep(3600)
         self.base = HOSTS[self.n % len(HOSTS)]
+        # one address a parent, as the reverse proxy tells the application
+        k = ((PREMIER + self.n) * PAS + DECALAGE) % INFO["familles"]
+        self.adresse = {"X-Forwarded-For": "10.%d.%d.%d" % (k >> 16 & 255, k >> 8 & 255, k & 255)}
         # Parent n arrives at t0 + n / CADENCE (the users locust starts in
         # place of the parents done would come early otherwise).
         if RESULTS["t0"] is None:
@@ -83,6 +102,7 @@ class Parent(FastHttpUser):
     def call(self, method, path, name, expected, check=None, **kw):
         """The request (again after a 503, as told by Retry-After); the
         response, or Echec."""
+        kw["headers"] = dict(kw.get("headers") or {}, **self.adresse)
         for _attempt in range(RETRIES + 1):
             with self.client.request(
                 method,
@@ -106,7 +126,7 @@ class Parent(FastHttpUser):
         raise Echec(name + " 503")
 
     def journee(self):
-        i = self.n % INFO["familles"]
+        i = ((PREMIER + self.n) * PAS + DECALAGE) % INFO["familles"]
         numero = str(INFO["numero0"] + i)
         login = "parent%05d" % i
         famille = "/familles/%s/" % numero
@@ -156,9 +176,11 @@ class Parent(FastHttpUser):
 
     @task
     def once(self):
+        debut = time.perf_counter()
         try:
             self.journee() if MODE == "portail" else self.trivial()
             RESULTS["done"] += 1
+            RESULTS["parcours"].append(time.perf_counter() - debut)
         except Echec:
             RESULTS["failed"] += 1
         except Exception:  # noqa: BLE001  (a broken page: counted, the run goes on)

@@ -188,7 +188,14 @@ def generer(directory, familles, seed=2015):
     finally:
         transaction.abort()
         env["closer"]()
-        close_databases(app.registry)
+        try:
+            close_databases(app.registry)
+        except KeyError:
+            # the first request's connection (home_app) is still open under
+            # another transaction manager: closing it fails; the storage is
+            # closed all the same (its index written)
+            for db in app.registry._zodb_databases.values():
+                db.storage.close()
     timings["total"] = time.perf_counter() - t0
     timings["cpu"] = time.process_time()  # this process's, from its start
     ville = {

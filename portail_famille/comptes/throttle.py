@@ -23,7 +23,13 @@ per day: only today's and yesterday's are read, older ones are dropped, so
 the store stays bounded; the nightly retention job (``rgpd.retention``)
 drops what no longer counts, which a quiet site would otherwise keep.
 Concurrent failures on different keys touch different BTree entries,
-which ZODB merges.
+which ZODB merges.  It cannot merge changes to an empty tree, nor the
+deletion of a bucket's first key (BTreesConflictError), and a right
+password takes its count back: without more, every login of the day
+would empty today's tree again and two parents logging in at once would
+always conflict (measured: every concurrent pair, each conflict a retry
+and a second Argon2 check).  So each day's tree starts with a key that is
+never deleted nor read as a count (``DEBUT``).
 """
 
 import math
@@ -40,6 +46,7 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 PERIOD = DAY  # longer than every window: today's and yesterday's trees suffice
 ATTRIBUT = "_portail_throttle"
+DEBUT = ""  # every day's first key, never deleted: sorts before every rule's prefix
 
 
 class Rule(NamedTuple):
@@ -175,6 +182,8 @@ class Throttle(Persistent):
             tree = self.periods[day] = OOBTree()
             for old in list(self.periods.keys(max=day - 2)):
                 del self.periods[old]
+        if DEBUT not in tree:  # a tree of a day begun before it
+            tree[DEBUT] = ()
         for rule, ident in checks:
             key = self._key(rule, ident)
             # Yesterday's failures stay where they are; today's tree keeps
@@ -210,11 +219,13 @@ class Throttle(Persistent):
         for day in list(self.periods.keys()):
             tree = self.periods[day]
             if day < int(now // PERIOD) - 1:
-                dropped += len(tree)
+                dropped += len(tree) - (DEBUT in tree)
                 del self.periods[day]
                 continue
             for key, times in list(tree.items()):
-                if now - max(times, default=0) >= windows.get(key.split(":", 1)[0], longest):
+                if key != DEBUT and now - max(times, default=0) >= windows.get(
+                    key.split(":", 1)[0], longest
+                ):
                     del tree[key]
                     dropped += 1
         return dropped

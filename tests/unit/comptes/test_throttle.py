@@ -6,11 +6,13 @@ from types import SimpleNamespace
 
 import transaction
 import ZODB
+from BTrees.OOBTree import OOBTree
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
 from portail_famille.comptes.throttle import (
     DAY,
+    DEBUT,
     MINUTE,
     Rule,
     Throttle,
@@ -141,8 +143,10 @@ def test_the_store_keeps_two_days_at_most():
     assert len(guard.periods) == 2
     guard.fail(checks, now=3 * DAY + 100)
     assert list(guard.periods.keys()) == [3]
-    # Every key the attempt counts is in today's tree only.
+    # Every key the attempt counts is in today's tree only (after the
+    # day's first key, never deleted).
     assert sorted(guard.periods[3].keys()) == [
+        DEBUT,
         "adresse:203.0.113.1",
         "compte:editeur",
         "paire:203.0.113.1|editeur",
@@ -187,7 +191,7 @@ def test_a_right_password_takes_its_count_back():
     guard.unfail(checks, now=101)
     assert guard._times("compte:editeur", 102, DAY) == (100,)
     guard.unfail(checks, now=100)
-    assert len(guard.periods[0]) == 0
+    assert list(guard.periods[0].keys()) == [DEBUT]
 
 
 def _two_transactions(path, first, second):
@@ -230,6 +234,55 @@ def test_concurrent_attempts_on_one_account_collide_others_merge(tmp_path):
     assert _two_transactions(tmp_path / "2", editeur, other)
 
 
+def _two_logins(path, first, second):
+    """Two right passwords at once (counted, then taken back and the pair
+    forgotten, as ``tentatives.Tentative.succeed``), on a day whose logins
+    all succeeded so far: whether the second one commits."""
+    db = ZODB.DB(FileStorage(str(path / "Data.fs")))
+
+    def login(guard, login, address):
+        checks = password_checks(RULES, login, address)
+        guard.fail(checks, now=100)
+        guard.unfail(checks, now=100)
+        guard.forget(RULES.paire, "%s|%s" % (address, login))
+
+    try:
+        with db.transaction() as connection:
+            connection.root()["t"] = Throttle()
+            login(connection.root()["t"], "agent", "192.0.2.1")
+        one, two = transaction.TransactionManager(), transaction.TransactionManager()
+        a, b = db.open(one), db.open(two)
+        login(a.root()["t"], *first)
+        login(b.root()["t"], *second)
+        one.commit()
+        try:
+            two.commit()
+            return True
+        except ConflictError:
+            two.abort()
+            return False
+        finally:
+            a.close()
+            b.close()
+    finally:
+        db.close()
+
+
+def test_two_parents_logging_in_at_once_both_commit(tmp_path):
+    # Each login empties today's counts again; without the day's first key
+    # the tree was empty, which ZODB cannot merge: every pair conflicted.
+    assert _two_logins(tmp_path, ("parent00001", "203.0.113.1"), ("parent00002", "203.0.113.2"))
+
+
+def test_a_day_begun_without_its_first_key_gets_it():
+    guard = Throttle()
+    guard.periods[0] = OOBTree()
+    guard.fail(password_checks(RULES, "editeur", "203.0.113.1"), now=100)
+    assert guard.periods[0].minKey() == DEBUT
+    assert guard.purger(RULES, now=2 * DAY + 100) == 3
+    assert len(guard.periods) == 0
+
+
 def test_the_retention_job_drops_records_past_their_window():
     guard = Throttle()
     day = 10 * DAY
@@ -245,6 +298,7 @@ def test_the_retention_job_drops_records_past_their_window():
     # quarter of an hour) go.
     assert list(guard.periods.keys()) == [9]
     assert sorted(guard.periods[9].keys()) == [
+        DEBUT,
         "compte:editeur",
         "reset-adresse:2001:db8::7",
         "reset-compte:jean.dupont",
