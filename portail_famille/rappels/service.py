@@ -36,6 +36,7 @@ from ..adresses import url_absolue
 from ..calendrier.jours import genres, zone_vacances
 from ..demandes.resources import ACCEPTEE, REFUSEE
 from ..facturation.resources import IFacture
+from ..familles import partage
 from ..i18n import _
 from ..inscriptions import prestations_par_oid
 from ..messagerie.service import destinataires
@@ -231,7 +232,8 @@ def cantine_dues(famille, maintenant, calendrier, prestations, zone):
     lundi = lundi_suivant(dates.local(maintenant).date())
     jours = [lundi + datetime.timedelta(days=n) for n in range(7)]
     found = []
-    for enfant in famille["enfants"].values():
+    # its own children and those it shares, each on the household's weeks
+    for enfant in partage.enfants_du_foyer(famille):
         if getattr(enfant, "partie_le", None) is not None:
             continue
         for inscription in enfant.inscriptions.values():
@@ -242,7 +244,11 @@ def cantine_dues(famille, maintenant, calendrier, prestations, zone):
             if annee is None:
                 continue
             semaine_ = [
-                d for d in jours if annee.debut <= d <= annee.fin and d >= inscription.debut
+                d
+                for d in jours
+                if annee.debut <= d <= annee.fin
+                and d >= inscription.debut
+                and partage.peut_planifier(enfant, famille, d)
             ]
             if not semaine_:
                 continue
@@ -345,9 +351,9 @@ def encore_vrai(famille, envoi, maintenant):
     if envoi.sorte == CANTINE:
         if valeurs["limite"] <= maintenant:
             return False
-        enfant = famille["enfants"].get(valeurs["enfant_nom"])
-        if enfant is None:
-            return False
+        enfant = partage.enfant_du_foyer(famille, valeurs["enfant_nom"])
+        if enfant is None or partage.garde_de(enfant, famille) is None:
+            return False  # (no longer one of its children: a share ended)
         lundi = valeurs["lundi"]
         return not any(
             cells.etat(enfant, valeurs["prestation"], lundi + datetime.timedelta(days=n))
@@ -380,7 +386,9 @@ def contenu(request, famille, envoi):
             "semaine": _jour(v["lundi"]),
             "jour_limite": _jour(limite.date()),
             "heure_limite": limite.strftime("%H:%M"),
-            "url": url_absolue(request, famille["enfants"][v["enfant_nom"]], "planning"),
+            "url": url_absolue(
+                request, partage.enfant_du_foyer(famille, v["enfant_nom"]), "planning"
+            ),
         }
         texte = _(
             "${nom} : la cantine de ${enfant} n'est pas réservée pour la semaine du "

@@ -26,12 +26,13 @@ from portail_famille import dates, main
 from portail_famille.calendrier.jours import genres
 from portail_famille.demandes import cycle
 from portail_famille.demandes.resources import REFUSEE, Demande
-from portail_famille.demo import COMPTES, DUPONT, MARTIN
+from portail_famille.demo import COMPTES, DUPONT, JEANNE_FOYER, MARTIN
 from portail_famille.facturation import service as facturation
+from portail_famille.familles import partage
 from portail_famille.inscriptions import inscrire
 from portail_famille.planning import cells, regles
 from portail_famille.rappels import script, service
-from portail_famille.rappels.resources import ENVOYE, INCERTAIN, rappels
+from portail_famille.rappels.resources import ENVOYE, INCERTAIN, Envoi, rappels
 from portail_famille.util import close_databases
 
 from ..conftest import (
@@ -585,3 +586,83 @@ def test_done_reminders_are_forgotten_after_90_days(town):
     assert list(envois(town, DUPONT["numero"])) == [("facture", numero, "")]
     lancer(dates.now() + datetime.timedelta(days=91))
     assert envois(town, DUPONT["numero"]) == {}
+
+
+def _mercredis_par_parite(root, annee, enfant, prestation):
+    """{ISO week parity: a Wednesday of ``annee`` whose next week is five
+    school days}, the child's cells of those weeks emptied (nobody booked
+    it: his regular contract fills the demo's weeks)."""
+    found = {}
+    day = annee.debut + datetime.timedelta(days=30)
+    while len(found) < 2 and day < annee.fin - datetime.timedelta(days=14):
+        if day.weekday() == 2:
+            lundi = day + datetime.timedelta(days=5)
+            semaine = [lundi + datetime.timedelta(days=n) for n in range(7)]
+            if all(g is None for g in genres(root["calendrier"], semaine[:5], zone="C").values()):
+                if found.setdefault(lundi.isocalendar()[1] % 2, day) == day:
+                    for d in semaine:
+                        cells.set_cell(enfant, prestation, d, None)
+        day += datetime.timedelta(days=1)
+    assert len(found) == 2
+    return found
+
+
+def test_a_shared_childs_canteen_is_reminded_to_the_household_of_its_week(town):
+    # LUCAS: JEAN's household on odd ISO weeks, JEANNE's on even ones; each
+    # household is reminded of its own weeks only.
+    jeanne = JEANNE_FOYER["numero"]
+
+    def calcule(root, registry):
+        dupont, foyer = root["familles"][DUPONT["numero"]], root["familles"][jeanne]
+        (lucas,) = partage.enfants_partages(foyer)
+        partage.regler(lucas, foyer, partage.Garde(partage.PAIRES), partage.Garde(partage.IMPAIRES))
+        annee = root["calendrier"].annees()[-1]
+        cantine = get_oid(root["structures"]["garderie-periscolaire"]["restauration-scolaire"])
+        # (the demo enrols him in the canteen for the year)
+        assert any(
+            i.prestation == cantine and i.annee == annee.libelle
+            for i in lucas.inscriptions.values()
+        )
+        found = {}
+        for parite, mercredi in _mercredis_par_parite(root, annee, lucas, cantine).items():
+            moment = datetime.datetime.combine(mercredi, datetime.time(8), tzinfo=dates.PARIS)
+            for famille in (dupont, foyer):
+                dues = service.cantine_dues(
+                    famille, moment, root["calendrier"], service.prestations(root), "C"
+                )
+                found[(parite, famille.__name__)] = sorted(
+                    (enfant.prenom, get_oid(p)) for enfant, p, _lundi, _limite in dues
+                )
+        return found, cantine
+
+    found, cantine = with_root(town.app, calcule)
+    assert found[(0, jeanne)] == [("LUCAS", cantine)]  # even: JEANNE's week
+    assert found[(1, jeanne)] == []
+    assert ("LUCAS", cantine) in found[(1, DUPONT["numero"])]  # odd: JEAN's
+    assert ("LUCAS", cantine) not in found[(0, DUPONT["numero"])]
+
+
+def test_a_shared_childs_reminder_lapses_when_the_sharing_ends(town):
+    jeanne = JEANNE_FOYER["numero"]
+
+    def encore(root, registry):
+        foyer = root["familles"][jeanne]
+        (lucas,) = partage.enfants_partages(foyer)
+        lundi = service.lundi_suivant(dates.today())
+        envoi = Envoi(
+            service.CANTINE,
+            "%s:1" % lucas.__name__,
+            service.semaine(lundi),
+            {
+                "enfant": "LUCAS",
+                "enfant_nom": lucas.__name__,
+                "prestation": 1,
+                "lundi": lundi,
+                "limite": dates.now() + datetime.timedelta(days=3),
+            },
+        )
+        avant = service.encore_vrai(foyer, envoi, dates.now())
+        partage.retirer(lucas, foyer)
+        return avant, service.encore_vrai(foyer, envoi, dates.now())
+
+    assert with_root(town.app, encore) == (True, False)
