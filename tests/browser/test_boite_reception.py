@@ -12,6 +12,7 @@ from portail_famille.demo import COMPTES, DUPONT
 from ..conftest import with_root
 from .appareils import IPHONE_13
 from .axe import aucune_violation
+from .largeur import tient_dans_l_ecran
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +38,7 @@ def echange(portail):
 
 
 def pas_plus_large(page):
-    largeur = page.evaluate("document.documentElement.scrollWidth")
-    assert largeur <= page.viewport_size["width"], (page.url, largeur)
+    tient_dans_l_ecran(page)
 
 
 def test_a_parent_reads_the_reply_from_the_header_on_an_iphone(portail, new_page, log_in):

@@ -16,6 +16,7 @@ from portail_famille.demo import COMPTES
 from ..conftest import DUPONT_URL, with_root
 from .appareils import IPHONE_13
 from .axe import aucune_violation
+from .largeur import largeur
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +53,7 @@ def commune(portail):
 
 
 def largeur_ok(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return largeur(page) <= page.viewport_size["width"]
 
 
 def test_town_pages_on_an_iphone(commune, new_page, log_in):

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from portail_famille.demo import COMPTES, DUPONT, MARTIN
 
 from .conftest import SITE_COMMUNE
+from .largeur import largeur
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +81,7 @@ def test_martin_must_choose_a_password_first(portail, page, log_in):
 
 
 def _scroll_width(page):
-    return page.evaluate("document.documentElement.scrollWidth")
+    return largeur(page)
 
 
 def _focused(page):

@@ -4,6 +4,8 @@ import pytest
 
 from portail_famille.demo import COMPTES, DUPONT
 
+from .largeur import largeur
+
 pytestmark = pytest.mark.browser
 
 
@@ -18,7 +20,7 @@ def test_the_grid_never_widens_the_page(portail, new_page, log_in, width):
     page.get_by_role("link", name="Planning").click()
     page.goto(page.url.split("?")[0] + "?mois=2015-04")
     assert page.get_by_text("Avril 2015").first.is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert largeur(page) <= width
     box = page.locator(".planning-defilant")
     if width < 600:
         assert not box.is_visible()

@@ -9,6 +9,7 @@ from portail_famille.demo import COMPTES, DUPONT
 
 from .axe import aucune_violation
 from .conftest import servir
+from .largeur import tient_dans_l_ecran
 
 pytestmark = pytest.mark.browser
 NUMERO = DUPONT["numero"]
@@ -52,8 +53,7 @@ def test_direct_debit_asked_on_a_phone_then_accepted(portail, new_page, log_in):
     ).to_be_visible()
     expect(parent.locator("#demande-mandat")).to_contain_text("en attente depuis le")
     # The phone's page does not scroll sideways.
-    largeur = parent.evaluate("document.documentElement.scrollWidth")
-    assert largeur <= 375, largeur
+    tient_dans_l_ecran(parent)
 
     agent = new_page()
     log_in(agent, "agent", COMPTES["agent"][0])
