@@ -132,17 +132,43 @@ def marquer_deconnexions():
 
 
 def marquer_si_deconnexion(exc):
-    """psycopg2 raises a SystemError from its C code when PostgreSQL stops
-    in the middle of a COPY (its cause: AdminShutdown, an OperationalError;
-    seen once in the restart test, a 500 among the 503s): that error is a
-    disconnection too, retried then answered by the French 503."""
+    """An error raised because PostgreSQL went away is a disconnection too:
+    retried, then answered by the French 503.  Such are:
+
+    - an error raised while handling a lost connection, at any depth of
+      its causes: psycopg2 raises a SystemError from its C code when
+      PostgreSQL stops in the middle of a COPY (its cause: AdminShutdown,
+      an OperationalError; seen once in the restart test, a 500 among the
+      503s);
+    - psycopg2's bare ``DatabaseError``, which it raises when the server
+      vanished between a query and its result ("error with status
+      PGRES_TUPLES_OK and no message from the libpq"); its subclasses
+      (integrity, programming, data errors) stay errors.
+
+    Returns whether ``exc`` is (now) marked."""
     from pyramid_retry import IRetryableError
 
-    cause = exc.__cause__ or exc.__context__
-    if cause is None or not IBaseInjoignable.providedBy(cause):
+    if IBaseInjoignable.providedBy(exc):
+        return True
+    if not (_base_nue(exc) or any(IBaseInjoignable.providedBy(c) for c in _causes(exc))):
         return False
     alsoProvides(exc, IBaseInjoignable, IRetryableError)
     return True
+
+
+def _base_nue(exc):
+    psycopg2 = sys.modules.get("psycopg2")
+    return psycopg2 is not None and type(exc) is psycopg2.DatabaseError
+
+
+def _causes(exc):
+    """The exceptions ``exc`` was raised from or while handling."""
+    vues = {id(exc)}
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and id(cause) not in vues:
+        vues.add(id(cause))
+        yield cause
+        cause = cause.__cause__ or cause.__context__
 
 
 def uri_avec_caches(uri, settings, port=None):

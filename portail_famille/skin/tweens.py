@@ -126,7 +126,7 @@ def limits_factory(handler, registry):
             raise _unreadable() from None
         try:
             return handler(request)
-        except SystemError as exc:
+        except Exception as exc:
             from ..stockage import marquer_si_deconnexion
 
             marquer_si_deconnexion(exc)  # then retried, or the French 503
@@ -145,23 +145,28 @@ def _fallback(request, exc):
     """A plain 500 page when an exception escaped the exception views.
     ``request.exception`` is set as the exception view tween does, so that
     pyramid_retry still retries a conflict."""
+    from ..stockage import marquer_si_deconnexion
+
+    request.exception = exc
+    request.exc_info = sys.exc_info()
+    marquer_si_deconnexion(exc)  # psycopg2's SystemError in a commit...
+    if transitoire(exc):
+        # The database out of reach even before the views (beginning the
+        # transaction polls it): retried, and after the last attempt the
+        # French "try again" page, not a 500.
+        log.info(
+            "Database out of reach on %s %s, retried: %s",
+            request.method,
+            _raw_path(request),
+            exc,
+        )
+        return page_occupe(request)
     log.error(
         "Error not handled by the error pages on %s %s",
         request.method,
         _raw_path(request),
         exc_info=exc,
     )
-    request.exception = exc
-    request.exc_info = sys.exc_info()
-    if isinstance(exc, SystemError):  # psycopg2's, in a commit (stockage)
-        from ..stockage import marquer_si_deconnexion
-
-        marquer_si_deconnexion(exc)
-    if transitoire(exc):
-        # The database out of reach even before the views (beginning the
-        # transaction polls it): retried, and after the last attempt the
-        # French "try again" page, not a 500.
-        return page_occupe(request)
     return Response(FALLBACK_PAGE, status=500, content_type="text/html", charset="utf-8")
 
 

@@ -14,11 +14,12 @@ from pyramid.view import (
     forbidden_view_config,
     notfound_view_config,
 )
+from pyramid_retry import is_last_attempt
 from transaction.interfaces import TransientError
 from translationstring import TranslationString
 
 from ..i18n import _
-from ..stockage import IBaseInjoignable
+from ..stockage import IBaseInjoignable, marquer_si_deconnexion
 from ..util import ContenuPermanent
 from .tweens import (
     RETRY_AFTER,
@@ -156,6 +157,10 @@ def http_error(exc, request):
 @exception_view_config(Exception, renderer="templates/error.pt")
 def server_error(exc, request):
     path = request.environ.get("PATH_INFO", "")
+    if marquer_si_deconnexion(exc) and is_last_attempt(request):
+        # marked here (an error raised while the database went away): the
+        # view of the last attempt's "try again" was not chosen for it
+        return occupe(request)
     if transitoire(exc):
         # A write conflict (or the database out of reach) before the last
         # attempt: pyramid_retry runs the request again and this answer is

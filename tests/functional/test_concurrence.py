@@ -197,3 +197,81 @@ def test_the_wait_before_a_retry_grows_and_is_capped():
 
     waits = [attente(n) for n in range(10)]
     assert waits == sorted(waits) and waits[0] < waits[3] and max(waits) == PLAFOND == 0.5
+
+
+def _apres_coupure():
+    """What RelStorage may raise while PostgreSQL restarts: another error
+    raised while it handled the lost connection."""
+    import psycopg2
+
+    try:
+        raise psycopg2.OperationalError("server closed the connection unexpectedly")
+    except psycopg2.OperationalError:
+        raise AttributeError("'NoneType' object has no attribute 'cursor'")  # noqa: B904
+
+
+def _base_nue():
+    import psycopg2
+
+    raise psycopg2.DatabaseError("error with status PGRES_TUPLES_OK and no message from the libpq")
+
+
+def _integrite():
+    import psycopg2
+
+    raise psycopg2.IntegrityError("duplicate key value violates unique constraint")
+
+
+@pytest.mark.parametrize(
+    ("echec", "attendu", "essais"),
+    [(_apres_coupure, 503, 10), (_base_nue, 503, 10), (_integrite, 500, 1)],
+)
+def test_an_error_of_the_database_going_away_is_retried_then_a_french_503(
+    tmp_path, monkeypatch, caplog, echec, attendu, essais
+):
+    """An error raised because PostgreSQL went away (raised while handling
+    the lost connection, or psycopg2's bare DatabaseError) is retried, then
+    the parent reads "try again" (a CI run once answered 500 among the 503s
+    of a PostgreSQL restart); a real database error stays a 500, logged,
+    and is not retried."""
+    from portail_famille import retry
+    from portail_famille.planning import service
+    from portail_famille.stockage import marquer_deconnexions
+
+    from ..conftest import make_app
+    from .test_enfants import browser_for, lucas_url
+
+    marquer_deconnexions()  # what a process on RelStorage does at start
+    app = make_app(tmp_path)
+    caplog.set_level("INFO", logger="portail_famille")
+    attempts = []
+
+    def failing(*args, **kw):
+        attempts.append(1)
+        echec()
+
+    monkeypatch.setattr(service, "demander_reservation", failing)
+    monkeypatch.setattr(retry, "BASE", 0.0001)
+
+    def canteen(root, registry):
+        prestation = root["structures"]["garderie-periscolaire"]["restauration-scolaire"]
+        return get_oid(prestation), root["calendrier"].annees()[-1].debut
+
+    oid, day = with_root(app.app, canteen)
+    dupont = browser_for(app, "jean.dupont")
+    page = dupont.get(lucas_url(app) + "planning")
+    response = dupont.post(
+        lucas_url(app) + "demande-de-reservation",
+        {"csrf_token": csrf(page), "prestation": str(oid), "date": day.isoformat()},
+        status=attendu,
+    )
+    assert len(attempts) == essais
+    assert "Traceback" not in response.text
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    if attendu == 503:
+        assert response.headers["Retry-After"] == "2"
+        assert "Réessayez dans quelques secondes." in response.text
+        assert errors == []
+    else:
+        assert "Erreur du service" in response.text
+        assert [r.getMessage().split(" on ")[0] for r in errors] == ["Unexpected error"]

@@ -168,3 +168,44 @@ def test_a_system_error_caused_by_a_disconnection_is_one():
     autre = echoue(ValueError("a bug"))
     assert not marquer_si_deconnexion(autre)
     assert not IRetryableError.providedBy(autre)
+
+
+def test_an_error_raised_while_handling_a_disconnection_is_one_at_any_depth():
+    """RelStorage reconnecting after PostgreSQL went away may fail again in
+    another way (an AttributeError on its closed cursor, a KeyError of its
+    cache...): raised while handling the lost connection, it is one too."""
+    import psycopg2
+    from pyramid_retry import IRetryableError
+
+    from portail_famille.stockage import marquer_deconnexions, marquer_si_deconnexion
+
+    marquer_deconnexions()
+    try:
+        try:
+            try:
+                raise psycopg2.InterfaceError("connection already closed")
+            except psycopg2.InterfaceError:
+                raise KeyError("oid") from None  # noqa: B904 (no cause: a context)
+        except KeyError as exc:
+            raise AttributeError("'NoneType' object has no attribute 'cursor'") from exc
+    except AttributeError as exc:
+        profonde = exc
+    assert profonde.__context__.__cause__ is None  # the second link is the context
+    assert marquer_si_deconnexion(profonde)
+    assert IRetryableError.providedBy(profonde)
+
+
+def test_psycopg2s_bare_database_error_is_a_disconnection_not_its_subclasses():
+    """psycopg2 raises its base DatabaseError when the server vanished
+    between a query and its result; an integrity or programming error is a
+    real error, answered 500 and logged."""
+    import psycopg2
+
+    from portail_famille.stockage import marquer_si_deconnexion
+
+    assert marquer_si_deconnexion(
+        psycopg2.DatabaseError("error with status PGRES_TUPLES_OK and no message from the libpq")
+    )
+    assert not marquer_si_deconnexion(psycopg2.IntegrityError("duplicate key"))
+    assert not marquer_si_deconnexion(psycopg2.ProgrammingError("syntax error"))
+    assert not marquer_si_deconnexion(ValueError("a bug"))
