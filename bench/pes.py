@@ -5,14 +5,20 @@ public (PES V2 ORMC) over a town of 10,000 families.
 
 A first process builds the town on a FileStorage in a temporary directory
 (development.ini's settings, the demo data, then ``--familles`` families
-with ``--factures`` invoices each, issued by the régie's service; the
-latest invoice of ``--candidates`` families has two reminders, of a tenth
+with ``--factures`` invoices each, issued by the régie's service, the
+earlier ones paid (one payment a family: the latest invoice is due, a
+third of the régie's invoices unpaid); the latest invoice of ``--candidates`` families has two reminders, of a tenth
 of them with a SEPA mandate; 5 % of the others one reminder; 50 more
 candidates have no address, left out) and exits; this process opens it
 and measures, each step from an emptied connection cache:
 
-- ``apercu``: the preview (``pes.service.apercu``: one pass over the
-  régie's index of numbers, the candidates' families and mandates);
+- ``parcours_journal`` (the baseline) and ``candidates``: the invoices
+  to send, found by a pass over every number of the régie (what the
+  preview did until issue 22's last step) and from the régie's unpaid
+  invoices (``relances.index``: what it does now); the same list, and
+  the ratio of their times;
+- ``apercu``: the preview (``pes.service.apercu``: the candidates, their
+  families and mandates);
 - ``fichier``: the inline issue (the preview again, the file written,
   checked and kept, each invoice marked and journaled:
   ``pes.service.emettre``), aborted: the reference the workers' file is
@@ -111,6 +117,17 @@ def generer(directory, familles, candidates, factures):
                 facture = service.emettre_facture(
                     famille, regie, fin, debut, fin, [ligne], registry=registry
                 )
+            if factures > 1:
+                # as most families do: the earlier months paid (one payment
+                # allocated to the oldest), the latest invoice due
+                service.enregistrer_reglement(
+                    famille,
+                    regie,
+                    datetime.date(2026, 11, 5),
+                    ligne["montant"] * (factures - 1),
+                    "especes",
+                    registry=registry,
+                )
             rang = 2 if i < candidates else (1 if i % 20 == 0 else 0)
             facture.relances = tuple(
                 {"rang": r + 1, "date": datetime.date(2026, 11, 1 + 14 * r), "par": "bench"}
@@ -142,6 +159,8 @@ def mesurer(directory, args):
     from pyramid.scripting import prepare
 
     from portail_famille import dates, main
+    from portail_famille.facturation import journal_regie
+    from portail_famille.facturation.resources import Facture
     from portail_famille.pes import preparation, resources, service
     from portail_famille.travaux.service import Travailleur
     from portail_famille.util import close_databases
@@ -176,6 +195,26 @@ def mesurer(directory, args):
             figures[name] = {"secondes": time.perf_counter() - t0, "rss_mb": home.maxrss_mb()}
             return result
 
+        def parcours_journal():
+            """The baseline, same run: the pass the candidates used to be,
+            over every number of the régie (each invoice loaded)."""
+            numeros = journal_regie.index(regie)
+            return [
+                d.numero
+                for d in numeros.values()
+                if isinstance(d, Facture) and service.est_candidate(d, valeurs["relances"])
+            ]
+
+        anciennes = step("parcours_journal", parcours_journal)
+        nouvelles = step(
+            "candidates",
+            lambda: [f.numero for f in service.candidates(regie, valeurs["relances"])],
+        )
+        assert nouvelles == anciennes, "the unpaid index must give the same candidates"
+        figures["candidates"].update(
+            titres=len(nouvelles),
+            rapport=figures["candidates"]["secondes"] / figures["parcours_journal"]["secondes"],
+        )
         found = step("apercu", lambda: service.apercu(regie, valeurs, jour))
         figures["apercu"].update(
             titres=found["nombre"], exclues=len(found["exclues"]), total=str(found["total"])

@@ -31,6 +31,7 @@ from ..facturation.resources import Facture
 from ..i18n import _
 from ..montants import ZERO, euros
 from ..prelevement.mandats import mandat_actif
+from ..relances import index as index_impayes
 from ..util import objet
 from . import controle, ecriture, resources
 
@@ -121,12 +122,19 @@ def est_candidate(facture, relances):
 
 
 def candidates(regie, relances):
-    """The régie's invoices to send, in number order."""
-    index = journal_regie.index(regie)
-    if not index:
+    """The régie's invoices to send, in number order.
+
+    Read from the régie's unpaid invoices (``relances.index``), not from
+    the journal of all its numbers: a candidate owes something and was
+    reminded, hence has a due date, so it is there.  On the 10,000-family
+    town only the unpaid invoices are loaded (bench/pes.py: the preview
+    in the confirmation's request, and in each chunk's check)."""
+    impayes = index_impayes.index(regie)
+    numeros = journal_regie.index(regie)
+    if not impayes or not numeros:
         return
-    for document in index.values():
-        # a ghost knows its class: only invoices are loaded
+    for cle in sorted(valeur[1] for valeur in impayes.values()):
+        document = numeros.get(cle)
         if isinstance(document, Facture) and est_candidate(document, relances):
             yield document
 
