@@ -343,6 +343,16 @@ def lancer():
             else "",
         )
     )
+    print(
+        "     the %d candidates from the unpaid invoices %.2f s; the former pass over every "
+        "number, same run (baseline) %.2f s: %.2f of it"
+        % (
+            figures["candidates"]["titres"],
+            figures["candidates"]["secondes"],
+            figures["parcours_journal"]["secondes"],
+            figures["candidates"]["rapport"],
+        )
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(figures, indent=2))
 
