@@ -83,6 +83,7 @@ bench: $(BENCH) $(LIGHTHOUSE) ## Benchmarks (production template settings): figu
 	$(BIN)/python bench/fichiers.py
 	$(BIN)/python bench/ouverture.py
 	$(BIN)/python bench/ouverture_profil.py
+	$(BIN)/python bench/conflits.py
 	$(BIN)/python bench/connexion.py
 	$(BIN)/python bench/caisse.py
 	$(BIN)/python bench/pes.py
