@@ -144,12 +144,10 @@ def test_fifty_parents_for_the_last_five_places(serveur):
     assert pris == capacite == 40
 
 
-def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypatch, caplog):
-    """Every attempt conflicts: the request is tried ``retry.attempts``
-    times, then the parent reads a French 'try again' page (503,
-    Retry-After), never a 500; nothing is stored."""
-    from ZODB.POSException import ConflictError
-
+def _reserver_en_echec(tmp_path, monkeypatch, echec, status):
+    """LUCAS's parent asks for a canteen day of the demo's current school
+    year while every attempt of ``demander_reservation`` runs ``echec()``;
+    (the answer, the number of attempts, the app)."""
     from portail_famille import retry
     from portail_famille.planning import service
 
@@ -157,14 +155,13 @@ def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypa
     from .test_enfants import browser_for, lucas_url
 
     app = make_app(tmp_path)
-    caplog.set_level("INFO", logger="portail_famille.skin.views")
     attempts = []
 
-    def conflict(*args, **kw):
+    def failing(*args, **kw):
         attempts.append(1)
-        raise ConflictError()
+        echec()
 
-    monkeypatch.setattr(service, "demander_reservation", conflict)
+    monkeypatch.setattr(service, "demander_reservation", failing)
     monkeypatch.setattr(retry, "BASE", 0.0001)
 
     def canteen(root, registry):
@@ -178,9 +175,23 @@ def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypa
     response = dupont.post(
         lucas_url(app) + "demande-de-reservation",
         {"csrf_token": csrf(page), "prestation": str(oid), "date": day.isoformat()},
-        status=503,
+        status=status,
     )
-    assert len(attempts) == int(app.app.registry.settings["retry.attempts"]) == 10
+    return response, len(attempts), app
+
+
+def test_a_conflict_that_outlives_its_retries_is_a_french_503(tmp_path, monkeypatch, caplog):
+    """Every attempt conflicts: the request is tried ``retry.attempts``
+    times, then the parent reads a French 'try again' page (503,
+    Retry-After), never a 500; nothing is stored."""
+    from ZODB.POSException import ConflictError
+
+    def conflict():
+        raise ConflictError()
+
+    caplog.set_level("INFO", logger="portail_famille.skin.views")
+    response, attempts, app = _reserver_en_echec(tmp_path, monkeypatch, conflict, 503)
+    assert attempts == int(app.app.registry.settings["retry.attempts"]) == 10
     assert response.headers["Retry-After"] == "2"
     assert "Service très sollicité" in response.text
     assert "Réessayez dans quelques secondes." in response.text
@@ -234,38 +245,12 @@ def test_an_error_of_the_database_going_away_is_retried_then_a_french_503(
     the parent reads "try again" (a CI run once answered 500 among the 503s
     of a PostgreSQL restart); a real database error stays a 500, logged,
     and is not retried."""
-    from portail_famille import retry
-    from portail_famille.planning import service
     from portail_famille.stockage import marquer_deconnexions
 
-    from ..conftest import make_app
-    from .test_enfants import browser_for, lucas_url
-
     marquer_deconnexions()  # what a process on RelStorage does at start
-    app = make_app(tmp_path)
     caplog.set_level("INFO", logger="portail_famille")
-    attempts = []
-
-    def failing(*args, **kw):
-        attempts.append(1)
-        echec()
-
-    monkeypatch.setattr(service, "demander_reservation", failing)
-    monkeypatch.setattr(retry, "BASE", 0.0001)
-
-    def canteen(root, registry):
-        prestation = root["structures"]["garderie-periscolaire"]["restauration-scolaire"]
-        return get_oid(prestation), root["calendrier"].annees()[-1].debut
-
-    oid, day = with_root(app.app, canteen)
-    dupont = browser_for(app, "jean.dupont")
-    page = dupont.get(lucas_url(app) + "planning")
-    response = dupont.post(
-        lucas_url(app) + "demande-de-reservation",
-        {"csrf_token": csrf(page), "prestation": str(oid), "date": day.isoformat()},
-        status=attendu,
-    )
-    assert len(attempts) == essais
+    response, attempts, _app = _reserver_en_echec(tmp_path, monkeypatch, echec, attendu)
+    assert attempts == essais
     assert "Traceback" not in response.text
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     if attendu == 503:

@@ -30,6 +30,7 @@ them): most of the scenario's time, hence a batch of FAMILLES = 120
 families, in chunks of LOT = 2 so that the first kill still lands with
 most of the batch to do."""
 
+import contextlib
 import datetime
 import os
 import re
@@ -56,6 +57,7 @@ from portail_famille.travaux import resources as travaux
 from portail_famille.travaux.service import file_de
 
 from ..conftest import with_root
+from ..functional.test_pes import PES
 from . import outils
 from .scenario_travaux import attendre, etat, lancer
 
@@ -73,15 +75,17 @@ LOT_EFFECTUER = 10  # families per chunk of payments (and their receipts): 12 ch
 REGIE_PES = "regie-t"
 FAMILLES_PES = 150
 LOT_PES = 3  # invoices per chunk: 50 chunks
-PES = {
-    "portail.pes.collectivite": "21380045100015",
-    "portail.pes.code_collectivite": "045",
-    "portail.pes.budget": "00",
-    "portail.pes.poste_comptable": "038044",
-    "portail.pes.libelle": "Commune de Biviers",
-    "portail.pes.nature": "7067",
-    "portail.pes.produit": "ENFA",
-}
+
+
+@contextlib.contextmanager
+def par_lots(registry, taille):
+    """Jobs queued inside are cut in chunks of ``taille`` units (small: the
+    kill lands mid-way)."""
+    registry.settings["portail.travaux.lot"] = str(taille)
+    try:
+        yield
+    finally:
+        del registry.settings["portail.travaux.lot"]
 
 
 def echeance():
@@ -164,11 +168,8 @@ def mettre_en_file(wsgi, jour, empreinte):
         lot = lots.ouvrir(
             root, regie, jour, empreinte, creancier(registry.settings), par="regisseur"
         )
-        registry.settings["portail.travaux.lot"] = str(LOT)
-        try:
+        with par_lots(registry, LOT):
             return preparation.mettre_en_preparation(request, regie, lot, "regisseur").id
-        finally:
-            del registry.settings["portail.travaux.lot"]
 
     return with_root(wsgi, queue)
 
@@ -216,11 +217,8 @@ def mettre_en_paiement(wsgi, numero):
         lots.transmettre(lot, par="regisseur")
         assert lots.obstacle_effectuer(lot) is not None  # before its due date
         assert lots.obstacle_effectuer(lot, lot.echeance) is None
-        registry.settings["portail.travaux.lot"] = str(LOT_EFFECTUER)
-        try:
+        with par_lots(registry, LOT_EFFECTUER):
             return preparation.mettre_en_paiement(request, regie, lot, "regisseur").id
-        finally:
-            del registry.settings["portail.travaux.lot"]
 
     return with_root(wsgi, queue)
 
@@ -333,13 +331,10 @@ def mettre_en_file_pes(wsgi, jour):
         valeurs, _erreurs = pes.reglages(registry.settings)
         retenues = pes.apercu(regie, valeurs, jour)["retenues"]
         fichier = pes.ouvrir(regie, jour, retenues, "regisseur")
-        registry.settings["portail.travaux.lot"] = str(LOT_PES)
-        try:
+        with par_lots(registry, LOT_PES):
             travail = preparation_pes.mettre_en_file_fichier(
                 request, regie, fichier, valeurs, retenues, "regisseur"
             )
-        finally:
-            del registry.settings["portail.travaux.lot"]
         return fichier.numero, travail.id
 
     return with_root(wsgi, queue)
