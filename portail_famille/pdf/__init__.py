@@ -22,9 +22,11 @@ record prints as text.
 """
 
 import concurrent.futures
+import ctypes
 import functools
 import os
 import shutil
+import signal
 
 from .base import IMoteurPdf, PdfError
 from .weasy import Weasyprint
@@ -74,8 +76,30 @@ def rendre_plusieurs(htmls, settings=None, workers=None):
     if workers == 1:
         return [backend.rendre(html) for html in htmls]
     if backend.processus:
-        pool = concurrent.futures.ProcessPoolExecutor(workers)
+        pool = concurrent.futures.ProcessPoolExecutor(
+            workers, initializer=mourir_avec_le_parent, initargs=(os.getpid(),)
+        )
     else:
         pool = concurrent.futures.ThreadPoolExecutor(workers)
     with pool:
         return list(pool.map(backend.rendre, htmls))
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def mourir_avec_le_parent(parent):
+    """The rendering processes end with the process that started them.
+
+    A pool's process waits for its next page on a pipe it holds both ends
+    of: when the long jobs' worker that started it is killed (SIGKILL: its
+    lease is then taken over by another worker), it would wait forever.
+    Linux sends it SIGKILL when its parent ends (``prctl``); started after
+    its parent already ended, it leaves at once.  Elsewhere, nothing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)

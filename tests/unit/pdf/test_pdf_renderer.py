@@ -2,8 +2,12 @@
 of the rendering (no script, no local file, no network), the batch."""
 
 import io
+import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -125,3 +129,71 @@ def test_batch_keeps_the_order(moteur):
     pdfs = pdf.rendre_plusieurs(htmls, {"portail.pdf": moteur}, workers=2)
     assert ["Document numéro %d" % n in texte(data) for n, data in enumerate(pdfs)] == [True] * 5
     assert pdf.rendre_plusieurs([], {"portail.pdf": moteur}) == []
+
+
+_LANCEUR = """
+import sys, threading, time
+from portail_famille import pdf
+pages = ["<html><body>%s</body></html>" % ("<p>Facture %d</p>" % n * 400) for n in range(200)]
+threading.Thread(
+    target=pdf.rendre_plusieurs, args=(pages, {"portail.pdf": "weasyprint"}, 2), daemon=True
+).start()
+print("pret", flush=True)
+time.sleep(600)
+"""
+
+
+def _enfants(pid):
+    """The pids of the processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entree in os.listdir("/proc"):
+        if not entree.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entree) as f:
+                champs = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(champs[1]) == pid:
+            found.append(int(entree))
+    return found
+
+
+def _vivant(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="Linux's /proc")
+def test_weasyprints_processes_end_when_the_process_that_started_them_is_killed():
+    """A long jobs' worker rendering receipts with WeasyPrint (a pool of
+    processes) is killed with SIGKILL: its rendering processes end too,
+    instead of waiting forever for their next page (seen once after the
+    kill test of the direct-debit payments)."""
+    lanceur = subprocess.Popen(  # noqa: S603 (our interpreter, our script)
+        [sys.executable, "-c", _LANCEUR], stdout=subprocess.PIPE, text=True
+    )
+    enfants = []
+    try:
+        assert lanceur.stdout.readline().strip() == "pret"
+        fin = time.monotonic() + 60
+        while len(enfants) < 2 and time.monotonic() < fin:
+            time.sleep(0.1)
+            enfants = _enfants(lanceur.pid)
+        assert len(enfants) >= 2, enfants  # the pool's two processes
+        lanceur.send_signal(signal.SIGKILL)
+        lanceur.wait(10)
+        fin = time.monotonic() + 10
+        while any(_vivant(pid) for pid in enfants) and time.monotonic() < fin:
+            time.sleep(0.1)
+        assert [pid for pid in enfants if _vivant(pid)] == []
+    finally:
+        if lanceur.poll() is None:
+            lanceur.kill()
+            lanceur.wait()
+        for pid in enfants:  # left running by a failure: not past the test
+            if _vivant(pid):
+                os.kill(pid, signal.SIGKILL)
