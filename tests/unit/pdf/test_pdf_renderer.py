@@ -167,7 +167,6 @@ def _vivant(pid):
         return False
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc"), reason="Linux's /proc")
 def test_weasyprints_processes_end_when_the_process_that_started_them_is_killed():
     """A long jobs' worker rendering receipts with WeasyPrint (a pool of
     processes) is killed with SIGKILL: its rendering processes end too,
