@@ -18,7 +18,6 @@ that test gets a fresh build, as before.
 """
 
 import atexit
-import datetime
 import os
 import shutil
 import sys
@@ -59,7 +58,7 @@ def cle(settings):
         for (module, name), original in HORLOGE.items()
         if getattr(module, name) is not original
     )
-    return reglages, horloge, datetime.date.today(), _demo()
+    return reglages, horloge, dates.today(), _demo()
 
 
 def _demo():

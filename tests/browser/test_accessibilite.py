@@ -14,6 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT
 
 from ..conftest import with_root
@@ -63,7 +64,7 @@ def lucas(portail):
 def planning_avec_cases(page, portail, lucas):
     """LUCAS's planning on the first month from now that has cells (in
     summer the current one has none)."""
-    day = datetime.date.today().replace(day=1)
+    day = dates.today().replace(day=1)
     for _n in range(13):
         ouvrir(page, portail, lucas + "planning?mois=%04d-%02d" % (day.year, day.month))
         if page.locator("a.cellule-action").count():

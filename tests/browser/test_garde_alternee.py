@@ -10,6 +10,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT, JEANNE_FOYER
 from portail_famille.familles import partage
 
@@ -58,15 +59,15 @@ def ouvrir_planning(portail, page, log_in, login):
 def mercredi_libre(page, base, paire):
     """The first free Wednesday of "Mercredi après-midi" at least a week
     ahead in an even (``paire``) or odd ISO week."""
-    debut = datetime.date.today() + datetime.timedelta(days=7)
+    debut = dates.today() + datetime.timedelta(days=7)
     page.goto(base + "?mois=%04d-%02d" % (debut.year, debut.month))
     for _mois in range(12):
         liens = ligne(page, MERCREDI).locator("a.cellule-action")
-        dates = liens.evaluate_all(
+        jours = liens.evaluate_all(
             "liens => liens.filter(a => !a.parentElement.className)"
             ".map(a => a.getAttribute('data-date'))"
         )
-        for iso in dates:
+        for iso in jours:
             day = datetime.date.fromisoformat(iso)
             if day >= debut and day not in PRISES and (day.isocalendar().week % 2 == 0) == paire:
                 PRISES.add(day)

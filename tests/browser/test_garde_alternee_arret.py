@@ -8,6 +8,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from portail_famille import dates
 from portail_famille.demo import COMPTES, DUPONT, JEANNE_FOYER
 
 from ..conftest import with_root
@@ -38,7 +39,7 @@ def test_an_agent_stops_the_garde_alternee_and_jeanne_no_longer_sees_lucas(
     page.goto(portail.url("/manage" + child + "@@garde"))
     page.get_by_role("link", name="Arrêter la garde alternée…").click()
     page.wait_for_load_state()
-    demain = datetime.date.today() + datetime.timedelta(days=1)
+    demain = dates.today() + datetime.timedelta(days=1)
     expect(page.get_by_label("À partir du (jj/mm/aaaa)")).to_have_value(demain.strftime("%d/%m/%Y"))
     expect(page.get_by_label("Annuler ces réservations (les places sont libérées)")).to_be_checked()
     page.get_by_role("button", name="Arrêter la garde alternée…").click()

@@ -20,6 +20,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from portail_famille import dates
 from portail_famille.dates import en_toutes_lettres
 from portail_famille.demo import COMPTES, DUPONT
 
@@ -35,7 +36,7 @@ PRISES = set()
 
 
 def _premier_jour():
-    return datetime.date.today() + datetime.timedelta(days=7)
+    return dates.today() + datetime.timedelta(days=7)
 
 
 def _libelle(day):

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from portail_famille import dates
 from portail_famille.dates import en_toutes_lettres
 from portail_famille.demo import COMPTES, DUPONT
 
@@ -41,7 +42,7 @@ def trois_jours(portail, annuler=False):
         path = CANTINE_PATH if annuler else MERCREDI_PATH
         oid = get_oid(root["structures"][path[0]][path[1]])
         now = datetime.datetime.now(datetime.UTC)
-        day = datetime.date.today() + datetime.timedelta(days=7)
+        day = dates.today() + datetime.timedelta(days=7)
         weekday = 3 if annuler else 2
         day += datetime.timedelta(days=(weekday - day.weekday()) % 7)
         for _n in range(40):

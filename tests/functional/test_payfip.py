@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from portail_famille import dates
 from portail_famille.dates import PARIS
 from portail_famille.demo import COMPTES, DUPONT
 from portail_famille.paiement.fournisseurs import ANNULE, EN_COURS, PAYE, REFUSE
@@ -196,7 +197,7 @@ def test_start_asks_payfip_for_an_idop_and_sends_the_parent_there(parent, payfip
     ((nom, arguments),) = payfip.appels
     assert nom == "creerPaiementSecurise"
     assert arguments == {
-        "exer": str(datetime.date.today().year),
+        "exer": str(dates.today().year),
         "mel": EMAIL,
         "montant": "12060",
         "numcli": "000000",

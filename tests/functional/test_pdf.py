@@ -324,7 +324,7 @@ def test_attestation_defaults_to_last_year(dupont):
 
 
 @pytest.mark.parametrize(
-    "annee", ["abc", "20155", "1999", str(datetime.date.today().year + 1), "-1", "2015.0", "٢٠١٥"]
+    "annee", ["abc", "20155", "1999", str(dates.today().year + 1), "-1", "2015.0", "٢٠١٥"]
 )
 def test_attestation_bad_year_is_a_french_400(dupont, annee):
     response = dupont.get(ATTESTATION, {"annee": annee}, status=400)

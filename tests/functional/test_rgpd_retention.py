@@ -178,7 +178,7 @@ def test_a_child_still_enrolled_or_never_enrolled_is_kept(app, le):
 
     with_root(app.app, jamais)
     # LUCAS is enrolled this school year: kept, however old 2014-2015 is.
-    le(datetime.date.today())
+    le(dates.today())
     assert run(app)["effaces"] == 0
     assert with_root(app.app, lambda root, r: cells.cellules(_lucas(root)) is not None)
     # CHLOÉ was never enrolled: no departure, kept even in 2100 (when

@@ -3,12 +3,12 @@ and on RelStorage with PostgreSQL (test_relstorage.py): the race for the
 last places of a day, invoicing runs and payments at the same moment, and
 the database's server restarted under load."""
 
-import datetime
 import re
 import threading
 import time
 from collections import Counter
 
+from portail_famille import dates
 from portail_famille.demandes.resources import ACCEPTEE, LISTE_ATTENTE
 from portail_famille.planning import cells
 
@@ -230,7 +230,7 @@ def numerotation(grappe):
             "regie": REGIE_NOM,
             "mode": "especes",
             "montant": "1,00",
-            "date": datetime.date.today().isoformat(),
+            "date": dates.today().isoformat(),
             "reference": "grappe-%d" % n,
             "enregistrer": "1",
         }
