@@ -254,7 +254,7 @@ STRUCTURES = {
 def annees_scolaires(today=None):
     """The manual's school year 2014-2015 and the current one
     (1 September -> 5 July)."""
-    today = today or datetime.date.today()
+    today = today or dates.today()
     debut = today.year if today.month >= 8 else today.year - 1
     annees = {}
     for year in (2014, debut):

@@ -1,12 +1,12 @@
 """Colander schemas of the family record: one per section of "Mon compte"."""
 
-import datetime
 from decimal import Decimal
 
 import colander
 import deform.widget
 from substanced.schema import Schema
 
+from .. import dates
 from ..i18n import _
 from ..montants import Montant
 from . import validators as v
@@ -192,7 +192,7 @@ class EnfantSchema(Schema):
 
 def _pas_dans_le_futur(message):
     def validator(node, value):
-        if value is not None and value > datetime.date.today():
+        if value is not None and value > dates.today():
             raise colander.Invalid(node, message)
 
     return validator

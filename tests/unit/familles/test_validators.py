@@ -64,3 +64,23 @@ def test_quotient_familial_is_a_non_negative_decimal():
 def test_iban_is_masked():
     assert masquer_iban("FR7630001007941234567890185") == "FR76 •••• •••• 0185"
     assert masquer_iban("") == ""
+
+
+def test_a_date_not_in_the_future_is_the_towns_date_not_the_machines(monkeypatch):
+    """Between 23:00 and midnight UTC (winter), the town (Europe/Paris) is
+    already on the next day: a child born that day is not "in the future"."""
+    import datetime
+
+    import colander
+
+    from portail_famille import dates
+    from portail_famille.familles import schemas
+
+    # the machine's tomorrow (its clock is UTC): the town's today past midnight
+    demain = datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(dates, "today", lambda: demain)
+    noeud = colander.SchemaNode(colander.Date())
+    valider = schemas._pas_dans_le_futur("La date de naissance ne peut pas être dans le futur.")
+    valider(noeud, demain)  # the town's today: accepted
+    with pytest.raises(colander.Invalid):
+        valider(noeud, demain + datetime.timedelta(days=1))
