@@ -69,3 +69,16 @@ def test_a_forged_session_cookie_gives_an_empty_session():
     theirs = session_factory("another secret")
     session = session_from(ours, cookie_of(theirs, {"_csrft_": "chosen"}))
     assert dict(session) == {} and session.new
+
+
+def test_the_inner_check_signs_the_payload_as_it_is():
+    """The check's inner serializer passes the payload through both ways:
+    what it signs is the cookie the session writes."""
+    from portail_famille.comptes.signature import _Brut
+
+    brut = SignedSerializer(SECRET, SALT, "sha512", serializer=_Brut)
+    memorisee = SignatureMemorisee(SECRET, SALT, serializer=JSONSerializer())
+    payload = JSONSerializer().dumps({"enfant": "LUCAS"})
+    assert brut.dumps(payload) == memorisee.dumps({"enfant": "LUCAS"})
+    assert brut.loads(brut.dumps(payload)) == payload
+    assert memorisee.loads(brut.dumps(payload)) == {"enfant": "LUCAS"}
