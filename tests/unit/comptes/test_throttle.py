@@ -194,19 +194,20 @@ def test_a_right_password_takes_its_count_back():
     assert list(guard.periods[0].keys()) == [DEBUT]
 
 
-def _two_transactions(path, first, second):
-    """Count ``first`` and ``second`` in two concurrent transactions on a
-    throttle already stored (a FileStorage: it resolves conflicts as the
-    site's storages do): whether the second one commits."""
+def _concurrent(path, before, one_does, two_does):
+    """A throttle stored after ``before(throttle)`` (a FileStorage: it
+    resolves conflicts as the site's storages do), then ``one_does`` and
+    ``two_does`` in two concurrent transactions: whether the second one
+    commits."""
     db = ZODB.DB(FileStorage(str(path / "Data.fs")))
     try:
         with db.transaction() as connection:
             connection.root()["t"] = Throttle()
-            connection.root()["t"].fail(password_checks(RULES, "agent", "192.0.2.1"), now=50)
+            before(connection.root()["t"])
         one, two = transaction.TransactionManager(), transaction.TransactionManager()
         a, b = db.open(one), db.open(two)
-        a.root()["t"].fail(first, now=100)
-        b.root()["t"].fail(second, now=100)
+        one_does(a.root()["t"])
+        two_does(b.root()["t"])
         one.commit()
         try:
             two.commit()
@@ -219,6 +220,17 @@ def _two_transactions(path, first, second):
             b.close()
     finally:
         db.close()
+
+
+def _two_transactions(path, first, second):
+    """Count ``first`` and ``second`` in two concurrent transactions on a
+    throttle already stored: whether the second one commits."""
+    return _concurrent(
+        path,
+        lambda t: t.fail(password_checks(RULES, "agent", "192.0.2.1"), now=50),
+        lambda t: t.fail(first, now=100),
+        lambda t: t.fail(second, now=100),
+    )
 
 
 def test_concurrent_attempts_on_one_account_collide_others_merge(tmp_path):
@@ -238,7 +250,6 @@ def _two_logins(path, first, second):
     """Two right passwords at once (counted, then taken back and the pair
     forgotten, as ``tentatives.Tentative.succeed``), on a day whose logins
     all succeeded so far: whether the second one commits."""
-    db = ZODB.DB(FileStorage(str(path / "Data.fs")))
 
     def login(guard, login, address):
         checks = password_checks(RULES, login, address)
@@ -246,26 +257,12 @@ def _two_logins(path, first, second):
         guard.unfail(checks, now=100)
         guard.forget(RULES.paire, "%s|%s" % (address, login))
 
-    try:
-        with db.transaction() as connection:
-            connection.root()["t"] = Throttle()
-            login(connection.root()["t"], "agent", "192.0.2.1")
-        one, two = transaction.TransactionManager(), transaction.TransactionManager()
-        a, b = db.open(one), db.open(two)
-        login(a.root()["t"], *first)
-        login(b.root()["t"], *second)
-        one.commit()
-        try:
-            two.commit()
-            return True
-        except ConflictError:
-            two.abort()
-            return False
-        finally:
-            a.close()
-            b.close()
-    finally:
-        db.close()
+    return _concurrent(
+        path,
+        lambda t: login(t, "agent", "192.0.2.1"),
+        lambda t: login(t, *first),
+        lambda t: login(t, *second),
+    )
 
 
 def test_two_parents_logging_in_at_once_both_commit(tmp_path):
