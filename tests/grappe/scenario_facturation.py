@@ -24,7 +24,7 @@ from portail_famille.travaux import resources
 from .. import peuplement
 from ..conftest import with_root
 from . import outils
-from .scenario_travaux import attendre, etat, lancer
+from .scenario_travaux import arreter, attendre, etat, lancer
 
 FAMILLES = 60
 LOT = 3  # families per chunk: 20 chunks or more, each with its PDFs
@@ -144,8 +144,4 @@ def tuer_et_reprendre(tmp_path, serveur, **params):
             % (tue["curseur"], len(familles), len(familles) - tue["curseur"], duree, "3")
         )
     finally:
-        for p in processus:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        outils.fermer(wsgi)
+        arreter(processus, wsgi)

@@ -58,19 +58,13 @@ from portail_famille.travaux.service import file_de
 
 from ..conftest import with_root
 from ..functional.test_pes import PES
+from ..functional.test_prelevement_lots import SEPA
 from . import outils
-from .scenario_travaux import attendre, etat, lancer
+from .scenario_travaux import arreter, attendre, etat, lancer
 
 FAMILLES = 120
 LOT = 2  # families per chunk: 60 chunks (a worker killed well before the end)
 REGIE = "regie-k"
-SEPA = {
-    "portail.sepa.creancier": "Mairie de Biviers",
-    "portail.sepa.ics": "FR72ZZZ123456",
-    "portail.sepa.adresse": "1 place de la Mairie, 38330 Biviers",
-    "portail.sepa.iban": "FR7630006000011234567890189",
-    "portail.sepa.bic": "AGRIFRPPXXX",
-}
 LOT_EFFECTUER = 10  # families per chunk of payments (and their receipts): 12 chunks
 REGIE_PES = "regie-t"
 FAMILLES_PES = 150
@@ -524,8 +518,4 @@ def tuer_et_reprendre(tmp_path, serveur, **params):
             % (tue["curseur"], FAMILLES_PES, duree)
         )
     finally:
-        for p in processus:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        outils.fermer(wsgi)
+        arreter(processus, wsgi)

@@ -97,6 +97,15 @@ def lancer(dossier, serveur, params, nom, **reglages):
         )
 
 
+def arreter(processus, wsgi):
+    """The workers still running killed, the test's application closed."""
+    for p in processus:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    outils.fermer(wsgi)
+
+
 def attendre(wsgi, ident, condition, processus, delai=DELAI):
     fin = time.monotonic() + delai
     while time.monotonic() < fin:
@@ -178,8 +187,4 @@ def tuer_et_reprendre(tmp_path, serveur, **params):
             )
         )
     finally:
-        for p in processus:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        outils.fermer(wsgi)
+        arreter(processus, wsgi)
