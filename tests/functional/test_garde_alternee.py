@@ -114,9 +114,9 @@ def test_each_household_books_on_its_weeks(town):  # noqa: F811
     assert cell(town, MAM, MERCREDI_IMPAIR) == cells.RESERVE
 
 
-def test_each_household_is_billed_for_the_days_it_booked(town):  # noqa: F811
-    reserver(jeanne(town), town, MAM, MERCREDI)
-    reserver(jean(town), town, MAM, MERCREDI_IMPAIR)
+def lignes_de_decembre(town):  # noqa: F811
+    """{N° famille: the days billed to it} of December 2026's invoicing
+    preview of the ALSH's régie."""
 
     def lignes(root, registry):
         regie = root["regies"]["regie-garderie-alsh"]
@@ -130,7 +130,14 @@ def test_each_household_is_billed_for_the_days_it_booked(town):  # noqa: F811
             for f in apercu["familles"]
         }
 
-    found = with_root(town.app, lignes)
+    return with_root(town.app, lignes)
+
+
+def test_each_household_is_billed_for_the_days_it_booked(town):  # noqa: F811
+    reserver(jeanne(town), town, MAM, MERCREDI)
+    reserver(jean(town), town, MAM, MERCREDI_IMPAIR)
+
+    found = lignes_de_decembre(town)
     assert found[FOYER] == [MERCREDI]
     assert MERCREDI not in found["1001001818331"]
     assert MERCREDI_IMPAIR in found["1001001818331"]

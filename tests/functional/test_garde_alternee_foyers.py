@@ -23,7 +23,15 @@ from portail_famille.planning import cells
 from ..conftest import DUPONT_URL, mails, with_root
 from . import test_reservations
 from .test_demandes_staff import staff
-from .test_garde_alternee import FOYER, FOYER_URL, MERCREDI_IMPAIR, demandes_de, jean, jeanne
+from .test_garde_alternee import (
+    FOYER,
+    FOYER_URL,
+    MERCREDI_IMPAIR,
+    demandes_de,
+    jean,
+    jeanne,
+    lignes_de_decembre,
+)
 from .test_reservations import (  # noqa: F401  (fixtures)
     MAM,
     MERCREDI,
@@ -165,7 +173,7 @@ def test_an_agent_books_by_phone_for_the_second_household_on_its_weeks(town):  #
     assert form.submit("reserver", value=_valeur(town, MERCREDI_IMPAIR)).status_int == 302
     assert _foyer_des_jours(town, MERCREDI_IMPAIR) == [DUPONT["numero"]]
     # Each household is billed for its day.
-    factures = _lignes_de_decembre(town)
+    factures = lignes_de_decembre(town)
     assert factures[FOYER] == [MERCREDI]
     assert MERCREDI_IMPAIR in factures[DUPONT["numero"]]
 
@@ -177,22 +185,6 @@ def test_the_second_households_tab_reserver_leads_to_the_shared_child(town):  # 
     assert any(child_url(town) in lien and "foyer=%s" % FOYER in lien for lien in liens), liens
     direct = agent.get("/manage/familles/%s/@@reserver?prenom=lucas" % FOYER)
     assert direct.status_int == 302 and "foyer=%s" % FOYER in direct.location
-
-
-def _lignes_de_decembre(town):  # noqa: F811
-    def lignes(root, registry):
-        regie = root["regies"]["regie-garderie-alsh"]
-        apercu = campagne.apercu(
-            root, regie, D(2026, 12, 1), D(2026, 12, 31), aujourdhui=D(2027, 1, 4)
-        )
-        return {
-            f["numero"]: sorted(
-                day for ligne in f["lignes"] if "jours" in ligne for day in ligne["jours"]
-            )
-            for f in apercu["familles"]
-        }
-
-    return with_root(town.app, lignes)
 
 
 # --- Staff stop the garde alternée ------------------------------------------------
@@ -370,7 +362,7 @@ def test_stopping_may_move_her_days_to_the_first_household(town):  # noqa: F811
     assert cell(town, MAM, MERCREDI) == cells.RESERVE
     assert test_reservations.taken(town, MAM, MERCREDI) == 1
     assert _foyer_des_jours(town, MERCREDI) == [DUPONT["numero"]]
-    decembre = _lignes_de_decembre(town)
+    decembre = lignes_de_decembre(town)
     assert MERCREDI in decembre[DUPONT["numero"]]
     assert FOYER not in decembre
     # Her request stays in her list (history), as accepted.
