@@ -27,6 +27,7 @@ from ..actualites.publication import BROUILLON, etat
 from ..actualites.resources import IActualite
 from ..calendrier.jours import FERMETURE, jour, zone_vacances
 from ..catalogue import CATALOG
+from ..demandes import registre
 from ..demandes.resources import EN_ATTENTE
 from ..demandes.types import TYPES
 from ..facturation import campagne, journal_regie
@@ -87,23 +88,30 @@ class Tableau:
         attente = _ids(catalog["demande_etat"], EN_ATTENTE)
         types, date = catalog["demande_type"], catalog["demande_date"]
         intersection = types.family.IF.intersection
+        consignees = registre.par_type(self.root)  # the families' registers'
         now = dates.horodatage()
         lignes = []
         for nom, kind in TYPES.items():
             ids = intersection(attente, _ids(types, nom))
-            if not ids:
+            nombre, depuis = consignees.get(nom, (0, None))
+            if ids:
+                plus_ancienne = next(iter(date.sort(ids, limit=1, raise_unsortable=False)), None)
+                du_catalogue = date._rev_index.get(plus_ancienne)
+                if du_catalogue is not None and (depuis is None or du_catalogue < depuis):
+                    depuis = du_catalogue
+            nombre += len(ids)
+            if not nombre:
                 continue
-            plus_ancienne = next(iter(date.sort(ids, limit=1, raise_unsortable=False)), None)
-            depuis = date._rev_index.get(plus_ancienne)
             lignes.append(
                 {
                     "titre": self.translate(kind.titre),
-                    "nombre": len(ids),
+                    "nombre": nombre,
                     "age": anciennete(self.request, depuis, now) if depuis else "",
                     "url": self.file(type=nom),
                 }
             )
-        return {"total": len(attente), "url": self.file(), "types": lignes}
+        total = len(attente) + sum(nombre for nombre, _depuis in consignees.values())
+        return {"total": total, "url": self.file(), "types": lignes}
 
     def file(self, **query):
         path = self.lien(self.root, "demandes")

@@ -40,7 +40,7 @@ from zope.interface import Interface
 
 from .. import courriels, dates, journal
 from ..i18n import _, traduire
-from . import affichage
+from . import affichage, registre
 from .pieces import NATURES
 from .resources import (
     ACCEPTEE,
@@ -50,6 +50,7 @@ from .resources import (
     LISTE_ATTENTE,
     REFUSEE,
     REMPLACEE,
+    nom_consigne,
 )
 from .types import ONGLET_ENFANTS, SECTION_SANTE, TYPES
 
@@ -209,6 +210,26 @@ def deposer(demande, famille, registry, etat=EN_ATTENTE, par=AUTOMATIQUE, now=No
     return demande
 
 
+def consigner(demande, famille, registry, etat=EN_ATTENTE, par=AUTOMATIQUE, now=None):
+    """Keep the new ``demande`` in its family's register rather than as
+    content (``resources.Demandes``): what ``deposer`` records and
+    journals, with no oid and no catalog entry; one waiting for an agent
+    is listed by the register's own index (``registre``)."""
+    action = _ecrire(demande, etat, par, now) if etat != EN_ATTENTE else None
+    famille["demandes"].consigne(nom_consigne(demande.date_demande), demande)
+    registre.noter(demande)
+    if action is not None:
+        journaliser(demande, action, par)
+    return demande
+
+
+def _signaler(demande, registry):
+    """After a transition: the register's index, the catalog and the
+    subscribers told."""
+    registre.noter(demande)
+    signaler_modification(registry, demande)
+
+
 def passer(demande, etat, par, registry, now=None, motif=""):
     """A transition the rules make, after its cause changed what it
     changes: recorded and journaled, no handler, no mail.  ``motif``: the
@@ -217,7 +238,7 @@ def passer(demande, etat, par, registry, now=None, motif=""):
     if etat == REFUSEE:
         demande.motif_refus = motif
     journaliser(demande, action, par)
-    signaler_modification(registry, demande)
+    _signaler(demande, registry)
 
 
 def decidable(demande, vers):
@@ -243,7 +264,7 @@ def accepter(demande, par, request, force=False, now=None, motif=""):
         demande.motif_acceptation = motif
     journaliser(demande, action, par)
     prevenir(request, demande, traitement.courriel_acceptee)
-    signaler_modification(request.registry, demande)
+    _signaler(demande, request.registry)
 
 
 def refuser(demande, par, motif, request, now=None):
@@ -259,7 +280,7 @@ def refuser(demande, par, motif, request, now=None):
     demande.motif_refus = motif
     journaliser(demande, action, par)
     prevenir(request, demande, traitement.courriel_refusee)
-    signaler_modification(request.registry, demande)
+    _signaler(demande, request.registry)
 
 
 def decision(demande):
@@ -363,14 +384,14 @@ def demander_document(demande, par, nature, message, request, now=None):
         message=message,
         nature=request.localizer.translate(NATURES.get(nature, NATURES["autre"])),
     )
-    signaler_modification(request.registry, demande)
+    _signaler(demande, request.registry)
 
 
 def document_fourni(demande, par, registry, now=None):
     """The family sent what was asked: the request is back in the queue."""
     action = _ecrire(demande, EN_ATTENTE, par, now)
     journaliser(demande, action, par)
-    signaler_modification(registry, demande)
+    _signaler(demande, registry)
 
 
 def includeme(config):

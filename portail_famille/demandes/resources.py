@@ -1,8 +1,14 @@
 """Demande: a change a family asks for, with its state and its history."""
 
+import datetime
+import secrets
+import string
+
+from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from substanced.content import content
 from substanced.folder import RandomAutoNamingFolder
+from substanced.util import get_oid
 from zope.interface import Interface, implementer
 
 from .. import dates
@@ -41,13 +47,122 @@ class IDemande(Interface):
 @content("Demandes", icon="glyphicon glyphicon-inbox")
 @implementer(IDemandes)
 class Demandes(RandomAutoNamingFolder):
-    """The requests of one family (kept: history and audit)."""
+    """The requests of one family (kept: history and audit).
+
+    Two kinds live here under one set of names.  Content (``add_next``):
+    the requests an agent handles, in the objectmap and the catalogs (the
+    staff queue is a query).  And the register (``registre``): the
+    planning's requests the rules decided at once (a reservation accepted
+    or put on the waiting list, an absence excused), plain records of
+    the family with no oid and no catalog entry, so that the opening
+    morning's reservations write nothing the whole town shares
+    (``cycle.consigner``; docs/dimensionnement.md).  A record's name sorts
+    by its date (``nom_consigne``): the family's list reads its register
+    newest first.  Reading the folder (``[]``, ``get``, ``in``,
+    ``values()``...) sees both; a record that comes to need an agent is
+    made content under the same name (``cycle.enregistrer``)."""
 
     # its name in the SDI (breadcrumbs, grids), not its internal name
     sdi_title = _("Demandes")
+    registre = None  # made at its first record (``consigne``)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registre = OOBTree()  # its own from the start: never made by two parents at once
 
     def __sdi_addable__(self, context, introspectable):
         return False
+
+    def consigne(self, name, demande):
+        """Keep ``demande`` in the register under ``name``."""
+        if self.registre is None:
+            self.registre = OOBTree()
+        if name in self.data or name in self.registre:
+            raise KeyError(name)
+        demande.__parent__ = self
+        demande.__name__ = name
+        self.registre[name] = demande
+
+    def retirer_consigne(self, name):
+        """Take the record ``name`` out of the register (it becomes content)."""
+        return self.registre.pop(name)
+
+    def consignes(self, depuis=None):
+        """The register's records from the name ``depuis`` on, oldest first."""
+        if self.registre is None:
+            return ()
+        return self.registre.values(min=depuis)
+
+    def consignes_recentes(self):
+        """The register's records, newest first, lazily: one descent of the
+        tree for each (``maxKey`` below the last name)."""
+        tree = self.registre
+        try:
+            name = tree.maxKey() if tree else None
+        except ValueError:
+            name = None
+        while name is not None:
+            yield tree[name]
+            try:
+                # The greatest name before ``name``: every name has the same
+                # length (``nom_consigne``), so none falls between.
+                name = tree.maxKey(name[:-1] + chr(ord(name[-1]) - 1))
+            except ValueError:
+                name = None
+
+    def __getitem__(self, name):
+        try:
+            return super().__getitem__(name)
+        except KeyError:
+            if self.registre is None:
+                raise
+            return self.registre[name.decode() if isinstance(name, bytes) else name]
+
+    def get(self, name, default=None):
+        found = super().get(name, _RIEN)
+        if found is _RIEN:
+            found = self.registre.get(name, default) if self.registre is not None else default
+        return found
+
+    def __contains__(self, name):
+        return super().__contains__(name) or (self.registre is not None and name in self.registre)
+
+    def __len__(self):
+        return super().__len__() + (len(self.registre) if self.registre is not None else 0)
+
+    def keys(self):
+        return list(super().keys()) + (list(self.registre.keys()) if self.registre else [])
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def values(self):
+        return list(super().values()) + (list(self.registre.values()) if self.registre else [])
+
+    def items(self):
+        return list(super().items()) + (list(self.registre.items()) if self.registre else [])
+
+
+_RIEN = object()
+
+
+def consignee(demande):
+    """Is ``demande`` a record of its family's register (not content)?"""
+    return get_oid(demande, None) is None
+
+
+def nom_consigne(date_demande):
+    """A register's name: "J", the request's UTC time to the microsecond,
+    then 4 random characters (two records of the same microsecond).  It
+    sorts by date, and never equals a content's 7-character random name."""
+    moment = date_demande.astimezone(datetime.UTC)
+    alea = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(4))
+    return "J%s%s" % (moment.strftime("%Y%m%d%H%M%S%f"), alea)
+
+
+def borne_consigne(moment):
+    """The smallest register's name at or after ``moment`` (a datetime)."""
+    return "J%s" % moment.astimezone(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
 
 
 @content("Demande", icon="glyphicon glyphicon-envelope", catalog=True)

@@ -35,9 +35,9 @@ from ..journal import audit
 from ..sdi.echappement import Balisage
 from ..sdi.listes import Chemins, Droits
 from ..security import P, login
-from . import cycle, pieces, service
+from . import cycle, pieces, registre, service
 from .affichage import MASQUES, titre, valeur
-from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande
+from .resources import ACCEPTEE, EN_ATTENTE, REFUSEE, REMPLACEE, IDemande, consignee
 from .types import CIBLE_INSCRIPTION, SANTE_MASQUEE, SECTION_SANTE, TYPES, sante_cachee
 
 PAR_PAGE = 20
@@ -220,7 +220,8 @@ class FileDemandesView:
             lignes = self.changements(demande, changements, page.vide)
         titles = kind.titles()
         return {
-            "oid": get_oid(demande),
+            # its id in the selection: its oid, or its key in the register
+            "oid": get_oid(demande) if not consignee(demande) else registre.cle_de(demande),
             "date": dates.moment(demande.date_demande),
             "famille": {
                 "numero": famille.numero,
@@ -325,26 +326,34 @@ class FileDemandesView:
             _("Demandes non refusées :"),
         )
 
+    def selectionnee(self, raw):
+        """The request of a selection's id: a content's oid, or a register's
+        "<family number>/<name>" (``registre.cle_de``); None for anything
+        else."""
+        if not isinstance(raw, str) or len(raw) > 100:
+            return None
+        if "/" in raw:
+            return registre.trouver(self.context, raw)
+        try:
+            oid = int(raw)
+        except ValueError:
+            return None
+        if not OID_MIN <= oid <= OID_MAX:  # objectmap keys: 64 bits
+            return None
+        return find_objectmap(self.context).object_for(oid)
+
     def traiter_selection(self, traiter, bilan, titre):
         """Apply ``traiter`` to each selected request the user may process
         (it returns why it left one, or None), then flash what was done and
         what was left; back to the queue with its filters."""
         request = self.request
         translate = request.localizer.translate
-        objectmap = find_objectmap(self.context)
         traitees, ecartees, vues = 0, [], set()
         for raw in request.POST.getall("oid")[:SELECTION_MAX]:
-            try:
-                oid = int(raw)
-            except (TypeError, ValueError):
-                oid = None
-            if oid is None or not OID_MIN <= oid <= OID_MAX:  # objectmap keys: 64 bits
-                ecartees.append(translate(_("une demande introuvable")))
+            if raw in vues:
                 continue
-            if oid in vues:
-                continue
-            vues.add(oid)
-            demande = objectmap.object_for(oid)
+            vues.add(raw)
+            demande = self.selectionnee(raw)
             # A forged id (unknown, or any other object) does nothing.
             if demande is None or not IDemande.providedBy(demande):
                 ecartees.append(translate(_("une demande introuvable")))

@@ -8,12 +8,14 @@ too, so a failed commit sends nothing.
 """
 
 import datetime
+import heapq
 
+from pyramid.traversal import find_root
 from substanced.util import find_catalog
 
 from .. import dates
 from ..util import objet
-from . import cycle
+from . import cycle, registre
 from .catalog import CATALOG
 from .cycle import DemandeError, accepter, refuser  # noqa: F401 (the screens' entry points)
 from .fiche import FicheModifiee  # noqa: F401
@@ -86,7 +88,10 @@ def nombre_en_attente(catalog, numeros):
     query = index.any(list(numeros)) & catalog["demande_etat"].eq(EN_ATTENTE)
     attente = query.execute().ids
     intersection = index.family.IF.intersection
-    return {n: len(intersection(index.applyEq(n), attente)) for n in numeros}
+    root = find_root(catalog)
+    return {
+        n: len(intersection(index.applyEq(n), attente)) + registre.nombre(root, n) for n in numeros
+    }
 
 
 def _resolve(root, oids):
@@ -143,7 +148,9 @@ def plus_recentes(index, ids, n):
 
 
 def file_attente(root, type_demande=None, famille=None, offset=0, limit=20):
-    """Pending requests, newest first: (total, page of Demande)."""
+    """Pending requests, newest first: (total, page of Demande).  Two
+    sources: the catalog's (content) and the families' registers'
+    (``registre``), merged by date."""
     catalog = find_catalog(root, CATALOG)
     query = catalog["demande_etat"].eq(EN_ATTENTE)
     if type_demande:
@@ -151,11 +158,24 @@ def file_attente(root, type_demande=None, famille=None, offset=0, limit=20):
     if famille:
         query &= catalog["famille"].eq(famille)
     ids = query.execute().ids
-    total = len(ids)
+    consignees = registre.en_attente(root, type_demande, famille)
+    total = len(ids) + len(consignees)
     if not total:
         return 0, []
-    ordered = plus_recentes(catalog["demande_date"], ids, offset + limit)
-    return total, list(_resolve(root, ordered[offset:]))
+    n = offset + limit
+    dates_index = catalog["demande_date"]._rev_index
+    page = [
+        (dates_index.get(oid), 1, oid) for oid in plus_recentes(catalog["demande_date"], ids, n)
+    ]
+    page += [(date, 0, demande) for date, demande in heapq.nlargest(n, consignees, key=_date)]
+    # Newest first; at the same date, content before a register's record.
+    page = sorted(page, key=lambda entree: (entree[0], entree[1]), reverse=True)[offset:n]
+    objets = [objet(root, x) if genre else x for _date, genre, x in page]
+    return total, [d for d in objets if d is not None]
+
+
+def _date(entree):
+    return entree[0]
 
 
 def recentes(root, famille, onglet, jours, type_demande=None, now=None):
@@ -163,14 +183,9 @@ def recentes(root, famille, onglet, jours, type_demande=None, now=None):
     first (replaced ones left out).  Only this family's entries of the
     catalog are read, newest first, until the period ends: the cost is the
     family's, not the town's."""
-    catalog = find_catalog(root, CATALOG)
     since = (now or dates.horodatage()) - datetime.timedelta(days=jours)
-    mine = catalog["famille"].eq(famille.__name__).execute()
     found = []
-    # The family's conversations share the ``famille`` index; they have no
-    # ``demande_date``: left out of the sort, not an error.
-    ordered = mine.sort(catalog["demande_date"], reverse=True, raise_unsortable=False)
-    for demande in _resolve(root, ordered.ids):
+    for demande in de_la_famille(famille):
         if demande.date_demande < since:
             break
         if demande.etat == REMPLACEE or demande.type.onglet != onglet:
@@ -179,3 +194,22 @@ def recentes(root, famille, onglet, jours, type_demande=None, now=None):
             continue
         found.append(demande)
     return found
+
+
+def de_la_famille(famille):
+    """The family's requests, newest first, lazily (a caller stops when
+    it has enough): its entries of the catalog and its register's records,
+    merged by date; only the family's own are read."""
+    catalog = find_catalog(famille, CATALOG)
+    mine = catalog["famille"].eq(famille.__name__).execute()
+    # The family's conversations share the ``famille`` index; they have no
+    # ``demande_date``: left out of the sort, not an error.
+    ordered = mine.sort(catalog["demande_date"], reverse=True, raise_unsortable=False)
+    contenu = (d for d in _resolve(famille, ordered.ids) if d is not None)
+    return heapq.merge(
+        contenu, famille["demandes"].consignes_recentes(), key=_date_de, reverse=True
+    )
+
+
+def _date_de(demande):
+    return demande.date_demande

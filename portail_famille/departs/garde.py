@@ -28,8 +28,6 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from substanced.util import find_objectmap
-
 from .. import courriels, dates, journal
 from ..demandes import cycle
 from ..demandes.resources import REFUSEE
@@ -182,10 +180,7 @@ def bilan(enfant, depuis, choix, today=None):
 
 def _clore(enfant, oid, day, second, par, registry):
     """The second household's pending request of the day, refused."""
-    demande_oid = cells.modification(enfant, oid, day)
-    if demande_oid is None:
-        return
-    demande = find_objectmap(enfant).object_for(demande_oid)
+    demande = cells.demande_du_jour(enfant, oid, day)
     if (
         demande is not None
         and demande.etat in cycle.EN_COURS

@@ -13,7 +13,7 @@ from ..stockage import EtapeRefusee  # noqa: F401  (the steps raise it)
 STEPS = tuple(
     "step%d" % n
     for n in (*range(1, 13), 14, 15, 16, 17, 20, 21, 22, 23, 24, 25, 26, 27, 30, 33,
-              34, 35, 36, 37, 38, 40, 41, 42, 43, 45, 46, 48)
+              34, 35, 36, 37, 38, 40, 41, 42, 43, 45, 46, 48, 49)
 )
 # fmt: on
 

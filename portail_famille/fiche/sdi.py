@@ -16,12 +16,11 @@ import datetime
 from pyramid.renderers import get_renderer
 from pyramid.traversal import find_root
 from substanced.sdi import mgmt_view
-from substanced.util import find_catalog, find_objectmap
 
 from .. import dates, inscriptions
-from ..catalogue import CATALOG
 from ..demandes import affichage
 from ..demandes.resources import EN_ATTENTE, REMPLACEE
+from ..demandes.service import de_la_famille
 from ..demandes.types import TYPES, sante_cachee
 from ..demandes.views import afficher
 from ..facturation import compte
@@ -96,16 +95,10 @@ def planning_du_mois(enfant, jour):
 
 def dernieres_demandes(famille, limite=DEMANDES):
     """The family's latest requests (replaced ones left out), newest
-    first: only its own entries of the catalog are read."""
-    catalog = find_catalog(famille, CATALOG)
-    mine = catalog["famille"].eq(famille.__name__).execute()
-    # Its conversations share the index and have no date of request: left out.
-    ordered = mine.sort(catalog["demande_date"], reverse=True, raise_unsortable=False)
-    objectmap = find_objectmap(famille)
+    first: only its own entries of the catalog and its register are read."""
     found = []
-    for oid in ordered.ids:
-        demande = objectmap.object_for(oid)
-        if getattr(demande, "etat", REMPLACEE) == REMPLACEE:
+    for demande in de_la_famille(famille):
+        if demande.etat == REMPLACEE:
             continue
         found.append(demande)
         if len(found) >= limite:

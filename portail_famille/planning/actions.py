@@ -16,7 +16,7 @@ import re
 
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
-from substanced.util import find_objectmap, get_oid
+from substanced.util import get_oid
 
 from .. import dates
 from ..demandes import cycle, pieces
@@ -133,9 +133,7 @@ def _reponse(request, enfant, oid, day):
     type, where it stands or the service's decision and its reason, and
     the documents sent with it (a late absence's certificate: the family's
     own downloads, ``demandes.pieces``)."""
-    demande_oid = cells.modification(enfant, oid, day)
-    objectmap = find_objectmap(enfant) if demande_oid is not None else None
-    demande = objectmap.object_for(demande_oid) if objectmap is not None else None
+    demande = cells.demande_du_jour(enfant, oid, day)
     if demande is None or demande.etat not in cycle.TRAITEES | cycle.EN_COURS:
         return None
     traitee = demande.etat in cycle.TRAITEES

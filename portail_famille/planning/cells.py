@@ -15,6 +15,7 @@ import calendar
 import datetime
 
 from pyramid.threadlocal import get_current_registry
+from substanced.util import find_objectmap
 
 from ..util import arbre
 
@@ -146,14 +147,26 @@ def etat(enfant, prestation_oid, day):
 
 
 def modification(enfant, prestation_oid, day):
-    """The oid of the parent's request that changed this cell, or None: one
-    change per activity and date from the grid."""
+    """The parent's request that changed this cell (the Demande itself, or
+    its oid when it was noted before the register of ``demandes``), or
+    None: one change per activity and date from the grid."""
     tree = arbre(enfant, MODIFICATIONS)
     return tree.get((prestation_oid, day)) if tree is not None else None
 
 
-def noter_modification(enfant, prestation_oid, day, demande_oid):
-    arbre(enfant, MODIFICATIONS, create=True)[(prestation_oid, day)] = demande_oid
+def demande_du_jour(enfant, prestation_oid, day):
+    """The Demande that changed this cell, or None (none, or gone)."""
+    found = modification(enfant, prestation_oid, day)
+    if isinstance(found, int):
+        objectmap = find_objectmap(enfant)
+        return objectmap.object_for(found) if objectmap is not None else None
+    return found
+
+
+def noter_modification(enfant, prestation_oid, day, demande):
+    """``demande`` changed this cell: kept by reference (a record of its
+    family's register has no oid)."""
+    arbre(enfant, MODIFICATIONS, create=True)[(prestation_oid, day)] = demande
 
 
 def bornes(year, month):

@@ -176,19 +176,12 @@ def _enfant(found, enfant, prestation, oid):
 def annuler(bilan, par, motif, registry):
     """Cancel the bookings of ``bilan`` (their places given back) and close
     the parents' pending requests of those days.  Returns how many cells."""
-    objectmap = None
     for annulation in bilan.annulations:
         enfant, prestation, day = annulation.enfant, annulation.prestation, annulation.day
-        oid = get_oid(prestation)
-        demande_oid = cells.modification(enfant, oid, day)
+        demande = cells.demande_du_jour(enfant, get_oid(prestation), day)
         changer(
             enfant, prestation, day, cells.FERMETURE, cause=cells.FERMETURE_SERVICE, detail=motif
         )
-        if demande_oid is None:
-            continue
-        if objectmap is None:
-            objectmap = find_objectmap(enfant)
-        demande = objectmap.object_for(demande_oid)
         if demande is not None and demande.etat in cycle.EN_COURS:
             _clore(demande, par, motif, registry)
     return len(bilan.annulations)

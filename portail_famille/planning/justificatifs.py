@@ -29,7 +29,6 @@ pointage marked "Absent facturé" (no request of the parent's).
 import datetime
 
 import colander
-from substanced.util import find_objectmap, get_oid
 
 from .. import dates, fichiers
 from ..demandes import cycle, pieces
@@ -98,11 +97,9 @@ def declarable(enfant, prestation_oid, day, settings, now):
 def _modification_permise(enfant, prestation_oid, day):
     """The day's earlier request, when there is one, leaves room for a
     certificate: only a late absence an agent made "Absent facturé"."""
-    oid = cells.modification(enfant, prestation_oid, day)
-    if oid is None:
+    if cells.modification(enfant, prestation_oid, day) is None:
         return True
-    objectmap = find_objectmap(enfant)
-    demande = objectmap.object_for(oid) if objectmap is not None else None
+    demande = cells.demande_du_jour(enfant, prestation_oid, day)
     return (
         demande is not None
         and demande.type_demande == service.ABSENCE
@@ -199,7 +196,7 @@ def declarer(enfant, prestation_oid, day, motif, certificat, demandeur, request,
     demande.etat_cellule_avant = avant
     cycle.deposer(demande, enfant.__parent__.__parent__, registry, EN_ATTENTE, now=now)
     pieces.joindre(demande, request, data, mimetype, nom, pieces.CERTIFICAT_MEDICAL, demandeur, now)
-    cells.noter_modification(enfant, prestation_oid, day, get_oid(demande))
+    cells.noter_modification(enfant, prestation_oid, day, demande)
     return demande
 
 

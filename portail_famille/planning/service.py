@@ -24,20 +24,20 @@ decision, registered in ``includeme``.
 import datetime
 
 from pyramid.traversal import find_root
-from substanced.util import find_catalog, find_objectmap, get_oid
+from substanced.interfaces import IObjectModified
+from substanced.util import get_oid
 from zope.interface import Interface
 
 from .. import dates
 from ..calendrier.jours import genres, jour, zone_vacances
 from ..demandes import cycle
-from ..demandes.catalog import CATALOG
 from ..demandes.cycle import AUTOMATIQUE, DemandeError
-from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE
+from ..demandes.resources import ACCEPTEE, EN_ATTENTE, LISTE_ATTENTE, IDemande
 from ..familles import partage
 from ..i18n import _
 from ..inscriptions import desindexer, prestation_de
 from ..structures.schemas import VALIDATION_AUTOMATIQUE
-from . import cells, places, regles
+from . import attente, cells, places, regles
 
 RESERVATION = "reservation"
 ABSENCE = "absence"
@@ -205,11 +205,12 @@ def _valeurs(prestation, day, motif=""):
 def _deposer(
     enfant, prestation, day, kind, etat, demandeur, registry, now, par, foyer=None, **attrs
 ):
-    """Make the Demande and add it in the state the rules gave it (the
-    lifecycle records that transition before it is added: catalogued
-    once); ``par``: who decided that state (the rules, or the agent who
-    made the request).  ``foyer``: the household that asked (default: the
-    child's first), whose requests it joins."""
+    """Make the Demande and keep it in its family's register in the state
+    the rules gave it (``demandes.cycle.consigner``: no content, no
+    catalog entry, so that parents booking at once share nothing but the
+    day's counter); ``par``: who decided that state (the rules, or the
+    agent who made the request).  ``foyer``: the household that asked
+    (default: the child's first), whose requests it joins."""
     famille = foyer if foyer is not None else enfant.__parent__.__parent__
     demande = registry.content.create(
         "Demande",
@@ -226,8 +227,10 @@ def _deposer(
         demande.enfant_oid = get_oid(enfant)  # a shared child, held by another
     for name, value in attrs.items():
         setattr(demande, name, value)
-    cycle.deposer(demande, famille, registry, etat, par, now)
-    cells.noter_modification(enfant, demande.prestation, day, get_oid(demande))
+    cycle.consigner(demande, famille, registry, etat, par, now)
+    if etat == LISTE_ATTENTE:
+        attente.inscrire(prestation, demande)
+    cells.noter_modification(enfant, demande.prestation, day, demande)
     return demande
 
 
@@ -401,12 +404,7 @@ def refuser(demande, request, now=None):
 
 def liste_attente(prestation, day):
     """The waiting reservations of ``day``, first come first."""
-    catalog = find_catalog(prestation, CATALOG)
-    key = "%s:%s" % (get_oid(prestation), day.isoformat())
-    query = catalog["cellule"].eq(key) & catalog["demande_etat"].eq(LISTE_ATTENTE)
-    ordered = query.execute().sort(catalog["demande_date"])
-    objectmap = find_objectmap(prestation)
-    return [objectmap.object_for(oid) for oid in ordered.ids]
+    return attente.liste(prestation, day)
 
 
 def promouvoir(prestation, day, request, now=None):
@@ -541,6 +539,7 @@ def oublier_enfant(enfant, request=None):
 
 
 def includeme(config):
+    config.add_subscriber(attente.demande_modifiee, [IObjectModified, IDemande])
     courriels = ("planning_acceptee", "planning_refusee")
     for kind in (RESERVATION, ABSENCE):
         config.add_traitement_demande(kind, accepter, refuser, courriels)

@@ -132,12 +132,14 @@ class Prestation(Folder):
 
     places = None  # date -> planning.places.Places
     inscrits = None  # (annee, enfant_oid) -> True (``inscriptions.inscrits``)
+    attente = None  # a day's waiting list (``planning.attente``)
 
     def __init__(self, regie=None, **values):
         """``regie``: the Régie that bills it (kept by oid)."""
         Folder.__init__(self)
         self.places = OOBTree()
         self.inscrits = OOBTree()
+        self.attente = OOBTree()  # (day, date, name) -> Demande (``planning.attente``)
         if regie is not None:
             self.regie_oid = get_oid(regie)
         for name, value in values.items():
