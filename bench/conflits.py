@@ -85,8 +85,30 @@ def detenteurs(root):
     objectmap = find_objectmap(root)
     objectmap._p_activate()
     for attribut, valeur in objectmap.__dict__.items():
-        if getattr(valeur, "_p_oid", None) is not None:
+        # (its ``root`` is the site: everything, named below by its path)
+        if attribut != "root" and getattr(valeur, "_p_oid", None) is not None:
             walk(valeur, "objectmap %s" % attribut)
+    # the trees the site keeps on its root (the journal, the register's index...)
+    root._p_activate()
+    for attribut, valeur in root.__dict__.items():
+        if attribut.startswith("_portail") and getattr(valeur, "_p_oid", None) is not None:
+            walk(valeur, "root %s" % attribut)
+    # the trees of the prestations, the families' registers, the children
+    from BTrees.OOBTree import OOBTree
+
+    def arbres(obj, nom):
+        obj._p_activate()
+        for attribut, valeur in obj.__dict__.items():
+            if isinstance(valeur, OOBTree):
+                walk(valeur, "%s %s" % (nom, attribut))
+
+    for structure in root["structures"].values():
+        for prestation in structure.values():
+            arbres(prestation, "prestation")
+    for famille in root["familles"].values():
+        arbres(famille["demandes"], "famille demandes")
+        for enfant in famille["enfants"].values():
+            arbres(enfant, "enfant")
     return found
 
 

@@ -50,6 +50,7 @@ from .resources import (
     LISTE_ATTENTE,
     REFUSEE,
     REMPLACEE,
+    consignee,
     nom_consigne,
 )
 from .types import ONGLET_ENFANTS, SECTION_SANTE, TYPES
@@ -188,6 +189,8 @@ def journaliser(demande, action, par, **details):
         details={
             "type": demande.type_demande,
             **({"enfant": demande.enfant} if demande.enfant is not None else {}),
+            # a record of the register has no oid: its name in the family's requests
+            **({"demande": demande.__name__} if consignee(demande) else {}),
             **details,
         },
     )

@@ -2,32 +2,50 @@
 that wait for an agent: the staff queue's second source, beside the
 catalog's query of the requests that are content.
 
-One tree on the root, made with it (``subscribers``; evolve step49 for
-an older database): (family number, request name) -> (date of the
-request, its type, the Demande).  A key starts with the family, so the
-opening morning's reservations, spread over the town, write buckets
-apart; a family's entries are one range.  The queue, the dashboard and
-the search read the keys and values only: no request is loaded to be
-counted, filtered or sorted.  ``noter`` keeps it in step with the
-request's state after each transition (``cycle``).
+On the root, made with it (``subscribers``; evolve step49 for an older
+database): 64 ``tas.Tas``, a family's entries in the one its number
+falls to, each (family number, request name) -> (date of the request,
+its type, the Demande).  A Tas merges concurrent additions (the opening
+morning's parents, when an agent validates the reservations), where a
+BTree's bucket splits would conflict; a family's entries are read from
+its one share.  The queue, the dashboard and the search read the
+entries only: no request is loaded to be counted, filtered or sorted.
+``noter`` keeps them in step with the request's state after each
+transition (``cycle``).
 """
 
+import zlib
+
+from BTrees.IOBTree import IOBTree
 from pyramid.traversal import find_root
 
+from ..tas import Tas
 from .resources import EN_ATTENTE, consignee
 
 ATTRIBUT = "_portail_demandes_consignees_en_attente"
-FIN = "\uffff"  # after every name
+PARTS = 64
 
 
 def arbre(root, create=False):
+    """The root's shares (share number -> Tas), or None."""
     found = getattr(root, ATTRIBUT, None)  # not __dict__: a ghost's is empty
     if found is None and create:
-        from BTrees.OOBTree import OOBTree
-
-        found = OOBTree()
+        found = IOBTree({n: Tas() for n in range(PARTS)})
         setattr(root, ATTRIBUT, found)
     return found
+
+
+def _part(root, famille, create=False):
+    parts = arbre(root, create)
+    if parts is None:
+        return None
+    return parts[zlib.crc32(famille.encode()) % PARTS]
+
+
+def _entrees(root):
+    parts = arbre(root)
+    for part in parts.values() if parts is not None else ():
+        yield from part.items()
 
 
 def noter(demande):
@@ -35,29 +53,34 @@ def noter(demande):
     waits for an agent, gone once it does not."""
     if not consignee(demande):
         return
-    tree = arbre(find_root(demande), create=True)
-    key = (demande.numero_famille, demande.__name__)
-    if demande.etat == EN_ATTENTE:
-        tree[key] = (demande.date_demande, demande.type_demande, demande)
-    elif key in tree:
-        del tree[key]
+    numero = demande.numero_famille
+    part = _part(find_root(demande), numero, create=True)
+    cle = (numero, demande.__name__)
+    if demande.etat != EN_ATTENTE:
+        part.retirer(cle)
+    elif cle not in part:
+        part.ajouter(cle, (demande.date_demande, demande.type_demande, demande))
 
 
 def en_attente(root, type_demande=None, famille=None):
     """[(date, Demande)] of the register's requests waiting for an agent
     (of ``type_demande``, of the family number ``famille``), in no order."""
-    tree = arbre(root)
-    if not tree:
-        return []
-    items = tree.values(min=(famille, ""), max=(famille, FIN)) if famille else tree.values()
-    return [(date, demande) for date, kind, demande in items if kind == (type_demande or kind)]
+    if famille:
+        part = _part(root, famille)
+        entrees = [e for e in part.items() if e[0][0] == famille] if part is not None else []
+    else:
+        entrees = _entrees(root)
+    return [
+        (date, demande)
+        for _cle, (date, kind, demande) in entrees
+        if type_demande is None or kind == type_demande
+    ]
 
 
 def par_type(root):
     """{type: (how many, oldest date)} of the register's waiting requests."""
     found = {}
-    tree = arbre(root)
-    for date, kind, _demande in tree.values() if tree else ():
+    for _cle, (date, kind, _demande) in _entrees(root):
         nombre, plus_ancienne = found.get(kind, (0, date))
         found[kind] = (nombre + 1, min(plus_ancienne, date))
     return found
@@ -65,19 +88,19 @@ def par_type(root):
 
 def nombre(root, famille):
     """How many of the family ``famille``'s register's requests wait."""
-    tree = arbre(root)
-    if not tree:
-        return 0
-    return len(tree.keys(min=(famille, ""), max=(famille, FIN)))
+    part = _part(root, famille)
+    return sum(
+        1 for numero, _name in (part.entrees if part is not None else ()) if numero == famille
+    )
 
 
 def trouver(root, cle):
     """The waiting request of the queue's selection key ``cle``
     ("<family number>/<name>", ``cle_de``), or None."""
     famille, _sep, name = cle.partition("/")
-    tree = arbre(root)
-    entry = tree.get((famille, name)) if tree is not None and name else None
-    return entry[2] if entry is not None else None
+    part = _part(root, famille) if famille and name else None
+    entree = part.get((famille, name)) if part is not None else None
+    return entree[2] if entree is not None else None
 
 
 def cle_de(demande):

@@ -2,41 +2,48 @@
 served, kept by their prestation.
 
 Each Prestation keeps an OOBTree ``attente`` (its own from the start,
-evolve step49 for older ones): (day, date of the request, its name) ->
-the Demande.  A day's list is one range of it, in the order of the
-requests: no catalog query, and a reservation put on the list writes this
-tree only (a request kept in its family's register has no catalog entry,
-``demandes.resources``).  An entry leaves when its request leaves the
-waiting list, whatever moved it (a freed place, a closure, the end of a
-shared custody): ``demande_modifiee``, subscribed to the lifecycle's
-transitions.
+evolve step49 for older ones): day -> a ``tas.Tas`` of (family number,
+request name) -> (date of the request, the Demande), sorted by date when
+read.  No catalog query, and a reservation put on the list writes its
+day's Tas only (a request kept in its family's register has no catalog
+entry, ``demandes.resources``), which merges the morning's parents'
+additions (a BTree keyed by date sent them all to its last bucket, whose
+every split conflicts with all of them: 248 conflicts for 600
+reservations, ``bench/conflits.py``).  An entry leaves when its request
+leaves the waiting list, whatever moved it (a freed place, a closure,
+the end of a shared custody): ``demande_modifiee``, subscribed to the
+lifecycle's transitions.
 """
-
-import datetime
 
 from ..demandes.resources import LISTE_ATTENTE
 from ..inscriptions import prestation_de
+from ..tas import Tas
 from ..util import arbre
 
 ATTRIBUT = "attente"
 
 
 def _cle(demande):
-    return (demande.jour, demande.date_demande, demande.__name__)
+    return (demande.numero_famille, demande.__name__)
 
 
 def inscrire(prestation, demande):
     """``demande`` (a reservation on the waiting list) joins its day's list."""
-    arbre(prestation, ATTRIBUT, create=True)[_cle(demande)] = demande
+    tree = arbre(prestation, ATTRIBUT, create=True)
+    jour = tree.get(demande.jour)
+    if jour is None:
+        jour = tree[demande.jour] = Tas()
+    jour.ajouter(_cle(demande), (demande.date_demande, demande))
 
 
 def liste(prestation, day):
     """The day's waiting reservations, first come first."""
     tree = arbre(prestation, ATTRIBUT)
-    if tree is None:
+    jour = tree.get(day) if tree is not None else None
+    if jour is None:
         return []
-    bornes = {"min": (day,), "max": (day + datetime.timedelta(days=1),), "excludemax": True}
-    return [d for d in tree.values(**bornes) if d.etat == LISTE_ATTENTE]
+    entrees = sorted(jour.items(), key=lambda item: (item[1][0], item[0]))
+    return [demande for _cle, (_date, demande) in entrees if demande.etat == LISTE_ATTENTE]
 
 
 def demande_modifiee(event, *_objets):
@@ -47,5 +54,6 @@ def demande_modifiee(event, *_objets):
         return
     prestation = prestation_de(demande.famille, demande.prestation)
     tree = arbre(prestation, ATTRIBUT) if prestation is not None else None
-    if tree is not None and _cle(demande) in tree:
-        del tree[_cle(demande)]
+    jour = tree.get(demande.jour) if tree is not None else None
+    if jour is not None:
+        jour.retirer(_cle(demande))

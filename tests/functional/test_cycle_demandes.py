@@ -33,11 +33,13 @@ from .test_reservations import (  # noqa: F401 (clock and town: fixtures)
 
 
 def oids(app):
-    """{(type, day): oid} of the family's requests of the planning."""
+    """{(type, day): name} of the family's requests of the planning: records
+    of its register, with no oid (``demandes.resources.Demandes``)."""
 
     def read(root, registry):
         demandes = root["familles"][NUMERO]["demandes"].values()
-        return {(d.type_demande, d.jour): get_oid(d) for d in demandes if d.jour is not None}
+        assert all(get_oid(d, None) is None for d in demandes if d.jour is not None)
+        return {(d.type_demande, d.jour): d.__name__ for d in demandes if d.jour is not None}
 
     return with_root(app.app, read)
 
@@ -47,7 +49,8 @@ def transitions(app):
     first, and the set of the detail keys each one gives."""
     found = [(a, o, d) for a, o, d in audit(app) if a.startswith("Demande")]
     keys = {frozenset(d) - {"par", "time"} for _a, _o, d in found}
-    return [(a, o, d["par"], d["type"]) for a, o, d in found], keys
+    # A register's record is named by its entries' details, having no oid.
+    return [(a, o or d.get("demande"), d["par"], d["type"]) for a, o, d in found], keys
 
 
 def test_automatic_acceptances_are_journaled_as_an_agents(town):  # noqa: F811
@@ -65,8 +68,9 @@ def test_automatic_acceptances_are_journaled_as_an_agents(town):  # noqa: F811
         ("DemandeAcceptee", demandes[("absence", JEUDI_CONTRAT)], "automatique", "absence"),
         ("DemandeAcceptee", demandes[("reservation", VACANCES)], "agent", "reservation"),
     ]
-    # The same entry, whoever decided: the family, the type, the child.
-    assert keys == {frozenset({"famille", "type", "enfant"})}
+    # The same entry, whoever decided: the family, the type, the child, and
+    # the request's name in the family's register.
+    assert keys == {frozenset({"famille", "type", "enfant", "demande"})}
     # The administrators' Journal tab names them.
     journal = staff(town, "admin").get("/manage/@@journal?action=DemandeAcceptee")
     assert journal.text.count("Demande acceptée") >= 3 and "automatique" in journal.text
@@ -103,7 +107,7 @@ def test_an_agent_cannot_accept_a_request_on_the_waiting_list(town):  # noqa: F8
     oid = oids(town)[("reservation", MERCREDI)]
 
     def read(root, registry):
-        demande = [d for d in root["familles"][NUMERO]["demandes"].values() if get_oid(d) == oid]
+        demande = [d for d in root["familles"][NUMERO]["demandes"].values() if d.__name__ == oid]
         return demande[0].__name__, demande[0].etat, demande[0].traite_par
 
     name, etat, _par = with_root(town.app, read)
