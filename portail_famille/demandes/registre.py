@@ -62,6 +62,14 @@ def noter(demande):
         part.ajouter(cle, (demande.date_demande, demande.type_demande, demande))
 
 
+def oublier(famille):
+    """The family leaves the tree: its waiting requests leave the queue."""
+    numero = famille.__name__
+    part = _part(find_root(famille), numero)
+    for cle in [c for c in part.entrees if c[0] == numero] if part is not None else ():
+        part.retirer(cle)
+
+
 def en_attente(root, type_demande=None, famille=None):
     """[(date, Demande)] of the register's requests waiting for an agent
     (of ``type_demande``, of the family number ``famille``), in no order."""
@@ -73,7 +81,7 @@ def en_attente(root, type_demande=None, famille=None):
     return [
         (date, demande)
         for _cle, (date, kind, demande) in entrees
-        if type_demande is None or kind == type_demande
+        if not type_demande or kind == type_demande
     ]
 
 

@@ -19,6 +19,7 @@ from ..demandes.resources import LISTE_ATTENTE
 from ..inscriptions import prestation_de
 from ..tas import Tas
 from ..util import arbre
+from . import cells
 
 ATTRIBUT = "attente"
 
@@ -28,12 +29,14 @@ def _cle(demande):
 
 
 def inscrire(prestation, demande):
-    """``demande`` (a reservation on the waiting list) joins its day's list."""
+    """``demande`` (a reservation on the waiting list) joins its day's list
+    (once: nothing when it is there already)."""
     tree = arbre(prestation, ATTRIBUT, create=True)
     jour = tree.get(demande.jour)
     if jour is None:
         jour = tree[demande.jour] = Tas()
-    jour.ajouter(_cle(demande), (demande.date_demande, demande))
+    if _cle(demande) not in jour:
+        jour.ajouter(_cle(demande), (demande.date_demande, demande))
 
 
 def liste(prestation, day):
@@ -46,6 +49,27 @@ def liste(prestation, day):
     return [demande for _cle, (_date, demande) in entrees if demande.etat == LISTE_ATTENTE]
 
 
+def retirer(prestation, demande):
+    """``demande`` leaves its day's list (nothing when it is not there)."""
+    tree = arbre(prestation, ATTRIBUT)
+    jour = tree.get(demande.jour) if tree is not None else None
+    if jour is not None:
+        jour.retirer(_cle(demande))
+
+
+def oublier(enfant):
+    """The child leaves the tree (or its family does): its reservations
+    waiting for a place leave their days' lists."""
+    tree = cells.cellules(enfant)
+    for (oid, day), etat in tree.items() if tree is not None else ():
+        if etat != cells.ATTENTE:
+            continue
+        demande = cells.demande_du_jour(enfant, oid, day)
+        prestation = prestation_de(enfant, oid)
+        if demande is not None and prestation is not None:
+            retirer(prestation, demande)
+
+
 def demande_modifiee(event, *_objets):
     """A request changed state: out of its day's list once it has left the
     waiting list."""
@@ -53,7 +77,5 @@ def demande_modifiee(event, *_objets):
     if demande.jour is None or demande.etat == LISTE_ATTENTE:
         return
     prestation = prestation_de(demande.famille, demande.prestation)
-    tree = arbre(prestation, ATTRIBUT) if prestation is not None else None
-    jour = tree.get(demande.jour) if tree is not None else None
-    if jour is not None:
-        jour.retirer(_cle(demande))
+    if prestation is not None:
+        retirer(prestation, demande)

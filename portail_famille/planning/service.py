@@ -530,9 +530,11 @@ def liberer_jours(enfant, depuis, request=None):
 
 def oublier_enfant(enfant, request=None):
     """The child leaves the tree: its booked days to come give their places
-    back (``liberer_jours``), and it leaves the prestations' indexes of
-    enrolled children."""
+    back (``liberer_jours``), its reservations waiting for a place leave
+    the waiting lists, and it leaves the prestations' indexes of enrolled
+    children."""
     count = liberer_jours(enfant, dates.today(), request)
+    attente.oublier(enfant)
     for inscription in enfant.inscriptions.values():
         desindexer(enfant, inscription)
     return count
