@@ -50,21 +50,21 @@ class Demandes(RandomAutoNamingFolder):
     """The requests of one family (kept: history and audit).
 
     Two kinds live here under one set of names.  Content (``add_next``):
-    the requests an agent handles, in the objectmap and the catalogs (the
+    the changes to the record, in the objectmap and the catalogs (the
     staff queue is a query).  And the register (``registre``): the
-    planning's requests the rules decided at once (a reservation accepted
-    or put on the waiting list, an absence excused), plain records of
-    the family with no oid and no catalog entry, so that the opening
-    morning's reservations write nothing the whole town shares
-    (``cycle.consigner``; docs/dimensionnement.md).  A record's name sorts
+    planning's reservations and absences, whatever their state, plain
+    records of the family with no oid and no catalog entry, so that the
+    opening morning's reservations write nothing the whole town shares
+    (``cycle.consigner``; docs/dimensionnement.md).  Those waiting for an
+    agent are listed by ``registre``, those waiting for a place by their
+    day's list (``planning.attente``).  A record's name sorts
     by its date (``nom_consigne``): the family's list reads its register
     newest first.  Reading the folder (``[]``, ``get``, ``in``,
-    ``values()``...) sees both; a record that comes to need an agent is
-    made content under the same name (``cycle.enregistrer``)."""
+    ``values()``...) sees both kinds."""
 
     # its name in the SDI (breadcrumbs, grids), not its internal name
     sdi_title = _("Demandes")
-    registre = None  # made at its first record (``consigne``)
+    registre = None  # a folder made before evolve step49 (made at its first record)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,15 +83,9 @@ class Demandes(RandomAutoNamingFolder):
         demande.__name__ = name
         self.registre[name] = demande
 
-    def retirer_consigne(self, name):
-        """Take the record ``name`` out of the register (it becomes content)."""
-        return self.registre.pop(name)
-
-    def consignes(self, depuis=None):
-        """The register's records from the name ``depuis`` on, oldest first."""
-        if self.registre is None:
-            return ()
-        return self.registre.values(min=depuis)
+    def consignes(self):
+        """The register's records, oldest first."""
+        return self.registre.values() if self.registre is not None else ()
 
     def consignes_recentes(self):
         """The register's records, newest first, lazily: one descent of the
@@ -158,11 +152,6 @@ def nom_consigne(date_demande):
     moment = date_demande.astimezone(datetime.UTC)
     alea = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(4))
     return "J%s%s" % (moment.strftime("%Y%m%d%H%M%S%f"), alea)
-
-
-def borne_consigne(moment):
-    """The smallest register's name at or after ``moment`` (a datetime)."""
-    return "J%s" % moment.astimezone(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
 
 
 @content("Demande", icon="glyphicon glyphicon-envelope", catalog=True)
