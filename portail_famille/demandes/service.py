@@ -181,8 +181,8 @@ def _date(entree):
 def recentes(root, famille, onglet, jours, type_demande=None, now=None):
     """A family's requests of the last ``jours`` days on one tab, newest
     first (replaced ones left out).  Only this family's entries of the
-    catalog are read, newest first, until the period ends: the cost is the
-    family's, not the town's."""
+    catalog and of its register are read, newest first, until the period
+    ends: the cost is the family's, not the town's."""
     since = (now or dates.horodatage()) - datetime.timedelta(days=jours)
     found = []
     for demande in de_la_famille(famille):

@@ -5,14 +5,17 @@ Every rule is checked here, whatever the page showed: the child is enrolled
 in the prestation that day, the prestation opens that day (weekdays,
 periods, calendar), the deadline (Europe/Paris) has not passed, the day's
 capacity, and one change per activity and date.  A request is a Demande
-(types "reservation" and "absence") in the family's ``demandes``, so that
-"Liste des demandes" and the agents' queue show it; its cell of the planning
-shows where it stands.
+(types "reservation" and "absence") kept in its family's register
+(``demandes.resources.Demandes``: no content, no catalog entry, so that
+parents booking at once share nothing but the day's counter), which
+"Liste des demandes" and the agents' queue read beside the catalog; its
+cell of the planning shows where it stands and holds it.
 
 A reservation takes one of the day's places (``places``) at once, even while
-an agent has to validate it; a full day puts it on the waiting list (cell
-"Demande en attente"), and a place given back (a refusal, an excused
-absence) goes to the first one waiting, whose parent is emailed.
+an agent has to validate it; a full day puts it on the day's waiting list
+(cell "Demande en attente", ``attente``), and a place given back (a
+refusal, an excused absence) goes to the first one waiting, whose parent
+is emailed.
 
 The request's states are the lifecycle's (``demandes.cycle``): what the
 rules decide at once (Réservé, the waiting list, Absent excusé) is recorded
