@@ -16,15 +16,14 @@ places, a child's planning...  Printed: the reservations made, the
 conflicts per 100 reservations, and the conflicts by holder, most first.
 
 A conflict is named by the first object that conflicted in its attempt:
-removing one hot spot moves its conflicts to the next.  Measured (60
-families, 12 parents at once, 600 reservations, a loaded machine): 133
-conflicts per 100 reservations, first the requests' date index (203),
-SubstanceD's extent map (164), the objectmap's path index (101); with the
-requests left out of the extent map, 144 per 100, the extent map's share
-gone to the objectmap's ``objectid_to_path`` (127).  Every object added
-writes about twenty shared trees (the objectmap's, the system catalog's
-and the portail catalog's indexes); the conflicts follow their bucket
-splits, whichever tree splits.
+removing one hot spot moves its conflicts to the next.  Measured
+(2026-12-08, 60 families, 12 parents at once, 600 reservations, quiet
+machine): with the reservations as SubstanceD content (main until then),
+107.8 conflicts per 100 reservations, first the requests' date index
+(170), SubstanceD's extent map (125), the objectmap's path index (69):
+every request added wrote about twenty shared trees.  Kept in the
+families' registers (``demandes.resources.Demandes``), 9.5 per 100: the
+site's journal (29), a day's waiting list (15), the day's counter (13).
 
 Figures only; bench/out/conflits.json keeps them.
 """
