@@ -644,14 +644,8 @@ def charger(tmp, info_path, urls, mode, parents, cadence, premier, args, pids, d
         "ERROR",
         "-u",
         str(parents),
-        # Every parent's user made at once, each waiting for its arrival
-        # (ouverture_locust.py: t0 + n / CADENCE).  Ramped up at the
-        # cadence, locust made up for the users already done with extra
-        # ones and then stopped users over its count, sometimes a parent
-        # still waiting for its arrival: 1 or 2 of 280 parents never came
-        # at 14 a second (2026-12-08).
         "-r",
-        str(parents),
+        str(cadence),
         "--run-time",
         "%ds" % duree,
         "--stop-timeout",
