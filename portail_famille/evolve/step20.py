@@ -18,9 +18,9 @@ from ..facturation import campagne, regularisation, service
 from ..facturation.regies import regie_de, regies
 from ..inscriptions import prestation_de
 from ..util import arbre
+from .familles import chaque_famille
 
 PAR = "evolve step20"
-LOT = 500  # families between two cache collections
 
 
 def evolve(root, registry):
@@ -28,11 +28,7 @@ def evolve(root, registry):
         fins = [run.fin for run in campagne.campagnes(regie)]
         if fins and (regie.facturee_jusqua is None or regie.facturee_jusqua < max(fins)):
             regie.facturee_jusqua = max(fins)
-    familles = root.get("familles")
-    jar = getattr(root, "_p_jar", None)
-    for n, famille in enumerate(familles.values() if familles is not None else ()):
-        if jar is not None and n % LOT == LOT - 1:
-            jar.cacheGC()
+    for famille in chaque_famille(root):
         enfants = famille.get("enfants")
         for enfant in enfants.values() if enfants is not None else ():
             tree = arbre(enfant, service.FACTUREES)

@@ -13,9 +13,9 @@ the request's type or state).  Running it again changes nothing."""
 from persistent.list import PersistentList
 
 from ..demandes.pieces import CERTIFICAT_MEDICAL, Piece
+from .familles import chaque_famille
 
 ATTRIBUT = "justificatif"
-LOT = 500  # families between two cache collections
 
 
 def piece_du_justificatif(demande, fichier):
@@ -46,11 +46,7 @@ def reprendre(demande):
 
 
 def evolve(root, registry):
-    familles = root.get("familles")
-    jar = getattr(root, "_p_jar", None)
-    for n, famille in enumerate(familles.values() if familles is not None else ()):
-        if jar is not None and n % LOT == LOT - 1:
-            jar.cacheGC()
+    for famille in chaque_famille(root):
         demandes = famille.get("demandes") if hasattr(famille, "get") else None
         for demande in demandes.values() if demandes is not None else ():
             if hasattr(demande, "pieces"):

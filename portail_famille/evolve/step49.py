@@ -15,17 +15,12 @@ from ..demandes.resources import LISTE_ATTENTE
 from ..inscriptions import prestation_de
 from ..planning import attente
 from ..util import arbre
-
-LOT = 500  # families between two cache collections
+from .familles import chaque_famille
 
 
 def evolve(root, registry):
     registre.arbre(root, create=True)
-    familles = root.get("familles")
-    jar = getattr(root, "_p_jar", None)
-    for n, famille in enumerate(familles.values() if familles is not None else ()):
-        if jar is not None and n % LOT == LOT - 1:
-            jar.cacheGC()
+    for famille in chaque_famille(root):
         demandes = famille.get("demandes") if hasattr(famille, "get") else None
         if demandes is not None and demandes.registre is None:
             demandes.registre = OOBTree()
