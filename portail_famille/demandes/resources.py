@@ -56,10 +56,10 @@ class Demandes(RandomAutoNamingFolder):
     records of the family with no oid and no catalog entry, so that the
     opening morning's reservations write nothing the whole town shares
     (``cycle.consigner``; docs/dimensionnement.md).  Those waiting for an
-    agent are listed by ``registre``, those waiting for a place by their
-    day's list (``planning.attente``).  A record's name sorts
-    by its date (``nom_consigne``): the family's list reads its register
-    newest first.  Reading the folder (``[]``, ``get``, ``in``,
+    agent are listed by the module ``demandes.registre``, those waiting
+    for a place by their day's list (``planning.attente``).  A record's
+    name sorts by its date (``nom_consigne``): the family's list reads its
+    register newest first.  Reading the folder (``[]``, ``get``, ``in``,
     ``values()``...) sees both kinds."""
 
     # its name in the SDI (breadcrumbs, grids), not its internal name
