@@ -6,6 +6,7 @@ import string
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from pyramid.security import Deny, Everyone
 from substanced.content import content
 from substanced.folder import RandomAutoNamingFolder
 from substanced.util import get_oid
@@ -81,6 +82,7 @@ class Demandes(RandomAutoNamingFolder):
             raise KeyError(name)
         demande.__parent__ = self
         demande.__name__ = name
+        demande.__acl__ = ACL_CONSIGNEE
         self.registre[name] = demande
 
     def consignes(self):
@@ -138,6 +140,12 @@ class Demandes(RandomAutoNamingFolder):
 
 
 _RIEN = object()
+
+# A record of the register is not content: it has no ACL of its own to
+# edit (its family's applies) and no catalog entry to show, and
+# SubstanceD's Security and Indexing tabs need an oid: neither tab is
+# offered, and their URL is refused (403) rather than failing.
+ACL_CONSIGNEE = ((Deny, Everyone, ("sdi.change-acls", "sdi.manage-catalog")),)
 
 
 def consignee(demande):

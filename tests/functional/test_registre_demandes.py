@@ -313,3 +313,21 @@ def test_a_removed_child_leaves_the_waiting_lists_and_a_removed_family_the_queue
     assert with_root(town.app, listes) == (1, 0)
     queue = staff(town, "agent").get("/manage/@@demandes")
     assert "0 demande(s) en attente" in queue.text
+
+
+def test_the_sdi_offers_a_records_own_tabs_only(town):  # noqa: F811
+    """A record of the register has no oid: SubstanceD's Security and
+    Indexing tabs, which need one, are neither offered nor reachable (403,
+    never a 500); its default page is "Traiter", for an administrator
+    too."""
+    dupont = browser_for(town, "jean.dupont")
+    reserver(dupont, town, VJ, VACANCES)
+    admin = staff(town, "admin")
+    queue = admin.get("/manage/@@demandes")
+    (cle,) = re.findall(r'name="oid"\s+value="([^"]+)"', queue.text)
+    url = "/manage/familles/%s/demandes/%s/" % (NUMERO, cle.partition("/")[2])
+    traiter = admin.get(url + "@@traiter")
+    assert "@@acl_edit" not in traiter.text and "@@indexing" not in traiter.text
+    assert admin.get(url).location.endswith(url + "@@traiter")
+    for vue in ("@@acl_edit", "@@indexing"):
+        assert admin.get(url + vue, status=403).status_int == 403
