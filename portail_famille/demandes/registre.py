@@ -20,23 +20,25 @@ from BTrees.IOBTree import IOBTree
 from pyramid.traversal import find_root
 
 from ..tas import Tas
+from ..util import root_attribute
 from .resources import EN_ATTENTE, consignee
 
 ATTRIBUT = "_portail_demandes_consignees_en_attente"
 PARTS = 64
 
 
-def arbre(root, create=False):
-    """The root's shares (share number -> Tas), or None."""
-    found = getattr(root, ATTRIBUT, None)  # not __dict__: a ghost's is empty
-    if found is None and create:
-        found = IOBTree({n: Tas() for n in range(PARTS)})
-        setattr(root, ATTRIBUT, found)
-    return found
+def creer(root):
+    """The root's shares, made once (a new root, evolve step49)."""
+    return root_attribute(root, ATTRIBUT, lambda: IOBTree({n: Tas() for n in range(PARTS)}))
 
 
-def _part(root, famille, create=False):
-    parts = arbre(root, create)
+def arbre(root):
+    """The root's shares (share number -> Tas), or None before step49."""
+    return getattr(root, ATTRIBUT, None)  # not __dict__: a ghost's is empty
+
+
+def _part(root, famille):
+    parts = arbre(root)
     if parts is None:
         return None
     return parts[zlib.crc32(famille.encode()) % PARTS]
@@ -54,7 +56,7 @@ def noter(demande):
     if not consignee(demande):
         return
     numero = demande.numero_famille
-    part = _part(find_root(demande), numero, create=True)
+    part = _part(find_root(demande), numero)
     cle = (numero, demande.__name__)
     if demande.etat != EN_ATTENTE:
         part.retirer(cle)
@@ -96,10 +98,7 @@ def par_type(root):
 
 def nombre(root, famille):
     """How many of the family ``famille``'s register's requests wait."""
-    part = _part(root, famille)
-    return sum(
-        1 for numero, _name in (part.entrees if part is not None else ()) if numero == famille
-    )
+    return len(en_attente(root, famille=famille))
 
 
 def trouver(root, cle):

@@ -65,7 +65,9 @@ class Demandes(RandomAutoNamingFolder):
 
     # its name in the SDI (breadcrumbs, grids), not its internal name
     sdi_title = _("Demandes")
-    registre = None  # a folder made before evolve step49 (made at its first record)
+    # A folder made before evolve step49 has none: read as empty by the
+    # steps before it (step40 reads every request).
+    registre = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,8 +78,6 @@ class Demandes(RandomAutoNamingFolder):
 
     def consigne(self, name, demande):
         """Keep ``demande`` in the register under ``name``."""
-        if self.registre is None:
-            self.registre = OOBTree()
         if name in self.data or name in self.registre:
             raise KeyError(name)
         demande.__parent__ = self

@@ -9,6 +9,7 @@ too, so a failed commit sends nothing.
 
 import datetime
 import heapq
+from operator import attrgetter, itemgetter
 
 from pyramid.traversal import find_root
 from substanced.util import find_catalog
@@ -167,15 +168,13 @@ def file_attente(root, type_demande=None, famille=None, offset=0, limit=20):
     page = [
         (dates_index.get(oid), 1, oid) for oid in plus_recentes(catalog["demande_date"], ids, n)
     ]
-    page += [(date, 0, demande) for date, demande in heapq.nlargest(n, consignees, key=_date)]
+    page += [
+        (date, 0, demande) for date, demande in heapq.nlargest(n, consignees, key=itemgetter(0))
+    ]
     # Newest first; at the same date, content before a register's record.
     page = sorted(page, key=lambda entree: (entree[0], entree[1]), reverse=True)[offset:n]
     objets = [objet(root, x) if genre else x for _date, genre, x in page]
     return total, [d for d in objets if d is not None]
-
-
-def _date(entree):
-    return entree[0]
 
 
 def recentes(root, famille, onglet, jours, type_demande=None, now=None):
@@ -206,10 +205,5 @@ def de_la_famille(famille):
     # ``demande_date``: left out of the sort, not an error.
     ordered = mine.sort(catalog["demande_date"], reverse=True, raise_unsortable=False)
     contenu = (d for d in _resolve(famille, ordered.ids) if d is not None)
-    return heapq.merge(
-        contenu, famille["demandes"].consignes_recentes(), key=_date_de, reverse=True
-    )
-
-
-def _date_de(demande):
-    return demande.date_demande
+    recentes = famille["demandes"].consignes_recentes()
+    return heapq.merge(contenu, recentes, key=attrgetter("date_demande"), reverse=True)

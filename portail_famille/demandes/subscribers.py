@@ -11,7 +11,7 @@ from . import registre
 
 @subscribe_root_added()
 def root_added(event):
-    registre.arbre(event.object, create=True)
+    registre.creer(event.object)
 
 
 @subscribe_will_be_removed(IFamille)

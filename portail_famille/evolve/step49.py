@@ -19,7 +19,7 @@ from .familles import chaque_famille
 
 
 def evolve(root, registry):
-    registre.arbre(root, create=True)
+    registre.creer(root)
     for famille in chaque_famille(root):
         demandes = famille.get("demandes") if hasattr(famille, "get") else None
         if demandes is not None and demandes.registre is None:
